@@ -1,0 +1,129 @@
+package dev.spool.account;
+
+import dev.spool.db.Database;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Users, their projects and API keys. Keys are random 256-bit secrets stored only as SHA-256 hashes. */
+public final class Accounts {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public Accounts(Database database, Clock clock) {
+        this.jdbi = database.jdbi();
+        this.clock = clock;
+    }
+
+    public record User(String id, String email, boolean admin, String defaultProjectId) {
+    }
+
+    public Optional<User> findUserByEmail(String email) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, email, admin, default_project_id FROM users WHERE email = :email")
+                .bind("email", email)
+                .map((rs, ctx) -> new User(rs.getString("id"), rs.getString("email"), rs.getBoolean("admin"),
+                        rs.getString("default_project_id")))
+                .findOne());
+    }
+
+    /** Creates a user with its default project, both in one transaction. */
+    public User createUser(String email, boolean admin) {
+        return jdbi.inTransaction(h -> {
+            String userId = UUID.randomUUID().toString();
+            String projectId = UUID.randomUUID().toString();
+            long now = clock.millis();
+            h.createUpdate("INSERT INTO users (id, email, admin, default_project_id, created_at) "
+                            + "VALUES (:id, :email, :admin, :project, :now)")
+                    .bind("id", userId).bind("email", email).bind("admin", admin).bind("project", projectId)
+                    .bind("now", now).execute();
+            insertProject(h, projectId, userId, "Default Project", now);
+            return new User(userId, email, admin, projectId);
+        });
+    }
+
+    public String createProject(String userId, String name) {
+        String projectId = UUID.randomUUID().toString();
+        jdbi.useHandle(h -> insertProject(h, projectId, userId, name, clock.millis()));
+        return projectId;
+    }
+
+    private static void insertProject(Handle h, String id, String userId, String name, long now) {
+        h.createUpdate("INSERT INTO projects (id, user_id, name, created_at) VALUES (:id, :user, :name, :now)")
+                .bind("id", id).bind("user", userId).bind("name", name).bind("now", now).execute();
+    }
+
+    /** Creates a key with a fresh random secret. */
+    public CreatedApiKey createApiKey(String userId, String projectId, String name) {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return storeApiKey(userId, projectId, name, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    }
+
+    /** Stores a key whose secret the operator chose (SPOOL_ADMIN_API_KEY); only its hash is kept. */
+    public CreatedApiKey storeApiKey(String userId, String projectId, String name, String secret) {
+        var info = new ApiKeyInfo(UUID.randomUUID().toString(), name, userId, projectId, clock.millis(), null);
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO api_keys (id, key_hash, user_id, project_id, name, created_at) "
+                        + "VALUES (:id, :hash, :user, :project, :name, :now)")
+                .bind("id", info.id()).bind("hash", hash(secret)).bind("user", userId).bind("project", projectId)
+                .bind("name", name).bind("now", info.createdAt()).execute());
+        return new CreatedApiKey(info, secret);
+    }
+
+    public List<ApiKeyInfo> listApiKeys() {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, name, user_id, project_id, created_at, revoked_at FROM api_keys ORDER BY created_at")
+                .map((rs, ctx) -> new ApiKeyInfo(rs.getString("id"), rs.getString("name"), rs.getString("user_id"),
+                        rs.getString("project_id"), rs.getLong("created_at"),
+                        rs.getObject("revoked_at") == null ? null : rs.getLong("revoked_at")))
+                .list());
+    }
+
+    /** Revokes by key id; answers whether a live key was revoked. */
+    public boolean revokeApiKey(String keyId) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
+                .bind("now", clock.millis()).bind("id", keyId).execute()) == 1;
+    }
+
+    /**
+     * Looks a presented secret up by its hash. The lookup is an index probe on the hash, so the secret itself is
+     * never compared; the final equality check on the stored hash is constant-time all the same.
+     */
+    public Optional<Principal> authenticate(String secret) {
+        String presented = hash(secret);
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT k.key_hash, k.user_id, k.project_id, k.name, u.admin FROM api_keys k "
+                                + "JOIN users u ON u.id = k.user_id WHERE k.key_hash = :hash AND k.revoked_at IS NULL")
+                .bind("hash", presented)
+                .map((rs, ctx) -> MessageDigest.isEqual(
+                        rs.getString("key_hash").getBytes(StandardCharsets.US_ASCII),
+                        presented.getBytes(StandardCharsets.US_ASCII))
+                        ? Optional.of(new Principal(rs.getString("user_id"), rs.getString("project_id"),
+                        rs.getBoolean("admin"), rs.getString("name")))
+                        : Optional.<Principal>empty())
+                .findOne()
+                .flatMap(p -> p));
+    }
+
+    static String hash(String secret) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.spool.api;
+
+import dev.spool.account.Accounts;
+import dev.spool.db.Database;
+import dev.spool.task.TaskService;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** The HTTP face of Spool: one Javalin app with every route, the JSON rules and the error mapping. */
+public final class ApiServer {
+    private final Javalin app;
+
+    public record Services(Database database, Accounts accounts, TaskService tasks, String publicUrl, Clock clock,
+                           List<Consumer<RoutesConfig>> extraRoutes) {
+    }
+
+    public ApiServer(Services services) {
+        var auth = new Authentication(services.accounts(), services.clock());
+        var taskRoutes = new TaskRoutes(services.tasks(), auth, services.publicUrl());
+        var health = new HealthRoutes(services.database());
+        byte[] openApi = loadOpenApi();
+        this.app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.http.prefer405over404 = true;
+            config.http.generateEtags = false;
+            config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JacksonJsonMapper());
+            ErrorMapping.register(config.routes);
+            health.register(config.routes);
+            taskRoutes.register(config.routes);
+            config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+            services.extraRoutes().forEach(r -> r.accept(config.routes));
+        });
+    }
+
+    public ApiServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    private static byte[] loadOpenApi() {
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.yaml is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

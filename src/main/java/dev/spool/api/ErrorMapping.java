@@ -1,0 +1,110 @@
+package dev.spool.api;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.spool.error.SpoolException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Turns every failure into {@code {"errors": [...]}} with the right status; nothing internal leaks. */
+final class ErrorMapping {
+    private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+
+    private ErrorMapping() {
+    }
+
+    static void register(RoutesConfig routes) {
+        routes.exception(SpoolException.class, (e, ctx) -> {
+            e.retryAfter().ifPresent(d -> ctx.header("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
+            respond(ctx, status(e.kind()), e.getMessage());
+        });
+        routes.exception(JacksonJsonMapper.BodyException.class, (e, ctx) ->
+                respond(ctx, HttpStatus.UNPROCESSABLE_CONTENT, describe(e.problem())));
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            respond(ctx, HttpStatus.INTERNAL_SERVER_ERROR,
+                    "Internal server error: " + e.getClass().getSimpleName());
+        });
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            String message = switch (e.getStatus()) {
+                case 404 -> "not found";
+                case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
+                default -> e.getMessage();
+            };
+            respond(ctx, HttpStatus.forStatus(e.getStatus()), message);
+        });
+    }
+
+    static void respond(Context ctx, HttpStatus status, String message) {
+        ctx.status(status).json(Map.of("errors", List.of(message)));
+    }
+
+    private static HttpStatus status(SpoolException.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> HttpStatus.BAD_REQUEST;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case UNSUPPORTED_MEDIA -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+            case INVALID -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case TOO_MANY -> HttpStatus.TOO_MANY_REQUESTS;
+            case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+        };
+    }
+
+    /** Names the offending field and says why, in words a person can act on. */
+    static String describe(com.fasterxml.jackson.core.JsonProcessingException e) {
+        if (e instanceof JsonParseException) {
+            return "body: is not valid JSON (" + e.getOriginalMessage() + ")";
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : " (allowed: " + u.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+            return path(u) + ": unknown field" + known;
+        }
+        if (e instanceof InvalidFormatException f) {
+            return path(f) + ": '" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName().toLowerCase();
+        }
+        if (e instanceof MismatchedInputException m) {
+            String type = m.getTargetType() == null ? "value" : m.getTargetType().getSimpleName().toLowerCase();
+            return path(m) + ": has the wrong type, expected " + article(type);
+        }
+        if (e instanceof JsonMappingException m && m.getCause() instanceof IllegalArgumentException iae) {
+            return path(m) + ": " + iae.getMessage();
+        }
+        if (e instanceof JsonMappingException m) {
+            return path(m) + ": " + m.getOriginalMessage();
+        }
+        return "body: " + e.getOriginalMessage();
+    }
+
+    private static String article(String type) {
+        return switch (type) {
+            case "string" -> "a string";
+            case "integer", "int", "long" -> "an integer";
+            case "double", "float" -> "a number";
+            case "boolean" -> "a boolean";
+            case "list", "arraylist" -> "an array";
+            default -> "an object";
+        };
+    }
+
+    private static String path(JsonMappingException e) {
+        var parts = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return parts.isEmpty() ? "body" : parts.replace(".[", "[");
+    }
+}

@@ -1,0 +1,46 @@
+package dev.spool.api;
+
+import dev.spool.task.CreateTask;
+import dev.spool.task.TaskRepository;
+import dev.spool.task.TaskService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+/** {@code /api/task}: read a task, list them, and the admin-only create. */
+final class TaskRoutes {
+    private final TaskService tasks;
+    private final Authentication auth;
+    private final String publicUrl;
+
+    TaskRoutes(TaskService tasks, Authentication auth, String publicUrl) {
+        this.tasks = tasks;
+        this.auth = auth;
+        this.publicUrl = publicUrl;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/task", this::list);
+        routes.get("/api/task/{id}", this::get);
+        routes.post("/api/task", this::create);
+    }
+
+    private void get(Context ctx) {
+        var caller = auth.require(ctx);
+        ctx.json(tasks.get(caller, ctx.pathParam("id")));
+    }
+
+    private void list(Context ctx) {
+        var caller = auth.require(ctx);
+        var query = ListRequest.parse(ctx, TaskRepository.FIELDS, TaskRepository.NUMERIC_FIELDS);
+        boolean allUsers = "1".equals(ctx.queryParam("allUsers")) || "true".equals(ctx.queryParam("allUsers"));
+        var page = tasks.list(caller, query, allUsers, ListRequest.wantsCount(ctx));
+        ListRequest.pageHeaders(ctx, query, page.tasks().size(), page.total(), publicUrl);
+        ctx.json(page.tasks());
+    }
+
+    private void create(Context ctx) {
+        var caller = auth.requireAdmin(ctx);
+        var request = JsonBody.read(ctx, CreateTask.class);
+        ctx.status(201).json(tasks.create(caller, request).viewFor(true));
+    }
+}

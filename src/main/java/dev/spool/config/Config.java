@@ -1,0 +1,88 @@
+package dev.spool.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting Spool reads, resolved once at start. Embedded defaults need no configuration at all:
+ * SQLite and local files under {@code ./data}.
+ */
+public record Config(
+        int port,
+        Path dataDir,
+        String databaseUrl,
+        Optional<String> storageUrl,
+        String publicUrl,
+        Optional<String> adminApiKey,
+        int workers,
+        Engine engine,
+        Optional<String> ffmpeg,
+        Optional<String> ffprobe,
+        boolean importAllowPrivate,
+        Optional<String> secretKey) {
+
+    /** Task engine tunables; defaults follow Livepeer where Livepeer has one. */
+    public record Engine(
+            int maxRetries,
+            Duration firstRetryDelay,
+            Duration laterRetryDelay,
+            Duration leaseDuration,
+            Duration runTimeLimit,
+            Duration pendingTimeout,
+            int maxUnfinishedPerUser,
+            int maxRunningPerUser,
+            Duration shutdownGrace,
+            Duration pollInterval) {
+
+        public static Engine defaults() {
+            return new Engine(2, Duration.ofSeconds(30), Duration.ofMinutes(3), Duration.ofSeconds(30),
+                    Duration.ofHours(6), Duration.ofHours(24), 100, 5, Duration.ofSeconds(30),
+                    Duration.ofSeconds(1));
+        }
+    }
+
+    public static Config fromEnv(Map<String, String> env) {
+        var reader = new EnvReader(env);
+        int port = reader.integer("SPOOL_PORT", 8080);
+        Path dataDir = Path.of(reader.string("SPOOL_DATA_DIR", "./data")).toAbsolutePath().normalize();
+        String databaseUrl = reader.string("SPOOL_DATABASE_URL",
+                "jdbc:sqlite:" + dataDir.resolve("spool.db"));
+        String publicUrl = stripTrailingSlash(reader.string("SPOOL_PUBLIC_URL", "http://localhost:" + port));
+        int defaultWorkers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        var defaults = Engine.defaults();
+        var engine = new Engine(
+                reader.integer("SPOOL_TASK_MAX_RETRIES", defaults.maxRetries()),
+                reader.duration("SPOOL_TASK_FIRST_RETRY_DELAY", defaults.firstRetryDelay()),
+                reader.duration("SPOOL_TASK_RETRY_DELAY", defaults.laterRetryDelay()),
+                reader.duration("SPOOL_TASK_LEASE", defaults.leaseDuration()),
+                reader.duration("SPOOL_TASK_RUN_TIME_LIMIT", defaults.runTimeLimit()),
+                reader.duration("SPOOL_TASK_PENDING_TIMEOUT", defaults.pendingTimeout()),
+                reader.integer("SPOOL_MAX_UNFINISHED_TASKS_PER_USER", defaults.maxUnfinishedPerUser()),
+                reader.integer("SPOOL_MAX_RUNNING_TASKS_PER_USER", defaults.maxRunningPerUser()),
+                reader.duration("SPOOL_SHUTDOWN_GRACE", defaults.shutdownGrace()),
+                reader.duration("SPOOL_POLL_INTERVAL", defaults.pollInterval()));
+        return new Config(
+                port,
+                dataDir,
+                databaseUrl,
+                reader.optional("SPOOL_STORAGE_URL"),
+                publicUrl,
+                reader.optional("SPOOL_ADMIN_API_KEY"),
+                reader.integer("SPOOL_WORKERS", defaultWorkers),
+                engine,
+                reader.optional("SPOOL_FFMPEG"),
+                reader.optional("SPOOL_FFPROBE"),
+                Boolean.parseBoolean(reader.string("SPOOL_IMPORT_ALLOW_PRIVATE", "false")),
+                reader.optional("SPOOL_SECRET_KEY"));
+    }
+
+    public boolean postgres() {
+        return databaseUrl.startsWith("jdbc:postgresql:");
+    }
+
+    private static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.spool.task;
+
+import java.util.regex.Pattern;
+
+/** Masks secrets carried inside URLs: {@code s3+https://KEY:SECRET@host/bucket} -> {@code s3+https://***:***@host/bucket}. */
+public final class Credentials {
+    public static final String MASK = "***";
+    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@?#]*)@");
+
+    private Credentials() {
+    }
+
+    public static String maskUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        var matcher = USER_INFO.matcher(url);
+        if (!matcher.find()) {
+            return url;
+        }
+        String userInfo = matcher.group(2);
+        String masked = userInfo.contains(":") ? MASK + ":" + MASK : MASK;
+        return matcher.group(1) + masked + "@" + url.substring(matcher.end());
+    }
+}

@@ -1,0 +1,168 @@
+package dev.spool.task;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The parameters of a task: exactly one variant, under the key that matches the task's type (Livepeer's shape,
+ * including the hyphenated {@code transcode-file} key).
+ */
+public record TaskParams(
+        Upload upload,
+        Export export,
+        ExportData exportData,
+        @JsonProperty("transcode-file") TranscodeFile transcodeFile,
+        Clip clip) {
+
+    public record Upload(
+            String url,
+            Encryption encryption,
+            Boolean c2pa,
+            List<Profile> profiles,
+            Double targetSegmentSizeSecs,
+            Boolean thumbnails,
+            String catalystPipelineStrategy) {
+    }
+
+    /** The encrypted AES key of an upload; never returned in clear. */
+    public record Encryption(String encryptedKey) {
+        /** The schema-generated example writes a bare string here; it is taken as the key itself. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static Encryption fromString(String encryptedKey) {
+            return new Encryption(encryptedKey);
+        }
+
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        static Encryption fromObject(@JsonProperty("encryptedKey") String encryptedKey) {
+            return new Encryption(encryptedKey);
+        }
+    }
+
+    /** One rendition as Livepeer's {@code transcode-profile}; {@code gop} is a string ("2", "intra"). */
+    public record Profile(
+            String name,
+            Integer width,
+            Integer height,
+            Long bitrate,
+            Integer quality,
+            Integer fps,
+            Integer fpsDen,
+            String gop,
+            String profile,
+            String encoder) {
+    }
+
+    public record Export(Custom custom, Ipfs ipfs) {
+    }
+
+    public record Custom(String url, String method, Map<String, String> headers) {
+    }
+
+    public record Ipfs(String nftMetadataTemplate, JsonNode nftMetadata, Pinata pinata) {
+    }
+
+    /** A user's own Pinata account: {@code jwt} and {@code apiSecret} are secrets. */
+    public record Pinata(String jwt, String apiKey, String apiSecret) {
+    }
+
+    public record ExportData(JsonNode content, Ipfs ipfs, String type, String id) {
+    }
+
+    public record TranscodeFile(
+            UrlRef input,
+            UrlRef storage,
+            Outputs outputs,
+            List<Profile> profiles,
+            Double targetSegmentSizeSecs,
+            JsonNode creatorId,
+            Boolean c2pa) {
+    }
+
+    public record UrlRef(String url) {
+    }
+
+    public record Outputs(PathRef hls, PathRef mp4, PathRef fmp4) {
+    }
+
+    public record PathRef(String path) {
+    }
+
+    public record Clip(
+            String url,
+            ClipStrategy clipStrategy,
+            String catalystPipelineStrategy,
+            String sessionId,
+            String inputId) {
+    }
+
+    public record ClipStrategy(Double startTime, Double endTime, String playbackId) {
+    }
+
+    /** How many variants are set; a valid task has exactly one, matching its type. */
+    long variantCount() {
+        return Stream.of(upload, export, exportData, transcodeFile, clip).filter(Objects::nonNull).count();
+    }
+
+    boolean matches(TaskType type) {
+        return switch (type) {
+            case UPLOAD -> upload != null;
+            case EXPORT -> export != null;
+            case EXPORT_DATA -> exportData != null;
+            case TRANSCODE_FILE -> transcodeFile != null;
+            case CLIP -> clip != null;
+        };
+    }
+
+    /** A copy fit to leave the server: credentials in URLs masked, secrets replaced by {@code ***}. */
+    TaskParams masked() {
+        return new TaskParams(
+                upload == null ? null : new Upload(Credentials.maskUrl(upload.url()),
+                        upload.encryption() == null ? null : new Encryption(Credentials.MASK),
+                        upload.c2pa(), upload.profiles(), upload.targetSegmentSizeSecs(), upload.thumbnails(),
+                        upload.catalystPipelineStrategy()),
+                export == null ? null : new Export(
+                        export.custom() == null ? null : new Custom(Credentials.maskUrl(export.custom().url()),
+                                export.custom().method(), maskValues(export.custom().headers())),
+                        maskIpfs(export.ipfs())),
+                exportData == null ? null : new ExportData(exportData.content(), maskIpfs(exportData.ipfs()),
+                        exportData.type(), exportData.id()),
+                transcodeFile == null ? null : new TranscodeFile(
+                        maskRef(transcodeFile.input()), maskRef(transcodeFile.storage()), transcodeFile.outputs(),
+                        transcodeFile.profiles(), transcodeFile.targetSegmentSizeSecs(), transcodeFile.creatorId(),
+                        transcodeFile.c2pa()),
+                clip == null ? null : new Clip(Credentials.maskUrl(clip.url()), clip.clipStrategy(),
+                        clip.catalystPipelineStrategy(), clip.sessionId(), clip.inputId()));
+    }
+
+    /** Export headers usually carry the target's credentials, so none of their values is echoed. */
+    private static Map<String, String> maskValues(Map<String, String> headers) {
+        if (headers == null) {
+            return null;
+        }
+        var masked = new LinkedHashMap<String, String>();
+        headers.keySet().forEach(name -> masked.put(name, Credentials.MASK));
+        return masked;
+    }
+
+    private static UrlRef maskRef(UrlRef ref) {
+        return ref == null ? null : new UrlRef(Credentials.maskUrl(ref.url()));
+    }
+
+    private static Ipfs maskIpfs(Ipfs ipfs) {
+        if (ipfs == null || ipfs.pinata() == null) {
+            return ipfs;
+        }
+        var pinata = ipfs.pinata();
+        return new Ipfs(ipfs.nftMetadataTemplate(), ipfs.nftMetadata(), new Pinata(
+                pinata.jwt() == null ? null : Credentials.MASK,
+                pinata.apiKey(),
+                pinata.apiSecret() == null ? null : Credentials.MASK));
+    }
+}

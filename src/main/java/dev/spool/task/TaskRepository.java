@@ -1,0 +1,168 @@
+package dev.spool.task;
+
+import dev.spool.db.Database;
+import dev.spool.db.ListQuery;
+import dev.spool.json.Json;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Reads and writes task rows and appends their outbox events; every state change goes through here. */
+public final class TaskRepository {
+    /** Public field names usable in {@code filters} and {@code order}, and their columns. */
+    public static final Map<String, String> FIELDS = Map.of(
+            "id", "id",
+            "type", "type",
+            "phase", "phase",
+            "inputAssetId", "input_asset_id",
+            "outputAssetId", "output_asset_id",
+            "createdAt", "created_at",
+            "updatedAt", "updated_at");
+    public static final Set<String> NUMERIC_FIELDS = java.util.Set.of("createdAt", "updatedAt");
+
+    static final String COLUMNS = "id, type, user_id, project_id, input_asset_id, output_asset_id, requester_id, "
+            + "created_at, scheduled_at, params, phase, updated_at, progress, error_message, retries, step, output";
+
+    static final RowMapper<Task> MAPPER = TaskRepository::map;
+
+    private final Jdbi jdbi;
+
+    public TaskRepository(Database database) {
+        this.jdbi = database.jdbi();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** Inserts a new task and its {@code task.spawned} event, in the caller's transaction. */
+    public void insert(Handle h, Task task) {
+        var status = task.status();
+        h.createUpdate("INSERT INTO tasks (id, type, user_id, project_id, input_asset_id, output_asset_id, "
+                        + "requester_id, created_at, scheduled_at, params, phase, updated_at, progress, error_message, "
+                        + "retries, step, output, run_after) VALUES (:id, :type, :user, :project, :input, :outputAsset, "
+                        + ":requester, :created, :scheduled, :params, :phase, :updated, :progress, :error, :retries, "
+                        + ":step, :output, :runAfter)")
+                .bind("id", task.id())
+                .bind("type", task.type().wire())
+                .bind("user", task.userId())
+                .bind("project", task.projectId())
+                .bind("input", task.inputAssetId())
+                .bind("outputAsset", task.outputAssetId())
+                .bind("requester", task.requesterId())
+                .bind("created", task.createdAt())
+                .bind("scheduled", task.scheduledAt())
+                .bind("params", Json.write(task.params()))
+                .bind("phase", status.phase().wire())
+                .bind("updated", status.updatedAt())
+                .bind("progress", status.progress())
+                .bind("error", status.errorMessage())
+                .bind("retries", status.retries())
+                .bind("step", status.step())
+                .bind("output", task.output() == null ? null : Json.write(task.output()))
+                .bind("runAfter", status.phase() == TaskPhase.WAITING ? task.createdAt() : null)
+                .execute();
+        appendEvent(h, task, TaskEvent.Kind.SPAWNED, task.createdAt());
+    }
+
+    public Optional<Task> find(String id) {
+        return jdbi.withHandle(h -> find(h, id));
+    }
+
+    public Optional<Task> find(Handle h, String id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM tasks WHERE id = :id")
+                .bind("id", id).map(MAPPER).findOne();
+    }
+
+    /** A page of the owner's tasks in one project (or every task, for an admin listing all users). */
+    public Page list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
+        var sql = query.toSql(FIELDS, "created_at DESC, id DESC");
+        var where = new ArrayList<>(sql.where());
+        userId.ifPresent(u -> where.add("user_id = :owner"));
+        projectId.ifPresent(p -> where.add("project_id = :ownerProject"));
+        String whereSql = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+        return jdbi.withHandle(h -> {
+            var select = h.createQuery("SELECT " + COLUMNS + " FROM tasks" + whereSql + " ORDER BY " + sql.orderBy()
+                    + " LIMIT :limit OFFSET :offset");
+            sql.bindings().forEach(select::bind);
+            userId.ifPresent(u -> select.bind("owner", u));
+            projectId.ifPresent(p -> select.bind("ownerProject", p));
+            List<Task> tasks = select.bind("limit", query.limit()).bind("offset", query.offset()).map(MAPPER).list();
+            Long total = null;
+            if (withCount) {
+                var count = h.createQuery("SELECT COUNT(*) FROM tasks" + whereSql);
+                sql.bindings().forEach(count::bind);
+                userId.ifPresent(u -> count.bind("owner", u));
+                projectId.ifPresent(p -> count.bind("ownerProject", p));
+                total = count.mapTo(Long.class).one();
+            }
+            return new Page(tasks, total);
+        });
+    }
+
+    public record Page(List<Task> tasks, Long total) {
+    }
+
+    /**
+     * Appends an outbox event for the task's current state, numbered after the task's previous event. Runs in the
+     * caller's transaction so that nothing is published for a change that did not commit.
+     */
+    public void appendEvent(Handle h, Task task, TaskEvent.Kind kind, long now) {
+        int seq = h.createQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM task_events WHERE task_id = :task")
+                .bind("task", task.id()).mapTo(Integer.class).one();
+        h.createUpdate("INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, snapshot, created_at) "
+                        + "VALUES (:id, :task, :seq, :event, :user, :project, :snapshot, :now)")
+                .bind("id", UUID.randomUUID().toString())
+                .bind("task", task.id())
+                .bind("seq", seq)
+                .bind("event", kind.wire())
+                .bind("user", task.userId())
+                .bind("project", task.projectId())
+                .bind("snapshot", Json.write(task.viewFor(false)))
+                .bind("now", now)
+                .execute();
+    }
+
+    /** The task's events after a given sequence number, oldest first. */
+    public List<TaskEvent> eventsAfter(String taskId, int afterSeq) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, task_id, seq, event, snapshot, created_at "
+                        + "FROM task_events WHERE task_id = :task AND seq > :seq ORDER BY seq")
+                .bind("task", taskId).bind("seq", afterSeq)
+                .map((rs, ctx) -> new TaskEvent(rs.getString("id"), rs.getString("task_id"), rs.getInt("seq"),
+                        TaskEvent.Kind.fromWire(rs.getString("event")), rs.getString("snapshot"),
+                        rs.getLong("created_at")))
+                .list());
+    }
+
+    private static Task map(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+        var status = new TaskStatus(
+                TaskPhase.fromWire(rs.getString("phase")),
+                rs.getLong("updated_at"),
+                rs.getObject("progress") == null ? null : rs.getDouble("progress"),
+                rs.getString("error_message"),
+                rs.getObject("retries") == null ? null : rs.getInt("retries"),
+                rs.getString("step"));
+        return new Task(
+                rs.getString("id"),
+                TaskType.fromWire(rs.getString("type")),
+                rs.getLong("created_at"),
+                rs.getObject("scheduled_at") == null ? null : rs.getLong("scheduled_at"),
+                rs.getString("input_asset_id"),
+                rs.getString("output_asset_id"),
+                rs.getString("project_id"),
+                rs.getString("requester_id"),
+                Json.read(rs.getString("params"), TaskParams.class),
+                status,
+                Json.tree(rs.getString("output")),
+                rs.getString("user_id"));
+    }
+}

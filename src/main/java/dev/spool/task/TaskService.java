@@ -1,0 +1,117 @@
+package dev.spool.task;
+
+import dev.spool.account.Principal;
+import dev.spool.config.Config;
+import dev.spool.db.Database;
+import dev.spool.db.Dialect;
+import dev.spool.db.ListQuery;
+import dev.spool.error.SpoolException;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Creates tasks within the per-user limits and reads them back for their owners. */
+public final class TaskService {
+    private final TaskRepository tasks;
+    private final Dialect dialect;
+    private final QueueSignal signal;
+    private final Config.Engine limits;
+    private final Clock clock;
+
+    public TaskService(TaskRepository tasks, Database database, QueueSignal signal, Config.Engine limits, Clock clock) {
+        this.tasks = tasks;
+        this.dialect = database.dialect();
+        this.signal = signal;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /** Creates a task for an owner, in the owner's transaction {@code h}: the caller may write related rows too. */
+    public Task create(Handle h, String ownerId, String projectId, CreateTask request) {
+        validate(request);
+        lockOwner(h, ownerId);
+        int unfinished = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user "
+                        + "AND phase IN ('pending', 'waiting', 'running')")
+                .bind("user", ownerId).mapTo(Integer.class).one();
+        if (unfinished >= limits.maxUnfinishedPerUser()) {
+            throw new SpoolException(SpoolException.Kind.TOO_MANY, "too_many_tasks",
+                    "user " + ownerId + " has reached the maximum number of pending tasks ("
+                            + limits.maxUnfinishedPerUser() + "); wait for some to finish", Duration.ofSeconds(30));
+        }
+        long now = clock.millis();
+        boolean pending = Boolean.TRUE.equals(request.pending());
+        var status = new TaskStatus(pending ? TaskPhase.PENDING : TaskPhase.WAITING, now, null, null,
+                pending ? null : 0, null);
+        var task = new Task(UUID.randomUUID().toString(), request.type(), now, pending ? null : now,
+                request.inputAssetId(), request.outputAssetId(), projectId, request.requesterId(),
+                request.params(), status, null, ownerId);
+        tasks.insert(h, task);
+        if (!pending) {
+            tasks.appendEvent(h, task, TaskEvent.Kind.UPDATED, now);
+            signal.queued(h);
+        }
+        return task;
+    }
+
+    /** Admin endpoint: creates a task for the caller or, for an admin naming one, another user. */
+    public Task create(Principal caller, CreateTask request) {
+        return tasks.jdbi().inTransaction(h -> {
+            String owner = caller.userId();
+            String project = caller.projectId();
+            if (request.userId() != null && !request.userId().equals(caller.userId())) {
+                owner = request.userId();
+                project = h.createQuery("SELECT default_project_id FROM users WHERE id = :id")
+                        .bind("id", owner).mapTo(String.class).findOne()
+                        .orElseThrow(() -> SpoolException.invalid("userId", "no user with id " + request.userId()));
+            }
+            return create(h, owner, project, request);
+        });
+    }
+
+    /** A task as its owner (same project) or an admin may see it; anyone else gets 404, never 403. */
+    public Task get(Principal caller, String id) {
+        return tasks.find(id)
+                .filter(task -> visible(caller, task))
+                .map(task -> task.viewFor(caller.admin()))
+                .orElseThrow(SpoolException::notFound);
+    }
+
+    public TaskRepository.Page list(Principal caller, ListQuery query, boolean allUsers, boolean withCount) {
+        boolean everyone = caller.admin() && allUsers;
+        var page = tasks.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
+                everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
+        return new TaskRepository.Page(page.tasks().stream().map(t -> t.viewFor(caller.admin())).toList(),
+                page.total());
+    }
+
+    static boolean visible(Principal caller, Task task) {
+        return caller.admin()
+                || (caller.userId().equals(task.userId()) && caller.projectId().equals(task.projectId()));
+    }
+
+    private void lockOwner(Handle h, String ownerId) {
+        // SQLite transactions are IMMEDIATE (one writer at a time); PostgreSQL needs the count and the insert
+        // serialised per owner, or two concurrent creates could both pass the limit.
+        if (dialect == Dialect.POSTGRES) {
+            h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:user))").bind("user", ownerId)
+                    .mapTo(Object.class).one();
+        }
+    }
+
+    private static void validate(CreateTask request) {
+        if (request.type() == null) {
+            throw SpoolException.invalid("type", "is required (upload, export, export-data, transcode-file or clip)");
+        }
+        if (request.params() == null) {
+            throw SpoolException.invalid("params", "is required, with the key '" + request.type().wire() + "'");
+        }
+        if (request.params().variantCount() != 1 || !request.params().matches(request.type())) {
+            String key = request.type() == TaskType.EXPORT_DATA ? "exportData" : request.type().wire();
+            throw SpoolException.invalid("params", "must hold exactly one key, '" + key
+                    + "', matching the task type");
+        }
+    }
+}
