@@ -2,7 +2,9 @@ package dev.spool.api;
 
 import dev.spool.account.Accounts;
 import dev.spool.db.Database;
+import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
+import dev.spool.task.engine.TaskStore;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 
@@ -17,13 +19,15 @@ import java.util.function.Consumer;
 public final class ApiServer {
     private final Javalin app;
 
-    public record Services(Database database, Accounts accounts, TaskService tasks, String publicUrl, Clock clock,
+    public record Services(Database database, Accounts accounts, TaskService tasks, TaskStore engine,
+                           TaskRepository taskRepository, String publicUrl, Clock clock,
                            List<Consumer<RoutesConfig>> extraRoutes) {
     }
 
     public ApiServer(Services services) {
         var auth = new Authentication(services.accounts(), services.clock());
-        var taskRoutes = new TaskRoutes(services.tasks(), auth, services.publicUrl());
+        var taskRoutes = new TaskRoutes(services.tasks(), services.engine(), services.taskRepository(), auth,
+                services.publicUrl());
         var health = new HealthRoutes(services.database());
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {

@@ -3,17 +3,23 @@ package dev.spool.api;
 import dev.spool.task.CreateTask;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
+import dev.spool.task.engine.TaskStore;
+import dev.spool.json.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 /** {@code /api/task}: read a task, list them, and the admin-only create. */
 final class TaskRoutes {
     private final TaskService tasks;
+    private final TaskStore engine;
+    private final TaskEventStream events;
     private final Authentication auth;
     private final String publicUrl;
 
-    TaskRoutes(TaskService tasks, Authentication auth, String publicUrl) {
+    TaskRoutes(TaskService tasks, TaskStore engine, TaskRepository repository, Authentication auth, String publicUrl) {
         this.tasks = tasks;
+        this.engine = engine;
+        this.events = new TaskEventStream(repository);
         this.auth = auth;
         this.publicUrl = publicUrl;
     }
@@ -22,6 +28,14 @@ final class TaskRoutes {
         routes.get("/api/task", this::list);
         routes.get("/api/task/{id}", this::get);
         routes.post("/api/task", this::create);
+        routes.post("/api/task/{id}/cancel", ctx -> ctx.json(engine.cancel(auth.require(ctx), ctx.pathParam("id"))));
+        routes.post("/api/task/{id}/retry", ctx -> ctx.json(engine.retry(auth.require(ctx), ctx.pathParam("id"))));
+        routes.get("/api/task/{id}/events", this::events);
+    }
+
+    private void events(Context ctx) throws java.io.IOException {
+        var task = tasks.get(auth.require(ctx), ctx.pathParam("id"));
+        events.stream(ctx, task.id(), Json.write(task), task.status().phase().terminal());
     }
 
     private void get(Context ctx) {

@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 /** {@code spool serve | worker | migrate | apikey create|list|revoke}. Flags mirror the SPOOL_* variables. */
 @Command(name = "spool", mixinStandardHelpOptions = true, version = "spool 0.1.0",
         description = "Self-hosted video task server speaking the Livepeer Studio VOD API.",
-        subcommands = {Main.Serve.class, Main.Migrate.class, Main.ApiKey.class})
+        subcommands = {Main.Serve.class, Main.Work.class, Main.Migrate.class, Main.ApiKey.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -71,15 +71,30 @@ public final class Main {
 
         @Override
         public Integer call() throws InterruptedException {
-            var server = Server.start(settings.config());
-            var stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }, "spool-shutdown"));
-            stopped.await();
-            return 0;
+            return runUntilStopped(Server.serve(settings.config()));
         }
+    }
+
+    @Command(name = "worker", description = "Claim and run tasks against the configured database and object store.")
+    static final class Work implements Callable<Integer> {
+        @CommandLine.Mixin
+        Settings settings = new Settings();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            return runUntilStopped(Server.worker(settings.config(), java.util.List.of()));
+        }
+    }
+
+    /** Blocks until SIGTERM/SIGINT, then shuts down gracefully (running tasks get the grace period). */
+    static int runUntilStopped(Server server) throws InterruptedException {
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "spool-shutdown"));
+        stopped.await();
+        return 0;
     }
 
     @Command(name = "migrate", description = "Create or upgrade the database schema, then exit.")

@@ -5,8 +5,16 @@ import dev.spool.account.AdminBootstrap;
 import dev.spool.api.ApiServer;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
+import dev.spool.db.Dialect;
+import dev.spool.task.QueueSignal;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
+import dev.spool.task.engine.LocalQueueSignal;
+import dev.spool.task.engine.PostgresQueueSignal;
+import dev.spool.task.engine.TaskHandler;
+import dev.spool.task.engine.TaskStore;
+import dev.spool.task.engine.WakeUp;
+import dev.spool.task.engine.Worker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,38 +22,89 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Wires every part of Spool together, in one place, from a {@link Config}. */
+/**
+ * Wires every part of Spool together, in one place, from a {@link Config}: {@code serve} (API plus in-process
+ * workers) and {@code worker} (workers only) are two selections of the same parts.
+ */
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
 
+    private final Config config;
     private final Database database;
-    private final ApiServer api;
     private final Accounts accounts;
+    private final TaskStore engine;
+    private final Optional<ApiServer> api;
+    private final Optional<Worker> worker;
+    private final List<AutoCloseable> resources;
 
-    private Server(Database database, ApiServer api, Accounts accounts) {
+    private Server(Config config, Database database, Accounts accounts, TaskStore engine, Optional<ApiServer> api,
+                   Optional<Worker> worker, List<AutoCloseable> resources) {
+        this.config = config;
         this.database = database;
-        this.api = api;
         this.accounts = accounts;
+        this.engine = engine;
+        this.api = api;
+        this.worker = worker;
+        this.resources = resources;
     }
 
-    public static Server start(Config config) {
+    /** {@code spool serve}: the API, plus {@code SPOOL_WORKERS} handlers in-process. */
+    public static Server serve(Config config, List<TaskHandler> extraHandlers) {
+        return start(config, extraHandlers, true, config.workers());
+    }
+
+    public static Server serve(Config config) {
+        return serve(config, List.of());
+    }
+
+    /** {@code spool worker}: claims and runs tasks against the configured store; no HTTP. */
+    public static Server worker(Config config, List<TaskHandler> extraHandlers) {
+        return start(config, extraHandlers, false, Math.max(1, config.workers()));
+    }
+
+    private static Server start(Config config, List<TaskHandler> extraHandlers, boolean withApi, int slots) {
         long started = System.nanoTime();
         createDataDir(config);
         var clock = Clock.systemUTC();
         var database = Database.open(config.databaseUrl());
+        var resources = new ArrayList<AutoCloseable>();
         try {
             var accounts = new Accounts(database, clock);
-            new AdminBootstrap(accounts, config.dataDir()).ensureAdmin(config.adminApiKey());
-            var taskRepository = new TaskRepository(database);
-            var tasks = new TaskService(taskRepository, database, h -> { }, config.engine(), clock);
-            var api = new ApiServer(new ApiServer.Services(database, accounts, tasks, config.publicUrl(), clock,
-                    List.of())).start("0.0.0.0", config.port());
-            log.info("Spool is listening on port {} (public URL {}) after {} ms", api.port(), config.publicUrl(),
-                    (System.nanoTime() - started) / 1_000_000);
-            return new Server(database, api, accounts);
+            var wakeUp = new WakeUp();
+            QueueSignal signal;
+            if (database.dialect() == Dialect.POSTGRES) {
+                var postgresSignal = new PostgresQueueSignal(wakeUp, config.databaseUrl());
+                resources.add(postgresSignal);
+                signal = postgresSignal;
+            } else {
+                signal = new LocalQueueSignal(wakeUp);
+            }
+            var taskRepository = new TaskRepository(database, List.of());
+            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock);
+            var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
+            var handlers = new ArrayList<TaskHandler>(extraHandlers);
+            Optional<Worker> worker = Optional.empty();
+            if (slots > 0) {
+                if (handlers.isEmpty()) {
+                    log.warn("no task handlers are installed in this process: it will claim nothing");
+                }
+                worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
+            }
+            Optional<ApiServer> api = Optional.empty();
+            if (withApi) {
+                new AdminBootstrap(accounts, config.dataDir()).ensureAdmin(config.adminApiKey());
+                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
+                        taskRepository, config.publicUrl(), clock, List.of())).start("0.0.0.0", config.port()));
+                log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
+                        config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
+            }
+            return new Server(config, database, accounts, engine, api, worker, resources);
         } catch (RuntimeException e) {
+            closeAll(resources);
             database.close();
             throw e;
         }
@@ -60,7 +119,7 @@ public final class Server implements AutoCloseable {
     }
 
     public int port() {
-        return api.port();
+        return api.orElseThrow(() -> new IllegalStateException("this process serves no API")).port();
     }
 
     public Accounts accounts() {
@@ -71,9 +130,26 @@ public final class Server implements AutoCloseable {
         return database;
     }
 
+    public TaskStore engine() {
+        return engine;
+    }
+
+    /** Stops taking work, lets running tasks finish within the grace period, releases the rest, then stops. */
     @Override
     public void close() {
-        api.stop();
+        worker.ifPresent(w -> w.shutdown(config.engine().shutdownGrace()));
+        api.ifPresent(ApiServer::stop);
+        closeAll(resources);
         database.close();
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (var resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.getMessage());
+            }
+        }
     }
 }

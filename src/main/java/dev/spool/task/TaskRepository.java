@@ -29,15 +29,17 @@ public final class TaskRepository {
             "updatedAt", "updated_at");
     public static final Set<String> NUMERIC_FIELDS = java.util.Set.of("createdAt", "updatedAt");
 
-    static final String COLUMNS = "id, type, user_id, project_id, input_asset_id, output_asset_id, requester_id, "
+    public static final String COLUMNS = "id, type, user_id, project_id, input_asset_id, output_asset_id, requester_id, "
             + "created_at, scheduled_at, params, phase, updated_at, progress, error_message, retries, step, output";
 
-    static final RowMapper<Task> MAPPER = TaskRepository::map;
+    public static final RowMapper<Task> MAPPER = TaskRepository::map;
 
     private final Jdbi jdbi;
+    private final List<TaskObserver> observers;
 
-    public TaskRepository(Database database) {
+    public TaskRepository(Database database, List<TaskObserver> observers) {
         this.jdbi = database.jdbi();
+        this.observers = List.copyOf(observers);
     }
 
     public Jdbi jdbi() {
@@ -71,7 +73,16 @@ public final class TaskRepository {
                 .bind("output", task.output() == null ? null : Json.write(task.output()))
                 .bind("runAfter", status.phase() == TaskPhase.WAITING ? task.createdAt() : null)
                 .execute();
-        appendEvent(h, task, TaskEvent.Kind.SPAWNED, task.createdAt());
+        record(h, task, TaskEvent.Kind.SPAWNED, task.createdAt());
+    }
+
+    /** Appends the outbox event for a state change and tells the observers, all in the change's transaction. */
+    public Task record(Handle h, Task task, TaskEvent.Kind kind, long now) {
+        appendEvent(h, task, kind, now);
+        for (var observer : observers) {
+            observer.changed(h, task, kind);
+        }
+        return task;
     }
 
     public Optional<Task> find(String id) {
@@ -116,7 +127,7 @@ public final class TaskRepository {
      * Appends an outbox event for the task's current state, numbered after the task's previous event. Runs in the
      * caller's transaction so that nothing is published for a change that did not commit.
      */
-    public void appendEvent(Handle h, Task task, TaskEvent.Kind kind, long now) {
+    private void appendEvent(Handle h, Task task, TaskEvent.Kind kind, long now) {
         int seq = h.createQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM task_events WHERE task_id = :task")
                 .bind("task", task.id()).mapTo(Integer.class).one();
         h.createUpdate("INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, snapshot, created_at) "

@@ -50,7 +50,7 @@ public final class TaskService {
                 request.params(), status, null, ownerId);
         tasks.insert(h, task);
         if (!pending) {
-            tasks.appendEvent(h, task, TaskEvent.Kind.UPDATED, now);
+            tasks.record(h, task, TaskEvent.Kind.UPDATED, now);
             signal.queued(h);
         }
         return task;

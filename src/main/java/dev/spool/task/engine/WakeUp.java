@@ -1,0 +1,36 @@
+package dev.spool.task.engine;
+
+import java.time.Duration;
+
+/** Wakes idle claim loops the moment a task is queued, instead of waiting for the next poll. */
+public final class WakeUp {
+    private final Object lock = new Object();
+    private long generation;
+
+    public void wake() {
+        synchronized (lock) {
+            generation++;
+            lock.notifyAll();
+        }
+    }
+
+    long generation() {
+        synchronized (lock) {
+            return generation;
+        }
+    }
+
+    /** Waits until a wake-up newer than {@code seen}, or the timeout. */
+    void await(long seen, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (generation == seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                lock.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+}

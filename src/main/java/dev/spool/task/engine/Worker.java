@@ -1,0 +1,280 @@
+package dev.spool.task.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.config.Config;
+import dev.spool.task.TaskType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Claims tasks and runs their handlers, {@code slots} at a time, each under a lease that a supervisor renews.
+ * The supervisor also stops handlers whose task was cancelled or whose lease was lost, and sweeps for tasks that
+ * nobody will finish.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final Duration SUPERVISE_EVERY = Duration.ofMillis(250);
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(2);
+    private static final long PROGRESS_WRITE_MILLIS = 500;
+
+    private final String id;
+    private final TaskStore store;
+    private final Map<TaskType, TaskHandler> handlers;
+    private final WakeUp wakeUp;
+    private final int slots;
+    private final Config.Engine config;
+    private final Map<String, Run> running = new ConcurrentHashMap<>();
+    private final Object slotFreed = new Object();
+    private volatile boolean stopping;
+    private Thread claimLoop;
+    private Thread supervisor;
+
+    public Worker(TaskStore store, Collection<TaskHandler> handlers, WakeUp wakeUp, int slots, Config.Engine config) {
+        this.id = workerId();
+        this.store = store;
+        this.handlers = handlers.stream().collect(Collectors.toMap(TaskHandler::type, Function.identity()));
+        this.wakeUp = wakeUp;
+        this.slots = slots;
+        this.config = config;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Worker start() {
+        claimLoop = Thread.ofPlatform().name("spool-claim").start(this::claimLoop);
+        supervisor = Thread.ofPlatform().daemon().name("spool-supervisor").start(this::supervise);
+        log.info("worker {} runs {} task(s) at a time for {}", id, slots,
+                handlers.keySet().stream().map(TaskType::wire).sorted().toList());
+        return this;
+    }
+
+    private void claimLoop() {
+        while (!stopping) {
+            try {
+                long seen = wakeUp.generation();
+                if (running.size() >= slots) {
+                    synchronized (slotFreed) {
+                        if (running.size() >= slots && !stopping) {
+                            slotFreed.wait(config.pollInterval().toMillis());
+                        }
+                    }
+                    continue;
+                }
+                var claim = store.claim(id, handlers.keySet());
+                if (claim.isPresent()) {
+                    begin(claim.get());
+                } else {
+                    wakeUp.await(seen, config.pollInterval());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("claiming failed; trying again in a moment", e);
+                pause();
+            }
+        }
+    }
+
+    private void begin(TaskStore.Claim claim) {
+        var task = claim.task();
+        var run = new Run(claim.task().id(), claim.attempt());
+        running.put(task.id(), run);
+        run.thread = Thread.ofVirtual().name("task-" + task.id()).unstarted(() -> execute(claim, run));
+        run.thread.start();
+    }
+
+    private void execute(TaskStore.Claim claim, Run run) {
+        var task = claim.task();
+        var handler = handlers.get(task.type());
+        try {
+            JsonNode output = handler.run(task, run);
+            run.flushProgress();
+            if (!store.complete(id, task.id(), run.attempt, output)) {
+                log.info("task {} attempt {} finished after its lease was lost; result dropped", task.id(), run.attempt);
+            }
+        } catch (TaskFailure failure) {
+            log.info("task {} attempt {} failed: [{}] {}", task.id(), run.attempt, failure.code(), failure.getMessage());
+            store.fail(id, task.id(), run.attempt, failure);
+        } catch (InterruptedException e) {
+            if (run.releaseOnStop) {
+                store.release(id, task.id(), run.attempt);
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("task {} attempt {}: handler crashed", task.id(), run.attempt, e);
+            store.fail(id, task.id(), run.attempt, TaskFailure.retriable("internal_error",
+                    "internal error processing the task (" + e.getClass().getSimpleName() + ")"));
+        } finally {
+            running.remove(task.id());
+            synchronized (slotFreed) {
+                slotFreed.notifyAll();
+            }
+        }
+    }
+
+    private void supervise() {
+        long lastRenew = System.nanoTime();
+        long lastSweep = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(SUPERVISE_EVERY.toMillis());
+                if (!running.isEmpty()) {
+                    stopLostRuns();
+                }
+                if (System.nanoTime() - lastRenew > config.leaseDuration().toNanos() / 3) {
+                    store.renewLeases(id);
+                    lastRenew = System.nanoTime();
+                }
+                if (System.nanoTime() - lastSweep > SWEEP_EVERY.toNanos()) {
+                    store.sweep();
+                    lastSweep = System.nanoTime();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("worker supervision failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Interrupts every handler whose task is no longer this worker's: cancelled, timed out or swept. */
+    private void stopLostRuns() {
+        var held = store.held(id);
+        for (var run : running.values()) {
+            Integer attempt = held.get(run.taskId);
+            if ((attempt == null || attempt != run.attempt) && !run.lost) {
+                run.lost = true;
+                log.info("task {} attempt {} is no longer ours (cancelled or lease lost): stopping it", run.taskId,
+                        run.attempt);
+                run.thread.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Stops claiming, lets running handlers finish within the grace period, then interrupts the rest and gives
+     * their tasks back to the queue at once so another worker takes them.
+     */
+    public void shutdown(Duration grace) {
+        stopping = true;
+        if (claimLoop != null) {
+            claimLoop.interrupt();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (slotFreed) {
+            while (!running.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    slotFreed.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        for (var run : running.values()) {
+            run.releaseOnStop = true;
+            store.release(id, run.taskId, run.attempt);
+            run.thread.interrupt();
+        }
+        if (supervisor != null) {
+            supervisor.interrupt();
+        }
+        if (!running.isEmpty()) {
+            log.info("released {} running task(s) back to the queue", running.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(config.shutdownGrace());
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(config.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String workerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        String pid = ManagementFactory.getRuntimeMXBean().getName().split("@")[0];
+        return host + "/" + pid + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** One handler run: its context, and how the worker reaches its thread. */
+    private final class Run implements TaskContext {
+        private final String taskId;
+        private final int attempt;
+        private volatile Thread thread;
+        private volatile boolean lost;
+        private volatile boolean releaseOnStop;
+        private double progress;
+        private double written = -1;
+        private String step;
+        private String writtenStep;
+        private long lastWrite;
+
+        Run(String taskId, int attempt) {
+            this.taskId = taskId;
+            this.attempt = attempt;
+        }
+
+        @Override
+        public int attempt() {
+            return attempt;
+        }
+
+        @Override
+        public synchronized void progress(double fraction) {
+            progress = Math.max(progress, Math.max(0, Math.min(1, fraction)));
+            long now = System.currentTimeMillis();
+            if (now - lastWrite >= PROGRESS_WRITE_MILLIS) {
+                flushProgress();
+            }
+        }
+
+        @Override
+        public synchronized void step(String name) {
+            step = name;
+            flushProgress();
+        }
+
+        synchronized void flushProgress() {
+            if (progress == written && java.util.Objects.equals(step, writtenStep)) {
+                return;
+            }
+            lastWrite = System.currentTimeMillis();
+            written = progress;
+            writtenStep = step;
+            if (!store.progress(id, taskId, attempt, progress, step)) {
+                lost = true;
+            }
+        }
+
+        @Override
+        public void checkCancelled() throws InterruptedException {
+            if (lost || Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("task " + taskId + " was cancelled or its lease was lost");
+            }
+        }
+    }
+}
