@@ -87,7 +87,7 @@ public final class Main {
     }
 
     /** Blocks until SIGTERM/SIGINT, then shuts down gracefully (running tasks get the grace period). */
-    static int runUntilStopped(Server server) throws InterruptedException {
+    public static int runUntilStopped(Server server) throws InterruptedException {
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
