@@ -69,6 +69,19 @@ class S3ObjectStoreTest extends ObjectStoreContract {
     }
 
     @Test
+    void givenAnyLength_whenPartSize_thenPartsStayBetween8MiBAndWhatKeepsTheObjectWithin10000Parts() {
+        long mib = 1024 * 1024;
+
+        assertThat(S3ObjectStore.partSize(-1)).isEqualTo(16 * mib);
+        assertThat(S3ObjectStore.partSize(0)).isEqualTo(8 * mib);
+        assertThat(S3ObjectStore.partSize(40 * mib)).isEqualTo(8 * mib);
+        long huge = 200L * 1024 * mib;
+        int part = S3ObjectStore.partSize(huge);
+        assertThat(part % mib).isZero();
+        assertThat((huge + part - 1) / part).isLessThanOrEqualTo(10_000);
+    }
+
+    @Test
     void givenAStreamThatFailsMidway_whenPut_thenTheMultipartUploadIsAborted() {
         InputStream failing = new InputStream() {
             private final InputStream data = TestData.stream(8, 20 * 1024 * 1024);
