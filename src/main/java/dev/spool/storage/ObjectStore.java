@@ -1,0 +1,62 @@
+package dev.spool.storage;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A flat namespace of objects addressed by '/'-separated relative keys, backed by a local directory or
+ * an S3-compatible bucket. Implementations are thread-safe.
+ *
+ * <p>A key must be non-empty and relative, with no empty, {@code .} or {@code ..} segment and no
+ * backslash or control character; anything else fails with {@link StorageException#INVALID_KEY}.
+ * A prefix follows the same rules but may be empty and may end with '/'; it matches keys as a plain
+ * string prefix, as S3 does ({@code "a/b"} matches {@code "a/b.txt"} and {@code "a/b/c"}).
+ *
+ * <p>Every failure is a {@link StorageException}.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** Stores a file under {@code key}, replacing any object there. {@code contentType} may be null. */
+    void put(String key, Path file, String contentType);
+
+    /**
+     * Stores the bytes of {@code in} under {@code key}, replacing any object there. The stream is read
+     * in bounded chunks, never whole into memory, and is not closed.
+     *
+     * @param length the number of bytes to store, or -1 to read to the end of the stream; a stream that
+     *               ends before {@code length} bytes fails with {@link StorageException#IO_ERROR}
+     */
+    void put(String key, InputStream in, long length, String contentType);
+
+    Optional<ObjectInfo> head(String key);
+
+    /** Opens the object for reading; {@link StorageException#NOT_FOUND} when it does not exist. */
+    default InputStream get(String key) {
+        return get(key, 0, -1);
+    }
+
+    /**
+     * Opens {@code length} bytes of the object starting at {@code offset} ({@code length} -1: to the
+     * end). The offset must lie inside the object and {@code length} must be positive or -1, else
+     * {@link StorageException#INVALID_RANGE}.
+     */
+    InputStream get(String key, long offset, long length);
+
+    /** All objects whose key starts with {@code prefix}, sorted by key. */
+    List<ObjectInfo> list(String prefix);
+
+    /** Removes the object; removing a missing object is not an error. */
+    void delete(String key);
+
+    /** Removes every object whose key starts with {@code prefix}, which must not be empty. */
+    void deletePrefix(String prefix);
+
+    /** Where the objects live, for logs and error messages, with any credentials masked. */
+    String describe();
+
+    @Override
+    default void close() {
+    }
+}
