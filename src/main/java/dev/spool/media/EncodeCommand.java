@@ -1,0 +1,245 @@
+package dev.spool.media;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Builds the one ffmpeg command that encodes a chunk: the input is decoded once, a filter graph
+ * splits and scales it for every rendition, each rendition is encoded once, audio is encoded once
+ * to AAC, and the tee muxer hands the same packets to every rendition's HLS muxer (and MP4
+ * muxer), so nothing is encoded twice. Keyframes are forced at every segment boundary so all
+ * renditions split at the same instants. Paths are relative to the work directory the command
+ * runs in, which keeps them free of characters the tee syntax would need escaped.
+ */
+final class EncodeCommand {
+
+    static final String AUDIO_ONLY = "audio";
+    static final String THUMBNAILS = "thumbnails";
+    private static final String AUDIO_BITRATE = "128k";
+    /** Livepeer's audio-only rendition (AWS MediaConvert): AAC 96 kb/s, 48 kHz. */
+    private static final String AUDIO_ONLY_BITRATE = "96k";
+    private static final String AUDIO_ONLY_RATE = "48000";
+    static final int THUMB_WIDTH = 640;
+    static final int THUMB_HEIGHT = 360;
+
+    private final FfmpegBinaries binaries;
+    private final PipelineRequest request;
+    private final VideoSpec spec;
+    private final List<Rendition> renditions;
+
+    EncodeCommand(FfmpegBinaries binaries, PipelineRequest request, VideoSpec spec, List<Rendition> renditions) {
+        this.binaries = binaries;
+        this.request = request;
+        this.spec = spec;
+        this.renditions = renditions;
+    }
+
+    /** Directory (and playlist base) names of the HLS outputs, in encoding order. */
+    List<String> outputNames() {
+        return renditions.isEmpty() ? List.of(AUDIO_ONLY) : renditions.stream().map(Rendition::name).toList();
+    }
+
+    static String chunkPlaylist(String name, int chunk) {
+        return name + "/chunk_" + chunk + ".m3u8";
+    }
+
+    static String initSegment(int chunk) {
+        return "init_" + chunk + ".mp4";
+    }
+
+    /**
+     * @param mp4Names renditions whose MP4 this process writes directly (empty when chunked: the
+     *                 MP4s are then remuxed from the joined playlists)
+     */
+    List<String> build(ChunkPlan.Chunk chunk, Set<String> mp4Names) {
+        List<String> cmd = new ArrayList<>(List.of(binaries.ffmpeg().toString(), "-hide_banner", "-nostdin",
+                "-v", "error", "-nostats", "-progress", "pipe:1", "-stats_period", "0.5", "-y"));
+        if (chunk.start() > 0) {
+            cmd.addAll(List.of("-ss", seconds(chunk.start())));
+        }
+        if (chunk.length() != null) {
+            cmd.addAll(List.of("-t", seconds(chunk.length())));
+        }
+        cmd.addAll(List.of("-i", Prober.fileUrl(request.input())));
+        boolean audio = spec.audio().isPresent();
+        boolean thumbnails = request.thumbnails() && !renditions.isEmpty();
+        List<String> slaves = new ArrayList<>();
+        if (renditions.isEmpty()) {
+            cmd.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", AUDIO_ONLY_BITRATE, "-ar", AUDIO_ONLY_RATE));
+            slaves.add(hlsSlave("a", AUDIO_ONLY, false, chunk));
+            if (mp4Names.contains(AUDIO_ONLY)) {
+                slaves.add(mp4Slave("a", AUDIO_ONLY));
+            }
+        } else {
+            cmd.addAll(List.of("-filter_complex", filterGraph(thumbnails)));
+            for (int i = 0; i < renditions.size(); i++) {
+                cmd.addAll(List.of("-map", "[v" + i + "]"));
+            }
+            if (audio) {
+                cmd.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", AUDIO_BITRATE));
+            }
+            for (int i = 0; i < renditions.size(); i++) {
+                Rendition r = renditions.get(i);
+                cmd.addAll(videoOptions(i, r));
+                String select = audio ? "v:" + i + ",a" : "v:" + i;
+                slaves.add(hlsSlave(select, r.name(), r.fragmentedMp4(), chunk));
+                if (mp4Names.contains(r.name())) {
+                    slaves.add(mp4Slave(select, r.name()));
+                }
+            }
+        }
+        if (chunk.start() > 0) {
+            // a chunk's timestamps continue where the previous chunk's stop, so the joined playlist needs no discontinuity
+            cmd.addAll(List.of("-output_ts_offset", seconds(chunk.start())));
+        }
+        // tee cannot tell encoders that MP4 wants global headers; TS muxers re-insert them at keyframes
+        cmd.addAll(List.of("-flags", "+global_header", "-f", "tee", String.join("|", slaves)));
+        if (thumbnails) {
+            cmd.addAll(List.of("-map", "[thumbs]", "-c:v", "png", "-fps_mode", "passthrough",
+                    "-f", "image2", "-start_number", Integer.toString(chunk.firstSegment()),
+                    THUMBNAILS + "/keyframes_%d.png"));
+        }
+        return cmd;
+    }
+
+    private String filterGraph(boolean thumbnails) {
+        int branches = renditions.size() + (thumbnails ? 1 : 0);
+        StringBuilder graph = new StringBuilder("[0:v:0]split=").append(branches);
+        for (int i = 0; i < branches; i++) {
+            graph.append("[s").append(i).append(']');
+        }
+        for (int i = 0; i < renditions.size(); i++) {
+            Rendition r = renditions.get(i);
+            graph.append(";[s").append(i).append(']');
+            if (r.fps() != null) {
+                // dropping frames before scaling saves the scaler work
+                graph.append("fps=").append(r.fps()).append('/').append(r.fpsDen()).append(',');
+            }
+            graph.append("scale=").append(r.width()).append(':').append(r.height())
+                    .append(",setsar=1,format=yuv420p[v").append(i).append(']');
+        }
+        if (thumbnails) {
+            int[] size = thumbnailSize();
+            // the first frame at or after each segment start: the frame every rendition makes a keyframe
+            graph.append(";[s").append(renditions.size()).append("]select='gte(t,selected_n*")
+                    .append(seconds(request.segmentSeconds())).append(")',scale=").append(size[0]).append(':')
+                    .append(size[1]).append(",setsar=1[thumbs]");
+        }
+        return graph.toString();
+    }
+
+    /** Fits the displayed picture inside 640x360, keeping its aspect ratio. */
+    int[] thumbnailSize() {
+        VideoSpec.Track video = spec.video().orElseThrow();
+        double scale = Math.min((double) THUMB_WIDTH / video.displayWidth(), (double) THUMB_HEIGHT / video.displayHeight());
+        return new int[] {LadderPlanner.roundEven(video.displayWidth() * scale),
+                LadderPlanner.roundEven(video.displayHeight() * scale)};
+    }
+
+    private List<String> videoOptions(int i, Rendition r) {
+        String s = ":v:" + i;
+        List<String> o = new ArrayList<>();
+        switch (r.encoder()) {
+            case H264 -> {
+                o.addAll(List.of("-c" + s, "libx264", "-preset" + s, request.preset(), "-forced-idr" + s, "1"));
+                TranscodeProfile.H264Profile profile = r.profile();
+                o.addAll(List.of("-bf" + s, Integer.toString(profile == null ? 3 : profile.bFrames())));
+                if (profile != null) {
+                    o.addAll(List.of("-profile" + s, profile.x264Name()));
+                }
+                o.addAll(cappedQuality(s, r));
+            }
+            case HEVC -> {
+                o.addAll(List.of("-c" + s, "libx265", "-preset" + s, request.preset(), "-forced-idr" + s, "1",
+                        "-tag" + s, "hvc1", "-x265-params" + s, "log-level=error"));
+                o.addAll(cappedQuality(s, r));
+            }
+            case VP9 -> {
+                VpxSpeed speed = VpxSpeed.forPreset(request.preset());
+                o.addAll(List.of("-c" + s, "libvpx-vp9", "-deadline" + s, speed.deadline(),
+                        "-cpu-used" + s, Integer.toString(speed.cpuUsed()), "-row-mt" + s, "1",
+                        "-b" + s, Long.toString(r.bitrate())));
+                if (r.quality() != null) {
+                    // constrained quality: CRF, with -b:v as the ceiling
+                    o.addAll(List.of("-crf" + s, Integer.toString(r.quality())));
+                }
+            }
+            case VP8 -> throw new IllegalStateException("VP8 renditions are refused by the planner");
+        }
+        o.addAll(keyframeOptions(s, r));
+        o.addAll(frameRateOptions(s, r));
+        return o;
+    }
+
+    /** CRF when a quality is given, the bitrate then only caps it (VBV); otherwise plain bitrate control. */
+    private static List<String> cappedQuality(String s, Rendition r) {
+        String bitrate = Long.toString(r.bitrate());
+        List<String> o = new ArrayList<>();
+        if (r.quality() != null) {
+            o.addAll(List.of("-crf" + s, Integer.toString(r.quality())));
+        } else {
+            o.addAll(List.of("-b" + s, bitrate));
+        }
+        o.addAll(List.of("-maxrate" + s, bitrate, "-bufsize" + s, bitrate));
+        return o;
+    }
+
+    private List<String> keyframeOptions(String s, Rendition r) {
+        double segment = request.segmentSeconds();
+        double step = segment;
+        List<String> o = new ArrayList<>();
+        if (r.gop() != null && r.gop() == 0) {
+            o.addAll(List.of("-g" + s, "1"));
+        } else if (r.gop() != null && r.fps() != null) {
+            long frames = Math.max(1, Math.round(r.gop() * r.fps() / r.fpsDen()));
+            o.addAll(List.of("-g" + s, Long.toString(frames)));
+        } else if (r.gop() != null) {
+            // the largest interval not above the GOP that still lands on every segment boundary
+            step = segment / Math.ceil(segment / r.gop());
+        }
+        o.addAll(List.of("-force_key_frames" + s, "expr:gte(t,n_forced*" + seconds(step) + ")"));
+        return o;
+    }
+
+    /** Variable frame rate sources are made constant at their average rate; others keep their timestamps. */
+    private List<String> frameRateOptions(String s, Rendition r) {
+        VideoSpec.Track video = spec.video().orElseThrow();
+        if (r.fps() == null && video.variableFrameRate() && video.frameRate() != null) {
+            return List.of("-fps_mode" + s, "cfr", "-r" + s, video.frameRate());
+        }
+        return List.of("-fps_mode" + s, r.fps() == null ? "passthrough" : "cfr");
+    }
+
+    private String hlsSlave(String select, String name, boolean fmp4, ChunkPlan.Chunk chunk) {
+        StringBuilder slave = new StringBuilder("[select=\\'").append(select).append("\\':f=hls")
+                .append(":hls_time=").append(seconds(request.segmentSeconds()))
+                .append(":hls_playlist_type=vod:start_number=").append(chunk.firstSegment())
+                .append(":hls_segment_filename=").append(name).append("/%d.").append(fmp4 ? "m4s" : "ts");
+        if (fmp4) {
+            slave.append(":hls_segment_type=fmp4:hls_fmp4_init_filename=").append(initSegment(chunk.index()));
+        }
+        return slave.append(']').append(chunkPlaylist(name, chunk.index())).toString();
+    }
+
+    private static String mp4Slave(String select, String name) {
+        return "[select=\\'" + select + "\\':f=mp4:movflags=+faststart]" + name + ".mp4";
+    }
+
+    static String seconds(double value) {
+        return String.format(Locale.ROOT, "%.6f", value).replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+
+    /** libvpx speed for an x264 preset name: the fast presets use real-time mode. */
+    record VpxSpeed(String deadline, int cpuUsed) {
+        static VpxSpeed forPreset(String preset) {
+            return switch (preset) {
+                case "ultrafast", "superfast", "veryfast" -> new VpxSpeed("realtime", 8);
+                case "faster", "fast" -> new VpxSpeed("good", 5);
+                case "medium" -> new VpxSpeed("good", 4);
+                default -> new VpxSpeed("good", 2);
+            };
+        }
+    }
+}

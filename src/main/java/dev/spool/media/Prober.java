@@ -1,0 +1,223 @@
+package dev.spool.media;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads an input with ffprobe (format + streams as JSON) into a {@link VideoSpec}, and tells a
+ * file that is not media at all from one that is media but cut short.
+ */
+public final class Prober {
+
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+    private static final String ANALYZE_DURATION_US = "15000000";
+    /** How much of the end of a file is read to check that its last packets are really there. */
+    private static final double TAIL_SECONDS = 2.0;
+
+    private final FfmpegBinaries binaries;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Prober(FfmpegBinaries binaries) {
+        this.binaries = binaries;
+    }
+
+    /**
+     * @throws MediaException {@code not_media} when ffprobe cannot read the file, {@code truncated}
+     *                        when the file ends before the data its header promises
+     */
+    public VideoSpec probe(Path input) throws MediaException, InterruptedException {
+        ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffprobe().toString(),
+                        "-v", "error", "-analyzeduration", ANALYZE_DURATION_US,
+                        "-show_format", "-show_streams", "-of", "json", fileUrl(input)),
+                binaries.environment(), null, null, PROBE_TIMEOUT);
+        if (!result.ok()) {
+            throw unreadable(input, result.stderrTail());
+        }
+        VideoSpec spec = parse(result.stdout());
+        checkTail(input, spec);
+        return spec;
+    }
+
+    private static MediaException unreadable(Path input, String stderr) {
+        if (stderr.contains("moov atom not found")) {
+            return MediaException.badInput("truncated", input.getFileName()
+                    + " is an incomplete MP4/MOV file: its index (moov atom) is missing, which happens when an"
+                    + " upload or copy stopped early or the recording was not closed. Upload the complete file.");
+        }
+        return MediaException.badInput("not_media", input.getFileName()
+                + " is not a media file that can be read (" + lastLine(stderr)
+                + "). Upload a video or audio file such as MP4, MOV, MKV, WebM, TS, MP3 or WAV.");
+    }
+
+    /**
+     * A file with its index at the front (fast-start MP4) still probes when its end is missing;
+     * reading the last packets shows whether they are really in the file.
+     */
+    private void checkTail(Path input, VideoSpec spec) throws MediaException, InterruptedException {
+        if (spec.duration() == null || spec.duration() <= 0) {
+            return;
+        }
+        double from = Math.max(0, spec.duration() - TAIL_SECONDS);
+        ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffprobe().toString(), "-v", "error",
+                        "-read_intervals", String.format(Locale.ROOT, "%.3f%%", from),
+                        "-show_entries", "packet=pos,size", "-of", "csv=p=0", fileUrl(input)),
+                binaries.environment(), null, null, PROBE_TIMEOUT);
+        long fileSize;
+        try {
+            fileSize = Files.size(input);
+        } catch (IOException e) {
+            throw new MediaException("io_error", "cannot read " + input.getFileName() + ": " + e.getMessage(), true, e);
+        }
+        long end = 0;
+        for (String line : result.stdout().split("\n")) {
+            String[] cells = line.split(",");
+            if (cells.length >= 2 && !cells[0].isBlank() && !cells[1].isBlank()) {
+                try {
+                    end = Math.max(end, Long.parseLong(cells[0].trim()) + Long.parseLong(cells[1].trim()));
+                } catch (NumberFormatException e) {
+                    // a packet without a byte position ("N/A") says nothing about truncation
+                }
+            }
+        }
+        if (result.stderrTail().contains("partial file") || end > fileSize) {
+            throw MediaException.badInput("truncated", input.getFileName() + " is cut short: its header promises "
+                    + String.format(Locale.ROOT, "%.1f", spec.duration()) + " s of media but the file ends before"
+                    + " that data. Upload the complete file.");
+        }
+    }
+
+    VideoSpec parse(String ffprobeJson) throws MediaException {
+        JsonNode root;
+        try {
+            root = json.readTree(ffprobeJson);
+        } catch (IOException e) {
+            throw new MediaException("ffmpeg_failed", "ffprobe wrote output that is not JSON: " + e.getMessage(), true, e);
+        }
+        JsonNode format = root.path("format");
+        List<VideoSpec.Track> tracks = new ArrayList<>();
+        boolean videoSeen = false;
+        boolean audioSeen = false;
+        for (JsonNode stream : root.path("streams")) {
+            String type = stream.path("codec_type").asText();
+            if (type.equals("video") && !videoSeen && stream.path("disposition").path("attached_pic").asInt() == 0) {
+                tracks.add(videoTrack(stream));
+                videoSeen = true;
+            } else if (type.equals("audio") && !audioSeen) {
+                tracks.add(audioTrack(stream));
+                audioSeen = true;
+            }
+        }
+        Double duration = tracks.stream().filter(t -> VideoSpec.Track.VIDEO.equals(t.type()))
+                .map(VideoSpec.Track::duration).filter(d -> d != null && d > 0).findFirst()
+                .orElse(positiveDouble(format, "duration"));
+        Long formatBitrate = positiveLong(format, "bit_rate");
+        long trackBitrates = tracks.stream().map(VideoSpec.Track::bitrate).filter(b -> b != null)
+                .mapToLong(Long::longValue).sum();
+        Long bitrate = trackBitrates > 0 ? Long.valueOf(trackBitrates) : formatBitrate;
+        return new VideoSpec(containerName(format), duration, bitrate, tracks, formatBitrate);
+    }
+
+    /** mp4/mov/hls as Livepeer names them, otherwise ffprobe's first format name. */
+    private static String containerName(JsonNode format) {
+        List<String> names = List.of(format.path("format_name").asText("").split(","));
+        if (names.contains("mp4")) {
+            String brand = format.path("tags").path("major_brand").asText("").trim();
+            return brand.equals("qt") ? "mov" : "mp4";
+        }
+        if (names.contains("mov")) {
+            return "mov";
+        }
+        if (names.contains("hls")) {
+            return "hls";
+        }
+        return names.get(0).isEmpty() ? null : names.get(0);
+    }
+
+    private static VideoSpec.Track videoTrack(JsonNode s) {
+        Fraction avg = Fraction.parse(s.path("avg_frame_rate").asText(null));
+        Fraction real = Fraction.parse(s.path("r_frame_rate").asText(null));
+        Fraction rate = avg != null && avg.value() > 0 ? avg : real;
+        Double fps = rate == null ? null : rate.value();
+        boolean variable = avg != null && real != null && avg.value() > 0 && real.value() > 0
+                && Math.abs(avg.value() - real.value()) / avg.value() > 0.01;
+        return new VideoSpec.Track(VideoSpec.Track.VIDEO, s.path("codec_name").asText(null),
+                number(s, "start_time"), positiveDouble(s, "duration"), positiveLong(s, "bit_rate"),
+                positiveInt(s, "width"), positiveInt(s, "height"), s.path("pix_fmt").asText(null), fps,
+                null, null, positiveInt(s, "bits_per_raw_sample"),
+                rotation(s), s.path("display_aspect_ratio").asText(null), s.path("sample_aspect_ratio").asText(null),
+                rate == null ? null : rate.toString(), variable);
+    }
+
+    private static VideoSpec.Track audioTrack(JsonNode s) {
+        Integer bitDepth = positiveInt(s, "bits_per_sample");
+        if (bitDepth == null) {
+            bitDepth = positiveInt(s, "bits_per_raw_sample");
+        }
+        return new VideoSpec.Track(VideoSpec.Track.AUDIO, s.path("codec_name").asText(null),
+                number(s, "start_time"), positiveDouble(s, "duration"), positiveLong(s, "bit_rate"),
+                null, null, null, null, positiveInt(s, "channels"), positiveInt(s, "sample_rate"), bitDepth,
+                null, null, null, null, false);
+    }
+
+    /** Clockwise degrees from the display matrix (ffprobe reports it counter-clockwise), or the legacy rotate tag. */
+    private static Integer rotation(JsonNode s) {
+        for (JsonNode side : s.path("side_data_list")) {
+            if (side.has("rotation")) {
+                return normalise(-side.path("rotation").asDouble());
+            }
+        }
+        JsonNode tag = s.path("tags").path("rotate");
+        return tag.isMissingNode() ? 0 : normalise(tag.asDouble());
+    }
+
+    private static int normalise(double degrees) {
+        long quarter = Math.round(degrees / 90.0);
+        return (int) Math.floorMod(quarter * 90, 360);
+    }
+
+    private static Double number(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(v.asText());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Double positiveDouble(JsonNode node, String field) {
+        Double v = number(node, field);
+        return v != null && v > 0 ? v : null;
+    }
+
+    private static Long positiveLong(JsonNode node, String field) {
+        Double v = number(node, field);
+        return v != null && v > 0 ? Long.valueOf(v.longValue()) : null;
+    }
+
+    private static Integer positiveInt(JsonNode node, String field) {
+        Double v = number(node, field);
+        return v != null && v > 0 ? Integer.valueOf(v.intValue()) : null;
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        String last = lines[lines.length - 1].replaceFirst("^\\[[^]]*] ", "").replaceFirst("^file:.*?: ", "").strip();
+        return last.isEmpty() ? "ffprobe gave no reason" : last;
+    }
+
+    /** ffmpeg reads a bare path with a colon as a protocol; the file: prefix rules that out. */
+    static String fileUrl(Path path) {
+        return "file:" + path.toAbsolutePath();
+    }
+}

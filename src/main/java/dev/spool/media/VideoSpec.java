@@ -1,0 +1,75 @@
+package dev.spool.media;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What ffprobe found in an input, shaped like the {@code videoSpec} of a Livepeer asset. Absent
+ * values are null (the application's JSON mapper omits them). Fields only the planner needs are
+ * kept out of JSON.
+ */
+public record VideoSpec(String format, Double duration, Long bitrate, List<Track> tracks,
+                        @JsonIgnore Long formatBitrate) {
+
+    public VideoSpec {
+        tracks = List.copyOf(tracks);
+    }
+
+    /**
+     * One audio or video stream.
+     *
+     * @param rotation           clockwise display rotation in degrees (0, 90, 180, 270); video only
+     * @param displayAspectRatio as ffprobe reports it, e.g. {@code 16:9}
+     * @param sampleAspectRatio  pixel shape, e.g. {@code 1:1}
+     * @param frameRate          exact average frame rate as a fraction, e.g. {@code 30000/1001}
+     * @param variableFrameRate  true when the stream's timestamps do not follow one constant rate
+     */
+    public record Track(String type, String codec, Double startTime, Double duration, Long bitrate,
+                        Integer width, Integer height, String pixelFormat, Double fps,
+                        Integer channels, Integer sampleRate, Integer bitDepth,
+                        @JsonIgnore Integer rotation,
+                        @JsonIgnore String displayAspectRatio,
+                        @JsonIgnore String sampleAspectRatio,
+                        @JsonIgnore String frameRate,
+                        @JsonIgnore boolean variableFrameRate) {
+
+        public static final String VIDEO = "video";
+        public static final String AUDIO = "audio";
+
+        /** Width as displayed: pixel aspect applied, then rotation. */
+        @JsonIgnore
+        public int displayWidth() {
+            return upright() ? shapedWidth() : height;
+        }
+
+        /** Height as displayed: pixel aspect applied, then rotation. */
+        @JsonIgnore
+        public int displayHeight() {
+            return upright() ? height : shapedWidth();
+        }
+
+        private boolean upright() {
+            return rotation == null || rotation % 180 == 0;
+        }
+
+        private int shapedWidth() {
+            Fraction sar = Fraction.parse(sampleAspectRatio);
+            if (sar == null || sar.numerator() <= 0 || sar.denominator() <= 0) {
+                return width;
+            }
+            return (int) Math.round(width * sar.value());
+        }
+    }
+
+    @JsonIgnore
+    public Optional<Track> video() {
+        return tracks.stream().filter(t -> Track.VIDEO.equals(t.type())).findFirst();
+    }
+
+    @JsonIgnore
+    public Optional<Track> audio() {
+        return tracks.stream().filter(t -> Track.AUDIO.equals(t.type())).findFirst();
+    }
+}
