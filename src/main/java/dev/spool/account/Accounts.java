@@ -1,24 +1,19 @@
 package dev.spool.account;
 
+import dev.spool.crypto.Tokens;
 import dev.spool.db.Database;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /** Users, their projects and API keys. Keys are random 256-bit secrets stored only as SHA-256 hashes. */
 public final class Accounts {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Jdbi jdbi;
     private final Clock clock;
 
@@ -67,9 +62,7 @@ public final class Accounts {
 
     /** Creates a key with a fresh random secret. */
     public CreatedApiKey createApiKey(String userId, String projectId, String name) {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return storeApiKey(userId, projectId, name, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        return storeApiKey(userId, projectId, name, Tokens.random());
     }
 
     /** Stores a key whose secret the operator chose (SPOOL_ADMIN_API_KEY); only its hash is kept. */
@@ -119,11 +112,6 @@ public final class Accounts {
     }
 
     static String hash(String secret) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Tokens.sha256Hex(secret);
     }
 }

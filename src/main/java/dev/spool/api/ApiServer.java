@@ -2,26 +2,27 @@ package dev.spool.api;
 
 import dev.spool.account.Accounts;
 import dev.spool.db.Database;
+import dev.spool.asset.AssetService;
+import dev.spool.asset.PlaybackService;
+import dev.spool.storage.ObjectStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
 import dev.spool.task.engine.TaskStore;
+import dev.spool.upload.UploadStore;
 import io.javalin.Javalin;
-import io.javalin.config.RoutesConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.List;
-import java.util.function.Consumer;
 
 /** The HTTP face of Spool: one Javalin app with every route, the JSON rules and the error mapping. */
 public final class ApiServer {
     private final Javalin app;
 
     public record Services(Database database, Accounts accounts, TaskService tasks, TaskStore engine,
-                           TaskRepository taskRepository, String publicUrl, Clock clock,
-                           List<Consumer<RoutesConfig>> extraRoutes) {
+                           TaskRepository taskRepository, AssetService assets, PlaybackService playback,
+                           UploadStore uploads, ObjectStore objects, String publicUrl, Clock clock) {
     }
 
     public ApiServer(Services services) {
@@ -29,6 +30,10 @@ public final class ApiServer {
         var taskRoutes = new TaskRoutes(services.tasks(), services.engine(), services.taskRepository(), auth,
                 services.publicUrl());
         var health = new HealthRoutes(services.database());
+        var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
+                services.publicUrl());
+        var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
+        var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -40,7 +45,9 @@ public final class ApiServer {
             health.register(config.routes);
             taskRoutes.register(config.routes);
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
-            services.extraRoutes().forEach(r -> r.accept(config.routes));
+            assetRoutes.register(config.routes);
+            uploadRoutes.register(config.routes);
+            fileRoutes.register(config.routes);
         });
     }
 

@@ -57,6 +57,8 @@ final class ErrorMapping {
             case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
+            case PRECONDITION_FAILED -> HttpStatus.PRECONDITION_FAILED;
+            case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case UNSUPPORTED_MEDIA -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case INVALID -> HttpStatus.UNPROCESSABLE_CONTENT;
             case TOO_MANY -> HttpStatus.TOO_MANY_REQUESTS;

@@ -6,7 +6,23 @@ import dev.spool.api.ApiServer;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
+import dev.spool.asset.AssetCleanup;
+import dev.spool.asset.AssetRepository;
+import dev.spool.asset.AssetService;
+import dev.spool.asset.AssetTaskObserver;
+import dev.spool.asset.AssetUrls;
+import dev.spool.asset.PlaybackService;
+import dev.spool.config.ConfigException;
+import dev.spool.media.FfmpegBinaries;
+import dev.spool.media.MediaException;
+import dev.spool.media.MediaPipeline;
+import dev.spool.storage.FetchConfig;
+import dev.spool.storage.ObjectStores;
+import dev.spool.storage.SourceFetcher;
 import dev.spool.task.QueueSignal;
+import dev.spool.task.handlers.MediaJobs;
+import dev.spool.task.handlers.UploadHandler;
+import dev.spool.upload.UploadStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
 import dev.spool.task.engine.LocalQueueSignal;
@@ -22,6 +38,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -83,22 +100,37 @@ public final class Server implements AutoCloseable {
             } else {
                 signal = new LocalQueueSignal(wakeUp);
             }
-            var taskRepository = new TaskRepository(database, List.of());
+            var objects = ObjectStores.open(config.storageUrl().orElse(null), config.dataDir());
+            resources.add(objects);
+            log.info("object store: {}", objects.describe());
+            var urls = new AssetUrls(config.publicUrl());
+            var assetRepository = new AssetRepository(database, List.of());
+            var taskRepository = new TaskRepository(database, List.of(new AssetTaskObserver(assetRepository, clock)));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock);
             var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
-            var handlers = new ArrayList<TaskHandler>(extraHandlers);
+            var assets = new AssetService(assetRepository, tasks, engine, urls, clock);
+            var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
+                    FetchConfig.DEFAULT_CONNECT_TIMEOUT, FetchConfig.DEFAULT_READ_TIMEOUT,
+                    FetchConfig.DEFAULT_MAX_REDIRECTS, FetchConfig.DEFAULT_IPFS_GATEWAYS,
+                    FetchConfig.DEFAULT_ARWEAVE_GATEWAYS));
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
-                if (handlers.isEmpty()) {
-                    log.warn("no task handlers are installed in this process: it will claim nothing");
-                }
+                var jobs = new MediaJobs(new MediaPipeline(ffmpeg(config)), config.media(),
+                        config.dataDir().resolve("work"));
+                var handlers = new ArrayList<TaskHandler>();
+                handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
+                handlers.addAll(extraHandlers);
                 worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
             }
             Optional<ApiServer> api = Optional.empty();
             if (withApi) {
                 new AdminBootstrap(accounts, config.dataDir()).ensureAdmin(config.adminApiKey());
+                var uploads = new UploadStore(database, assetRepository, assets, objects,
+                        config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
+                resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
-                        taskRepository, config.publicUrl(), clock, List.of())).start("0.0.0.0", config.port()));
+                        taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
+                        config.publicUrl(), clock)).start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
             }
@@ -107,6 +139,18 @@ public final class Server implements AutoCloseable {
             closeAll(resources);
             database.close();
             throw e;
+        }
+    }
+
+    /** The ffmpeg to run: a refusal here stops the start with the message that says what to install. */
+    private static FfmpegBinaries ffmpeg(Config config) {
+        try {
+            return FfmpegBinaries.locate(config.ffmpeg(), config.ffprobe(), config.dataDir().resolve("cache"));
+        } catch (MediaException e) {
+            throw new ConfigException(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while starting ffmpeg");
         }
     }
 

@@ -21,7 +21,15 @@ public record Config(
         Optional<String> ffmpeg,
         Optional<String> ffprobe,
         boolean importAllowPrivate,
-        Optional<String> secretKey) {
+        Optional<String> secretKey,
+        Media media) {
+
+    /**
+     * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
+     * into chunks encoded in parallel and how many at once, and the largest input accepted.
+     */
+    public record Media(String preset, double chunkThresholdSeconds, int maxParallel, long maxInputBytes) {
+    }
 
     /** Task engine tunables; defaults follow Livepeer where Livepeer has one. */
     public record Engine(
@@ -75,7 +83,12 @@ public record Config(
                 reader.optional("SPOOL_FFMPEG"),
                 reader.optional("SPOOL_FFPROBE"),
                 Boolean.parseBoolean(reader.string("SPOOL_IMPORT_ALLOW_PRIVATE", "false")),
-                reader.optional("SPOOL_SECRET_KEY"));
+                reader.optional("SPOOL_SECRET_KEY"),
+                new Media(
+                        reader.string("SPOOL_X264_PRESET", "medium"),
+                        reader.integer("SPOOL_CHUNK_THRESHOLD_SECONDS", 120),
+                        reader.integer("SPOOL_CHUNK_PARALLEL", Math.max(1, Runtime.getRuntime().availableProcessors())),
+                        reader.longInteger("SPOOL_MAX_INPUT_BYTES", 30L << 30)));
     }
 
     public boolean postgres() {

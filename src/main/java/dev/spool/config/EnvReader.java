@@ -23,12 +23,20 @@ final class EnvReader {
     }
 
     int integer(String name, int fallback) {
+        long value = longInteger(name, fallback);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new ConfigException(name + " is out of range, got '" + value + "'");
+        }
+        return (int) value;
+    }
+
+    long longInteger(String name, long fallback) {
         var value = optional(name);
         if (value.isEmpty()) {
             return fallback;
         }
         try {
-            return Integer.parseInt(value.get());
+            return Long.parseLong(value.get());
         } catch (NumberFormatException e) {
             throw new ConfigException(name + " must be a whole number, got '" + value.get() + "'");
         }

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Media types of the files Spool writes, by file extension. */
-final class ContentTypes {
+public final class ContentTypes {
 
     static final String DEFAULT = "application/octet-stream";
 
@@ -21,7 +21,7 @@ final class ContentTypes {
     private ContentTypes() {
     }
 
-    static String forKey(String key) {
+    public static String forKey(String key) {
         int slash = key.lastIndexOf('/');
         int dot = key.lastIndexOf('.');
         if (dot <= slash + 1) {

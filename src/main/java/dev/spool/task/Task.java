@@ -29,7 +29,7 @@ public record Task(
                 userId);
     }
 
-    /** Paths of the internal output files are hidden from non-admins, as in Livepeer. */
+    /** Paths of the internal output files (and the asset's file list) are hidden from non-admins, as in Livepeer. */
     private static JsonNode publicOutput(JsonNode output) {
         if (output == null) {
             return null;
@@ -39,6 +39,9 @@ public record Task(
             if (copy.get(variant) instanceof ObjectNode node) {
                 node.remove("videoFilePath");
                 node.remove("metadataFilePath");
+                if (node.get("assetSpec") instanceof ObjectNode spec) {
+                    spec.remove("files");
+                }
             }
         }
         if (copy.get("export") instanceof ObjectNode export) {

@@ -2,6 +2,7 @@ package dev.spool.task;
 
 import dev.spool.db.Database;
 import dev.spool.db.ListQuery;
+import dev.spool.db.PageQuery;
 import dev.spool.json.Json;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -9,7 +10,6 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,28 +96,12 @@ public final class TaskRepository {
 
     /** A page of the owner's tasks in one project (or every task, for an admin listing all users). */
     public Page list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
-        var sql = query.toSql(FIELDS, "created_at DESC, id DESC");
-        var where = new ArrayList<>(sql.where());
-        userId.ifPresent(u -> where.add("user_id = :owner"));
-        projectId.ifPresent(p -> where.add("project_id = :ownerProject"));
-        String whereSql = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
-        return jdbi.withHandle(h -> {
-            var select = h.createQuery("SELECT " + COLUMNS + " FROM tasks" + whereSql + " ORDER BY " + sql.orderBy()
-                    + " LIMIT :limit OFFSET :offset");
-            sql.bindings().forEach(select::bind);
-            userId.ifPresent(u -> select.bind("owner", u));
-            projectId.ifPresent(p -> select.bind("ownerProject", p));
-            List<Task> tasks = select.bind("limit", query.limit()).bind("offset", query.offset()).map(MAPPER).list();
-            Long total = null;
-            if (withCount) {
-                var count = h.createQuery("SELECT COUNT(*) FROM tasks" + whereSql);
-                sql.bindings().forEach(count::bind);
-                userId.ifPresent(u -> count.bind("owner", u));
-                projectId.ifPresent(p -> count.bind("ownerProject", p));
-                total = count.mapTo(Long.class).one();
-            }
-            return new Page(tasks, total);
-        });
+        var scope = new java.util.LinkedHashMap<String, Object>();
+        userId.ifPresent(u -> scope.put("user_id", u));
+        projectId.ifPresent(p -> scope.put("project_id", p));
+        var page = PageQuery.fetch(jdbi, "tasks", COLUMNS, MAPPER, query, FIELDS, "created_at DESC, id DESC", scope,
+                List.of(), withCount);
+        return new Page(page.items(), page.total());
     }
 
     public record Page(List<Task> tasks, Long total) {

@@ -243,6 +243,20 @@ public final class TaskStore {
         });
     }
 
+    /** Cancels a task that has not ended, in the caller's transaction (deleting its asset, say). */
+    public Optional<Task> cancelUnfinished(Handle h, String id, String reason) {
+        long now = clock.millis();
+        return h.createQuery("UPDATE tasks SET phase = 'cancelled', cancel_requested = TRUE, progress = NULL, "
+                        + "step = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = :now, "
+                        + "error_message = :reason, error_code = 'cancelled' "
+                        + "WHERE id = :id AND phase IN ('pending', 'waiting', 'running') RETURNING " + TaskRepository.COLUMNS)
+                .bind("id", id).bind("now", now).bind("reason", reason).map(TaskRepository.MAPPER).findOne()
+                .map(task -> {
+                    record(h, task, TaskEvent.Kind.UPDATED, now);
+                    return record(h, task, TaskEvent.Kind.CANCELLED, now);
+                });
+    }
+
     /** Re-queues a failed or cancelled task now, with its retry count reset. */
     public Task retry(Principal caller, String id) {
         long now = clock.millis();

@@ -40,7 +40,8 @@ class EngineTest {
                 "SPOOL_WORKERS", "4",
                 "SPOOL_TASK_FIRST_RETRY_DELAY", "300ms",
                 "SPOOL_TASK_RETRY_DELAY", "600ms",
-                "SPOOL_TASK_LEASE", "3s"), List.of(new ScriptedHandler(log, "inproc")));
+                "SPOOL_TASK_LEASE", "3s",
+                "SPOOL_MAX_RUNNING_TASKS_PER_USER", "3"), List.of(new ScriptedHandler(log, "inproc")));
         admin = server.admin();
     }
 
@@ -50,6 +51,10 @@ class EngineTest {
     }
 
     static String create(ApiClient client, String script) {
+        return createWith(client, script);
+    }
+
+    static String createWith(ApiClient client, String script) {
         var response = client.post("/api/task", Map.of("type", "export-data",
                 "params", Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
@@ -221,5 +226,35 @@ class EngineTest {
         latencies.sort(Long::compare);
         assertThat(latencies.get(latencies.size() / 2)).as("median create-to-start of %s", latencies)
                 .isLessThan(100);
+    }
+
+    @Test
+    void noUserRunsMoreThanItsLimitAtOnce() {
+        var user = server.createUserKey("greedy-" + System.nanoTime() + "@example.com");
+        for (int i = 0; i < 8; i++) {
+            createFor(user.userId(), "{\"sleepMs\": 600}");
+        }
+        int maxRunning = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        var client = server.client(user.key());
+        while (System.nanoTime() < deadline) {
+            var running = client.get("/api/task?limit=100").json();
+            int count = 0;
+            for (var task : running) {
+                if (task.path("status").path("phase").asText().equals("running")) {
+                    count++;
+                }
+            }
+            maxRunning = Math.max(maxRunning, count);
+            EngineSupport.sleep(Duration.ofMillis(40));
+        }
+        assertThat(maxRunning).isEqualTo(3);
+    }
+
+    private String createFor(String userId, String script) {
+        var response = admin.post("/api/task", Map.of("type", "export-data", "userId", userId,
+                "params", Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().path("id").asText();
     }
 }

@@ -1,0 +1,86 @@
+package dev.spool.api;
+
+import dev.spool.asset.AssetPatch;
+import dev.spool.asset.AssetRepository;
+import dev.spool.asset.AssetService;
+import dev.spool.asset.CreatedAsset;
+import dev.spool.asset.NewAsset;
+import dev.spool.asset.PlaybackService;
+import dev.spool.asset.Uploads;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code /api/asset...} and {@code /api/playback/{id}}. */
+final class AssetRoutes {
+    private final AssetService assets;
+    private final PlaybackService playback;
+    private final Uploads uploads;
+    private final Authentication auth;
+    private final String publicUrl;
+
+    AssetRoutes(AssetService assets, PlaybackService playback, Uploads uploads, Authentication auth, String publicUrl) {
+        this.assets = assets;
+        this.playback = playback;
+        this.uploads = uploads;
+        this.auth = auth;
+        this.publicUrl = publicUrl;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.post("/api/asset/upload/url", this::importFromUrl);
+        routes.post("/api/asset/request-upload", this::requestUpload);
+        routes.get("/api/asset", this::list);
+        routes.get("/api/asset/{id}", ctx -> ctx.json(assets.get(auth.require(ctx), ctx.pathParam("id"),
+                details(ctx))));
+        routes.patch("/api/asset/{id}", ctx -> ctx.json(assets.patch(auth.require(ctx), ctx.pathParam("id"),
+                JsonBody.read(ctx, AssetPatch.class))));
+        routes.delete("/api/asset/{id}", ctx -> {
+            assets.delete(auth.require(ctx), ctx.pathParam("id"));
+            ctx.status(204);
+        });
+        routes.get("/api/playback/{id}", ctx -> {
+            Cors.allowAnyOrigin(ctx);
+            ctx.json(playback.info(ctx.pathParam("id")));
+        });
+    }
+
+    private void importFromUrl(Context ctx) {
+        var caller = auth.require(ctx);
+        var created = assets.importFromUrl(caller, JsonBody.read(ctx, NewAsset.class));
+        ctx.status(created.existing() ? 200 : 201).json(body(created));
+    }
+
+    private void requestUpload(Context ctx) {
+        var caller = auth.require(ctx);
+        var created = assets.requestUpload(caller, JsonBody.read(ctx, NewAsset.class), uploads);
+        var body = new LinkedHashMap<String, Object>();
+        body.put("url", created.url());
+        body.put("tusEndpoint", created.tusEndpoint());
+        body.putAll(body(created));
+        ctx.json(body);
+    }
+
+    private static Map<String, Object> body(CreatedAsset created) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("asset", created.asset());
+        body.put("task", Map.of("id", created.taskId()));
+        return body;
+    }
+
+    private void list(Context ctx) {
+        var caller = auth.require(ctx);
+        var query = ListRequest.parse(ctx, AssetRepository.FIELDS, AssetRepository.NUMERIC_FIELDS);
+        boolean allUsers = "1".equals(ctx.queryParam("allUsers")) || "true".equals(ctx.queryParam("allUsers"));
+        var page = assets.list(caller, query, allUsers, details(ctx), ListRequest.wantsCount(ctx));
+        ListRequest.pageHeaders(ctx, query, page.assets().size(), page.total(), publicUrl);
+        ctx.json(page.assets());
+    }
+
+    private static boolean details(Context ctx) {
+        String details = ctx.queryParam("details");
+        return details != null && !details.isEmpty() && !details.equals("false");
+    }
+}

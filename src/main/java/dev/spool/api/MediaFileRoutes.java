@@ -1,0 +1,120 @@
+package dev.spool.api;
+
+import dev.spool.asset.AssetUrls;
+import dev.spool.asset.PlaybackService;
+import dev.spool.storage.ContentTypes;
+import dev.spool.storage.ObjectInfo;
+import dev.spool.storage.ObjectStore;
+import dev.spool.storage.StorageException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /asset/<playbackId>/<path>}: an asset's files straight from the object store, the way a browser player
+ * needs them: single byte ranges (206/416), ETags (304), content types, caching headers and CORS.
+ */
+final class MediaFileRoutes {
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    private final ObjectStore store;
+    private final PlaybackService playback;
+
+    MediaFileRoutes(ObjectStore store, PlaybackService playback) {
+        this.store = store;
+        this.playback = playback;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/asset/{playbackId}/<path>", ctx -> serve(ctx, true));
+        routes.head("/asset/{playbackId}/<path>", ctx -> serve(ctx, false));
+        routes.options("/asset/{playbackId}/<path>", ctx -> {
+            Cors.allowAnyOrigin(ctx);
+            ctx.status(204);
+        });
+    }
+
+    private void serve(Context ctx, boolean withBody) {
+        Cors.allowAnyOrigin(ctx);
+        String playbackId = ctx.pathParam("playbackId");
+        String path = ctx.pathParam("path");
+        if (!playbackId.matches("[0-9a-z]{16}") || !playback.servable(playbackId)) {
+            ErrorMapping.respond(ctx, io.javalin.http.HttpStatus.NOT_FOUND, "not found");
+            return;
+        }
+        String key = playbackId + "/" + path;
+        Optional<ObjectInfo> found;
+        try {
+            found = store.head(key);
+        } catch (StorageException e) {
+            ErrorMapping.respond(ctx, io.javalin.http.HttpStatus.NOT_FOUND, "not found");
+            return;
+        }
+        if (found.isEmpty()) {
+            ErrorMapping.respond(ctx, io.javalin.http.HttpStatus.NOT_FOUND, "not found");
+            return;
+        }
+        var info = found.get();
+        String etag = "\"" + info.etag().replace("\"", "") + "\"";
+        ctx.header("ETag", etag);
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.header("Cache-Control", path.endsWith(".m3u8") ? "public, max-age=60" : "public, max-age=86400");
+        ctx.contentType(contentType(info, key));
+        if (path.equals(AssetUrls.SOURCE_PATH)) {
+            ctx.header("Content-Disposition", "attachment; filename=\"" + playbackId + "\"");
+        }
+        if (etag.equals(ctx.header("If-None-Match"))) {
+            ctx.status(304);
+            return;
+        }
+        long size = info.size();
+        long start = 0;
+        long length = size;
+        String range = ctx.header("Range");
+        if (range != null) {
+            var matcher = RANGE.matcher(range.trim());
+            long[] bounds = matcher.matches() ? bounds(matcher.group(1), matcher.group(2), size) : null;
+            if (bounds == null) {
+                ctx.header("Content-Range", "bytes */" + size);
+                ErrorMapping.respond(ctx, io.javalin.http.HttpStatus.RANGE_NOT_SATISFIABLE,
+                        "range " + range + " cannot be served: the file has " + size + " bytes");
+                return;
+            }
+            start = bounds[0];
+            length = bounds[1] - bounds[0] + 1;
+            ctx.status(206);
+            ctx.header("Content-Range", "bytes " + start + "-" + bounds[1] + "/" + size);
+        }
+        ctx.header("Content-Length", Long.toString(length));
+        if (withBody && length > 0) {
+            ctx.result(store.get(key, start, length));
+        }
+    }
+
+    /** [first, last] of a satisfiable single range, or null. */
+    private static long[] bounds(String first, String last, long size) {
+        if (first.isEmpty() && last.isEmpty()) {
+            return null;
+        }
+        if (first.isEmpty()) {
+            long suffix = Long.parseLong(last);
+            if (suffix == 0 || size == 0) {
+                return null;
+            }
+            return new long[] {Math.max(0, size - suffix), size - 1};
+        }
+        long from = Long.parseLong(first);
+        long to = last.isEmpty() ? size - 1 : Math.min(Long.parseLong(last), size - 1);
+        if (from >= size || to < from) {
+            return null;
+        }
+        return new long[] {from, to};
+    }
+
+    private static String contentType(ObjectInfo info, String key) {
+        String type = info.contentType();
+        return type == null || type.equals("application/octet-stream") ? ContentTypes.forKey(key) : type;
+    }
+}

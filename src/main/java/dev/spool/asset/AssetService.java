@@ -1,0 +1,170 @@
+package dev.spool.asset;
+
+import dev.spool.account.Principal;
+import dev.spool.db.ListQuery;
+import dev.spool.error.SpoolException;
+import dev.spool.task.CreateTask;
+import dev.spool.task.Profiles;
+import dev.spool.task.TaskParams;
+import dev.spool.task.TaskService;
+import dev.spool.task.TaskType;
+import dev.spool.task.engine.TaskStore;
+import org.jdbi.v3.core.Handle;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Creates, reads, changes and deletes assets; each creation queues (or parks) the upload task that fills it. */
+public final class AssetService {
+    private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(15);
+    private static final String BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final AssetRepository assets;
+    private final TaskService tasks;
+    private final TaskStore engine;
+    private final AssetUrls urls;
+    private final Clock clock;
+
+    public AssetService(AssetRepository assets, TaskService tasks, TaskStore engine, AssetUrls urls, Clock clock) {
+        this.assets = assets;
+        this.tasks = tasks;
+        this.engine = engine;
+        this.urls = urls;
+        this.clock = clock;
+    }
+
+    /** {@code POST /asset/upload/url}: an import, or the identical one already under way. */
+    public CreatedAsset importFromUrl(Principal caller, NewAsset request) {
+        AssetValidation.validate(request, true);
+        return assets.jdbi().inTransaction(h -> {
+            long now = clock.millis();
+            var existing = assets.findRecentImport(h, caller.userId(), caller.projectId(), request.url(),
+                    now - DUPLICATE_WINDOW.toMillis());
+            if (existing.isPresent()) {
+                return new CreatedAsset(view(existing.get(), caller), existing.get().taskId(), true, null, null);
+            }
+            var asset = newAsset(caller, request, Asset.AssetSource.url(request.url()), Asset.Phase.WAITING, now);
+            String taskId = createUploadTask(h, caller, asset, request, request.url(), false);
+            return new CreatedAsset(view(asset, caller), taskId, false, null, null);
+        });
+    }
+
+    /**
+     * {@code POST /asset/request-upload}: an asset waiting for its bytes, a {@code pending} task, and a single-use
+     * upload token for a direct PUT or a tus upload.
+     */
+    public CreatedAsset requestUpload(Principal caller, NewAsset request, Uploads uploads) {
+        AssetValidation.validate(request, false);
+        return assets.jdbi().inTransaction(h -> {
+            long now = clock.millis();
+            var asset = newAsset(caller, request, Asset.AssetSource.directUpload(), Asset.Phase.UPLOADING, now);
+            String taskId = createUploadTask(h, caller, asset, request, urls.uploadedSource(asset.playbackId()), true);
+            String token = uploads.create(h, asset.id(), taskId, now);
+            return new CreatedAsset(view(asset, caller), taskId, false, urls.directUpload(token),
+                    urls.tusEndpoint(token));
+        });
+    }
+
+    private Asset newAsset(Principal caller, NewAsset request, Asset.AssetSource source, Asset.Phase phase, long now) {
+        String id = UUID.randomUUID().toString();
+        return new Asset(id, playbackId(id), caller.userId(), Boolean.TRUE.equals(request.staticMp4()), null, null,
+                request.playbackPolicy(), source, AssetValidation.creatorId(request.creatorId()), request.profiles(),
+                new Asset.AssetStatus(phase, now, null, null), request.name(), caller.projectId(), now,
+                caller.keyName(), null, null, null, null, null, request.targetSegmentSizeSecs());
+    }
+
+    private String createUploadTask(Handle h, Principal caller, Asset asset, NewAsset request, String sourceUrl,
+                                    boolean pending) {
+        var params = new TaskParams(new TaskParams.Upload(sourceUrl, null, request.c2pa(), request.profiles(),
+                request.targetSegmentSizeSecs(), true, null), null, null, null, null);
+        var task = tasks.create(h, caller.userId(), caller.projectId(),
+                new CreateTask(TaskType.UPLOAD, params, null, asset.id(), null, null, pending));
+        var withTask = new Asset(asset.id(), asset.playbackId(), asset.userId(), asset.staticMp4(), null, null,
+                asset.playbackPolicy(), asset.source(), asset.creatorId(), asset.profiles(), asset.status(),
+                asset.name(), asset.projectId(), asset.createdAt(), asset.createdByTokenName(), null, null, null, null,
+                task.id(), asset.targetSegmentSizeSecs());
+        assets.insert(h, withTask);
+        return task.id();
+    }
+
+    /**
+     * The bytes of a direct upload are in the object store: the asset waits for processing and its task joins the
+     * queue, in the caller's transaction. False when the asset is no longer waiting for an upload.
+     */
+    public boolean uploadCompleted(Handle h, String assetId) {
+        var asset = assets.find(h, assetId).filter(a -> a.status().phase() == Asset.Phase.UPLOADING);
+        if (asset.isEmpty()) {
+            return false;
+        }
+        assets.updateStatus(h, assetId, Asset.Phase.WAITING, null, null, clock.millis());
+        engine.enqueuePending(h, asset.get().taskId());
+        return true;
+    }
+
+    public Asset get(Principal caller, String id, boolean details) {
+        return visible(caller, id).map(a -> view(a, caller, details)).orElseThrow(SpoolException::notFound);
+    }
+
+    public AssetRepository.Page list(Principal caller, ListQuery query, boolean allUsers, boolean details,
+                                     boolean withCount) {
+        boolean everyone = caller.admin() && allUsers;
+        var page = assets.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
+                everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
+        return new AssetRepository.Page(page.assets().stream().map(a -> view(a, caller, details)).toList(),
+                page.total());
+    }
+
+    public Asset patch(Principal caller, String id, AssetPatch patch) {
+        AssetValidation.validate(patch);
+        return assets.jdbi().inTransaction(h -> {
+            var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
+            assets.patch(h, asset.id(), patch.name(), AssetValidation.creatorId(patch.creatorId()),
+                    patch.playbackPolicy(), clock.millis());
+            return view(assets.find(h, id).orElseThrow(), caller, false);
+        });
+    }
+
+    /** Soft delete: its task is cancelled first; the files go in a background clean-up. */
+    public void delete(Principal caller, String id) {
+        assets.jdbi().useTransaction(h -> {
+            var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
+            if (asset.taskId() != null) {
+                engine.cancelUnfinished(h, asset.taskId(), "task cancelled: its asset was deleted");
+            }
+            assets.markDeleting(h, view(asset, caller, true), clock.millis());
+        });
+    }
+
+    private Optional<Asset> visible(Principal caller, String id) {
+        return assets.find(id).filter(a -> canSee(caller, a));
+    }
+
+    private static boolean canSee(Principal caller, Asset asset) {
+        if (AssetRepository.isGone(asset)) {
+            return false;
+        }
+        return caller.admin()
+                || (caller.userId().equals(asset.userId()) && caller.projectId().equals(asset.projectId()));
+    }
+
+    private Asset view(Asset asset, Principal caller) {
+        return view(asset, caller, false);
+    }
+
+    Asset view(Asset asset, Principal caller, boolean details) {
+        return urls.withUrls(asset).viewFor(caller.admin(), details);
+    }
+
+    /** 16 lowercase base-36 characters; the first four follow the asset id, as Livepeer shards them. */
+    static String playbackId(String assetId) {
+        var id = new StringBuilder(assetId.replace("-", "").substring(0, 4).toLowerCase());
+        while (id.length() < 16) {
+            id.append(BASE36.charAt(RANDOM.nextInt(BASE36.length())));
+        }
+        return id.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.spool.asset;
+
+/**
+ * Every URL Spool hands out for assets, from {@code SPOOL_PUBLIC_URL}. Files are served at
+ * {@code /asset/<playbackId>/<path>} straight from the object store key {@code <playbackId>/<path>}.
+ */
+public final class AssetUrls {
+    /** The object key, under the asset's folder, of its source file (the upload, or the imported copy). */
+    public static final String SOURCE_PATH = "video";
+
+    private final String publicUrl;
+
+    public AssetUrls(String publicUrl) {
+        this.publicUrl = publicUrl;
+    }
+
+    public String file(String playbackId, String path) {
+        return publicUrl + "/asset/" + playbackId + "/" + path;
+    }
+
+    String uploadedSource(String playbackId) {
+        return file(playbackId, SOURCE_PATH);
+    }
+
+    String directUpload(String token) {
+        return publicUrl + "/api/asset/upload/direct?token=" + token;
+    }
+
+    String tusEndpoint(String token) {
+        return publicUrl + "/api/asset/upload/tus?token=" + token;
+    }
+
+    /** Ready assets get their playback and download URLs; others have none yet. */
+    Asset withUrls(Asset asset) {
+        if (asset.status().phase() != Asset.Phase.READY || asset.files() == null) {
+            return asset;
+        }
+        String playback = asset.files().stream().filter(f -> f.type().equals(Asset.AssetFile.HLS_MANIFEST))
+                .findFirst().map(f -> file(asset.playbackId(), f.path())).orElse(null);
+        String download = asset.files().stream().filter(f -> f.type().equals(Asset.AssetFile.SOURCE))
+                .findFirst().map(f -> file(asset.playbackId(), f.path())).orElse(null);
+        return asset.withUrls(playback, download);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.spool.task.handlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spool.asset.Asset;
+import dev.spool.asset.AssetRepository;
+import dev.spool.asset.AssetUrls;
+import dev.spool.json.Json;
+import dev.spool.media.MediaException;
+import dev.spool.media.Mp4Mode;
+import dev.spool.media.PipelineResult;
+import dev.spool.storage.FetchException;
+import dev.spool.storage.ObjectStore;
+import dev.spool.storage.SourceFetcher;
+import dev.spool.storage.StorageException;
+import dev.spool.task.Task;
+import dev.spool.task.TaskType;
+import dev.spool.task.engine.TaskContext;
+import dev.spool.task.engine.TaskFailure;
+import dev.spool.task.engine.TaskHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+
+/**
+ * The {@code upload} task: bring the source in (fetched from its URL, or the direct upload already in the object
+ * store), run the media pipeline, publish everything under {@code <playbackId>/}, and describe the result as the
+ * task's {@code output.upload} (which the asset takes its media fields from).
+ */
+public final class UploadHandler implements TaskHandler {
+    private static final double FETCHED = 0.05;
+    private static final double TRANSCODED = 0.90;
+
+    private final AssetRepository assets;
+    private final ObjectStore store;
+    private final SourceFetcher fetcher;
+    private final MediaJobs jobs;
+
+    public UploadHandler(AssetRepository assets, ObjectStore store, SourceFetcher fetcher, MediaJobs jobs) {
+        this.assets = assets;
+        this.store = store;
+        this.fetcher = fetcher;
+        this.jobs = jobs;
+    }
+
+    @Override
+    public TaskType type() {
+        return TaskType.UPLOAD;
+    }
+
+    @Override
+    public JsonNode run(Task task, TaskContext context) throws TaskFailure, InterruptedException {
+        var asset = assets.find(task.outputAssetId())
+                .filter(a -> a.status().phase() != Asset.Phase.DELETING && a.status().phase() != Asset.Phase.DELETED)
+                .orElseThrow(() -> TaskFailure.unretriable("asset_deleted", "task cancelled, asset has been deleted"));
+        Path work = jobs.workDir(task.id(), context.attempt());
+        try {
+            Path source = work.resolve("source");
+            boolean uploaded = "directUpload".equals(asset.source().type());
+            context.step("fetching");
+            if (uploaded) {
+                copyUploaded(asset.playbackId(), source);
+            } else {
+                fetch(task.params().upload().url(), source);
+            }
+            context.progress(FETCHED);
+            context.checkCancelled();
+
+            context.step("transcoding");
+            var params = task.params().upload();
+            var mp4 = Boolean.TRUE.equals(asset.staticMp4()) ? Mp4Mode.ALL : Mp4Mode.SHORT_ONLY;
+            Path output = work.resolve("out");
+            PipelineResult result;
+            try {
+                result = jobs.pipeline().run(jobs.request(source, output, params.profiles(),
+                                params.targetSegmentSizeSecs(), mp4),
+                        p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
+            } catch (MediaException e) {
+                throw Failures.media(e);
+            }
+            context.checkCancelled();
+
+            context.step("publishing");
+            String prefix = asset.playbackId();
+            var metadata = metadata(task, asset, result);
+            Files.writeString(output.resolve("metadata.json"), Json.write(metadata));
+            var files = new ArrayList<>(result.files());
+            files.add("metadata.json");
+            OutputPublisher.publish(store, prefix, output, files,
+                    p -> context.progress(TRANSCODED + (0.99 - TRANSCODED) * p));
+            if (!uploaded) {
+                putSource(prefix, source);
+            }
+            return output(result, asset, prefix);
+        } catch (IOException e) {
+            throw TaskFailure.retriable("local_io", "internal error processing file: " + e.getMessage(), e);
+        } finally {
+            MediaJobs.deleteTree(work);
+        }
+    }
+
+    private void fetch(String url, Path target) throws TaskFailure, InterruptedException {
+        try {
+            fetcher.fetch(url, target, bytes -> { });
+        } catch (FetchException e) {
+            throw Failures.fetch(e);
+        }
+    }
+
+    private void copyUploaded(String playbackId, Path target) throws TaskFailure, IOException {
+        String key = playbackId + "/" + AssetUrls.SOURCE_PATH;
+        try (InputStream in = store.get(key)) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (StorageException e) {
+            throw Failures.storage(e, "reading the uploaded file " + key);
+        }
+    }
+
+    private void putSource(String prefix, Path source) throws TaskFailure {
+        String key = prefix + "/" + AssetUrls.SOURCE_PATH;
+        try {
+            store.put(key, source, "application/octet-stream");
+        } catch (StorageException e) {
+            throw Failures.storage(e, "writing the source copy " + key);
+        }
+    }
+
+    private static ObjectNode metadata(Task task, Asset asset, PipelineResult result) {
+        var node = Json.mapper().createObjectNode();
+        node.put("taskId", task.id());
+        node.put("assetId", asset.id());
+        node.put("playbackId", asset.playbackId());
+        node.set("videoSpec", Json.mapper().valueToTree(result.inputSpec()));
+        node.set("renditions", Json.mapper().valueToTree(result.renditions()));
+        node.set("mp4", Json.mapper().valueToTree(result.mp4s()));
+        return node;
+    }
+
+    /** {@code output.upload}: the asset spec (size, hashes, videoSpec, files) and where the source and metadata are. */
+    private static JsonNode output(PipelineResult result, Asset asset, String prefix) {
+        var files = new ArrayList<Asset.AssetFile>();
+        files.add(new Asset.AssetFile(Asset.AssetFile.HLS_MANIFEST, result.masterPlaylist(), null, null, null, null));
+        files.add(new Asset.AssetFile(Asset.AssetFile.SOURCE, AssetUrls.SOURCE_PATH, result.inputSize(), null, null,
+                null));
+        for (var mp4 : result.mp4s()) {
+            files.add(new Asset.AssetFile(Asset.AssetFile.MP4, mp4.path(), mp4.size(), mp4.width(), mp4.height(),
+                    mp4.bitrate()));
+        }
+        if (result.thumbnailsVtt() != null) {
+            files.add(new Asset.AssetFile(Asset.AssetFile.THUMBNAILS_VTT, result.thumbnailsVtt(), null, null, null,
+                    null));
+        }
+        var spec = Json.mapper().createObjectNode();
+        spec.put("name", asset.name());
+        spec.put("type", "video");
+        spec.put("size", result.inputSize());
+        ArrayNode hash = spec.putArray("hash");
+        hash.addObject().put("hash", result.md5()).put("algorithm", "md5");
+        hash.addObject().put("hash", result.sha256()).put("algorithm", "sha256");
+        spec.set("videoSpec", Json.mapper().valueToTree(result.inputSpec()));
+        spec.set("files", Json.mapper().valueToTree(files));
+        var upload = Json.mapper().createObjectNode();
+        upload.put("videoFilePath", prefix + "/" + AssetUrls.SOURCE_PATH);
+        upload.put("metadataFilePath", prefix + "/metadata.json");
+        upload.set("assetSpec", spec);
+        var output = Json.mapper().createObjectNode();
+        output.set("upload", upload);
+        return output;
+    }
+}

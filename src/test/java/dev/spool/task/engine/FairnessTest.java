@@ -1,0 +1,85 @@
+package dev.spool.task.engine;
+
+import dev.spool.testing.ApiClient;
+import dev.spool.testing.BothStores;
+import dev.spool.testing.Store;
+import dev.spool.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Users take turns: one user's backlog cannot starve another's few tasks. */
+@BothStores
+class FairnessTest {
+    static TestServer server;
+    static SideEffects effects;
+    static ApiClient admin;
+
+    @BeforeParameterizedClassInvocation
+    static void start(Store store) throws IOException {
+        Path log = Files.createTempFile("spool-fairness-", ".log");
+        effects = new SideEffects(log);
+        server = TestServer.start(store, Map.of("SPOOL_WORKERS", "2"),
+                List.of(new ScriptedHandler(log, "inproc")));
+        admin = server.admin();
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        server.close();
+    }
+
+    private String createFor(String userId, String script) {
+        var response = admin.post("/api/task", Map.of("type", "export-data", "userId", userId,
+                "params", Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().path("id").asText();
+    }
+
+    @Test
+    void allOfBsFiveTasksStartBeforeTheFifteenthOfAsFifty() {
+        var blocker = server.createUserKey("blocker-" + System.nanoTime() + "@example.com");
+        var a = server.createUserKey("a-" + System.nanoTime() + "@example.com");
+        var b = server.createUserKey("b-" + System.nanoTime() + "@example.com");
+        // Both worker slots are busy while A and B queue, so the order of starts is the engine's choice alone.
+        createFor(blocker.userId(), "{\"sleepMs\": 4000}");
+        createFor(blocker.userId(), "{\"sleepMs\": 4000}");
+        EngineSupport.await(() -> effects.starts().size(), n -> n == 2, Duration.ofSeconds(5), "the blockers");
+        var aTasks = new HashSet<String>();
+        for (int i = 0; i < 50; i++) {
+            aTasks.add(createFor(a.userId(), "{\"sleepMs\": 50}"));
+        }
+        var bTasks = new HashSet<String>();
+        for (int i = 0; i < 5; i++) {
+            bTasks.add(createFor(b.userId(), "{\"sleepMs\": 50}"));
+        }
+
+        EngineSupport.await(() -> effects.dones().size(), n -> n == 57, Duration.ofSeconds(60), "all tasks");
+
+        var order = new ArrayList<String>();
+        effects.starts().forEach(s -> order.add(aTasks.contains(s.taskId()) ? "A" : bTasks.contains(s.taskId()) ? "B" : "C"));
+        int fifteenthOfA = -1;
+        int seenA = 0;
+        int lastB = -1;
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i).equals("A") && ++seenA == 15) {
+                fifteenthOfA = i;
+            }
+            if (order.get(i).equals("B")) {
+                lastB = i;
+            }
+        }
+        assertThat(lastB).as("start order %s", order).isLessThan(fifteenthOfA);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.spool.task.engine;
+
+import dev.spool.testing.ApiClient;
+import dev.spool.testing.Store;
+import dev.spool.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real {@code spool worker} processes sharing one PostgreSQL database: exactly-once completion across processes,
+ * recovery from a worker killed with SIGKILL, and the graceful hand-back on SIGTERM.
+ */
+class WorkerProcessesTest {
+    private TestServer server;
+    private ApiClient admin;
+    private SideEffects effects;
+    private final List<Process> workers = new ArrayList<>();
+    private Path log;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestServer.start(Store.POSTGRES);
+        admin = server.admin();
+        log = Files.createTempFile("spool-workers-", ".log");
+        effects = new SideEffects(log);
+    }
+
+    @AfterEach
+    void stop() {
+        workers.forEach(Process::destroyForcibly);
+        server.close();
+    }
+
+    private Process startWorker(String name, Map<String, String> env) throws IOException {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", classpath, WorkerProcessMain.class.getName(), log.toString(), name)
+                .redirectErrorStream(true)
+                .redirectOutput(server.dataDir().getParent().resolve(name + ".out").toFile());
+        var processEnv = builder.environment();
+        processEnv.put("SPOOL_DATABASE_URL", server.databaseUrl());
+        processEnv.put("SPOOL_DATA_DIR", server.dataDir().getParent().resolve(name).toString());
+        processEnv.put("SPOOL_TASK_LEASE", "2s");
+        processEnv.putAll(env);
+        var process = builder.start();
+        workers.add(process);
+        return process;
+    }
+
+    private String create(String script) {
+        return EngineTest.createWith(admin, script);
+    }
+
+    private String phase(String id) {
+        return admin.get("/api/task/" + id).json().path("status").path("phase").asText();
+    }
+
+    @Test
+    void threeWorkerProcessesCompleteTwoHundredTasksExactlyOnce() throws IOException {
+        for (String name : List.of("w1", "w2", "w3")) {
+            startWorker(name, Map.of("SPOOL_WORKERS", "2", "SPOOL_MAX_RUNNING_TASKS_PER_USER", "6"));
+        }
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 200; i++) {
+            ids.add(create("{\"sleepMs\": 20}"));
+        }
+
+        EngineSupport.await(() -> effects.dones().size(), n -> n >= 200, Duration.ofSeconds(90),
+                "200 completions");
+        EngineSupport.sleep(Duration.ofMillis(500));
+
+        for (String id : ids) {
+            assertThat(phase(id)).as("task %s", id).isEqualTo("completed");
+        }
+        var doneByTask = effects.dones().stream().collect(Collectors.groupingBy(SideEffects.Line::taskId,
+                Collectors.counting()));
+        assertThat(doneByTask).hasSize(200).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
+        var attempts = new HashSet<String>();
+        for (var start : effects.starts()) {
+            assertThat(attempts.add(start.taskId() + "#" + start.attempt()))
+                    .as("task %s attempt %d ran in two places", start.taskId(), start.attempt()).isTrue();
+        }
+        var byWorker = effects.dones().stream().map(SideEffects.Line::worker).collect(Collectors.toSet());
+        assertThat(byWorker).as("every process took work").containsExactlyInAnyOrder("w1", "w2", "w3");
+    }
+
+    @Test
+    void aTaskOfAWorkerKilledWithSigkillCompletesElsewhereAfterItsLeaseExpires() throws IOException {
+        var first = startWorker("doomed", Map.of("SPOOL_WORKERS", "1"));
+        String id = create("{\"sleepMs\": 60000, \"slowAttempts\": 1}");
+        EngineSupport.await(() -> effects.starts().size(), n -> n == 1, Duration.ofSeconds(30), "the first start");
+
+        first.destroyForcibly();
+        startWorker("survivor", Map.of("SPOOL_WORKERS", "1"));
+
+        EngineSupport.await(() -> phase(id), "completed"::equals, Duration.ofSeconds(30), "task " + id);
+        var task = admin.get("/api/task/" + id).json();
+        assertThat(task.path("status").path("retries").asInt()).isEqualTo(1);
+        assertThat(effects.dones()).singleElement().satisfies(done -> {
+            assertThat(done.worker()).isEqualTo("survivor");
+            assertThat(done.attempt()).isEqualTo(2);
+        });
+        var running = admin.get("/api/task?filters=" + java.net.URLEncoder.encode(
+                "[{\"id\":\"phase\",\"value\":\"running\"}]", java.nio.charset.StandardCharsets.UTF_8)).json();
+        assertThat(running).isEmpty();
+    }
+
+    @Test
+    void aWorkerStoppedWithSigtermHandsItsTaskBackAtOnceWithoutCountingARetry() throws Exception {
+        var first = startWorker("leaving", Map.of("SPOOL_WORKERS", "1", "SPOOL_SHUTDOWN_GRACE", "1s",
+                "SPOOL_TASK_LEASE", "60s"));
+        String id = create("{\"sleepMs\": 60000, \"slowAttempts\": 1}");
+        EngineSupport.await(() -> effects.starts().size(), n -> n == 1, Duration.ofSeconds(30), "the first start");
+
+        first.destroy();
+        assertThat(first.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        EngineSupport.await(() -> phase(id), "waiting"::equals, Duration.ofSeconds(2), "task " + id);
+        startWorker("next", Map.of("SPOOL_WORKERS", "1"));
+
+        EngineSupport.await(() -> phase(id), "completed"::equals, Duration.ofSeconds(20), "task " + id);
+        assertThat(admin.get("/api/task/" + id).json().path("status").path("retries").asInt()).isZero();
+    }
+}
