@@ -96,8 +96,9 @@ public final class TaskService {
         // SQLite transactions are IMMEDIATE (one writer at a time); PostgreSQL needs the count and the insert
         // serialised per owner, or two concurrent creates could both pass the limit.
         if (dialect == Dialect.POSTGRES) {
+            // The function returns void, which no Jdbi mapper reads: the row only proves the lock is held.
             h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:user))").bind("user", ownerId)
-                    .mapTo(Object.class).one();
+                    .map((rs, ctx) -> Boolean.TRUE).one();
         }
     }
 

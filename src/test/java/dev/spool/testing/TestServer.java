@@ -1,0 +1,221 @@
+package dev.spool.testing;
+
+import dev.spool.cli.Server;
+import dev.spool.config.Config;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A real Spool ({@link Server#start(Config)}) on a free port, with a fresh data directory and a database of its own:
+ * the SQLite file in that directory, or a new schema in the PostgreSQL database named by
+ * {@code SPOOL_TEST_POSTGRES_URL}, dropped at {@link #close()}. Tests talk to it over HTTP with {@link ApiClient}.
+ *
+ * <p>Unless the overrides say otherwise the server runs no task workers ({@code SPOOL_WORKERS=0}), so tasks stay in
+ * the phase the API put them in; tests of the engine pass {@code SPOOL_WORKERS} themselves.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String POSTGRES_URL_VARIABLE = "SPOOL_TEST_POSTGRES_URL";
+
+    private final Store store;
+    private final Path root;
+    private final Map<String, String> env;
+    private final Optional<String> postgresSchema;
+    private final String baseUrl;
+    private Server server;
+
+    /** An API key of a user created for a test, with the ids a test may need to create tasks on its behalf. */
+    public record UserKey(String userId, String projectId, String key) {
+    }
+
+    private TestServer(Store store, Path root, Map<String, String> env, Optional<String> postgresSchema) {
+        this.store = store;
+        this.root = root;
+        this.env = env;
+        this.postgresSchema = postgresSchema;
+        this.baseUrl = "http://127.0.0.1:" + env.get("SPOOL_PORT");
+    }
+
+    public static TestServer start(Store store) {
+        return start(store, Map.of());
+    }
+
+    /**
+     * Starts a server; {@code overrides} are SPOOL_* variables as {@link Config#fromEnv(Map)} reads them and win
+     * over the test defaults (port, data dir, public URL, database, no workers).
+     */
+    public static TestServer start(Store store, Map<String, String> overrides) {
+        Optional<String> postgresUrl = Optional.ofNullable(System.getenv(POSTGRES_URL_VARIABLE)).filter(s -> !s.isBlank());
+        if (store == Store.POSTGRES) {
+            Assumptions.assumeTrue(postgresUrl.isPresent(),
+                    POSTGRES_URL_VARIABLE + " is not set: PostgreSQL tests skipped");
+        }
+        Path root = createTempDir();
+        int port = freePort();
+        var env = new HashMap<String, String>();
+        env.put("SPOOL_PORT", Integer.toString(port));
+        // A directory that does not exist yet: creating it is part of what a first start does.
+        env.put("SPOOL_DATA_DIR", root.resolve("data").toString());
+        env.put("SPOOL_PUBLIC_URL", "http://127.0.0.1:" + port);
+        env.put("SPOOL_WORKERS", "0");
+        Optional<String> schema = Optional.empty();
+        if (store == Store.POSTGRES) {
+            schema = Optional.of("t_" + UUID.randomUUID().toString().replace("-", ""));
+            createSchema(postgresUrl.get(), schema.get());
+            env.put("SPOOL_DATABASE_URL", withParameter(postgresUrl.get(), "currentSchema", schema.get()));
+        }
+        env.putAll(overrides);
+        var testServer = new TestServer(store, root, Map.copyOf(env), schema);
+        try {
+            testServer.server = Server.start(testServer.config());
+        } catch (RuntimeException e) {
+            testServer.dropDatabaseAndFiles();
+            throw e;
+        }
+        return testServer;
+    }
+
+    /** Stops the server and starts it again on the same port, data directory and database. */
+    public void restart() {
+        server.close();
+        server = Server.start(config());
+    }
+
+    public Config config() {
+        return Config.fromEnv(env);
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Path dataDir() {
+        return Path.of(env.get("SPOOL_DATA_DIR"));
+    }
+
+    /** The JDBC URL the server uses: what a CLI command needs to reach the same database. */
+    public String databaseUrl() {
+        return config().databaseUrl();
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    /** The admin's key: SPOOL_ADMIN_API_KEY when the test set it, else the one the first start wrote to a file. */
+    public String adminKey() {
+        String chosen = env.get("SPOOL_ADMIN_API_KEY");
+        if (chosen != null && !chosen.isBlank()) {
+            return chosen.trim();
+        }
+        try {
+            return Files.readString(dataDir().resolve("admin-api-key")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the first start should have written admin-api-key", e);
+        }
+    }
+
+    /** A new non-admin user with its default project and a key for it. */
+    public UserKey createUserKey(String email) {
+        var accounts = server.accounts();
+        var user = accounts.findUserByEmail(email).orElseGet(() -> accounts.createUser(email, false));
+        var key = accounts.createApiKey(user.id(), user.defaultProjectId(), "test");
+        return new UserKey(user.id(), user.defaultProjectId(), key.secret());
+    }
+
+    public ApiClient admin() {
+        return client(adminKey());
+    }
+
+    public ApiClient client(String apiKey) {
+        return new ApiClient(baseUrl, apiKey);
+    }
+
+    public ApiClient anonymous() {
+        return new ApiClient(baseUrl, null);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            dropDatabaseAndFiles();
+        }
+    }
+
+    private void dropDatabaseAndFiles() {
+        postgresSchema.ifPresent(schema -> {
+            try (var connection = DriverManager.getConnection(System.getenv(POSTGRES_URL_VARIABLE));
+                 var statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot drop the test schema " + schema, e);
+            }
+        });
+        deleteRecursively(root);
+    }
+
+    private static void createSchema(String url, String schema) {
+        try (var connection = DriverManager.getConnection(url); var statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a schema in " + POSTGRES_URL_VARIABLE + " (" + url + ")", e);
+        }
+    }
+
+    static String withParameter(String url, String name, String value) {
+        return url + (url.contains("?") ? "&" : "?") + name + "=" + value;
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("spool-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
