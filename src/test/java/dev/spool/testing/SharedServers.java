@@ -4,7 +4,10 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import dev.spool.task.engine.TaskHandler;
+
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +27,7 @@ import java.util.Map;
  */
 public final class SharedServers implements AfterClassTemplateInvocationCallback, AfterAllCallback {
     private final Map<String, String> overrides;
+    private final List<TaskHandler> handlers;
     private final Map<Store, TestServer> started = new EnumMap<>(Store.class);
 
     public SharedServers() {
@@ -32,12 +36,18 @@ public final class SharedServers implements AfterClassTemplateInvocationCallback
 
     /** {@code overrides}: SPOOL_* variables for every server, as {@link TestServer#start(Store, Map)} takes them. */
     public SharedServers(Map<String, String> overrides) {
+        this(overrides, List.of());
+    }
+
+    /** With extra task handlers installed in every server (test task types). */
+    public SharedServers(Map<String, String> overrides, List<TaskHandler> handlers) {
         this.overrides = Map.copyOf(overrides);
+        this.handlers = List.copyOf(handlers);
     }
 
     /** The server on this store, started on first use; skips the calling test when that store is not available. */
     public synchronized TestServer on(Store store) {
-        return started.computeIfAbsent(store, s -> TestServer.start(s, overrides));
+        return started.computeIfAbsent(store, s -> TestServer.start(s, overrides, handlers));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.spool.testing;
 
 import dev.spool.cli.Server;
 import dev.spool.config.Config;
+import dev.spool.task.engine.TaskHandler;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -14,13 +15,14 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A real Spool ({@link Server#start(Config)}) on a free port, with a fresh data directory and a database of its own:
+ * A real Spool ({@link Server#serve(Config, List)}) on a free port, with a fresh data directory and a database of its own:
  * the SQLite file in that directory, or a new schema in the PostgreSQL database named by
  * {@code SPOOL_TEST_POSTGRES_URL}, dropped at {@link #close()}. Tests talk to it over HTTP with {@link ApiClient}.
  *
@@ -41,7 +43,11 @@ public final class TestServer implements AutoCloseable {
     public record UserKey(String userId, String projectId, String key) {
     }
 
-    private TestServer(Store store, Path root, Map<String, String> env, Optional<String> postgresSchema) {
+    private final List<TaskHandler> handlers;
+
+    private TestServer(Store store, Path root, Map<String, String> env, Optional<String> postgresSchema,
+                       List<TaskHandler> handlers) {
+        this.handlers = List.copyOf(handlers);
         this.store = store;
         this.root = root;
         this.env = env;
@@ -58,6 +64,11 @@ public final class TestServer implements AutoCloseable {
      * over the test defaults (port, data dir, public URL, database, no workers).
      */
     public static TestServer start(Store store, Map<String, String> overrides) {
+        return start(store, overrides, List.of());
+    }
+
+    /** As {@link #start(Store, Map)}, with extra task handlers installed beside the production ones. */
+    public static TestServer start(Store store, Map<String, String> overrides, List<TaskHandler> handlers) {
         Optional<String> postgresUrl = Optional.ofNullable(System.getenv(POSTGRES_URL_VARIABLE)).filter(s -> !s.isBlank());
         if (store == Store.POSTGRES) {
             Assumptions.assumeTrue(postgresUrl.isPresent(),
@@ -78,9 +89,9 @@ public final class TestServer implements AutoCloseable {
             env.put("SPOOL_DATABASE_URL", withParameter(postgresUrl.get(), "currentSchema", schema.get()));
         }
         env.putAll(overrides);
-        var testServer = new TestServer(store, root, Map.copyOf(env), schema);
+        var testServer = new TestServer(store, root, Map.copyOf(env), schema, handlers);
         try {
-            testServer.server = Server.start(testServer.config());
+            testServer.server = Server.serve(testServer.config(), testServer.handlers);
         } catch (RuntimeException e) {
             testServer.dropDatabaseAndFiles();
             throw e;
@@ -91,7 +102,7 @@ public final class TestServer implements AutoCloseable {
     /** Stops the server and starts it again on the same port, data directory and database. */
     public void restart() {
         server.close();
-        server = Server.start(config());
+        server = Server.serve(config(), handlers);
     }
 
     public Config config() {

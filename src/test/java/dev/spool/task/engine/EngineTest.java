@@ -3,19 +3,18 @@ package dev.spool.task.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
+import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,30 +27,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The task engine in-process, on SQLite and PostgreSQL: retries, cancel, retry, limits, live events. */
 @BothStores
 class EngineTest {
-    static TestServer server;
-    static SideEffects effects;
-    static ApiClient admin;
+    static final Path LOG = SideEffects.tempLog("spool-engine-");
 
-    @BeforeParameterizedClassInvocation
-    static void start(Store store) throws IOException {
-        Path log = Files.createTempFile("spool-engine-", ".log");
-        effects = new SideEffects(log);
-        server = TestServer.start(store, Map.of(
-                "SPOOL_WORKERS", "4",
-                "SPOOL_TASK_FIRST_RETRY_DELAY", "300ms",
-                "SPOOL_TASK_RETRY_DELAY", "600ms",
-                "SPOOL_TASK_LEASE", "3s",
-                "SPOOL_MAX_RUNNING_TASKS_PER_USER", "3"), List.of(new ScriptedHandler(log, "inproc")));
+    @RegisterExtension
+    static final SharedServers servers = new SharedServers(Map.of(
+            "SPOOL_WORKERS", "4",
+            "SPOOL_TASK_FIRST_RETRY_DELAY", "300ms",
+            "SPOOL_TASK_RETRY_DELAY", "600ms",
+            "SPOOL_TASK_LEASE", "3s",
+            "SPOOL_MAX_RUNNING_TASKS_PER_USER", "3"), List.of(new ScriptedHandler(LOG, "inproc")));
+
+    @Parameter
+    Store store;
+
+    final SideEffects effects = new SideEffects(LOG);
+    TestServer server;
+    ApiClient admin;
+
+    @BeforeEach
+    void connect() {
+        server = servers.on(store);
         admin = server.admin();
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
-    }
-
-    static String create(ApiClient client, String script) {
-        return createWith(client, script);
     }
 
     static String createWith(ApiClient client, String script) {
@@ -61,7 +57,7 @@ class EngineTest {
         return response.json().path("id").asText();
     }
 
-    static JsonNode awaitTask(String id, Predicate<JsonNode> condition, Duration timeout) {
+    JsonNode awaitTask(String id, Predicate<JsonNode> condition, Duration timeout) {
         return EngineSupport.await(() -> admin.get("/api/task/" + id).json(), condition, timeout,
                 "task " + id);
     }
@@ -72,7 +68,7 @@ class EngineTest {
 
     @Test
     void anUnretriableFailureFailsAtOnceWithItsMessageAndNoRetry() {
-        String id = create(admin, "{\"fail\": \"unretriable\"}");
+        String id = createWith(admin, "{\"fail\": \"unretriable\"}");
 
         var task = awaitTask(id, t -> phase(t).equals("failed"), Duration.ofSeconds(10));
 
@@ -83,7 +79,7 @@ class EngineTest {
 
     @Test
     void aRetriableFailureIsRetriedWithTheConfiguredBackOffThenFails() {
-        String id = create(admin, "{\"fail\": \"retriable\"}");
+        String id = createWith(admin, "{\"fail\": \"retriable\"}");
 
         var task = awaitTask(id, t -> phase(t).equals("failed"), Duration.ofSeconds(15));
 
@@ -98,7 +94,7 @@ class EngineTest {
 
     @Test
     void aTaskThatFailsOnceIsRetriedAndCompletesShowingOneRetry() {
-        String id = create(admin, "{\"fail\": \"retriable\", \"failAttempts\": 1}");
+        String id = createWith(admin, "{\"fail\": \"retriable\", \"failAttempts\": 1}");
 
         var task = awaitTask(id, t -> phase(t).equals("completed"), Duration.ofSeconds(10));
 
@@ -108,7 +104,7 @@ class EngineTest {
 
     @Test
     void aCancelledRunningTaskIsCancelledWithinTwoSecondsAndARetryCompletesIt() {
-        String id = create(admin, "{\"sleepMs\": 30000, \"slowAttempts\": 1}");
+        String id = createWith(admin, "{\"sleepMs\": 30000, \"slowAttempts\": 1}");
         awaitTask(id, t -> phase(t).equals("running"), Duration.ofSeconds(5));
 
         long asked = System.currentTimeMillis();
@@ -131,7 +127,7 @@ class EngineTest {
 
     @Test
     void cancelAndRetryInTheWrongPhaseAreRefusedNamingThePhase() {
-        String id = create(admin, "{}");
+        String id = createWith(admin, "{}");
         awaitTask(id, t -> phase(t).equals("completed"), Duration.ofSeconds(10));
 
         var cancel = admin.post("/api/task/" + id + "/cancel");
@@ -158,7 +154,7 @@ class EngineTest {
 
     @Test
     void anotherTenantCannotCancelOrRetryATask() {
-        String id = create(admin, "{\"sleepMs\": 200}");
+        String id = createWith(admin, "{\"sleepMs\": 200}");
         var other = server.client(server.createUserKey("stranger-" + System.nanoTime() + "@example.com").key());
 
         assertThat(other.post("/api/task/" + id + "/cancel").status()).isEqualTo(404);
@@ -186,7 +182,7 @@ class EngineTest {
 
     @Test
     void theEventStreamCarriesProgressSnapshotsAndEndsAfterCompletion() throws Exception {
-        String id = create(admin, "{\"sleepMs\": 1500}");
+        String id = createWith(admin, "{\"sleepMs\": 1500}");
 
         var request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/task/" + id + "/events"))
                 .header("Authorization", "Bearer " + server.adminKey()).timeout(Duration.ofSeconds(20)).build();
@@ -216,7 +212,7 @@ class EngineTest {
         var latencies = new ArrayList<Long>();
         for (int i = 0; i < 7; i++) {
             EngineSupport.sleep(Duration.ofMillis(1200));
-            String id = create(admin, "{}");
+            String id = createWith(admin, "{}");
             var task = awaitTask(id, t -> phase(t).equals("completed"), Duration.ofSeconds(10));
             long createdAt = task.path("createdAt").asLong();
             long started = effects.starts().stream().filter(l -> l.taskId().equals(id)).findFirst()

@@ -9,6 +9,15 @@ import java.util.List;
 /** Reads the scripted handler's side-effect log: one line per run start and per successful finish. */
 record SideEffects(Path file) {
 
+    /** A fresh, empty log file for one test class. */
+    static Path tempLog(String prefix) {
+        try {
+            return Files.createTempFile(prefix, ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     record Line(String taskId, int attempt, String worker, String what, long at) {
     }
 
