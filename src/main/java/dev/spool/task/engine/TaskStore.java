@@ -18,6 +18,7 @@ import org.jdbi.v3.core.Jdbi;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -59,6 +60,17 @@ public final class TaskStore {
         if (types.isEmpty()) {
             return Optional.empty();
         }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            var claimed = tryClaim(owner, types);
+            if (claimed != null) {
+                return claimed;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One claim; null when a concurrent claimer won the user's last running slot and this one must look again. */
+    private Optional<Claim> tryClaim(String owner, Collection<TaskType> types) {
         long now = clock.millis();
         String sql = "UPDATE tasks SET phase = 'running', attempt = attempt + 1, lease_owner = :owner, "
                 + "lease_expires_at = :until, started_at = :now, updated_at = :now, progress = 0, "
@@ -86,9 +98,9 @@ public final class TaskStore {
             int running = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user AND phase = 'running'")
                     .bind("user", task.userId()).mapTo(Integer.class).one();
             if (running > config.maxRunningPerUser()) {
-                // Two PostgreSQL claimers raced past the per-user limit; this one yields.
+                // Two PostgreSQL claimers raced past the per-user limit; this one yields and looks again.
                 h.rollback();
-                return Optional.<Claim>empty();
+                return null;
             }
             h.createUpdate("UPDATE users SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) + 1 FROM users) "
                     + "WHERE id = :user").bind("user", task.userId()).execute();
@@ -118,6 +130,7 @@ public final class TaskStore {
                 .bind("output", output == null ? null : Json.write(output))
                 .map(TaskRepository.MAPPER).findOne()
                 .map(task -> {
+                    slotFreed(h);
                     record(h, task, TaskEvent.Kind.UPDATED, now);
                     return record(h, task, TaskEvent.Kind.COMPLETED, now);
                 }).isPresent());
@@ -160,12 +173,19 @@ public final class TaskStore {
                 }).isPresent());
     }
 
-    /** Extends the leases of every task this worker runs; answers how many it still holds. */
-    int renewLeases(String owner) {
+    /**
+     * Extends the leases of the tasks this worker is actually running (not merely those it claimed: a run that
+     * ended without a result must expire and be swept, never be kept alive). Answers how many it still holds.
+     */
+    int renewLeases(String owner, Collection<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return 0;
+        }
         long now = clock.millis();
         return jdbi.withHandle(h -> h.createUpdate("UPDATE tasks SET lease_expires_at = :until "
-                        + "WHERE lease_owner = :owner AND phase = 'running'")
-                .bind("until", now + config.leaseDuration().toMillis()).bind("owner", owner).execute());
+                        + "WHERE lease_owner = :owner AND phase = 'running' AND id IN (<ids>)")
+                .bind("until", now + config.leaseDuration().toMillis()).bind("owner", owner)
+                .bindList("ids", List.copyOf(taskIds)).execute());
     }
 
     /** The (task id -> attempt) pairs this worker still legitimately runs. */
@@ -238,6 +258,7 @@ public final class TaskStore {
                     .bind("id", id).bind("now", now).map(TaskRepository.MAPPER).findOne()
                     .orElseThrow(() -> SpoolException.badRequest("wrong_phase", "task is " + task.status().phase().wire()
                             + "; only pending, waiting or running tasks can be cancelled"));
+            slotFreed(h);
             record(h, cancelled, TaskEvent.Kind.UPDATED, now);
             return record(h, cancelled, TaskEvent.Kind.CANCELLED, now).viewFor(caller.admin());
         });
@@ -252,6 +273,7 @@ public final class TaskStore {
                         + "WHERE id = :id AND phase IN ('pending', 'waiting', 'running') RETURNING " + TaskRepository.COLUMNS)
                 .bind("id", id).bind("now", now).bind("reason", reason).map(TaskRepository.MAPPER).findOne()
                 .map(task -> {
+                    slotFreed(h);
                     record(h, task, TaskEvent.Kind.UPDATED, now);
                     return record(h, task, TaskEvent.Kind.CANCELLED, now);
                 });
@@ -317,9 +339,18 @@ public final class TaskStore {
                 .bindMap(fence).bind("message", message).bind("code", code).bind("now", now)
                 .map(TaskRepository.MAPPER).findOne()
                 .map(task -> {
+                    slotFreed(h);
                     record(h, task, TaskEvent.Kind.UPDATED, now);
                     return record(h, task, TaskEvent.Kind.FAILED, now);
                 });
+    }
+
+    /**
+     * A user's running slot was freed: claimers held back by that user's limit (in any process) look again now
+     * instead of at their next poll.
+     */
+    private void slotFreed(Handle h) {
+        signal.queued(h);
     }
 
     private Task record(Handle h, Task task, TaskEvent.Kind kind, long now) {

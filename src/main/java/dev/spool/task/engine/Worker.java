@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,9 +110,9 @@ public final class Worker implements AutoCloseable {
             log.info("task {} attempt {} failed: [{}] {}", task.id(), run.attempt, failure.code(), failure.getMessage());
             store.fail(id, task.id(), run.attempt, failure);
         } catch (InterruptedException e) {
-            if (run.releaseOnStop) {
-                store.release(id, task.id(), run.attempt);
-            }
+            // Cancelled or lost: the fenced release changes nothing. Shutting down, or stopped for any other
+            // reason while the task is still ours: it goes straight back to the queue rather than sit "running".
+            store.release(id, task.id(), run.attempt);
         } catch (RuntimeException | Error e) {
             log.error("task {} attempt {}: handler crashed", task.id(), run.attempt, e);
             store.fail(id, task.id(), run.attempt, TaskFailure.retriable("internal_error",
@@ -134,7 +135,7 @@ public final class Worker implements AutoCloseable {
                     stopLostRuns();
                 }
                 if (System.nanoTime() - lastRenew > config.leaseDuration().toNanos() / 3) {
-                    store.renewLeases(id);
+                    store.renewLeases(id, running.keySet());
                     lastRenew = System.nanoTime();
                 }
                 if (System.nanoTime() - lastSweep > SWEEP_EVERY.toNanos()) {
@@ -151,8 +152,10 @@ public final class Worker implements AutoCloseable {
 
     /** Interrupts every handler whose task is no longer this worker's: cancelled, timed out or swept. */
     private void stopLostRuns() {
+        // Only runs claimed before the query: a claim committing while it runs may be missing from its answer.
+        var known = List.copyOf(running.values());
         var held = store.held(id);
-        for (var run : running.values()) {
+        for (var run : known) {
             Integer attempt = held.get(run.taskId);
             if ((attempt == null || attempt != run.attempt) && !run.lost) {
                 run.lost = true;
@@ -184,7 +187,6 @@ public final class Worker implements AutoCloseable {
             }
         }
         for (var run : running.values()) {
-            run.releaseOnStop = true;
             store.release(id, run.taskId, run.attempt);
             run.thread.interrupt();
         }
@@ -226,7 +228,6 @@ public final class Worker implements AutoCloseable {
         private final int attempt;
         private volatile Thread thread;
         private volatile boolean lost;
-        private volatile boolean releaseOnStop;
         private double progress;
         private double written = -1;
         private String step;

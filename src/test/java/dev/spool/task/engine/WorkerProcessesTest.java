@@ -32,7 +32,7 @@ class WorkerProcessesTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = TestServer.start(Store.POSTGRES);
+        server = TestServer.start(Store.POSTGRES, Map.of("SPOOL_MAX_UNFINISHED_TASKS_PER_USER", "1000"));
         admin = server.admin();
         log = Files.createTempFile("spool-workers-", ".log");
         effects = new SideEffects(log);
@@ -78,8 +78,12 @@ class WorkerProcessesTest {
             ids.add(create("{\"sleepMs\": 20}"));
         }
 
-        EngineSupport.await(() -> effects.dones().size(), n -> n >= 200, Duration.ofSeconds(90),
-                "200 completions");
+        try {
+            EngineSupport.await(() -> effects.dones().size(), n -> n >= 200, Duration.ofSeconds(90),
+                    "200 completions");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; unfinished: " + unfinished(ids), e);
+        }
         EngineSupport.sleep(Duration.ofMillis(500));
 
         for (String id : ids) {
@@ -95,6 +99,12 @@ class WorkerProcessesTest {
         }
         var byWorker = effects.dones().stream().map(SideEffects.Line::worker).collect(Collectors.toSet());
         assertThat(byWorker).as("every process took work").containsExactlyInAnyOrder("w1", "w2", "w3");
+    }
+
+    private List<String> unfinished(List<String> ids) {
+        return ids.stream().map(id -> admin.get("/api/task/" + id).json())
+                .filter(t -> !t.path("status").path("phase").asText().equals("completed"))
+                .map(t -> t.path("id").asText() + "=" + t.path("status")).toList();
     }
 
     @Test
