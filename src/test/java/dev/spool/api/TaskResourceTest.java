@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -448,7 +449,7 @@ class TaskResourceTest {
     }
 
     private static Set<String> fieldNames(JsonNode node) {
-        var names = new java.util.HashSet<String>();
+        var names = new HashSet<String>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
