@@ -80,6 +80,11 @@ public final class Server implements AutoCloseable {
 
     /** {@code spool worker}: claims and runs tasks against the configured store; no HTTP. */
     public static Server worker(Config config, List<TaskHandler> extraHandlers) {
+        if (!config.postgres()) {
+            // The embedded store has one writer, the serving process, which runs its own workers.
+            throw new ConfigException("spool worker needs PostgreSQL: set SPOOL_DATABASE_URL=jdbc:postgresql://... "
+                    + "(with SQLite, 'spool serve' runs the workers itself)");
+        }
         return start(config, extraHandlers, false, Math.max(1, config.workers()));
     }
 

@@ -1,6 +1,7 @@
 package dev.spool.task;
 
 import dev.spool.db.Database;
+import dev.spool.db.Dialect;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
 import dev.spool.json.Json;
@@ -36,10 +37,13 @@ public final class TaskRepository {
 
     private final Jdbi jdbi;
     private final List<TaskObserver> observers;
+    private final TaskReadCache cache;
 
     public TaskRepository(Database database, List<TaskObserver> observers) {
         this.jdbi = database.jdbi();
         this.observers = List.copyOf(observers);
+        // Only the embedded store is written by this process alone; PostgreSQL has other writers.
+        this.cache = new TaskReadCache(database.dialect() == Dialect.SQLITE);
     }
 
     public Jdbi jdbi() {
@@ -78,6 +82,7 @@ public final class TaskRepository {
 
     /** Appends the outbox event for a state change and tells the observers, all in the change's transaction. */
     public Task record(Handle h, Task task, TaskEvent.Kind kind, long now) {
+        h.afterCommit(() -> cache.committed(task.id()));
         appendEvent(h, task, kind, now);
         for (var observer : observers) {
             observer.changed(h, task, kind);
@@ -85,8 +90,9 @@ public final class TaskRepository {
         return task;
     }
 
+    /** A task as last committed (from the read cache on the embedded store). */
     public Optional<Task> find(String id) {
-        return jdbi.withHandle(h -> find(h, id));
+        return cache.get(id, () -> jdbi.withHandle(h -> find(h, id)));
     }
 
     public Optional<Task> find(Handle h, String id) {
