@@ -62,25 +62,52 @@ public final class TaskStore {
         }
         for (int attempt = 0; attempt < 5; attempt++) {
             var claimed = tryClaim(owner, types);
-            if (claimed != null) {
+            if (claimed == null) {
+                continue;
+            }
+            if (claimed.isPresent() || dialect != Dialect.POSTGRES || !claimableWorkExists(types)) {
                 return claimed;
             }
+            // Another process holds the row locks of the user whose turn it is; its commit moves the turn on.
+            pauseBriefly();
         }
         return Optional.empty();
+    }
+
+    private boolean claimableWorkExists(Collection<TaskType> types) {
+        long now = clock.millis();
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users u WHERE EXISTS (SELECT 1 FROM tasks w "
+                        + "WHERE w.user_id = u.id AND w.phase = 'waiting' AND w.run_after <= :now AND w.type IN (<types>)) "
+                        + "AND (SELECT COUNT(*) FROM tasks r WHERE r.user_id = u.id AND r.phase = 'running') < :maxRunning")
+                .bind("now", now).bind("maxRunning", config.maxRunningPerUser())
+                .bindList("types", types.stream().map(TaskType::wire).toList())
+                .mapTo(Integer.class).one() > 0);
+    }
+
+    private static void pauseBriefly() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** One claim; null when a concurrent claimer won the user's last running slot and this one must look again. */
     private Optional<Claim> tryClaim(String owner, Collection<TaskType> types) {
         long now = clock.millis();
+        // The user first (whose turn it is: the oldest last claim among users with due work and a free running
+        // slot), then that user's oldest due task. Both steps are index probes, whatever the backlog.
         String sql = "UPDATE tasks SET phase = 'running', attempt = attempt + 1, lease_owner = :owner, "
                 + "lease_expires_at = :until, started_at = :now, updated_at = :now, progress = 0, "
                 + "error_message = NULL, error_code = NULL, step = NULL, cancel_requested = FALSE "
                 + "WHERE phase = 'waiting' AND id = ("
-                + "SELECT t.id FROM tasks t JOIN users u ON u.id = t.user_id "
-                + "WHERE t.phase = 'waiting' AND t.run_after <= :now AND t.type IN (<types>) "
-                + "AND (SELECT COUNT(*) FROM tasks r WHERE r.user_id = t.user_id AND r.phase = 'running') < :maxRunning "
-                + "ORDER BY u.last_claim, t.run_after, t.created_at, t.id LIMIT 1"
-                + (dialect == Dialect.POSTGRES ? " FOR UPDATE OF t SKIP LOCKED" : "")
+                + "SELECT t.id FROM tasks t WHERE t.phase = 'waiting' AND t.run_after <= :now AND t.type IN (<types>) "
+                + "AND t.user_id = (SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM tasks w "
+                + "WHERE w.user_id = u.id AND w.phase = 'waiting' AND w.run_after <= :now AND w.type IN (<types>)) "
+                + "AND (SELECT COUNT(*) FROM tasks r WHERE r.user_id = u.id AND r.phase = 'running') < :maxRunning "
+                + "ORDER BY u.last_claim, u.id LIMIT 1) "
+                + "ORDER BY t.run_after LIMIT 1"
+                + (dialect == Dialect.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "")
                 + ") RETURNING " + TaskRepository.COLUMNS + ", attempt";
         return jdbi.inTransaction(h -> {
             var claimed = h.createQuery(sql)

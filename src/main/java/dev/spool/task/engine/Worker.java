@@ -102,18 +102,22 @@ public final class Worker implements AutoCloseable {
         var handler = handlers.get(task.type());
         try {
             JsonNode output = handler.run(task, run);
+            run.finishing();
             run.flushProgress();
             if (!store.complete(id, task.id(), run.attempt, output)) {
                 log.info("task {} attempt {} finished after its lease was lost; result dropped", task.id(), run.attempt);
             }
         } catch (TaskFailure failure) {
+            run.finishing();
             log.info("task {} attempt {} failed: [{}] {}", task.id(), run.attempt, failure.code(), failure.getMessage());
             store.fail(id, task.id(), run.attempt, failure);
         } catch (InterruptedException e) {
+            run.finishing();
             // Cancelled or lost: the fenced release changes nothing. Shutting down, or stopped for any other
             // reason while the task is still ours: it goes straight back to the queue rather than sit "running".
             store.release(id, task.id(), run.attempt);
         } catch (RuntimeException | Error e) {
+            run.finishing();
             log.error("task {} attempt {}: handler crashed", task.id(), run.attempt, e);
             store.fail(id, task.id(), run.attempt, TaskFailure.retriable("internal_error",
                     "internal error processing the task (" + e.getClass().getSimpleName() + ")"));
@@ -157,11 +161,9 @@ public final class Worker implements AutoCloseable {
         var held = store.held(id);
         for (var run : known) {
             Integer attempt = held.get(run.taskId);
-            if ((attempt == null || attempt != run.attempt) && !run.lost) {
-                run.lost = true;
+            if ((attempt == null || attempt != run.attempt) && !run.lost && run.stop()) {
                 log.info("task {} attempt {} is no longer ours (cancelled or lease lost): stopping it", run.taskId,
                         run.attempt);
-                run.thread.interrupt();
             }
         }
     }
@@ -187,8 +189,9 @@ public final class Worker implements AutoCloseable {
             }
         }
         for (var run : running.values()) {
-            store.release(id, run.taskId, run.attempt);
-            run.thread.interrupt();
+            if (run.stop()) {
+                store.release(id, run.taskId, run.attempt);
+            }
         }
         if (supervisor != null) {
             supervisor.interrupt();
@@ -228,8 +231,10 @@ public final class Worker implements AutoCloseable {
         private final int attempt;
         private volatile Thread thread;
         private volatile boolean lost;
+        private boolean finishing;
         private double progress;
-        private double written = -1;
+        // The claim wrote progress 0 and no step: nothing to write until the handler reports more.
+        private double written;
         private String step;
         private String writtenStep;
         private long lastWrite;
@@ -242,6 +247,25 @@ public final class Worker implements AutoCloseable {
         @Override
         public int attempt() {
             return attempt;
+        }
+
+        /**
+         * Interrupts the handler unless it already finished and is writing its result: an interrupt during a
+         * database call would break the connection (socket I/O is interruptible on virtual threads).
+         */
+        synchronized boolean stop() {
+            if (finishing) {
+                return false;
+            }
+            lost = true;
+            thread.interrupt();
+            return true;
+        }
+
+        /** From here on the run writes its outcome; no interrupt reaches it any more, and a pending one is dropped. */
+        synchronized void finishing() {
+            finishing = true;
+            Thread.interrupted();
         }
 
         @Override
@@ -266,8 +290,15 @@ public final class Worker implements AutoCloseable {
             lastWrite = System.currentTimeMillis();
             written = progress;
             writtenStep = step;
-            if (!store.progress(id, taskId, attempt, progress, step)) {
-                lost = true;
+            try {
+                if (!store.progress(id, taskId, attempt, progress, step)) {
+                    lost = true;
+                }
+            } catch (RuntimeException e) {
+                // An interrupted (stopped) handler's last progress write may fail; the task is no longer ours.
+                if (!lost) {
+                    throw e;
+                }
             }
         }
 

@@ -71,7 +71,9 @@ class WorkerProcessesTest {
     @Test
     void threeWorkerProcessesCompleteTwoHundredTasksExactlyOnce() throws IOException {
         for (String name : List.of("w1", "w2", "w3")) {
-            startWorker(name, Map.of("SPOOL_WORKERS", "2", "SPOOL_MAX_RUNNING_TASKS_PER_USER", "6"));
+            // A lease long enough that even a starved machine renews it: then every task runs exactly once.
+            startWorker(name, Map.of("SPOOL_WORKERS", "2", "SPOOL_MAX_RUNNING_TASKS_PER_USER", "6",
+                    "SPOOL_TASK_LEASE", "20s"));
         }
         var ids = new ArrayList<String>();
         for (int i = 0; i < 200; i++) {
