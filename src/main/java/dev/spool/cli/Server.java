@@ -13,6 +13,7 @@ import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
 import dev.spool.config.ConfigException;
+import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
@@ -20,6 +21,7 @@ import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.QueueSignal;
+import dev.spool.task.CredentialErasure;
 import dev.spool.task.handlers.MediaJobs;
 import dev.spool.task.handlers.UploadHandler;
 import dev.spool.upload.UploadStore;
@@ -105,8 +107,10 @@ public final class Server implements AutoCloseable {
             log.info("object store: {}", objects.describe());
             var urls = new AssetUrls(config.publicUrl());
             var assetRepository = new AssetRepository(database, List.of());
-            var taskRepository = new TaskRepository(database, List.of(new AssetTaskObserver(assetRepository, clock)));
-            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock);
+            var secrets = ServerKey.load(config.secretKey(), config.dataDir());
+            var taskRepository = new TaskRepository(database, List.of(new AssetTaskObserver(assetRepository, clock),
+                    new CredentialErasure()));
+            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
             var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
             var assets = new AssetService(assetRepository, tasks, engine, urls, clock);
             var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
