@@ -9,7 +9,7 @@ import java.net.URISyntaxException;
 import java.util.Set;
 
 /** Checks asset payloads field by field; every refusal names the field and says what would be accepted. */
-final class AssetValidation {
+public final class AssetValidation {
     private static final Set<String> URL_SCHEMES = Set.of("http", "https", "ipfs", "ar", "s3+http", "s3+https");
 
     private AssetValidation() {
@@ -87,7 +87,7 @@ final class AssetValidation {
     }
 
     /** The stored form: a plain string is shorthand for {@code {"type": "unverified", "value": ...}}. */
-    static Asset.CreatorId creatorId(JsonNode creatorId) {
+    public static Asset.CreatorId creatorId(JsonNode creatorId) {
         if (creatorId == null || creatorId.isNull()) {
             return null;
         }

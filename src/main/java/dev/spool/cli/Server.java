@@ -13,14 +13,18 @@ import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
 import dev.spool.config.ConfigException;
+import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
+import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.QueueSignal;
+import dev.spool.task.CredentialErasure;
 import dev.spool.task.handlers.MediaJobs;
+import dev.spool.task.handlers.TranscodeFileHandler;
 import dev.spool.task.handlers.UploadHandler;
 import dev.spool.upload.UploadStore;
 import dev.spool.task.TaskRepository;
@@ -31,6 +35,7 @@ import dev.spool.task.engine.TaskHandler;
 import dev.spool.task.engine.TaskStore;
 import dev.spool.task.engine.WakeUp;
 import dev.spool.task.engine.Worker;
+import dev.spool.transcode.TranscodeService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,8 +115,10 @@ public final class Server implements AutoCloseable {
             log.info("object store: {}", objects.describe());
             var urls = new AssetUrls(config.publicUrl());
             var assetRepository = new AssetRepository(database, List.of());
-            var taskRepository = new TaskRepository(database, List.of(new AssetTaskObserver(assetRepository, clock)));
-            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock);
+            var secrets = ServerKey.load(config.secretKey(), config.dataDir());
+            var taskRepository = new TaskRepository(database, List.of(new AssetTaskObserver(assetRepository, clock),
+                    new CredentialErasure()));
+            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
             var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
             var assets = new AssetService(assetRepository, tasks, engine, urls, clock);
             var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
@@ -124,6 +131,8 @@ public final class Server implements AutoCloseable {
                         config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
                 handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
+                handlers.add(new TranscodeFileHandler(secrets, fetcher, new AddressGuard(config.importAllowPrivate()),
+                        jobs));
                 handlers.addAll(extraHandlers);
                 worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
             }
@@ -135,7 +144,7 @@ public final class Server implements AutoCloseable {
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
-                        config.publicUrl(), clock)).start("0.0.0.0", config.port()));
+                        new TranscodeService(tasks), config.publicUrl(), clock)).start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
             }

@@ -3,7 +3,7 @@ package dev.spool.storage;
 import java.nio.charset.StandardCharsets;
 
 /** The key and prefix rules shared by every store, so that a key valid on one is valid on all. */
-final class ObjectKeys {
+public final class ObjectKeys {
 
     /** S3's limit on the length of a whole key; a store's own prefix counts against it too. */
     private static final int MAX_KEY_BYTES = 1024;
@@ -11,12 +11,26 @@ final class ObjectKeys {
     private ObjectKeys() {
     }
 
-    static String requireKey(String key) {
+    /** The key itself; {@link StorageException#INVALID_KEY} naming what is wrong otherwise. */
+    public static String requireKey(String key) {
         if (key == null || key.isEmpty()) {
             throw StorageException.invalidKey("an object key must not be empty");
         }
         checkSegments(key, key, "object key");
         return key;
+    }
+
+    /** {@code s} without its leading and trailing slashes: {@code "/a/b/"} is {@code "a/b"}, {@code "/"} is empty. */
+    public static String trimSlashes(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && s.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && s.charAt(end - 1) == '/') {
+            end--;
+        }
+        return s.substring(start, end);
     }
 
     /** A prefix may be empty (everything) and may end with '/' (everything in that "directory"). */

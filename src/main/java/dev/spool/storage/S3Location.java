@@ -29,7 +29,7 @@ public record S3Location(URI endpoint, String bucket, String path, String access
         if (bucket == null || !BUCKET.matcher(bucket).matches()) {
             throw StorageException.invalidUrl("S3 bucket name '" + bucket + "' is not valid");
         }
-        path = trimSlashes(path == null ? "" : path);
+        path = ObjectKeys.trimSlashes(path == null ? "" : path);
         if (!path.isEmpty()) {
             ObjectKeys.requireKey(path);
         }
@@ -72,7 +72,7 @@ public record S3Location(URI endpoint, String bucket, String path, String access
         if (remainder.indexOf('?') >= 0 || remainder.indexOf('#') >= 0) {
             throw StorageException.invalidUrl("S3 storage URL '" + masked + "' must not have a query or fragment");
         }
-        String bucketAndPath = trimSlashes(decode(remainder, masked));
+        String bucketAndPath = ObjectKeys.trimSlashes(decode(remainder, masked));
         int slash = bucketAndPath.indexOf('/');
         String bucket = slash < 0 ? bucketAndPath : bucketAndPath.substring(0, slash);
         if (bucket.isEmpty()) {
@@ -150,17 +150,5 @@ public record S3Location(URI endpoint, String bucket, String path, String access
         } catch (IllegalArgumentException e) {
             throw StorageException.invalidUrl("S3 storage URL '" + masked + "' is not URL-encoded correctly: " + e.getMessage());
         }
-    }
-
-    private static String trimSlashes(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && s.charAt(start) == '/') {
-            start++;
-        }
-        while (end > start && s.charAt(end - 1) == '/') {
-            end--;
-        }
-        return s.substring(start, end);
     }
 }

@@ -1,5 +1,7 @@
 package dev.spool.task;
 
+import dev.spool.storage.StorageUrls;
+
 import java.util.regex.Pattern;
 
 /** Masks secrets carried inside URLs: {@code s3+https://KEY:SECRET@host/bucket} -> {@code s3+https://***:***@host/bucket}. */
@@ -13,6 +15,10 @@ public final class Credentials {
     public static String maskUrl(String url) {
         if (url == null) {
             return null;
+        }
+        if (url.regionMatches(true, 0, "s3", 0, 2)) {
+            // Object-store secrets often hold a raw '/', which the general rule would take for the path.
+            return StorageUrls.mask(url);
         }
         var matcher = USER_INFO.matcher(url);
         if (!matcher.find()) {

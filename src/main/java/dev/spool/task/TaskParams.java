@@ -3,6 +3,8 @@ package dev.spool.task;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.crypto.SecretBox;
+import dev.spool.storage.ObjectKeys;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,13 +87,21 @@ public record TaskParams(
             Boolean c2pa) {
     }
 
-    public record UrlRef(String url) {
+    /**
+     * A URL as stored: {@code url} in clear when it carries no credentials; otherwise {@code url} is its masked form
+     * and {@code sealed} the whole URL encrypted with the server key, kept only while the task can still run.
+     */
+    public record UrlRef(String url, String sealed) {
     }
 
     public record Outputs(PathRef hls, PathRef mp4, PathRef fmp4) {
     }
 
     public record PathRef(String path) {
+        /** The path as an object key prefix: without leading or trailing {@code /}, empty for the root. */
+        public String prefix() {
+            return ObjectKeys.trimSlashes(path);
+        }
     }
 
     public record Clip(
@@ -133,12 +143,44 @@ public record TaskParams(
                         maskIpfs(export.ipfs())),
                 exportData == null ? null : new ExportData(exportData.content(), maskIpfs(exportData.ipfs()),
                         exportData.type(), exportData.id()),
-                transcodeFile == null ? null : new TranscodeFile(
-                        maskRef(transcodeFile.input()), maskRef(transcodeFile.storage()), transcodeFile.outputs(),
-                        transcodeFile.profiles(), transcodeFile.targetSegmentSizeSecs(), transcodeFile.creatorId(),
-                        transcodeFile.c2pa()),
+                maskTranscodeFile(transcodeFile),
                 clip == null ? null : new Clip(Credentials.maskUrl(clip.url()), clip.clipStrategy(),
                         clip.catalystPipelineStrategy(), clip.sessionId(), clip.inputId()));
+    }
+
+    /**
+     * A copy fit to store: every transcode-file URL that carries credentials is sealed with {@code box}, with its
+     * masked form beside it. A {@code sealed} value given by the creator is never kept.
+     */
+    TaskParams sealed(SecretBox box) {
+        if (transcodeFile == null) {
+            return this;
+        }
+        var t = transcodeFile;
+        return new TaskParams(upload, export, exportData, new TranscodeFile(seal(t.input(), box),
+                seal(t.storage(), box), t.outputs(), t.profiles(), t.targetSegmentSizeSecs(), t.creatorId(), t.c2pa()),
+                clip);
+    }
+
+    /** What is kept once the task has ended: the transcode-file credentials only in masked form, sealed or not. */
+    TaskParams erased() {
+        return new TaskParams(upload, export, exportData, maskTranscodeFile(transcodeFile), clip);
+    }
+
+    private static UrlRef seal(UrlRef ref, SecretBox box) {
+        if (ref == null) {
+            return null;
+        }
+        String masked = Credentials.maskUrl(ref.url());
+        if (masked == null || masked.equals(ref.url())) {
+            return new UrlRef(ref.url(), null);
+        }
+        return new UrlRef(masked, box.seal(ref.url()));
+    }
+
+    private static TranscodeFile maskTranscodeFile(TranscodeFile t) {
+        return t == null ? null : new TranscodeFile(maskRef(t.input()), maskRef(t.storage()), t.outputs(),
+                t.profiles(), t.targetSegmentSizeSecs(), t.creatorId(), t.c2pa());
     }
 
     /** Export headers usually carry the target's credentials, so none of their values is echoed. */
@@ -152,7 +194,7 @@ public record TaskParams(
     }
 
     private static UrlRef maskRef(UrlRef ref) {
-        return ref == null ? null : new UrlRef(Credentials.maskUrl(ref.url()));
+        return ref == null ? null : new UrlRef(Credentials.maskUrl(ref.url()), null);
     }
 
     private static Ipfs maskIpfs(Ipfs ipfs) {

@@ -2,6 +2,7 @@ package dev.spool.task;
 
 import dev.spool.account.Principal;
 import dev.spool.config.Config;
+import dev.spool.crypto.SecretBox;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.db.ListQuery;
@@ -20,16 +21,22 @@ public final class TaskService {
     private final QueueSignal signal;
     private final Config.Engine limits;
     private final Clock clock;
+    private final SecretBox secrets;
 
-    public TaskService(TaskRepository tasks, Database database, QueueSignal signal, Config.Engine limits, Clock clock) {
+    public TaskService(TaskRepository tasks, Database database, QueueSignal signal, Config.Engine limits, Clock clock,
+                       SecretBox secrets) {
         this.tasks = tasks;
+        this.secrets = secrets;
         this.dialect = database.dialect();
         this.signal = signal;
         this.limits = limits;
         this.clock = clock;
     }
 
-    /** Creates a task for an owner, in the owner's transaction {@code h}: the caller may write related rows too. */
+    /**
+     * Creates a task for an owner, in the owner's transaction {@code h}: the caller may write related rows too.
+     * Credentials in the params are stored sealed, never in clear.
+     */
     public Task create(Handle h, String ownerId, String projectId, CreateTask request) {
         validate(request);
         lockOwner(h, ownerId);
@@ -47,7 +54,7 @@ public final class TaskService {
                 pending ? null : 0, null);
         var task = new Task(UUID.randomUUID().toString(), request.type(), now, pending ? null : now,
                 request.inputAssetId(), request.outputAssetId(), projectId, request.requesterId(),
-                request.params(), status, null, ownerId);
+                request.params().sealed(secrets), status, null, ownerId);
         tasks.insert(h, task);
         if (!pending) {
             tasks.record(h, task, TaskEvent.Kind.UPDATED, now);

@@ -47,15 +47,18 @@ public final class MediaJobs {
 
     PipelineRequest request(Path input, Path output, List<TaskParams.Profile> profiles, Double segmentSeconds,
                             Mp4Mode mp4) {
+        return builder(input, output, profiles, segmentSeconds).mp4(mp4).thumbnails(true).build();
+    }
+
+    /** A request with the caller's renditions and segment length and this server's media settings. */
+    PipelineRequest.Builder builder(Path input, Path output, List<TaskParams.Profile> profiles,
+                                    Double segmentSeconds) {
         return PipelineRequest.builder(input, output)
                 .profiles(profiles == null ? List.of() : profiles.stream().map(MediaJobs::toPipeline).toList())
                 .segmentSeconds(segmentSeconds == null ? PipelineRequest.DEFAULT_SEGMENT_SECONDS : segmentSeconds)
-                .mp4(mp4)
-                .thumbnails(true)
                 .preset(settings.preset())
                 .chunking(settings.chunkThresholdSeconds(), settings.maxParallel())
-                .maxInputBytes(settings.maxInputBytes())
-                .build();
+                .maxInputBytes(settings.maxInputBytes());
     }
 
     long maxInputBytes() {

@@ -1,0 +1,195 @@
+package dev.spool.task.handlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spool.crypto.SecretBox;
+import dev.spool.json.Json;
+import dev.spool.media.MediaException;
+import dev.spool.media.Mp4Mode;
+import dev.spool.media.PipelineResult;
+import dev.spool.storage.AddressGuard;
+import dev.spool.storage.FetchException;
+import dev.spool.storage.ObjectStore;
+import dev.spool.storage.ObjectStores;
+import dev.spool.storage.S3Location;
+import dev.spool.storage.SourceFetcher;
+import dev.spool.storage.StorageException;
+import dev.spool.task.Credentials;
+import dev.spool.task.Task;
+import dev.spool.task.TaskParams;
+import dev.spool.task.TaskType;
+import dev.spool.task.engine.TaskContext;
+import dev.spool.task.engine.TaskFailure;
+import dev.spool.task.engine.TaskHandler;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The {@code transcode-file} task: read the input (any URL the fetcher knows, S3 included), run the media pipeline,
+ * and write the requested outputs into the caller's own bucket: the HLS ladder (master, media playlists, segments)
+ * under {@code outputs.hls.path}, one MP4 per rendition under {@code outputs.mp4.path}. No asset, no thumbnails, no
+ * source copy. {@code output.transcodeFile} says where everything went, relative to the bucket.
+ */
+public final class TranscodeFileHandler implements TaskHandler {
+    private static final double FETCHED = 0.05;
+    private static final double TRANSCODED = 0.90;
+    private static final String MP4_PREFIX = "static";
+
+    private final SecretBox secrets;
+    private final SourceFetcher fetcher;
+    private final AddressGuard guard;
+    private final MediaJobs jobs;
+
+    public TranscodeFileHandler(SecretBox secrets, SourceFetcher fetcher, AddressGuard guard, MediaJobs jobs) {
+        this.secrets = secrets;
+        this.fetcher = fetcher;
+        this.guard = guard;
+        this.jobs = jobs;
+    }
+
+    @Override
+    public TaskType type() {
+        return TaskType.TRANSCODE_FILE;
+    }
+
+    @Override
+    public JsonNode run(Task task, TaskContext context) throws TaskFailure, InterruptedException {
+        var params = task.params().transcodeFile();
+        String input = url(params.input(), "input");
+        S3Location storage = storage(url(params.storage(), "storage"));
+        Path work = jobs.workDir(task.id(), context.attempt());
+        context.step("opening the output storage");
+        try (ObjectStore store = open(storage)) {
+            context.step("fetching");
+            Path source = work.resolve("source");
+            try {
+                fetcher.fetch(input, source, bytes -> { });
+            } catch (FetchException e) {
+                throw Failures.fetch(e);
+            }
+            context.progress(FETCHED);
+            context.checkCancelled();
+
+            context.step("transcoding");
+            var outputs = params.outputs();
+            Path out = work.resolve("out");
+            PipelineResult result;
+            try {
+                result = jobs.pipeline().run(jobs.builder(source, out, params.profiles(), params.targetSegmentSizeSecs())
+                                .mp4(outputs.mp4() == null ? Mp4Mode.NONE : Mp4Mode.ALL)
+                                .thumbnails(false)
+                                .build(),
+                        p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
+            } catch (MediaException e) {
+                throw Failures.media(e);
+            }
+            context.checkCancelled();
+
+            context.step("publishing");
+            var output = Json.mapper().createObjectNode();
+            publish(store, storage, outputs, out, result, output, context);
+            output.put("request_id", task.id());
+            output.putObject("input_video")
+                    .put("duration", result.inputSpec().duration() == null ? 0 : result.inputSpec().duration())
+                    .put("size", result.inputSize());
+            context.progress(1);
+            var wrapper = Json.mapper().createObjectNode();
+            wrapper.set("transcodeFile", output);
+            return wrapper;
+        } catch (IOException e) {
+            throw TaskFailure.retriable("local_io", "internal error processing file: " + e.getMessage(), e);
+        } finally {
+            MediaJobs.deleteTree(work);
+        }
+    }
+
+    /** HLS first (segments, media playlists, then the master), then the MP4s; each one's place goes into output. */
+    private static void publish(ObjectStore store, S3Location storage, TaskParams.Outputs outputs, Path out,
+                                PipelineResult result, ObjectNode output, TaskContext context)
+            throws TaskFailure, InterruptedException, IOException {
+        Set<String> mp4s = result.mp4s().stream().map(PipelineResult.Mp4Output::path).collect(Collectors.toSet());
+        var hls = outputs.hls() == null ? List.<String>of()
+                : result.files().stream().filter(f -> !mp4s.contains(f)).toList();
+        // progress moves with the number of files written, HLS first
+        double hlsShare = hls.size() / (double) (hls.size() + mp4s.size());
+        if (outputs.hls() != null) {
+            String prefix = outputs.hls().prefix();
+            OutputPublisher.publish(store, prefix, out, hls,
+                    p -> context.progress(TRANSCODED + (0.99 - TRANSCODED) * hlsShare * p));
+            output.putObject("hls").put("path", inBucket(storage, prefix, result.masterPlaylist()));
+        }
+        if (outputs.mp4() != null) {
+            String prefix = outputs.mp4().prefix();
+            Path dir = Files.createDirectories(out.resolve(".mp4"));
+            var names = new ArrayList<String>();
+            for (String file : mp4s.stream().sorted().toList()) {
+                // Livepeer's names for static renditions, e.g. static360p0.mp4
+                String name = MP4_PREFIX + file;
+                Files.move(out.resolve(file), dir.resolve(name));
+                names.add(name);
+            }
+            OutputPublisher.publish(store, prefix, dir, names,
+                    p -> context.progress(TRANSCODED + (0.99 - TRANSCODED) * (hlsShare + (1 - hlsShare) * p)));
+            var list = output.putArray("mp4");
+            names.forEach(name -> list.addObject().put("path", inBucket(storage, prefix, name)));
+        }
+    }
+
+    /** A path as Livepeer reports it: from the bucket's root (the storage URL's own prefix included). */
+    private static String inBucket(S3Location storage, String prefix, String file) {
+        var parts = new ArrayList<String>();
+        for (String part : List.of(storage.path(), prefix, file)) {
+            if (!part.isEmpty()) {
+                parts.add(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    /** The URL in clear: opened from its sealed form, or as stored when it carries no credentials. */
+    private String url(TaskParams.UrlRef ref, String field) throws TaskFailure {
+        if (ref.sealed() != null) {
+            try {
+                return secrets.open(ref.sealed());
+            } catch (SecretBox.UnreadableSecret e) {
+                // Another key sealed it: a worker configured differently from the API; another worker may do.
+                throw TaskFailure.retriable("secret_unreadable", "this worker cannot decrypt the " + field
+                        + " credentials (" + e.getMessage() + "): every Spool process must share SPOOL_SECRET_KEY", e);
+            }
+        }
+        if (ref.url().contains("://" + Credentials.MASK)) {
+            throw TaskFailure.unretriable("credentials_erased", "the " + field + " credentials were erased when "
+                    + "this task ended; create a new transcode task instead of retrying this one");
+        }
+        return ref.url();
+    }
+
+    private S3Location storage(String url) throws TaskFailure {
+        S3Location location;
+        try {
+            location = S3Location.parse(url);
+        } catch (StorageException e) {
+            throw Failures.storage(e, "reading the output storage URL");
+        }
+        try {
+            guard.check(location.endpoint());
+        } catch (FetchException e) {
+            throw TaskFailure.unretriable(e.code(), "cannot write to the output storage: " + e.getMessage());
+        }
+        return location;
+    }
+
+    private static ObjectStore open(S3Location location) throws TaskFailure {
+        try {
+            return ObjectStores.open(location);
+        } catch (StorageException e) {
+            throw Failures.storage(e, "opening the output storage");
+        }
+    }
+}
