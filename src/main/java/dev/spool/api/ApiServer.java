@@ -9,6 +9,7 @@ import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
 import dev.spool.task.engine.TaskStore;
 import dev.spool.upload.UploadStore;
+import dev.spool.webhook.WebhookService;
 import io.javalin.Javalin;
 
 import java.io.IOException;
@@ -22,7 +23,8 @@ public final class ApiServer {
 
     public record Services(Database database, Accounts accounts, TaskService tasks, TaskStore engine,
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
-                           UploadStore uploads, ObjectStore objects, String publicUrl, Clock clock) {
+                           UploadStore uploads, ObjectStore objects, WebhookService webhooks, String publicUrl,
+                           Clock clock) {
     }
 
     public ApiServer(Services services) {
@@ -34,6 +36,7 @@ public final class ApiServer {
                 services.publicUrl());
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
+        var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, services.publicUrl());
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -48,6 +51,7 @@ public final class ApiServer {
             assetRoutes.register(config.routes);
             uploadRoutes.register(config.routes);
             fileRoutes.register(config.routes);
+            webhookRoutes.register(config.routes);
         });
     }
 
