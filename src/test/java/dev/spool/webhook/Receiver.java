@@ -28,10 +28,12 @@ import java.util.function.Predicate;
 
 /**
  * A webhook receiver on 127.0.0.1 (the JDK's HTTP server on a random port): it records every request and answers
- * the statuses it was told to, in order, then its default status.
+ * the statuses it was told to, in order, then its default status; a 429 comes with a Retry-After.
  */
 final class Receiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What a 429 answer asks for. */
+    static final int RETRY_AFTER_SECONDS = 1;
 
     private final HttpServer server;
     private final int defaultStatus;
@@ -146,6 +148,9 @@ final class Receiver implements AutoCloseable {
             Integer scripted = script.poll();
             int status = scripted == null ? defaultStatus : scripted;
             byte[] answer = ("answered " + status).getBytes(StandardCharsets.UTF_8);
+            if (status == 429) {
+                exchange.getResponseHeaders().add("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            }
             exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
         }

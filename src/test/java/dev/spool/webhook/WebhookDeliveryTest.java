@@ -199,6 +199,21 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void a429IsRetriedNoSoonerThanItsRetryAfter() {
+        receiver.answering(429);
+        String webhookId = subscribe(client, receiver, "task.spawned");
+
+        createTask(server, owner, "{}");
+        var attempts = receiver.await(r -> r.size() >= 2, WAIT, "the retry");
+
+        // The back-off alone would retry after 200 ms.
+        assertThat(attempts.get(1).at() - attempts.get(0).at())
+                .isGreaterThanOrEqualTo(Receiver.RETRY_AFTER_SECONDS * 1000L - 50);
+        assertThat(awaitLogs(client, webhookId, 2)).extracting(l -> l.path("response").path("status").asInt())
+                .containsExactly(200, 429);
+    }
+
+    @Test
     void a400IsFinalAndShownAsTheLastFailure() {
         receiver.answering(400);
         String webhookId = subscribe(client, receiver, "task.spawned");
