@@ -10,6 +10,7 @@ import dev.spool.task.TaskService;
 import dev.spool.task.engine.TaskStore;
 import dev.spool.transcode.TranscodeService;
 import dev.spool.upload.UploadStore;
+import dev.spool.webhook.WebhookService;
 import io.javalin.Javalin;
 
 import java.io.IOException;
@@ -23,7 +24,8 @@ public final class ApiServer {
 
     public record Services(Database database, Accounts accounts, TaskService tasks, TaskStore engine,
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
-                           UploadStore uploads, ObjectStore objects, TranscodeService transcodes, String publicUrl,
+                           UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
+                           WebhookService webhooks, String publicUrl,
                            Clock clock) {
     }
 
@@ -37,6 +39,7 @@ public final class ApiServer {
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
+        var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, services.publicUrl());
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -52,6 +55,7 @@ public final class ApiServer {
             uploadRoutes.register(config.routes);
             fileRoutes.register(config.routes);
             transcodeRoutes.register(config.routes);
+            webhookRoutes.register(config.routes);
         });
     }
 

@@ -73,8 +73,7 @@ final class AssetRoutes {
     private void list(Context ctx) {
         var caller = auth.require(ctx);
         var query = ListRequest.parse(ctx, AssetRepository.FIELDS, AssetRepository.NUMERIC_FIELDS);
-        boolean allUsers = "1".equals(ctx.queryParam("allUsers")) || "true".equals(ctx.queryParam("allUsers"));
-        var page = assets.list(caller, query, allUsers, details(ctx), ListRequest.wantsCount(ctx));
+        var page = assets.list(caller, query, ListRequest.allUsers(ctx), details(ctx), ListRequest.wantsCount(ctx));
         ListRequest.pageHeaders(ctx, query, page.assets().size(), page.total(), publicUrl);
         ctx.json(page.assets());
     }

@@ -32,6 +32,11 @@ final class ListRequest {
         return new ListQuery(filters, order, limit, offset);
     }
 
+    /** {@code allUsers=1} or {@code true}: an admin lists every user's items (ignored for others). */
+    static boolean allUsers(Context ctx) {
+        return "1".equals(ctx.queryParam("allUsers")) || "true".equals(ctx.queryParam("allUsers"));
+    }
+
     static boolean wantsCount(Context ctx) {
         String count = ctx.queryParam("count");
         return count != null && !count.isEmpty() && !count.equals("false") && !count.equals("0");

@@ -46,8 +46,7 @@ final class TaskRoutes {
     private void list(Context ctx) {
         var caller = auth.require(ctx);
         var query = ListRequest.parse(ctx, TaskRepository.FIELDS, TaskRepository.NUMERIC_FIELDS);
-        boolean allUsers = "1".equals(ctx.queryParam("allUsers")) || "true".equals(ctx.queryParam("allUsers"));
-        var page = tasks.list(caller, query, allUsers, ListRequest.wantsCount(ctx));
+        var page = tasks.list(caller, query, ListRequest.allUsers(ctx), ListRequest.wantsCount(ctx));
         ListRequest.pageHeaders(ctx, query, page.tasks().size(), page.total(), publicUrl);
         ctx.json(page.tasks());
     }

@@ -41,4 +41,9 @@ public final class AssetUrls {
                 .findFirst().map(f -> file(asset.playbackId(), f.path())).orElse(null);
         return asset.withUrls(playback, download);
     }
+
+    /** The asset as its owner sees it, URLs and track details included: the snapshot webhook events carry. */
+    public Asset publicView(Asset asset) {
+        return withUrls(asset).viewFor(false, true);
+    }
 }

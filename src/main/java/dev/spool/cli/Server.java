@@ -20,6 +20,7 @@ import dev.spool.media.MediaPipeline;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
+import dev.spool.storage.AddressGuard;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.QueueSignal;
 import dev.spool.task.CredentialErasure;
@@ -36,6 +37,13 @@ import dev.spool.task.engine.TaskStore;
 import dev.spool.task.engine.WakeUp;
 import dev.spool.task.engine.Worker;
 import dev.spool.transcode.TranscodeService;
+import dev.spool.webhook.Deliveries;
+import dev.spool.webhook.WebhookDispatcher;
+import dev.spool.webhook.WebhookLogs;
+import dev.spool.webhook.WebhookPublisher;
+import dev.spool.webhook.WebhookRepository;
+import dev.spool.webhook.WebhookSender;
+import dev.spool.webhook.WebhookService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,10 +122,14 @@ public final class Server implements AutoCloseable {
             resources.add(objects);
             log.info("object store: {}", objects.describe());
             var urls = new AssetUrls(config.publicUrl());
-            var assetRepository = new AssetRepository(database, List.of());
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
-            var taskRepository = new TaskRepository(database, List.of(new AssetTaskObserver(assetRepository, clock),
-                    new CredentialErasure()));
+            var webhookWakeUp = new WakeUp();
+            var webhookRepository = new WebhookRepository(database);
+            var deliveries = new Deliveries(database);
+            var publisher = new WebhookPublisher(webhookRepository, deliveries, urls, webhookWakeUp, clock);
+            var assetRepository = new AssetRepository(database, List.of(publisher));
+            var taskRepository = new TaskRepository(database,
+                    List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
             var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
             var assets = new AssetService(assetRepository, tasks, engine, urls, clock);
@@ -125,6 +137,13 @@ public final class Server implements AutoCloseable {
                     FetchConfig.DEFAULT_CONNECT_TIMEOUT, FetchConfig.DEFAULT_READ_TIMEOUT,
                     FetchConfig.DEFAULT_MAX_REDIRECTS, FetchConfig.DEFAULT_IPFS_GATEWAYS,
                     FetchConfig.DEFAULT_ARWEAVE_GATEWAYS));
+            var webhookGuard = new AddressGuard(config.webhooks().allowPrivate());
+            var sender = new WebhookSender(webhookGuard, config.webhooks().timeout(), clock);
+            var webhookLogs = new WebhookLogs(database, webhookRepository);
+            // Closed in this order: the dispatcher stops sending before its HTTP client goes.
+            resources.add(new WebhookDispatcher(deliveries, webhookRepository, webhookLogs, sender, webhookWakeUp,
+                    config.webhooks(), config.engine().pollInterval(), clock).start());
+            resources.add(sender);
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var jobs = new MediaJobs(new MediaPipeline(ffmpeg(config)), config.media(),
@@ -144,7 +163,9 @@ public final class Server implements AutoCloseable {
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
-                        new TranscodeService(tasks), config.publicUrl(), clock)).start("0.0.0.0", config.port()));
+                        new TranscodeService(tasks),
+                        new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
+                        config.publicUrl(), clock)).start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
             }

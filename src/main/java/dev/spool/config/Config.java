@@ -22,13 +22,23 @@ public record Config(
         Optional<String> ffprobe,
         boolean importAllowPrivate,
         Optional<String> secretKey,
-        Media media) {
+        Media media,
+        Webhooks webhooks) {
 
     /**
      * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
      * into chunks encoded in parallel and how many at once, and the largest input accepted.
      */
     public record Media(String preset, double chunkThresholdSeconds, int maxParallel, long maxInputBytes) {
+    }
+
+    /**
+     * Webhook delivery: failed attempts are retried after {@code retryBase}, doubling up to {@code retryCap}, until
+     * the event is {@code retryWindow} old; each request may take {@code timeout}. Private addresses are refused
+     * unless allowed.
+     */
+    public record Webhooks(Duration retryBase, Duration retryCap, Duration retryWindow, Duration timeout,
+                           boolean allowPrivate) {
     }
 
     /** Task engine tunables; defaults follow Livepeer where Livepeer has one. */
@@ -71,6 +81,7 @@ public record Config(
                 reader.integer("SPOOL_MAX_RUNNING_TASKS_PER_USER", defaults.maxRunningPerUser()),
                 reader.duration("SPOOL_SHUTDOWN_GRACE", defaults.shutdownGrace()),
                 reader.duration("SPOOL_POLL_INTERVAL", defaults.pollInterval()));
+        boolean importAllowPrivate = Boolean.parseBoolean(reader.string("SPOOL_IMPORT_ALLOW_PRIVATE", "false"));
         return new Config(
                 port,
                 dataDir,
@@ -82,13 +93,20 @@ public record Config(
                 engine,
                 reader.optional("SPOOL_FFMPEG"),
                 reader.optional("SPOOL_FFPROBE"),
-                Boolean.parseBoolean(reader.string("SPOOL_IMPORT_ALLOW_PRIVATE", "false")),
+                importAllowPrivate,
                 reader.optional("SPOOL_SECRET_KEY"),
                 new Media(
                         reader.string("SPOOL_X264_PRESET", "medium"),
                         reader.integer("SPOOL_CHUNK_THRESHOLD_SECONDS", 120),
                         reader.integer("SPOOL_CHUNK_PARALLEL", Math.max(1, Runtime.getRuntime().availableProcessors())),
-                        reader.longInteger("SPOOL_MAX_INPUT_BYTES", 30L << 30)));
+                        reader.longInteger("SPOOL_MAX_INPUT_BYTES", 30L << 30)),
+                new Webhooks(
+                        reader.duration("SPOOL_WEBHOOK_RETRY_BASE", Duration.ofSeconds(5)),
+                        reader.duration("SPOOL_WEBHOOK_RETRY_CAP", Duration.ofHours(1)),
+                        reader.duration("SPOOL_WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)),
+                        reader.duration("SPOOL_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)),
+                        Boolean.parseBoolean(reader.string("SPOOL_WEBHOOK_ALLOW_PRIVATE",
+                                Boolean.toString(importAllowPrivate)))));
     }
 
     public boolean postgres() {

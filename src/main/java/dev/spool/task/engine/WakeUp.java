@@ -2,7 +2,7 @@ package dev.spool.task.engine;
 
 import java.time.Duration;
 
-/** Wakes idle claim loops the moment a task is queued, instead of waiting for the next poll. */
+/** Wakes idle claim loops (of tasks, of webhook deliveries) the moment work is queued, not at the next poll. */
 public final class WakeUp {
     private final Object lock = new Object();
     private long generation;
@@ -14,14 +14,14 @@ public final class WakeUp {
         }
     }
 
-    long generation() {
+    public long generation() {
         synchronized (lock) {
             return generation;
         }
     }
 
     /** Waits until a wake-up newer than {@code seen}, or the timeout. */
-    void await(long seen, Duration timeout) throws InterruptedException {
+    public void await(long seen, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
             while (generation == seen) {

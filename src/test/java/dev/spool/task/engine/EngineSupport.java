@@ -8,11 +8,11 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Waiting for the engine without fixed sleeps: poll until a condition holds, or fail saying what was seen. */
-final class EngineSupport {
+public final class EngineSupport {
     private EngineSupport() {
     }
 
-    static <T> T await(Supplier<T> probe, Predicate<T> condition, Duration timeout, String what) {
+    public static <T> T await(Supplier<T> probe, Predicate<T> condition, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = probe.get();
         while (!condition.test(last)) {
@@ -30,7 +30,7 @@ final class EngineSupport {
         return Json.tree(text);
     }
 
-    static void sleep(Duration duration) {
+    public static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
