@@ -195,6 +195,11 @@ class AssetImportTest {
         var beyond = send(HttpRequest.newBuilder(URI.create(mp4)).header("Range", "bytes=" + all.length + "-"));
         assertThat(beyond.statusCode()).isEqualTo(416);
         assertThat(beyond.headers().firstValue("Content-Range")).contains("bytes */" + all.length);
+        var absurd = send(HttpRequest.newBuilder(URI.create(mp4)).header("Range", "bytes=99999999999999999999-"));
+        assertThat(absurd.statusCode()).isEqualTo(416);
+        var open = send(HttpRequest.newBuilder(URI.create(mp4)).header("Range", "bytes=0-99999999999999999999"));
+        assertThat(open.statusCode()).isEqualTo(206);
+        assertThat(open.body()).isEqualTo(all);
 
         String etag = whole.headers().firstValue("ETag").orElseThrow();
         var again = send(HttpRequest.newBuilder(URI.create(mp4)).header("If-None-Match", etag));
