@@ -72,7 +72,8 @@ public final class AssetService {
     private Asset newAsset(Principal caller, NewAsset request, Asset.AssetSource source, Asset.Phase phase, long now) {
         String id = UUID.randomUUID().toString();
         return new Asset(id, playbackId(id), caller.userId(), Boolean.TRUE.equals(request.staticMp4()), null, null,
-                request.playbackPolicy(), source, AssetValidation.creatorId(request.creatorId()), request.profiles(),
+                AssetValidation.playbackPolicy(request.playbackPolicy()), source,
+                AssetValidation.creatorId(request.creatorId()), request.profiles(),
                 new Asset.AssetStatus(phase, now, null, null), request.name(), caller.projectId(), now,
                 caller.keyName(), null, null, null, null, null, request.targetSegmentSizeSecs());
     }
@@ -123,7 +124,7 @@ public final class AssetService {
         return assets.jdbi().inTransaction(h -> {
             var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
             assets.patch(h, asset.id(), patch.name(), AssetValidation.creatorId(patch.creatorId()),
-                    patch.playbackPolicy(), clock.millis());
+                    AssetValidation.playbackPolicy(patch.playbackPolicy()), clock.millis());
             return view(assets.find(h, id).orElseThrow(), caller, false);
         });
     }

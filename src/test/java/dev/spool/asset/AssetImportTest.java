@@ -306,6 +306,20 @@ class AssetImportTest {
     }
 
     @Test
+    void givenExplicitNullsForOptionalFields_whenAnAssetIsCreatedAndPatched_thenNoNullIsReturned() {
+        var created = alice.post("/api/asset/request-upload", """
+                {"name": "nulls", "playbackPolicy": null, "creatorId": null, "storage": null, "profiles": null}""");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String id = created.json().path("asset").path("id").asText();
+
+        var patched = alice.patch("/api/asset/" + id, """
+                {"name": "still nulls", "playbackPolicy": null, "creatorId": null}""");
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(alice.get("/api/asset/" + id).json().has("playbackPolicy")).isFalse();
+    }
+
+    @Test
     void givenInvalidPayloads_whenPosted_thenTheyAre422NamingTheField() {
         assertRejected(alice.post("/api/asset/upload/url", Map.of("url", files.url("/video.mp4"))), "name");
         assertRejected(alice.post("/api/asset/upload/url", Map.of("name", "no url")), "url");
