@@ -104,6 +104,22 @@ class UploadTest {
     }
 
     @Test
+    void givenAHalfFinishedTusUpload_whenTheClientCreatesItAgain_thenTheNewUploadStartsAtZeroAndCompletes()
+            throws Exception {
+        var server = servers.on(store);
+        var alice = aliceOn(server);
+        var requested = alice.post("/api/asset/request-upload", Map.of("name", "tus again")).json();
+        String first = createTusUpload(requested.path("tusEndpoint").asText(), bytes.length);
+        assertThat(patch(first, 0, Arrays.copyOfRange(bytes, 0, bytes.length / 2)).statusCode()).isEqualTo(204);
+
+        String second = createTusUpload(requested.path("tusEndpoint").asText(), bytes.length);
+        var whole = patch(second, 0, bytes);
+
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(204);
+        assertReady(alice, requested);
+    }
+
+    @Test
     void givenATusClientHalfwayThroughAnUpload_whenTheServerRestarts_thenTheClientResumesAndTheAssetIsReady()
             throws Exception {
         try (var server = TestServer.start(store, CONFIG)) {
