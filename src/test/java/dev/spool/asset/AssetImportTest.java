@@ -201,6 +201,11 @@ class AssetImportTest {
         assertThat(open.statusCode()).isEqualTo(206);
         assertThat(open.body()).isEqualTo(all);
 
+        var head = send(HttpRequest.newBuilder(URI.create(mp4)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Length")).contains(Integer.toString(all.length));
+        assertThat(head.body()).isEmpty();
+
         String etag = whole.headers().firstValue("ETag").orElseThrow();
         var again = send(HttpRequest.newBuilder(URI.create(mp4)).header("If-None-Match", etag));
         assertThat(again.statusCode()).isEqualTo(304);
@@ -290,6 +295,20 @@ class AssetImportTest {
         assertThat(still.status()).isEqualTo(200);
         assertThat(still.json().path("name").asText()).isEqualTo("alice's");
         assertThat(ids(alice.get("/api/asset?limit=1000").json())).contains(id);
+    }
+
+    @Test
+    void givenAnAssetStillWaitingForItsFile_whenItsPlaybackInfoIsAsked_thenItIs422AndUnknownIdsAre404()
+            throws Exception {
+        var created = alice.post("/api/asset/request-upload", Map.of("name", "not yet")).json();
+        String playbackId = created.path("asset").path("playbackId").asText();
+
+        var notReady = server.anonymous().get("/api/playback/" + playbackId);
+        assertThat(notReady.status()).isEqualTo(422);
+        assertThat(notReady.json().path("errors").get(0).asText()).contains("not ready");
+        assertThat(server.anonymous().get("/api/playback/0000000000000000").status()).isEqualTo(404);
+        assertThat(fetchBytes(server.baseUrl() + "/asset/0000000000000000/index.m3u8").statusCode()).isEqualTo(404);
+        assertThat(fetchBytes(server.baseUrl() + "/asset/" + playbackId + "/index.m3u8").statusCode()).isEqualTo(404);
     }
 
     @Test
