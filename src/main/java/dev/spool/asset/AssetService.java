@@ -129,14 +129,17 @@ public final class AssetService {
         });
     }
 
-    /** Soft delete: its task is cancelled first; the files go in a background clean-up. */
+    /**
+     * Soft delete, then its unfinished task is cancelled (the asset, already deleting, does not follow the task
+     * to failed); the files go in a background clean-up.
+     */
     public void delete(Principal caller, String id) {
         assets.jdbi().useTransaction(h -> {
             var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
+            assets.markDeleting(h, view(asset, caller, true), clock.millis());
             if (asset.taskId() != null) {
                 engine.cancelUnfinished(h, asset.taskId(), "task cancelled: its asset was deleted");
             }
-            assets.markDeleting(h, view(asset, caller, true), clock.millis());
         });
     }
 

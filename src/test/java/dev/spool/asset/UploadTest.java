@@ -83,6 +83,27 @@ class UploadTest {
     }
 
     @Test
+    void givenAnAssetWaitingForItsFile_whenDeleted_thenItsTaskIsCancelledAndTheUploadRefused() throws Exception {
+        var server = servers.on(store);
+        var alice = aliceOn(server);
+        var requested = alice.post("/api/asset/request-upload", Map.of("name", "never uploaded")).json();
+
+        assertThat(alice.delete("/api/asset/" + requested.path("asset").path("id").asText()).status()).isEqualTo(204);
+
+        var task = alice.get("/api/task/" + requested.path("task").path("id").asText()).json();
+        assertThat(task.path("status").path("phase").asText()).isEqualTo("cancelled");
+        var put = HTTP.send(HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofFile(video)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(422);
+        var tus = HTTP.send(HttpRequest.newBuilder(URI.create(requested.path("tusEndpoint").asText()))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .header("Tus-Resumable", "1.0.0")
+                .header("Upload-Length", Integer.toString(bytes.length))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tus.statusCode()).isEqualTo(422);
+    }
+
+    @Test
     void givenATusUploadCutOffHalfway_whenResumedFromTheServersOffset_thenItCompletesAndTheAssetIsReady()
             throws Exception {
         var server = servers.on(store);
