@@ -99,18 +99,27 @@ final class MediaFileRoutes {
             return null;
         }
         if (first.isEmpty()) {
-            long suffix = Long.parseLong(last);
+            long suffix = number(last);
             if (suffix == 0 || size == 0) {
                 return null;
             }
             return new long[] {Math.max(0, size - suffix), size - 1};
         }
-        long from = Long.parseLong(first);
-        long to = last.isEmpty() ? size - 1 : Math.min(Long.parseLong(last), size - 1);
+        long from = number(first);
+        long to = last.isEmpty() ? size - 1 : Math.min(number(last), size - 1);
         if (from >= size || to < from) {
             return null;
         }
         return new long[] {from, to};
+    }
+
+    /** A range bound; one too large for a long lies past the end of any file, so it saturates. */
+    private static long number(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static String contentType(ObjectInfo info, String key) {

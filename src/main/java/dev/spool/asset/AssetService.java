@@ -72,7 +72,8 @@ public final class AssetService {
     private Asset newAsset(Principal caller, NewAsset request, Asset.AssetSource source, Asset.Phase phase, long now) {
         String id = UUID.randomUUID().toString();
         return new Asset(id, playbackId(id), caller.userId(), Boolean.TRUE.equals(request.staticMp4()), null, null,
-                request.playbackPolicy(), source, AssetValidation.creatorId(request.creatorId()), request.profiles(),
+                AssetValidation.playbackPolicy(request.playbackPolicy()), source,
+                AssetValidation.creatorId(request.creatorId()), request.profiles(),
                 new Asset.AssetStatus(phase, now, null, null), request.name(), caller.projectId(), now,
                 caller.keyName(), null, null, null, null, null, request.targetSegmentSizeSecs());
     }
@@ -123,19 +124,22 @@ public final class AssetService {
         return assets.jdbi().inTransaction(h -> {
             var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
             assets.patch(h, asset.id(), patch.name(), AssetValidation.creatorId(patch.creatorId()),
-                    patch.playbackPolicy(), clock.millis());
+                    AssetValidation.playbackPolicy(patch.playbackPolicy()), clock.millis());
             return view(assets.find(h, id).orElseThrow(), caller, false);
         });
     }
 
-    /** Soft delete: its task is cancelled first; the files go in a background clean-up. */
+    /**
+     * Soft delete, then its unfinished task is cancelled (the asset, already deleting, does not follow the task
+     * to failed); the files go in a background clean-up.
+     */
     public void delete(Principal caller, String id) {
         assets.jdbi().useTransaction(h -> {
             var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
+            assets.markDeleting(h, view(asset, caller, true), clock.millis());
             if (asset.taskId() != null) {
                 engine.cancelUnfinished(h, asset.taskId(), "task cancelled: its asset was deleted");
             }
-            assets.markDeleting(h, view(asset, caller, true), clock.millis());
         });
     }
 

@@ -86,6 +86,11 @@ public final class AssetValidation {
         }
     }
 
+    /** The stored form of a playback policy: an explicit JSON null means none, as an absent one does. */
+    static JsonNode playbackPolicy(JsonNode policy) {
+        return policy == null || policy.isNull() ? null : policy;
+    }
+
     /** The stored form: a plain string is shorthand for {@code {"type": "unverified", "value": ...}}. */
     public static Asset.CreatorId creatorId(JsonNode creatorId) {
         if (creatorId == null || creatorId.isNull()) {

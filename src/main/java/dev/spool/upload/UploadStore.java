@@ -126,7 +126,10 @@ public final class UploadStore implements Uploads {
         });
     }
 
-    /** tus creation: records the declared length. */
+    /**
+     * tus creation: records the declared length and starts the upload from byte 0. A client that creates again
+     * (it lost the upload's URL, or sends another file) starts over, so bytes of an earlier attempt are dropped.
+     */
     public Upload declare(Upload upload, long length) {
         if (length < 0) {
             throw SpoolException.badRequest("bad_length", "Upload-Length must be a whole number of bytes");
@@ -134,9 +137,16 @@ public final class UploadStore implements Uploads {
         if (length > maxBytes) {
             throw tooLarge(length);
         }
-        jdbi.useHandle(h -> h.createUpdate("UPDATE uploads SET length = :length WHERE id = :id")
-                .bind("length", length).bind("id", upload.id()).execute());
-        return new Upload(upload.id(), upload.assetId(), upload.taskId(), length, false);
+        return withLock(upload.id(), () -> {
+            try {
+                Files.deleteIfExists(part(upload.id()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            jdbi.useHandle(h -> h.createUpdate("UPDATE uploads SET length = :length, received = 0 WHERE id = :id")
+                    .bind("length", length).bind("id", upload.id()).execute());
+            return new Upload(upload.id(), upload.assetId(), upload.taskId(), length, false);
+        });
     }
 
     /** Bytes received so far: the part file is the truth, whatever happened to the connection that wrote it. */

@@ -1,0 +1,28 @@
+package dev.spool.media;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.json.Json;
+
+import java.nio.file.Path;
+
+/** Generated media and ffprobe for tests outside this package: small, so they stay quick on a shared machine. */
+public final class SampleMedia {
+    private SampleMedia() {
+    }
+
+    /** An H.264 + AAC MP4 of a testsrc2 picture and a sine tone. */
+    public static Path mp4(Path dir, String name, double seconds, String size) {
+        return TestMedia.generate(dir, name, seconds, size, 25, true,
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50",
+                "-c:a", "aac", "-b:a", "64k", "-shortest", "-movflags", "+faststart");
+    }
+
+    /** What ffprobe reads in a file or URL (format and streams, as JSON); fails when it cannot read it. */
+    public static JsonNode probe(String fileOrUrl) {
+        var result = TestMedia.ffprobe("-of", "json", "-show_format", "-show_streams", fileOrUrl);
+        if (!result.ok()) {
+            throw new AssertionError("ffprobe cannot read " + fileOrUrl + ": " + result.stderrTail());
+        }
+        return Json.tree(result.stdout());
+    }
+}
