@@ -15,6 +15,7 @@ import dev.spool.asset.PlaybackService;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
+import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.storage.AddressGuard;
@@ -146,7 +147,8 @@ public final class Server implements AutoCloseable {
             resources.add(sender);
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
-                var jobs = new MediaJobs(new MediaPipeline(ffmpeg(config)), config.media(),
+                var binaries = ffmpeg(config);
+                var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), config.media(),
                         config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
                 handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));

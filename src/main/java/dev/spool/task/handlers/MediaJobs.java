@@ -1,6 +1,7 @@
 package dev.spool.task.handlers;
 
 import dev.spool.config.Config;
+import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaPipeline;
 import dev.spool.media.Mp4Mode;
 import dev.spool.media.PipelineRequest;
@@ -16,22 +17,28 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What every media task shares: a private work directory removed in every outcome, the pipeline, and the mapping
- * from the API's profiles to the pipeline's.
+ * What every media task shares: a private work directory removed in every outcome, the pipeline and the fMP4
+ * packager, and the mapping from the API's profiles to the pipeline's.
  */
 public final class MediaJobs {
     private final MediaPipeline pipeline;
+    private final Fmp4Packager fmp4;
     private final Config.Media settings;
     private final Path workRoot;
 
-    public MediaJobs(MediaPipeline pipeline, Config.Media settings, Path workRoot) {
+    public MediaJobs(MediaPipeline pipeline, Fmp4Packager fmp4, Config.Media settings, Path workRoot) {
         this.pipeline = pipeline;
+        this.fmp4 = fmp4;
         this.settings = settings;
         this.workRoot = workRoot;
     }
 
     MediaPipeline pipeline() {
         return pipeline;
+    }
+
+    Fmp4Packager fmp4() {
+        return fmp4;
     }
 
     /** A fresh directory for one attempt of one task. */
