@@ -146,13 +146,11 @@ public final class TranscodeService {
 
     private static TaskParams.Outputs outputs(TaskParams.Outputs outputs) {
         if (outputs == null || outputs.hls() == null && outputs.mp4() == null && outputs.fmp4() == null) {
-            throw SpoolException.invalid("outputs", "must ask for at least one of hls and mp4, each with a path");
+            throw SpoolException.invalid("outputs", "must ask for at least one of hls, mp4 and fmp4, each with a "
+                    + "path");
         }
-        if (outputs.fmp4() != null) {
-            throw SpoolException.invalid("outputs.fmp4", "fragmented MP4 output is not supported; ask for hls "
-                    + "and/or mp4");
-        }
-        return new TaskParams.Outputs(path("outputs.hls", outputs.hls()), path("outputs.mp4", outputs.mp4()), null);
+        return new TaskParams.Outputs(path("outputs.hls", outputs.hls()), path("outputs.mp4", outputs.mp4()),
+                path("outputs.fmp4", outputs.fmp4()));
     }
 
     /** The path with a leading {@code /} (an empty one is the bucket's root), checked as an object key prefix. */

@@ -49,7 +49,7 @@ class TranscodeRequestTest {
                            "path": "videos/my clip.mp4",
                            "credentials": {"accessKeyId": "AKID0003", "secretAccessKey": "se/cret+0004"}},
                  "storage": %s,
-                 "outputs": {"hls": {"path": "out/hls"}, "mp4": {"path": ""}},
+                 "outputs": {"hls": {"path": "out/hls"}, "mp4": {"path": ""}, "fmp4": {"path": "out/fmp4"}},
                  "targetSegmentSizeSecs": 4, "creatorId": "creator-1", "c2pa": false}""".formatted(STORAGE));
 
         assertThat(response.status()).isEqualTo(200);
@@ -63,11 +63,25 @@ class TranscodeRequestTest {
         assertThat(params.path("storage").path("url").asText()).isEqualTo("s3+https://***:***@s3.example.com:9000/out");
         assertThat(params.path("outputs").path("hls").path("path").asText()).isEqualTo("/out/hls");
         assertThat(params.path("outputs").path("mp4").path("path").asText()).isEqualTo("/");
+        assertThat(params.path("outputs").path("fmp4").path("path").asText()).isEqualTo("/out/fmp4");
         assertThat(params.path("targetSegmentSizeSecs").asDouble()).isEqualTo(4);
         assertThat(params.path("creatorId").asText()).isEqualTo("creator-1");
         assertThat(response.body()).doesNotContain("AKID").doesNotContain("se/cret").doesNotContain("se%2Fcret");
         assertThat(user.get("/api/task/" + task.path("id").asText()).json().path("params"))
                 .isEqualTo(task.path("params"));
+    }
+
+    @Test
+    void givenOnlyAnFmp4Output_whenPosted_thenItIsQueuedWithThePathNormalised() {
+        var response = user.post("/api/transcode", """
+                {"input": {"url": "https://example.com/in.mp4"}, "storage": %s,
+                 "outputs": {"fmp4": {"path": "videos/fmp4"}}}""".formatted(STORAGE));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        var outputs = response.json().path("params").path("transcode-file").path("outputs");
+        assertThat(outputs.path("fmp4").path("path").asText()).isEqualTo("/videos/fmp4");
+        assertThat(outputs.has("hls")).isFalse();
+        assertThat(outputs.has("mp4")).isFalse();
     }
 
     static Stream<Arguments> refusals() {
@@ -95,8 +109,10 @@ class TranscodeRequestTest {
                 Arguments.of("input", "either url", "{\"input\": {\"url\": \"https://example.com/in.mp4\", "
                         + "\"bucket\": \"b\"}, " + storage + ", " + outputs + "}"),
                 Arguments.of("outputs", "at least one", "{" + input + ", " + storage + ", \"outputs\": {}}"),
-                Arguments.of("outputs.fmp4", "not supported", "{" + input + ", " + storage
-                        + ", \"outputs\": {\"fmp4\": {\"path\": \"/f\"}}}"),
+                Arguments.of("outputs.fmp4.path", "required", "{" + input + ", " + storage
+                        + ", \"outputs\": {\"fmp4\": {}}}"),
+                Arguments.of("outputs.fmp4.path", "..", "{" + input + ", " + storage
+                        + ", \"outputs\": {\"fmp4\": {\"path\": \"/a/../../b\"}}}"),
                 Arguments.of("outputs.hls.path", "required", "{" + input + ", " + storage
                         + ", \"outputs\": {\"hls\": {}}}"),
                 Arguments.of("outputs.mp4.path", "..", "{" + input + ", " + storage

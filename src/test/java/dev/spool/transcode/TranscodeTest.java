@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@code POST /api/transcode} end to end: a real Spool with one worker, a real s3proxy for the user's buckets, real
@@ -157,6 +158,47 @@ class TranscodeTest {
     }
 
     @Test
+    void givenTwoRenditions_whenTranscodedToHlsMp4AndFmp4_thenTheFmp4LadderRemuxesTheHlsOneAndLastsAsLongAsTheSource() {
+        String out = s3.createBucket();
+
+        var created = user.post("/api/transcode", Map.of(
+                "input", Map.of("url", http.url("clip.mp4")),
+                "storage", s3Storage(out, S3ProxyFixture.SECRET_KEY),
+                "outputs", Map.of("hls", Map.of("path", "/v/hls"), "mp4", Map.of("path", "/v/mp4"),
+                        "fmp4", Map.of("path", "v/fmp4")),
+                "profiles", List.of(Map.of("name", "240p0", "width", 320, "height", 240, "bitrate", 400_000),
+                        Map.of("name", "144p0", "width", 192, "height", 144, "bitrate", 200_000))));
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        assertThat(created.json().path("params").path("transcode-file").path("outputs").path("fmp4").path("path")
+                .asText()).isEqualTo("/v/fmp4");
+        JsonNode done = awaitEnd(created.json().path("id").asText());
+
+        assertThat(done.path("status").path("phase").asText()).as("%s", done).isEqualTo("completed");
+        JsonNode result = done.path("output").path("transcodeFile");
+        assertThat(result.path("hls").path("path").asText()).isEqualTo("/v/hls/index.m3u8");
+        assertThat(result.path("fmp4").path("path").asText()).isEqualTo("/v/fmp4/index.m3u8");
+        assertThat(result.path("mp4")).hasSize(2);
+        double sourceSeconds = result.path("input_video").path("duration").asDouble();
+        Path copy = download(out);
+        Path master = copy.resolve("v/fmp4/index.m3u8");
+        assertThat(uris(master)).containsExactlyElementsOf(uris(copy.resolve("v/hls/index.m3u8")));
+        for (String playlist : uris(master)) {
+            Path mediaPlaylist = master.resolveSibling(playlist);
+            List<String> lines = lines(mediaPlaylist);
+            assertThat(lines).as(playlist).contains("#EXT-X-MAP:URI=\"init.mp4\"", "#EXT-X-ENDLIST");
+            assertThat(mediaPlaylist.resolveSibling("init.mp4")).exists();
+            List<String> segments = uris(mediaPlaylist);
+            assertThat(segments).as("segments of %s", playlist).isNotEmpty().allMatch(uri -> uri.endsWith(".m4s"));
+            segments.forEach(segment -> assertThat(mediaPlaylist.resolveSibling(segment)).exists());
+            assertThat(segments).as("one fMP4 segment for each MPEG-TS one of %s", playlist)
+                    .hasSameSizeAs(uris(copy.resolve("v/hls").resolve(playlist)));
+            assertThat(totalDuration(lines)).as("length of %s", playlist).isCloseTo(sourceSeconds, within(0.5));
+            assertThat(TestVideos.streams(mediaPlaylist)).as(playlist).containsOnly("video", "audio");
+        }
+        assertThat(TestVideos.streams(master)).contains("video", "audio");
+    }
+
+    @Test
     void givenAWrongSecretForTheStorage_whenRun_thenItFailsAtOnceNamingTheBucketAndTheError() {
         String out = s3.createBucket();
 
@@ -223,9 +265,18 @@ class TranscodeTest {
     }
 
     private static List<String> uris(Path playlist) {
+        return lines(playlist).stream().filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+    }
+
+    /** The sum of a media playlist's {@code #EXTINF} durations. */
+    private static double totalDuration(List<String> lines) {
+        return lines.stream().filter(line -> line.startsWith("#EXTINF:"))
+                .mapToDouble(line -> Double.parseDouble(line.substring("#EXTINF:".length()).split(",")[0])).sum();
+    }
+
+    private static List<String> lines(Path playlist) {
         try {
-            return Files.readAllLines(playlist).stream().map(String::strip)
-                    .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+            return Files.readAllLines(playlist).stream().map(String::strip).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

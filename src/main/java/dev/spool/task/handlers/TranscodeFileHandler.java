@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.crypto.SecretBox;
 import dev.spool.json.Json;
+import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaException;
 import dev.spool.media.Mp4Mode;
 import dev.spool.media.PipelineResult;
@@ -33,8 +34,9 @@ import java.util.stream.Collectors;
 /**
  * The {@code transcode-file} task: read the input (any URL the fetcher knows, S3 included), run the media pipeline,
  * and write the requested outputs into the caller's own bucket: the HLS ladder (master, media playlists, segments)
- * under {@code outputs.hls.path}, one MP4 per rendition under {@code outputs.mp4.path}. No asset, no thumbnails, no
- * source copy. {@code output.transcodeFile} says where everything went, relative to the bucket.
+ * under {@code outputs.hls.path}, the same renditions remuxed into fragmented-MP4 HLS under {@code outputs.fmp4.path},
+ * one MP4 per rendition under {@code outputs.mp4.path}. No asset, no thumbnails, no source copy.
+ * {@code output.transcodeFile} says where everything went, relative to the bucket.
  */
 public final class TranscodeFileHandler implements TaskHandler {
     private static final double FETCHED = 0.05;
@@ -79,13 +81,20 @@ public final class TranscodeFileHandler implements TaskHandler {
             context.step("transcoding");
             var outputs = params.outputs();
             Path out = work.resolve("out");
+            var request = jobs.builder(source, out, params.profiles(), params.targetSegmentSizeSecs())
+                    .mp4(outputs.mp4() == null ? Mp4Mode.NONE : Mp4Mode.ALL)
+                    .thumbnails(false)
+                    .build();
             PipelineResult result;
+            Fmp4Packager.Ladder fmp4 = null;
+            Path fmp4Dir = work.resolve("fmp4");
             try {
-                result = jobs.pipeline().run(jobs.builder(source, out, params.profiles(), params.targetSegmentSizeSecs())
-                                .mp4(outputs.mp4() == null ? Mp4Mode.NONE : Mp4Mode.ALL)
-                                .thumbnails(false)
-                                .build(),
-                        p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
+                result = jobs.pipeline().run(request, p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
+                if (outputs.fmp4() != null) {
+                    context.checkCancelled();
+                    context.step("packaging fMP4");
+                    fmp4 = jobs.fmp4().pack(out, result.renditions(), request.segmentSeconds(), fmp4Dir);
+                }
             } catch (MediaException e) {
                 throw Failures.media(e);
             }
@@ -93,7 +102,19 @@ public final class TranscodeFileHandler implements TaskHandler {
 
             context.step("publishing");
             var output = Json.mapper().createObjectNode();
-            publish(store, storage, outputs, out, result, output, context);
+            var batches = new ArrayList<Batch>();
+            if (outputs.hls() != null) {
+                batches.add(hls(storage, outputs.hls().prefix(), out, result, output));
+            }
+            if (fmp4 != null) {
+                String prefix = outputs.fmp4().prefix();
+                batches.add(new Batch(prefix, fmp4Dir, fmp4.files()));
+                output.putObject("fmp4").put("path", inBucket(storage, prefix, fmp4.masterPlaylist()));
+            }
+            if (outputs.mp4() != null) {
+                batches.add(mp4(storage, outputs.mp4().prefix(), out, result, output));
+            }
+            publish(store, batches, context);
             output.put("request_id", task.id());
             output.putObject("input_video")
                     .put("duration", result.inputSpec().duration() == null ? 0 : result.inputSpec().duration())
@@ -109,35 +130,43 @@ public final class TranscodeFileHandler implements TaskHandler {
         }
     }
 
-    /** HLS first (segments, media playlists, then the master), then the MP4s; each one's place goes into output. */
-    private static void publish(ObjectStore store, S3Location storage, TaskParams.Outputs outputs, Path out,
-                                PipelineResult result, ObjectNode output, TaskContext context)
-            throws TaskFailure, InterruptedException, IOException {
+    /** One output's files, written together under its prefix. */
+    private record Batch(String prefix, Path dir, List<String> files) {
+    }
+
+    /** The HLS ladder: every file the pipeline wrote but the MP4s. */
+    private static Batch hls(S3Location storage, String prefix, Path out, PipelineResult result, ObjectNode output) {
         Set<String> mp4s = result.mp4s().stream().map(PipelineResult.Mp4Output::path).collect(Collectors.toSet());
-        var hls = outputs.hls() == null ? List.<String>of()
-                : result.files().stream().filter(f -> !mp4s.contains(f)).toList();
-        // progress moves with the number of files written, HLS first
-        double hlsShare = hls.size() / (double) (hls.size() + mp4s.size());
-        if (outputs.hls() != null) {
-            String prefix = outputs.hls().prefix();
-            OutputPublisher.publish(store, prefix, out, hls,
-                    p -> context.progress(TRANSCODED + (0.99 - TRANSCODED) * hlsShare * p));
-            output.putObject("hls").put("path", inBucket(storage, prefix, result.masterPlaylist()));
+        output.putObject("hls").put("path", inBucket(storage, prefix, result.masterPlaylist()));
+        return new Batch(prefix, out, result.files().stream().filter(f -> !mp4s.contains(f)).toList());
+    }
+
+    /** The MP4s, moved aside under Livepeer's names for static renditions, e.g. static360p0.mp4. */
+    private static Batch mp4(S3Location storage, String prefix, Path out, PipelineResult result, ObjectNode output)
+            throws IOException {
+        Path dir = Files.createDirectories(out.resolve(".mp4"));
+        var names = new ArrayList<String>();
+        for (String file : result.mp4s().stream().map(PipelineResult.Mp4Output::path).sorted().toList()) {
+            String name = MP4_PREFIX + file;
+            Files.move(out.resolve(file), dir.resolve(name));
+            names.add(name);
         }
-        if (outputs.mp4() != null) {
-            String prefix = outputs.mp4().prefix();
-            Path dir = Files.createDirectories(out.resolve(".mp4"));
-            var names = new ArrayList<String>();
-            for (String file : mp4s.stream().sorted().toList()) {
-                // Livepeer's names for static renditions, e.g. static360p0.mp4
-                String name = MP4_PREFIX + file;
-                Files.move(out.resolve(file), dir.resolve(name));
-                names.add(name);
-            }
-            OutputPublisher.publish(store, prefix, dir, names,
-                    p -> context.progress(TRANSCODED + (0.99 - TRANSCODED) * (hlsShare + (1 - hlsShare) * p)));
-            var list = output.putArray("mp4");
-            names.forEach(name -> list.addObject().put("path", inBucket(storage, prefix, name)));
+        var list = output.putArray("mp4");
+        names.forEach(name -> list.addObject().put("path", inBucket(storage, prefix, name)));
+        return new Batch(prefix, dir, names);
+    }
+
+    /** The batches in order; progress moves with the number of files written over all of them. */
+    private static void publish(ObjectStore store, List<Batch> batches, TaskContext context)
+            throws TaskFailure, InterruptedException {
+        int total = batches.stream().mapToInt(b -> b.files().size()).sum();
+        int done = 0;
+        for (Batch batch : batches) {
+            int before = done;
+            int size = batch.files().size();
+            OutputPublisher.publish(store, batch.prefix(), batch.dir(), batch.files(),
+                    p -> context.progress(TRANSCODED + (0.99 - TRANSCODED) * (before + size * p) / total));
+            done += size;
         }
     }
 
