@@ -218,7 +218,10 @@ final class EncodeCommand {
                 .append(":hls_playlist_type=vod:start_number=").append(chunk.firstSegment())
                 .append(":hls_segment_filename=").append(name).append("/%d.").append(fmp4 ? "m4s" : "ts");
         if (fmp4) {
-            slave.append(":hls_segment_type=fmp4:hls_fmp4_init_filename=").append(initSegment(chunk.index()));
+            // no edit list: it would carry the chunk's start offset, making every chunk's init section differ
+            // (tfdt already holds the real times)
+            slave.append(":hls_segment_type=fmp4:hls_segment_options=use_editlist=0:hls_fmp4_init_filename=")
+                    .append(initSegment(chunk.index()));
         }
         return slave.append(']').append(chunkPlaylist(name, chunk.index())).toString();
     }

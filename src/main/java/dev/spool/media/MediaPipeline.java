@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -74,7 +75,7 @@ public final class MediaPipeline {
             List<Double> segmentDurations = null;
             for (int i = 0; i < command.outputNames().size(); i++) {
                 String name = command.outputNames().get(i);
-                MediaPlaylist playlist = join(work, name, chunks.size());
+                MediaPlaylist playlist = join(work, name, chunks);
                 if (segmentDurations == null) {
                     segmentDurations = playlist.segments().stream().map(MediaPlaylist.Segment::duration).toList();
                 }
@@ -194,20 +195,28 @@ public final class MediaPipeline {
     }
 
     /**
-     * Joins the chunks' playlists into one continuous VOD playlist. Identical fMP4 initialisation
-     * sections (the normal case) collapse into one {@code init.mp4}.
+     * Joins the chunks' playlists into one continuous VOD playlist. Fragmented MP4 segments of later
+     * chunks get their times moved to the chunk's place; identical initialisation sections (the
+     * normal case) collapse into one {@code init.mp4}.
      */
-    private static MediaPlaylist join(WorkDir work, String name, int chunkCount) throws IOException {
+    private static MediaPlaylist join(WorkDir work, String name, List<ChunkPlan.Chunk> chunks) throws IOException {
         Path dir = work.resolve(name);
         List<MediaPlaylist.Segment> segments = new ArrayList<>();
         byte[] firstInit = null;
-        for (int k = 0; k < chunkCount; k++) {
+        for (ChunkPlan.Chunk chunk : chunks) {
+            int k = chunk.index();
             Path chunkPlaylist = work.resolve(EncodeCommand.chunkPlaylist(name, k));
             MediaPlaylist part = MediaPlaylist.read(chunkPlaylist);
             Files.delete(chunkPlaylist);
             String init = null;
             Path initFile = dir.resolve(EncodeCommand.initSegment(k));
             if (Files.exists(initFile)) {
+                if (chunk.start() > 0) {
+                    Map<Integer, Long> timescales = FragmentTimeShift.timescales(initFile);
+                    for (MediaPlaylist.Segment s : part.segments()) {
+                        FragmentTimeShift.shift(dir.resolve(s.uri()), timescales, chunk.start());
+                    }
+                }
                 byte[] bytes = Files.readAllBytes(initFile);
                 if (firstInit == null || Arrays.equals(firstInit, bytes)) {
                     if (firstInit == null) {
