@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,22 +71,27 @@ public final class MediaPipeline {
             prepareDirectories(work, command, request, renditions);
             encode(work, command, chunks, request.maxParallel(), chunks.size() == 1 ? mp4Names : Set.of(), progress,
                     outputFps(spec, renditions));
-            List<PipelineResult.HlsRendition> hls = new ArrayList<>();
-            List<Double> segmentDurations = null;
-            for (int i = 0; i < command.outputNames().size(); i++) {
-                String name = command.outputNames().get(i);
-                MediaPlaylist playlist = join(work, name, chunks);
-                if (segmentDurations == null) {
-                    segmentDurations = playlist.segments().stream().map(MediaPlaylist.Segment::duration).toList();
-                }
-                hls.add(describe(work, name, renditions.isEmpty() ? 0 : renditions.get(i).bitrate(), playlist));
+            List<String> names = command.outputNames();
+            List<MediaPlaylist> playlists = new ArrayList<>();
+            for (String name : names) {
+                playlists.add(join(work, name, chunks));
             }
-            List<PipelineResult.Mp4Output> mp4s = new ArrayList<>();
-            for (String name : command.outputNames()) {
+            // reading back is one short ffprobe (or remux) per output: run them side by side
+            List<Callable<PipelineResult.HlsRendition>> describeJobs = new ArrayList<>();
+            List<Callable<PipelineResult.Mp4Output>> mp4Jobs = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                long bitrate = renditions.isEmpty() ? 0 : renditions.get(i).bitrate();
+                MediaPlaylist playlist = playlists.get(i);
+                describeJobs.add(() -> describe(work, name, bitrate, playlist));
                 if (mp4Names.contains(name)) {
-                    mp4s.add(mp4(work, name, chunks.size() > 1));
+                    mp4Jobs.add(() -> mp4(work, name, chunks.size() > 1));
                 }
             }
+            List<PipelineResult.HlsRendition> hls = all(describeJobs);
+            List<PipelineResult.Mp4Output> mp4s = all(mp4Jobs);
+            List<Double> segmentDurations = playlists.get(0).segments().stream()
+                    .map(MediaPlaylist.Segment::duration).toList();
             List<PipelineResult.HlsRendition> ordered = MasterPlaylist.order(hls);
             Files.writeString(work.resolve(MASTER), MasterPlaylist.render(ordered));
             String vtt = null;
@@ -184,8 +189,9 @@ public final class MediaPipeline {
                              ProgressTracker progress, double fps) throws MediaException, InterruptedException {
         FfmpegProgress parser = new FfmpegProgress(chunk.expected(), fps, f -> progress.chunk(chunk.index(), f));
         Duration timeout = Duration.ofSeconds(600 + (long) (40 * chunk.expected()));
-        ChildProcess.Result result = ChildProcess.run(command.build(chunk, mp4Names), binaries.environment(),
-                work.path(), parser, timeout);
+        List<String> args = command.build(chunk, mp4Names);
+        LOG.debug("chunk {}: {}", chunk.index(), args);
+        ChildProcess.Result result = ChildProcess.run(args, binaries.environment(), work.path(), parser, timeout);
         if (!result.ok()) {
             throw new MediaException("ffmpeg_failed", "ffmpeg failed (exit " + result.exitCode() + ") encoding "
                     + (chunk.index() == 0 && chunk.length() == null ? "the input" : "chunk " + chunk.index())
@@ -277,6 +283,34 @@ public final class MediaPipeline {
         OutputProbe.Info info = outputProbe.inspect(work.resolve(file));
         return new PipelineResult.Mp4Output(file, Files.size(work.resolve(file)), info.width(), info.height(),
                 info.bitrate() == null ? 0 : info.bitrate());
+    }
+
+    /** Runs independent read-back jobs at once; the first failure is rethrown as it was thrown. */
+    private static <T> List<T> all(List<Callable<T>> jobs) throws MediaException, InterruptedException, IOException {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> job : jobs) {
+                futures.add(executor.submit(job));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (ExecutionException e) {
+                    switch (e.getCause()) {
+                        case MediaException media -> throw media;
+                        case IOException io -> throw io;
+                        case InterruptedException interrupted -> throw interrupted;
+                        default -> throw new MediaException("ffmpeg_failed", "reading the outputs back failed: "
+                                + e.getCause(), true, e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    executor.shutdownNow();
+                    throw e;
+                }
+            }
+            return results;
+        }
     }
 
     private static InputHashes awaitHashes(Future<InputHashes> hashes) throws MediaException, InterruptedException {
