@@ -98,6 +98,14 @@ class PackagingTest {
     }
 
     @Test
+    void givenProbedSpec_whenSerialised_thenLivepeerFieldsOnlyAndNoNulls() throws Exception {
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Specs.video(1280, 720, 4_000_000L));
+        assertThat(json).isEqualTo("{\"format\":\"mp4\",\"duration\":10.0,\"bitrate\":4000000,\"tracks\":[{\"type\":\"video\","
+                + "\"codec\":\"h264\",\"startTime\":0.0,\"duration\":10.0,\"bitrate\":4000000,\"width\":1280,"
+                + "\"height\":720,\"pixelFormat\":\"yuv420p\",\"fps\":30.0,\"bitDepth\":8}]}");
+    }
+
+    @Test
     void givenParameterSets_whenCodecStringsBuilt_thenRfc6381() {
         byte[] avcc = HexFormat.of().parseHex("0164001fffe1");
         byte[] annexB = HexFormat.of().parseHex("0000000109f000000001674d4028");
