@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Times Spool's media pipeline against the best single ffmpeg command for the same default ladder
+# (1080p30 source, same presets, 6 s segments, MP4s), then the chunked path against one process on
+# a long 720p source. Shorter check: BENCH_SECONDS=10 BENCH_LONG_SECONDS=60 bench/ladder.sh
+# Other knobs: BENCH_PRESET (medium), BENCH_LONG_PRESET (veryfast), BENCH_REPEAT (1, keeps the fastest),
+# BENCH_DIR (keeps sources and outputs between runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+if [ ! -f target/spool.jar ] || [ ! -f target/test-classes/dev/spool/media/LadderBench.class ]; then
+  mvn -q -B package -DskipTests
+fi
+exec "$java" -cp "target/spool.jar:target/test-classes" dev.spool.media.LadderBench "$@"
