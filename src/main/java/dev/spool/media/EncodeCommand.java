@@ -19,7 +19,7 @@ final class EncodeCommand {
     static final String THUMBNAILS = "thumbnails";
     private static final String AUDIO_BITRATE = "128k";
     /** Livepeer's audio-only rendition (AWS MediaConvert): AAC 96 kb/s, 48 kHz. */
-    private static final String AUDIO_ONLY_BITRATE = "96k";
+    static final long AUDIO_ONLY_BITRATE = 96_000;
     private static final String AUDIO_ONLY_RATE = "48000";
     static final int THUMB_WIDTH = 640;
     static final int THUMB_HEIGHT = 360;
@@ -67,7 +67,7 @@ final class EncodeCommand {
         boolean thumbnails = request.thumbnails() && !renditions.isEmpty();
         List<String> slaves = new ArrayList<>();
         if (renditions.isEmpty()) {
-            cmd.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", AUDIO_ONLY_BITRATE, "-ar", AUDIO_ONLY_RATE));
+            cmd.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", Long.toString(AUDIO_ONLY_BITRATE), "-ar", AUDIO_ONLY_RATE));
             slaves.add(hlsSlave("a", AUDIO_ONLY, false, chunk));
             if (mp4Names.contains(AUDIO_ONLY)) {
                 slaves.add(mp4Slave("a", AUDIO_ONLY));

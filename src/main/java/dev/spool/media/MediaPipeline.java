@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -81,7 +83,7 @@ public final class MediaPipeline {
             List<Callable<PipelineResult.Mp4Output>> mp4Jobs = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
-                long bitrate = renditions.isEmpty() ? 0 : renditions.get(i).bitrate();
+                long bitrate = renditions.isEmpty() ? EncodeCommand.AUDIO_ONLY_BITRATE : renditions.get(i).bitrate();
                 MediaPlaylist playlist = playlists.get(i);
                 describeJobs.add(() -> describe(work, name, bitrate, playlist));
                 if (mp4Names.contains(name)) {
@@ -155,16 +157,17 @@ public final class MediaPipeline {
                         Set<String> mp4Names, ProgressTracker progress, double fps) throws MediaException, InterruptedException {
         int parallel = Math.min(chunks.size(), maxParallel);
         ExecutorService pool = Executors.newFixedThreadPool(parallel, Thread.ofPlatform().name("ffmpeg-chunk-", 0).factory());
-        List<Future<Void>> running = new ArrayList<>();
+        CompletionService<Void> running = new ExecutorCompletionService<>(pool);
         try {
             for (ChunkPlan.Chunk chunk : chunks) {
-                running.add(pool.submit(() -> {
+                running.submit(() -> {
                     encodeChunk(work, command, chunk, mp4Names, progress, fps);
                     return null;
-                }));
+                });
             }
-            for (Future<Void> future : running) {
-                future.get();
+            // in completion order, so a failing chunk stops the others at once
+            for (int done = 0; done < chunks.size(); done++) {
+                running.take().get();
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof MediaException media) {
