@@ -10,4 +10,5 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 if [ ! -f target/spool.jar ] || [ ! -f target/test-classes/dev/spool/media/LadderBench.class ]; then
   mvn -q -B package -DskipTests
 fi
-exec "$java" -cp "target/spool.jar:target/test-classes" dev.spool.media.LadderBench "$@"
+# target/classes first: the freshest compile wins over a jar packaged earlier
+exec "$java" -cp "target/classes:target/test-classes:target/spool.jar" dev.spool.media.LadderBench "$@"

@@ -34,18 +34,51 @@ public final class LadderBench {
         void run() throws Exception;
     }
 
-    /** Runs the two jobs {@code repeat} times, alternating, and returns the fastest time of each. */
-    private double[] race(Job first, Job second) throws Exception {
-        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+    /** Wall and CPU seconds (this JVM plus its finished child processes) of the fastest run. */
+    private record Timing(double wall, double cpu, double jvmCpu) {
+        String ratio(Timing other) {
+            return String.format(Locale.ROOT, "wall %.3f, cpu %.3f", wall / other.wall, cpu / other.cpu);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%7.1f s wall %7.1f s cpu (%.1f s in the JVM)", wall, cpu, jvmCpu);
+        }
+    }
+
+    /** Runs the two jobs {@code repeat} times, alternating, and returns the fastest run of each. */
+    private Timing[] race(Job first, Job second) throws Exception {
+        Timing[] best = new Timing[2];
         for (int i = 0; i < repeat; i++) {
             Job[] jobs = {first, second};
             for (int j = 0; j < 2; j++) {
+                double cpuBefore = cpuSeconds();
+                double jvmBefore = jvmCpuSeconds();
                 long start = System.nanoTime();
                 jobs[j].run();
-                best[j] = Math.min(best[j], elapsed(start));
+                Timing t = new Timing(elapsed(start), cpuSeconds() - cpuBefore, jvmCpuSeconds() - jvmBefore);
+                if (best[j] == null || t.wall < best[j].wall) {
+                    best[j] = t;
+                }
             }
         }
         return best;
+    }
+
+    /**
+     * CPU used so far by this JVM and the child processes it has waited for. CPU time hardly moves
+     * when other work shares the machine, unlike wall time. Linux only (/proc); 0 elsewhere.
+     */
+    private static double cpuSeconds() {
+        double own = jvmCpuSeconds();
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 16 and 17 of stat (cutime, cstime) are 13 and 14 after the command name, in clock ticks
+            return own + (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return own;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,7 +103,7 @@ public final class LadderBench {
 
     /** Default ladder of a 1080p30 source: Spool's pipeline against one hand-written ffmpeg command. */
     private void ladder(double seconds, String preset) throws Exception {
-        Path source = source("source-1080p.mp4", seconds, "1920x1080", "12M");
+        Path source = source("source-1080p-" + (long) seconds + "s.mp4", seconds, "1920x1080", "12M");
         PipelineRequest request = PipelineRequest.builder(source, dir.resolve("spool")).preset(preset)
                 .mp4(Mp4Mode.ALL).build();
         VideoSpec spec = new Prober(binaries).probe(source);
@@ -81,37 +114,33 @@ public final class LadderBench {
             Files.createDirectories(plain.resolve(r.name()));
         }
         List<String> command = plainCommand(source, renditions, preset);
-        double[] times = race(() -> new MediaPipeline(binaries).run(request, ProgressListener.NONE),
+        Timing[] times = race(() -> new MediaPipeline(binaries).run(request, ProgressListener.NONE),
                 () -> run(command, plain));
-        double spool = times[0];
-        double ffmpeg = times[1];
 
         System.out.printf(Locale.ROOT, "ladder %s, %.0f s 1080p30, preset %s, %.0f s segments, MP4s: %s%n",
                 renditions.stream().map(Rendition::name).toList(), seconds, preset, SEGMENT,
                 renditions.stream().filter(r -> !r.name().equals(Rendition.LOW_BITRATE)).count());
-        System.out.printf(Locale.ROOT, "  spool pipeline      %7.1f s (probe, encode, thumbnails, read-back, hashes)%n", spool);
-        System.out.printf(Locale.ROOT, "  single ffmpeg       %7.1f s%n", ffmpeg);
-        System.out.printf(Locale.ROOT, "  spool / ffmpeg      %7.3f%n", spool / ffmpeg);
+        System.out.println("  spool pipeline  " + times[0] + "  (probe, encode, thumbnails, read-back, hashes)");
+        System.out.println("  single ffmpeg   " + times[1]);
+        System.out.println("  spool / ffmpeg  " + times[0].ratio(times[1]));
         System.out.println("  ffmpeg command: " + String.join(" ", command.subList(1, command.size())));
     }
 
     /** A long 720p source through chunks encoded in parallel, and through one process. */
     private void chunking(double seconds, String preset) throws Exception {
-        Path source = source("source-720p.mp4", seconds, "1280x720", "6M");
+        Path source = source("source-720p-" + (long) seconds + "s.mp4", seconds, "1280x720", "6M");
         PipelineRequest chunkedRequest = PipelineRequest.builder(source, dir.resolve("chunked")).preset(preset)
                 .mp4(Mp4Mode.NONE).build();
         PipelineRequest single = PipelineRequest.builder(source, dir.resolve("single")).preset(preset)
                 .mp4(Mp4Mode.NONE).chunking(seconds + 1, PipelineRequest.DEFAULT_MAX_PARALLEL).build();
-        double[] times = race(() -> new MediaPipeline(binaries).run(chunkedRequest, ProgressListener.NONE),
+        Timing[] times = race(() -> new MediaPipeline(binaries).run(chunkedRequest, ProgressListener.NONE),
                 () -> new MediaPipeline(binaries).run(single, ProgressListener.NONE));
-        double chunked = times[0];
-        double oneProcess = times[1];
 
         System.out.printf(Locale.ROOT, "default ladder, %.0f s 720p30, preset %s%n", seconds, preset);
-        System.out.printf(Locale.ROOT, "  chunked (%.0f s chunks threshold, %d in parallel) %7.1f s%n",
-                PipelineRequest.DEFAULT_CHUNK_THRESHOLD_SECONDS, PipelineRequest.DEFAULT_MAX_PARALLEL, chunked);
-        System.out.printf(Locale.ROOT, "  one process                                 %7.1f s%n", oneProcess);
-        System.out.printf(Locale.ROOT, "  chunked / one process                       %7.3f%n", chunked / oneProcess);
+        System.out.printf(Locale.ROOT, "  chunked (%.0f s threshold, %d in parallel)  %s%n",
+                PipelineRequest.DEFAULT_CHUNK_THRESHOLD_SECONDS, PipelineRequest.DEFAULT_MAX_PARALLEL, times[0]);
+        System.out.println("  one process                          " + times[1]);
+        System.out.println("  chunked / one process                " + times[0].ratio(times[1]));
     }
 
     /**
@@ -172,6 +201,11 @@ public final class LadderBench {
 
     private static double elapsed(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static double jvmCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     private static double load() {
