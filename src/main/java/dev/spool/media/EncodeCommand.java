@@ -67,7 +67,8 @@ final class EncodeCommand {
         boolean thumbnails = request.thumbnails() && !renditions.isEmpty();
         List<String> slaves = new ArrayList<>();
         if (renditions.isEmpty()) {
-            cmd.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", Long.toString(AUDIO_ONLY_BITRATE), "-ar", AUDIO_ONLY_RATE));
+            cmd.addAll(List.of("-map", audioStream(), "-c:a", "aac", "-b:a", Long.toString(AUDIO_ONLY_BITRATE),
+                    "-ar", AUDIO_ONLY_RATE));
             slaves.add(hlsSlave("a", AUDIO_ONLY, false, chunk));
             if (mp4Names.contains(AUDIO_ONLY)) {
                 slaves.add(mp4Slave("a", AUDIO_ONLY));
@@ -78,7 +79,7 @@ final class EncodeCommand {
                 cmd.addAll(List.of("-map", "[v" + i + "]"));
             }
             if (audio) {
-                cmd.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", AUDIO_BITRATE));
+                cmd.addAll(List.of("-map", audioStream(), "-c:a", "aac", "-b:a", AUDIO_BITRATE));
             }
             for (int i = 0; i < renditions.size(); i++) {
                 Rendition r = renditions.get(i);
@@ -106,7 +107,8 @@ final class EncodeCommand {
 
     private String filterGraph(boolean thumbnails) {
         int branches = renditions.size() + (thumbnails ? 1 : 0);
-        StringBuilder graph = new StringBuilder("[0:v:0]split=").append(branches);
+        StringBuilder graph = new StringBuilder("[0:").append(spec.video().orElseThrow().index()).append("]split=")
+                .append(branches);
         for (int i = 0; i < branches; i++) {
             graph.append("[s").append(i).append(']');
         }
@@ -128,6 +130,11 @@ final class EncodeCommand {
                     .append(size[1]).append(",setsar=1[thumbs]");
         }
         return graph.toString();
+    }
+
+    /** The probed audio stream, by its index in the file. */
+    private String audioStream() {
+        return "0:" + spec.audio().orElseThrow().index();
     }
 
     /** Fits the displayed picture inside 640x360, keeping its aspect ratio. */

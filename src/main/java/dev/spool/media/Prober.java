@@ -127,6 +127,7 @@ public final class Prober {
         boolean audioSeen = false;
         for (JsonNode stream : root.path("streams")) {
             String type = stream.path("codec_type").asText();
+            // cover art is a one-picture "video" stream: it does not make a file a video
             if (type.equals("video") && !videoSeen && stream.path("disposition").path("attached_pic").asInt() == 0) {
                 tracks.add(videoTrack(stream));
                 videoSeen = true;
@@ -173,7 +174,7 @@ public final class Prober {
                 positiveInt(s, "width"), positiveInt(s, "height"), s.path("pix_fmt").asText(null), fps,
                 null, null, positiveInt(s, "bits_per_raw_sample"),
                 rotation(s), s.path("display_aspect_ratio").asText(null), s.path("sample_aspect_ratio").asText(null),
-                rate == null ? null : rate.toString(), variable);
+                rate == null ? null : rate.toString(), variable, s.path("index").asInt());
     }
 
     private static VideoSpec.Track audioTrack(JsonNode s) {
@@ -184,7 +185,7 @@ public final class Prober {
         return new VideoSpec.Track(VideoSpec.Track.AUDIO, s.path("codec_name").asText(null),
                 number(s, "start_time"), positiveDouble(s, "duration"), positiveLong(s, "bit_rate"),
                 null, null, null, null, positiveInt(s, "channels"), positiveInt(s, "sample_rate"), bitDepth,
-                null, null, null, null, false);
+                null, null, null, null, false, s.path("index").asInt());
     }
 
     /** Clockwise degrees from the display matrix (ffprobe reports it counter-clockwise), or the legacy rotate tag. */

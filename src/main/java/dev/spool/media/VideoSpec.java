@@ -26,6 +26,7 @@ public record VideoSpec(String format, Double duration, Long bitrate, List<Track
      * @param sampleAspectRatio  pixel shape, e.g. {@code 1:1}
      * @param frameRate          exact average frame rate as a fraction, e.g. {@code 30000/1001}
      * @param variableFrameRate  true when the stream's timestamps do not follow one constant rate
+     * @param index              the stream's index in the file, so ffmpeg maps exactly this stream
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Track(String type, String codec, Double startTime, Double duration, Long bitrate,
@@ -35,7 +36,8 @@ public record VideoSpec(String format, Double duration, Long bitrate, List<Track
                         @JsonIgnore String displayAspectRatio,
                         @JsonIgnore String sampleAspectRatio,
                         @JsonIgnore String frameRate,
-                        @JsonIgnore boolean variableFrameRate) {
+                        @JsonIgnore boolean variableFrameRate,
+                        @JsonIgnore int index) {
 
         public static final String VIDEO = "video";
         public static final String AUDIO = "audio";
