@@ -11,9 +11,10 @@ import java.util.Optional;
 /**
  * Times Spool's pipeline against the best single ffmpeg command for the same job, and the chunked
  * path against one process. Run it through {@code bench/ladder.sh}; environment variables shorten it:
- * BENCH_SECONDS (60), BENCH_PRESET (medium), BENCH_LONG_SECONDS (600, 0 skips the long run),
+ * BENCH_SECONDS (60, 0 skips the ladder run), BENCH_PRESET (medium), BENCH_LONG_SECONDS (600, 0 skips the long run),
  * BENCH_LONG_PRESET (veryfast), BENCH_REPEAT (1: runs each side this many times, alternating, and
- * keeps the fastest, which damps the noise of a shared machine), BENCH_DIR (a new temporary directory).
+ * keeps the fastest, which damps the noise of a shared machine), BENCH_DIR (target/bench; sources are
+ * kept there and reused).
  */
 public final class LadderBench {
 
@@ -86,15 +87,16 @@ public final class LadderBench {
         String preset = System.getenv().getOrDefault("BENCH_PRESET", "medium");
         double longSeconds = number("BENCH_LONG_SECONDS", 600);
         String longPreset = System.getenv().getOrDefault("BENCH_LONG_PRESET", "veryfast");
-        Path dir = System.getenv("BENCH_DIR") != null ? Path.of(System.getenv("BENCH_DIR"))
-                : Files.createTempDirectory("spool-bench-");
+        Path dir = Path.of(System.getenv().getOrDefault("BENCH_DIR", "target/bench")).toAbsolutePath();
         Files.createDirectories(dir);
         FfmpegBinaries binaries = FfmpegBinaries.locate(Optional.ofNullable(System.getenv("SPOOL_FFMPEG")),
                 Optional.ofNullable(System.getenv("SPOOL_FFPROBE")), Path.of("target", "ffmpeg-cache"));
         LadderBench bench = new LadderBench(binaries, dir, (int) number("BENCH_REPEAT", 1));
         System.out.printf(Locale.ROOT, "ffmpeg %s, %d cores, load average %.1f, work in %s%n", binaries.version(),
                 Runtime.getRuntime().availableProcessors(), load(), dir);
-        bench.ladder(seconds, preset);
+        if (seconds > 0) {
+            bench.ladder(seconds, preset);
+        }
         if (longSeconds > 0) {
             bench.chunking(longSeconds, longPreset);
         }
