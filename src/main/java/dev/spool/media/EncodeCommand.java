@@ -92,7 +92,8 @@ final class EncodeCommand {
             }
         }
         if (chunk.start() > 0) {
-            // a chunk's timestamps continue where the previous chunk's stop, so the joined playlist needs no discontinuity
+            // MPEG-TS timestamps then continue from the previous chunk, so the joined playlist needs no
+            // discontinuity (the MP4 muxer restarts at 0 anyway: the packager shifts fragmented MP4 times)
             cmd.addAll(List.of("-output_ts_offset", seconds(chunk.start())));
         }
         // tee cannot tell encoders that MP4 wants global headers; TS muxers re-insert them at keyframes

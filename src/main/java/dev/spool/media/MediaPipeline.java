@@ -53,8 +53,7 @@ public final class MediaPipeline {
         List<Rendition> renditions = planner.plan(spec, request.profiles());
         List<ChunkPlan.Chunk> chunks = ChunkPlan.plan(spec.duration(), request.segmentSeconds(),
                 request.chunkThresholdSeconds(), request.maxParallel());
-        ProgressTracker progress = new ProgressTracker(listener,
-                chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).toArray());
+        ProgressTracker progress = new ProgressTracker(listener, chunks);
         progress.chunk(0, 0);
         LOG.info("transcoding {} ({} s, {} renditions, {} chunk(s))", request.input().getFileName(), spec.duration(),
                 Math.max(1, renditions.size()), chunks.size());

@@ -123,7 +123,10 @@ final class Packager {
     private PipelineResult.HlsRendition describe(WorkDir work, String name, long targetBitrate, MediaPlaylist playlist)
             throws IOException, MediaException, InterruptedException {
         Path dir = work.resolve(name);
-        double longest = playlist.segments().stream().mapToDouble(MediaPlaylist.Segment::duration).max().orElse(0);
+        double longest = 0;
+        for (MediaPlaylist.Segment s : playlist.segments()) {
+            longest = Math.max(longest, s.duration());
+        }
         // a short tail segment is mostly keyframe and would overstate the peak
         double peakFloor = Math.min(1.0, longest);
         long bytes = 0;
