@@ -1,5 +1,8 @@
 package dev.spool.media;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +24,8 @@ import java.util.function.Consumer;
  */
 final class ChildProcess {
 
-    private static final int STDERR_TAIL_LINES = 25;
+    private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+    private static final int STDERR_TAIL_LINES = 12;
     private static final int STDERR_LINE_MAX = 400;
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
@@ -117,7 +121,12 @@ final class ChildProcess {
     private static void readLines(InputStream stream, Consumer<String> sink) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                sink.accept(line);
+                try {
+                    sink.accept(line);
+                } catch (RuntimeException e) {
+                    // a failing progress consumer must not stop the draining: a full pipe would stall ffmpeg
+                    LOG.warn("ignoring a failure of an output consumer: {}", e.toString());
+                }
             }
         } catch (IOException e) {
             // the pipe breaks when the process is killed; what was read so far is all there is

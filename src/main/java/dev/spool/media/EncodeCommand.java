@@ -19,7 +19,7 @@ final class EncodeCommand {
     static final String THUMBNAILS = "thumbnails";
     private static final String AUDIO_BITRATE = "128k";
     /** Livepeer's audio-only rendition (AWS MediaConvert): AAC 96 kb/s, 48 kHz. */
-    private static final String AUDIO_ONLY_BITRATE = "96k";
+    static final long AUDIO_ONLY_BITRATE = 96_000;
     private static final String AUDIO_ONLY_RATE = "48000";
     static final int THUMB_WIDTH = 640;
     static final int THUMB_HEIGHT = 360;
@@ -67,7 +67,8 @@ final class EncodeCommand {
         boolean thumbnails = request.thumbnails() && !renditions.isEmpty();
         List<String> slaves = new ArrayList<>();
         if (renditions.isEmpty()) {
-            cmd.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", AUDIO_ONLY_BITRATE, "-ar", AUDIO_ONLY_RATE));
+            cmd.addAll(List.of("-map", audioStream(), "-c:a", "aac", "-b:a", Long.toString(AUDIO_ONLY_BITRATE),
+                    "-ar", AUDIO_ONLY_RATE));
             slaves.add(hlsSlave("a", AUDIO_ONLY, false, chunk));
             if (mp4Names.contains(AUDIO_ONLY)) {
                 slaves.add(mp4Slave("a", AUDIO_ONLY));
@@ -78,7 +79,7 @@ final class EncodeCommand {
                 cmd.addAll(List.of("-map", "[v" + i + "]"));
             }
             if (audio) {
-                cmd.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", AUDIO_BITRATE));
+                cmd.addAll(List.of("-map", audioStream(), "-c:a", "aac", "-b:a", AUDIO_BITRATE));
             }
             for (int i = 0; i < renditions.size(); i++) {
                 Rendition r = renditions.get(i);
@@ -91,7 +92,8 @@ final class EncodeCommand {
             }
         }
         if (chunk.start() > 0) {
-            // a chunk's timestamps continue where the previous chunk's stop, so the joined playlist needs no discontinuity
+            // MPEG-TS timestamps then continue from the previous chunk, so the joined playlist needs no
+            // discontinuity (the MP4 muxer restarts at 0 anyway: the packager shifts fragmented MP4 times)
             cmd.addAll(List.of("-output_ts_offset", seconds(chunk.start())));
         }
         // tee cannot tell encoders that MP4 wants global headers; TS muxers re-insert them at keyframes
@@ -106,7 +108,8 @@ final class EncodeCommand {
 
     private String filterGraph(boolean thumbnails) {
         int branches = renditions.size() + (thumbnails ? 1 : 0);
-        StringBuilder graph = new StringBuilder("[0:v:0]split=").append(branches);
+        StringBuilder graph = new StringBuilder("[0:").append(spec.video().orElseThrow().index()).append("]split=")
+                .append(branches);
         for (int i = 0; i < branches; i++) {
             graph.append("[s").append(i).append(']');
         }
@@ -128,6 +131,11 @@ final class EncodeCommand {
                     .append(size[1]).append(",setsar=1[thumbs]");
         }
         return graph.toString();
+    }
+
+    /** The probed audio stream, by its index in the file. */
+    private String audioStream() {
+        return "0:" + spec.audio().orElseThrow().index();
     }
 
     /** Fits the displayed picture inside 640x360, keeping its aspect ratio. */
@@ -218,7 +226,10 @@ final class EncodeCommand {
                 .append(":hls_playlist_type=vod:start_number=").append(chunk.firstSegment())
                 .append(":hls_segment_filename=").append(name).append("/%d.").append(fmp4 ? "m4s" : "ts");
         if (fmp4) {
-            slave.append(":hls_segment_type=fmp4:hls_fmp4_init_filename=").append(initSegment(chunk.index()));
+            // no edit list: it would carry the chunk's start offset, making every chunk's init section differ
+            // (tfdt already holds the real times)
+            slave.append(":hls_segment_type=fmp4:hls_segment_options=use_editlist=0:hls_fmp4_init_filename=")
+                    .append(initSegment(chunk.index()));
         }
         return slave.append(']').append(chunkPlaylist(name, chunk.index())).toString();
     }

@@ -7,13 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,20 +27,17 @@ import java.util.concurrent.TimeUnit;
 public final class MediaPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(MediaPipeline.class);
-    private static final Duration REMUX_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
-    static final String MASTER = "index.m3u8";
-    static final String MEDIA = "index.m3u8";
 
     private final FfmpegBinaries binaries;
     private final Prober prober;
     private final LadderPlanner planner = new LadderPlanner();
-    private final OutputProbe outputProbe;
+    private final Packager packager;
 
     public MediaPipeline(FfmpegBinaries binaries) {
         this.binaries = binaries;
         this.prober = new Prober(binaries);
-        this.outputProbe = new OutputProbe(binaries);
+        this.packager = new Packager(binaries);
     }
 
     /**
@@ -57,8 +53,7 @@ public final class MediaPipeline {
         List<Rendition> renditions = planner.plan(spec, request.profiles());
         List<ChunkPlan.Chunk> chunks = ChunkPlan.plan(spec.duration(), request.segmentSeconds(),
                 request.chunkThresholdSeconds(), request.maxParallel());
-        ProgressTracker progress = new ProgressTracker(listener,
-                chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).toArray());
+        ProgressTracker progress = new ProgressTracker(listener, chunks);
         progress.chunk(0, 0);
         LOG.info("transcoding {} ({} s, {} renditions, {} chunk(s))", request.input().getFileName(), spec.duration(),
                 Math.max(1, renditions.size()), chunks.size());
@@ -70,34 +65,12 @@ public final class MediaPipeline {
             prepareDirectories(work, command, request, renditions);
             encode(work, command, chunks, request.maxParallel(), chunks.size() == 1 ? mp4Names : Set.of(), progress,
                     outputFps(spec, renditions));
-            List<PipelineResult.HlsRendition> hls = new ArrayList<>();
-            List<Double> segmentDurations = null;
-            for (int i = 0; i < command.outputNames().size(); i++) {
-                String name = command.outputNames().get(i);
-                MediaPlaylist playlist = join(work, name, chunks.size());
-                if (segmentDurations == null) {
-                    segmentDurations = playlist.segments().stream().map(MediaPlaylist.Segment::duration).toList();
-                }
-                hls.add(describe(work, name, renditions.isEmpty() ? 0 : renditions.get(i).bitrate(), playlist));
-            }
-            List<PipelineResult.Mp4Output> mp4s = new ArrayList<>();
-            for (String name : command.outputNames()) {
-                if (mp4Names.contains(name)) {
-                    mp4s.add(mp4(work, name, chunks.size() > 1));
-                }
-            }
-            List<PipelineResult.HlsRendition> ordered = MasterPlaylist.order(hls);
-            Files.writeString(work.resolve(MASTER), MasterPlaylist.render(ordered));
-            String vtt = null;
-            Path thumbnailDir = work.resolve(EncodeCommand.THUMBNAILS);
-            if (Files.isDirectory(thumbnailDir)) {
-                vtt = EncodeCommand.THUMBNAILS + "/" + ThumbnailTrack.FILE;
-                Files.writeString(work.resolve(vtt), ThumbnailTrack.render(segmentDurations, thumbnailDir));
-            }
+            Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, chunks, mp4Names);
             InputHashes hash = awaitHashes(hashes);
             List<String> files = work.publish();
             progress.finished();
-            return new PipelineResult(spec, size, hash.md5(), hash.sha256(), ordered, mp4s, MASTER, vtt, files);
+            return new PipelineResult(spec, size, hash.md5(), hash.sha256(), packaged.renditions(), packaged.mp4s(),
+                    Packager.MASTER, packaged.thumbnailsVtt(), files);
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot write the outputs: " + e.getMessage(), true, e);
         } finally {
@@ -149,16 +122,17 @@ public final class MediaPipeline {
                         Set<String> mp4Names, ProgressTracker progress, double fps) throws MediaException, InterruptedException {
         int parallel = Math.min(chunks.size(), maxParallel);
         ExecutorService pool = Executors.newFixedThreadPool(parallel, Thread.ofPlatform().name("ffmpeg-chunk-", 0).factory());
-        List<Future<Void>> running = new ArrayList<>();
+        CompletionService<Void> running = new ExecutorCompletionService<>(pool);
         try {
             for (ChunkPlan.Chunk chunk : chunks) {
-                running.add(pool.submit(() -> {
+                running.submit(() -> {
                     encodeChunk(work, command, chunk, mp4Names, progress, fps);
                     return null;
-                }));
+                });
             }
-            for (Future<Void> future : running) {
-                future.get();
+            // in completion order, so a failing chunk stops the others at once
+            for (int done = 0; done < chunks.size(); done++) {
+                running.take().get();
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof MediaException media) {
@@ -183,91 +157,15 @@ public final class MediaPipeline {
                              ProgressTracker progress, double fps) throws MediaException, InterruptedException {
         FfmpegProgress parser = new FfmpegProgress(chunk.expected(), fps, f -> progress.chunk(chunk.index(), f));
         Duration timeout = Duration.ofSeconds(600 + (long) (40 * chunk.expected()));
-        ChildProcess.Result result = ChildProcess.run(command.build(chunk, mp4Names), binaries.environment(),
-                work.path(), parser, timeout);
+        List<String> args = command.build(chunk, mp4Names);
+        LOG.debug("chunk {}: {}", chunk.index(), args);
+        ChildProcess.Result result = ChildProcess.run(args, binaries.environment(), work.path(), parser, timeout);
         if (!result.ok()) {
             throw new MediaException("ffmpeg_failed", "ffmpeg failed (exit " + result.exitCode() + ") encoding "
                     + (chunk.index() == 0 && chunk.length() == null ? "the input" : "chunk " + chunk.index())
                     + ": " + result.stderrTail(), true);
         }
         progress.chunk(chunk.index(), 1);
-    }
-
-    /**
-     * Joins the chunks' playlists into one continuous VOD playlist. Identical fMP4 initialisation
-     * sections (the normal case) collapse into one {@code init.mp4}.
-     */
-    private static MediaPlaylist join(WorkDir work, String name, int chunkCount) throws IOException {
-        Path dir = work.resolve(name);
-        List<MediaPlaylist.Segment> segments = new ArrayList<>();
-        byte[] firstInit = null;
-        for (int k = 0; k < chunkCount; k++) {
-            Path chunkPlaylist = work.resolve(EncodeCommand.chunkPlaylist(name, k));
-            MediaPlaylist part = MediaPlaylist.read(chunkPlaylist);
-            Files.delete(chunkPlaylist);
-            String init = null;
-            Path initFile = dir.resolve(EncodeCommand.initSegment(k));
-            if (Files.exists(initFile)) {
-                byte[] bytes = Files.readAllBytes(initFile);
-                if (firstInit == null || Arrays.equals(firstInit, bytes)) {
-                    if (firstInit == null) {
-                        firstInit = bytes;
-                        Files.move(initFile, dir.resolve("init.mp4"));
-                    } else {
-                        Files.delete(initFile);
-                    }
-                    init = "init.mp4";
-                } else {
-                    init = initFile.getFileName().toString();
-                }
-            }
-            for (MediaPlaylist.Segment s : part.segments()) {
-                segments.add(new MediaPlaylist.Segment(s.uri(), s.duration(), init));
-            }
-        }
-        MediaPlaylist joined = new MediaPlaylist(segments);
-        Files.writeString(dir.resolve(MEDIA), joined.render());
-        return joined;
-    }
-
-    /** Measures the written segments and reads the rendition back for its real size and codec string. */
-    private PipelineResult.HlsRendition describe(WorkDir work, String name, long targetBitrate, MediaPlaylist playlist)
-            throws IOException, MediaException, InterruptedException {
-        Path dir = work.resolve(name);
-        double longest = playlist.segments().stream().mapToDouble(MediaPlaylist.Segment::duration).max().orElse(0);
-        // a short tail segment is mostly keyframe and would overstate the peak
-        double peakFloor = Math.min(1.0, longest);
-        long bytes = 0;
-        double peak = 0;
-        for (MediaPlaylist.Segment s : playlist.segments()) {
-            long size = Files.size(dir.resolve(s.uri()));
-            bytes += size;
-            if (s.duration() >= peakFloor && s.duration() > 0) {
-                peak = Math.max(peak, size * 8 / s.duration());
-            }
-        }
-        double total = playlist.totalDuration();
-        long average = total > 0 ? Math.round(bytes * 8 / total) : 0;
-        OutputProbe.Info info = outputProbe.inspect(dir.resolve(MEDIA));
-        return new PipelineResult.HlsRendition(name, info.width(), info.height(), targetBitrate,
-                Math.max(average, Math.round(peak)), average, info.codecs(), name + "/" + MEDIA, info.frameRate());
-    }
-
-    private PipelineResult.Mp4Output mp4(WorkDir work, String name, boolean remux)
-            throws IOException, MediaException, InterruptedException {
-        String file = name + ".mp4";
-        if (remux) {
-            ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffmpeg().toString(), "-hide_banner",
-                            "-nostdin", "-v", "error", "-y", "-i", name + "/" + MEDIA, "-map", "0", "-c", "copy",
-                            "-movflags", "+faststart", file),
-                    binaries.environment(), work.path(), null, REMUX_TIMEOUT);
-            if (!result.ok()) {
-                throw new MediaException("ffmpeg_failed", "ffmpeg failed writing " + file + ": " + result.stderrTail(), true);
-            }
-        }
-        OutputProbe.Info info = outputProbe.inspect(work.resolve(file));
-        return new PipelineResult.Mp4Output(file, Files.size(work.resolve(file)), info.width(), info.height(),
-                info.bitrate() == null ? 0 : info.bitrate());
     }
 
     private static InputHashes awaitHashes(Future<InputHashes> hashes) throws MediaException, InterruptedException {

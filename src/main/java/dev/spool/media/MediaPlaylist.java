@@ -44,7 +44,11 @@ record MediaPlaylist(List<Segment> segments) {
     }
 
     double totalDuration() {
-        return segments.stream().mapToDouble(Segment::duration).sum();
+        double total = 0;
+        for (Segment s : segments) {
+            total += s.duration();
+        }
+        return total;
     }
 
     String render() {

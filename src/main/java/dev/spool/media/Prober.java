@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads an input with ffprobe (format + streams as JSON) into a {@link VideoSpec}, and tells a
@@ -21,6 +24,9 @@ public final class Prober {
     private static final String ANALYZE_DURATION_US = "15000000";
     /** How much of the end of a file is read to check that its last packets are really there. */
     private static final double TAIL_SECONDS = 2.0;
+
+    /** Box types an MP4/MOV file can start with. */
+    private static final Set<String> ISO_BOX_TYPES = Set.of("ftyp", "moov", "mdat", "free", "skip", "wide", "pnot");
 
     private final FfmpegBinaries binaries;
     private final ObjectMapper json = new ObjectMapper();
@@ -47,7 +53,7 @@ public final class Prober {
     }
 
     private static MediaException unreadable(Path input, String stderr) {
-        if (stderr.contains("moov atom not found")) {
+        if (stderr.contains("moov atom not found") && startsLikeIsoMedia(input)) {
             return MediaException.badInput("truncated", input.getFileName()
                     + " is an incomplete MP4/MOV file: its index (moov atom) is missing, which happens when an"
                     + " upload or copy stopped early or the recording was not closed. Upload the complete file.");
@@ -55,6 +61,20 @@ public final class Prober {
         return MediaException.badInput("not_media", input.getFileName()
                 + " is not a media file that can be read (" + lastLine(stderr)
                 + "). Upload a video or audio file such as MP4, MOV, MKV, WebM, TS, MP3 or WAV.");
+    }
+
+    /** ffmpeg guesses MP4 from a .mp4 name alone; only a file that starts with an ISO box really is one. */
+    private static boolean startsLikeIsoMedia(Path input) {
+        byte[] head = new byte[8];
+        try (InputStream in = Files.newInputStream(input)) {
+            if (in.readNBytes(head, 0, 8) < 8) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        String type = new String(head, 4, 4, StandardCharsets.ISO_8859_1);
+        return ISO_BOX_TYPES.contains(type);
     }
 
     /**
@@ -107,6 +127,7 @@ public final class Prober {
         boolean audioSeen = false;
         for (JsonNode stream : root.path("streams")) {
             String type = stream.path("codec_type").asText();
+            // cover art is a one-picture "video" stream: it does not make a file a video
             if (type.equals("video") && !videoSeen && stream.path("disposition").path("attached_pic").asInt() == 0) {
                 tracks.add(videoTrack(stream));
                 videoSeen = true;
@@ -153,7 +174,7 @@ public final class Prober {
                 positiveInt(s, "width"), positiveInt(s, "height"), s.path("pix_fmt").asText(null), fps,
                 null, null, positiveInt(s, "bits_per_raw_sample"),
                 rotation(s), s.path("display_aspect_ratio").asText(null), s.path("sample_aspect_ratio").asText(null),
-                rate == null ? null : rate.toString(), variable);
+                rate == null ? null : rate.toString(), variable, s.path("index").asInt());
     }
 
     private static VideoSpec.Track audioTrack(JsonNode s) {
@@ -164,7 +185,7 @@ public final class Prober {
         return new VideoSpec.Track(VideoSpec.Track.AUDIO, s.path("codec_name").asText(null),
                 number(s, "start_time"), positiveDouble(s, "duration"), positiveLong(s, "bit_rate"),
                 null, null, null, null, positiveInt(s, "channels"), positiveInt(s, "sample_rate"), bitDepth,
-                null, null, null, null, false);
+                null, null, null, null, false, s.path("index").asInt());
     }
 
     /** Clockwise degrees from the display matrix (ffprobe reports it counter-clockwise), or the legacy rotate tag. */

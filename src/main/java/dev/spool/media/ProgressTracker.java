@@ -1,5 +1,7 @@
 package dev.spool.media;
 
+import java.util.List;
+
 /**
  * Folds the progress of concurrently running chunks into one fraction for the listener: weighted
  * by chunk duration, never decreasing, and passed on at most every 500 ms so a fast ffmpeg
@@ -18,16 +20,16 @@ final class ProgressTracker {
     private long lastReport = 0;
     private boolean reportedOnce = false;
 
-    ProgressTracker(ProgressListener listener, double[] chunkDurations) {
+    ProgressTracker(ProgressListener listener, List<ChunkPlan.Chunk> chunks) {
         this.listener = listener;
-        this.chunkDone = new double[chunkDurations.length];
-        this.chunkWeight = new double[chunkDurations.length];
+        this.chunkDone = new double[chunks.size()];
+        this.chunkWeight = new double[chunks.size()];
         double total = 0;
-        for (double d : chunkDurations) {
-            total += Math.max(d, 0);
+        for (ChunkPlan.Chunk chunk : chunks) {
+            total += Math.max(chunk.expected(), 0);
         }
-        for (int i = 0; i < chunkDurations.length; i++) {
-            chunkWeight[i] = total > 0 ? Math.max(chunkDurations[i], 0) / total : 1.0 / chunkDurations.length;
+        for (int i = 0; i < chunks.size(); i++) {
+            chunkWeight[i] = total > 0 ? Math.max(chunks.get(i).expected(), 0) / total : 1.0 / chunks.size();
         }
     }
 

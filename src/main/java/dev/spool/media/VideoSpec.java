@@ -1,15 +1,16 @@
 package dev.spool.media;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What ffprobe found in an input, shaped like the {@code videoSpec} of a Livepeer asset. Absent
- * values are null (the application's JSON mapper omits them). Fields only the planner needs are
- * kept out of JSON.
+ * values are null and left out of JSON. Fields only the planner needs are kept out of JSON.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record VideoSpec(String format, Double duration, Long bitrate, List<Track> tracks,
                         @JsonIgnore Long formatBitrate) {
 
@@ -25,7 +26,9 @@ public record VideoSpec(String format, Double duration, Long bitrate, List<Track
      * @param sampleAspectRatio  pixel shape, e.g. {@code 1:1}
      * @param frameRate          exact average frame rate as a fraction, e.g. {@code 30000/1001}
      * @param variableFrameRate  true when the stream's timestamps do not follow one constant rate
+     * @param index              the stream's index in the file, so ffmpeg maps exactly this stream
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Track(String type, String codec, Double startTime, Double duration, Long bitrate,
                         Integer width, Integer height, String pixelFormat, Double fps,
                         Integer channels, Integer sampleRate, Integer bitDepth,
@@ -33,7 +36,8 @@ public record VideoSpec(String format, Double duration, Long bitrate, List<Track
                         @JsonIgnore String displayAspectRatio,
                         @JsonIgnore String sampleAspectRatio,
                         @JsonIgnore String frameRate,
-                        @JsonIgnore boolean variableFrameRate) {
+                        @JsonIgnore boolean variableFrameRate,
+                        @JsonIgnore int index) {
 
         public static final String VIDEO = "video";
         public static final String AUDIO = "audio";

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Times Spool's media pipeline against the best single ffmpeg command for the same default ladder
+# (1080p30 source, same presets, 6 s segments, MP4s), then the chunked path against one process on
+# a long 720p source (chunked above 120 s). Shorter check: BENCH_SECONDS=10 BENCH_LONG_SECONDS=180 bench/ladder.sh
+# Other knobs: BENCH_PRESET (medium), BENCH_LONG_PRESET (veryfast), BENCH_REPEAT (1, keeps the fastest),
+# BENCH_DIR (target/bench: sources are kept and reused); 0 seconds skips that part.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+if [ ! -f target/spool.jar ] || [ ! -f target/test-classes/dev/spool/media/LadderBench.class ]; then
+  mvn -q -B package -DskipTests
+fi
+# target/classes first: the freshest compile wins over a jar packaged earlier
+exec "$java" -cp "target/classes:target/test-classes:target/spool.jar" dev.spool.media.LadderBench "$@"

@@ -1,0 +1,221 @@
+package dev.spool.media;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Times Spool's pipeline against the best single ffmpeg command for the same job, and the chunked
+ * path against one process. Run it through {@code bench/ladder.sh}; environment variables shorten it:
+ * BENCH_SECONDS (60, 0 skips the ladder run), BENCH_PRESET (medium), BENCH_LONG_SECONDS (600, 0 skips the long run),
+ * BENCH_LONG_PRESET (veryfast), BENCH_REPEAT (1: runs each side this many times, alternating, and
+ * keeps the fastest, which damps the noise of a shared machine), BENCH_DIR (target/bench; sources are
+ * kept there and reused).
+ */
+public final class LadderBench {
+
+    private static final double SEGMENT = PipelineRequest.DEFAULT_SEGMENT_SECONDS;
+
+    private final FfmpegBinaries binaries;
+    private final Path dir;
+    private final int repeat;
+
+    private LadderBench(FfmpegBinaries binaries, Path dir, int repeat) {
+        this.binaries = binaries;
+        this.dir = dir;
+        this.repeat = repeat;
+    }
+
+    @FunctionalInterface
+    private interface Job {
+        void run() throws Exception;
+    }
+
+    /** Wall and CPU seconds (this JVM plus its finished child processes) of the fastest run. */
+    private record Timing(double wall, double cpu, double jvmCpu) {
+        String ratio(Timing other) {
+            return String.format(Locale.ROOT, "wall %.3f, cpu %.3f", wall / other.wall, cpu / other.cpu);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%7.1f s wall %7.1f s cpu (%.1f s in the JVM)", wall, cpu, jvmCpu);
+        }
+    }
+
+    /** Runs the two jobs {@code repeat} times, alternating, and returns the fastest run of each. */
+    private Timing[] race(Job first, Job second) throws Exception {
+        Timing[] best = new Timing[2];
+        for (int i = 0; i < repeat; i++) {
+            Job[] jobs = {first, second};
+            for (int j = 0; j < 2; j++) {
+                double cpuBefore = cpuSeconds();
+                double jvmBefore = jvmCpuSeconds();
+                long start = System.nanoTime();
+                jobs[j].run();
+                Timing t = new Timing(elapsed(start), cpuSeconds() - cpuBefore, jvmCpuSeconds() - jvmBefore);
+                if (best[j] == null || t.wall < best[j].wall) {
+                    best[j] = t;
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * CPU used so far by this JVM and the child processes it has waited for. CPU time hardly moves
+     * when other work shares the machine, unlike wall time. Linux only (/proc); 0 elsewhere.
+     */
+    private static double cpuSeconds() {
+        double own = jvmCpuSeconds();
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 16 and 17 of stat (cutime, cstime) are 13 and 14 after the command name, in clock ticks
+            return own + (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return own;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        double seconds = number("BENCH_SECONDS", 60);
+        String preset = System.getenv().getOrDefault("BENCH_PRESET", "medium");
+        double longSeconds = number("BENCH_LONG_SECONDS", 600);
+        String longPreset = System.getenv().getOrDefault("BENCH_LONG_PRESET", "veryfast");
+        Path dir = Path.of(System.getenv().getOrDefault("BENCH_DIR", "target/bench")).toAbsolutePath();
+        Files.createDirectories(dir);
+        FfmpegBinaries binaries = FfmpegBinaries.locate(Optional.ofNullable(System.getenv("SPOOL_FFMPEG")),
+                Optional.ofNullable(System.getenv("SPOOL_FFPROBE")), Path.of("target", "ffmpeg-cache"));
+        LadderBench bench = new LadderBench(binaries, dir, (int) number("BENCH_REPEAT", 1));
+        System.out.printf(Locale.ROOT, "ffmpeg %s, %d cores, load average %.1f, work in %s%n", binaries.version(),
+                Runtime.getRuntime().availableProcessors(), load(), dir);
+        if (seconds > 0) {
+            bench.ladder(seconds, preset);
+        }
+        if (longSeconds > 0) {
+            bench.chunking(longSeconds, longPreset);
+        }
+        System.out.printf(Locale.ROOT, "load average at the end %.1f%n", load());
+    }
+
+    /** Default ladder of a 1080p30 source: Spool's pipeline against one hand-written ffmpeg command. */
+    private void ladder(double seconds, String preset) throws Exception {
+        Path source = source("source-1080p-" + (long) seconds + "s.mp4", seconds, "1920x1080", "12M");
+        PipelineRequest request = PipelineRequest.builder(source, dir.resolve("spool")).preset(preset)
+                .mp4(Mp4Mode.ALL).build();
+        VideoSpec spec = new Prober(binaries).probe(source);
+        List<Rendition> renditions = new LadderPlanner().plan(spec, List.of());
+
+        Path plain = dir.resolve("ffmpeg");
+        for (Rendition r : renditions) {
+            Files.createDirectories(plain.resolve(r.name()));
+        }
+        List<String> command = plainCommand(source, renditions, preset);
+        Timing[] times = race(() -> new MediaPipeline(binaries).run(request, ProgressListener.NONE),
+                () -> run(command, plain));
+
+        System.out.printf(Locale.ROOT, "ladder %s, %.0f s 1080p30, preset %s, %.0f s segments, MP4s: %s%n",
+                renditions.stream().map(Rendition::name).toList(), seconds, preset, SEGMENT,
+                renditions.stream().filter(r -> !r.name().equals(Rendition.LOW_BITRATE)).count());
+        System.out.println("  spool pipeline  " + times[0] + "  (probe, encode, thumbnails, read-back, hashes)");
+        System.out.println("  single ffmpeg   " + times[1]);
+        System.out.println("  spool / ffmpeg  " + times[0].ratio(times[1]));
+        System.out.println("  ffmpeg command: " + String.join(" ", command.subList(1, command.size())));
+    }
+
+    /** A long 720p source through chunks encoded in parallel, and through one process. */
+    private void chunking(double seconds, String preset) throws Exception {
+        Path source = source("source-720p-" + (long) seconds + "s.mp4", seconds, "1280x720", "6M");
+        PipelineRequest chunkedRequest = PipelineRequest.builder(source, dir.resolve("chunked")).preset(preset)
+                .mp4(Mp4Mode.NONE).build();
+        PipelineRequest single = PipelineRequest.builder(source, dir.resolve("single")).preset(preset)
+                .mp4(Mp4Mode.NONE).chunking(seconds + 1, PipelineRequest.DEFAULT_MAX_PARALLEL).build();
+        Timing[] times = race(() -> new MediaPipeline(binaries).run(chunkedRequest, ProgressListener.NONE),
+                () -> new MediaPipeline(binaries).run(single, ProgressListener.NONE));
+
+        System.out.printf(Locale.ROOT, "default ladder, %.0f s 720p30, preset %s%n", seconds, preset);
+        System.out.printf(Locale.ROOT, "  chunked (%.0f s threshold, %d in parallel)  %s%n",
+                PipelineRequest.DEFAULT_CHUNK_THRESHOLD_SECONDS, PipelineRequest.DEFAULT_MAX_PARALLEL, times[0]);
+        System.out.println("  one process                          " + times[1]);
+        System.out.println("  chunked / one process                " + times[0].ratio(times[1]));
+    }
+
+    /**
+     * The fastest plain command found for the job: one decode, a split per rendition, each
+     * rendition and the audio encoded once, tee into an HLS muxer and an MP4 muxer per rendition.
+     */
+    private List<String> plainCommand(Path source, List<Rendition> renditions, String preset) {
+        List<String> cmd = new ArrayList<>(List.of(binaries.ffmpeg().toString(), "-v", "error", "-y",
+                "-i", source.toString()));
+        StringBuilder graph = new StringBuilder("[0:v]split=" + renditions.size());
+        for (int i = 0; i < renditions.size(); i++) {
+            graph.append("[s").append(i).append(']');
+        }
+        for (int i = 0; i < renditions.size(); i++) {
+            Rendition r = renditions.get(i);
+            graph.append(";[s").append(i).append("]scale=").append(r.width()).append(':').append(r.height())
+                    .append("[v").append(i).append(']');
+        }
+        cmd.addAll(List.of("-filter_complex", graph.toString()));
+        List<String> slaves = new ArrayList<>();
+        for (int i = 0; i < renditions.size(); i++) {
+            Rendition r = renditions.get(i);
+            cmd.addAll(List.of("-map", "[v" + i + "]", "-c:v:" + i, "libx264", "-crf:v:" + i, "27",
+                    "-maxrate:v:" + i, Long.toString(r.bitrate()), "-bufsize:v:" + i, Long.toString(r.bitrate())));
+            String select = "[select=\\'v:" + i + ",a\\':";
+            slaves.add(select + "f=hls:hls_time=6:hls_playlist_type=vod:hls_segment_filename=" + r.name() + "/%d.ts]"
+                    + r.name() + "/index.m3u8");
+            if (!r.name().equals(Rendition.LOW_BITRATE)) {
+                slaves.add(select + "f=mp4:movflags=+faststart]" + r.name() + ".mp4");
+            }
+        }
+        cmd.addAll(List.of("-map", "0:a", "-c:a", "aac", "-preset", preset,
+                "-force_key_frames", "expr:gte(t,n_forced*6)", "-flags", "+global_header",
+                "-f", "tee", String.join("|", slaves)));
+        return cmd;
+    }
+
+    private Path source(String name, double seconds, String size, String bitrate) throws Exception {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            long start = System.nanoTime();
+            run(List.of(binaries.ffmpeg().toString(), "-v", "error", "-y",
+                    "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30:duration=" + seconds,
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
+                    "-c:v", "libx264", "-preset", "ultrafast", "-b:v", bitrate, "-c:a", "aac", "-shortest",
+                    file.toString()), dir);
+            System.out.printf(Locale.ROOT, "generated %s (%.0f s %s) in %.1f s%n", name, seconds, size, elapsed(start));
+        }
+        return file;
+    }
+
+    private void run(List<String> command, Path workDir) throws Exception {
+        ChildProcess.Result result = ChildProcess.run(command, binaries.environment(), workDir, null, Duration.ofHours(6));
+        if (!result.ok()) {
+            throw new IllegalStateException("ffmpeg failed: " + result.stderrTail());
+        }
+    }
+
+    private static double elapsed(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static double jvmCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    private static double load() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static double number(String name, double fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : Double.parseDouble(value);
+    }
+}

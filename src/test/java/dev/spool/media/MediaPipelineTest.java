@@ -1,0 +1,230 @@
+package dev.spool.media;
+
+import dev.spool.media.TranscodeProfile.Encoder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class MediaPipelineTest {
+
+    private static final double SEGMENT = 2;
+
+    @TempDir
+    static Path sources;
+    /** 3 s, 320x180, H.264 + AAC: the common small source. */
+    private static Path small;
+
+    @TempDir
+    Path out;
+
+    private final MediaPipeline pipeline = new MediaPipeline(TestMedia.binaries());
+
+    @BeforeAll
+    static void generate() {
+        small = TestMedia.generate(sources, "small.mp4", 3, "320x180", 30, true,
+                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest");
+    }
+
+    private static PipelineRequest.Builder request(Path input, Path output) {
+        return PipelineRequest.builder(input, output).preset("ultrafast").segmentSeconds(SEGMENT);
+    }
+
+    @Test
+    void givenOddSized853x479Source_whenRunWithDefaultLadder_thenLadderMp4sThumbnailsAndHashes() throws Exception {
+        Path odd = TestMedia.generate(sources, "odd.mp4", 3, "854x480", 30, true, "-vf", "scale=853:479,setsar=1",
+                "-c:v", "libx264",
+                "-preset", "ultrafast", "-pix_fmt", "yuv444p", "-b:v", "1500k", "-c:a", "aac", "-shortest");
+        List<Double> progress = new ArrayList<>();
+
+        PipelineResult result = pipeline.run(request(odd, out).build(), progress::add);
+
+        List<Rendition> planned = new LadderPlanner().plan(result.inputSpec(), List.of());
+        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name)
+                .containsExactlyInAnyOrderElementsOf(planned.stream().map(Rendition::name).toList());
+        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name).contains("480p0");
+        PipelineResult.HlsRendition top = result.renditions().stream().filter(r -> r.name().equals("480p0"))
+                .findFirst().orElseThrow();
+        assertThat(top.width()).isEqualTo(854);
+        assertThat(top.height()).isEqualTo(480);
+        assertThat(top.codecs()).matches("avc1\\.[0-9a-f]{6},mp4a\\.40\\.2");
+        HlsAssertions.assertPlayable(out, result, 3.0);
+
+        String master = Files.readString(out.resolve("index.m3u8"));
+        assertThat(master).contains("RESOLUTION=854x480").contains("AVERAGE-BANDWIDTH=").contains("FRAME-RATE=30.000");
+        assertThat(result.mp4s()).extracting(PipelineResult.Mp4Output::path)
+                .containsExactlyInAnyOrderElementsOf(planned.stream().map(r -> r.name() + ".mp4").toList());
+        for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
+            assertThat(mp4.size()).isEqualTo(Files.size(out.resolve(mp4.path())));
+            assertThat(mp4.bitrate()).isPositive();
+            assertFastStart(out.resolve(mp4.path()));
+        }
+        assertThat(result.thumbnailsVtt()).isEqualTo("thumbnails/thumbnails.vtt");
+        assertThat(Files.readString(out.resolve(result.thumbnailsVtt()))).isEqualTo("""
+                WEBVTT
+
+                00:00:00.000 --> 00:00:02.000
+                keyframes_0.png
+
+                00:00:02.000 --> 00:00:03.000
+                keyframes_1.png
+
+                """);
+        assertThat(HlsAssertions.videoStreamLine(out.resolve("thumbnails/keyframes_0.png"), "width,height"))
+                .containsExactly("640", "360");
+        assertThat(result.inputSize()).isEqualTo(Files.size(odd));
+        assertThat(result.md5()).isEqualTo(hash("MD5", odd));
+        assertThat(result.sha256()).isEqualTo(hash("SHA-256", odd));
+        assertThat(progress).isSorted().last().isEqualTo(1.0);
+        assertThat(result.files()).contains("thumbnails/keyframes_1.png", "480p0/index.m3u8", "480p0/0.ts", "480p0.mp4");
+    }
+
+    @Test
+    void givenH264HevcAndVp9Profiles_whenRun_thenTsForH264AndFragmentedMp4ForTheOthers() throws Exception {
+        List<TranscodeProfile> profiles = List.of(
+                TranscodeProfile.of("avc", 256, 144, 300_000).withProfile(TranscodeProfile.H264Profile.H264Baseline),
+                TranscodeProfile.of("hevc", 256, 144, 300_000).withEncoder(Encoder.HEVC).withQuality(30),
+                TranscodeProfile.of("vp9", 256, 144, 300_000).withEncoder(Encoder.VP9).withQuality(35));
+
+        PipelineResult result = pipeline.run(request(small, out).profiles(profiles).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 3.0);
+        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name, PipelineResult.HlsRendition::width,
+                PipelineResult.HlsRendition::height).containsOnly(
+                org.assertj.core.groups.Tuple.tuple("avc", 256, 144), org.assertj.core.groups.Tuple.tuple("hevc", 256, 144),
+                org.assertj.core.groups.Tuple.tuple("vp9", 256, 144));
+        assertThat(codecs(result, "avc")).startsWith("avc1.42");
+        assertThat(codecs(result, "hevc")).startsWith("hvc1.1.6.L").endsWith(",mp4a.40.2");
+        assertThat(codecs(result, "vp9")).isEqualTo("vp09.00.11.08,mp4a.40.2");
+        assertThat(result.files()).contains("avc/0.ts", "hevc/init.mp4", "hevc/0.m4s", "vp9/init.mp4", "vp9/0.m4s",
+                "hevc.mp4", "vp9.mp4");
+        assertThat(HlsAssertions.videoStreamLine(out.resolve("avc/0.ts"), "has_b_frames")).containsExactly("0");
+    }
+
+    @Test
+    void givenRotatedSource_whenRun_thenPortraitRenditions() throws Exception {
+        Path rotated = TestMedia.ffmpeg(sources.resolve("rotated.mp4"),
+                List.of("-display_rotation", "90", "-i", small.toString(), "-c", "copy"));
+
+        PipelineResult result = pipeline.run(request(rotated, out).mp4(Mp4Mode.NONE).thumbnails(false).build(),
+                ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 3.0);
+        assertThat(result.renditions()).allSatisfy(r -> assertThat(r.height()).isGreaterThan(r.width()));
+        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::width).contains(180);
+        assertThat(result.mp4s()).isEmpty();
+        assertThat(result.thumbnailsVtt()).isNull();
+    }
+
+    @Test
+    void givenVariableFrameRateSource_whenRun_thenRenditionsHaveConstantFrameRate() throws Exception {
+        Path vfr = TestMedia.generate(sources, "vfr.mp4", 3, "320x180", 30, false,
+                "-vf", "select='not(between(mod(n,30),5,14))'", "-fps_mode", "vfr", "-c:v", "libx264", "-preset",
+                "ultrafast");
+        assertThat(new Prober(TestMedia.binaries()).probe(vfr).video().orElseThrow().variableFrameRate()).isTrue();
+
+        PipelineResult result = pipeline.run(request(vfr, out).mp4(Mp4Mode.NONE).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 3.0);
+        PipelineResult.HlsRendition top = result.renditions().get(0);
+        List<String> rates = HlsAssertions.videoStreamLine(out.resolve(top.playlist()), "r_frame_rate,avg_frame_rate");
+        assertThat(rates.get(0)).isEqualTo(rates.get(1));
+    }
+
+    static Stream<Arguments> nonH264Sources() {
+        return Stream.of(
+                Arguments.of("hevc", "mp4", List.of("-c:v", "libx265", "-preset", "ultrafast", "-x265-params",
+                        "log-level=error", "-tag:v", "hvc1")),
+                // Livepeer refuses VP9 in MP4; Spool decodes it like any other input
+                Arguments.of("vp9", "mp4", List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
+                        "-b:v", "300k")));
+    }
+
+    @ParameterizedTest(name = "{0} in {1}")
+    @MethodSource("nonH264Sources")
+    void givenNonH264Source_whenRun_thenAcceptedAndTranscoded(String codec, String container, List<String> encoder)
+            throws Exception {
+        List<String> args = new ArrayList<>(encoder);
+        args.addAll(List.of("-c:a", "aac", "-shortest"));
+        Path input = TestMedia.generate(sources, codec + "." + container, 2, "320x180", 25, true,
+                args.toArray(String[]::new));
+
+        PipelineResult result = pipeline.run(request(input, out).mp4(Mp4Mode.NONE).thumbnails(false).build(),
+                ProgressListener.NONE);
+
+        assertThat(result.inputSpec().format()).isEqualTo(container);
+        assertThat(result.inputSpec().video().orElseThrow().codec()).isEqualTo(codec);
+        HlsAssertions.assertPlayable(out, result, 2.0);
+    }
+
+    @Test
+    void givenAudioOnlySource_whenRun_thenOneAacRenditionWithoutThumbnails() throws Exception {
+        Path mp3 = TestMedia.ffmpeg(sources.resolve("tone.mp3"), List.of("-f", "lavfi", "-i", "sine=duration=3"));
+
+        PipelineResult result = pipeline.run(request(mp3, out).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 3.0);
+        assertThat(result.renditions()).singleElement().satisfies(r -> {
+            assertThat(r.name()).isEqualTo("audio");
+            assertThat(r.codecs()).isEqualTo("mp4a.40.2");
+        });
+        assertThat(Files.readString(out.resolve("index.m3u8"))).doesNotContain("RESOLUTION");
+        assertThat(result.thumbnailsVtt()).isNull();
+        assertThat(result.mp4s()).extracting(PipelineResult.Mp4Output::path).containsExactly("audio.mp4");
+    }
+
+    @Test
+    void givenLongerInputThanThreshold_whenRun_thenChunksJoinIntoOneContinuousPlaylist() throws Exception {
+        Path eight = TestMedia.generate(sources, "eight.mp4", 8, "320x180", 30, true,
+                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest");
+        List<TranscodeProfile> profiles = List.of(TranscodeProfile.of("lo", 256, 144, 300_000),
+                TranscodeProfile.of("hevc", 256, 144, 300_000).withEncoder(Encoder.HEVC));
+
+        PipelineResult result = pipeline.run(request(eight, out).profiles(profiles).chunking(3, 2)
+                .mp4(Mp4Mode.ALL).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 8.0);
+        assertThat(MediaPlaylist.read(out.resolve("lo/index.m3u8")).segments())
+                .extracting(MediaPlaylist.Segment::uri).containsExactly("0.ts", "1.ts", "2.ts", "3.ts");
+        assertThat(Files.readString(out.resolve("hevc/index.m3u8"))).containsOnlyOnce("#EXT-X-MAP");
+        assertThat(result.files()).filteredOn(f -> f.startsWith("thumbnails/keyframes_")).hasSize(4);
+        for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
+            ChildProcess.Result duration = TestMedia.ffprobe("-show_entries", "format=duration", "-of", "csv=p=0",
+                    out.resolve(mp4.path()).toString());
+            assertThat(Double.parseDouble(duration.stdout().strip())).isCloseTo(8.0, within(0.5));
+        }
+    }
+
+    private static String codecs(PipelineResult result, String name) {
+        return result.renditions().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().codecs();
+    }
+
+    /** With faststart the moov box comes before mdat. */
+    private static void assertFastStart(Path mp4) throws Exception {
+        byte[] bytes = Files.readAllBytes(mp4);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(text.indexOf("moov")).isLessThan(text.indexOf("mdat"));
+    }
+
+    private static String hash(String algorithm, Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance(algorithm);
+        try (InputStream in = Files.newInputStream(file)) {
+            digest.update(in.readAllBytes());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

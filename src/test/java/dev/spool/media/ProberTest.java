@@ -1,0 +1,130 @@
+package dev.spool.media;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProberTest {
+
+    @TempDir
+    static Path dir;
+    private static Path source;
+    private final Prober prober = new Prober(TestMedia.binaries());
+
+    @BeforeAll
+    static void generate() {
+        source = TestMedia.generate(dir, "source.mp4", 2, "320x240", 25, true,
+                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest");
+    }
+
+    private void assertRejected(Path input, String code, String messagePart) {
+        assertThatThrownBy(() -> prober.probe(input)).isInstanceOfSatisfying(MediaException.class, e -> {
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.retriable()).isFalse();
+            assertThat(e.getMessage()).contains(messagePart);
+        });
+    }
+
+    @Test
+    void givenMp4WithVideoAndAudio_whenProbed_thenLivepeerShapedSpec() throws Exception {
+        VideoSpec spec = prober.probe(source);
+
+        assertThat(spec.format()).isEqualTo("mp4");
+        assertThat(spec.duration()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.05));
+        assertThat(spec.bitrate()).isPositive();
+        VideoSpec.Track video = spec.video().orElseThrow();
+        assertThat(video.codec()).isEqualTo("h264");
+        assertThat(video.width()).isEqualTo(320);
+        assertThat(video.height()).isEqualTo(240);
+        assertThat(video.fps()).isEqualTo(25.0);
+        assertThat(video.pixelFormat()).isEqualTo("yuv420p");
+        assertThat(video.rotation()).isZero();
+        assertThat(video.variableFrameRate()).isFalse();
+        VideoSpec.Track audio = spec.audio().orElseThrow();
+        assertThat(audio.codec()).isEqualTo("aac");
+        assertThat(audio.sampleRate()).isEqualTo(44_100);
+        assertThat(audio.channels()).isEqualTo(1);
+    }
+
+    @Test
+    void givenRotatedPhoneVideo_whenProbed_thenRotationAndPortraitDisplaySize() throws Exception {
+        Path rotated = TestMedia.ffmpeg(dir.resolve("rotated.mp4"),
+                List.of("-display_rotation", "90", "-i", source.toString(), "-c", "copy"));
+
+        VideoSpec.Track video = prober.probe(rotated).video().orElseThrow();
+
+        assertThat(video.rotation()).isIn(90, 270);
+        assertThat(video.displayWidth()).isEqualTo(240);
+        assertThat(video.displayHeight()).isEqualTo(320);
+    }
+
+    @Test
+    void givenFastStartMp4CutShort_whenProbed_thenTruncated() throws Exception {
+        Path fastStart = TestMedia.ffmpeg(dir.resolve("faststart.mp4"),
+                List.of("-i", source.toString(), "-c", "copy", "-movflags", "+faststart"));
+        byte[] bytes = Files.readAllBytes(fastStart);
+        Path cut = TestMedia.write(dir.resolve("cut-faststart.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertRejected(cut, "truncated", "cut short");
+    }
+
+    @Test
+    void givenMp4WithoutItsIndex_whenProbed_thenTruncated() throws Exception {
+        byte[] bytes = Files.readAllBytes(source);
+        Path cut = TestMedia.write(dir.resolve("cut.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertRejected(cut, "truncated", "moov atom");
+    }
+
+    @Test
+    void givenTextFile_whenProbed_thenNotMedia() {
+        Path text = TestMedia.write(dir.resolve("notes.mp4"), "just some notes\n".getBytes());
+
+        assertRejected(text, "not_media", "not a media file");
+    }
+
+    @Test
+    void givenSubtitleOnlyFile_whenProbed_thenNoAudioOrVideoTracks() throws Exception {
+        Path srt = dir.resolve("subs.srt");
+        Files.writeString(srt, "1\n00:00:00,000 --> 00:00:01,000\nhello\n");
+        Path mkv = TestMedia.ffmpeg(dir.resolve("subs.mkv"), List.of("-i", srt.toString()));
+
+        VideoSpec spec = prober.probe(mkv);
+
+        assertThat(spec.tracks()).isEmpty();
+        assertThatThrownBy(() -> new InputValidator().checkSpec(spec))
+                .isInstanceOfSatisfying(MediaException.class, e -> assertThat(e.code()).isEqualTo("no_streams"));
+    }
+
+    @Test
+    void givenMjpegVideo_whenProbedAndValidated_thenUnsupportedCodec() throws Exception {
+        Path mjpeg = TestMedia.generate(dir, "mjpeg.avi", 1, "64x64", 10, false, "-c:v", "mjpeg");
+
+        VideoSpec spec = prober.probe(mjpeg);
+
+        assertThatThrownBy(() -> new InputValidator().checkSpec(spec)).isInstanceOfSatisfying(MediaException.class,
+                e -> assertThat(e).hasMessageContaining("mjpeg is not supported").extracting(MediaException::code)
+                        .isEqualTo("unsupported_codec"));
+    }
+
+    @Test
+    void givenMp3WithCoverArt_whenProbed_thenAudioOnly() throws Exception {
+        Path cover = TestMedia.generate(dir, "cover.png", 0.04, "64x64", 25, false, "-frames:v", "1");
+        Path mp3 = TestMedia.ffmpeg(dir.resolve("song.mp3"), List.of("-f", "lavfi", "-i",
+                "sine=duration=1", "-i", cover.toString(), "-map", "0:a", "-map", "1:v", "-c:v", "png",
+                "-disposition:v", "attached_pic"));
+
+        VideoSpec spec = prober.probe(mp3);
+
+        assertThat(spec.video()).isEmpty();
+        assertThat(spec.audio()).isPresent();
+    }
+}
