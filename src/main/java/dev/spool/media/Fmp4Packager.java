@@ -49,8 +49,8 @@ public final class Fmp4Packager {
             }
             // The bandwidths measured on the MPEG-TS segments stay valid: fMP4 carries the same samples with less
             // container overhead, so they are a slight overestimate, never an under-one.
-            Files.writeString(work.resolve(MediaPipeline.MASTER), MasterPlaylist.render(renditions));
-            return new Ladder(MediaPipeline.MASTER, work.publish());
+            Files.writeString(work.resolve(Packager.MASTER), MasterPlaylist.render(renditions));
+            return new Ladder(Packager.MASTER, work.publish());
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot write the fMP4 outputs: " + e.getMessage(), true, e);
         }
