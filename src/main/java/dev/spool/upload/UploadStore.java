@@ -23,7 +23,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -40,6 +42,9 @@ public final class UploadStore implements Uploads {
     private final Path partsDir;
     private final long maxBytes;
     private final Clock clock;
+    private static final Duration WRITER_WAIT = Duration.ofSeconds(10);
+    private static final Duration OFFSET_WAIT = Duration.ofSeconds(2);
+
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public UploadStore(Database database, AssetRepository assets, AssetService assetService, ObjectStore store,
@@ -149,8 +154,24 @@ public final class UploadStore implements Uploads {
         });
     }
 
-    /** Bytes received so far: the part file is the truth, whatever happened to the connection that wrote it. */
+    /**
+     * Bytes received so far: the part file is the truth, whatever happened to the connection that wrote it. A write
+     * still in flight (typically a dropped request the server has not noticed yet) is waited for a moment, so the
+     * offset a resuming client gets is the one its next PATCH will be checked against.
+     */
     public long offset(Upload upload) {
+        var lock = locks.computeIfAbsent(upload.id(), k -> new ReentrantLock());
+        boolean held = acquire(lock, OFFSET_WAIT);
+        try {
+            return partSize(upload);
+        } finally {
+            if (held) {
+                lock.unlock();
+            }
+        }
+    }
+
+    private long partSize(Upload upload) {
         try {
             Path part = part(upload.id());
             return Files.exists(part) ? Files.size(part) : 0;
@@ -240,9 +261,13 @@ public final class UploadStore implements Uploads {
         }
     }
 
+    /**
+     * Runs one writer at a time per upload. A client that resumes right after its connection dropped finds the
+     * server still finishing the dropped request, so a newcomer waits for it (briefly) instead of being refused.
+     */
     private <T> T withLock(String id, java.util.function.Supplier<T> action) {
         var lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
-        if (!lock.tryLock()) {
+        if (!acquire(lock, WRITER_WAIT)) {
             throw new SpoolException(SpoolException.Kind.CONFLICT, "upload_busy",
                     "another request is writing this upload right now");
         }
@@ -250,6 +275,15 @@ public final class UploadStore implements Uploads {
             return action.get();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static boolean acquire(ReentrantLock lock, Duration wait) {
+        try {
+            return lock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
