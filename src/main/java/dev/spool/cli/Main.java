@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /** {@code spool serve | worker | migrate | apikey create|list|revoke}. Flags mirror the SPOOL_* variables. */
 @Command(name = "spool", mixinStandardHelpOptions = true, version = "spool 0.1.0",
@@ -46,6 +47,13 @@ public final class Main {
         String storageUrl;
         @Option(names = "--public-url", description = "Base of URLs handed out (SPOOL_PUBLIC_URL)")
         String publicUrl;
+
+        /** Runs a command against the accounts of the configured store, closing the store afterwards. */
+        int withAccounts(Function<Accounts, Integer> command) {
+            try (var database = Database.open(config().databaseUrl())) {
+                return command.apply(new Accounts(database, Clock.systemUTC()));
+            }
+        }
 
         Config config() {
             Map<String, String> env = new HashMap<>(System.getenv());
@@ -128,16 +136,14 @@ public final class Main {
 
             @Override
             public Integer call() {
-                var config = settings.config();
-                try (var database = Database.open(config.databaseUrl())) {
-                    var accounts = new Accounts(database, Clock.systemUTC());
+                return settings.withAccounts(accounts -> {
                     String owner = email == null ? AdminBootstrap.ADMIN_EMAIL : email;
                     var user = accounts.findUserByEmail(owner).orElseGet(() -> accounts.createUser(owner, admin));
                     var key = accounts.createApiKey(user.id(), user.defaultProjectId(), name);
                     System.out.println("id:     " + key.info().id());
                     System.out.println("secret: " + key.secret());
-                }
-                return 0;
+                    return 0;
+                });
             }
         }
 
@@ -148,13 +154,13 @@ public final class Main {
 
             @Override
             public Integer call() {
-                try (var database = Database.open(settings.config().databaseUrl())) {
-                    for (var key : new Accounts(database, Clock.systemUTC()).listApiKeys()) {
+                return settings.withAccounts(accounts -> {
+                    for (var key : accounts.listApiKeys()) {
                         System.out.printf("%s  %-12s user=%s project=%s%s%n", key.id(), key.name(), key.userId(),
                                 key.projectId(), key.revokedAt() == null ? "" : "  revoked");
                     }
-                }
-                return 0;
+                    return 0;
+                });
             }
         }
 
@@ -167,14 +173,14 @@ public final class Main {
 
             @Override
             public Integer call() {
-                try (var database = Database.open(settings.config().databaseUrl())) {
-                    if (!new Accounts(database, Clock.systemUTC()).revokeApiKey(id)) {
+                return settings.withAccounts(accounts -> {
+                    if (!accounts.revokeApiKey(id)) {
                         System.err.println("no live key with id " + id);
                         return 1;
                     }
                     System.out.println("revoked " + id);
-                }
-                return 0;
+                    return 0;
+                });
             }
         }
     }
