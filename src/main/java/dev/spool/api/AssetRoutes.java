@@ -74,8 +74,7 @@ final class AssetRoutes {
         var caller = auth.require(ctx);
         var query = ListRequest.parse(ctx, AssetRepository.FIELDS, AssetRepository.NUMERIC_FIELDS);
         var page = assets.list(caller, query, ListRequest.allUsers(ctx), details(ctx), ListRequest.wantsCount(ctx));
-        ListRequest.pageHeaders(ctx, query, page.assets().size(), page.total(), publicUrl);
-        ctx.json(page.assets());
+        ListRequest.respond(ctx, query, page, publicUrl);
     }
 
     private static boolean details(Context ctx) {

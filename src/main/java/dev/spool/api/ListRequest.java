@@ -2,6 +2,7 @@ package dev.spool.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.db.ListQuery;
+import dev.spool.db.PageQuery;
 import dev.spool.error.SpoolException;
 import dev.spool.json.Json;
 import io.javalin.http.Context;
@@ -42,8 +43,14 @@ final class ListRequest {
         return count != null && !count.isEmpty() && !count.equals("false") && !count.equals("0");
     }
 
+    /** Answers a page: a bare JSON array with its Link and X-Total-Count headers. */
+    static void respond(Context ctx, ListQuery query, PageQuery.Page<?> page, String publicUrl) {
+        pageHeaders(ctx, query, page.items().size(), page.total(), publicUrl);
+        ctx.json(page.items());
+    }
+
     /** Writes the page headers: {@code Link: <...>; rel="next"} when the page is full, and the total if asked. */
-    static void pageHeaders(Context ctx, ListQuery query, int returned, Long total, String publicUrl) {
+    private static void pageHeaders(Context ctx, ListQuery query, int returned, Long total, String publicUrl) {
         if (returned == query.limit()) {
             var params = new ArrayList<String>();
             ctx.queryParamMap().forEach((name, values) -> {

@@ -47,8 +47,7 @@ final class TaskRoutes {
         var caller = auth.require(ctx);
         var query = ListRequest.parse(ctx, TaskRepository.FIELDS, TaskRepository.NUMERIC_FIELDS);
         var page = tasks.list(caller, query, ListRequest.allUsers(ctx), ListRequest.wantsCount(ctx));
-        ListRequest.pageHeaders(ctx, query, page.tasks().size(), page.total(), publicUrl);
-        ctx.json(page.tasks());
+        ListRequest.respond(ctx, query, page, publicUrl);
     }
 
     private void create(Context ctx) {

@@ -39,15 +39,13 @@ final class WebhookRoutes {
         var caller = auth.require(ctx);
         var query = ListRequest.parse(ctx, WebhookRepository.FIELDS, WebhookRepository.NUMERIC_FIELDS);
         var page = webhooks.list(caller, query, ListRequest.allUsers(ctx), ListRequest.wantsCount(ctx));
-        ListRequest.pageHeaders(ctx, query, page.webhooks().size(), page.total(), publicUrl);
-        ctx.json(page.webhooks());
+        ListRequest.respond(ctx, query, page, publicUrl);
     }
 
     private void logs(Context ctx) {
         var caller = auth.require(ctx);
         var query = ListRequest.parse(ctx, WebhookLogs.FIELDS, WebhookLogs.NUMERIC_FIELDS);
         var page = webhooks.logs(caller, ctx.pathParam("id"), query, ListRequest.wantsCount(ctx));
-        ListRequest.pageHeaders(ctx, query, page.logs().size(), page.total(), publicUrl);
-        ctx.json(page.logs());
+        ListRequest.respond(ctx, query, page, publicUrl);
     }
 }

@@ -99,16 +99,12 @@ public final class AssetRepository {
                 .map(AssetRepository::map).findOne();
     }
 
-    public record Page(List<Asset> assets, Long total) {
-    }
-
-    Page list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
+    PageQuery.Page<Asset> list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
         var scope = new java.util.LinkedHashMap<String, Object>();
         userId.ifPresent(u -> scope.put("user_id", u));
         projectId.ifPresent(p -> scope.put("project_id", p));
-        var page = PageQuery.fetch(jdbi, "assets", COLUMNS, AssetRepository::map, query, FIELDS,
+        return PageQuery.fetch(jdbi, "assets", COLUMNS, AssetRepository::map, query, FIELDS,
                 "created_at DESC, id DESC", scope, List.of("phase NOT IN ('deleting', 'deleted')"), withCount);
-        return new Page(page.items(), page.total());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.spool.asset;
 
 import dev.spool.account.Principal;
 import dev.spool.db.ListQuery;
+import dev.spool.db.PageQuery;
 import dev.spool.error.SpoolException;
 import dev.spool.task.CreateTask;
 import dev.spool.task.Profiles;
@@ -110,13 +111,12 @@ public final class AssetService {
         return visible(caller, id).map(a -> view(a, caller, details)).orElseThrow(SpoolException::notFound);
     }
 
-    public AssetRepository.Page list(Principal caller, ListQuery query, boolean allUsers, boolean details,
+    public PageQuery.Page<Asset> list(Principal caller, ListQuery query, boolean allUsers, boolean details,
                                      boolean withCount) {
         boolean everyone = caller.admin() && allUsers;
         var page = assets.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
                 everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
-        return new AssetRepository.Page(page.assets().stream().map(a -> view(a, caller, details)).toList(),
-                page.total());
+        return page.map(a -> view(a, caller, details));
     }
 
     public Asset patch(Principal caller, String id, AssetPatch patch) {

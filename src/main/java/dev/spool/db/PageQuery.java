@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One page of a table for a {@link ListQuery}, within the caller's own conditions (owner, project, visibility),
@@ -17,6 +18,10 @@ public final class PageQuery {
     }
 
     public record Page<T>(List<T> items, Long total) {
+        /** The same page with each item turned into what the caller may see. */
+        public <R> Page<R> map(Function<T, R> view) {
+            return new Page<>(items.stream().map(view).toList(), total);
+        }
     }
 
     public static <T> Page<T> fetch(Jdbi jdbi, String table, String columns, RowMapper<T> mapper, ListQuery query,

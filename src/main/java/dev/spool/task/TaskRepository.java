@@ -101,16 +101,12 @@ public final class TaskRepository {
     }
 
     /** A page of the owner's tasks in one project (or every task, for an admin listing all users). */
-    public Page list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
+    public PageQuery.Page<Task> list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
         var scope = new java.util.LinkedHashMap<String, Object>();
         userId.ifPresent(u -> scope.put("user_id", u));
         projectId.ifPresent(p -> scope.put("project_id", p));
-        var page = PageQuery.fetch(jdbi, "tasks", COLUMNS, MAPPER, query, FIELDS, "created_at DESC, id DESC", scope,
+        return PageQuery.fetch(jdbi, "tasks", COLUMNS, MAPPER, query, FIELDS, "created_at DESC, id DESC", scope,
                 List.of(), withCount);
-        return new Page(page.items(), page.total());
-    }
-
-    public record Page(List<Task> tasks, Long total) {
     }
 
     /**

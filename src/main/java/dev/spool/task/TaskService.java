@@ -6,6 +6,7 @@ import dev.spool.crypto.SecretBox;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.db.ListQuery;
+import dev.spool.db.PageQuery;
 import dev.spool.error.SpoolException;
 import org.jdbi.v3.core.Handle;
 
@@ -86,12 +87,11 @@ public final class TaskService {
                 .orElseThrow(SpoolException::notFound);
     }
 
-    public TaskRepository.Page list(Principal caller, ListQuery query, boolean allUsers, boolean withCount) {
+    public PageQuery.Page<Task> list(Principal caller, ListQuery query, boolean allUsers, boolean withCount) {
         boolean everyone = caller.admin() && allUsers;
         var page = tasks.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
                 everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
-        return new TaskRepository.Page(page.tasks().stream().map(t -> t.viewFor(caller.admin())).toList(),
-                page.total());
+        return page.map(t -> t.viewFor(caller.admin()));
     }
 
     static boolean visible(Principal caller, Task task) {

@@ -42,9 +42,6 @@ public final class WebhookLogs {
         this.webhooks = webhooks;
     }
 
-    public record Page(List<WebhookLog> logs, Long total) {
-    }
-
     /** The log entry of the attempt, or empty when it sent nothing (its address was refused). */
     Optional<WebhookLog> record(Handle h, String webhookId, String eventId, String event, Attempt attempt) {
         if (attempt.refused()) {
@@ -76,10 +73,9 @@ public final class WebhookLogs {
         return Optional.of(log);
     }
 
-    Page list(String webhookId, ListQuery query, boolean withCount) {
-        var page = PageQuery.fetch(jdbi, "webhook_logs", COLUMNS, WebhookLogs::map, query, FIELDS,
+    PageQuery.Page<WebhookLog> list(String webhookId, ListQuery query, boolean withCount) {
+        return PageQuery.fetch(jdbi, "webhook_logs", COLUMNS, WebhookLogs::map, query, FIELDS,
                 "created_at DESC, id DESC", Map.of("webhook_id", webhookId), List.of(), withCount);
-        return new Page(page.items(), page.total());
     }
 
     Optional<WebhookLog> find(String webhookId, String id) {

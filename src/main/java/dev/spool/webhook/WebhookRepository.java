@@ -44,9 +44,6 @@ public final class WebhookRepository {
     record Target(String url, String sharedSecret) {
     }
 
-    public record Page(List<Webhook> webhooks, Long total) {
-    }
-
     void insert(Handle h, Webhook webhook, String sharedSecret) {
         h.createUpdate("INSERT INTO webhooks (id, user_id, project_id, name, url, events, shared_secret, stream_id, "
                         + "created_at) VALUES (:id, :user, :project, :name, :url, :events, :secret, :stream, :created)")
@@ -90,13 +87,12 @@ public final class WebhookRepository {
                 .findOne());
     }
 
-    Page list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
+    PageQuery.Page<Webhook> list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
         var scope = new java.util.LinkedHashMap<String, Object>();
         userId.ifPresent(u -> scope.put("user_id", u));
         projectId.ifPresent(p -> scope.put("project_id", p));
-        var page = PageQuery.fetch(jdbi, "webhooks", COLUMNS, WebhookRepository::map, query, FIELDS,
+        return PageQuery.fetch(jdbi, "webhooks", COLUMNS, WebhookRepository::map, query, FIELDS,
                 "created_at, id", scope, List.of("deleted_at IS NULL"), withCount);
-        return new Page(page.items(), page.total());
     }
 
     /** The live webhooks of one owner and project that subscribe to an event, in the caller's transaction. */

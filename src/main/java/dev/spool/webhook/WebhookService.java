@@ -3,6 +3,7 @@ package dev.spool.webhook;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.account.Principal;
 import dev.spool.db.ListQuery;
+import dev.spool.db.PageQuery;
 import dev.spool.error.SpoolException;
 import dev.spool.json.Json;
 import dev.spool.storage.AddressGuard;
@@ -51,7 +52,7 @@ public final class WebhookService {
         return webhooks.jdbi().withHandle(h -> visible(h, caller, id));
     }
 
-    public WebhookRepository.Page list(Principal caller, ListQuery query, boolean allUsers, boolean withCount) {
+    public PageQuery.Page<Webhook> list(Principal caller, ListQuery query, boolean allUsers, boolean withCount) {
         boolean everyone = caller.admin() && allUsers;
         return webhooks.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
                 everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
@@ -82,7 +83,7 @@ public final class WebhookService {
         });
     }
 
-    public WebhookLogs.Page logs(Principal caller, String id, ListQuery query, boolean withCount) {
+    public PageQuery.Page<WebhookLog> logs(Principal caller, String id, ListQuery query, boolean withCount) {
         get(caller, id);
         return logs.list(id, query, withCount);
     }
