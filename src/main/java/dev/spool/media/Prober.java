@@ -2,6 +2,8 @@ package dev.spool.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,6 +30,11 @@ public final class Prober {
 
     /** Box types an MP4/MOV file can start with. */
     private static final Set<String> ISO_BOX_TYPES = Set.of("ftyp", "moov", "mdat", "free", "skip", "wide", "pnot");
+
+    /** Codecs of pictures rather than video: a stream in one of them loses to any stream in a video codec. */
+    private static final Set<String> STILL_IMAGE_CODECS = Set.of("mjpeg", "jpeg", "jpegls", "png", "apng", "bmp",
+            "gif", "tiff", "webp");
+    private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
 
     private final FfmpegBinaries binaries;
     private final ObjectMapper json = new ObjectMapper();
@@ -123,17 +131,14 @@ public final class Prober {
         }
         JsonNode format = root.path("format");
         List<VideoSpec.Track> tracks = new ArrayList<>();
-        boolean videoSeen = false;
-        boolean audioSeen = false;
+        JsonNode mainVideo = mainVideoStream(root.path("streams"));
+        if (mainVideo != null) {
+            tracks.add(videoTrack(mainVideo));
+        }
         for (JsonNode stream : root.path("streams")) {
-            String type = stream.path("codec_type").asText();
-            // cover art is a one-picture "video" stream: it does not make a file a video
-            if (type.equals("video") && !videoSeen && stream.path("disposition").path("attached_pic").asInt() == 0) {
-                tracks.add(videoTrack(stream));
-                videoSeen = true;
-            } else if (type.equals("audio") && !audioSeen) {
+            if (stream.path("codec_type").asText().equals("audio")) {
                 tracks.add(audioTrack(stream));
-                audioSeen = true;
+                break;
             }
         }
         Double duration = tracks.stream().filter(t -> VideoSpec.Track.VIDEO.equals(t.type()))
@@ -144,6 +149,45 @@ public final class Prober {
                 .mapToLong(Long::longValue).sum();
         Long bitrate = trackBitrates > 0 ? Long.valueOf(trackBitrates) : formatBitrate;
         return new VideoSpec(containerName(format), duration, bitrate, tracks, formatBitrate);
+    }
+
+    /**
+     * The video stream ffmpeg itself would pick: moving pictures before stills (cover art, a single
+     * picture, an image codec), then the most pixels, then the highest frame rate. Cover art flagged as
+     * an attached picture does not make a file a video at all. Null when there is no video stream.
+     */
+    private static JsonNode mainVideoStream(JsonNode streams) {
+        JsonNode best = null;
+        List<JsonNode> videos = new ArrayList<>();
+        for (JsonNode stream : streams) {
+            if (stream.path("codec_type").asText().equals("video")
+                    && stream.path("disposition").path("attached_pic").asInt() == 0) {
+                videos.add(stream);
+            }
+        }
+        Comparator<JsonNode> rank = Comparator.comparing((JsonNode s) -> !isStill(s))
+                .thenComparingLong(s -> (long) s.path("width").asInt() * s.path("height").asInt())
+                .thenComparingDouble(s -> {
+                    Fraction rate = Fraction.parse(s.path("avg_frame_rate").asText(null));
+                    return rate == null ? 0 : rate.value();
+                });
+        for (JsonNode video : videos) {
+            if (best == null || rank.compare(video, best) > 0) {
+                best = video;
+            }
+        }
+        if (best != null && videos.size() > 1) {
+            LOG.info("using video stream #{} ({} {}x{}) of {} video streams", best.path("index").asInt(),
+                    best.path("codec_name").asText(), best.path("width").asInt(), best.path("height").asInt(),
+                    videos.size());
+        }
+        return best;
+    }
+
+    /** A stream that holds one picture, or pictures in a still-image codec, is not the file's video. */
+    private static boolean isStill(JsonNode stream) {
+        return STILL_IMAGE_CODECS.contains(stream.path("codec_name").asText())
+                || stream.path("nb_frames").asText().equals("1");
     }
 
     /** mp4/mov/hls as Livepeer names them, otherwise ffprobe's first format name. */

@@ -3,6 +3,8 @@ package dev.spool.media;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,5 +128,23 @@ class ProberTest {
 
         assertThat(spec.video()).isEmpty();
         assertThat(spec.audio()).isPresent();
+    }
+
+    @ParameterizedTest(name = "in {0}")
+    @ValueSource(strings = {"mp4", "mkv"})
+    void givenH264WithCoverArtStreamBeforeIt_whenProbedAndValidated_thenTheH264StreamIsUsed(String container)
+            throws Exception {
+        Path withCover = TestMedia.ffmpeg(dir.resolve("cover-first." + container), List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=640x640:rate=1:duration=1", "-i", source.toString(),
+                "-map", "0:v", "-map", "1:v", "-map", "1:a", "-c:v:0", "mjpeg", "-frames:v:0", "1",
+                "-c:v:1", "copy", "-c:a", "copy"));
+
+        VideoSpec spec = prober.probe(withCover);
+
+        VideoSpec.Track video = spec.video().orElseThrow();
+        assertThat(video.codec()).isEqualTo("h264");
+        assertThat(video.index()).isEqualTo(1);
+        assertThat(video.width()).isEqualTo(320);
+        new InputValidator().checkSpec(spec);
     }
 }
