@@ -80,6 +80,9 @@ final class EncodeCommand {
             }
             if (audio) {
                 cmd.addAll(List.of("-map", audioStream(), "-c:a", "aac", "-b:a", AUDIO_BITRATE));
+                // audio that starts after the video is padded with silence from the timeline's start (gaps are
+                // filled too), so players start both streams together
+                cmd.addAll(List.of("-af", "aresample=async=1:first_pts=0"));
             }
             for (int i = 0; i < renditions.size(); i++) {
                 Rendition r = renditions.get(i);

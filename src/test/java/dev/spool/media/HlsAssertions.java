@@ -85,6 +85,26 @@ final class HlsAssertions {
         return joined;
     }
 
+    /** How far apart the first audio and the first video timestamps of a file or playlist are, in seconds. */
+    static double audioVideoStartGap(Path file) {
+        ChildProcess.Result r = TestMedia.ffprobe("-show_entries", "stream=codec_type,start_time", "-of", "csv=p=0",
+                file.toString());
+        assertThat(r.ok()).as(r.stderrTail()).isTrue();
+        Double video = null;
+        Double audio = null;
+        for (String line : r.stdout().strip().split("\n")) {
+            String[] cells = line.split(",");
+            if (cells[0].equals("video") && video == null) {
+                video = Double.parseDouble(cells[1]);
+            } else if (cells[0].equals("audio") && audio == null) {
+                audio = Double.parseDouble(cells[1]);
+            }
+        }
+        assertThat(video).as("video start of " + file).isNotNull();
+        assertThat(audio).as("audio start of " + file).isNotNull();
+        return Math.abs(audio - video);
+    }
+
     static List<String> videoStreamLine(Path file, String entries) {
         ChildProcess.Result r = TestMedia.ffprobe("-select_streams", "v:0", "-show_entries", "stream=" + entries,
                 "-of", "csv=p=0", file.toString());

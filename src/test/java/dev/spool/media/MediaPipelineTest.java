@@ -145,6 +145,25 @@ class MediaPipelineTest {
         assertThat(rates.get(0)).isEqualTo(rates.get(1));
     }
 
+    @Test
+    void givenAudioStartingOneSecondAfterTheVideo_whenRun_thenEveryOutputStartsAudioAndVideoTogether() throws Exception {
+        Path late = TestMedia.ffmpeg(sources.resolve("late-audio.mp4"), List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
+                "-itsoffset", "1", "-f", "lavfi", "-i", "sine=duration=2", "-map", "0:v", "-map", "1:a",
+                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"));
+        assertThat(HlsAssertions.audioVideoStartGap(late)).isGreaterThan(0.9);
+
+        PipelineResult result = pipeline.run(request(late, out).thumbnails(false).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 3.0);
+        for (PipelineResult.HlsRendition rendition : result.renditions()) {
+            assertThat(HlsAssertions.audioVideoStartGap(out.resolve(rendition.playlist())))
+                    .as("audio and video start of " + rendition.name()).isLessThan(0.04);
+        }
+        assertThat(result.mp4s()).isNotEmpty().allSatisfy(mp4 ->
+                assertThat(HlsAssertions.audioVideoStartGap(out.resolve(mp4.path()))).as(mp4.path()).isLessThan(0.04));
+    }
+
     static Stream<Arguments> nonH264Sources() {
         return Stream.of(
                 Arguments.of("hevc", "mp4", List.of("-c:v", "libx265", "-preset", "ultrafast", "-x265-params",
