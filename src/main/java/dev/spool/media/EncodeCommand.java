@@ -99,6 +99,11 @@ final class EncodeCommand {
             // discontinuity (the MP4 muxer restarts at 0 anyway: the packager shifts fragmented MP4 times)
             cmd.addAll(List.of("-output_ts_offset", seconds(chunk.start())));
         }
+        Double timeline = spec.timelineLength();
+        if (chunk.length() == null && timeline != null && !renditions.isEmpty()) {
+            // a constant frame rate repeats the last frame for as long as the gap before it; the source ends here
+            cmd.addAll(List.of("-t", seconds(timeline - chunk.start())));
+        }
         // tee cannot tell encoders that MP4 wants global headers; TS muxers re-insert them at keyframes
         cmd.addAll(List.of("-flags", "+global_header", "-f", "tee", String.join("|", slaves)));
         if (thumbnails) {
@@ -214,13 +219,14 @@ final class EncodeCommand {
         return o;
     }
 
-    /** Variable frame rate sources are made constant at their average rate; others keep their timestamps. */
+    /**
+     * Every rendition gets a constant frame rate: the profile's, else the source's. Frames are repeated
+     * through gaps (sparse or variable-rate sources) and from the timeline's start (video that starts
+     * after the audio), so each segment holds exactly the time its playlist entry says.
+     */
     private List<String> frameRateOptions(String s, Rendition r) {
-        VideoSpec.Track video = spec.video().orElseThrow();
-        if (r.fps() == null && video.variableFrameRate() && video.frameRate() != null) {
-            return List.of("-fps_mode" + s, "cfr", "-r" + s, video.frameRate());
-        }
-        return List.of("-fps_mode" + s, r.fps() == null ? "passthrough" : "cfr");
+        String rate = r.fps() != null ? r.fps() + "/" + r.fpsDen() : spec.video().orElseThrow().frameRate();
+        return rate == null ? List.of("-fps_mode" + s, "passthrough") : List.of("-fps_mode" + s, "cfr", "-r" + s, rate);
     }
 
     private String hlsSlave(String select, String name, boolean fmp4, ChunkPlan.Chunk chunk) {

@@ -57,7 +57,40 @@ public final class Prober {
         }
         VideoSpec spec = parse(result.stdout());
         checkTail(input, spec);
-        return spec;
+        return withPeakFrameRate(input, spec);
+    }
+
+    /**
+     * A variable-rate video's frame rate is the fastest rate its frames really follow, measured from
+     * their timestamps: encoding at the average would drop frames wherever the source runs faster.
+     */
+    private VideoSpec withPeakFrameRate(Path input, VideoSpec spec) throws MediaException, InterruptedException {
+        VideoSpec.Track v = spec.video().orElse(null);
+        if (v == null || !v.variableFrameRate()) {
+            return spec;
+        }
+        ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffprobe().toString(), "-v", "error",
+                        "-select_streams", Integer.toString(v.index()), "-show_entries", "packet=pts_time",
+                        "-of", "csv=p=0", fileUrl(input)),
+                binaries.environment(), null, null, PROBE_TIMEOUT);
+        Fraction peak = FrameRates.peak(result.stdout().lines().map(Prober::parseOrNull).toList());
+        if (peak == null || (v.fps() != null && peak.value() < v.fps())) {
+            return spec;
+        }
+        VideoSpec.Track measured = new VideoSpec.Track(v.type(), v.codec(), v.startTime(), v.duration(), v.bitrate(),
+                v.width(), v.height(), v.pixelFormat(), v.fps(), v.channels(), v.sampleRate(), v.bitDepth(),
+                v.rotation(), v.displayAspectRatio(), v.sampleAspectRatio(), peak.toString(), true, v.index());
+        List<VideoSpec.Track> tracks = new ArrayList<>(spec.tracks());
+        tracks.set(tracks.indexOf(v), measured);
+        return new VideoSpec(spec.format(), spec.duration(), spec.bitrate(), tracks, spec.formatBitrate());
+    }
+
+    private static Double parseOrNull(String text) {
+        try {
+            return Double.parseDouble(text.strip().replaceAll(",$", ""));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static MediaException unreadable(Path input, String stderr) {
@@ -213,6 +246,10 @@ public final class Prober {
         Double fps = rate == null ? null : rate.value();
         boolean variable = avg != null && real != null && avg.value() > 0 && real.value() > 0
                 && Math.abs(avg.value() - real.value()) / avg.value() > 0.01;
+        if (!variable && real != null && real.value() > 0) {
+            // the base rate every timestamp fits (30000/1001), where the average may be rounded (2997/100)
+            rate = real;
+        }
         return new VideoSpec.Track(VideoSpec.Track.VIDEO, s.path("codec_name").asText(null),
                 number(s, "start_time"), positiveDouble(s, "duration"), positiveLong(s, "bit_rate"),
                 positiveInt(s, "width"), positiveInt(s, "height"), s.path("pix_fmt").asText(null), fps,

@@ -164,6 +164,42 @@ class MediaPipelineTest {
                 assertThat(HlsAssertions.audioVideoStartGap(out.resolve(mp4.path()))).as(mp4.path()).isLessThan(0.04));
     }
 
+    @Test
+    void givenSparseFramesInAvi_whenRun_thenPlaylistsDescribeTheWholeTimelineFromZero() throws Exception {
+        // 15 fps AVI with a picture only every 20 frames: the rest are empty "repeat the last frame" chunks
+        Path sparse = TestMedia.generate(sources, "sparse.avi", 6, "160x120", 15, false,
+                "-vf", "select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,89)'", "-fps_mode", "vfr", "-c:v", "cinepak");
+
+        PipelineResult result = pipeline.run(request(sparse, out).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 6.0);
+        for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
+            ChildProcess.Result duration = TestMedia.ffprobe("-show_entries", "format=duration", "-of", "csv=p=0",
+                    out.resolve(mp4.path()).toString());
+            assertThat(Double.parseDouble(duration.stdout().strip())).isCloseTo(6.0, within(0.07));
+        }
+        assertThat(Files.readString(out.resolve(result.thumbnailsVtt()))).contains("00:00:04.000 --> 00:00:06.000");
+    }
+
+    @Test
+    void givenVariableFrameRateSourceAt30ThenAt15Fps_whenRun_thenEncodedAt30FpsWithoutDroppingFrames() throws Exception {
+        Path vfr = TestMedia.generate(sources, "thirty-then-fifteen.mp4", 4, "320x180", 30, false,
+                "-vf", "select='lt(t\\,2)+not(mod(n\\,2))'", "-fps_mode", "vfr", "-c:v", "libx264", "-preset",
+                "ultrafast");
+        VideoSpec.Track probed = new Prober(TestMedia.binaries()).probe(vfr).video().orElseThrow();
+        assertThat(probed.fps()).isLessThan(25.0);
+
+        PipelineResult result = pipeline.run(request(vfr, out).profiles(List.of(TranscodeProfile.of("p", 320, 180,
+                500_000))).mp4(Mp4Mode.NONE).thumbnails(false).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 4.0);
+        Path playlist = out.resolve(result.renditions().get(0).playlist());
+        assertThat(HlsAssertions.videoStreamLine(playlist, "r_frame_rate")).containsExactly("30/1");
+        ChildProcess.Result frames = TestMedia.ffprobe("-select_streams", "v:0", "-count_packets",
+                "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", playlist.toString());
+        assertThat(Integer.parseInt(frames.stdout().strip().lines().findFirst().orElseThrow())).isBetween(118, 122);
+    }
+
     static Stream<Arguments> nonH264Sources() {
         return Stream.of(
                 Arguments.of("hevc", "mp4", List.of("-c:v", "libx265", "-preset", "ultrafast", "-x265-params",
