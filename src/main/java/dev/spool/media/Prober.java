@@ -178,9 +178,14 @@ public final class Prober {
                 .map(VideoSpec.Track::duration).filter(d -> d != null && d > 0).findFirst()
                 .orElse(positiveDouble(format, "duration"));
         Long formatBitrate = positiveLong(format, "bit_rate");
-        long trackBitrates = tracks.stream().map(VideoSpec.Track::bitrate).filter(b -> b != null)
-                .mapToLong(Long::longValue).sum();
-        Long bitrate = trackBitrates > 0 ? Long.valueOf(trackBitrates) : formatBitrate;
+        Double size = positiveDouble(format, "size");
+        if (formatBitrate == null && size != null && duration != null) {
+            formatBitrate = Math.round(size * 8 / duration);
+        }
+        // the tracks' sum only when every track declares its own: otherwise it would be one track's
+        boolean allDeclared = !tracks.isEmpty() && tracks.stream().allMatch(t -> t.bitrate() != null);
+        Long bitrate = allDeclared ? Long.valueOf(tracks.stream().mapToLong(VideoSpec.Track::bitrate).sum())
+                : formatBitrate;
         return new VideoSpec(containerName(format), duration, bitrate, tracks, formatBitrate);
     }
 

@@ -147,4 +147,17 @@ class ProberTest {
         assertThat(video.width()).isEqualTo(320);
         new InputValidator().checkSpec(spec);
     }
+
+    @Test
+    void givenMpegTsNamedMp4WhereOnlyTheAudioDeclaresABitrate_whenProbed_thenBitrateIsTheWholeFiles() throws Exception {
+        Path ts = TestMedia.generate(dir, "transport.mp4", 2, "320x240", 25, true,
+                "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1M", "-c:a", "aac", "-b:a", "64k", "-f", "mpegts");
+
+        VideoSpec spec = prober.probe(ts);
+
+        assertThat(spec.video().orElseThrow().bitrate()).isNull();
+        assertThat(spec.audio().orElseThrow().bitrate()).isPositive();
+        double sizeOverDuration = Files.size(ts) * 8 / spec.duration();
+        assertThat(spec.bitrate().doubleValue()).isCloseTo(sizeOverDuration, org.assertj.core.data.Percentage.withPercentage(5));
+    }
 }
