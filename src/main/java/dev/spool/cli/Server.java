@@ -16,6 +16,7 @@ import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
+import dev.spool.media.Ladder;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.storage.AddressGuard;
@@ -148,7 +149,8 @@ public final class Server implements AutoCloseable {
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var binaries = ffmpeg(config);
-                var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), config.media(),
+                var ladder = Ladder.parse(config.media().ladder());
+                var jobs = new MediaJobs(new MediaPipeline(binaries, ladder), new Fmp4Packager(binaries), config.media(),
                         config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
                 handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));

@@ -83,6 +83,10 @@ final class EncodeCommand {
                 // audio that starts after the video is padded with silence from the timeline's start (gaps are
                 // filled too), so players start both streams together
                 cmd.addAll(List.of("-af", "aresample=async=1:first_pts=0"));
+                if (spec.audio().get().channels() != null && spec.audio().get().channels() > 2) {
+                    // 128 kb/s is a stereo budget: six channels in it sound worse than a stereo downmix
+                    cmd.addAll(List.of("-ac", "2"));
+                }
             }
             for (int i = 0; i < renditions.size(); i++) {
                 Rendition r = renditions.get(i);
@@ -146,10 +150,11 @@ final class EncodeCommand {
         return "0:" + spec.audio().orElseThrow().index();
     }
 
-    /** Fits the displayed picture inside 640x360, keeping its aspect ratio. */
+    /** Fits the displayed picture inside 640x360, keeping its aspect ratio; a smaller picture keeps its size. */
     int[] thumbnailSize() {
         VideoSpec.Track video = spec.video().orElseThrow();
-        double scale = Math.min((double) THUMB_WIDTH / video.displayWidth(), (double) THUMB_HEIGHT / video.displayHeight());
+        double scale = Math.min(1, Math.min((double) THUMB_WIDTH / video.displayWidth(),
+                (double) THUMB_HEIGHT / video.displayHeight()));
         return new int[] {LadderPlanner.roundEven(video.displayWidth() * scale),
                 LadderPlanner.roundEven(video.displayHeight() * scale)};
     }

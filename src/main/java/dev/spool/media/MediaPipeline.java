@@ -33,12 +33,19 @@ public final class MediaPipeline {
 
     private final FfmpegBinaries binaries;
     private final Prober prober;
-    private final LadderPlanner planner = new LadderPlanner();
+    private final LadderPlanner planner;
     private final Packager packager;
 
+    /** With Spool's default ladder. */
     public MediaPipeline(FfmpegBinaries binaries) {
+        this(binaries, Ladder.SPOOL);
+    }
+
+    /** @param ladder the default ladder for requests without profiles */
+    public MediaPipeline(FfmpegBinaries binaries, Ladder ladder) {
         this.binaries = binaries;
         this.prober = new Prober(binaries);
+        this.planner = new LadderPlanner(ladder);
         this.packager = new Packager(binaries);
     }
 

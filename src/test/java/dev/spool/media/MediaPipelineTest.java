@@ -53,19 +53,19 @@ class MediaPipelineTest {
 
         PipelineResult result = pipeline.run(request(odd, out).build(), progress::add);
 
-        List<Rendition> planned = new LadderPlanner().plan(result.inputSpec(), List.of());
+        List<Rendition> planned = new LadderPlanner(Ladder.SPOOL).plan(result.inputSpec(), List.of());
         assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name)
                 .containsExactlyInAnyOrderElementsOf(planned.stream().map(Rendition::name).toList());
-        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name).contains("480p0");
-        PipelineResult.HlsRendition top = result.renditions().stream().filter(r -> r.name().equals("480p0"))
+        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name).contains("478p0");
+        PipelineResult.HlsRendition top = result.renditions().stream().filter(r -> r.name().equals("478p0"))
                 .findFirst().orElseThrow();
-        assertThat(top.width()).isEqualTo(854);
-        assertThat(top.height()).isEqualTo(480);
+        assertThat(top.width()).isEqualTo(852);
+        assertThat(top.height()).isEqualTo(478);
         assertThat(top.codecs()).matches("avc1\\.[0-9a-f]{6},mp4a\\.40\\.2");
         HlsAssertions.assertPlayable(out, result, 3.0);
 
         String master = Files.readString(out.resolve("index.m3u8"));
-        assertThat(master).contains("RESOLUTION=854x480").contains("AVERAGE-BANDWIDTH=").contains("FRAME-RATE=30.000");
+        assertThat(master).contains("RESOLUTION=852x478").contains("AVERAGE-BANDWIDTH=").contains("FRAME-RATE=30.000");
         assertThat(result.mp4s()).extracting(PipelineResult.Mp4Output::path)
                 .containsExactlyInAnyOrderElementsOf(planned.stream().map(r -> r.name() + ".mp4").toList());
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
@@ -90,7 +90,7 @@ class MediaPipelineTest {
         assertThat(result.md5()).isEqualTo(hash("MD5", odd));
         assertThat(result.sha256()).isEqualTo(hash("SHA-256", odd));
         assertThat(progress).isSorted().last().isEqualTo(1.0);
-        assertThat(result.files()).contains("thumbnails/keyframes_1.png", "480p0/index.m3u8", "480p0/0.ts", "480p0.mp4");
+        assertThat(result.files()).contains("thumbnails/keyframes_1.png", "478p0/index.m3u8", "478p0/0.ts", "478p0.mp4");
     }
 
     @Test
@@ -198,6 +198,22 @@ class MediaPipelineTest {
         ChildProcess.Result frames = TestMedia.ffprobe("-select_streams", "v:0", "-count_packets",
                 "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", playlist.toString());
         assertThat(Integer.parseInt(frames.stdout().strip().lines().findFirst().orElseThrow())).isBetween(118, 122);
+    }
+
+    @Test
+    void givenSmallSourceWithSixChannelAudio_whenRun_thenStereoAudioAndThumbnailsNotUpscaled() throws Exception {
+        Path surround = TestMedia.generate(sources, "surround.mp4", 2, "160x90", 25, true,
+                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "6", "-shortest");
+
+        PipelineResult result = pipeline.run(request(surround, out).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 2.0);
+        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name).containsExactly("90p0");
+        ChildProcess.Result channels = TestMedia.ffprobe("-select_streams", "a:0", "-show_entries", "stream=channels",
+                "-of", "csv=p=0", out.resolve("90p0.mp4").toString());
+        assertThat(channels.stdout().strip()).isEqualTo("2");
+        assertThat(HlsAssertions.videoStreamLine(out.resolve("thumbnails/keyframes_0.png"), "width,height"))
+                .containsExactly("160", "90");
     }
 
     static Stream<Arguments> nonH264Sources() {
