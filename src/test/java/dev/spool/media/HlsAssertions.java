@@ -93,6 +93,11 @@ final class HlsAssertions {
 
     /** How far apart the first audio and the first video timestamps of a file or playlist are, in seconds. */
     static double audioVideoStartGap(Path file) {
+        return Math.abs(audioStartAfterVideo(file));
+    }
+
+    /** The first audio timestamp minus the first video timestamp of a file or playlist, in seconds. */
+    static double audioStartAfterVideo(Path file) {
         ChildProcess.Result r = TestMedia.ffprobe("-show_entries", "stream=codec_type,start_time", "-of", "csv=p=0",
                 file.toString());
         assertThat(r.ok()).as(r.stderrTail()).isTrue();
@@ -108,7 +113,7 @@ final class HlsAssertions {
         }
         assertThat(video).as("video start of " + file).isNotNull();
         assertThat(audio).as("audio start of " + file).isNotNull();
-        return Math.abs(audio - video);
+        return audio - video;
     }
 
     static List<String> videoStreamLine(Path file, String entries) {
