@@ -190,20 +190,21 @@ public final class Prober {
     }
 
     /**
-     * The video stream ffmpeg itself would pick: moving pictures before stills (cover art, a single
-     * picture, an image codec), then the most pixels, then the highest frame rate. Cover art flagged as
-     * an attached picture does not make a file a video at all. Null when there is no video stream.
+     * The video stream ffmpeg itself would pick: video codecs before image codecs (a motion-JPEG camera
+     * file still counts as video), then the most pixels, then the highest frame rate. A single picture
+     * (cover art, flagged or not) does not make a file a video at all. Null when there is no video stream.
      */
     private static JsonNode mainVideoStream(JsonNode streams) {
         JsonNode best = null;
         List<JsonNode> videos = new ArrayList<>();
         for (JsonNode stream : streams) {
             if (stream.path("codec_type").asText().equals("video")
-                    && stream.path("disposition").path("attached_pic").asInt() == 0) {
+                    && stream.path("disposition").path("attached_pic").asInt() == 0
+                    && !stream.path("nb_frames").asText().equals("1")) {
                 videos.add(stream);
             }
         }
-        Comparator<JsonNode> rank = Comparator.comparing((JsonNode s) -> !isStill(s))
+        Comparator<JsonNode> rank = Comparator.comparing((JsonNode s) -> !isImageCodec(s))
                 .thenComparingLong(s -> (long) s.path("width").asInt() * s.path("height").asInt())
                 .thenComparingDouble(s -> {
                     Fraction rate = Fraction.parse(s.path("avg_frame_rate").asText(null));
@@ -222,10 +223,8 @@ public final class Prober {
         return best;
     }
 
-    /** A stream that holds one picture, or pictures in a still-image codec, is not the file's video. */
-    private static boolean isStill(JsonNode stream) {
-        return STILL_IMAGE_CODECS.contains(stream.path("codec_name").asText())
-                || stream.path("nb_frames").asText().equals("1");
+    private static boolean isImageCodec(JsonNode stream) {
+        return STILL_IMAGE_CODECS.contains(stream.path("codec_name").asText());
     }
 
     /** mp4/mov/hls as Livepeer names them, otherwise ffprobe's first format name. */

@@ -160,4 +160,16 @@ class ProberTest {
         double sizeOverDuration = Files.size(ts) * 8 / spec.duration();
         assertThat(spec.bitrate().doubleValue()).isCloseTo(sizeOverDuration, org.assertj.core.data.Percentage.withPercentage(5));
     }
+
+    @Test
+    void givenAudioWithAOnePictureVideoStreamNotFlaggedAsCoverArt_whenProbed_thenAudioOnly() throws Exception {
+        Path withPicture = TestMedia.ffmpeg(dir.resolve("song-with-picture.mp4"), List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=64x64:rate=1:duration=1", "-f", "lavfi", "-i", "sine=duration=2",
+                "-map", "0:v", "-map", "1:a", "-c:v", "mjpeg", "-frames:v", "1", "-c:a", "aac"));
+
+        VideoSpec spec = prober.probe(withPicture);
+
+        assertThat(spec.video()).isEmpty();
+        assertThat(spec.audio()).isPresent();
+    }
 }
