@@ -3,6 +3,7 @@ package dev.spool.cli;
 import dev.spool.account.Accounts;
 import dev.spool.account.AdminBootstrap;
 import dev.spool.api.ApiServer;
+import dev.spool.cluster.SharedSettings;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
@@ -124,6 +125,8 @@ public final class Server implements AutoCloseable {
             log.info("object store: {}", objects.describe());
             var urls = new AssetUrls(config.publicUrl());
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
+            new SharedSettings(database, clock).agree(objects, secrets,
+                    ServerKey.source(config.secretKey(), config.dataDir()));
             var webhookWakeUp = new WakeUp();
             var webhookRepository = new WebhookRepository(database);
             var deliveries = new Deliveries(database);
