@@ -1,11 +1,13 @@
 package dev.spool.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.config.Config;
 import dev.spool.config.ConfigException;
 import dev.spool.storage.S3ProxyFixture;
 import dev.spool.task.engine.ScriptedHandler;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
+import dev.spool.testing.CapturedOutput;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Processes on one database agree on the object store and the server key, or do not start: the first start records
  * them, a {@code spool worker} that differs is refused with a line naming what differs (before it claims anything),
- * and one that shares them starts and works.
+ * and one that shares them starts and works. A worker whose ffmpeg cannot run starts without media task types.
  */
 class ClusterAgreementTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -184,6 +186,55 @@ class ClusterAgreementTest {
         startWorker("agreeing", shared);
         Await.until(() -> phase(taskId), "completed"::equals, WAIT, "task " + taskId);
         assertThat(runsBy()).containsOnly("agreeing");
+    }
+
+    @Test
+    void aWorkerWhoseFfmpegCannotRunStartsWithoutMediaTasksAndSaysSo() throws IOException {
+        startApi(Store.POSTGRES, Map.of());
+        var imported = api.admin().post("/api/asset/upload/url",
+                Map.of("name", "needs ffmpeg", "url", "https://example.com/video.mp4"));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        String importTask = imported.json().path("task").path("id").asText();
+        String scriptedTask = createScriptedTask(api.admin());
+        Path missing = api.dataDir().resolveSibling("no-such-ffmpeg");
+
+        String said;
+        try (var output = CapturedOutput.start()) {
+            startWorker("no-ffmpeg", with(sharedWithApi(), "SPOOL_FFMPEG", missing.toString()));
+            said = output.text();
+        }
+
+        assertThat(said).contains("ffmpeg cannot run, so this process claims no upload or transcode-file tasks: ")
+                .contains(missing.toString());
+        // The import is older than the scripted task: had the worker claimed imports, it would have taken it first.
+        Await.until(() -> phase(scriptedTask), "completed"::equals, WAIT, "task " + scriptedTask);
+        assertThat(phase(importTask)).isEqualTo("waiting");
+        JsonNode workers = api.anonymous().get("/readyz").json().path("workers");
+        assertThat(workers).singleElement().satisfies(worker ->
+                assertThat(worker.path("taskTypes").toString()).isEqualTo("[\"export-data\"]"));
+    }
+
+    @Test
+    void readyzListsTheLiveWorkersAndWhatTheyRunWhileTheyHeartbeatUntilTheyStop() {
+        startApi(Store.POSTGRES, Map.of());
+        var worker = startWorker("listed", sharedWithApi());
+
+        var listed = api.anonymous().get("/readyz");
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.json().path("workers")).singleElement().satisfies(entry -> {
+            assertThat(entry.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(entry.path("taskTypes").toString()).isEqualTo("[\"export-data\",\"transcode-file\",\"upload\"]");
+            assertThat(entry.path("lastSeen").asLong()).isGreaterThanOrEqualTo(entry.path("startedAt").asLong());
+        });
+        assertThat(listed.body()).doesNotContain(apiServerKey());
+        long firstSeen = listed.json().path("workers").path(0).path("lastSeen").asLong();
+        Await.until(() -> api.anonymous().get("/readyz").json().path("workers").path(0).path("lastSeen").asLong(),
+                seen -> seen > firstSeen, WAIT, "the worker's next heartbeat");
+
+        opened.remove(worker);
+        worker.close();
+
+        assertThat(api.anonymous().get("/readyz").json().path("workers")).isEmpty();
     }
 
     @Test
