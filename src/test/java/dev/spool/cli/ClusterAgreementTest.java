@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -163,6 +164,34 @@ class ClusterAgreementTest {
                 .hasMessageStartingWith("this process's object store is local directory ")
                 .hasMessageContaining("; this process's server key (from "
                         + api.dataDir().resolveSibling("careless").resolve("secret-key") + ", fingerprint ");
+    }
+
+    @Test
+    void aSpoolWorkerProcessGivenOnlyTheDatabaseUrlExitsWithOneLineSayingWhatToSet() throws Exception {
+        startApi(Store.POSTGRES, Map.of());
+        String taskId = createScriptedTask(api.admin());
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path stderr = api.dataDir().resolveSibling("worker.err");
+        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", classpath, "dev.spool.cli.Main", "worker")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("SPOOL_"));
+        builder.environment().put("SPOOL_DATABASE_URL", api.databaseUrl());
+        builder.environment().put("SPOOL_DATA_DIR", api.dataDir().resolveSibling("worker").toString());
+        var worker = builder.start();
+        opened.add(worker::destroyForcibly);
+
+        assertThat(worker.waitFor(60, TimeUnit.SECONDS)).as("the worker exits").isTrue();
+
+        assertThat(worker.exitValue()).isEqualTo(2);
+        assertThat(Files.readAllLines(stderr)).singleElement().asString()
+                .startsWith("spool: this process's object store is local directory ")
+                .contains("set SPOOL_STORAGE_URL to the cluster's")
+                .contains("; this process's server key (from ")
+                .endsWith("set SPOOL_SECRET_KEY to the cluster's key (credentials sealed under it cannot be read "
+                        + "with another)");
+        assertThat(phase(taskId)).isEqualTo("waiting");
     }
 
     @Test
