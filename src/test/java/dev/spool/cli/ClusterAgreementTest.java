@@ -115,6 +115,12 @@ class ClusterAgreementTest {
                 : List.of();
     }
 
+    /** The only listed worker renews its registration: its lastSeen moves past {@code seen}. */
+    private void awaitHeartbeatAfter(long seen) {
+        Await.until(() -> api.anonymous().get("/readyz").json().path("workers").path(0).path("lastSeen").asLong(),
+                lastSeen -> lastSeen > seen, WAIT, "the worker's next heartbeat");
+    }
+
     private void assertStaysWaitingUntilAnAgreeingWorkerRunsIt(String taskId) throws IOException {
         assertThat(phase(taskId)).isEqualTo("waiting");
         startWorker("agreeing", sharedWithApi());
@@ -256,14 +262,22 @@ class ClusterAgreementTest {
             assertThat(entry.path("lastSeen").asLong()).isGreaterThanOrEqualTo(entry.path("startedAt").asLong());
         });
         assertThat(listed.body()).doesNotContain(apiServerKey());
-        long firstSeen = listed.json().path("workers").path(0).path("lastSeen").asLong();
-        Await.until(() -> api.anonymous().get("/readyz").json().path("workers").path(0).path("lastSeen").asLong(),
-                seen -> seen > firstSeen, WAIT, "the worker's next heartbeat");
+        awaitHeartbeatAfter(listed.json().path("workers").path(0).path("lastSeen").asLong());
 
         opened.remove(worker);
         worker.close();
 
         assertThat(api.anonymous().get("/readyz").json().path("workers")).isEmpty();
+    }
+
+    @Test
+    void anEmbeddedServersOwnWorkersAreListedByReadyzWhileTheyHeartbeat() {
+        startApi(Store.SQLITE, Map.of("SPOOL_WORKERS", "1"));
+
+        var first = api.anonymous().get("/readyz").json().path("workers");
+        assertThat(first).singleElement().satisfies(entry ->
+                assertThat(entry.path("taskTypes").toString()).isEqualTo("[\"transcode-file\",\"upload\"]"));
+        awaitHeartbeatAfter(first.path(0).path("lastSeen").asLong());
     }
 
     @Test
