@@ -1,6 +1,7 @@
 package dev.spool.api;
 
 import dev.spool.account.Accounts;
+import dev.spool.cluster.WorkerRegistry;
 import dev.spool.db.Database;
 import dev.spool.asset.AssetService;
 import dev.spool.asset.PlaybackService;
@@ -33,7 +34,7 @@ public final class ApiServer {
         var auth = new Authentication(services.accounts(), services.clock());
         var taskRoutes = new TaskRoutes(services.tasks(), services.engine(), services.taskRepository(), auth,
                 services.publicUrl());
-        var health = new HealthRoutes(services.database());
+        var health = new HealthRoutes(services.database(), new WorkerRegistry(services.database(), services.clock()));
         var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
                 services.publicUrl());
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());

@@ -3,6 +3,10 @@ package dev.spool.cli;
 import dev.spool.account.Accounts;
 import dev.spool.account.AdminBootstrap;
 import dev.spool.api.ApiServer;
+import dev.spool.cluster.SharedSettings;
+import dev.spool.cluster.WorkerInfo;
+import dev.spool.cluster.WorkerPresence;
+import dev.spool.cluster.WorkerRegistry;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
@@ -31,6 +35,7 @@ import dev.spool.task.handlers.UploadHandler;
 import dev.spool.upload.UploadStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
+import dev.spool.task.TaskType;
 import dev.spool.task.engine.LocalQueueSignal;
 import dev.spool.task.engine.PostgresQueueSignal;
 import dev.spool.task.engine.TaskHandler;
@@ -124,6 +129,8 @@ public final class Server implements AutoCloseable {
             log.info("object store: {}", objects.describe());
             var urls = new AssetUrls(config.publicUrl());
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
+            new SharedSettings(database, clock).agree(objects, secrets,
+                    ServerKey.source(config.secretKey(), config.dataDir()));
             var webhookWakeUp = new WakeUp();
             var webhookRepository = new WebhookRepository(database);
             var deliveries = new Deliveries(database);
@@ -147,15 +154,20 @@ public final class Server implements AutoCloseable {
             resources.add(sender);
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
-                var binaries = ffmpeg(config);
-                var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), config.media(),
-                        config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
-                handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
-                handlers.add(new TranscodeFileHandler(secrets, fetcher, new AddressGuard(config.importAllowPrivate()),
-                        jobs));
+                ffmpeg(config).ifPresent(binaries -> {
+                    var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), config.media(),
+                            config.dataDir().resolve("work"));
+                    handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
+                    handlers.add(new TranscodeFileHandler(secrets, fetcher,
+                            new AddressGuard(config.importAllowPrivate()), jobs));
+                });
                 handlers.addAll(extraHandlers);
-                worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
+                var running = new Worker(engine, handlers, wakeUp, slots, config.engine()).start();
+                worker = Optional.of(running);
+                resources.add(new WorkerPresence(new WorkerRegistry(database, clock), WorkerInfo.thisProcess(
+                        running.id(), handlers.stream().map(h -> h.type().wire()).sorted().toList(), clock.millis()))
+                        .start());
             }
             Optional<ApiServer> api = Optional.empty();
             if (withApi) {
@@ -179,12 +191,18 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** The ffmpeg to run: a refusal here stops the start with the message that says what to install. */
-    private static FfmpegBinaries ffmpeg(Config config) {
+    /**
+     * The ffmpeg to run; none when it cannot run, and then this process runs no media tasks (every production
+     * handler needs ffmpeg) and says why, while other processes of the cluster may still run them.
+     */
+    private static Optional<FfmpegBinaries> ffmpeg(Config config) {
         try {
-            return FfmpegBinaries.locate(config.ffmpeg(), config.ffprobe(), config.dataDir().resolve("cache"));
+            return Optional.of(FfmpegBinaries.locate(config.ffmpeg(), config.ffprobe(),
+                    config.dataDir().resolve("cache")));
         } catch (MediaException e) {
-            throw new ConfigException(e.getMessage());
+            log.warn("ffmpeg cannot run, so this process claims no {} or {} tasks: {}", TaskType.UPLOAD.wire(),
+                    TaskType.TRANSCODE_FILE.wire(), e.getMessage());
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConfigException("interrupted while starting ffmpeg");
