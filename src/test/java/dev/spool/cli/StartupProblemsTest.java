@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import dev.spool.testing.FinishedProcess;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -7,12 +8,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,10 +29,10 @@ class StartupProblemsTest {
     void givenServeRunningOnADataDirectory_whenASecondServeStartsThere_thenItIsRefusedNamingTheHolder()
             throws Exception {
         try (var first = TestServer.start(Store.SQLITE)) {
-            Run second = serve(Map.of("SPOOL_DATA_DIR", first.dataDir().toString(), "SPOOL_WORKERS", "0"));
+            FinishedProcess second = serve(Map.of("SPOOL_DATA_DIR", first.dataDir().toString(), "SPOOL_WORKERS", "0"));
 
-            assertThat(second.exitCode).isEqualTo(2);
-            assertThat(second.oneLineError()).startsWith("spool: the data directory " + first.dataDir()
+            assertThat(second.exitCode()).isEqualTo(2);
+            assertThat(oneLineError(second)).startsWith("spool: the data directory " + first.dataDir()
                             + " is in use by another Spool (pid " + ProcessHandle.current().pid() + ")")
                     .contains("one server per data directory");
             assertThat(first.admin().get("/api/task").status()).isEqualTo(200);
@@ -45,13 +45,13 @@ class StartupProblemsTest {
             taken.bind(new InetSocketAddress(0));
             Path dataDir = dir.resolve("data");
 
-            Run run = serve(Map.of("SPOOL_PORT", Integer.toString(taken.getLocalPort()),
+            FinishedProcess run = serve(Map.of("SPOOL_PORT", Integer.toString(taken.getLocalPort()),
                     "SPOOL_DATA_DIR", dataDir.toString(), "SPOOL_WORKERS", "1"));
 
-            assertThat(run.exitCode).isEqualTo(2);
-            assertThat(run.oneLineError()).isEqualTo("spool: port " + taken.getLocalPort()
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(oneLineError(run)).isEqualTo("spool: port " + taken.getLocalPort()
                     + " is already in use; stop what listens there or choose another port with --port or SPOOL_PORT");
-            assertThat(run.stdout).doesNotContain("using ffmpeg");
+            assertThat(run.stdout()).doesNotContain("using ffmpeg");
             assertThat(dataDir.resolve("cache")).doesNotExist();
             assertThat(dataDir.resolve("spool.db")).doesNotExist();
         }
@@ -61,38 +61,30 @@ class StartupProblemsTest {
     void givenDataDirectoryPathIsAFile_whenServeStarts_thenOneLineNamesIt() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
 
-        Run run = serve(Map.of("SPOOL_DATA_DIR", file.resolve("data").toString(), "SPOOL_WORKERS", "0"));
+        FinishedProcess run = serve(Map.of("SPOOL_DATA_DIR", file.resolve("data").toString(), "SPOOL_WORKERS", "0"));
 
-        assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.oneLineError()).startsWith("spool: cannot create the data directory " + file.resolve("data"))
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(oneLineError(run)).startsWith("spool: cannot create the data directory " + file.resolve("data"))
                 .endsWith("choose another with --data-dir or SPOOL_DATA_DIR");
     }
 
     @Test
     void givenBadConfigurationValue_whenServeStarts_thenOneLineNamesTheSetting() throws Exception {
-        Run run = serve(Map.of("SPOOL_DATA_DIR", dir.resolve("data").toString(), "SPOOL_WORKERS", "many"));
+        FinishedProcess run = serve(Map.of("SPOOL_DATA_DIR", dir.resolve("data").toString(), "SPOOL_WORKERS", "many"));
 
-        assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.oneLineError()).startsWith("spool: ").contains("SPOOL_WORKERS");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(oneLineError(run)).startsWith("spool: ").contains("SPOOL_WORKERS");
     }
 
     /** Runs {@code spool serve} in a JVM of its own with this test's classpath and {@code env}. */
-    private Run serve(Map<String, String> env) throws Exception {
+    private FinishedProcess serve(Map<String, String> env) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "serve"))
-                .redirectOutput(dir.resolve("stdout").toFile())
-                .redirectError(dir.resolve("stderr").toFile());
+                System.getProperty("java.class.path"), Main.class.getName(), "serve"));
         builder.environment().keySet().removeIf(name -> name.startsWith("SPOOL_"));
         builder.environment().put("SPOOL_PORT", Integer.toString(freePort()));
         builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("spool serve was expected to refuse to start, but it is still running");
-        }
-        return new Run(process.exitValue(), Files.readString(dir.resolve("stdout"), StandardCharsets.UTF_8),
-                Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8));
+        return FinishedProcess.run(builder, dir, Duration.ofSeconds(60));
     }
 
     private static int freePort() throws Exception {
@@ -101,12 +93,10 @@ class StartupProblemsTest {
         }
     }
 
-    private record Run(int exitCode, String stdout, String stderr) {
-        /** The whole of stderr, which must be one line, with no stack trace on stdout either. */
-        String oneLineError() {
-            assertThat(stdout).doesNotContain("Exception").doesNotContain("\tat ");
-            assertThat(stderr.strip().lines()).as(stderr).hasSize(1);
-            return stderr.strip();
-        }
+    /** The whole of stderr, which must be one line, with no stack trace on stdout either. */
+    private static String oneLineError(FinishedProcess run) {
+        assertThat(run.stdout()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.stderr().strip().lines()).as(run.stderr()).hasSize(1);
+        return run.stderr().strip();
     }
 }

@@ -1,12 +1,14 @@
 package dev.spool.launcher;
 
+import dev.spool.testing.Await;
+import dev.spool.testing.FinishedProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,20 +32,53 @@ class LauncherTest {
     void givenOldJava_whenVersionAsked_thenAnsweredByTheRelaunchedSpool() throws Exception {
         Path oldJava = oldJava();
 
-        Run run = launch(oldJava, searchFindingThisJdk(), "--version");
+        FinishedProcess run = launch(oldJava, searchFindingThisJdk(), "--version");
 
-        assertThat(run.exitCode).as(run.stderr).isZero();
-        assertThat(run.stdout).contains("spool 0.1.0");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("spool 0.1.0");
     }
 
     @Test
     void givenOldJava_whenSpoolExitsWithAnError_thenTheSameExitCodeAndMessageComeBack() throws Exception {
         Path oldJava = oldJava();
 
-        Run run = launch(oldJava, searchFindingThisJdk(), "--no-such-option");
+        FinishedProcess run = launch(oldJava, searchFindingThisJdk(), "--no-such-option");
 
-        assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.stderr).contains("Unknown option: '--no-such-option'");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("Unknown option: '--no-such-option'");
+    }
+
+    @Test
+    void givenOldJava_whenServingAndStopped_thenSpoolRanOnTheNewerJdkWithTheSameOptionsAndStopsToo() throws Exception {
+        Path oldJava = oldJava();
+        Path dataDir = dir.resolve("data");
+        ProcessBuilder builder = new ProcessBuilder(oldJava.toString(), "-Dspool.test.forwarded=yes",
+                "-D" + Launcher.SEARCH_PROPERTY + "=" + searchFindingThisJdk(),
+                "-cp", System.getProperty("java.class.path"), Launcher.class.getName(),
+                "serve", "--port", "0", "--data-dir", dataDir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
+        builder.environment().remove("JAVA_HOME");
+        builder.environment().put("SPOOL_WORKERS", "0");
+        Process launcher = builder.start();
+        try {
+            Await.until(() -> read(dir.resolve("serve.log")), log -> log.contains("Spool is listening"),
+                    Duration.ofSeconds(90), "spool serve listening");
+            // The lock file of the data directory names the process that serves it: the re-launched Spool.
+            long pid = Long.parseLong(Files.readString(dataDir.resolve("spool.lock")).strip());
+            ProcessHandle spool = ProcessHandle.of(pid).orElseThrow();
+
+            assertThat(pid).isNotEqualTo(launcher.pid());
+            assertThat(spool.parent().map(ProcessHandle::pid)).contains(launcher.pid());
+            assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"))
+                    .contains("-Dspool.test.forwarded=yes");
+
+            launcher.destroy();
+
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("the launcher stops on SIGTERM").isTrue();
+            assertThat(spool.isAlive()).as("Spool stopped before its launcher").isFalse();
+        } finally {
+            launcher.destroyForcibly();
+        }
     }
 
     @Test
@@ -51,11 +86,11 @@ class LauncherTest {
         Path oldJava = oldJava();
         Path empty = Files.createDirectories(dir.resolve("no-jdks"));
 
-        Run run = launch(oldJava, empty.toString(), "serve");
+        FinishedProcess run = launch(oldJava, empty.toString(), "serve");
 
-        assertThat(run.exitCode).isEqualTo(1);
-        assertThat(run.stdout).isEmpty();
-        assertThat(run.stderr.strip().lines()).singleElement().satisfies(line -> assertThat(line)
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr().strip().lines()).singleElement().satisfies(line -> assertThat(line)
                 .contains("Spool needs Java 21 or later")
                 .contains("apt-get install openjdk-21-jre-headless")
                 .contains("Temurin 21")
@@ -105,23 +140,20 @@ class LauncherTest {
         return Path.of(System.getProperty("java.home")).getParent().toString();
     }
 
-    private Run launch(Path java, String search, String... args) throws Exception {
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private FinishedProcess launch(Path java, String search, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(java.toString(), "-D" + Launcher.SEARCH_PROPERTY + "=" + search,
                 "-cp", System.getProperty("java.class.path"), Launcher.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(dir.resolve("stdout").toFile())
-                .redirectError(dir.resolve("stderr").toFile());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("JAVA_HOME");
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the launcher did not finish within 60 s");
-        }
-        return new Run(process.exitValue(), Files.readString(dir.resolve("stdout"), StandardCharsets.UTF_8),
-                Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8));
-    }
-
-    private record Run(int exitCode, String stdout, String stderr) {
+        return FinishedProcess.run(builder, dir, Duration.ofSeconds(60));
     }
 }
