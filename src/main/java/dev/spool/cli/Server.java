@@ -53,9 +53,6 @@ import dev.spool.webhook.WebhookService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,9 +73,10 @@ public final class Server implements AutoCloseable {
     private final Optional<ApiServer> api;
     private final Optional<Worker> worker;
     private final List<AutoCloseable> resources;
+    private final Optional<DataDirLock> dataDirLock;
 
     private Server(Config config, Database database, Accounts accounts, TaskStore engine, Optional<ApiServer> api,
-                   Optional<Worker> worker, List<AutoCloseable> resources) {
+                   Optional<Worker> worker, List<AutoCloseable> resources, Optional<DataDirLock> dataDirLock) {
         this.config = config;
         this.database = database;
         this.accounts = accounts;
@@ -86,6 +84,7 @@ public final class Server implements AutoCloseable {
         this.api = api;
         this.worker = worker;
         this.resources = resources;
+        this.dataDirLock = dataDirLock;
     }
 
     /** {@code spool serve}: the API, plus {@code SPOOL_WORKERS} handlers in-process. */
@@ -109,9 +108,18 @@ public final class Server implements AutoCloseable {
 
     private static Server start(Config config, List<TaskHandler> extraHandlers, boolean withApi, int slots) {
         long started = System.nanoTime();
-        createDataDir(config);
+        var dataDirLock = lockDataDir(config);
+        Database database;
+        try {
+            if (withApi) {
+                PortCheck.ensureFree(config.port());
+            }
+            database = Database.open(config.databaseUrl());
+        } catch (RuntimeException e) {
+            dataDirLock.ifPresent(DataDirLock::close);
+            throw e;
+        }
         var clock = Clock.systemUTC();
-        var database = Database.open(config.databaseUrl());
         var resources = new ArrayList<AutoCloseable>();
         try {
             var accounts = new Accounts(database, clock);
@@ -183,10 +191,11 @@ public final class Server implements AutoCloseable {
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
             }
-            return new Server(config, database, accounts, engine, api, worker, resources);
+            return new Server(config, database, accounts, engine, api, worker, resources, dataDirLock);
         } catch (RuntimeException e) {
             closeAll(resources);
             database.close();
+            dataDirLock.ifPresent(DataDirLock::close);
             throw e;
         }
     }
@@ -209,12 +218,13 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static void createDataDir(Config config) {
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+    /** The embedded store has one writer: its data directory is locked for this process. */
+    private static Optional<DataDirLock> lockDataDir(Config config) {
+        if (config.postgres()) {
+            DataDirLock.create(config.dataDir());
+            return Optional.empty();
         }
+        return Optional.of(DataDirLock.acquire(config.dataDir()));
     }
 
     public int port() {
@@ -240,6 +250,7 @@ public final class Server implements AutoCloseable {
         api.ifPresent(ApiServer::stop);
         closeAll(resources);
         database.close();
+        dataDirLock.ifPresent(DataDirLock::close);
     }
 
     private static void closeAll(List<AutoCloseable> resources) {
