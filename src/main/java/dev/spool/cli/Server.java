@@ -12,12 +12,14 @@ import dev.spool.asset.AssetService;
 import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
+import dev.spool.asset.UploadHandler;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
+import dev.spool.mediajob.MediaJobs;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
@@ -25,9 +27,6 @@ import dev.spool.storage.AddressGuard;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.QueueSignal;
 import dev.spool.task.CredentialErasure;
-import dev.spool.task.handlers.MediaJobs;
-import dev.spool.task.handlers.TranscodeFileHandler;
-import dev.spool.task.handlers.UploadHandler;
 import dev.spool.upload.UploadStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
@@ -35,8 +34,9 @@ import dev.spool.task.engine.LocalQueueSignal;
 import dev.spool.task.engine.PostgresQueueSignal;
 import dev.spool.task.engine.TaskHandler;
 import dev.spool.task.engine.TaskStore;
-import dev.spool.task.engine.WakeUp;
+import dev.spool.concurrent.WakeUp;
 import dev.spool.task.engine.Worker;
+import dev.spool.transcode.TranscodeFileHandler;
 import dev.spool.transcode.TranscodeService;
 import dev.spool.webhook.Deliveries;
 import dev.spool.webhook.WebhookDispatcher;
@@ -148,12 +148,11 @@ public final class Server implements AutoCloseable {
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var binaries = ffmpeg(config);
-                var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), config.media(),
-                        config.dataDir().resolve("work"));
+                var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), fetcher,
+                        config.media(), config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
-                handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
-                handlers.add(new TranscodeFileHandler(secrets, fetcher, new AddressGuard(config.importAllowPrivate()),
-                        jobs));
+                handlers.add(new UploadHandler(assetRepository, objects, jobs));
+                handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()), jobs));
                 handlers.addAll(extraHandlers);
                 worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
             }

@@ -1,6 +1,7 @@
 package dev.spool.task.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.concurrent.WakeUp;
 import dev.spool.config.Config;
 import dev.spool.task.TaskType;
 import org.slf4j.Logger;
