@@ -33,7 +33,7 @@ import dev.spool.task.TaskService;
 import dev.spool.task.engine.LocalQueueSignal;
 import dev.spool.task.engine.PostgresQueueSignal;
 import dev.spool.task.engine.TaskHandler;
-import dev.spool.task.engine.TaskStore;
+import dev.spool.task.engine.TaskEngine;
 import dev.spool.concurrent.WakeUp;
 import dev.spool.task.engine.Worker;
 import dev.spool.transcode.TranscodeFileHandler;
@@ -67,12 +67,12 @@ public final class Server implements AutoCloseable {
     private final Config config;
     private final Database database;
     private final Accounts accounts;
-    private final TaskStore engine;
+    private final TaskEngine engine;
     private final Optional<ApiServer> api;
     private final Optional<Worker> worker;
     private final List<AutoCloseable> resources;
 
-    private Server(Config config, Database database, Accounts accounts, TaskStore engine, Optional<ApiServer> api,
+    private Server(Config config, Database database, Accounts accounts, TaskEngine engine, Optional<ApiServer> api,
                    Optional<Worker> worker, List<AutoCloseable> resources) {
         this.config = config;
         this.database = database;
@@ -132,8 +132,8 @@ public final class Server implements AutoCloseable {
             var taskRepository = new TaskRepository(database,
                     List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
-            var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
-            var assets = new AssetService(assetRepository, tasks, engine, urls, clock);
+            var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
+            var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, clock);
             var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
                     FetchConfig.DEFAULT_CONNECT_TIMEOUT, FetchConfig.DEFAULT_READ_TIMEOUT,
                     FetchConfig.DEFAULT_MAX_REDIRECTS, FetchConfig.DEFAULT_IPFS_GATEWAYS,
@@ -162,7 +162,7 @@ public final class Server implements AutoCloseable {
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
-                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
+                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
@@ -210,7 +210,7 @@ public final class Server implements AutoCloseable {
         return database;
     }
 
-    public TaskStore engine() {
+    public TaskEngine engine() {
         return engine;
     }
 
