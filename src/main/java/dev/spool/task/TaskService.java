@@ -40,7 +40,8 @@ public final class TaskService {
      */
     public Task create(Handle h, String ownerId, String projectId, CreateTask request) {
         validate(request);
-        lockOwner(h, ownerId);
+        // The count and the insert serialised per owner, or two concurrent creates could both pass the limit.
+        dialect.lockForTransaction(h, ownerId);
         int unfinished = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user "
                         + "AND phase IN ('pending', 'waiting', 'running')")
                 .bind("user", ownerId).mapTo(Integer.class).one();
@@ -97,16 +98,6 @@ public final class TaskService {
     static boolean visible(Principal caller, Task task) {
         return caller.admin()
                 || (caller.userId().equals(task.userId()) && caller.projectId().equals(task.projectId()));
-    }
-
-    private void lockOwner(Handle h, String ownerId) {
-        // SQLite transactions are IMMEDIATE (one writer at a time); PostgreSQL needs the count and the insert
-        // serialised per owner, or two concurrent creates could both pass the limit.
-        if (dialect == Dialect.POSTGRES) {
-            // The function returns void, which no Jdbi mapper reads: the row only proves the lock is held.
-            h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:user))").bind("user", ownerId)
-                    .map((rs, ctx) -> Boolean.TRUE).one();
-        }
     }
 
     private static void validate(CreateTask request) {
