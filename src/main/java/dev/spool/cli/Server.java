@@ -16,12 +16,14 @@ import dev.spool.asset.AssetService;
 import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
+import dev.spool.asset.UploadHandler;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
+import dev.spool.mediajob.MediaJobs;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
@@ -29,9 +31,6 @@ import dev.spool.storage.AddressGuard;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.QueueSignal;
 import dev.spool.task.CredentialErasure;
-import dev.spool.task.handlers.MediaJobs;
-import dev.spool.task.handlers.TranscodeFileHandler;
-import dev.spool.task.handlers.UploadHandler;
 import dev.spool.upload.UploadStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
@@ -39,9 +38,10 @@ import dev.spool.task.TaskType;
 import dev.spool.task.engine.LocalQueueSignal;
 import dev.spool.task.engine.PostgresQueueSignal;
 import dev.spool.task.engine.TaskHandler;
-import dev.spool.task.engine.TaskStore;
-import dev.spool.task.engine.WakeUp;
+import dev.spool.task.engine.TaskEngine;
+import dev.spool.concurrent.WakeUp;
 import dev.spool.task.engine.Worker;
+import dev.spool.transcode.TranscodeFileHandler;
 import dev.spool.transcode.TranscodeService;
 import dev.spool.webhook.Deliveries;
 import dev.spool.webhook.WebhookDispatcher;
@@ -69,13 +69,13 @@ public final class Server implements AutoCloseable {
     private final Config config;
     private final Database database;
     private final Accounts accounts;
-    private final TaskStore engine;
+    private final TaskEngine engine;
     private final Optional<ApiServer> api;
     private final Optional<Worker> worker;
     private final List<AutoCloseable> resources;
     private final Optional<DataDirLock> dataDirLock;
 
-    private Server(Config config, Database database, Accounts accounts, TaskStore engine, Optional<ApiServer> api,
+    private Server(Config config, Database database, Accounts accounts, TaskEngine engine, Optional<ApiServer> api,
                    Optional<Worker> worker, List<AutoCloseable> resources, Optional<DataDirLock> dataDirLock) {
         this.config = config;
         this.database = database;
@@ -98,7 +98,7 @@ public final class Server implements AutoCloseable {
 
     /** {@code spool worker}: claims and runs tasks against the configured store; no HTTP. */
     public static Server worker(Config config, List<TaskHandler> extraHandlers) {
-        if (!config.postgres()) {
+        if (Dialect.of(config.databaseUrl()).singleWriter()) {
             // The embedded store has one writer, the serving process, which runs its own workers.
             throw new ConfigException("spool worker needs PostgreSQL: set SPOOL_DATABASE_URL=jdbc:postgresql://... "
                     + "(with SQLite, 'spool serve' runs the workers itself)");
@@ -125,7 +125,7 @@ public final class Server implements AutoCloseable {
             var accounts = new Accounts(database, clock);
             var wakeUp = new WakeUp();
             QueueSignal signal;
-            if (database.dialect() == Dialect.POSTGRES) {
+            if (!database.dialect().singleWriter()) {
                 var postgresSignal = new PostgresQueueSignal(wakeUp, config.databaseUrl());
                 resources.add(postgresSignal);
                 signal = postgresSignal;
@@ -147,8 +147,8 @@ public final class Server implements AutoCloseable {
             var taskRepository = new TaskRepository(database,
                     List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
-            var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
-            var assets = new AssetService(assetRepository, tasks, engine, urls, clock);
+            var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
+            var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, clock);
             var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
                     FetchConfig.DEFAULT_CONNECT_TIMEOUT, FetchConfig.DEFAULT_READ_TIMEOUT,
                     FetchConfig.DEFAULT_MAX_REDIRECTS, FetchConfig.DEFAULT_IPFS_GATEWAYS,
@@ -164,11 +164,11 @@ public final class Server implements AutoCloseable {
             if (slots > 0) {
                 var handlers = new ArrayList<TaskHandler>();
                 ffmpeg(config).ifPresent(binaries -> {
-                    var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), config.media(),
-                            config.dataDir().resolve("work"));
-                    handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
-                    handlers.add(new TranscodeFileHandler(secrets, fetcher,
-                            new AddressGuard(config.importAllowPrivate()), jobs));
+                    var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), fetcher,
+                            config.media(), config.dataDir().resolve("work"));
+                    handlers.add(new UploadHandler(assetRepository, objects, jobs));
+                    handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()),
+                            jobs));
                 });
                 handlers.addAll(extraHandlers);
                 var running = new Worker(engine, handlers, wakeUp, slots, config.engine()).start();
@@ -183,7 +183,7 @@ public final class Server implements AutoCloseable {
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
-                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
+                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
@@ -220,11 +220,11 @@ public final class Server implements AutoCloseable {
 
     /** The embedded store has one writer: its data directory is locked for this process. */
     private static Optional<DataDirLock> lockDataDir(Config config) {
-        if (config.postgres()) {
-            DataDirLock.create(config.dataDir());
-            return Optional.empty();
+        if (Dialect.of(config.databaseUrl()).singleWriter()) {
+            return Optional.of(DataDirLock.acquire(config.dataDir()));
         }
-        return Optional.of(DataDirLock.acquire(config.dataDir()));
+        DataDirLock.create(config.dataDir());
+        return Optional.empty();
     }
 
     public int port() {
@@ -239,7 +239,7 @@ public final class Server implements AutoCloseable {
         return database;
     }
 
-    public TaskStore engine() {
+    public TaskEngine engine() {
         return engine;
     }
 

@@ -109,10 +109,6 @@ public record Config(
                                 Boolean.toString(importAllowPrivate)))));
     }
 
-    public boolean postgres() {
-        return databaseUrl.startsWith("jdbc:postgresql:");
-    }
-
     private static String stripTrailingSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
