@@ -12,6 +12,7 @@ import dev.spool.transcode.TranscodeService;
 import dev.spool.upload.UploadStore;
 import dev.spool.webhook.WebhookService;
 import io.javalin.Javalin;
+import io.javalin.http.RequestLogger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,7 @@ public final class ApiServer {
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
                            WebhookService webhooks, String publicUrl,
-                           Clock clock) {
+                           Clock clock, RequestLogger requestLog) {
     }
 
     public ApiServer(Services services) {
@@ -47,6 +48,7 @@ public final class ApiServer {
             config.http.generateEtags = false;
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JacksonJsonMapper());
+            config.requestLogger.http(services.requestLog());
             ErrorMapping.register(config.routes);
             health.register(config.routes);
             taskRoutes.register(config.routes);

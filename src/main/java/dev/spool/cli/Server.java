@@ -18,6 +18,13 @@ import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
+import dev.spool.metrics.EncodeMetrics;
+import dev.spool.metrics.HttpMetrics;
+import dev.spool.metrics.Metrics;
+import dev.spool.metrics.MetricsServer;
+import dev.spool.metrics.QueueDepths;
+import dev.spool.metrics.TaskMetrics;
+import dev.spool.metrics.WebhookMetrics;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
@@ -70,16 +77,18 @@ public final class Server implements AutoCloseable {
     private final TaskStore engine;
     private final Optional<ApiServer> api;
     private final Optional<Worker> worker;
+    private final Optional<MetricsServer> metricsServer;
     private final List<AutoCloseable> resources;
 
     private Server(Config config, Database database, Accounts accounts, TaskStore engine, Optional<ApiServer> api,
-                   Optional<Worker> worker, List<AutoCloseable> resources) {
+                   Optional<Worker> worker, Optional<MetricsServer> metricsServer, List<AutoCloseable> resources) {
         this.config = config;
         this.database = database;
         this.accounts = accounts;
         this.engine = engine;
         this.api = api;
         this.worker = worker;
+        this.metricsServer = metricsServer;
         this.resources = resources;
     }
 
@@ -109,6 +118,10 @@ public final class Server implements AutoCloseable {
         var database = Database.open(config.databaseUrl());
         var resources = new ArrayList<AutoCloseable>();
         try {
+            var metrics = new Metrics();
+            resources.add(metrics);
+            database.bindMetrics(metrics.registry());
+            new QueueDepths(database, metrics.registry());
             var accounts = new Accounts(database, clock);
             var wakeUp = new WakeUp();
             QueueSignal signal;
@@ -130,7 +143,8 @@ public final class Server implements AutoCloseable {
             var publisher = new WebhookPublisher(webhookRepository, deliveries, urls, webhookWakeUp, clock);
             var assetRepository = new AssetRepository(database, List.of(publisher));
             var taskRepository = new TaskRepository(database,
-                    List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher));
+                    List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher,
+                            new TaskMetrics(metrics.registry())));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
             var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
             var assets = new AssetService(assetRepository, tasks, engine, urls, clock);
@@ -143,12 +157,13 @@ public final class Server implements AutoCloseable {
             var webhookLogs = new WebhookLogs(database, webhookRepository);
             // Closed in this order: the dispatcher stops sending before its HTTP client goes.
             resources.add(new WebhookDispatcher(deliveries, webhookRepository, webhookLogs, sender, webhookWakeUp,
-                    config.webhooks(), config.engine().pollInterval(), clock).start());
+                    config.webhooks(), config.engine().pollInterval(), clock, new WebhookMetrics(metrics.registry()))
+                    .start());
             resources.add(sender);
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var binaries = ffmpeg(config);
-                var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), config.media(),
+                var jobs = new MediaJobs(new MediaPipeline(binaries, new EncodeMetrics(metrics.registry())), new Fmp4Packager(binaries), config.media(),
                         config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
                 handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
@@ -167,11 +182,17 @@ public final class Server implements AutoCloseable {
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
-                        config.publicUrl(), clock)).start("0.0.0.0", config.port()));
+                        config.publicUrl(), clock, new HttpMetrics(metrics.registry()))).start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
             }
-            return new Server(config, database, accounts, engine, api, worker, resources);
+            Optional<MetricsServer> metricsServer = Optional.empty();
+            if (config.metricsPort().isPresent()) {
+                metricsServer = Optional.of(MetricsServer.start(metrics, config.metricsPort().getAsInt()));
+                resources.add(metricsServer.get());
+                log.info("metrics for Prometheus at http://0.0.0.0:{}/metrics", metricsServer.get().port());
+            }
+            return new Server(config, database, accounts, engine, api, worker, metricsServer, resources);
         } catch (RuntimeException e) {
             closeAll(resources);
             database.close();
@@ -201,6 +222,12 @@ public final class Server implements AutoCloseable {
 
     public int port() {
         return api.orElseThrow(() -> new IllegalStateException("this process serves no API")).port();
+    }
+
+    /** The port of {@code /metrics}, when SPOOL_METRICS_PORT turned it on. */
+    public int metricsPort() {
+        return metricsServer.orElseThrow(() -> new IllegalStateException("metrics are off (SPOOL_METRICS_PORT)"))
+                .port();
     }
 
     public Accounts accounts() {
