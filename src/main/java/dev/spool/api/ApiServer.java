@@ -53,6 +53,7 @@ public final class ApiServer {
             health.register(config.routes);
             taskRoutes.register(config.routes);
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+            ApiDocs.register(config.routes);
             assetRoutes.register(config.routes);
             uploadRoutes.register(config.routes);
             fileRoutes.register(config.routes);
