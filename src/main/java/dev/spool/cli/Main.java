@@ -20,7 +20,8 @@ import java.util.function.Function;
 /** {@code spool serve | worker | migrate | apikey create|list|revoke}. Flags mirror the SPOOL_* variables. */
 @Command(name = "spool", mixinStandardHelpOptions = true, version = "spool 0.1.0",
         description = "Self-hosted video task server speaking the Livepeer Studio VOD API.",
-        subcommands = {Main.Serve.class, Main.Work.class, Main.Migrate.class, Main.ApiKey.class})
+        subcommands = {Main.Serve.class, Main.Work.class, Main.Migrate.class, Main.ApiKey.class,
+                UploadCommand.class, ImportCommand.class, TasksCommand.class, TaskCommand.class, AssetsCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
