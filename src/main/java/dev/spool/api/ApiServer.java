@@ -50,6 +50,7 @@ public final class ApiServer {
             config.jsonMapper(new JacksonJsonMapper());
             config.requestLogger.http(services.requestLog());
             ErrorMapping.register(config.routes);
+            RequestLogContext.register(config.routes);
             health.register(config.routes);
             taskRoutes.register(config.routes);
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));

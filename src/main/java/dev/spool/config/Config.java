@@ -84,6 +84,11 @@ public record Config(
                 reader.duration("SPOOL_SHUTDOWN_GRACE", defaults.shutdownGrace()),
                 reader.duration("SPOOL_POLL_INTERVAL", defaults.pollInterval()));
         boolean importAllowPrivate = Boolean.parseBoolean(reader.string("SPOOL_IMPORT_ALLOW_PRIVATE", "false"));
+        // Read by the logging configuration (logback.xml) before this; checked here so a typo is not silence.
+        String logFormat = reader.string("SPOOL_LOG_FORMAT", "text");
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new ConfigException("SPOOL_LOG_FORMAT must be text or json, got '" + logFormat + "'");
+        }
         // Unset: no metrics listener at all; 0 picks a free port (tests).
         OptionalInt metricsPort = reader.optional("SPOOL_METRICS_PORT").isPresent()
                 ? OptionalInt.of(reader.integer("SPOOL_METRICS_PORT", 0)) : OptionalInt.empty();

@@ -134,10 +134,10 @@ public final class MediaPipeline {
         CompletionService<Void> running = new ExecutorCompletionService<>(pool);
         try {
             for (ChunkPlan.Chunk chunk : chunks) {
-                running.submit(() -> {
+                running.submit(LogContext.carried(() -> {
                     encodeChunk(work, command, chunk, mp4Names, progress, fps);
                     return null;
-                });
+                }));
             }
             // in completion order, so a failing chunk stops the others at once
             for (int done = 0; done < chunks.size(); done++) {
