@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Spool's API as the CLI uses it, over {@link HttpClient}; any answer but a success is a {@link CliException}. */
@@ -65,13 +63,13 @@ final class SpoolClient {
     }
 
     /** Sends {@code length} bytes at {@code offset}; answers the server's new offset. */
-    long tusPatch(String uploadUrl, long offset, long length, Supplier<InputStream> body) {
+    long tusPatch(String uploadUrl, long offset, long length, Iterable<byte[]> body) {
         var response = send(HttpRequest.newBuilder(URI.create(uploadUrl))
                 .header("Tus-Resumable", "1.0.0")
                 .header("Upload-Offset", Long.toString(offset))
                 .header("Content-Type", "application/offset+octet-stream")
                 .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(body), length)).build());
+                        HttpRequest.BodyPublishers.ofByteArrays(body), length)).build());
         return response.headers().firstValueAsLong("Upload-Offset")
                 .orElseThrow(() -> new CliException("the server accepted bytes but sent no Upload-Offset"));
     }

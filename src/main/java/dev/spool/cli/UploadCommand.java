@@ -6,13 +6,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,6 +27,8 @@ import java.util.concurrent.Callable;
 @Command(name = "upload", mixinStandardHelpOptions = true,
         description = "Upload a video file to a running Spool (resumable), and wait until its asset is ready.")
 final class UploadCommand implements Callable<Integer> {
+    private static final int BLOCK = 1 << 20;
+
     @Mixin
     Remote remote;
 
@@ -32,7 +38,7 @@ final class UploadCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The asset's name (default: the file name)")
     String name;
 
-    @Option(names = "--chunk-size", defaultValue = "8388608", paramLabel = "BYTES",
+    @Option(names = "--chunk-size", defaultValue = "67108864", paramLabel = "BYTES",
             description = "Bytes sent per request; progress is saved after each (default ${DEFAULT-VALUE})")
     long chunkSize;
 
@@ -63,14 +69,15 @@ final class UploadCommand implements Callable<Integer> {
         var state = resume(client, states, key, size).orElseGet(() -> start(client, states, key, size));
 
         var bar = new ProgressBar(remote.err(), "upload", size, state.offset());
-        long offset = state.offset();
-        while (offset < size) {
-            long length = Math.min(chunkSize, size - offset);
-            long from = offset;
-            offset = client.tusPatch(state.uploadUrl(), from, length, () -> chunk(from, length, bar));
-            state = new UploadStates.State(state.uploadUrl(), state.assetId(), state.taskId(), offset);
-            states.save(key, state);
-            bar.bytes(offset);
+        try (var channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long offset = state.offset();
+            while (offset < size) {
+                long length = Math.min(chunkSize, size - offset);
+                offset = client.tusPatch(state.uploadUrl(), offset, length, chunk(channel, offset, length, bar));
+                state = new UploadStates.State(state.uploadUrl(), state.assetId(), state.taskId(), offset);
+                states.save(key, state);
+                bar.bytes(offset);
+            }
         }
         bar.done();
         states.delete(key);
@@ -121,64 +128,54 @@ final class UploadCommand implements Callable<Integer> {
         return state;
     }
 
-    /** The file's bytes from {@code offset}, {@code length} of them, paced by --limit-rate, moving the bar. */
-    private InputStream chunk(long offset, long length, ProgressBar bar) {
-        try {
-            var in = Files.newInputStream(file);
-            in.skipNBytes(offset);
-            return new Paced(in, offset, length, bar);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /**
+     * The file's bytes from {@code offset}, {@code length} of them, read as they are sent in blocks of at most
+     * {@link #BLOCK} bytes, paced by --limit-rate, moving the bar.
+     */
+    private Iterable<byte[]> chunk(FileChannel channel, long offset, long length, ProgressBar bar) {
+        return () -> new Iterator<>() {
+            private final long began = System.nanoTime();
+            private long sent;
+
+            @Override
+            public boolean hasNext() {
+                return sent < length;
+            }
+
+            @Override
+            public byte[] next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                var block = ByteBuffer.allocate((int) Math.min(BLOCK, length - sent));
+                try {
+                    while (block.hasRemaining()) {
+                        if (channel.read(block, offset + sent + block.position()) < 0) {
+                            throw new IOException(file + " became shorter while it was uploaded");
+                        }
+                    }
+                    sent += block.capacity();
+                    pace(began, sent);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                bar.bytes(offset + sent);
+                return block.array();
+            }
+        };
     }
 
-    private final class Paced extends FilterInputStream {
-        private final long start;
-        private final long length;
-        private final ProgressBar bar;
-        private final long began = System.nanoTime();
-        private long read;
-
-        Paced(InputStream in, long start, long length, ProgressBar bar) {
-            super(in);
-            this.start = start;
-            this.length = length;
-            this.bar = bar;
+    private void pace(long began, long sent) throws InterruptedIOException {
+        if (limitRate <= 0) {
+            return;
         }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (read >= length) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(Math.min(len, 64 * 1024), length - read));
-            if (n > 0) {
-                read += n;
-                pace();
-                bar.bytes(start + read);
-            }
-            return n;
-        }
-
-        private void pace() throws IOException {
-            if (limitRate <= 0) {
-                return;
-            }
-            long due = began + read * 1_000_000_000L / limitRate;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                try {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("upload interrupted");
-                }
+        long wait = began + sent * 1_000_000_000L / limitRate - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("upload interrupted");
             }
         }
     }
