@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
+import dev.spool.testing.FileServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +34,8 @@ class MetricsTest {
     private static final Map<String, String> CONFIG = Map.of(
             "SPOOL_WORKERS", "1",
             "SPOOL_X264_PRESET", "ultrafast",
-            "SPOOL_METRICS_PORT", "0");
+            "SPOOL_METRICS_PORT", "0",
+            "SPOOL_WEBHOOK_ALLOW_PRIVATE", "true");
 
     @RegisterExtension
     static final SharedServers servers = new SharedServers(CONFIG);
@@ -96,6 +99,23 @@ class MetricsTest {
                 "route", "/api/asset/request-upload", "status", "200", "le", "+Inf")).isPositive();
         assertThat(text).doesNotContain(taskId, requested.path("asset").path("id").asText(), user.userId(),
                 user.projectId(), "metered", "metrics@example.com");
+    }
+
+    @Test
+    void givenAWebhookWhoseReceiverAnswers404_whenAnEventIsDelivered_thenAFailedDeliveryIsCounted() {
+        var server = servers.on(store);
+        var alice = server.client(server.createUserKey("hooks@example.com").key());
+        try (var receiver = FileServer.start()) {
+            assertThat(alice.post("/api/webhook", Map.of("name", "refusing", "url", receiver.url("/hook"),
+                    "events", List.of("asset.created"))).status()).isEqualTo(200);
+            var before = PrometheusText.parse(scrapeText(server));
+
+            alice.post("/api/asset/request-upload", Map.of("name", "announced"));
+
+            Await.until(() -> PrometheusText.parse(scrapeText(server)),
+                    after -> delta(before, after, "spool_webhook_deliveries_total", "outcome", "failed") == 1,
+                    Duration.ofSeconds(20), "the refused delivery to be counted as failed");
+        }
     }
 
     @Test
