@@ -92,6 +92,10 @@ public record Config(
         // Unset: no metrics listener at all; 0 picks a free port (tests).
         OptionalInt metricsPort = reader.optional("SPOOL_METRICS_PORT").isPresent()
                 ? OptionalInt.of(reader.integer("SPOOL_METRICS_PORT", 0)) : OptionalInt.empty();
+        if (metricsPort.isPresent() && (metricsPort.getAsInt() < 0 || metricsPort.getAsInt() > 65535)) {
+            throw new ConfigException("SPOOL_METRICS_PORT must be a port number (0-65535), got "
+                    + metricsPort.getAsInt());
+        }
         return new Config(
                 port,
                 dataDir,
