@@ -122,6 +122,13 @@ public final class Server implements AutoCloseable {
             resources.add(metrics);
             database.bindMetrics(metrics.registry());
             new QueueDepths(database, metrics.registry());
+            // Bound before any worker starts, so a port in use stops the start with nothing running yet.
+            Optional<MetricsServer> metricsServer = Optional.empty();
+            if (config.metricsPort().isPresent()) {
+                metricsServer = Optional.of(MetricsServer.start(metrics, config.metricsPort().getAsInt()));
+                resources.add(metricsServer.get());
+                log.info("metrics for Prometheus at http://0.0.0.0:{}/metrics", metricsServer.get().port());
+            }
             var accounts = new Accounts(database, clock);
             var wakeUp = new WakeUp();
             QueueSignal signal;
@@ -163,8 +170,8 @@ public final class Server implements AutoCloseable {
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var binaries = ffmpeg(config);
-                var jobs = new MediaJobs(new MediaPipeline(binaries, new EncodeMetrics(metrics.registry())), new Fmp4Packager(binaries), config.media(),
-                        config.dataDir().resolve("work"));
+                var jobs = new MediaJobs(new MediaPipeline(binaries, new EncodeMetrics(metrics.registry())),
+                        new Fmp4Packager(binaries), config.media(), config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
                 handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
                 handlers.add(new TranscodeFileHandler(secrets, fetcher, new AddressGuard(config.importAllowPrivate()),
@@ -182,15 +189,10 @@ public final class Server implements AutoCloseable {
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
-                        config.publicUrl(), clock, new HttpMetrics(metrics.registry()))).start("0.0.0.0", config.port()));
+                        config.publicUrl(), clock, new HttpMetrics(metrics.registry())))
+                        .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
-            }
-            Optional<MetricsServer> metricsServer = Optional.empty();
-            if (config.metricsPort().isPresent()) {
-                metricsServer = Optional.of(MetricsServer.start(metrics, config.metricsPort().getAsInt()));
-                resources.add(metricsServer.get());
-                log.info("metrics for Prometheus at http://0.0.0.0:{}/metrics", metricsServer.get().port());
             }
             return new Server(config, database, accounts, engine, api, worker, metricsServer, resources);
         } catch (RuntimeException e) {

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code SPOOL_LOG_FORMAT=json}, read by the logging configuration at start, so proven on a {@code spool serve} of
- * its own: every line on stdout (where logs go; the JVM's own warnings go to stderr) is a JSON object, and the lines a task run logs carry its task, asset and user ids.
+ * its own: every line on stdout (where logs go; the JVM's own warnings go to stderr) is a JSON object, and the
+ * lines a task run logs carry its task, asset and user ids.
  */
 class JsonLogsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
