@@ -1,6 +1,7 @@
 package dev.spool.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.config.ConfigException;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code /metrics} on its own port: strict Prometheus text, moving as a task runs, with no tenant data in labels. */
 @BothStores
@@ -131,6 +134,17 @@ class MetricsTest {
         assertThat(PrometheusText.parse(text).value("spool_http_server_requests_seconds_count",
                 "method", "GET", "route", "/api/task/{id}", "status", "404")).isPositive();
         assertThat(text).contains("route=\"unmatched\"").doesNotContain("4711");
+    }
+
+    @Test
+    void givenTheMetricsPortIsTaken_whenAServerStarts_thenItRefusesWithOneLineNamingThePort() throws Exception {
+        try (var taken = new ServerSocket(0)) {
+            String port = Integer.toString(taken.getLocalPort());
+
+            assertThatThrownBy(() -> TestServer.start(store, Map.of("SPOOL_METRICS_PORT", port)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("SPOOL_METRICS_PORT " + port + " is already in use");
+        }
     }
 
     private static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
