@@ -13,6 +13,7 @@ import dev.spool.transcode.TranscodeService;
 import dev.spool.upload.UploadStore;
 import dev.spool.webhook.WebhookService;
 import io.javalin.Javalin;
+import io.javalin.http.RequestLogger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,7 @@ public final class ApiServer {
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
                            WebhookService webhooks, String publicUrl,
-                           Clock clock) {
+                           Clock clock, RequestLogger requestLog) {
     }
 
     public ApiServer(Services services) {
@@ -48,10 +49,13 @@ public final class ApiServer {
             config.http.generateEtags = false;
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JacksonJsonMapper());
+            config.requestLogger.http(services.requestLog());
             ErrorMapping.register(config.routes);
+            RequestLogContext.register(config.routes);
             health.register(config.routes);
             taskRoutes.register(config.routes);
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+            ApiDocs.register(config.routes);
             assetRoutes.register(config.routes);
             uploadRoutes.register(config.routes);
             fileRoutes.register(config.routes);

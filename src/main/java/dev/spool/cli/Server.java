@@ -24,6 +24,13 @@ import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.mediajob.MediaJobs;
+import dev.spool.metrics.EncodeMetrics;
+import dev.spool.metrics.HttpMetrics;
+import dev.spool.metrics.Metrics;
+import dev.spool.metrics.MetricsServer;
+import dev.spool.metrics.QueueDepths;
+import dev.spool.metrics.TaskMetrics;
+import dev.spool.metrics.WebhookMetrics;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
@@ -72,17 +79,20 @@ public final class Server implements AutoCloseable {
     private final TaskEngine engine;
     private final Optional<ApiServer> api;
     private final Optional<Worker> worker;
+    private final Optional<MetricsServer> metricsServer;
     private final List<AutoCloseable> resources;
     private final Optional<DataDirLock> dataDirLock;
 
     private Server(Config config, Database database, Accounts accounts, TaskEngine engine, Optional<ApiServer> api,
-                   Optional<Worker> worker, List<AutoCloseable> resources, Optional<DataDirLock> dataDirLock) {
+                   Optional<Worker> worker, Optional<MetricsServer> metricsServer, List<AutoCloseable> resources,
+                   Optional<DataDirLock> dataDirLock) {
         this.config = config;
         this.database = database;
         this.accounts = accounts;
         this.engine = engine;
         this.api = api;
         this.worker = worker;
+        this.metricsServer = metricsServer;
         this.resources = resources;
         this.dataDirLock = dataDirLock;
     }
@@ -122,6 +132,17 @@ public final class Server implements AutoCloseable {
         var clock = Clock.systemUTC();
         var resources = new ArrayList<AutoCloseable>();
         try {
+            var metrics = new Metrics();
+            resources.add(metrics);
+            database.bindMetrics(metrics.registry());
+            new QueueDepths(database, metrics.registry());
+            // Bound before any worker starts, so a port in use stops the start with nothing running yet.
+            Optional<MetricsServer> metricsServer = Optional.empty();
+            if (config.metricsPort().isPresent()) {
+                metricsServer = Optional.of(MetricsServer.start(metrics, config.metricsPort().getAsInt()));
+                resources.add(metricsServer.get());
+                log.info("metrics for Prometheus at http://0.0.0.0:{}/metrics", metricsServer.get().port());
+            }
             var accounts = new Accounts(database, clock);
             var wakeUp = new WakeUp();
             QueueSignal signal;
@@ -145,7 +166,8 @@ public final class Server implements AutoCloseable {
             var publisher = new WebhookPublisher(webhookRepository, deliveries, urls, webhookWakeUp, clock);
             var assetRepository = new AssetRepository(database, List.of(publisher));
             var taskRepository = new TaskRepository(database,
-                    List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher));
+                    List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher,
+                            new TaskMetrics(metrics.registry())));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
             var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
             var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, clock);
@@ -158,13 +180,15 @@ public final class Server implements AutoCloseable {
             var webhookLogs = new WebhookLogs(database, webhookRepository);
             // Closed in this order: the dispatcher stops sending before its HTTP client goes.
             resources.add(new WebhookDispatcher(deliveries, webhookRepository, webhookLogs, sender, webhookWakeUp,
-                    config.webhooks(), config.engine().pollInterval(), clock).start());
+                    config.webhooks(), config.engine().pollInterval(), clock, new WebhookMetrics(metrics.registry()))
+                    .start());
             resources.add(sender);
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var handlers = new ArrayList<TaskHandler>();
                 ffmpeg(config).ifPresent(binaries -> {
-                    var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), fetcher,
+                    var jobs = new MediaJobs(new MediaPipeline(binaries, new EncodeMetrics(metrics.registry())),
+                            new Fmp4Packager(binaries), fetcher,
                             config.media(), config.dataDir().resolve("work"));
                     handlers.add(new UploadHandler(assetRepository, objects, jobs));
                     handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()),
@@ -187,11 +211,12 @@ public final class Server implements AutoCloseable {
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
-                        config.publicUrl(), clock)).start("0.0.0.0", config.port()));
+                        config.publicUrl(), clock, new HttpMetrics(metrics.registry())))
+                        .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
             }
-            return new Server(config, database, accounts, engine, api, worker, resources, dataDirLock);
+            return new Server(config, database, accounts, engine, api, worker, metricsServer, resources, dataDirLock);
         } catch (RuntimeException e) {
             closeAll(resources);
             database.close();
@@ -229,6 +254,12 @@ public final class Server implements AutoCloseable {
 
     public int port() {
         return api.orElseThrow(() -> new IllegalStateException("this process serves no API")).port();
+    }
+
+    /** The port of {@code /metrics}, when SPOOL_METRICS_PORT turned it on. */
+    public int metricsPort() {
+        return metricsServer.orElseThrow(() -> new IllegalStateException("metrics are off (SPOOL_METRICS_PORT)"))
+                .port();
     }
 
     public Accounts accounts() {

@@ -2,6 +2,7 @@ package dev.spool.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -58,6 +59,11 @@ public final class Database implements AutoCloseable {
     /** Hides a password given in the URL's query or user-info. */
     static String maskUrl(String jdbcUrl) {
         return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^/:@]+):[^/@]*@", "//$1:***@");
+    }
+
+    /** Publishes the connection pool's meters (connections active, idle, pending; acquire times) to a registry. */
+    public void bindMetrics(MeterRegistry registry) {
+        dataSource.setMetricRegistry(registry);
     }
 
     public Jdbi jdbi() {

@@ -65,21 +65,23 @@ final class ChildProcess {
         }
         StringBuilder collected = new StringBuilder();
         Deque<String> tail = new ArrayDeque<>();
-        Thread outReader = Thread.ofVirtual().start(() -> readLines(process.getInputStream(), line -> {
-            if (stdoutLines != null) {
-                stdoutLines.accept(line);
-            } else {
-                collected.append(line).append('\n');
-            }
-        }));
-        Thread errReader = Thread.ofVirtual().start(() -> readLines(process.getErrorStream(), line -> {
-            synchronized (tail) {
-                tail.addLast(line.length() > STDERR_LINE_MAX ? line.substring(0, STDERR_LINE_MAX) : line);
-                if (tail.size() > STDERR_TAIL_LINES) {
-                    tail.removeFirst();
-                }
-            }
-        }));
+        Thread outReader = Thread.ofVirtual().start(LogContext.carried(() -> readLines(process.getInputStream(),
+                line -> {
+                    if (stdoutLines != null) {
+                        stdoutLines.accept(line);
+                    } else {
+                        collected.append(line).append('\n');
+                    }
+                })));
+        Thread errReader = Thread.ofVirtual().start(LogContext.carried(() -> readLines(process.getErrorStream(),
+                line -> {
+                    synchronized (tail) {
+                        tail.addLast(line.length() > STDERR_LINE_MAX ? line.substring(0, STDERR_LINE_MAX) : line);
+                        if (tail.size() > STDERR_TAIL_LINES) {
+                            tail.removeFirst();
+                        }
+                    }
+                })));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(process);

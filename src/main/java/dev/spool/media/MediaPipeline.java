@@ -33,11 +33,17 @@ public final class MediaPipeline {
     private final Prober prober;
     private final LadderPlanner planner = new LadderPlanner();
     private final Packager packager;
+    private final EncodeObserver observer;
 
     public MediaPipeline(FfmpegBinaries binaries) {
+        this(binaries, EncodeObserver.NONE);
+    }
+
+    public MediaPipeline(FfmpegBinaries binaries, EncodeObserver observer) {
         this.binaries = binaries;
         this.prober = new Prober(binaries);
         this.packager = new Packager(binaries);
+        this.observer = observer;
     }
 
     /**
@@ -46,6 +52,7 @@ public final class MediaPipeline {
      */
     public PipelineResult run(PipelineRequest request, ProgressListener listener)
             throws MediaException, InterruptedException {
+        long started = System.nanoTime();
         InputValidator validator = new InputValidator(request.maxInputBytes());
         long size = validator.checkFile(request.input());
         VideoSpec spec = prober.probe(request.input());
@@ -69,8 +76,10 @@ public final class MediaPipeline {
             InputHashes hash = awaitHashes(hashes);
             List<String> files = work.publish();
             progress.finished();
-            return new PipelineResult(spec, size, hash.md5(), hash.sha256(), packaged.renditions(), packaged.mp4s(),
-                    Packager.MASTER, packaged.thumbnailsVtt(), files);
+            var result = new PipelineResult(spec, size, hash.md5(), hash.sha256(), packaged.renditions(),
+                    packaged.mp4s(), Packager.MASTER, packaged.thumbnailsVtt(), files);
+            observer.finished(result, Duration.ofNanos(System.nanoTime() - started));
+            return result;
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot write the outputs: " + e.getMessage(), true, e);
         } finally {
@@ -125,10 +134,10 @@ public final class MediaPipeline {
         CompletionService<Void> running = new ExecutorCompletionService<>(pool);
         try {
             for (ChunkPlan.Chunk chunk : chunks) {
-                running.submit(() -> {
+                running.submit(LogContext.carried(() -> {
                     encodeChunk(work, command, chunk, mp4Names, progress, fps);
                     return null;
-                });
+                }));
             }
             // in completion order, so a failing chunk stops the others at once
             for (int done = 0; done < chunks.size(); done++) {

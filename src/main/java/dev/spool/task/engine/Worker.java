@@ -105,6 +105,7 @@ public final class Worker implements AutoCloseable {
     private void execute(TaskClaims.Claim claim, Run run) {
         var task = claim.task();
         var handler = handlers.get(task.type());
+        TaskLogContext.enter(task);
         try {
             JsonNode output = handler.run(task, run);
             run.finishing();
@@ -127,6 +128,7 @@ public final class Worker implements AutoCloseable {
             claimed.fail(id, task.id(), run.attempt, TaskFailure.retriable("internal_error",
                     "internal error processing the task (" + e.getClass().getSimpleName() + ")"));
         } finally {
+            TaskLogContext.leave();
             running.remove(task.id());
             synchronized (slotFreed) {
                 slotFreed.notifyAll();
