@@ -1,17 +1,19 @@
 package dev.spool.api;
 
 import dev.spool.account.Accounts;
+import dev.spool.cluster.WorkerRegistry;
 import dev.spool.db.Database;
 import dev.spool.asset.AssetService;
 import dev.spool.asset.PlaybackService;
 import dev.spool.storage.ObjectStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
-import dev.spool.task.engine.TaskStore;
+import dev.spool.task.engine.TaskCommands;
 import dev.spool.transcode.TranscodeService;
 import dev.spool.upload.UploadStore;
 import dev.spool.webhook.WebhookService;
 import io.javalin.Javalin;
+import io.javalin.http.RequestLogger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,18 +24,18 @@ import java.time.Clock;
 public final class ApiServer {
     private final Javalin app;
 
-    public record Services(Database database, Accounts accounts, TaskService tasks, TaskStore engine,
+    public record Services(Database database, Accounts accounts, TaskService tasks, TaskCommands engine,
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
                            WebhookService webhooks, String publicUrl,
-                           Clock clock) {
+                           Clock clock, RequestLogger requestLog) {
     }
 
     public ApiServer(Services services) {
         var auth = new Authentication(services.accounts(), services.clock());
         var taskRoutes = new TaskRoutes(services.tasks(), services.engine(), services.taskRepository(), auth,
                 services.publicUrl());
-        var health = new HealthRoutes(services.database());
+        var health = new HealthRoutes(services.database(), new WorkerRegistry(services.database(), services.clock()));
         var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
                 services.publicUrl());
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
@@ -47,10 +49,13 @@ public final class ApiServer {
             config.http.generateEtags = false;
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JacksonJsonMapper());
+            config.requestLogger.http(services.requestLog());
             ErrorMapping.register(config.routes);
+            RequestLogContext.register(config.routes);
             health.register(config.routes);
             taskRoutes.register(config.routes);
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+            ApiDocs.register(config.routes);
             assetRoutes.register(config.routes);
             uploadRoutes.register(config.routes);
             fileRoutes.register(config.routes);

@@ -4,6 +4,7 @@ import dev.spool.account.Accounts;
 import dev.spool.account.Principal;
 import dev.spool.error.SpoolException;
 import io.javalin.http.Context;
+import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.util.Locale;
@@ -48,6 +49,7 @@ final class Authentication {
         var principal = lookup(parts[1].trim())
                 .orElseThrow(() -> unauthenticated("no such API key, or it was revoked"));
         ctx.attribute(ATTRIBUTE, principal);
+        MDC.put(RequestLogContext.USER_ID, principal.userId());
         return principal;
     }
 

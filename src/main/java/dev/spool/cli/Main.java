@@ -17,10 +17,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
-/** {@code spool serve | worker | migrate | apikey create|list|revoke}. Flags mirror the SPOOL_* variables. */
+/**
+ * {@code spool serve | worker | migrate | apikey create|list|revoke}, whose flags mirror the SPOOL_* variables, and
+ * {@code upload | import | tasks | task | assets} for people, against a running server.
+ */
 @Command(name = "spool", mixinStandardHelpOptions = true, version = "spool 0.1.0",
         description = "Self-hosted video task server speaking the Livepeer Studio VOD API.",
-        subcommands = {Main.Serve.class, Main.Work.class, Main.Migrate.class, Main.ApiKey.class})
+        subcommands = {Main.Serve.class, Main.Work.class, Main.Migrate.class, Main.ApiKey.class,
+                UploadCommand.class, ImportCommand.class, TasksCommand.class, TaskCommand.class, AssetsCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -3,6 +3,10 @@ package dev.spool.cli;
 import dev.spool.account.Accounts;
 import dev.spool.account.AdminBootstrap;
 import dev.spool.api.ApiServer;
+import dev.spool.cluster.SharedSettings;
+import dev.spool.cluster.WorkerInfo;
+import dev.spool.cluster.WorkerPresence;
+import dev.spool.cluster.WorkerRegistry;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
@@ -12,6 +16,7 @@ import dev.spool.asset.AssetService;
 import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
+import dev.spool.asset.UploadHandler;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
@@ -19,6 +24,14 @@ import dev.spool.media.Fmp4Packager;
 import dev.spool.media.Ladder;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
+import dev.spool.mediajob.MediaJobs;
+import dev.spool.metrics.EncodeMetrics;
+import dev.spool.metrics.HttpMetrics;
+import dev.spool.metrics.Metrics;
+import dev.spool.metrics.MetricsServer;
+import dev.spool.metrics.QueueDepths;
+import dev.spool.metrics.TaskMetrics;
+import dev.spool.metrics.WebhookMetrics;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
@@ -26,18 +39,17 @@ import dev.spool.storage.AddressGuard;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.QueueSignal;
 import dev.spool.task.CredentialErasure;
-import dev.spool.task.handlers.MediaJobs;
-import dev.spool.task.handlers.TranscodeFileHandler;
-import dev.spool.task.handlers.UploadHandler;
 import dev.spool.upload.UploadStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
+import dev.spool.task.TaskType;
 import dev.spool.task.engine.LocalQueueSignal;
 import dev.spool.task.engine.PostgresQueueSignal;
 import dev.spool.task.engine.TaskHandler;
-import dev.spool.task.engine.TaskStore;
-import dev.spool.task.engine.WakeUp;
+import dev.spool.task.engine.TaskEngine;
+import dev.spool.concurrent.WakeUp;
 import dev.spool.task.engine.Worker;
+import dev.spool.transcode.TranscodeFileHandler;
 import dev.spool.transcode.TranscodeService;
 import dev.spool.webhook.Deliveries;
 import dev.spool.webhook.WebhookDispatcher;
@@ -49,9 +61,6 @@ import dev.spool.webhook.WebhookService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,20 +77,25 @@ public final class Server implements AutoCloseable {
     private final Config config;
     private final Database database;
     private final Accounts accounts;
-    private final TaskStore engine;
+    private final TaskEngine engine;
     private final Optional<ApiServer> api;
     private final Optional<Worker> worker;
+    private final Optional<MetricsServer> metricsServer;
     private final List<AutoCloseable> resources;
+    private final Optional<DataDirLock> dataDirLock;
 
-    private Server(Config config, Database database, Accounts accounts, TaskStore engine, Optional<ApiServer> api,
-                   Optional<Worker> worker, List<AutoCloseable> resources) {
+    private Server(Config config, Database database, Accounts accounts, TaskEngine engine, Optional<ApiServer> api,
+                   Optional<Worker> worker, Optional<MetricsServer> metricsServer, List<AutoCloseable> resources,
+                   Optional<DataDirLock> dataDirLock) {
         this.config = config;
         this.database = database;
         this.accounts = accounts;
         this.engine = engine;
         this.api = api;
         this.worker = worker;
+        this.metricsServer = metricsServer;
         this.resources = resources;
+        this.dataDirLock = dataDirLock;
     }
 
     /** {@code spool serve}: the API, plus {@code SPOOL_WORKERS} handlers in-process. */
@@ -95,7 +109,7 @@ public final class Server implements AutoCloseable {
 
     /** {@code spool worker}: claims and runs tasks against the configured store; no HTTP. */
     public static Server worker(Config config, List<TaskHandler> extraHandlers) {
-        if (!config.postgres()) {
+        if (Dialect.of(config.databaseUrl()).singleWriter()) {
             // The embedded store has one writer, the serving process, which runs its own workers.
             throw new ConfigException("spool worker needs PostgreSQL: set SPOOL_DATABASE_URL=jdbc:postgresql://... "
                     + "(with SQLite, 'spool serve' runs the workers itself)");
@@ -105,15 +119,35 @@ public final class Server implements AutoCloseable {
 
     private static Server start(Config config, List<TaskHandler> extraHandlers, boolean withApi, int slots) {
         long started = System.nanoTime();
-        createDataDir(config);
+        var dataDirLock = lockDataDir(config);
+        Database database;
+        try {
+            if (withApi) {
+                PortCheck.ensureFree(config.port());
+            }
+            database = Database.open(config.databaseUrl());
+        } catch (RuntimeException e) {
+            dataDirLock.ifPresent(DataDirLock::close);
+            throw e;
+        }
         var clock = Clock.systemUTC();
-        var database = Database.open(config.databaseUrl());
         var resources = new ArrayList<AutoCloseable>();
         try {
+            var metrics = new Metrics();
+            resources.add(metrics);
+            database.bindMetrics(metrics.registry());
+            new QueueDepths(database, metrics.registry());
+            // Bound before any worker starts, so a port in use stops the start with nothing running yet.
+            Optional<MetricsServer> metricsServer = Optional.empty();
+            if (config.metricsPort().isPresent()) {
+                metricsServer = Optional.of(MetricsServer.start(metrics, config.metricsPort().getAsInt()));
+                resources.add(metricsServer.get());
+                log.info("metrics for Prometheus at http://0.0.0.0:{}/metrics", metricsServer.get().port());
+            }
             var accounts = new Accounts(database, clock);
             var wakeUp = new WakeUp();
             QueueSignal signal;
-            if (database.dialect() == Dialect.POSTGRES) {
+            if (!database.dialect().singleWriter()) {
                 var postgresSignal = new PostgresQueueSignal(wakeUp, config.databaseUrl());
                 resources.add(postgresSignal);
                 signal = postgresSignal;
@@ -125,16 +159,19 @@ public final class Server implements AutoCloseable {
             log.info("object store: {}", objects.describe());
             var urls = new AssetUrls(config.publicUrl());
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
+            new SharedSettings(database, clock).agree(objects, secrets,
+                    ServerKey.source(config.secretKey(), config.dataDir()));
             var webhookWakeUp = new WakeUp();
             var webhookRepository = new WebhookRepository(database);
             var deliveries = new Deliveries(database);
             var publisher = new WebhookPublisher(webhookRepository, deliveries, urls, webhookWakeUp, clock);
             var assetRepository = new AssetRepository(database, List.of(publisher));
             var taskRepository = new TaskRepository(database,
-                    List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher));
+                    List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher,
+                            new TaskMetrics(metrics.registry())));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
-            var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
-            var assets = new AssetService(assetRepository, tasks, engine, urls, clock);
+            var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
+            var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, clock);
             var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
                     FetchConfig.DEFAULT_CONNECT_TIMEOUT, FetchConfig.DEFAULT_READ_TIMEOUT,
                     FetchConfig.DEFAULT_MAX_REDIRECTS, FetchConfig.DEFAULT_IPFS_GATEWAYS,
@@ -144,20 +181,28 @@ public final class Server implements AutoCloseable {
             var webhookLogs = new WebhookLogs(database, webhookRepository);
             // Closed in this order: the dispatcher stops sending before its HTTP client goes.
             resources.add(new WebhookDispatcher(deliveries, webhookRepository, webhookLogs, sender, webhookWakeUp,
-                    config.webhooks(), config.engine().pollInterval(), clock).start());
+                    config.webhooks(), config.engine().pollInterval(), clock, new WebhookMetrics(metrics.registry()))
+                    .start());
             resources.add(sender);
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
-                var binaries = ffmpeg(config);
-                var ladder = Ladder.parse(config.media().ladder());
-                var jobs = new MediaJobs(new MediaPipeline(binaries, ladder), new Fmp4Packager(binaries), config.media(),
-                        config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
-                handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
-                handlers.add(new TranscodeFileHandler(secrets, fetcher, new AddressGuard(config.importAllowPrivate()),
-                        jobs));
+                var ladder = Ladder.parse(config.media().ladder());
+                ffmpeg(config).ifPresent(binaries -> {
+                    var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);
+                    var jobs = new MediaJobs(pipeline,
+                            new Fmp4Packager(binaries), fetcher,
+                            config.media(), config.dataDir().resolve("work"));
+                    handlers.add(new UploadHandler(assetRepository, objects, jobs));
+                    handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()),
+                            jobs));
+                });
                 handlers.addAll(extraHandlers);
-                worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
+                var running = new Worker(engine, handlers, wakeUp, slots, config.engine()).start();
+                worker = Optional.of(running);
+                resources.add(new WorkerPresence(new WorkerRegistry(database, clock), WorkerInfo.thisProcess(
+                        running.id(), handlers.stream().map(h -> h.type().wire()).sorted().toList(), clock.millis()))
+                        .start());
             }
             Optional<ApiServer> api = Optional.empty();
             if (withApi) {
@@ -165,44 +210,59 @@ public final class Server implements AutoCloseable {
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
-                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
+                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
-                        config.publicUrl(), clock)).start("0.0.0.0", config.port()));
+                        config.publicUrl(), clock, new HttpMetrics(metrics.registry())))
+                        .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
             }
-            return new Server(config, database, accounts, engine, api, worker, resources);
+            return new Server(config, database, accounts, engine, api, worker, metricsServer, resources, dataDirLock);
         } catch (RuntimeException e) {
             closeAll(resources);
             database.close();
+            dataDirLock.ifPresent(DataDirLock::close);
             throw e;
         }
     }
 
-    /** The ffmpeg to run: a refusal here stops the start with the message that says what to install. */
-    private static FfmpegBinaries ffmpeg(Config config) {
+    /**
+     * The ffmpeg to run; none when it cannot run, and then this process runs no media tasks (every production
+     * handler needs ffmpeg) and says why, while other processes of the cluster may still run them.
+     */
+    private static Optional<FfmpegBinaries> ffmpeg(Config config) {
         try {
-            return FfmpegBinaries.locate(config.ffmpeg(), config.ffprobe(), config.dataDir().resolve("cache"));
+            return Optional.of(FfmpegBinaries.locate(config.ffmpeg(), config.ffprobe(),
+                    config.dataDir().resolve("cache")));
         } catch (MediaException e) {
-            throw new ConfigException(e.getMessage());
+            log.warn("ffmpeg cannot run, so this process claims no {} or {} tasks: {}", TaskType.UPLOAD.wire(),
+                    TaskType.TRANSCODE_FILE.wire(), e.getMessage());
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConfigException("interrupted while starting ffmpeg");
         }
     }
 
-    private static void createDataDir(Config config) {
-        try {
-            Files.createDirectories(config.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+    /** The embedded store has one writer: its data directory is locked for this process. */
+    private static Optional<DataDirLock> lockDataDir(Config config) {
+        if (Dialect.of(config.databaseUrl()).singleWriter()) {
+            return Optional.of(DataDirLock.acquire(config.dataDir()));
         }
+        DataDirLock.create(config.dataDir());
+        return Optional.empty();
     }
 
     public int port() {
         return api.orElseThrow(() -> new IllegalStateException("this process serves no API")).port();
+    }
+
+    /** The port of {@code /metrics}, when SPOOL_METRICS_PORT turned it on. */
+    public int metricsPort() {
+        return metricsServer.orElseThrow(() -> new IllegalStateException("metrics are off (SPOOL_METRICS_PORT)"))
+                .port();
     }
 
     public Accounts accounts() {
@@ -213,7 +273,7 @@ public final class Server implements AutoCloseable {
         return database;
     }
 
-    public TaskStore engine() {
+    public TaskEngine engine() {
         return engine;
     }
 
@@ -224,6 +284,7 @@ public final class Server implements AutoCloseable {
         api.ifPresent(ApiServer::stop);
         closeAll(resources);
         database.close();
+        dataDirLock.ifPresent(DataDirLock::close);
     }
 
     private static void closeAll(List<AutoCloseable> resources) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Every setting Spool reads, resolved once at start. Embedded defaults need no configuration at all:
@@ -23,7 +24,8 @@ public record Config(
         boolean importAllowPrivate,
         Optional<String> secretKey,
         Media media,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        OptionalInt metricsPort) {
 
     /**
      * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
@@ -84,6 +86,18 @@ public record Config(
                 reader.duration("SPOOL_SHUTDOWN_GRACE", defaults.shutdownGrace()),
                 reader.duration("SPOOL_POLL_INTERVAL", defaults.pollInterval()));
         boolean importAllowPrivate = Boolean.parseBoolean(reader.string("SPOOL_IMPORT_ALLOW_PRIVATE", "false"));
+        // Read by the logging configuration (logback.xml) before this; checked here so a typo is not silence.
+        String logFormat = reader.string("SPOOL_LOG_FORMAT", "text");
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new ConfigException("SPOOL_LOG_FORMAT must be text or json, got '" + logFormat + "'");
+        }
+        // Unset: no metrics listener at all; 0 picks a free port (tests).
+        OptionalInt metricsPort = reader.optional("SPOOL_METRICS_PORT").isPresent()
+                ? OptionalInt.of(reader.integer("SPOOL_METRICS_PORT", 0)) : OptionalInt.empty();
+        if (metricsPort.isPresent() && (metricsPort.getAsInt() < 0 || metricsPort.getAsInt() > 65535)) {
+            throw new ConfigException("SPOOL_METRICS_PORT must be a port number (0-65535), got "
+                    + metricsPort.getAsInt());
+        }
         return new Config(
                 port,
                 dataDir,
@@ -109,11 +123,8 @@ public record Config(
                         reader.duration("SPOOL_WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)),
                         reader.duration("SPOOL_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)),
                         Boolean.parseBoolean(reader.string("SPOOL_WEBHOOK_ALLOW_PRIVATE",
-                                Boolean.toString(importAllowPrivate)))));
-    }
-
-    public boolean postgres() {
-        return databaseUrl.startsWith("jdbc:postgresql:");
+                                Boolean.toString(importAllowPrivate)))),
+                metricsPort);
     }
 
     private static String stripTrailingSlash(String url) {

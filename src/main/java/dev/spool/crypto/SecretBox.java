@@ -1,6 +1,7 @@
 package dev.spool.crypto;
 
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * Keeps short secrets (the credentials inside task params) unreadable at rest: AES-256-GCM under the server key,
@@ -20,6 +22,7 @@ public final class SecretBox {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final byte[] FINGERPRINT_LABEL = "spool server key fingerprint".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretKeySpec key;
 
@@ -34,6 +37,20 @@ public final class SecretBox {
     public static final class UnreadableSecret extends Exception {
         UnreadableSecret(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /**
+     * HMAC-SHA256 of a fixed label under the key, in hex: equal for equal keys, so processes can compare their keys
+     * through the database without the key ever leaving them.
+     */
+    public String fingerprint() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(FINGERPRINT_LABEL));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
         }
     }
 

@@ -40,6 +40,11 @@ public final class ServerKey {
         }
     }
 
+    /** Where {@link #load} takes the key from, as a person would set or find it. */
+    public static String source(Optional<String> configured, Path dataDir) {
+        return configured.isPresent() ? "SPOOL_SECRET_KEY" : dataDir.resolve(FILE).toString();
+    }
+
     /**
      * Writes a new key beside the file, then links it into place: a process starting at the same time reads one
      * whole key, never a half-written one, and both end up with the same.

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,10 +28,19 @@ import java.util.stream.Stream;
  * Extracts the ffmpeg build that bytedeco ships as classpath resources into a cache directory,
  * once per version: into a temporary directory first, then renamed into place, so a crash or a
  * concurrent start never leaves a half-written directory behind under the final name.
+ *
+ * <p>Beside the bundled libraries go Spool's stand-ins for the system libraries the build links
+ * for capture devices and hardware discovery (PulseAudio, ALSA, XCB, udev; see
+ * scripts/build-ffmpeg-standins.sh). Children find them first on LD_LIBRARY_PATH, so ffmpeg starts
+ * the same way on every machine, whether the real libraries are installed or not.
  */
 final class BundledFfmpeg {
 
     private static final String POM_PROPERTIES = "META-INF/maven/org.bytedeco/ffmpeg/pom.properties";
+    /** The sonames Spool stands in for; their files live under {@code STAND_INS} + the platform. */
+    static final List<String> STAND_IN_LIBRARIES =
+            List.of("libasound.so.2", "libpulse.so.0", "libudev.so.1", "libxcb-shm.so.0", "libxcb.so.1");
+    private static final String STAND_INS = "dev/spool/media/standins/";
     private static final Pattern VERSIONED_LIBRARY = Pattern.compile("(lib.+\\.so)\\.[0-9.]+");
 
     private BundledFfmpeg() {
@@ -44,19 +54,19 @@ final class BundledFfmpeg {
             return Optional.empty();
         }
         Path target = cacheDir.resolve("ffmpeg-" + version());
-        if (Files.isExecutable(target.resolve("ffmpeg")) && Files.isExecutable(target.resolve("ffprobe"))) {
-            return Optional.of(target);
-        }
         try {
-            Files.createDirectories(cacheDir);
-            Path temp = Files.createTempDirectory(cacheDir, ".ffmpeg-extract-");
-            try {
-                copyResources(ffmpeg, resourceDir, temp);
-                linkUnversionedLibraries(temp);
-                moveIntoPlace(temp, target);
-            } finally {
-                WorkDir.deleteTree(temp);
+            if (!Files.isExecutable(target.resolve("ffmpeg")) || !Files.isExecutable(target.resolve("ffprobe"))) {
+                Files.createDirectories(cacheDir);
+                Path temp = Files.createTempDirectory(cacheDir, ".ffmpeg-extract-");
+                try {
+                    copyResources(ffmpeg, resourceDir, temp);
+                    linkUnversionedLibraries(temp);
+                    moveIntoPlace(temp, target);
+                } finally {
+                    WorkDir.deleteTree(temp);
+                }
             }
+            installStandIns(target);
         } catch (IOException | UncheckedIOException e) {
             throw new MediaException("ffmpeg_unavailable",
                     "cannot extract the bundled ffmpeg into " + cacheDir + ": " + e.getMessage(), false, e);
@@ -136,6 +146,34 @@ final class BundledFfmpeg {
             }
         }
         return names;
+    }
+
+    /**
+     * Writes each stand-in library whose copy in {@code dir} is missing or differs from this jar's,
+     * so a directory extracted by an older Spool gets the current ones too.
+     */
+    private static void installStandIns(Path dir) throws IOException {
+        String resourceDir = STAND_INS + platform() + "/";
+        for (String soname : STAND_IN_LIBRARIES) {
+            byte[] wanted;
+            try (InputStream in = BundledFfmpeg.class.getClassLoader().getResourceAsStream(resourceDir + soname)) {
+                if (in == null) {
+                    return;
+                }
+                wanted = in.readAllBytes();
+            }
+            Path file = dir.resolve(soname);
+            if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), wanted)) {
+                continue;
+            }
+            Path temp = Files.createTempFile(dir, ".standin-", ".so");
+            try {
+                Files.write(temp, wanted);
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
     }
 
     /** bytedeco ships only versioned names (libavutil.so.60); some builds link the plain name too. */

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  */
 final class ChildProcess {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+    private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
     private static final int STDERR_TAIL_LINES = 12;
     private static final int STDERR_LINE_MAX = 400;
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
@@ -65,21 +65,23 @@ final class ChildProcess {
         }
         StringBuilder collected = new StringBuilder();
         Deque<String> tail = new ArrayDeque<>();
-        Thread outReader = Thread.ofVirtual().start(() -> readLines(process.getInputStream(), line -> {
-            if (stdoutLines != null) {
-                stdoutLines.accept(line);
-            } else {
-                collected.append(line).append('\n');
-            }
-        }));
-        Thread errReader = Thread.ofVirtual().start(() -> readLines(process.getErrorStream(), line -> {
-            synchronized (tail) {
-                tail.addLast(line.length() > STDERR_LINE_MAX ? line.substring(0, STDERR_LINE_MAX) : line);
-                if (tail.size() > STDERR_TAIL_LINES) {
-                    tail.removeFirst();
-                }
-            }
-        }));
+        Thread outReader = Thread.ofVirtual().start(LogContext.carried(() -> readLines(process.getInputStream(),
+                line -> {
+                    if (stdoutLines != null) {
+                        stdoutLines.accept(line);
+                    } else {
+                        collected.append(line).append('\n');
+                    }
+                })));
+        Thread errReader = Thread.ofVirtual().start(LogContext.carried(() -> readLines(process.getErrorStream(),
+                line -> {
+                    synchronized (tail) {
+                        tail.addLast(line.length() > STDERR_LINE_MAX ? line.substring(0, STDERR_LINE_MAX) : line);
+                        if (tail.size() > STDERR_TAIL_LINES) {
+                            tail.removeFirst();
+                        }
+                    }
+                })));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(process);
@@ -125,7 +127,7 @@ final class ChildProcess {
                     sink.accept(line);
                 } catch (RuntimeException e) {
                     // a failing progress consumer must not stop the draining: a full pipe would stall ffmpeg
-                    LOG.warn("ignoring a failure of an output consumer: {}", e.toString());
+                    log.warn("ignoring a failure of an output consumer: {}", e.toString());
                 }
             }
         } catch (IOException e) {

@@ -13,16 +13,13 @@ final class LoaderError {
     private static final Pattern MISSING = Pattern.compile(
             "error while loading shared libraries: ([^:\\s]+): cannot open shared object file");
 
-    /** Debian packages for the system libraries the bundled ffmpeg links but does not carry. */
+    /**
+     * Debian packages for the system libraries the bundled ffmpeg links but neither carries nor gets
+     * a stand-in for (a minimal Debian has them; a stripped-down container may not).
+     */
     private static final Map<String, String> PACKAGES = Map.of(
-            "libpulse.so.0", "libpulse0",
-            "libasound.so.2", "libasound2",
-            "libxcb.so.1", "libxcb1",
-            "libxcb-shm.so.0", "libxcb-shm0",
-            "libXau.so.6", "libxau6",
-            "libXdmcp.so.6", "libxdmcp6",
-            "libudev.so.1", "libudev1",
-            "libstdc++.so.6", "libstdc++6");
+            "libstdc++.so.6", "libstdc++6",
+            "libgcc_s.so.1", "libgcc-s1");
 
     private LoaderError() {
     }

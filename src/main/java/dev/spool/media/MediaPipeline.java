@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MediaPipeline {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MediaPipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(MediaPipeline.class);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
     /** How much shorter than declared a decoded video may be before the source counts as incomplete. */
     private static final double MISSING_TOLERANCE_SECONDS = 0.5;
@@ -35,18 +35,20 @@ public final class MediaPipeline {
     private final Prober prober;
     private final LadderPlanner planner;
     private final Packager packager;
+    private final EncodeObserver observer;
 
-    /** With Spool's default ladder. */
+    /** With Spool's default ladder and no one observing the encodes. */
     public MediaPipeline(FfmpegBinaries binaries) {
-        this(binaries, Ladder.SPOOL);
+        this(binaries, EncodeObserver.NONE, Ladder.SPOOL);
     }
 
     /** @param ladder the default ladder for requests without profiles */
-    public MediaPipeline(FfmpegBinaries binaries, Ladder ladder) {
+    public MediaPipeline(FfmpegBinaries binaries, EncodeObserver observer, Ladder ladder) {
         this.binaries = binaries;
         this.prober = new Prober(binaries);
         this.planner = new LadderPlanner(ladder);
         this.packager = new Packager(binaries);
+        this.observer = observer;
     }
 
     /**
@@ -55,6 +57,7 @@ public final class MediaPipeline {
      */
     public PipelineResult run(PipelineRequest request, ProgressListener listener)
             throws MediaException, InterruptedException {
+        long started = System.nanoTime();
         InputValidator validator = new InputValidator(request.maxInputBytes());
         long size = validator.checkFile(request.input());
         VideoSpec spec = prober.probe(request.input());
@@ -64,7 +67,7 @@ public final class MediaPipeline {
                 request.chunkThresholdSeconds(), request.maxParallel());
         ProgressTracker progress = new ProgressTracker(listener, chunks);
         progress.chunk(0, 0);
-        LOG.info("transcoding {} ({} s, {} renditions, {} chunk(s))", request.input().getFileName(), spec.duration(),
+        log.info("transcoding {} ({} s, {} renditions, {} chunk(s))", request.input().getFileName(), spec.duration(),
                 Math.max(1, renditions.size()), chunks.size());
         ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
         try (WorkDir work = createWorkDir(request.outputDir())) {
@@ -78,8 +81,10 @@ public final class MediaPipeline {
             InputHashes hash = awaitHashes(hashes);
             List<String> files = work.publish();
             progress.finished();
-            return new PipelineResult(spec, size, hash.md5(), hash.sha256(), packaged.renditions(), packaged.mp4s(),
-                    Packager.MASTER, packaged.thumbnailsVtt(), files);
+            var result = new PipelineResult(spec, size, hash.md5(), hash.sha256(), packaged.renditions(),
+                    packaged.mp4s(), Packager.MASTER, packaged.thumbnailsVtt(), files);
+            observer.finished(result, Duration.ofNanos(System.nanoTime() - started));
+            return result;
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot write the outputs: " + e.getMessage(), true, e);
         } finally {
@@ -134,10 +139,10 @@ public final class MediaPipeline {
         CompletionService<Void> running = new ExecutorCompletionService<>(pool);
         try {
             for (ChunkPlan.Chunk chunk : chunks) {
-                running.submit(() -> {
+                running.submit(LogContext.carried(() -> {
                     encodeChunk(work, command, chunk, mp4Names, progress, fps);
                     return null;
-                });
+                }));
             }
             // in completion order, so a failing chunk stops the others at once
             for (int done = 0; done < chunks.size(); done++) {
@@ -197,7 +202,7 @@ public final class MediaPipeline {
         FfmpegProgress parser = new FfmpegProgress(chunk.expected(), fps, f -> progress.chunk(chunk.index(), f));
         Duration timeout = Duration.ofSeconds(600 + (long) (40 * chunk.expected()));
         List<String> args = command.build(chunk, mp4Names);
-        LOG.debug("chunk {}: {}", chunk.index(), args);
+        log.debug("chunk {}: {}", chunk.index(), args);
         ChildProcess.Result result = ChildProcess.run(args, binaries.environment(), work.path(), parser, timeout);
         if (!result.ok()) {
             throw new MediaException("ffmpeg_failed", "ffmpeg failed (exit " + result.exitCode() + ") encoding "

@@ -1,7 +1,7 @@
 package dev.spool.webhook;
 
 import dev.spool.config.Config;
-import dev.spool.task.engine.WakeUp;
+import dev.spool.concurrent.WakeUp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +38,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Duration lease;
     private final Duration pollInterval;
     private final Clock clock;
+    private final DeliveryObserver observer;
     private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
     private final ExecutorService sends = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
@@ -45,7 +46,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     public WebhookDispatcher(Deliveries deliveries, WebhookRepository webhooks, WebhookLogs logs,
                              WebhookSender sender, WakeUp wakeUp, Config.Webhooks config, Duration pollInterval,
-                             Clock clock) {
+                             Clock clock, DeliveryObserver observer) {
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.logs = logs;
@@ -55,6 +56,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.lease = config.timeout().plus(LEASE_MARGIN);
         this.pollInterval = pollInterval;
         this.clock = clock;
+        this.observer = observer;
     }
 
     public WebhookDispatcher start() {
@@ -99,26 +101,29 @@ public final class WebhookDispatcher implements AutoCloseable {
             if (target.isEmpty()) {
                 webhooks.jdbi().useTransaction(h -> deliveries.finish(h, due, owner, Deliveries.State.DROPPED,
                         clock.millis(), clock.millis()));
+                observer.attempted("dropped");
                 return;
             }
             var attempt = sender.send(target.get().url(), target.get().sharedSecret(), due::body);
             long now = clock.millis();
-            webhooks.jdbi().useTransaction(h -> {
+            String outcome = webhooks.jdbi().inTransaction(h -> {
                 logs.record(h, due.webhookId(), due.eventId(), due.event(), attempt);
                 if (attempt.success()) {
                     deliveries.finish(h, due, owner, Deliveries.State.DELIVERED, now, now);
-                    return;
+                    return "delivered";
                 }
                 var next = attempt.retriable() ? retries.next(due.attempts(), due.createdAt(), now,
                         attempt.retryAfter()) : OptionalLong.empty();
                 if (next.isPresent()) {
                     deliveries.finish(h, due, owner, Deliveries.State.PENDING, next.getAsLong(), now);
-                } else {
-                    log.info("giving up on event {} ({}) for webhook {} after {} attempt(s): {}", due.eventId(),
-                            due.event(), due.webhookId(), due.attempts(), attempt.error());
-                    deliveries.finish(h, due, owner, Deliveries.State.FAILED, now, now);
+                    return "retrying";
                 }
+                log.info("giving up on event {} ({}) for webhook {} after {} attempt(s): {}", due.eventId(),
+                        due.event(), due.webhookId(), due.attempts(), attempt.error());
+                deliveries.finish(h, due, owner, Deliveries.State.FAILED, now, now);
+                return "failed";
             });
+            observer.attempted(outcome);
         } catch (InterruptedException e) {
             // Shutting down: the claim is released and the delivery is sent again later.
             Thread.currentThread().interrupt();

@@ -390,7 +390,7 @@ class TaskResourceTest {
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json()).isEqualTo(tree("{\"status\": \"ok\"}"));
         assertThat(ready.status()).isEqualTo(200);
-        assertThat(ready.json()).isEqualTo(tree("{\"status\": \"ready\"}"));
+        assertThat(ready.json()).isEqualTo(tree("{\"status\": \"ready\", \"workers\": []}"));
     }
 
     @Test

@@ -44,6 +44,16 @@ class SecretBoxTest {
     }
 
     @Test
+    void givenKeys_whenFingerprinted_thenEqualKeysMatchAndTheKeyIsNotInIt() {
+        String fingerprint = new SecretBox(key(1)).fingerprint();
+
+        assertThat(new SecretBox(key(1)).fingerprint()).isEqualTo(fingerprint);
+        assertThat(new SecretBox(key(2)).fingerprint()).isNotEqualTo(fingerprint);
+        assertThat(fingerprint).hasSize(64).doesNotContain(java.util.HexFormat.of().formatHex(key(1)))
+                .doesNotContain(Base64.getEncoder().encodeToString(key(1)));
+    }
+
+    @Test
     void givenNoConfiguredKey_whenLoaded_thenAKeyFileReadableByItsOwnerOnlyIsMadeOnceAndKept() throws Exception {
         var first = ServerKey.load(Optional.empty(), dataDir);
         var second = ServerKey.load(Optional.empty(), dataDir);

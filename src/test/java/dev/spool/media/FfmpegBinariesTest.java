@@ -36,14 +36,14 @@ class FfmpegBinariesTest {
     @Test
     void givenOverrideThatCannotLoadALibrary_whenLocated_thenMessageNamesLibraryAndInstallCommand() throws Exception {
         Path fake = dir.resolve("ffmpeg");
-        Files.writeString(fake, "#!/bin/sh\necho \"$0: error while loading shared libraries: libpulse.so.0:"
+        Files.writeString(fake, "#!/bin/sh\necho \"$0: error while loading shared libraries: libstdc++.so.6:"
                 + " cannot open shared object file: No such file or directory\" >&2\nexit 127\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         assertThatThrownBy(() -> FfmpegBinaries.locate(Optional.of(fake.toString()), Optional.of(fake.toString()), dir))
                 .isInstanceOfSatisfying(MediaException.class, e -> {
                     assertThat(e.code()).isEqualTo("ffmpeg_unavailable");
-                    assertThat(e.getMessage()).contains("libpulse.so.0").contains("apt-get install -y libpulse0");
+                    assertThat(e.getMessage()).contains("libstdc++.so.6").contains("apt-get install -y libstdc++6");
                 });
     }
 

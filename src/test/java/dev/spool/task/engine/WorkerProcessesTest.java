@@ -53,6 +53,9 @@ class WorkerProcessesTest {
         var processEnv = builder.environment();
         processEnv.put("SPOOL_DATABASE_URL", server.databaseUrl());
         processEnv.put("SPOOL_DATA_DIR", server.dataDir().getParent().resolve(name).toString());
+        // The settings every process of a cluster shares: the API's object store and server key.
+        processEnv.put("SPOOL_STORAGE_URL", server.dataDir().resolve("objects").toString());
+        processEnv.put("SPOOL_SECRET_KEY", Files.readString(server.dataDir().resolve("secret-key")).strip());
         processEnv.put("SPOOL_TASK_LEASE", "2s");
         processEnv.putAll(env);
         var process = builder.start();

@@ -1,0 +1,42 @@
+package dev.spool.media;
+
+import org.slf4j.MDC;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Carries the logging context (the task's ids) of the thread that starts work into the threads that do it. */
+final class LogContext {
+    private LogContext() {
+    }
+
+    static Runnable carried(Runnable work) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        return () -> {
+            set(context);
+            try {
+                work.run();
+            } finally {
+                MDC.clear();
+            }
+        };
+    }
+
+    static <T> Callable<T> carried(Callable<T> work) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        return () -> {
+            set(context);
+            try {
+                return work.call();
+            } finally {
+                MDC.clear();
+            }
+        };
+    }
+
+    private static void set(Map<String, String> context) {
+        if (context != null) {
+            MDC.setContextMap(context);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.spool.metrics;
+
+import dev.spool.task.Task;
+import dev.spool.task.TaskEvent;
+import dev.spool.task.TaskObserver;
+import dev.spool.task.TaskPhase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts tasks created and finished by type and outcome, and times how long each waited once due and how long it
+ * ran, from the same state changes that write the outbox. Every count happens after the change commits, so a
+ * rolled-back claim or completion is never counted.
+ *
+ * <p>Run time is measured by the process that claimed the task (it sees both ends of the run); a run this process
+ * did not start is not timed here.
+ */
+public final class TaskMetrics implements TaskObserver {
+    private static final Duration[] BUCKETS = {Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+            Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1),
+            Duration.ofHours(3), Duration.ofHours(6)};
+    private final MeterRegistry registry;
+    /** Task id -> when this process's claim of it committed; only tasks running here. */
+    private final Map<String, Long> runningSince = new ConcurrentHashMap<>();
+
+    public TaskMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void changed(Handle h, Task task, TaskEvent.Kind kind) {
+        String type = task.type().wire();
+        switch (kind) {
+            case SPAWNED -> h.afterCommit(() -> counter(type, "created").increment());
+            case COMPLETED, FAILED, CANCELLED -> h.afterCommit(() ->
+                    counter(type, kind.name().toLowerCase()).increment());
+            case UPDATED -> { }
+        }
+        TaskPhase phase = task.status().phase();
+        long at = task.status().updatedAt();
+        if (phase == TaskPhase.RUNNING && !runningSince.containsKey(task.id())) {
+            // The claim: it leaves run_after as it was, the moment the task became due.
+            Long due = h.createQuery("SELECT run_after FROM tasks WHERE id = :id").bind("id", task.id())
+                    .mapTo(Long.class).one();
+            h.afterCommit(() -> {
+                runningSince.put(task.id(), at);
+                if (due != null) {
+                    timer("spool.task.wait", "Time tasks waited from due to claimed", type)
+                            .record(Duration.ofMillis(Math.max(0, at - due)));
+                }
+            });
+        } else if (phase != TaskPhase.RUNNING && runningSince.containsKey(task.id())) {
+            h.afterCommit(() -> {
+                Long since = runningSince.remove(task.id());
+                if (since != null) {
+                    timer("spool.task.run", "Time tasks ran, claim to completion, failure, retry or release", type)
+                            .record(Duration.ofMillis(Math.max(0, at - since)));
+                }
+            });
+        }
+    }
+
+    private Counter counter(String type, String event) {
+        return Counter.builder("spool.task.events").tag("type", type).tag("event", event)
+                .description("Tasks created, completed, failed and cancelled, by type").register(registry);
+    }
+
+    private Timer timer(String name, String description, String type) {
+        return Timer.builder(name).description(description).tag("type", type)
+                .serviceLevelObjectives(BUCKETS).register(registry);
+    }
+}
