@@ -34,7 +34,7 @@ public final class Prober {
     /** Codecs of pictures rather than video: a stream in one of them loses to any stream in a video codec. */
     private static final Set<String> STILL_IMAGE_CODECS = Set.of("mjpeg", "jpeg", "jpegls", "png", "apng", "bmp",
             "gif", "tiff", "webp");
-    private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
+    private static final Logger log = LoggerFactory.getLogger(Prober.class);
 
     private final FfmpegBinaries binaries;
     private final ObjectMapper json = new ObjectMapper();
@@ -216,7 +216,7 @@ public final class Prober {
             }
         }
         if (best != null && videos.size() > 1) {
-            LOG.info("using video stream #{} ({} {}x{}) of {} video streams", best.path("index").asInt(),
+            log.info("using video stream #{} ({} {}x{}) of {} video streams", best.path("index").asInt(),
                     best.path("codec_name").asText(), best.path("width").asInt(), best.path("height").asInt(),
                     videos.size());
         }
