@@ -128,7 +128,8 @@ public final class MediaPipeline {
         if (first.fps() != null) {
             return (double) first.fps() / first.fpsDen();
         }
-        return spec.video().map(VideoSpec.Track::fps).orElse(0.0);
+        // the constant rate it is encoded at: for a variable-rate source its peak, not the average fps
+        return spec.video().map(v -> Fraction.parse(v.frameRate())).map(Fraction::value).orElse(0.0);
     }
 
     /** Runs the chunks, at most {@code maxParallel} at once; the first failure stops the others. */
