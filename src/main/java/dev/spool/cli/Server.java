@@ -21,6 +21,7 @@ import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
+import dev.spool.media.Ladder;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.mediajob.MediaJobs;
@@ -186,8 +187,10 @@ public final class Server implements AutoCloseable {
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var handlers = new ArrayList<TaskHandler>();
+                var ladder = Ladder.parse(config.media().ladder());
                 ffmpeg(config).ifPresent(binaries -> {
-                    var jobs = new MediaJobs(new MediaPipeline(binaries, new EncodeMetrics(metrics.registry())),
+                    var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);
+                    var jobs = new MediaJobs(pipeline,
                             new Fmp4Packager(binaries), fetcher,
                             config.media(), config.dataDir().resolve("work"));
                     handlers.add(new UploadHandler(assetRepository, objects, jobs));

@@ -29,9 +29,11 @@ public record Config(
 
     /**
      * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
-     * into chunks encoded in parallel and how many at once, and the largest input accepted.
+     * into chunks encoded in parallel and how many at once, the largest input accepted, and the default ladder
+     * ({@code spool} or {@code livepeer}).
      */
-    public record Media(String preset, double chunkThresholdSeconds, int maxParallel, long maxInputBytes) {
+    public record Media(String preset, double chunkThresholdSeconds, int maxParallel, long maxInputBytes,
+                        String ladder) {
     }
 
     /**
@@ -113,7 +115,8 @@ public record Config(
                         reader.string("SPOOL_X264_PRESET", "medium"),
                         reader.integer("SPOOL_CHUNK_THRESHOLD_SECONDS", 120),
                         reader.integer("SPOOL_CHUNK_PARALLEL", Math.max(1, Runtime.getRuntime().availableProcessors())),
-                        reader.longInteger("SPOOL_MAX_INPUT_BYTES", 30L << 30)),
+                        reader.longInteger("SPOOL_MAX_INPUT_BYTES", 30L << 30),
+                        reader.string("SPOOL_LADDER", "spool")),
                 new Webhooks(
                         reader.duration("SPOOL_WEBHOOK_RETRY_BASE", Duration.ofSeconds(5)),
                         reader.duration("SPOOL_WEBHOOK_RETRY_CAP", Duration.ofHours(1)),

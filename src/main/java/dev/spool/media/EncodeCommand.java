@@ -80,6 +80,13 @@ final class EncodeCommand {
             }
             if (audio) {
                 cmd.addAll(List.of("-map", audioStream(), "-c:a", "aac", "-b:a", AUDIO_BITRATE));
+                // audio that starts after the video is padded with silence from the timeline's start (gaps are
+                // filled too), so players start both streams together
+                cmd.addAll(List.of("-af", "aresample=async=1:first_pts=0"));
+                if (spec.audio().get().channels() != null && spec.audio().get().channels() > 2) {
+                    // 128 kb/s is a stereo budget: six channels in it sound worse than a stereo downmix
+                    cmd.addAll(List.of("-ac", "2"));
+                }
             }
             for (int i = 0; i < renditions.size(); i++) {
                 Rendition r = renditions.get(i);
@@ -95,6 +102,11 @@ final class EncodeCommand {
             // MPEG-TS timestamps then continue from the previous chunk, so the joined playlist needs no
             // discontinuity (the MP4 muxer restarts at 0 anyway: the packager shifts fragmented MP4 times)
             cmd.addAll(List.of("-output_ts_offset", seconds(chunk.start())));
+        }
+        Double timeline = spec.timelineLength();
+        if (chunk.length() == null && timeline != null && !renditions.isEmpty()) {
+            // a constant frame rate repeats the last frame for as long as the gap before it; the source ends here
+            cmd.addAll(List.of("-t", seconds(timeline - chunk.start())));
         }
         // tee cannot tell encoders that MP4 wants global headers; TS muxers re-insert them at keyframes
         cmd.addAll(List.of("-flags", "+global_header", "-f", "tee", String.join("|", slaves)));
@@ -138,10 +150,11 @@ final class EncodeCommand {
         return "0:" + spec.audio().orElseThrow().index();
     }
 
-    /** Fits the displayed picture inside 640x360, keeping its aspect ratio. */
+    /** Fits the displayed picture inside 640x360, keeping its aspect ratio; a smaller picture keeps its size. */
     int[] thumbnailSize() {
         VideoSpec.Track video = spec.video().orElseThrow();
-        double scale = Math.min((double) THUMB_WIDTH / video.displayWidth(), (double) THUMB_HEIGHT / video.displayHeight());
+        double scale = Math.min(1, Math.min((double) THUMB_WIDTH / video.displayWidth(),
+                (double) THUMB_HEIGHT / video.displayHeight()));
         return new int[] {LadderPlanner.roundEven(video.displayWidth() * scale),
                 LadderPlanner.roundEven(video.displayHeight() * scale)};
     }
@@ -211,13 +224,14 @@ final class EncodeCommand {
         return o;
     }
 
-    /** Variable frame rate sources are made constant at their average rate; others keep their timestamps. */
+    /**
+     * Every rendition gets a constant frame rate: the profile's, else the source's. Frames are repeated
+     * through gaps (sparse or variable-rate sources) and from the timeline's start (video that starts
+     * after the audio), so each segment holds exactly the time its playlist entry says.
+     */
     private List<String> frameRateOptions(String s, Rendition r) {
-        VideoSpec.Track video = spec.video().orElseThrow();
-        if (r.fps() == null && video.variableFrameRate() && video.frameRate() != null) {
-            return List.of("-fps_mode" + s, "cfr", "-r" + s, video.frameRate());
-        }
-        return List.of("-fps_mode" + s, r.fps() == null ? "passthrough" : "cfr");
+        String rate = r.fps() != null ? r.fps() + "/" + r.fpsDen() : spec.video().orElseThrow().frameRate();
+        return rate == null ? List.of("-fps_mode" + s, "passthrough") : List.of("-fps_mode" + s, "cfr", "-r" + s, rate);
     }
 
     private String hlsSlave(String select, String name, boolean fmp4, ChunkPlan.Chunk chunk) {

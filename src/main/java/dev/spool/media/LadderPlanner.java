@@ -10,10 +10,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Chooses the renditions: Livepeer's default ladder when the caller gives no profiles, otherwise
- * the caller's profiles as given. Output sizes follow Livepeer's encoder: the long side of the
- * output is the long side of the requested box, the short side follows the source's displayed
- * aspect ratio (so portrait sources give portrait renditions), both even.
+ * Chooses the renditions: a default ladder (Spool's, or Livepeer's rule) when the caller gives no
+ * profiles, otherwise the caller's profiles as given. Output sizes follow Livepeer's encoder: the long
+ * side of the output is the long side of the requested box, the short side follows the source's
+ * displayed aspect ratio (so portrait sources give portrait renditions), both even.
  */
 public final class LadderPlanner {
 
@@ -25,6 +25,13 @@ public final class LadderPlanner {
     private static final List<TranscodeProfile> BASE_RUNGS = List.of(
             TranscodeProfile.of("360p0", 640, 360, 1_000_000L),
             TranscodeProfile.of("720p0", 1280, 720, 4_000_000L));
+    /** Spool's rungs below the source: 1080p too, so sources above 1080p keep a full-HD rendition. */
+    private static final List<TranscodeProfile> SPOOL_RUNGS = List.of(
+            TranscodeProfile.of("360p0", 640, 360, 1_000_000L),
+            TranscodeProfile.of("720p0", 1280, 720, 4_000_000L),
+            TranscodeProfile.of("1080p0", 1920, 1080, 6_000_000L));
+    /** Spool's ladder keeps frame rates up to this; faster sources are divided down to it. */
+    static final double MAX_FPS = 60;
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> RESERVED_NAMES = Set.of("thumbnails", "index.m3u8");
 
@@ -32,6 +39,12 @@ public final class LadderPlanner {
      * @return the renditions to encode; empty for an audio-only input
      * @throws MediaException {@code invalid_profile} or {@code unsupported_encoder} for profiles that cannot be honoured
      */
+    private final Ladder ladder;
+
+    public LadderPlanner(Ladder ladder) {
+        this.ladder = ladder;
+    }
+
     public List<Rendition> plan(VideoSpec spec, List<TranscodeProfile> profiles) throws MediaException {
         if (spec.video().isEmpty()) {
             return List.of();
@@ -40,8 +53,11 @@ public final class LadderPlanner {
         int srcW = video.displayWidth();
         int srcH = video.displayHeight();
         List<TranscodeProfile> wanted;
+        boolean spoolLadder = false;
         if (profiles == null || profiles.isEmpty()) {
-            wanted = defaultLadder(srcW, srcH, sourceBitrate(spec));
+            spoolLadder = ladder == Ladder.SPOOL;
+            wanted = spoolLadder ? spoolLadder(srcW, srcH, sourceBitrate(spec), Fraction.parse(video.frameRate()))
+                    : livepeerLadder(srcW, srcH, sourceBitrate(spec));
         } else if (profiles.size() == 1 && isBitrateOnly(profiles.get(0))) {
             TranscodeProfile p = profiles.get(0);
             wanted = List.of(new TranscodeProfile(p.name(), srcW, srcH, p.bitrate(),
@@ -54,6 +70,9 @@ public final class LadderPlanner {
         Set<String> names = new HashSet<>();
         for (TranscodeProfile p : wanted) {
             Rendition r = toRendition(p, srcW, srcH);
+            if (spoolLadder) {
+                r = notAboveSource(r, srcW, srcH);
+            }
             if (!names.add(r.name())) {
                 throw invalid("rendition name \"" + r.name() + "\" is used twice; every profile needs its own name");
             }
@@ -62,15 +81,57 @@ public final class LadderPlanner {
         return renditions;
     }
 
+    /**
+     * Spool's default ladder: each of 360p, 720p and 1080p whose short side is below the source's (at
+     * Livepeer's scaled bitrate), then the source size rounded down to even, all at quality 27. Unlike
+     * Livepeer's rule there is never a second rendition at the source size (with a capped CRF it came
+     * out identical to the top one), sources above 1080p get a 1080p rendition, nothing is upscaled, and
+     * frame rates above 60 are divided down to 60 or below (so frames stay evenly spaced).
+     */
+    static List<TranscodeProfile> spoolLadder(int srcW, int srcH, long srcBitrate, Fraction frameRate) {
+        long capped = Math.min(srcBitrate, MAX_BITRATE);
+        int shortSide = Math.min(srcW, srcH);
+        List<TranscodeProfile> ladder = new ArrayList<>();
+        for (TranscodeProfile rung : SPOOL_RUNGS) {
+            if (rung.height() < shortSide) {
+                ladder.add(rung.withQuality(DEFAULT_QUALITY)
+                        .withBitrate(Math.min(scaledBitrate(rung, srcW, srcH, capped), rung.bitrate())));
+            }
+        }
+        int w = roundDownEven(srcW);
+        int h = roundDownEven(srcH);
+        ladder.add(TranscodeProfile.of(h + "p0", w, h, Math.min(capped * 12 / 10, MAX_BITRATE))
+                .withQuality(DEFAULT_QUALITY));
+        if (frameRate == null || frameRate.value() <= MAX_FPS) {
+            return ladder;
+        }
+        long divisor = (long) Math.ceil(frameRate.value() / MAX_FPS);
+        return ladder.stream().map(p -> p.withFps((int) frameRate.numerator(),
+                (int) (frameRate.denominator() * divisor))).toList();
+    }
+
+    private static long scaledBitrate(TranscodeProfile rung, int srcW, int srcH, long cappedSource) {
+        return 12L * rung.width() * rung.height() * cappedSource / (10L * srcW * srcH);
+    }
+
+    /** Sizes derived from the aspect ratio round to the nearest even number: never above the source's. */
+    private static Rendition notAboveSource(Rendition r, int srcW, int srcH) {
+        if (r.width() <= srcW && r.height() <= srcH) {
+            return r;
+        }
+        return new Rendition(r.name(), Math.min(r.width(), roundDownEven(srcW)), Math.min(r.height(),
+                roundDownEven(srcH)), r.bitrate(), r.quality(), r.fps(), r.fpsDen(), r.gop(), r.profile(), r.encoder());
+    }
+
     /** Livepeer's default ladder for a source of the given displayed size and video bitrate. */
-    static List<TranscodeProfile> defaultLadder(int srcW, int srcH, long srcBitrate) {
+    static List<TranscodeProfile> livepeerLadder(int srcW, int srcH, long srcBitrate) {
         long capped = Math.min(srcBitrate, MAX_BITRATE);
         List<TranscodeProfile> ladder = new ArrayList<>();
         for (TranscodeProfile rung : BASE_RUNGS) {
             // Livepeer compares the rung's default bitrate, not the scaled one, with the source's
             if (rung.height() < srcH && rung.bitrate() < srcBitrate) {
-                long scaled = 12L * rung.width() * rung.height() * capped / (10L * srcW * srcH);
-                ladder.add(rung.withQuality(DEFAULT_QUALITY).withBitrate(Math.min(scaled, rung.bitrate())));
+                ladder.add(rung.withQuality(DEFAULT_QUALITY)
+                        .withBitrate(Math.min(scaledBitrate(rung, srcW, srcH, capped), rung.bitrate())));
             }
         }
         int evenW = roundUpEven(srcW);
@@ -191,6 +252,10 @@ public final class LadderPlanner {
 
     static int roundEven(double value) {
         return (int) Math.max(2, 2 * Math.round(value / 2));
+    }
+
+    static int roundDownEven(int value) {
+        return Math.max(2, value - value % 2);
     }
 
     static int roundUpEven(int value) {

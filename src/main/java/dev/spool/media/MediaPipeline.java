@@ -28,20 +28,25 @@ public final class MediaPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(MediaPipeline.class);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+    /** How much shorter than declared a decoded video may be before the source counts as incomplete. */
+    private static final double MISSING_TOLERANCE_SECONDS = 0.5;
 
     private final FfmpegBinaries binaries;
     private final Prober prober;
-    private final LadderPlanner planner = new LadderPlanner();
+    private final LadderPlanner planner;
     private final Packager packager;
     private final EncodeObserver observer;
 
+    /** With Spool's default ladder and no one observing the encodes. */
     public MediaPipeline(FfmpegBinaries binaries) {
-        this(binaries, EncodeObserver.NONE);
+        this(binaries, EncodeObserver.NONE, Ladder.SPOOL);
     }
 
-    public MediaPipeline(FfmpegBinaries binaries, EncodeObserver observer) {
+    /** @param ladder the default ladder for requests without profiles */
+    public MediaPipeline(FfmpegBinaries binaries, EncodeObserver observer, Ladder ladder) {
         this.binaries = binaries;
         this.prober = new Prober(binaries);
+        this.planner = new LadderPlanner(ladder);
         this.packager = new Packager(binaries);
         this.observer = observer;
     }
@@ -123,7 +128,8 @@ public final class MediaPipeline {
         if (first.fps() != null) {
             return (double) first.fps() / first.fpsDen();
         }
-        return spec.video().map(VideoSpec.Track::fps).orElse(0.0);
+        // the constant rate it is encoded at: for a variable-rate source its peak, not the average fps
+        return spec.video().map(v -> Fraction.parse(v.frameRate())).map(Fraction::value).orElse(0.0);
     }
 
     /** Runs the chunks, at most {@code maxParallel} at once; the first failure stops the others. */
@@ -143,6 +149,7 @@ public final class MediaPipeline {
             for (int done = 0; done < chunks.size(); done++) {
                 running.take().get();
             }
+            checkComplete(work, command, chunks);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof MediaException media) {
                 throw media;
@@ -159,6 +166,35 @@ public final class MediaPipeline {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * A file can promise more than it holds (an upload cut short behind a complete index still probes
+     * with its full duration): the video the encoders got out of it must reach the declared duration.
+     * Audio-only files are left alone, their declared durations are often estimates.
+     */
+    private static void checkComplete(WorkDir work, EncodeCommand command, List<ChunkPlan.Chunk> chunks)
+            throws MediaException {
+        String first = command.outputNames().get(0);
+        double declared = chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum();
+        if (first.equals(EncodeCommand.AUDIO_ONLY) || declared <= 0) {
+            return;
+        }
+        double decoded = 0;
+        try {
+            for (ChunkPlan.Chunk chunk : chunks) {
+                decoded += MediaPlaylist.read(work.resolve(EncodeCommand.chunkPlaylist(first, chunk.index())))
+                        .totalDuration();
+            }
+        } catch (IOException e) {
+            throw new MediaException("io_error", "cannot read the encoded playlist: " + e.getMessage(), true, e);
+        }
+        if (declared - decoded > Math.max(MISSING_TOLERANCE_SECONDS, declared * 0.01)) {
+            throw MediaException.badInput("truncated", "the source is incomplete: it declares "
+                    + EncodeCommand.seconds(Math.round(declared * 10) / 10.0) + " s of video but only "
+                    + EncodeCommand.seconds(Math.round(decoded * 10) / 10.0) + " s could be decoded, which happens"
+                    + " when an upload or copy stopped early. Upload the complete file.");
         }
     }
 

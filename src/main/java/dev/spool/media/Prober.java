@@ -2,6 +2,8 @@ package dev.spool.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,6 +30,11 @@ public final class Prober {
 
     /** Box types an MP4/MOV file can start with. */
     private static final Set<String> ISO_BOX_TYPES = Set.of("ftyp", "moov", "mdat", "free", "skip", "wide", "pnot");
+
+    /** Codecs of pictures rather than video: a stream in one of them loses to any stream in a video codec. */
+    private static final Set<String> STILL_IMAGE_CODECS = Set.of("mjpeg", "jpeg", "jpegls", "png", "apng", "bmp",
+            "gif", "tiff", "webp");
+    private static final Logger log = LoggerFactory.getLogger(Prober.class);
 
     private final FfmpegBinaries binaries;
     private final ObjectMapper json = new ObjectMapper();
@@ -49,7 +57,40 @@ public final class Prober {
         }
         VideoSpec spec = parse(result.stdout());
         checkTail(input, spec);
-        return spec;
+        return withPeakFrameRate(input, spec);
+    }
+
+    /**
+     * A variable-rate video's frame rate is the fastest rate its frames really follow, measured from
+     * their timestamps: encoding at the average would drop frames wherever the source runs faster.
+     */
+    private VideoSpec withPeakFrameRate(Path input, VideoSpec spec) throws MediaException, InterruptedException {
+        VideoSpec.Track v = spec.video().orElse(null);
+        if (v == null || !v.variableFrameRate()) {
+            return spec;
+        }
+        ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffprobe().toString(), "-v", "error",
+                        "-select_streams", Integer.toString(v.index()), "-show_entries", "packet=pts_time",
+                        "-of", "csv=p=0", fileUrl(input)),
+                binaries.environment(), null, null, PROBE_TIMEOUT);
+        Fraction peak = FrameRates.peak(result.stdout().lines().map(Prober::parseOrNull).toList());
+        if (peak == null || (v.fps() != null && peak.value() < v.fps())) {
+            return spec;
+        }
+        VideoSpec.Track measured = new VideoSpec.Track(v.type(), v.codec(), v.startTime(), v.duration(), v.bitrate(),
+                v.width(), v.height(), v.pixelFormat(), v.fps(), v.channels(), v.sampleRate(), v.bitDepth(),
+                v.rotation(), v.displayAspectRatio(), v.sampleAspectRatio(), peak.toString(), true, v.index());
+        List<VideoSpec.Track> tracks = new ArrayList<>(spec.tracks());
+        tracks.set(tracks.indexOf(v), measured);
+        return new VideoSpec(spec.format(), spec.duration(), spec.bitrate(), tracks, spec.formatBitrate());
+    }
+
+    private static Double parseOrNull(String text) {
+        try {
+            return Double.parseDouble(text.strip().replaceAll(",$", ""));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static MediaException unreadable(Path input, String stderr) {
@@ -123,27 +164,67 @@ public final class Prober {
         }
         JsonNode format = root.path("format");
         List<VideoSpec.Track> tracks = new ArrayList<>();
-        boolean videoSeen = false;
-        boolean audioSeen = false;
+        JsonNode mainVideo = mainVideoStream(root.path("streams"));
+        if (mainVideo != null) {
+            tracks.add(videoTrack(mainVideo));
+        }
         for (JsonNode stream : root.path("streams")) {
-            String type = stream.path("codec_type").asText();
-            // cover art is a one-picture "video" stream: it does not make a file a video
-            if (type.equals("video") && !videoSeen && stream.path("disposition").path("attached_pic").asInt() == 0) {
-                tracks.add(videoTrack(stream));
-                videoSeen = true;
-            } else if (type.equals("audio") && !audioSeen) {
+            if (stream.path("codec_type").asText().equals("audio")) {
                 tracks.add(audioTrack(stream));
-                audioSeen = true;
+                break;
             }
         }
         Double duration = tracks.stream().filter(t -> VideoSpec.Track.VIDEO.equals(t.type()))
                 .map(VideoSpec.Track::duration).filter(d -> d != null && d > 0).findFirst()
                 .orElse(positiveDouble(format, "duration"));
         Long formatBitrate = positiveLong(format, "bit_rate");
-        long trackBitrates = tracks.stream().map(VideoSpec.Track::bitrate).filter(b -> b != null)
-                .mapToLong(Long::longValue).sum();
-        Long bitrate = trackBitrates > 0 ? Long.valueOf(trackBitrates) : formatBitrate;
+        Double size = positiveDouble(format, "size");
+        if (formatBitrate == null && size != null && duration != null) {
+            formatBitrate = Math.round(size * 8 / duration);
+        }
+        // the tracks' sum only when every track declares its own: otherwise it would be one track's
+        boolean allDeclared = !tracks.isEmpty() && tracks.stream().allMatch(t -> t.bitrate() != null);
+        Long bitrate = allDeclared ? Long.valueOf(tracks.stream().mapToLong(VideoSpec.Track::bitrate).sum())
+                : formatBitrate;
         return new VideoSpec(containerName(format), duration, bitrate, tracks, formatBitrate);
+    }
+
+    /**
+     * The video stream ffmpeg itself would pick: video codecs before image codecs (a motion-JPEG camera
+     * file still counts as video), then the most pixels, then the highest frame rate. A single picture
+     * (cover art, flagged or not) does not make a file a video at all. Null when there is no video stream.
+     */
+    private static JsonNode mainVideoStream(JsonNode streams) {
+        JsonNode best = null;
+        List<JsonNode> videos = new ArrayList<>();
+        for (JsonNode stream : streams) {
+            if (stream.path("codec_type").asText().equals("video")
+                    && stream.path("disposition").path("attached_pic").asInt() == 0
+                    && !stream.path("nb_frames").asText().equals("1")) {
+                videos.add(stream);
+            }
+        }
+        Comparator<JsonNode> rank = Comparator.comparing((JsonNode s) -> !isImageCodec(s))
+                .thenComparingLong(s -> (long) s.path("width").asInt() * s.path("height").asInt())
+                .thenComparingDouble(s -> {
+                    Fraction rate = Fraction.parse(s.path("avg_frame_rate").asText(null));
+                    return rate == null ? 0 : rate.value();
+                });
+        for (JsonNode video : videos) {
+            if (best == null || rank.compare(video, best) > 0) {
+                best = video;
+            }
+        }
+        if (best != null && videos.size() > 1) {
+            log.info("using video stream #{} ({} {}x{}) of {} video streams", best.path("index").asInt(),
+                    best.path("codec_name").asText(), best.path("width").asInt(), best.path("height").asInt(),
+                    videos.size());
+        }
+        return best;
+    }
+
+    private static boolean isImageCodec(JsonNode stream) {
+        return STILL_IMAGE_CODECS.contains(stream.path("codec_name").asText());
     }
 
     /** mp4/mov/hls as Livepeer names them, otherwise ffprobe's first format name. */
@@ -169,6 +250,10 @@ public final class Prober {
         Double fps = rate == null ? null : rate.value();
         boolean variable = avg != null && real != null && avg.value() > 0 && real.value() > 0
                 && Math.abs(avg.value() - real.value()) / avg.value() > 0.01;
+        if (!variable && real != null && real.value() > 0) {
+            // the base rate every timestamp fits (30000/1001), where the average may be rounded (2997/100)
+            rate = real;
+        }
         return new VideoSpec.Track(VideoSpec.Track.VIDEO, s.path("codec_name").asText(null),
                 number(s, "start_time"), positiveDouble(s, "duration"), positiveLong(s, "bit_rate"),
                 positiveInt(s, "width"), positiveInt(s, "height"), s.path("pix_fmt").asText(null), fps,

@@ -76,4 +76,23 @@ public record VideoSpec(String format, Double duration, Long bitrate, List<Track
     public Optional<Track> audio() {
         return tracks.stream().filter(t -> Track.AUDIO.equals(t.type())).findFirst();
     }
+
+    /**
+     * Seconds from the earliest stream start to the latest stream end, so neither a longer audio track
+     * nor a held last frame is cut; the declared duration when the streams do not say.
+     */
+    @JsonIgnore
+    public Double timelineLength() {
+        double start = Double.MAX_VALUE;
+        double end = 0;
+        for (Track t : tracks) {
+            if (t.duration() == null) {
+                return duration;
+            }
+            double trackStart = t.startTime() == null ? 0 : t.startTime();
+            start = Math.min(start, trackStart);
+            end = Math.max(end, trackStart + t.duration());
+        }
+        return tracks.isEmpty() ? duration : end - start;
+    }
 }

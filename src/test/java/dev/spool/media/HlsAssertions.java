@@ -50,16 +50,22 @@ final class HlsAssertions {
         for (MediaPlaylist.Segment segment : playlist.segments()) {
             Path file = probeable(playlistFile.getParent(), segment);
             ChildProcess.Result packets = TestMedia.ffprobe("-select_streams", video ? "v:0" : "a:0",
-                    "-show_entries", "packet=pts_time,flags", "-read_intervals", "%+#1", "-of", "csv=p=0",
-                    file.toString());
+                    "-show_entries", "packet=pts_time,duration_time,flags", "-of", "csv=p=0", file.toString());
             assertThat(packets.ok()).as("ffprobe reads %s: %s", segment.uri(), packets.stderrTail()).isTrue();
             String[] first = packets.stdout().lines().findFirst().orElse("").split(",");
-            assertThat(first).as("first packet of " + segment.uri()).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(first).as("first packet of " + segment.uri()).hasSizeGreaterThanOrEqualTo(3);
             if (video) {
-                assertThat(first[1]).as("segment %s of %s starts with a keyframe", segment.uri(), rendition.name())
+                assertThat(first[2]).as("segment %s of %s starts with a keyframe", segment.uri(), rendition.name())
                         .startsWith("K");
             }
             double start = Double.parseDouble(first[0]);
+            double end = packets.stdout().lines().map(l -> l.split(","))
+                    .mapToDouble(p -> Double.parseDouble(p[0]) + (p[1].equals("N/A") ? 0 : Double.parseDouble(p[1])))
+                    .max().orElse(start);
+            if (video) {
+                assertThat(end - start).as("what segment %s of %s holds against its playlist entry", segment.uri(),
+                        rendition.name()).isCloseTo(segment.duration(), within(0.1));
+            }
             if (firstStart == null) {
                 firstStart = start;
             }
@@ -83,6 +89,31 @@ final class HlsAssertions {
             outStream.write(Files.readAllBytes(file));
         }
         return joined;
+    }
+
+    /** How far apart the first audio and the first video timestamps of a file or playlist are, in seconds. */
+    static double audioVideoStartGap(Path file) {
+        return Math.abs(audioStartAfterVideo(file));
+    }
+
+    /** The first audio timestamp minus the first video timestamp of a file or playlist, in seconds. */
+    static double audioStartAfterVideo(Path file) {
+        ChildProcess.Result r = TestMedia.ffprobe("-show_entries", "stream=codec_type,start_time", "-of", "csv=p=0",
+                file.toString());
+        assertThat(r.ok()).as(r.stderrTail()).isTrue();
+        Double video = null;
+        Double audio = null;
+        for (String line : r.stdout().strip().split("\n")) {
+            String[] cells = line.split(",");
+            if (cells[0].equals("video") && video == null) {
+                video = Double.parseDouble(cells[1]);
+            } else if (cells[0].equals("audio") && audio == null) {
+                audio = Double.parseDouble(cells[1]);
+            }
+        }
+        assertThat(video).as("video start of " + file).isNotNull();
+        assertThat(audio).as("audio start of " + file).isNotNull();
+        return audio - video;
     }
 
     static List<String> videoStreamLine(Path file, String entries) {

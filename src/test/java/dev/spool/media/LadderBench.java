@@ -109,7 +109,7 @@ public final class LadderBench {
         PipelineRequest request = PipelineRequest.builder(source, dir.resolve("spool")).preset(preset)
                 .mp4(Mp4Mode.ALL).build();
         VideoSpec spec = new Prober(binaries).probe(source);
-        List<Rendition> renditions = new LadderPlanner().plan(spec, List.of());
+        List<Rendition> renditions = new LadderPlanner(Ladder.SPOOL).plan(spec, List.of());
 
         Path plain = dir.resolve("ffmpeg");
         for (Rendition r : renditions) {

@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 class LadderPlannerTest {
 
-    private final LadderPlanner planner = new LadderPlanner();
+    private final LadderPlanner planner = new LadderPlanner(Ladder.LIVEPEER);
+    private final LadderPlanner spool = new LadderPlanner(Ladder.SPOOL);
 
     private List<Rendition> plan(int width, int height, long bitrate) throws MediaException {
         return planner.plan(Specs.video(width, height, bitrate), List.of());
@@ -70,8 +71,8 @@ class LadderPlannerTest {
 
     @Test
     void givenTinyBitrates_whenPlanned_thenLowBitrateFloorsApply() {
-        assertThat(LadderPlanner.defaultLadder(320, 240, 150_000).get(0).bitrate()).isEqualTo(100_000L);
-        assertThat(LadderPlanner.defaultLadder(320, 240, 6_000).get(0).bitrate()).isEqualTo(5_000L);
+        assertThat(LadderPlanner.livepeerLadder(320, 240, 150_000).get(0).bitrate()).isEqualTo(100_000L);
+        assertThat(LadderPlanner.livepeerLadder(320, 240, 6_000).get(0).bitrate()).isEqualTo(5_000L);
     }
 
     @Test
@@ -153,5 +154,61 @@ class LadderPlannerTest {
     @Test
     void givenAudioOnlyInput_whenPlanned_thenNoVideoRenditions() throws Exception {
         assertThat(planner.plan(Specs.audioOnly(), List.of())).isEmpty();
+    }
+
+    @Test
+    void givenSmallSourceAtLivepeersRule_whenPlanned_thenLowBitrateAtTheSameSizeAsTheTop() throws Exception {
+        assertThat(plan(640, 360, 1_000_001)).extracting(Rendition::width).containsExactly(640, 640);
+    }
+
+    @Test
+    void givenSourceAt360pOrBelow_whenPlannedWithSpoolsLadder_thenOneRenditionNotTwoIdenticalOnes() throws Exception {
+        assertThat(spool.plan(Specs.video(640, 360, 1_000_001L), List.of()))
+                .extracting(Rendition::name, Rendition::width, Rendition::height, Rendition::bitrate)
+                .containsExactly(tuple("360p0", 640, 360, 1_200_001L));
+        assertThat(spool.plan(Specs.video(400, 239, 517_099L), List.of())).extracting(Rendition::name)
+                .containsExactly("238p0");
+    }
+
+    @Test
+    void given4kSource_whenPlannedWithSpoolsLadder_thenA1080pRungBelowTheTop() throws Exception {
+        assertThat(spool.plan(Specs.video(3840, 2160, 20_000_000L), List.of()))
+                .extracting(Rendition::name, Rendition::width, Rendition::height, Rendition::bitrate).containsExactly(
+                        tuple("360p0", 640, 360, 666_666L),
+                        tuple("720p0", 1280, 720, 2_666_666L),
+                        tuple("1080p0", 1920, 1080, 6_000_000L),
+                        tuple("2160p0", 3840, 2160, 24_000_000L));
+        assertThat(planner.plan(Specs.video(3840, 2160, 20_000_000L), List.of())).extracting(Rendition::name)
+                .containsExactly("360p0", "720p0", "2160p0");
+    }
+
+    @Test
+    void givenOddHeight_whenPlannedWithSpoolsLadder_thenRoundedDownNeverUpscaled() throws Exception {
+        assertThat(spool.plan(Specs.video(720, 405, 2_000_000L), List.of()))
+                .extracting(Rendition::name, Rendition::width, Rendition::height).containsExactly(
+                        tuple("360p0", 640, 360), tuple("404p0", 720, 404));
+        assertThat(spool.plan(Specs.video(853, 479, 1_200_000L), List.of()))
+                .allSatisfy(r -> assertThat(r.width() <= 853 && r.height() <= 479).isTrue());
+        assertThat(planner.plan(Specs.video(720, 405, 2_000_000L), List.of()).get(1).height()).isEqualTo(406);
+    }
+
+    @Test
+    void givenPortraitSource_whenPlannedWithSpoolsLadder_thenNoRungAtTheSourcesOwnSize() throws Exception {
+        assertThat(spool.plan(Specs.video("h264", 1920, 1080, 5_000_000L, 30.0, 90), List.of()))
+                .extracting(Rendition::width, Rendition::height)
+                .containsExactly(tuple(360, 640), tuple(720, 1280), tuple(1080, 1920));
+    }
+
+    @Test
+    void givenHighSpeed187AndAHalfFps_whenPlannedWithSpoolsLadder_thenRateDividedToAtMost60() throws Exception {
+        VideoSpec.Track fast = new VideoSpec.Track(VideoSpec.Track.VIDEO, "h264", 0.0, 10.0, 8_000_000L, 1280, 720,
+                "yuv420p", 187.5, null, null, 8, 0, null, "1:1", "375/2", false, 0);
+        VideoSpec spec = new VideoSpec("mp4", 10.0, 8_000_000L, List.of(fast), 8_000_000L);
+
+        assertThat(spool.plan(spec, List.of())).extracting(Rendition::fps, Rendition::fpsDen)
+                .containsOnly(tuple(375, 8));
+        assertThat(spool.plan(Specs.video(1280, 720, 4_000_000L), List.of())).extracting(Rendition::fps)
+                .containsOnlyNulls();
+        assertThat(planner.plan(spec, List.of())).extracting(Rendition::fps).containsOnlyNulls();
     }
 }

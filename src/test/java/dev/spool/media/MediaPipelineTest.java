@@ -53,19 +53,19 @@ class MediaPipelineTest {
 
         PipelineResult result = pipeline.run(request(odd, out).build(), progress::add);
 
-        List<Rendition> planned = new LadderPlanner().plan(result.inputSpec(), List.of());
+        List<Rendition> planned = new LadderPlanner(Ladder.SPOOL).plan(result.inputSpec(), List.of());
         assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name)
                 .containsExactlyInAnyOrderElementsOf(planned.stream().map(Rendition::name).toList());
-        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name).contains("480p0");
-        PipelineResult.HlsRendition top = result.renditions().stream().filter(r -> r.name().equals("480p0"))
+        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name).contains("478p0");
+        PipelineResult.HlsRendition top = result.renditions().stream().filter(r -> r.name().equals("478p0"))
                 .findFirst().orElseThrow();
-        assertThat(top.width()).isEqualTo(854);
-        assertThat(top.height()).isEqualTo(480);
+        assertThat(top.width()).isEqualTo(852);
+        assertThat(top.height()).isEqualTo(478);
         assertThat(top.codecs()).matches("avc1\\.[0-9a-f]{6},mp4a\\.40\\.2");
         HlsAssertions.assertPlayable(out, result, 3.0);
 
         String master = Files.readString(out.resolve("index.m3u8"));
-        assertThat(master).contains("RESOLUTION=854x480").contains("AVERAGE-BANDWIDTH=").contains("FRAME-RATE=30.000");
+        assertThat(master).contains("RESOLUTION=852x478").contains("AVERAGE-BANDWIDTH=").contains("FRAME-RATE=30.000");
         assertThat(result.mp4s()).extracting(PipelineResult.Mp4Output::path)
                 .containsExactlyInAnyOrderElementsOf(planned.stream().map(r -> r.name() + ".mp4").toList());
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
@@ -90,7 +90,7 @@ class MediaPipelineTest {
         assertThat(result.md5()).isEqualTo(hash("MD5", odd));
         assertThat(result.sha256()).isEqualTo(hash("SHA-256", odd));
         assertThat(progress).isSorted().last().isEqualTo(1.0);
-        assertThat(result.files()).contains("thumbnails/keyframes_1.png", "480p0/index.m3u8", "480p0/0.ts", "480p0.mp4");
+        assertThat(result.files()).contains("thumbnails/keyframes_1.png", "478p0/index.m3u8", "478p0/0.ts", "478p0.mp4");
     }
 
     @Test
@@ -143,6 +143,77 @@ class MediaPipelineTest {
         PipelineResult.HlsRendition top = result.renditions().get(0);
         List<String> rates = HlsAssertions.videoStreamLine(out.resolve(top.playlist()), "r_frame_rate,avg_frame_rate");
         assertThat(rates.get(0)).isEqualTo(rates.get(1));
+    }
+
+    @Test
+    void givenAudioStartingOneSecondAfterTheVideo_whenRun_thenEveryOutputStartsAudioAndVideoTogether() throws Exception {
+        Path late = TestMedia.ffmpeg(sources.resolve("late-audio.mp4"), List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
+                "-itsoffset", "1", "-f", "lavfi", "-i", "sine=duration=2", "-map", "0:v", "-map", "1:a",
+                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"));
+        assertThat(HlsAssertions.audioVideoStartGap(late)).isGreaterThan(0.9);
+
+        PipelineResult result = pipeline.run(request(late, out).thumbnails(false).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 3.0);
+        for (PipelineResult.HlsRendition rendition : result.renditions()) {
+            assertThat(HlsAssertions.audioVideoStartGap(out.resolve(rendition.playlist())))
+                    .as("audio and video start of " + rendition.name()).isLessThan(0.04);
+        }
+        assertThat(result.mp4s()).isNotEmpty().allSatisfy(mp4 ->
+                assertThat(HlsAssertions.audioVideoStartGap(out.resolve(mp4.path()))).as(mp4.path()).isLessThan(0.04));
+    }
+
+    @Test
+    void givenSparseFramesInAvi_whenRun_thenPlaylistsDescribeTheWholeTimelineFromZero() throws Exception {
+        // 15 fps AVI with a picture only every 20 frames: the rest are empty "repeat the last frame" chunks
+        Path sparse = TestMedia.generate(sources, "sparse.avi", 6, "160x120", 15, false,
+                "-vf", "select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,89)'", "-fps_mode", "vfr", "-c:v", "cinepak");
+
+        PipelineResult result = pipeline.run(request(sparse, out).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 6.0);
+        for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
+            ChildProcess.Result duration = TestMedia.ffprobe("-show_entries", "format=duration", "-of", "csv=p=0",
+                    out.resolve(mp4.path()).toString());
+            assertThat(Double.parseDouble(duration.stdout().strip())).isCloseTo(6.0, within(0.07));
+        }
+        assertThat(Files.readString(out.resolve(result.thumbnailsVtt()))).contains("00:00:04.000 --> 00:00:06.000");
+    }
+
+    @Test
+    void givenVariableFrameRateSourceAt30ThenAt15Fps_whenRun_thenEncodedAt30FpsWithoutDroppingFrames() throws Exception {
+        Path vfr = TestMedia.generate(sources, "thirty-then-fifteen.mp4", 4, "320x180", 30, false,
+                "-vf", "select='lt(t\\,2)+not(mod(n\\,2))'", "-fps_mode", "vfr", "-c:v", "libx264", "-preset",
+                "ultrafast");
+        VideoSpec.Track probed = new Prober(TestMedia.binaries()).probe(vfr).video().orElseThrow();
+        assertThat(probed.fps()).isLessThan(25.0);
+
+        PipelineResult result = pipeline.run(request(vfr, out).profiles(List.of(TranscodeProfile.of("p", 320, 180,
+                500_000))).mp4(Mp4Mode.NONE).thumbnails(false).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 4.0);
+        Path playlist = out.resolve(result.renditions().get(0).playlist());
+        assertThat(HlsAssertions.videoStreamLine(playlist, "r_frame_rate")).containsExactly("30/1");
+        ChildProcess.Result frames = TestMedia.ffprobe("-select_streams", "v:0", "-count_packets",
+                "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", playlist.toString());
+        assertThat(Integer.parseInt(frames.stdout().strip().lines().findFirst().orElseThrow())).isBetween(118, 122);
+    }
+
+    @Test
+    void givenSmallSourceWithSixChannelAudio_whenRun_thenStereoAudioAndThumbnailsNotUpscaled() throws Exception {
+        Path surround = TestMedia.generate(sources, "surround.mp4", 2, "160x90", 25, true,
+                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "6", "-shortest");
+
+        PipelineResult result = pipeline.run(request(surround, out).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 2.0);
+        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name).containsExactly("90p0");
+        ChildProcess.Result channels = TestMedia.ffprobe("-select_streams", "a:0", "-show_entries", "stream=channels",
+                "-of", "csv=p=0", out.resolve("90p0.mp4").toString());
+        assertThat(channels.stdout().strip()).isEqualTo("2");
+        assertThat(HlsAssertions.videoStreamLine(out.resolve("thumbnails/keyframes_0.png"), "width,height"))
+                .containsExactly("160", "90");
     }
 
     static Stream<Arguments> nonH264Sources() {

@@ -67,6 +67,19 @@ class PipelineFailureTest {
     }
 
     @Test
+    void givenFastStartMp4CutInHalf_whenRun_thenTruncatedInsteadOfPublishedAtHalfLength() throws Exception {
+        // a keyframe every second: reading the last seconds then seeks past the end and finds nothing at all
+        Path whole = TestMedia.generate(sources, "whole-faststart.mp4", 8, "160x90", 25, true,
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-shortest",
+                "-movflags", "+faststart");
+        byte[] bytes = Files.readAllBytes(whole);
+        Path half = TestMedia.write(sources.resolve("half-faststart.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertRejected(PipelineRequest.builder(half, out).preset("ultrafast").segmentSeconds(2).thumbnails(false)
+                .build(), "truncated", "incomplete");
+    }
+
+    @Test
     void givenSubtitlesOnly_whenRun_thenNoStreams() throws Exception {
         Path srt = Files.writeString(sources.resolve("only.srt"), "1\n00:00:00,000 --> 00:00:01,000\nhi\n");
         assertRejected(TestMedia.ffmpeg(sources.resolve("only.mkv"), List.of("-i", srt.toString())), "no_streams",

@@ -3,6 +3,8 @@ package dev.spool.media;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +125,49 @@ class ProberTest {
                 "-disposition:v", "attached_pic"));
 
         VideoSpec spec = prober.probe(mp3);
+
+        assertThat(spec.video()).isEmpty();
+        assertThat(spec.audio()).isPresent();
+    }
+
+    @ParameterizedTest(name = "in {0}")
+    @ValueSource(strings = {"mp4", "mkv"})
+    void givenH264WithCoverArtStreamBeforeIt_whenProbedAndValidated_thenTheH264StreamIsUsed(String container)
+            throws Exception {
+        Path withCover = TestMedia.ffmpeg(dir.resolve("cover-first." + container), List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=640x640:rate=1:duration=1", "-i", source.toString(),
+                "-map", "0:v", "-map", "1:v", "-map", "1:a", "-c:v:0", "mjpeg", "-frames:v:0", "1",
+                "-c:v:1", "copy", "-c:a", "copy"));
+
+        VideoSpec spec = prober.probe(withCover);
+
+        VideoSpec.Track video = spec.video().orElseThrow();
+        assertThat(video.codec()).isEqualTo("h264");
+        assertThat(video.index()).isEqualTo(1);
+        assertThat(video.width()).isEqualTo(320);
+        new InputValidator().checkSpec(spec);
+    }
+
+    @Test
+    void givenMpegTsNamedMp4WhereOnlyTheAudioDeclaresABitrate_whenProbed_thenBitrateIsTheWholeFiles() throws Exception {
+        Path ts = TestMedia.generate(dir, "transport.mp4", 2, "320x240", 25, true,
+                "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1M", "-c:a", "aac", "-b:a", "64k", "-f", "mpegts");
+
+        VideoSpec spec = prober.probe(ts);
+
+        assertThat(spec.video().orElseThrow().bitrate()).isNull();
+        assertThat(spec.audio().orElseThrow().bitrate()).isPositive();
+        double sizeOverDuration = Files.size(ts) * 8 / spec.duration();
+        assertThat(spec.bitrate().doubleValue()).isCloseTo(sizeOverDuration, org.assertj.core.data.Percentage.withPercentage(5));
+    }
+
+    @Test
+    void givenAudioWithAOnePictureVideoStreamNotFlaggedAsCoverArt_whenProbed_thenAudioOnly() throws Exception {
+        Path withPicture = TestMedia.ffmpeg(dir.resolve("song-with-picture.mp4"), List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=64x64:rate=1:duration=1", "-f", "lavfi", "-i", "sine=duration=2",
+                "-map", "0:v", "-map", "1:a", "-c:v", "mjpeg", "-frames:v", "1", "-c:a", "aac"));
+
+        VideoSpec spec = prober.probe(withPicture);
 
         assertThat(spec.video()).isEmpty();
         assertThat(spec.audio()).isPresent();
