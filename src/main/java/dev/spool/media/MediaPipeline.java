@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,8 +49,11 @@ public final class MediaPipeline {
             throws MediaException, InterruptedException {
         InputValidator validator = new InputValidator(request.maxInputBytes());
         long size = validator.checkFile(request.input());
-        VideoSpec spec = prober.probe(request.input());
-        validator.checkSpec(spec);
+        VideoSpec probed = prober.probe(request.input());
+        validator.checkSpec(probed);
+        InputRange range = request.range() == null || probed.duration() == null ? request.range()
+                : request.range().within(probed.duration());
+        VideoSpec spec = range == null ? probed : probed.withDuration(range.length());
         List<Rendition> renditions = planner.plan(spec, request.profiles());
         List<ChunkPlan.Chunk> chunks = ChunkPlan.plan(spec.duration(), request.segmentSeconds(),
                 request.chunkThresholdSeconds(), request.maxParallel());
@@ -59,14 +63,21 @@ public final class MediaPipeline {
                 Math.max(1, renditions.size()), chunks.size());
         ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
         try (WorkDir work = createWorkDir(request.outputDir())) {
-            Future<InputHashes> hashes = hashing.submit(() -> InputHashes.of(request.input()));
-            EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions);
+            Future<InputHashes> hashes = range == null ? hashing.submit(() -> InputHashes.of(request.input())) : null;
+            EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions, range);
             Set<String> mp4Names = mp4Names(request, spec, command.outputNames());
             prepareDirectories(work, command, request, renditions);
             encode(work, command, chunks, request.maxParallel(), chunks.size() == 1 ? mp4Names : Set.of(), progress,
                     outputFps(spec, renditions));
             Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, chunks, mp4Names);
-            InputHashes hash = awaitHashes(hashes);
+            InputHashes hash;
+            if (range == null) {
+                hash = awaitHashes(hashes);
+            } else {
+                Path own = work.resolve(largest(packaged.mp4s()).path());
+                hash = InputHashes.of(own);
+                size = Files.size(own);
+            }
             List<String> files = work.publish();
             progress.finished();
             return new PipelineResult(spec, size, hash.md5(), hash.sha256(), packaged.renditions(), packaged.mp4s(),
@@ -84,6 +95,14 @@ public final class MediaPipeline {
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot create the output directory: " + e.getMessage(), true, e);
         }
+    }
+
+    /** The MP4 with the most pixels, then the highest bitrate: what a ranged run's part is kept as. */
+    private static PipelineResult.Mp4Output largest(List<PipelineResult.Mp4Output> mp4s) throws MediaException {
+        return mp4s.stream()
+                .max(Comparator.comparingLong((PipelineResult.Mp4Output m) -> (long) m.width() * m.height())
+                        .thenComparingLong(PipelineResult.Mp4Output::bitrate))
+                .orElseThrow(() -> MediaException.badInput("range_empty", "the range holds no media to keep"));
     }
 
     private static Set<String> mp4Names(PipelineRequest request, VideoSpec spec, List<String> names) {
