@@ -7,7 +7,7 @@ import dev.spool.asset.PlaybackService;
 import dev.spool.storage.ObjectStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
-import dev.spool.task.engine.TaskStore;
+import dev.spool.task.engine.TaskCommands;
 import dev.spool.transcode.TranscodeService;
 import dev.spool.upload.UploadStore;
 import dev.spool.webhook.WebhookService;
@@ -22,7 +22,7 @@ import java.time.Clock;
 public final class ApiServer {
     private final Javalin app;
 
-    public record Services(Database database, Accounts accounts, TaskService tasks, TaskStore engine,
+    public record Services(Database database, Accounts accounts, TaskService tasks, TaskCommands engine,
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
                            WebhookService webhooks, String publicUrl,

@@ -3,7 +3,7 @@ package dev.spool.api;
 import dev.spool.task.CreateTask;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
-import dev.spool.task.engine.TaskStore;
+import dev.spool.task.engine.TaskCommands;
 import dev.spool.json.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -11,12 +11,12 @@ import io.javalin.http.Context;
 /** {@code /api/task}: read a task, list them, and the admin-only create. */
 final class TaskRoutes {
     private final TaskService tasks;
-    private final TaskStore engine;
+    private final TaskCommands engine;
     private final TaskEventStream events;
     private final Authentication auth;
     private final String publicUrl;
 
-    TaskRoutes(TaskService tasks, TaskStore engine, TaskRepository repository, Authentication auth, String publicUrl) {
+    TaskRoutes(TaskService tasks, TaskCommands engine, TaskRepository repository, Authentication auth, String publicUrl) {
         this.tasks = tasks;
         this.engine = engine;
         this.events = new TaskEventStream(repository);

@@ -9,7 +9,7 @@ import dev.spool.task.Profiles;
 import dev.spool.task.TaskParams;
 import dev.spool.task.TaskService;
 import dev.spool.task.TaskType;
-import dev.spool.task.engine.TaskStore;
+import dev.spool.task.engine.TaskCommands;
 import org.jdbi.v3.core.Handle;
 
 import java.security.SecureRandom;
@@ -26,11 +26,11 @@ public final class AssetService {
 
     private final AssetRepository assets;
     private final TaskService tasks;
-    private final TaskStore engine;
+    private final TaskCommands engine;
     private final AssetUrls urls;
     private final Clock clock;
 
-    public AssetService(AssetRepository assets, TaskService tasks, TaskStore engine, AssetUrls urls, Clock clock) {
+    public AssetService(AssetRepository assets, TaskService tasks, TaskCommands engine, AssetUrls urls, Clock clock) {
         this.assets = assets;
         this.tasks = tasks;
         this.engine = engine;

@@ -12,12 +12,14 @@ import dev.spool.asset.AssetService;
 import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
+import dev.spool.asset.UploadHandler;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
+import dev.spool.mediajob.MediaJobs;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
@@ -25,18 +27,16 @@ import dev.spool.storage.AddressGuard;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.QueueSignal;
 import dev.spool.task.CredentialErasure;
-import dev.spool.task.handlers.MediaJobs;
-import dev.spool.task.handlers.TranscodeFileHandler;
-import dev.spool.task.handlers.UploadHandler;
 import dev.spool.upload.UploadStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
 import dev.spool.task.engine.LocalQueueSignal;
 import dev.spool.task.engine.PostgresQueueSignal;
 import dev.spool.task.engine.TaskHandler;
-import dev.spool.task.engine.TaskStore;
-import dev.spool.task.engine.WakeUp;
+import dev.spool.task.engine.TaskEngine;
+import dev.spool.concurrent.WakeUp;
 import dev.spool.task.engine.Worker;
+import dev.spool.transcode.TranscodeFileHandler;
 import dev.spool.transcode.TranscodeService;
 import dev.spool.webhook.Deliveries;
 import dev.spool.webhook.WebhookDispatcher;
@@ -67,12 +67,12 @@ public final class Server implements AutoCloseable {
     private final Config config;
     private final Database database;
     private final Accounts accounts;
-    private final TaskStore engine;
+    private final TaskEngine engine;
     private final Optional<ApiServer> api;
     private final Optional<Worker> worker;
     private final List<AutoCloseable> resources;
 
-    private Server(Config config, Database database, Accounts accounts, TaskStore engine, Optional<ApiServer> api,
+    private Server(Config config, Database database, Accounts accounts, TaskEngine engine, Optional<ApiServer> api,
                    Optional<Worker> worker, List<AutoCloseable> resources) {
         this.config = config;
         this.database = database;
@@ -132,8 +132,8 @@ public final class Server implements AutoCloseable {
             var taskRepository = new TaskRepository(database,
                     List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
-            var engine = new TaskStore(database, taskRepository, signal, config.engine(), clock);
-            var assets = new AssetService(assetRepository, tasks, engine, urls, clock);
+            var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
+            var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, clock);
             var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
                     FetchConfig.DEFAULT_CONNECT_TIMEOUT, FetchConfig.DEFAULT_READ_TIMEOUT,
                     FetchConfig.DEFAULT_MAX_REDIRECTS, FetchConfig.DEFAULT_IPFS_GATEWAYS,
@@ -148,12 +148,11 @@ public final class Server implements AutoCloseable {
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var binaries = ffmpeg(config);
-                var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), config.media(),
-                        config.dataDir().resolve("work"));
+                var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), fetcher,
+                        config.media(), config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
-                handlers.add(new UploadHandler(assetRepository, objects, fetcher, jobs));
-                handlers.add(new TranscodeFileHandler(secrets, fetcher, new AddressGuard(config.importAllowPrivate()),
-                        jobs));
+                handlers.add(new UploadHandler(assetRepository, objects, jobs));
+                handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()), jobs));
                 handlers.addAll(extraHandlers);
                 worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
             }
@@ -163,7 +162,7 @@ public final class Server implements AutoCloseable {
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
-                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
+                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
@@ -211,7 +210,7 @@ public final class Server implements AutoCloseable {
         return database;
     }
 
-    public TaskStore engine() {
+    public TaskEngine engine() {
         return engine;
     }
 

@@ -1,7 +1,7 @@
 package dev.spool.webhook;
 
 import dev.spool.config.Config;
-import dev.spool.task.engine.WakeUp;
+import dev.spool.concurrent.WakeUp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,7 +8,7 @@ import dev.spool.json.Json;
 import dev.spool.task.Task;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskObserver;
-import dev.spool.task.engine.WakeUp;
+import dev.spool.concurrent.WakeUp;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.spool.task.engine;
 
+import dev.spool.concurrent.WakeUp;
 import dev.spool.task.QueueSignal;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;

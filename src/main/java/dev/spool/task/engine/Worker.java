@@ -1,6 +1,7 @@
 package dev.spool.task.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.concurrent.WakeUp;
 import dev.spool.config.Config;
 import dev.spool.task.TaskType;
 import org.slf4j.Logger;
@@ -30,7 +31,9 @@ public final class Worker implements AutoCloseable {
     private static final long PROGRESS_WRITE_MILLIS = 500;
 
     private final String id;
-    private final TaskStore store;
+    private final TaskClaims claims;
+    private final ClaimedTasks claimed;
+    private final TaskSweep sweep;
     private final Map<TaskType, TaskHandler> handlers;
     private final WakeUp wakeUp;
     private final int slots;
@@ -41,9 +44,11 @@ public final class Worker implements AutoCloseable {
     private Thread claimLoop;
     private Thread supervisor;
 
-    public Worker(TaskStore store, Collection<TaskHandler> handlers, WakeUp wakeUp, int slots, Config.Engine config) {
+    public Worker(TaskEngine engine, Collection<TaskHandler> handlers, WakeUp wakeUp, int slots, Config.Engine config) {
         this.id = workerId();
-        this.store = store;
+        this.claims = engine.claims();
+        this.claimed = engine.claimed();
+        this.sweep = engine.sweep();
         this.handlers = handlers.stream().collect(Collectors.toMap(TaskHandler::type, Function.identity()));
         this.wakeUp = wakeUp;
         this.slots = slots;
@@ -74,7 +79,7 @@ public final class Worker implements AutoCloseable {
                     }
                     continue;
                 }
-                var claim = store.claim(id, handlers.keySet());
+                var claim = claims.claim(id, handlers.keySet());
                 if (claim.isPresent()) {
                     begin(claim.get());
                 } else {
@@ -89,7 +94,7 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void begin(TaskStore.Claim claim) {
+    private void begin(TaskClaims.Claim claim) {
         var task = claim.task();
         var run = new Run(claim.task().id(), claim.attempt());
         running.put(task.id(), run);
@@ -97,29 +102,29 @@ public final class Worker implements AutoCloseable {
         run.thread.start();
     }
 
-    private void execute(TaskStore.Claim claim, Run run) {
+    private void execute(TaskClaims.Claim claim, Run run) {
         var task = claim.task();
         var handler = handlers.get(task.type());
         try {
             JsonNode output = handler.run(task, run);
             run.finishing();
             run.flushProgress();
-            if (!store.complete(id, task.id(), run.attempt, output)) {
+            if (!claimed.complete(id, task.id(), run.attempt, output)) {
                 log.info("task {} attempt {} finished after its lease was lost; result dropped", task.id(), run.attempt);
             }
         } catch (TaskFailure failure) {
             run.finishing();
             log.info("task {} attempt {} failed: [{}] {}", task.id(), run.attempt, failure.code(), failure.getMessage());
-            store.fail(id, task.id(), run.attempt, failure);
+            claimed.fail(id, task.id(), run.attempt, failure);
         } catch (InterruptedException e) {
             run.finishing();
             // Cancelled or lost: the fenced release changes nothing. Shutting down, or stopped for any other
             // reason while the task is still ours: it goes straight back to the queue rather than sit "running".
-            store.release(id, task.id(), run.attempt);
+            claimed.release(id, task.id(), run.attempt);
         } catch (RuntimeException | Error e) {
             run.finishing();
             log.error("task {} attempt {}: handler crashed", task.id(), run.attempt, e);
-            store.fail(id, task.id(), run.attempt, TaskFailure.retriable("internal_error",
+            claimed.fail(id, task.id(), run.attempt, TaskFailure.retriable("internal_error",
                     "internal error processing the task (" + e.getClass().getSimpleName() + ")"));
         } finally {
             running.remove(task.id());
@@ -139,11 +144,11 @@ public final class Worker implements AutoCloseable {
                     stopLostRuns();
                 }
                 if (System.nanoTime() - lastRenew > config.leaseDuration().toNanos() / 3) {
-                    store.renewLeases(id, running.keySet());
+                    claimed.renewLeases(id, running.keySet());
                     lastRenew = System.nanoTime();
                 }
                 if (System.nanoTime() - lastSweep > SWEEP_EVERY.toNanos()) {
-                    store.sweep();
+                    sweep.sweep();
                     lastSweep = System.nanoTime();
                 }
             } catch (InterruptedException e) {
@@ -158,7 +163,7 @@ public final class Worker implements AutoCloseable {
     private void stopLostRuns() {
         // Only runs claimed before the query: a claim committing while it runs may be missing from its answer.
         var known = List.copyOf(running.values());
-        var held = store.held(id);
+        var held = claimed.held(id);
         for (var run : known) {
             Integer attempt = held.get(run.taskId);
             if ((attempt == null || attempt != run.attempt) && !run.lost && run.stop()) {
@@ -190,7 +195,7 @@ public final class Worker implements AutoCloseable {
         }
         for (var run : running.values()) {
             if (run.stop()) {
-                store.release(id, run.taskId, run.attempt);
+                claimed.release(id, run.taskId, run.attempt);
             }
         }
         if (supervisor != null) {
@@ -291,7 +296,7 @@ public final class Worker implements AutoCloseable {
             written = progress;
             writtenStep = step;
             try {
-                if (!store.progress(id, taskId, attempt, progress, step)) {
+                if (!claimed.progress(id, taskId, attempt, progress, step)) {
                     lost = true;
                 }
             } catch (RuntimeException e) {

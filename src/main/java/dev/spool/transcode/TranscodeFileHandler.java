@@ -1,4 +1,4 @@
-package dev.spool.task.handlers;
+package dev.spool.transcode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,12 +8,15 @@ import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaException;
 import dev.spool.media.Mp4Mode;
 import dev.spool.media.PipelineResult;
+import dev.spool.mediajob.Failures;
+import dev.spool.mediajob.MediaJob;
+import dev.spool.mediajob.MediaJobs;
+import dev.spool.mediajob.OutputPublisher;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchException;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.ObjectStores;
 import dev.spool.storage.S3Location;
-import dev.spool.storage.SourceFetcher;
 import dev.spool.storage.StorageException;
 import dev.spool.task.Credentials;
 import dev.spool.task.Task;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.DoubleConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -39,18 +43,14 @@ import java.util.stream.Collectors;
  * {@code output.transcodeFile} says where everything went, relative to the bucket.
  */
 public final class TranscodeFileHandler implements TaskHandler {
-    private static final double FETCHED = 0.05;
-    private static final double TRANSCODED = 0.90;
     private static final String MP4_PREFIX = "static";
 
     private final SecretBox secrets;
-    private final SourceFetcher fetcher;
     private final AddressGuard guard;
     private final MediaJobs jobs;
 
-    public TranscodeFileHandler(SecretBox secrets, SourceFetcher fetcher, AddressGuard guard, MediaJobs jobs) {
+    public TranscodeFileHandler(SecretBox secrets, AddressGuard guard, MediaJobs jobs) {
         this.secrets = secrets;
-        this.fetcher = fetcher;
         this.guard = guard;
         this.jobs = jobs;
     }
@@ -65,56 +65,75 @@ public final class TranscodeFileHandler implements TaskHandler {
         var params = task.params().transcodeFile();
         String input = url(params.input(), "input");
         S3Location storage = storage(url(params.storage(), "storage"));
-        Path work = jobs.workDir(task.id(), context.attempt());
         context.step("opening the output storage");
         try (ObjectStore store = open(storage)) {
-            context.step("fetching");
-            Path source = work.resolve("source");
-            try {
-                fetcher.fetch(input, source, bytes -> { });
-            } catch (FetchException e) {
-                throw Failures.fetch(e);
-            }
-            context.progress(FETCHED);
-            context.checkCancelled();
+            return jobs.run(task, context, new Job(task, input, storage, store));
+        }
+    }
 
-            context.step("transcoding");
-            var outputs = params.outputs();
+    /** The pipeline's files, and the fMP4 ladder when one was asked for. */
+    private record Transcoded(Path out, PipelineResult result, Path fmp4Dir, Fmp4Packager.Ladder fmp4) {
+    }
+
+    /** One attempt: the input fetched, transcoded, and written to the caller's bucket. */
+    private final class Job implements MediaJob<Transcoded> {
+        private final Task task;
+        private final String input;
+        private final S3Location storage;
+        private final ObjectStore store;
+        private final TaskParams.Outputs outputs;
+
+        Job(Task task, String input, S3Location storage, ObjectStore store) {
+            this.task = task;
+            this.input = input;
+            this.storage = storage;
+            this.store = store;
+            this.outputs = task.params().transcodeFile().outputs();
+        }
+
+        @Override
+        public void fetch(Path source) throws TaskFailure, InterruptedException {
+            jobs.fetch(input, source);
+        }
+
+        @Override
+        public Transcoded transcode(Path source, Path work, TaskContext context, DoubleConsumer progress)
+                throws MediaException, InterruptedException {
+            var params = task.params().transcodeFile();
             Path out = work.resolve("out");
             var request = jobs.builder(source, out, params.profiles(), params.targetSegmentSizeSecs())
                     .mp4(outputs.mp4() == null ? Mp4Mode.NONE : Mp4Mode.ALL)
                     .thumbnails(false)
                     .build();
-            PipelineResult result;
+            PipelineResult result = jobs.pipeline().run(request, progress::accept);
             Fmp4Packager.Ladder fmp4 = null;
             Path fmp4Dir = work.resolve("fmp4");
-            try {
-                result = jobs.pipeline().run(request, p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
-                if (outputs.fmp4() != null) {
-                    context.checkCancelled();
-                    context.step("packaging fMP4");
-                    fmp4 = jobs.fmp4().pack(out, result.renditions(), request.segmentSeconds(), fmp4Dir);
-                }
-            } catch (MediaException e) {
-                throw Failures.media(e);
+            if (outputs.fmp4() != null) {
+                context.checkCancelled();
+                context.step("packaging fMP4");
+                fmp4 = jobs.fmp4().pack(out, result.renditions(), request.segmentSeconds(), fmp4Dir);
             }
-            context.checkCancelled();
+            return new Transcoded(out, result, fmp4Dir, fmp4);
+        }
 
-            context.step("publishing");
+        @Override
+        public JsonNode publish(Transcoded transcoded, TaskContext context, DoubleConsumer progress)
+                throws TaskFailure, IOException, InterruptedException {
+            var result = transcoded.result();
             var output = Json.mapper().createObjectNode();
             var batches = new ArrayList<Batch>();
             if (outputs.hls() != null) {
-                batches.add(hls(storage, outputs.hls().prefix(), out, result, output));
+                batches.add(hls(storage, outputs.hls().prefix(), transcoded.out(), result, output));
             }
-            if (fmp4 != null) {
+            if (transcoded.fmp4() != null) {
                 String prefix = outputs.fmp4().prefix();
-                batches.add(new Batch(prefix, fmp4Dir, fmp4.files()));
-                output.putObject("fmp4").put("path", inBucket(storage, prefix, fmp4.masterPlaylist()));
+                batches.add(new Batch(prefix, transcoded.fmp4Dir(), transcoded.fmp4().files()));
+                output.putObject("fmp4").put("path", inBucket(storage, prefix, transcoded.fmp4().masterPlaylist()));
             }
             if (outputs.mp4() != null) {
-                batches.add(mp4(storage, outputs.mp4().prefix(), out, result, output));
+                batches.add(mp4(storage, outputs.mp4().prefix(), transcoded.out(), result, output));
             }
-            publish(store, batches, context);
+            TranscodeFileHandler.publish(store, batches, progress);
             output.put("request_id", task.id());
             output.putObject("input_video")
                     .put("duration", result.inputSpec().duration() == null ? 0 : result.inputSpec().duration())
@@ -123,10 +142,6 @@ public final class TranscodeFileHandler implements TaskHandler {
             var wrapper = Json.mapper().createObjectNode();
             wrapper.set("transcodeFile", output);
             return wrapper;
-        } catch (IOException e) {
-            throw TaskFailure.retriable("local_io", "internal error processing file: " + e.getMessage(), e);
-        } finally {
-            MediaJobs.deleteTree(work);
         }
     }
 
@@ -157,7 +172,7 @@ public final class TranscodeFileHandler implements TaskHandler {
     }
 
     /** The batches in order; progress moves with the number of files written over all of them. */
-    private static void publish(ObjectStore store, List<Batch> batches, TaskContext context)
+    private static void publish(ObjectStore store, List<Batch> batches, DoubleConsumer progress)
             throws TaskFailure, InterruptedException {
         int total = batches.stream().mapToInt(b -> b.files().size()).sum();
         int done = 0;
@@ -165,7 +180,7 @@ public final class TranscodeFileHandler implements TaskHandler {
             int before = done;
             int size = batch.files().size();
             OutputPublisher.publish(store, batch.prefix(), batch.dir(), batch.files(),
-                    p -> context.progress(TRANSCODED + (0.99 - TRANSCODED) * (before + size * p) / total));
+                    p -> progress.accept((before + size * p) / total));
             done += size;
         }
     }

@@ -1,4 +1,4 @@
-package dev.spool.task.handlers;
+package dev.spool.mediajob;
 
 import dev.spool.storage.ContentTypes;
 import dev.spool.storage.ObjectStore;
@@ -13,11 +13,11 @@ import java.util.function.DoubleConsumer;
  * Copies a pipeline's output files into an object store under a prefix, media playlists after their segments and
  * the master playlist last, so a player that finds a playlist finds everything it names.
  */
-final class OutputPublisher {
+public final class OutputPublisher {
     private OutputPublisher() {
     }
 
-    static void publish(ObjectStore store, String prefix, Path dir, List<String> files, DoubleConsumer progress)
+    public static void publish(ObjectStore store, String prefix, Path dir, List<String> files, DoubleConsumer progress)
             throws TaskFailure, InterruptedException {
         var ordered = files.stream()
                 .sorted((a, b) -> Integer.compare(rank(a), rank(b)))

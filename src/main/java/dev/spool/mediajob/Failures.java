@@ -1,4 +1,4 @@
-package dev.spool.task.handlers;
+package dev.spool.mediajob;
 
 import dev.spool.media.MediaException;
 import dev.spool.storage.FetchException;
@@ -6,23 +6,23 @@ import dev.spool.storage.StorageException;
 import dev.spool.task.engine.TaskFailure;
 
 /** Turns the typed errors of media, fetching and storage into task failures, keeping code, message and retry. */
-final class Failures {
+public final class Failures {
     private Failures() {
     }
 
-    static TaskFailure media(MediaException e) {
+    static TaskFailure of(MediaException e) {
         return e.retriable()
                 ? TaskFailure.retriable(e.code(), e.getMessage(), e)
                 : TaskFailure.unretriable(e.code(), e.getMessage());
     }
 
-    static TaskFailure fetch(FetchException e) {
+    static TaskFailure of(FetchException e) {
         return e.retriable()
                 ? TaskFailure.retriable(e.code(), e.getMessage(), e)
                 : TaskFailure.unretriable(e.code(), e.getMessage());
     }
 
-    static TaskFailure storage(StorageException e, String doing) {
+    public static TaskFailure storage(StorageException e, String doing) {
         String message = "error " + doing + ": " + e.getMessage();
         return e.retriable()
                 ? TaskFailure.retriable("storage_" + e.code(), message, e)

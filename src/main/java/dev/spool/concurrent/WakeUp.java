@@ -1,4 +1,4 @@
-package dev.spool.task.engine;
+package dev.spool.concurrent;
 
 import java.time.Duration;
 

@@ -1,18 +1,17 @@
-package dev.spool.task.handlers;
+package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.spool.asset.Asset;
-import dev.spool.asset.AssetRepository;
-import dev.spool.asset.AssetUrls;
 import dev.spool.json.Json;
 import dev.spool.media.MediaException;
 import dev.spool.media.Mp4Mode;
 import dev.spool.media.PipelineResult;
-import dev.spool.storage.FetchException;
+import dev.spool.mediajob.Failures;
+import dev.spool.mediajob.MediaJob;
+import dev.spool.mediajob.MediaJobs;
+import dev.spool.mediajob.OutputPublisher;
 import dev.spool.storage.ObjectStore;
-import dev.spool.storage.SourceFetcher;
 import dev.spool.storage.StorageException;
 import dev.spool.task.Task;
 import dev.spool.task.TaskType;
@@ -26,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.function.DoubleConsumer;
 
 /**
  * The {@code upload} task: bring the source in (fetched from its URL, or the direct upload already in the object
@@ -33,18 +33,13 @@ import java.util.ArrayList;
  * task's {@code output.upload} (which the asset takes its media fields from).
  */
 public final class UploadHandler implements TaskHandler {
-    private static final double FETCHED = 0.05;
-    private static final double TRANSCODED = 0.90;
-
     private final AssetRepository assets;
     private final ObjectStore store;
-    private final SourceFetcher fetcher;
     private final MediaJobs jobs;
 
-    public UploadHandler(AssetRepository assets, ObjectStore store, SourceFetcher fetcher, MediaJobs jobs) {
+    public UploadHandler(AssetRepository assets, ObjectStore store, MediaJobs jobs) {
         this.assets = assets;
         this.store = store;
-        this.fetcher = fetcher;
         this.jobs = jobs;
     }
 
@@ -58,57 +53,57 @@ public final class UploadHandler implements TaskHandler {
         var asset = assets.find(task.outputAssetId())
                 .filter(a -> a.status().phase() != Asset.Phase.DELETING && a.status().phase() != Asset.Phase.DELETED)
                 .orElseThrow(() -> TaskFailure.unretriable("asset_deleted", "task cancelled, asset has been deleted"));
-        Path work = jobs.workDir(task.id(), context.attempt());
-        try {
-            Path source = work.resolve("source");
-            boolean uploaded = "directUpload".equals(asset.source().type());
-            context.step("fetching");
+        return jobs.run(task, context, new Job(task, asset));
+    }
+
+    /** One attempt: the asset's source in, its playback files out under its playback id. */
+    private final class Job implements MediaJob<Job.Transcoded> {
+        private final Task task;
+        private final Asset asset;
+        private final boolean uploaded;
+
+        private record Transcoded(Path source, Path output, PipelineResult result) {
+        }
+
+        Job(Task task, Asset asset) {
+            this.task = task;
+            this.asset = asset;
+            this.uploaded = "directUpload".equals(asset.source().type());
+        }
+
+        @Override
+        public void fetch(Path source) throws TaskFailure, IOException, InterruptedException {
             if (uploaded) {
                 copyUploaded(asset.playbackId(), source);
             } else {
-                fetch(task.params().upload().url(), source);
+                jobs.fetch(task.params().upload().url(), source);
             }
-            context.progress(FETCHED);
-            context.checkCancelled();
+        }
 
-            context.step("transcoding");
+        @Override
+        public Transcoded transcode(Path source, Path work, TaskContext context, DoubleConsumer progress)
+                throws MediaException, InterruptedException {
             var params = task.params().upload();
             var mp4 = Boolean.TRUE.equals(asset.staticMp4()) ? Mp4Mode.ALL : Mp4Mode.SHORT_ONLY;
             Path output = work.resolve("out");
-            PipelineResult result;
-            try {
-                result = jobs.pipeline().run(jobs.request(source, output, params.profiles(),
-                                params.targetSegmentSizeSecs(), mp4),
-                        p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
-            } catch (MediaException e) {
-                throw Failures.media(e);
-            }
-            context.checkCancelled();
+            var result = jobs.pipeline().run(jobs.request(source, output, params.profiles(),
+                    params.targetSegmentSizeSecs(), mp4), progress::accept);
+            return new Transcoded(source, output, result);
+        }
 
-            context.step("publishing");
+        @Override
+        public JsonNode publish(Transcoded transcoded, TaskContext context, DoubleConsumer progress)
+                throws TaskFailure, IOException, InterruptedException {
             String prefix = asset.playbackId();
-            var metadata = metadata(task, asset, result);
-            Files.writeString(output.resolve("metadata.json"), Json.write(metadata));
+            var result = transcoded.result();
+            Files.writeString(transcoded.output().resolve("metadata.json"), Json.write(metadata(task, asset, result)));
             var files = new ArrayList<>(result.files());
             files.add("metadata.json");
-            OutputPublisher.publish(store, prefix, output, files,
-                    p -> context.progress(TRANSCODED + (0.99 - TRANSCODED) * p));
+            OutputPublisher.publish(store, prefix, transcoded.output(), files, progress);
             if (!uploaded) {
-                putSource(prefix, source);
+                putSource(prefix, transcoded.source());
             }
             return output(result, asset, prefix);
-        } catch (IOException e) {
-            throw TaskFailure.retriable("local_io", "internal error processing file: " + e.getMessage(), e);
-        } finally {
-            MediaJobs.deleteTree(work);
-        }
-    }
-
-    private void fetch(String url, Path target) throws TaskFailure, InterruptedException {
-        try {
-            fetcher.fetch(url, target, bytes -> { });
-        } catch (FetchException e) {
-            throw Failures.fetch(e);
         }
     }
 

@@ -1,0 +1,142 @@
+package dev.spool.mediajob;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.config.Config;
+import dev.spool.media.Fmp4Packager;
+import dev.spool.media.MediaException;
+import dev.spool.media.MediaPipeline;
+import dev.spool.media.Mp4Mode;
+import dev.spool.media.PipelineRequest;
+import dev.spool.media.TranscodeProfile;
+import dev.spool.storage.FetchException;
+import dev.spool.storage.SourceFetcher;
+import dev.spool.task.Task;
+import dev.spool.task.TaskParams;
+import dev.spool.task.engine.TaskContext;
+import dev.spool.task.engine.TaskFailure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What every media task shares: a private work directory removed in every outcome, fetch, transcode and publish
+ * steps with their progress bands and cancellation points, the pipeline and the fMP4 packager, and the mapping from
+ * the API's profiles to the pipeline's.
+ */
+public final class MediaJobs {
+    private static final double FETCHED = 0.05;
+    private static final double TRANSCODED = 0.90;
+    private static final double PUBLISHED = 0.99;
+
+    private final MediaPipeline pipeline;
+    private final Fmp4Packager fmp4;
+    private final SourceFetcher fetcher;
+    private final Config.Media settings;
+    private final Path workRoot;
+
+    public MediaJobs(MediaPipeline pipeline, Fmp4Packager fmp4, SourceFetcher fetcher, Config.Media settings,
+                     Path workRoot) {
+        this.pipeline = pipeline;
+        this.fmp4 = fmp4;
+        this.fetcher = fetcher;
+        this.settings = settings;
+        this.workRoot = workRoot;
+    }
+
+    /** Fetch, transcode, publish, each step named and followed by a cancellation point; the work dir goes after. */
+    public <T> JsonNode run(Task task, TaskContext context, MediaJob<T> job) throws TaskFailure, InterruptedException {
+        Path work = workDir(task.id(), context.attempt());
+        try {
+            context.step("fetching");
+            Path source = work.resolve("source");
+            job.fetch(source);
+            context.progress(FETCHED);
+            context.checkCancelled();
+
+            context.step("transcoding");
+            T transcoded;
+            try {
+                transcoded = job.transcode(source, work, context,
+                        p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
+            } catch (MediaException e) {
+                throw Failures.of(e);
+            }
+            context.checkCancelled();
+
+            context.step("publishing");
+            return job.publish(transcoded, context, p -> context.progress(TRANSCODED + (PUBLISHED - TRANSCODED) * p));
+        } catch (IOException e) {
+            throw TaskFailure.retriable("local_io", "internal error processing file: " + e.getMessage(), e);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    public MediaPipeline pipeline() {
+        return pipeline;
+    }
+
+    public Fmp4Packager fmp4() {
+        return fmp4;
+    }
+
+    /** Downloads {@code url} (any scheme the fetcher knows) into {@code target}. */
+    public void fetch(String url, Path target) throws TaskFailure, InterruptedException {
+        try {
+            fetcher.fetch(url, target, bytes -> { });
+        } catch (FetchException e) {
+            throw Failures.of(e);
+        }
+    }
+
+    /** A fresh directory for one attempt of one task. */
+    private Path workDir(String taskId, int attempt) {
+        try {
+            Path dir = workRoot.resolve(taskId + "-" + attempt);
+            deleteTree(dir);
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work directory under " + workRoot, e);
+        }
+    }
+
+    public PipelineRequest request(Path input, Path output, List<TaskParams.Profile> profiles, Double segmentSeconds,
+                                   Mp4Mode mp4) {
+        return builder(input, output, profiles, segmentSeconds).mp4(mp4).thumbnails(true).build();
+    }
+
+    /** A request with the caller's renditions and segment length and this server's media settings. */
+    public PipelineRequest.Builder builder(Path input, Path output, List<TaskParams.Profile> profiles,
+                                           Double segmentSeconds) {
+        return PipelineRequest.builder(input, output)
+                .profiles(profiles == null ? List.of() : profiles.stream().map(MediaJobs::toPipeline).toList())
+                .segmentSeconds(segmentSeconds == null ? PipelineRequest.DEFAULT_SEGMENT_SECONDS : segmentSeconds)
+                .preset(settings.preset())
+                .chunking(settings.chunkThresholdSeconds(), settings.maxParallel())
+                .maxInputBytes(settings.maxInputBytes());
+    }
+
+    private static TranscodeProfile toPipeline(TaskParams.Profile p) {
+        return new TranscodeProfile(p.name(), p.width(), p.height(), p.bitrate(), p.quality(), p.fps(), p.fpsDen(),
+                p.gop(), p.profile() == null ? null : TranscodeProfile.H264Profile.parse(p.profile()),
+                p.encoder() == null ? null : TranscodeProfile.Encoder.parse(p.encoder()));
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+        }
+    }
+}

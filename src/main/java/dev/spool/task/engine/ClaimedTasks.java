@@ -1,0 +1,134 @@
+package dev.spool.task.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.config.Config;
+import dev.spool.db.Database;
+import dev.spool.json.Json;
+import dev.spool.task.TaskEvent;
+import dev.spool.task.TaskPhase;
+import dev.spool.task.TaskRepository;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static dev.spool.task.engine.TaskTransitions.CLEAR_ERROR;
+import static dev.spool.task.engine.TaskTransitions.CLEAR_LEASE;
+import static dev.spool.task.engine.TaskTransitions.CLEAR_PROGRESS;
+import static dev.spool.task.engine.TaskTransitions.FENCE;
+import static dev.spool.task.engine.TaskTransitions.RETURNING;
+import static dev.spool.task.engine.TaskTransitions.phaseIs;
+
+/**
+ * What a worker writes about a task it claimed (progress, outcome, release, lease renewal), each one statement
+ * fenced by (attempt, lease owner, phase running): a worker that lost its lease changes nothing.
+ */
+final class ClaimedTasks {
+    private static final String WAITING = phaseIs(TaskPhase.WAITING);
+    private static final String RUNNING = phaseIs(TaskPhase.RUNNING);
+
+    private final Jdbi jdbi;
+    private final TaskTransitions transitions;
+    private final Config.Engine config;
+    private final Clock clock;
+
+    ClaimedTasks(Database database, TaskTransitions transitions, Config.Engine config, Clock clock) {
+        this.jdbi = database.jdbi();
+        this.transitions = transitions;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Writes progress (never backwards) and the step; false when the lease is gone. */
+    boolean progress(String owner, String id, int attempt, double progress, String step) {
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> h.createQuery("UPDATE tasks SET progress = CASE WHEN progress IS NULL "
+                        + "OR progress < :progress THEN :progress ELSE progress END, step = :step, updated_at = :now"
+                        + FENCE + RETURNING)
+                .bindMap(fence(owner, id, attempt))
+                .bind("progress", Math.max(0, Math.min(1, progress))).bind("step", step).bind("now", now)
+                .map(TaskRepository.MAPPER).findOne()
+                .map(task -> transitions.record(h, task, TaskEvent.Kind.UPDATED, now)).isPresent());
+    }
+
+    boolean complete(String owner, String id, int attempt, JsonNode output) {
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED)
+                        + ", output = :output, " + CLEAR_PROGRESS + ", " + CLEAR_ERROR + ", updated_at = :now, "
+                        + CLEAR_LEASE + FENCE + RETURNING)
+                .bindMap(fence(owner, id, attempt)).bind("now", now)
+                .bind("output", output == null ? null : Json.write(output))
+                .map(TaskRepository.MAPPER).findOne()
+                .map(task -> transitions.ended(h, task, TaskEvent.Kind.COMPLETED, now)).isPresent());
+    }
+
+    /** An attempt failed: retried after back-off while retriable and retries remain, failed otherwise. */
+    boolean fail(String owner, String id, int attempt, TaskFailure failure) {
+        long now = clock.millis();
+        var fence = fence(owner, id, attempt);
+        return jdbi.inTransaction(h -> {
+            var current = h.createQuery("SELECT retries FROM tasks" + FENCE).bindMap(fence)
+                    .mapTo(Integer.class).findOne();
+            if (current.isEmpty()) {
+                return false;
+            }
+            int retries = current.get() == null ? 0 : current.get();
+            String message = failure.getMessage() == null ? "internal error processing the task" : failure.getMessage();
+            if (failure.isRetriable() && retries < config.maxRetries()) {
+                long runAfter = now + retryDelay(retries + 1).toMillis();
+                return transitions.requeue(h, FENCE, fence, retries + 1, message, failure.code(), runAfter, now)
+                        .isPresent();
+            }
+            return transitions.fail(h, FENCE, fence, message, failure.code(), now).isPresent();
+        });
+    }
+
+    /** Shutdown: gives a running task back to the queue at once, without counting a retry. */
+    boolean release(String owner, String id, int attempt) {
+        long now = clock.millis();
+        return jdbi.inTransaction(h -> h.createQuery("UPDATE tasks SET " + WAITING + ", run_after = :now, "
+                        + CLEAR_PROGRESS + ", " + CLEAR_LEASE + ", updated_at = :now" + FENCE + RETURNING)
+                .bindMap(fence(owner, id, attempt)).bind("now", now)
+                .map(TaskRepository.MAPPER).findOne()
+                .map(task -> {
+                    transitions.queued(h);
+                    return transitions.record(h, task, TaskEvent.Kind.UPDATED, now);
+                }).isPresent());
+    }
+
+    /**
+     * Extends the leases of the tasks this worker is actually running (not merely those it claimed: a run that
+     * ended without a result must expire and be swept, never be kept alive). Answers how many it still holds.
+     */
+    int renewLeases(String owner, Collection<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return 0;
+        }
+        long now = clock.millis();
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE tasks SET lease_expires_at = :until "
+                        + "WHERE lease_owner = :owner AND " + RUNNING + " AND id IN (<ids>)")
+                .bind("until", now + config.leaseDuration().toMillis()).bind("owner", owner)
+                .bindList("ids", List.copyOf(taskIds)).execute());
+    }
+
+    /** The (task id -> attempt) pairs this worker still legitimately runs. */
+    Map<String, Integer> held(String owner) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, attempt FROM tasks WHERE lease_owner = :owner AND "
+                        + RUNNING)
+                .bind("owner", owner)
+                .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getInt("attempt")))
+                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
+    Duration retryDelay(int retryNumber) {
+        return retryNumber <= 1 ? config.firstRetryDelay() : config.laterRetryDelay();
+    }
+
+    private static Map<String, Object> fence(String owner, String id, int attempt) {
+        return Map.of("id", id, "attempt", attempt, "owner", owner);
+    }
+}

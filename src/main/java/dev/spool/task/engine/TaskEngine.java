@@ -1,0 +1,43 @@
+package dev.spool.task.engine;
+
+import dev.spool.config.Config;
+import dev.spool.db.Database;
+import dev.spool.task.QueueSignal;
+import dev.spool.task.TaskRepository;
+
+import java.time.Clock;
+
+/**
+ * The task engine's parts over one database, all reading time from one clock: claims and the claimed tasks' fenced
+ * writes (for {@link Worker}), the sweep, and the commands callers send ({@link #commands()}).
+ */
+public final class TaskEngine {
+    private final TaskClaims claims;
+    private final ClaimedTasks claimed;
+    private final TaskSweep sweep;
+    private final TaskCommands commands;
+
+    public TaskEngine(Database database, TaskRepository tasks, QueueSignal signal, Config.Engine config, Clock clock) {
+        var transitions = new TaskTransitions(tasks, signal);
+        this.claims = new TaskClaims(database, transitions, config, clock);
+        this.claimed = new ClaimedTasks(database, transitions, config, clock);
+        this.sweep = new TaskSweep(database, transitions, config, clock);
+        this.commands = new TaskCommands(database.jdbi(), tasks, transitions, clock);
+    }
+
+    public TaskCommands commands() {
+        return commands;
+    }
+
+    TaskClaims claims() {
+        return claims;
+    }
+
+    ClaimedTasks claimed() {
+        return claimed;
+    }
+
+    TaskSweep sweep() {
+        return sweep;
+    }
+}
