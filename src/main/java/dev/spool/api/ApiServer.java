@@ -36,6 +36,7 @@ public final class ApiServer {
         var health = new HealthRoutes(services.database());
         var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
                 services.publicUrl());
+        var clipRoutes = new ClipRoutes(services.assets(), auth, services.publicUrl());
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
@@ -52,6 +53,7 @@ public final class ApiServer {
             taskRoutes.register(config.routes);
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             assetRoutes.register(config.routes);
+            clipRoutes.register(config.routes);
             uploadRoutes.register(config.routes);
             fileRoutes.register(config.routes);
             transcodeRoutes.register(config.routes);

@@ -56,6 +56,13 @@ public record Asset(
             return new AssetSource("url", url, null, null, null, null, null, null, null);
         }
 
+        public static final String CLIP = "clip";
+
+        /** A clip of the asset {@code assetId}, whose playback id is {@code playbackId}. */
+        public static AssetSource clip(String playbackId, String assetId, String sessionId) {
+            return new AssetSource(CLIP, null, null, null, sessionId, null, playbackId, null, assetId);
+        }
+
         public static AssetSource directUpload() {
             return new AssetSource("directUpload", null, null, null, null, null, null, null, null);
         }

@@ -1,8 +1,6 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.json.Json;
 import dev.spool.media.MediaException;
 import dev.spool.media.Mp4Mode;
@@ -74,7 +72,7 @@ public final class UploadHandler implements TaskHandler {
         @Override
         public void fetch(Path source) throws TaskFailure, IOException, InterruptedException {
             if (uploaded) {
-                copyUploaded(asset.playbackId(), source);
+                copySource(store, asset.playbackId(), source);
             } else {
                 jobs.fetch(task.params().upload().url(), source);
             }
@@ -96,23 +94,27 @@ public final class UploadHandler implements TaskHandler {
                 throws TaskFailure, IOException, InterruptedException {
             String prefix = asset.playbackId();
             var result = transcoded.result();
-            Files.writeString(transcoded.output().resolve("metadata.json"), Json.write(metadata(task, asset, result)));
+            Files.writeString(transcoded.output().resolve(AssetSpecs.METADATA),
+                    Json.write(AssetSpecs.metadata(task, asset, result)));
             var files = new ArrayList<>(result.files());
-            files.add("metadata.json");
+            files.add(AssetSpecs.METADATA);
             OutputPublisher.publish(store, prefix, transcoded.output(), files, progress);
             if (!uploaded) {
                 putSource(prefix, transcoded.source());
             }
-            return output(result, asset, prefix);
+            var output = Json.mapper().createObjectNode();
+            output.set("upload", AssetSpecs.output(result, asset, AssetUrls.SOURCE_PATH));
+            return output;
         }
     }
 
-    private void copyUploaded(String playbackId, Path target) throws TaskFailure, IOException {
+    /** Copies an asset's source file out of the object store. */
+    static void copySource(ObjectStore store, String playbackId, Path target) throws TaskFailure, IOException {
         String key = playbackId + "/" + AssetUrls.SOURCE_PATH;
         try (InputStream in = store.get(key)) {
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (StorageException e) {
-            throw Failures.storage(e, "reading the uploaded file " + key);
+            throw Failures.storage(e, "reading the source file " + key);
         }
     }
 
@@ -123,48 +125,5 @@ public final class UploadHandler implements TaskHandler {
         } catch (StorageException e) {
             throw Failures.storage(e, "writing the source copy " + key);
         }
-    }
-
-    private static ObjectNode metadata(Task task, Asset asset, PipelineResult result) {
-        var node = Json.mapper().createObjectNode();
-        node.put("taskId", task.id());
-        node.put("assetId", asset.id());
-        node.put("playbackId", asset.playbackId());
-        node.set("videoSpec", Json.mapper().valueToTree(result.inputSpec()));
-        node.set("renditions", Json.mapper().valueToTree(result.renditions()));
-        node.set("mp4", Json.mapper().valueToTree(result.mp4s()));
-        return node;
-    }
-
-    /** {@code output.upload}: the asset spec (size, hashes, videoSpec, files) and where the source and metadata are. */
-    private static JsonNode output(PipelineResult result, Asset asset, String prefix) {
-        var files = new ArrayList<Asset.AssetFile>();
-        files.add(new Asset.AssetFile(Asset.AssetFile.HLS_MANIFEST, result.masterPlaylist(), null, null, null, null));
-        files.add(new Asset.AssetFile(Asset.AssetFile.SOURCE, AssetUrls.SOURCE_PATH, result.inputSize(), null, null,
-                null));
-        for (var mp4 : result.mp4s()) {
-            files.add(new Asset.AssetFile(Asset.AssetFile.MP4, mp4.path(), mp4.size(), mp4.width(), mp4.height(),
-                    mp4.bitrate()));
-        }
-        if (result.thumbnailsVtt() != null) {
-            files.add(new Asset.AssetFile(Asset.AssetFile.THUMBNAILS_VTT, result.thumbnailsVtt(), null, null, null,
-                    null));
-        }
-        var spec = Json.mapper().createObjectNode();
-        spec.put("name", asset.name());
-        spec.put("type", "video");
-        spec.put("size", result.inputSize());
-        ArrayNode hash = spec.putArray("hash");
-        hash.addObject().put("hash", result.md5()).put("algorithm", "md5");
-        hash.addObject().put("hash", result.sha256()).put("algorithm", "sha256");
-        spec.set("videoSpec", Json.mapper().valueToTree(result.inputSpec()));
-        spec.set("files", Json.mapper().valueToTree(files));
-        var upload = Json.mapper().createObjectNode();
-        upload.put("videoFilePath", prefix + "/" + AssetUrls.SOURCE_PATH);
-        upload.put("metadataFilePath", prefix + "/metadata.json");
-        upload.set("assetSpec", spec);
-        var output = Json.mapper().createObjectNode();
-        output.set("upload", upload);
-        return output;
     }
 }

@@ -12,6 +12,7 @@ import dev.spool.asset.AssetService;
 import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
+import dev.spool.asset.ClipHandler;
 import dev.spool.asset.UploadHandler;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
@@ -152,6 +153,7 @@ public final class Server implements AutoCloseable {
                         config.media(), config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
                 handlers.add(new UploadHandler(assetRepository, objects, jobs));
+                handlers.add(new ClipHandler(assetRepository, objects, jobs));
                 handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()), jobs));
                 handlers.addAll(extraHandlers);
                 worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());

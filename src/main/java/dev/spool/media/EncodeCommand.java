@@ -65,7 +65,10 @@ final class EncodeCommand {
         if (start > 0) {
             cmd.addAll(List.of("-ss", seconds(start)));
         }
-        Double length = chunk.length() != null || range == null ? chunk.length() : range.length() - chunk.start();
+        Double length = chunk.length();
+        if (length == null && range != null) {
+            length = range.length() - chunk.start();
+        }
         if (length != null) {
             cmd.addAll(List.of("-t", seconds(length)));
         }

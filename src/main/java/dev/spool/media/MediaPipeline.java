@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -74,7 +73,9 @@ public final class MediaPipeline {
             if (range == null) {
                 hash = awaitHashes(hashes);
             } else {
-                Path own = work.resolve(largest(packaged.mp4s()).path());
+                Path own = work.resolve(PipelineResult.largest(packaged.mp4s())
+                        .orElseThrow(() -> MediaException.badInput("range_empty", "the range holds no media to keep"))
+                        .path());
                 hash = InputHashes.of(own);
                 size = Files.size(own);
             }
@@ -95,14 +96,6 @@ public final class MediaPipeline {
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot create the output directory: " + e.getMessage(), true, e);
         }
-    }
-
-    /** The MP4 with the most pixels, then the highest bitrate: what a ranged run's part is kept as. */
-    private static PipelineResult.Mp4Output largest(List<PipelineResult.Mp4Output> mp4s) throws MediaException {
-        return mp4s.stream()
-                .max(Comparator.comparingLong((PipelineResult.Mp4Output m) -> (long) m.width() * m.height())
-                        .thenComparingLong(PipelineResult.Mp4Output::bitrate))
-                .orElseThrow(() -> MediaException.badInput("range_empty", "the range holds no media to keep"));
     }
 
     private static Set<String> mp4Names(PipelineRequest request, VideoSpec spec, List<String> names) {
