@@ -3,6 +3,7 @@ package dev.spool.api;
 import dev.spool.account.Accounts;
 import dev.spool.db.Database;
 import dev.spool.asset.AssetService;
+import dev.spool.asset.ExportService;
 import dev.spool.asset.PlaybackService;
 import dev.spool.storage.ObjectStore;
 import dev.spool.task.TaskRepository;
@@ -26,7 +27,7 @@ public final class ApiServer {
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
                            WebhookService webhooks, String publicUrl,
-                           Clock clock) {
+                           Clock clock, ExportService exports) {
     }
 
     public ApiServer(Services services) {
@@ -37,6 +38,7 @@ public final class ApiServer {
         var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
                 services.publicUrl());
         var clipRoutes = new ClipRoutes(services.assets(), auth, services.publicUrl());
+        var exportRoutes = new ExportRoutes(services.exports(), auth);
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
@@ -54,6 +56,7 @@ public final class ApiServer {
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             assetRoutes.register(config.routes);
             clipRoutes.register(config.routes);
+            exportRoutes.register(config.routes);
             uploadRoutes.register(config.routes);
             fileRoutes.register(config.routes);
             transcodeRoutes.register(config.routes);

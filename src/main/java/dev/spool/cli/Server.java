@@ -13,6 +13,9 @@ import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
 import dev.spool.asset.ClipHandler;
+import dev.spool.asset.DataExportHandler;
+import dev.spool.asset.ExportHandler;
+import dev.spool.asset.ExportService;
 import dev.spool.asset.UploadHandler;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
@@ -132,7 +135,8 @@ public final class Server implements AutoCloseable {
             var assetRepository = new AssetRepository(database, List.of(publisher));
             var taskRepository = new TaskRepository(database,
                     List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher));
-            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
+            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets,
+                    config.exports().ipfsGatewayUrl());
             var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
             var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, clock);
             var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
@@ -154,6 +158,9 @@ public final class Server implements AutoCloseable {
                 var handlers = new ArrayList<TaskHandler>();
                 handlers.add(new UploadHandler(assetRepository, objects, jobs));
                 handlers.add(new ClipHandler(assetRepository, objects, jobs));
+                handlers.add(new ExportHandler(assetRepository, objects, config.exports(),
+                        new AddressGuard(config.importAllowPrivate())));
+                handlers.add(new DataExportHandler(config.exports(), new AddressGuard(config.importAllowPrivate())));
                 handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()), jobs));
                 handlers.addAll(extraHandlers);
                 worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
@@ -168,7 +175,9 @@ public final class Server implements AutoCloseable {
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
-                        config.publicUrl(), clock)).start("0.0.0.0", config.port()));
+                        config.publicUrl(), clock,
+                        new ExportService(assetRepository, tasks, config.exports().ipfsApiUrl().isPresent())))
+                        .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
             }

@@ -23,7 +23,8 @@ public record Config(
         boolean importAllowPrivate,
         Optional<String> secretKey,
         Media media,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        Exports exports) {
 
     /**
      * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
@@ -39,6 +40,14 @@ public record Config(
      */
     public record Webhooks(Duration retryBase, Duration retryCap, Duration retryWindow, Duration timeout,
                            boolean allowPrivate) {
+    }
+
+    /**
+     * Where exports go besides the callers' own URLs: the operator's IPFS node (kubo RPC API), if any; Pinata's API
+     * (the callers' accounts); the gateway IPFS URLs are shown through; how long one export request may take.
+     */
+    public record Exports(Optional<String> ipfsApiUrl, String pinataApiUrl, String ipfsGatewayUrl,
+                          Duration timeout) {
     }
 
     /** Task engine tunables; defaults follow Livepeer where Livepeer has one. */
@@ -106,11 +115,20 @@ public record Config(
                         reader.duration("SPOOL_WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)),
                         reader.duration("SPOOL_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)),
                         Boolean.parseBoolean(reader.string("SPOOL_WEBHOOK_ALLOW_PRIVATE",
-                                Boolean.toString(importAllowPrivate)))));
+                                Boolean.toString(importAllowPrivate)))),
+                new Exports(
+                        reader.optional("SPOOL_IPFS_API_URL").map(Config::stripTrailingSlash),
+                        stripTrailingSlash(reader.string("SPOOL_PINATA_API_URL", "https://api.pinata.cloud")),
+                        withTrailingSlash(reader.string("SPOOL_IPFS_GATEWAY_URL", "https://ipfs.io/ipfs/")),
+                        reader.duration("SPOOL_EXPORT_TIMEOUT", Duration.ofMinutes(30))));
     }
 
     public boolean postgres() {
         return databaseUrl.startsWith("jdbc:postgresql:");
+    }
+
+    private static String withTrailingSlash(String url) {
+        return url.endsWith("/") ? url : url + "/";
     }
 
     private static String stripTrailingSlash(String url) {

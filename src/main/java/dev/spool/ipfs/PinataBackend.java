@@ -17,9 +17,6 @@ import java.util.Map;
  * version Spool computes to check the answer.
  */
 public final class PinataBackend implements IpfsBackend {
-    /** Pinata's API; a setting points Spool elsewhere (tests, a compatible service). */
-    public static final String DEFAULT_API_URL = "https://api.pinata.cloud";
-
     /** A JWT, or an API key and its secret. */
     public record Credentials(String jwt, String apiKey, String apiSecret) {
         public boolean usable() {

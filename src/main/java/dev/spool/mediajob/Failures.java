@@ -1,6 +1,7 @@
 package dev.spool.mediajob;
 
 import dev.spool.media.MediaException;
+import dev.spool.storage.DestinationException;
 import dev.spool.storage.FetchException;
 import dev.spool.storage.StorageException;
 import dev.spool.task.engine.TaskFailure;
@@ -17,6 +18,12 @@ public final class Failures {
     }
 
     static TaskFailure of(FetchException e) {
+        return e.retriable()
+                ? TaskFailure.retriable(e.code(), e.getMessage(), e)
+                : TaskFailure.unretriable(e.code(), e.getMessage());
+    }
+
+    public static TaskFailure of(DestinationException e) {
         return e.retriable()
                 ? TaskFailure.retriable(e.code(), e.getMessage(), e)
                 : TaskFailure.unretriable(e.code(), e.getMessage());

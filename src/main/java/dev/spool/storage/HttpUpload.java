@@ -55,6 +55,22 @@ public final class HttpUpload {
     }
 
     /**
+     * Sends a file the way a caller's export asks: {@code method} PUT when not given, and {@code contentType} unless
+     * the caller's headers set one.
+     */
+    public Answer export(URI url, String method, Map<String, String> headers, String contentType, InputStream body,
+                         long length) throws DestinationException {
+        var all = new java.util.LinkedHashMap<String, String>();
+        if (headers == null || headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("content-type"))) {
+            all.put("Content-Type", contentType);
+        }
+        if (headers != null) {
+            all.putAll(headers);
+        }
+        return send(url, method == null || method.isBlank() ? "PUT" : method, all, body, length);
+    }
+
+    /**
      * @param method  the HTTP method, any case
      * @param headers request headers, the content type among them
      * @param body    read once to its end; the caller closes it
