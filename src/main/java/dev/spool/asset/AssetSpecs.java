@@ -1,13 +1,13 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.json.Json;
 import dev.spool.media.PipelineResult;
 import dev.spool.task.Task;
 
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The output of a task that fills an asset ({@code upload}, {@code clip}): where its file and metadata are, and an
@@ -35,24 +35,15 @@ final class AssetSpecs {
             files.add(new Asset.AssetFile(Asset.AssetFile.THUMBNAILS_VTT, result.thumbnailsVtt(), null, null, null,
                     null));
         }
-        var spec = Json.mapper().createObjectNode();
-        spec.put("id", asset.id());
-        spec.put("playbackId", asset.playbackId());
-        spec.put("name", asset.name());
-        spec.set("source", Json.mapper().valueToTree(asset.source()));
-        spec.put("type", "video");
-        spec.put("size", result.inputSize());
-        ArrayNode hash = spec.putArray("hash");
-        hash.addObject().put("hash", result.md5()).put("algorithm", "md5");
-        hash.addObject().put("hash", result.sha256()).put("algorithm", "sha256");
-        spec.set("videoSpec", Json.mapper().valueToTree(result.inputSpec()));
-        spec.set("files", Json.mapper().valueToTree(files));
+        var spec = new AssetSpec(asset.id(), asset.playbackId(), asset.name(), asset.source(), "video",
+                result.inputSize(), List.of(new Asset.Hash(result.md5(), "md5"),
+                new Asset.Hash(result.sha256(), "sha256")), Json.mapper().valueToTree(result.inputSpec()), files);
         String prefix = asset.playbackId();
-        var output = Json.mapper().createObjectNode();
-        output.put("videoFilePath", prefix + "/" + sourcePath);
-        output.put("metadataFilePath", prefix + "/" + METADATA);
-        output.set("assetSpec", spec);
-        return output;
+        return Json.mapper().valueToTree(new Output(prefix + "/" + sourcePath, prefix + "/" + METADATA, spec));
+    }
+
+    /** {@code output.upload} / {@code output.clip}, as Livepeer writes them. */
+    private record Output(String videoFilePath, String metadataFilePath, AssetSpec assetSpec) {
     }
 
     /** {@code metadata.json}: what the task made, kept beside the asset's files. */

@@ -98,7 +98,7 @@ public final class Server implements AutoCloseable {
 
     /** {@code spool worker}: claims and runs tasks against the configured store; no HTTP. */
     public static Server worker(Config config, List<TaskHandler> extraHandlers) {
-        if (!config.postgres()) {
+        if (Dialect.of(config.databaseUrl()).singleWriter()) {
             // The embedded store has one writer, the serving process, which runs its own workers.
             throw new ConfigException("spool worker needs PostgreSQL: set SPOOL_DATABASE_URL=jdbc:postgresql://... "
                     + "(with SQLite, 'spool serve' runs the workers itself)");
@@ -116,7 +116,7 @@ public final class Server implements AutoCloseable {
             var accounts = new Accounts(database, clock);
             var wakeUp = new WakeUp();
             QueueSignal signal;
-            if (database.dialect() == Dialect.POSTGRES) {
+            if (!database.dialect().singleWriter()) {
                 var postgresSignal = new PostgresQueueSignal(wakeUp, config.databaseUrl());
                 resources.add(postgresSignal);
                 signal = postgresSignal;

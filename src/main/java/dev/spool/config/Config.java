@@ -123,10 +123,6 @@ public record Config(
                         reader.duration("SPOOL_EXPORT_TIMEOUT", Duration.ofMinutes(30))));
     }
 
-    public boolean postgres() {
-        return databaseUrl.startsWith("jdbc:postgresql:");
-    }
-
     private static String withTrailingSlash(String url) {
         return url.endsWith("/") ? url : url + "/";
     }

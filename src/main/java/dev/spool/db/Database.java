@@ -7,10 +7,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /** The store of record: a pooled connection to SQLite (embedded) or PostgreSQL (cluster), migrated at open. */
@@ -33,21 +29,8 @@ public final class Database implements AutoCloseable {
         var dialect = Dialect.of(jdbcUrl);
         var hikari = new HikariConfig();
         hikari.setPoolName("spool-db");
-        if (dialect == Dialect.SQLITE) {
-            createParentDirectory(jdbcUrl);
-            hikari.setJdbcUrl(jdbcUrl);
-            // WAL lets readers run beside the single writer; IMMEDIATE transactions take the write lock up front
-            // so two writers queue on busy_timeout instead of failing with SQLITE_BUSY on lock upgrade.
-            hikari.addDataSourceProperty("journal_mode", "WAL");
-            hikari.addDataSourceProperty("synchronous", "FULL");
-            hikari.addDataSourceProperty("busy_timeout", "30000");
-            hikari.addDataSourceProperty("foreign_keys", "true");
-            hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-            hikari.setMaximumPoolSize(8);
-        } else {
-            hikari.setJdbcUrl(jdbcUrl);
-            hikari.setMaximumPoolSize(16);
-        }
+        hikari.setJdbcUrl(jdbcUrl);
+        dialect.configurePool(hikari, jdbcUrl);
         hikari.setMinimumIdle(1);
         hikari.setConnectionTimeout(30_000);
         var dataSource = new HikariDataSource(hikari);
@@ -70,23 +53,6 @@ public final class Database implements AutoCloseable {
                         "double", dialect.doubleType()))
                 .load()
                 .migrate();
-    }
-
-    private static void createParentDirectory(String jdbcUrl) {
-        String file = jdbcUrl.substring("jdbc:sqlite:".length());
-        int query = file.indexOf('?');
-        if (query >= 0) {
-            file = file.substring(0, query);
-        }
-        if (file.isEmpty() || file.startsWith(":memory:")) {
-            return;
-        }
-        Path parent = Path.of(file).toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the database directory " + parent, e);
-        }
     }
 
     /** Hides a password given in the URL's query or user-info. */

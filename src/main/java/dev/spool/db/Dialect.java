@@ -1,9 +1,51 @@
 package dev.spool.db;
 
-/** The few places where SQLite and PostgreSQL SQL differ. Everything else is shared, portable SQL. */
+import com.zaxxer.hikari.HikariConfig;
+import org.jdbi.v3.core.Handle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Every place where SQLite and PostgreSQL differ, and nothing else: the rest is shared, portable SQL. SQLite is
+ * the embedded store, written by one process whose transactions run one at a time; PostgreSQL is shared by any
+ * number of processes.
+ */
 public enum Dialect {
-    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "", "REAL"),
-    POSTGRES("BIGSERIAL PRIMARY KEY", " FOR UPDATE SKIP LOCKED", "DOUBLE PRECISION");
+    SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "", "REAL") {
+        @Override
+        void configurePool(HikariConfig hikari, String jdbcUrl) {
+            createParentDirectory(jdbcUrl);
+            // WAL lets readers run beside the single writer; IMMEDIATE transactions take the write lock up front
+            // so two writers queue on busy_timeout instead of failing with SQLITE_BUSY on lock upgrade.
+            hikari.addDataSourceProperty("journal_mode", "WAL");
+            hikari.addDataSourceProperty("synchronous", "FULL");
+            hikari.addDataSourceProperty("busy_timeout", "30000");
+            hikari.addDataSourceProperty("foreign_keys", "true");
+            hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            hikari.setMaximumPoolSize(8);
+        }
+
+        @Override
+        public void lockForTransaction(Handle h, String key) {
+            // IMMEDIATE transactions already run one at a time.
+        }
+    },
+    POSTGRES("BIGSERIAL PRIMARY KEY", " FOR UPDATE SKIP LOCKED", "DOUBLE PRECISION") {
+        @Override
+        void configurePool(HikariConfig hikari, String jdbcUrl) {
+            hikari.setMaximumPoolSize(16);
+        }
+
+        @Override
+        public void lockForTransaction(Handle h, String key) {
+            // The function returns void, which no Jdbi mapper reads: the row only proves the lock is held.
+            h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:key))").bind("key", key)
+                    .map((rs, ctx) -> Boolean.TRUE).one();
+        }
+    };
 
     private final String autoIncrementKey;
     private final String skipLocked;
@@ -24,11 +66,47 @@ public enum Dialect {
         return skipLocked;
     }
 
+    /** Whether a claim that found nothing may have passed over rows another claimer holds locked. */
+    public boolean skipsLockedRows() {
+        return !skipLocked.isEmpty();
+    }
+
+    /**
+     * Whether this process is the store's only writer (the embedded file): then what it last wrote is what the store
+     * holds, and no other process needs telling that work was queued.
+     */
+    public boolean singleWriter() {
+        return this == SQLITE;
+    }
+
+    /** Serialises the transactions that take the same key, each until it ends. */
+    public abstract void lockForTransaction(Handle h, String key);
+
+    /** The connection pool's settings for this database. */
+    abstract void configurePool(HikariConfig hikari, String jdbcUrl);
+
     String autoIncrementKey() {
         return autoIncrementKey;
     }
 
     String doubleType() {
         return doubleType;
+    }
+
+    private static void createParentDirectory(String jdbcUrl) {
+        String file = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = file.indexOf('?');
+        if (query >= 0) {
+            file = file.substring(0, query);
+        }
+        if (file.isEmpty() || file.startsWith(":memory:")) {
+            return;
+        }
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the database directory " + parent, e);
+        }
     }
 }

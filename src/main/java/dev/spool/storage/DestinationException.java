@@ -1,10 +1,12 @@
 package dev.spool.storage;
 
+import dev.spool.error.CodedFailure;
+
 /**
  * Why a file could not be sent where the caller asked (their URL, an IPFS service), as a value the task engine can
  * act on: a stable {@link #code()}, a message safe to show (credentials masked), and whether trying again may help.
  */
-public final class DestinationException extends Exception {
+public final class DestinationException extends Exception implements CodedFailure {
 
     /** The destination answered with a status that will not change by asking again (a 4xx, a redirect). */
     public static final String REJECTED = "destination_rejected";
@@ -34,10 +36,12 @@ public final class DestinationException extends Exception {
         return new DestinationException(code, message, true, cause);
     }
 
+    @Override
     public String code() {
         return code;
     }
 
+    @Override
     public boolean retriable() {
         return retriable;
     }

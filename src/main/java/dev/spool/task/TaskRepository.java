@@ -1,7 +1,6 @@
 package dev.spool.task;
 
 import dev.spool.db.Database;
-import dev.spool.db.Dialect;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
 import dev.spool.json.Json;
@@ -43,7 +42,7 @@ public final class TaskRepository {
         this.jdbi = database.jdbi();
         this.observers = List.copyOf(observers);
         // Only the embedded store is written by this process alone; PostgreSQL has other writers.
-        this.cache = new TaskReadCache(database.dialect() == Dialect.SQLITE);
+        this.cache = new TaskReadCache(database.dialect().singleWriter());
     }
 
     public Jdbi jdbi() {

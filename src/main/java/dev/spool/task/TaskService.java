@@ -43,7 +43,8 @@ public final class TaskService {
      */
     public Task create(Handle h, String ownerId, String projectId, CreateTask request) {
         validate(request);
-        lockOwner(h, ownerId);
+        // The count and the insert serialised per owner, or two concurrent creates could both pass the limit.
+        dialect.lockForTransaction(h, ownerId);
         int unfinished = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user "
                         + "AND phase IN ('pending', 'waiting', 'running')")
                 .bind("user", ownerId).mapTo(Integer.class).one();
@@ -85,7 +86,7 @@ public final class TaskService {
     /** A task as its owner (same project) or an admin may see it; anyone else gets 404, never 403. */
     public Task get(Principal caller, String id) {
         return tasks.find(id)
-                .filter(task -> visible(caller, task))
+                .filter(task -> caller.canSee(task.userId(), task.projectId()))
                 .map(task -> task.viewFor(caller.admin()).withIpfsLinks(ipfsGateway))
                 .orElseThrow(SpoolException::notFound);
     }
@@ -95,21 +96,6 @@ public final class TaskService {
         var page = tasks.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
                 everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
         return page.map(t -> t.viewFor(caller.admin()).withIpfsLinks(ipfsGateway));
-    }
-
-    static boolean visible(Principal caller, Task task) {
-        return caller.admin()
-                || (caller.userId().equals(task.userId()) && caller.projectId().equals(task.projectId()));
-    }
-
-    private void lockOwner(Handle h, String ownerId) {
-        // SQLite transactions are IMMEDIATE (one writer at a time); PostgreSQL needs the count and the insert
-        // serialised per owner, or two concurrent creates could both pass the limit.
-        if (dialect == Dialect.POSTGRES) {
-            // The function returns void, which no Jdbi mapper reads: the row only proves the lock is held.
-            h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:user))").bind("user", ownerId)
-                    .map((rs, ctx) -> Boolean.TRUE).one();
-        }
     }
 
     private static void validate(CreateTask request) {

@@ -62,7 +62,7 @@ final class TaskClaims {
             if (claimed == null) {
                 continue;
             }
-            if (claimed.isPresent() || dialect != Dialect.POSTGRES || !claimableWorkExists(types)) {
+            if (claimed.isPresent() || !dialect.skipsLockedRows() || !claimableWorkExists(types)) {
                 return claimed;
             }
             // Another process holds the row locks of the user whose turn it is; its commit moves the turn on.
