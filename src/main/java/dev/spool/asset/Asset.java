@@ -31,7 +31,8 @@ public record Asset(
         JsonNode videoSpec,
         @JsonIgnore List<AssetFile> files,
         @JsonIgnore String taskId,
-        @JsonIgnore Double targetSegmentSizeSecs) {
+        @JsonIgnore Double targetSegmentSizeSecs,
+        JsonNode storage) {
 
     public enum Phase {
         UPLOADING, WAITING, PROCESSING, READY, FAILED, DELETING, DELETED;
@@ -100,12 +101,12 @@ public record Asset(
         }
         return new Asset(id, playbackId, userId, admin ? staticMp4 : null, playbackUrl, downloadUrl, playbackPolicy,
                 visibleSource, creatorId, profiles, status, name, projectId, createdAt, createdByTokenName, size, hash,
-                spec, files, taskId, targetSegmentSizeSecs);
+                spec, files, taskId, targetSegmentSizeSecs, storage);
     }
 
-    Asset withUrls(String playbackUrl, String downloadUrl) {
+    Asset withUrls(String playbackUrl, String downloadUrl, JsonNode withStorage) {
         return new Asset(id, playbackId, userId, staticMp4, playbackUrl, downloadUrl, playbackPolicy, source,
                 creatorId, profiles, status, name, projectId, createdAt, createdByTokenName, size, hash, videoSpec,
-                files, taskId, targetSegmentSizeSecs);
+                files, taskId, targetSegmentSizeSecs, withStorage);
     }
 }

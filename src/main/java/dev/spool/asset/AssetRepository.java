@@ -32,7 +32,7 @@ public final class AssetRepository {
 
     private static final String COLUMNS = "id, playback_id, user_id, project_id, name, source, creator_id, profiles, "
             + "playback_policy, static_mp4, target_segment_secs, phase, progress, error_message, updated_at, "
-            + "created_at, created_by_token_name, size, hash, video_spec, files, task_id";
+            + "created_at, created_by_token_name, size, hash, video_spec, files, task_id, storage";
     private static final TypeReference<List<TaskParams.Profile>> PROFILES = new TypeReference<>() { };
     private static final TypeReference<List<Asset.Hash>> HASHES = new TypeReference<>() { };
     private static final TypeReference<List<Asset.AssetFile>> FILES = new TypeReference<>() { };
@@ -159,6 +159,13 @@ public final class AssetRepository {
                 .bind("files", Json.write(spec.files())).bind("id", id).execute();
     }
 
+    /** Writes the asset's {@code storage} (its IPFS copy and the export that keeps it), announcing the change. */
+    void updateStorage(Handle h, String id, JsonNode storage, long now) {
+        h.createUpdate("UPDATE assets SET storage = :storage, updated_at = :now WHERE id = :id")
+                .bind("storage", json(storage)).bind("now", now).bind("id", id).execute();
+        notify(h, find(h, id).orElseThrow(), AssetEvent.UPDATED);
+    }
+
     void patch(Handle h, String id, String name, Asset.CreatorId creatorId, JsonNode playbackPolicy, long now) {
         h.createUpdate("UPDATE assets SET name = COALESCE(:name, name), "
                         + "creator_id = COALESCE(:creator, creator_id), "
@@ -226,7 +233,8 @@ public final class AssetRepository {
                 Json.tree(rs.getString("video_spec")),
                 read(rs.getString("files"), FILES),
                 rs.getString("task_id"),
-                rs.getObject("target_segment_secs") == null ? null : rs.getDouble("target_segment_secs"));
+                rs.getObject("target_segment_secs") == null ? null : rs.getDouble("target_segment_secs"),
+                Json.tree(rs.getString("storage")));
     }
 
     private static <T> T read(String json, Class<T> type) {

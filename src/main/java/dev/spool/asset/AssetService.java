@@ -28,10 +28,13 @@ public final class AssetService {
     private final TaskService tasks;
     private final TaskCommands engine;
     private final AssetUrls urls;
+    private final ExportService exports;
     private final Clock clock;
 
-    public AssetService(AssetRepository assets, TaskService tasks, TaskCommands engine, AssetUrls urls, Clock clock) {
+    public AssetService(AssetRepository assets, TaskService tasks, TaskCommands engine, AssetUrls urls,
+                        ExportService exports, Clock clock) {
         this.assets = assets;
+        this.exports = exports;
         this.tasks = tasks;
         this.engine = engine;
         this.urls = urls;
@@ -85,7 +88,7 @@ public final class AssetService {
                     Asset.AssetSource.clip(input.playbackId(), input.id(), request.sessionId()), input.creatorId(),
                     input.profiles(), new Asset.AssetStatus(Asset.Phase.WAITING, now, null, null), name,
                     caller.projectId(), now, caller.keyName(), null, null, null, null, null,
-                    input.targetSegmentSizeSecs());
+                    input.targetSegmentSizeSecs(), null);
             var params = ClipHandler.params(request.startTime(), request.endTime(), input.playbackId(),
                     request.sessionId(), input.id());
             String taskId = insertWithTask(h, caller, clip,
@@ -111,7 +114,8 @@ public final class AssetService {
                 AssetValidation.playbackPolicy(request.playbackPolicy()), source,
                 AssetValidation.creatorId(request.creatorId()), request.profiles(),
                 new Asset.AssetStatus(phase, now, null, null), request.name(), caller.projectId(), now,
-                caller.keyName(), null, null, null, null, null, request.targetSegmentSizeSecs());
+                caller.keyName(), null, null, null, null, null, request.targetSegmentSizeSecs(),
+                null);
     }
 
     private String createUploadTask(Handle h, Principal caller, Asset asset, NewAsset request, String sourceUrl,
@@ -128,7 +132,7 @@ public final class AssetService {
         var withTask = new Asset(asset.id(), asset.playbackId(), asset.userId(), asset.staticMp4(), null, null,
                 asset.playbackPolicy(), asset.source(), asset.creatorId(), asset.profiles(), asset.status(),
                 asset.name(), asset.projectId(), asset.createdAt(), asset.createdByTokenName(), null, null, null, null,
-                task.id(), asset.targetSegmentSizeSecs());
+                task.id(), asset.targetSegmentSizeSecs(), null);
         assets.insert(h, withTask);
         return task.id();
     }
@@ -165,6 +169,9 @@ public final class AssetService {
             var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
             assets.patch(h, asset.id(), patch.name(), AssetValidation.creatorId(patch.creatorId()),
                     AssetValidation.playbackPolicy(patch.playbackPolicy()), clock.millis());
+            if (patch.storage() != null && !patch.storage().isNull()) {
+                exports.copyToIpfs(h, caller, asset, patch.storage(), clock.millis());
+            }
             return view(assets.find(h, id).orElseThrow(), caller, false);
         });
     }

@@ -1,5 +1,6 @@
 package dev.spool.asset;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.account.Principal;
 import dev.spool.error.SpoolException;
 import dev.spool.task.CreateTask;
@@ -7,6 +8,8 @@ import dev.spool.task.Task;
 import dev.spool.task.TaskParams;
 import dev.spool.task.TaskService;
 import dev.spool.task.TaskType;
+
+import org.jdbi.v3.core.Handle;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -52,6 +55,40 @@ public final class ExportService {
         var params = new TaskParams(null, request, null, null, null);
         return tasks.create(caller, new CreateTask(TaskType.EXPORT, params, asset.id(), null, null, null, false))
                 .viewFor(caller.admin());
+    }
+
+    /**
+     * {@code PATCH /asset/{id}} with {@code storage.ipfs}: queues the export that copies the asset to this server's
+     * IPFS node with the given spec, in the caller's transaction, and records it in {@code storage.status}. The same
+     * spec again changes nothing; removing the copy is refused.
+     */
+    void copyToIpfs(Handle h, Principal caller, Asset asset, JsonNode storage, long now) {
+        if (!storage.isObject() || storage.size() != 1 || !storage.has("ipfs")) {
+            throw SpoolException.invalid("storage", "only storage.ipfs can be set: true, or {\"spec\": {...}}");
+        }
+        JsonNode spec = IpfsCopy.requestedSpec(storage);
+        if (spec == null) {
+            if (IpfsCopy.hasCopy(asset.storage())) {
+                throw SpoolException.badRequest("ipfs_remove", "Cannot remove asset from IPFS");
+            }
+            return;
+        }
+        if (!spec.isObject()) {
+            throw SpoolException.invalid("storage.ipfs.spec", "must be an object: {nftMetadataTemplate, nftMetadata}");
+        }
+        if (asset.status().phase() != Asset.Phase.READY) {
+            throw new SpoolException(SpoolException.Kind.INVALID, "asset_not_ready", "asset is not ready");
+        }
+        if (IpfsCopy.hasCopy(asset.storage()) && spec.equals(asset.storage().path("ipfs").path("spec"))
+                && !asset.storage().path("status").path("tasks").has("pending")) {
+            return;
+        }
+        var params = IpfsCopy.params(spec);
+        validateIpfs(params, ipfsNode);
+        var task = tasks.create(h, asset.userId(), asset.projectId(), new CreateTask(TaskType.EXPORT,
+                new TaskParams(null, new TaskParams.Export(null, params), null, null, null), asset.id(), null, null,
+                null, false));
+        assets.updateStorage(h, asset.id(), IpfsCopy.requested(asset.storage(), spec, task.id()), now);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.asset.AssetCleanup;
 import dev.spool.asset.AssetRepository;
+import dev.spool.asset.AssetStorageObserver;
 import dev.spool.asset.AssetService;
 import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
@@ -126,7 +127,7 @@ public final class Server implements AutoCloseable {
             var objects = ObjectStores.open(config.storageUrl().orElse(null), config.dataDir());
             resources.add(objects);
             log.info("object store: {}", objects.describe());
-            var urls = new AssetUrls(config.publicUrl());
+            var urls = new AssetUrls(config.publicUrl(), config.exports().ipfsGatewayUrl());
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
             var webhookWakeUp = new WakeUp();
             var webhookRepository = new WebhookRepository(database);
@@ -134,11 +135,13 @@ public final class Server implements AutoCloseable {
             var publisher = new WebhookPublisher(webhookRepository, deliveries, urls, webhookWakeUp, clock);
             var assetRepository = new AssetRepository(database, List.of(publisher));
             var taskRepository = new TaskRepository(database,
-                    List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher));
+                    List.of(new AssetTaskObserver(assetRepository, clock),
+                            new AssetStorageObserver(assetRepository, clock), new CredentialErasure(), publisher));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets,
                     config.exports().ipfsGatewayUrl());
             var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
-            var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, clock);
+            var exports = new ExportService(assetRepository, tasks, config.exports().ipfsApiUrl().isPresent());
+            var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, exports, clock);
             var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
                     FetchConfig.DEFAULT_CONNECT_TIMEOUT, FetchConfig.DEFAULT_READ_TIMEOUT,
                     FetchConfig.DEFAULT_MAX_REDIRECTS, FetchConfig.DEFAULT_IPFS_GATEWAYS,
@@ -176,7 +179,7 @@ public final class Server implements AutoCloseable {
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
                         config.publicUrl(), clock,
-                        new ExportService(assetRepository, tasks, config.exports().ipfsApiUrl().isPresent())))
+                        exports))
                         .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);

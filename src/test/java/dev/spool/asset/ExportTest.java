@@ -43,6 +43,8 @@ class ExportTest {
     private static final String WRONG_CID = "QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH";
     /** Requests per path of the receiver; a flaky path fails its first request. */
     private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+    /** While set, the kubo node answers a wrong CID. */
+    private static volatile boolean kuboLies;
     private static final HttpReceiver services = HttpReceiver.start(ExportTest::reply);
 
     @RegisterExtension
@@ -79,7 +81,9 @@ class ExportTest {
         if (path.startsWith("/custom/")) {
             return Reply.status(200);
         }
-        String cid = "Bearer wrong".equals(request.header("authorization")) ? WRONG_CID
+        boolean lie = "Bearer wrong".equals(request.header("authorization"))
+                || (kuboLies && path.startsWith("/kubo/"));
+        String cid = lie ? WRONG_CID
                 : UnixFsCid.of(request.part("file"));
         if (path.startsWith("/kubo/api/v0/add")) {
             return Reply.json(200, "{\"Name\":\"f\",\"Hash\":\"" + cid + "\",\"Size\":\"1\"}\n");
@@ -268,6 +272,70 @@ class ExportTest {
             assertThat(r.header("content-type")).isEqualTo("application/json");
             assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"k\":\"v\"}");
         });
+    }
+
+    @Test
+    void givenAReadyAsset_whenPatchedWithStorageIpfs_thenItsStorageGoesWaitingToReadyWithTheCids() {
+        var asset = freshAsset();
+        String videoCid = UnixFsCid.of(video);
+
+        var patched = alice.patch("/api/asset/" + asset, Map.of("storage", Map.of("ipfs",
+                Map.of("spec", Map.of("nftMetadataTemplate", "player")))));
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        var storage = patched.json().path("storage");
+        assertThat(storage.path("status").path("phase").asText()).isEqualTo("waiting");
+        String taskId = storage.path("status").path("tasks").path("pending").asText();
+        assertThat(finished(taskId).path("status").path("phase").asText()).isEqualTo("completed");
+        var ready = alice.get("/api/asset/" + asset).json().path("storage");
+        assertThat(ready.path("status").path("phase").asText()).isEqualTo("ready");
+        assertThat(ready.path("status").path("tasks").path("last").asText()).isEqualTo(taskId);
+        assertThat(ready.path("ipfs").path("cid").asText()).isEqualTo(videoCid);
+        assertThat(ready.path("ipfs").path("url").asText()).isEqualTo("ipfs://" + videoCid);
+        assertThat(ready.path("ipfs").path("gatewayUrl").asText()).isEqualTo("https://gateway.example/ipfs/" + videoCid);
+        assertThat(ready.path("ipfs").path("nftMetadata").path("cid").asText()).startsWith("Qm");
+        assertThat(ready.path("ipfs").path("spec").path("nftMetadataTemplate").asText()).isEqualTo("player");
+
+        var again = alice.patch("/api/asset/" + asset, Map.of("storage", Map.of("ipfs",
+                Map.of("spec", Map.of("nftMetadataTemplate", "player"))))).json().path("storage");
+        assertThat(again.path("status").path("phase").asText()).as("the same spec: no new export").isEqualTo("ready");
+        var removed = alice.patch("/api/asset/" + asset, Map.of("storage", Map.of("ipfs", false)));
+        assertThat(removed.status()).isEqualTo(400);
+        assertThat(removed.json().path("errors").get(0).asText()).isEqualTo("Cannot remove asset from IPFS");
+    }
+
+    @Test
+    void givenACopiedAsset_whenANewSpecsPinFails_thenStorageIsRevertedToTheLastCopy() {
+        var asset = freshAsset();
+        var first = alice.patch("/api/asset/" + asset, Map.of("storage", Map.of("ipfs", true))).json();
+        finished(first.path("storage").path("status").path("tasks").path("pending").asText());
+        var copied = alice.get("/api/asset/" + asset).json().path("storage").path("ipfs");
+
+        kuboLies = true;
+        try {
+            var second = alice.patch("/api/asset/" + asset, Map.of("storage", Map.of("ipfs",
+                    Map.of("spec", Map.of("nftMetadata", Map.of("description", "new")))))).json();
+            String taskId = second.path("storage").path("status").path("tasks").path("pending").asText();
+            assertThat(finished(taskId).path("status").path("phase").asText()).isEqualTo("failed");
+
+            var storage = alice.get("/api/asset/" + asset).json().path("storage");
+            assertThat(storage.path("status").path("phase").asText()).isEqualTo("reverted");
+            assertThat(storage.path("status").path("errorMessage").asText()).contains(WRONG_CID);
+            assertThat(storage.path("status").path("tasks").path("failed").asText()).isEqualTo(taskId);
+            assertThat(storage.path("ipfs").path("cid").asText()).isEqualTo(copied.path("cid").asText());
+            assertThat(storage.path("ipfs").path("spec")).isEqualTo(copied.path("spec"));
+        } finally {
+            kuboLies = false;
+        }
+    }
+
+    /** A ready asset of its own, for tests that change its storage. */
+    private String freshAsset() {
+        var created = alice.post("/api/asset/upload/url", Map.of("name", "copied",
+                "url", files.url("/video.mp4?" + System.nanoTime()))).json();
+        var task = finished(created.path("task").path("id").asText());
+        assertThat(task.path("status").path("phase").asText()).as("the import: %s", task).isEqualTo("completed");
+        return created.path("asset").path("id").asText();
     }
 
     private List<HttpReceiver.Received> requestsTo(String path) {
