@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -58,8 +59,8 @@ public final class ClipHandler implements TaskHandler {
         return jobs.run(task, context, new Job(task, clip, input, range));
     }
 
-    private java.util.Optional<Asset> live(String id) {
-        return id == null ? java.util.Optional.empty() : assets.find(id)
+    private Optional<Asset> live(String id) {
+        return id == null ? Optional.empty() : assets.find(id)
                 .filter(a -> a.status().phase() != Asset.Phase.DELETING && a.status().phase() != Asset.Phase.DELETED);
     }
 

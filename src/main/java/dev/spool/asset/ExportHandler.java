@@ -29,6 +29,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -110,7 +111,7 @@ public final class ExportHandler implements TaskHandler {
 
     /** The source file, else the largest MP4. */
     private static Asset.AssetFile bestFile(Asset asset) throws TaskFailure {
-        var files = asset.files() == null ? java.util.List.<Asset.AssetFile>of() : asset.files();
+        var files = asset.files() == null ? List.<Asset.AssetFile>of() : asset.files();
         return files.stream().filter(f -> f.type().equals(Asset.AssetFile.SOURCE)).findFirst()
                 .or(() -> files.stream().filter(f -> f.type().equals(Asset.AssetFile.MP4))
                         .max(Comparator.comparingLong(f -> f.size() == null ? 0 : f.size())))

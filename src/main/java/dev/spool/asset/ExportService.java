@@ -43,8 +43,7 @@ public final class ExportService {
 
     public Task export(Principal caller, String assetId, TaskParams.Export request) {
         var asset = assets.find(assetId).filter(a -> !AssetRepository.isGone(a))
-                .filter(a -> caller.admin() || (caller.userId().equals(a.userId())
-                        && caller.projectId().equals(a.projectId())))
+                .filter(a -> caller.canSee(a.userId(), a.projectId()))
                 .orElseThrow(() -> new SpoolException(SpoolException.Kind.NOT_FOUND, "not_found",
                         "asset not found with id " + assetId));
         if (asset.status().phase() != Asset.Phase.READY) {
@@ -116,7 +115,7 @@ public final class ExportService {
     }
 
     /** The path of the first null inside {@code node}, or null when there is none. */
-    private static String firstNull(com.fasterxml.jackson.databind.JsonNode node, String path) {
+    private static String firstNull(JsonNode node, String path) {
         if (node.isNull()) {
             return path;
         }

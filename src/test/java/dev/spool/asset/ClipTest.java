@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
+import dev.spool.json.Json;
 import dev.spool.testing.FileServer;
+import dev.spool.testing.HttpReceiver;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
@@ -147,6 +149,38 @@ class ClipTest {
                 422, "shorter than one frame");
         assertRefused(alice.post("/api/clip", Map.of("playbackId", uploading.path("playbackId").asText(),
                 "startTime", 0, "endTime", 1000)), 422, "is uploading; only ready assets can be clipped");
+    }
+
+    @Test
+    void givenAWebhook_whenAClipIsMade_thenItsTaskAndAssetEventsAreDelivered() {
+        var source = numbered();
+        try (var receiver = HttpReceiver.start(r -> HttpReceiver.Reply.status(204))) {
+            var hook = alice.post("/api/webhook", Map.of("name", "clips", "url", receiver.url("/hook"),
+                    "events", List.of("task.completed", "asset.created", "asset.ready")));
+            assertThat(hook.status()).as(hook.body()).isIn(200, 201);
+
+            var created = alice.post("/api/clip", Map.of("playbackId", source.path("playbackId").asText(),
+                    "startTime", 3000, "endTime", 4000)).json();
+            String taskId = created.path("task").path("id").asText();
+            String assetId = created.path("asset").path("id").asText();
+            finished(taskId);
+
+            var events = Await.until(() -> receiver.received().stream().map(r -> Json.tree(new String(r.body(),
+                            java.nio.charset.StandardCharsets.UTF_8))).toList(),
+                    list -> list.stream().anyMatch(e -> e.path("event").asText().equals("asset.ready")
+                            && e.path("payload").path("asset").path("id").asText().equals(assetId)),
+                    PROCESSING, "asset.ready of the clip");
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.path("event").asText()).isEqualTo("task.completed");
+                assertThat(e.path("payload").path("task").path("id").asText()).isEqualTo(taskId);
+                assertThat(e.path("payload").path("task").path("type").asText()).isEqualTo("clip");
+            });
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.path("event").asText()).isEqualTo("asset.created");
+                assertThat(e.path("payload").path("asset").path("id").asText()).isEqualTo(assetId);
+            });
+            alice.delete("/api/webhook/" + hook.json().path("id").asText());
+        }
     }
 
     private static void assertRefused(ApiClient.Response response, int status, String message) {
