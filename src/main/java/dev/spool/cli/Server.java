@@ -61,6 +61,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Wires every part of Spool together, in one place, from a {@link Config}: {@code serve} (API plus in-process
@@ -165,6 +166,9 @@ public final class Server implements AutoCloseable {
                         new AddressGuard(config.importAllowPrivate())));
                 handlers.add(new DataExportHandler(config.exports(), new AddressGuard(config.importAllowPrivate())));
                 handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()), jobs));
+                // an extra handler (a test's scripted one) replaces the built-in handler of its type
+                var replaced = extraHandlers.stream().map(TaskHandler::type).collect(Collectors.toSet());
+                handlers.removeIf(h -> replaced.contains(h.type()));
                 handlers.addAll(extraHandlers);
                 worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
             }
