@@ -4,6 +4,7 @@ import dev.spool.account.Accounts;
 import dev.spool.cluster.WorkerRegistry;
 import dev.spool.db.Database;
 import dev.spool.asset.AssetService;
+import dev.spool.asset.ExportService;
 import dev.spool.asset.PlaybackService;
 import dev.spool.storage.ObjectStore;
 import dev.spool.task.TaskRepository;
@@ -28,7 +29,7 @@ public final class ApiServer {
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
                            WebhookService webhooks, String publicUrl,
-                           Clock clock, RequestLogger requestLog) {
+                           Clock clock, RequestLogger requestLog, ExportService exports) {
     }
 
     public ApiServer(Services services) {
@@ -38,6 +39,8 @@ public final class ApiServer {
         var health = new HealthRoutes(services.database(), new WorkerRegistry(services.database(), services.clock()));
         var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
                 services.publicUrl());
+        var clipRoutes = new ClipRoutes(services.assets(), auth, services.publicUrl());
+        var exportRoutes = new ExportRoutes(services.exports(), auth);
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
@@ -57,6 +60,8 @@ public final class ApiServer {
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             ApiDocs.register(config.routes);
             assetRoutes.register(config.routes);
+            clipRoutes.register(config.routes);
+            exportRoutes.register(config.routes);
             uploadRoutes.register(config.routes);
             fileRoutes.register(config.routes);
             transcodeRoutes.register(config.routes);

@@ -31,7 +31,8 @@ public record Asset(
         JsonNode videoSpec,
         @JsonIgnore List<AssetFile> files,
         @JsonIgnore String taskId,
-        @JsonIgnore Double targetSegmentSizeSecs) {
+        @JsonIgnore Double targetSegmentSizeSecs,
+        JsonNode storage) {
 
     public enum Phase {
         UPLOADING, WAITING, PROCESSING, READY, FAILED, DELETING, DELETED;
@@ -54,6 +55,13 @@ public record Asset(
                               String sourceId, String playbackId, String requesterId, String assetId) {
         public static AssetSource url(String url) {
             return new AssetSource("url", url, null, null, null, null, null, null, null);
+        }
+
+        public static final String CLIP = "clip";
+
+        /** A clip of the asset {@code assetId}, whose playback id is {@code playbackId}. */
+        public static AssetSource clip(String playbackId, String assetId, String sessionId) {
+            return new AssetSource(CLIP, null, null, null, sessionId, null, playbackId, null, assetId);
         }
 
         public static AssetSource directUpload() {
@@ -93,12 +101,12 @@ public record Asset(
         }
         return new Asset(id, playbackId, userId, admin ? staticMp4 : null, playbackUrl, downloadUrl, playbackPolicy,
                 visibleSource, creatorId, profiles, status, name, projectId, createdAt, createdByTokenName, size, hash,
-                spec, files, taskId, targetSegmentSizeSecs);
+                spec, files, taskId, targetSegmentSizeSecs, storage);
     }
 
-    Asset withUrls(String playbackUrl, String downloadUrl) {
+    Asset withUrls(String playbackUrl, String downloadUrl, JsonNode withStorage) {
         return new Asset(id, playbackId, userId, staticMp4, playbackUrl, downloadUrl, playbackPolicy, source,
                 creatorId, profiles, status, name, projectId, createdAt, createdByTokenName, size, hash, videoSpec,
-                files, taskId, targetSegmentSizeSecs);
+                files, taskId, targetSegmentSizeSecs, withStorage);
     }
 }

@@ -32,7 +32,7 @@ public final class AssetRepository {
 
     private static final String COLUMNS = "id, playback_id, user_id, project_id, name, source, creator_id, profiles, "
             + "playback_policy, static_mp4, target_segment_secs, phase, progress, error_message, updated_at, "
-            + "created_at, created_by_token_name, size, hash, video_spec, files, task_id";
+            + "created_at, created_by_token_name, size, hash, video_spec, files, task_id, storage";
     private static final TypeReference<List<TaskParams.Profile>> PROFILES = new TypeReference<>() { };
     private static final TypeReference<List<Asset.Hash>> HASHES = new TypeReference<>() { };
     private static final TypeReference<List<Asset.AssetFile>> FILES = new TypeReference<>() { };
@@ -52,9 +52,9 @@ public final class AssetRepository {
     void insert(Handle h, Asset asset) {
         h.createUpdate("INSERT INTO assets (id, playback_id, user_id, project_id, name, source, source_url, "
                         + "creator_id, profiles, playback_policy, static_mp4, target_segment_secs, phase, updated_at, "
-                        + "created_at, created_by_token_name, task_id) VALUES (:id, :playbackId, :user, :project, :name, "
-                        + ":source, :sourceUrl, :creator, :profiles, :policy, :staticMp4, :segment, :phase, :updated, "
-                        + ":created, :token, :task)")
+                        + "created_at, created_by_token_name, task_id, clip_of) VALUES (:id, :playbackId, :user, "
+                        + ":project, :name, :source, :sourceUrl, :creator, :profiles, :policy, :staticMp4, :segment, "
+                        + ":phase, :updated, :created, :token, :task, :clipOf)")
                 .bind("id", asset.id())
                 .bind("playbackId", asset.playbackId())
                 .bind("user", asset.userId())
@@ -72,6 +72,7 @@ public final class AssetRepository {
                 .bind("created", asset.createdAt())
                 .bind("token", asset.createdByTokenName())
                 .bind("task", asset.taskId())
+                .bind("clipOf", Asset.AssetSource.CLIP.equals(asset.source().type()) ? asset.source().assetId() : null)
                 .execute();
         notify(h, asset, AssetEvent.CREATED);
     }
@@ -100,7 +101,19 @@ public final class AssetRepository {
     }
 
     PageQuery.Page<Asset> list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
+        return page(new java.util.LinkedHashMap<>(), userId, projectId, query, withCount);
+    }
+
+    /** The clips cut from the asset {@code assetId}, within the scope like {@link #list}. */
+    PageQuery.Page<Asset> listClips(String assetId, Optional<String> userId, Optional<String> projectId,
+                                    ListQuery query, boolean withCount) {
         var scope = new java.util.LinkedHashMap<String, Object>();
+        scope.put("clip_of", assetId);
+        return page(scope, userId, projectId, query, withCount);
+    }
+
+    private PageQuery.Page<Asset> page(Map<String, Object> scope, Optional<String> userId,
+                                       Optional<String> projectId, ListQuery query, boolean withCount) {
         userId.ifPresent(u -> scope.put("user_id", u));
         projectId.ifPresent(p -> scope.put("project_id", p));
         return PageQuery.fetch(jdbi, "assets", COLUMNS, AssetRepository::map, query, FIELDS,
@@ -144,6 +157,13 @@ public final class AssetRepository {
         h.createUpdate("UPDATE assets SET size = :size, hash = :hash, video_spec = :spec, files = :files WHERE id = :id")
                 .bind("size", spec.size()).bind("hash", Json.write(spec.hash())).bind("spec", json(spec.videoSpec()))
                 .bind("files", Json.write(spec.files())).bind("id", id).execute();
+    }
+
+    /** Writes the asset's {@code storage} (its IPFS copy and the export that keeps it), announcing the change. */
+    void updateStorage(Handle h, String id, JsonNode storage, long now) {
+        h.createUpdate("UPDATE assets SET storage = :storage, updated_at = :now WHERE id = :id")
+                .bind("storage", json(storage)).bind("now", now).bind("id", id).execute();
+        notify(h, find(h, id).orElseThrow(), AssetEvent.UPDATED);
     }
 
     void patch(Handle h, String id, String name, Asset.CreatorId creatorId, JsonNode playbackPolicy, long now) {
@@ -213,7 +233,8 @@ public final class AssetRepository {
                 Json.tree(rs.getString("video_spec")),
                 read(rs.getString("files"), FILES),
                 rs.getString("task_id"),
-                rs.getObject("target_segment_secs") == null ? null : rs.getDouble("target_segment_secs"));
+                rs.getObject("target_segment_secs") == null ? null : rs.getDouble("target_segment_secs"),
+                Json.tree(rs.getString("storage")));
     }
 
     private static <T> T read(String json, Class<T> type) {

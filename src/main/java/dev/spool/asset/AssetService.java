@@ -28,10 +28,13 @@ public final class AssetService {
     private final TaskService tasks;
     private final TaskCommands engine;
     private final AssetUrls urls;
+    private final ExportService exports;
     private final Clock clock;
 
-    public AssetService(AssetRepository assets, TaskService tasks, TaskCommands engine, AssetUrls urls, Clock clock) {
+    public AssetService(AssetRepository assets, TaskService tasks, TaskCommands engine, AssetUrls urls,
+                        ExportService exports, Clock clock) {
         this.assets = assets;
+        this.exports = exports;
         this.tasks = tasks;
         this.engine = engine;
         this.urls = urls;
@@ -70,25 +73,66 @@ public final class AssetService {
         });
     }
 
+    /**
+     * {@code POST /clip}: a new asset made of the range {@code startTime..endTime} (ms) of a ready asset, and the
+     * {@code clip} task that fills it.
+     */
+    public CreatedAsset clip(Principal caller, ClipRequest request) {
+        var input = ClipValidation.input(request, id -> assets.findByPlaybackId(id).filter(a -> canSee(caller, a)));
+        return assets.jdbi().inTransaction(h -> {
+            long now = clock.millis();
+            String id = UUID.randomUUID().toString();
+            String playbackId = playbackId(id);
+            String name = request.name() == null || request.name().isBlank() ? "clip-" + playbackId : request.name();
+            var clip = new Asset(id, playbackId, caller.userId(), false, null, null, input.playbackPolicy(),
+                    Asset.AssetSource.clip(input.playbackId(), input.id(), request.sessionId()), input.creatorId(),
+                    input.profiles(), new Asset.AssetStatus(Asset.Phase.WAITING, now, null, null), name,
+                    caller.projectId(), now, caller.keyName(), null, null, null, null, null,
+                    input.targetSegmentSizeSecs(), null);
+            var params = ClipHandler.params(request.startTime(), request.endTime(), input.playbackId(),
+                    request.sessionId(), input.id());
+            String taskId = insertWithTask(h, caller, clip,
+                    new CreateTask(TaskType.CLIP, params, input.id(), clip.id(), null, null, false));
+            return new CreatedAsset(view(assets.find(h, id).orElseThrow(), caller), taskId, false, null, null);
+        });
+    }
+
+    /** {@code GET /asset/{id}/clips}: the clips cut from an asset the caller can see (by id or playback id). */
+    public PageQuery.Page<Asset> clips(Principal caller, String idOrPlaybackId, ListQuery query, boolean withCount) {
+        var asset = visible(caller, idOrPlaybackId)
+                .or(() -> assets.findByPlaybackId(idOrPlaybackId).filter(a -> canSee(caller, a)))
+                .orElseThrow(SpoolException::notFound);
+        boolean everyone = caller.admin();
+        return assets.listClips(asset.id(), everyone ? Optional.empty() : Optional.of(caller.userId()),
+                everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount)
+                .map(a -> view(a, caller, false));
+    }
+
     private Asset newAsset(Principal caller, NewAsset request, Asset.AssetSource source, Asset.Phase phase, long now) {
         String id = UUID.randomUUID().toString();
         return new Asset(id, playbackId(id), caller.userId(), Boolean.TRUE.equals(request.staticMp4()), null, null,
                 AssetValidation.playbackPolicy(request.playbackPolicy()), source,
                 AssetValidation.creatorId(request.creatorId()), request.profiles(),
                 new Asset.AssetStatus(phase, now, null, null), request.name(), caller.projectId(), now,
-                caller.keyName(), null, null, null, null, null, request.targetSegmentSizeSecs());
+                caller.keyName(), null, null, null, null, null, request.targetSegmentSizeSecs(),
+                null);
     }
 
     private String createUploadTask(Handle h, Principal caller, Asset asset, NewAsset request, String sourceUrl,
                                     boolean pending) {
         var params = new TaskParams(new TaskParams.Upload(sourceUrl, null, request.c2pa(), request.profiles(),
                 request.targetSegmentSizeSecs(), true, null), null, null, null, null);
-        var task = tasks.create(h, caller.userId(), caller.projectId(),
+        return insertWithTask(h, caller, asset,
                 new CreateTask(TaskType.UPLOAD, params, null, asset.id(), null, null, pending));
+    }
+
+    /** Creates the task that fills {@code asset}, then the asset naming it. */
+    private String insertWithTask(Handle h, Principal caller, Asset asset, CreateTask request) {
+        var task = tasks.create(h, caller.userId(), caller.projectId(), request);
         var withTask = new Asset(asset.id(), asset.playbackId(), asset.userId(), asset.staticMp4(), null, null,
                 asset.playbackPolicy(), asset.source(), asset.creatorId(), asset.profiles(), asset.status(),
                 asset.name(), asset.projectId(), asset.createdAt(), asset.createdByTokenName(), null, null, null, null,
-                task.id(), asset.targetSegmentSizeSecs());
+                task.id(), asset.targetSegmentSizeSecs(), null);
         assets.insert(h, withTask);
         return task.id();
     }
@@ -125,6 +169,9 @@ public final class AssetService {
             var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
             assets.patch(h, asset.id(), patch.name(), AssetValidation.creatorId(patch.creatorId()),
                     AssetValidation.playbackPolicy(patch.playbackPolicy()), clock.millis());
+            if (patch.storage() != null && !patch.storage().isNull()) {
+                exports.copyToIpfs(h, caller, asset, patch.storage(), clock.millis());
+            }
             return view(assets.find(h, id).orElseThrow(), caller, false);
         });
     }

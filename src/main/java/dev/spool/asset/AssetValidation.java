@@ -42,7 +42,6 @@ public final class AssetValidation {
         if (patch.name() != null && patch.name().isBlank()) {
             throw SpoolException.invalid("name", "must not be empty");
         }
-        validateStorage(patch.storage());
         validatePolicy(patch.playbackPolicy());
         creatorId(patch.creatorId());
     }
@@ -70,8 +69,8 @@ public final class AssetValidation {
         JsonNode ipfs = storage.get("ipfs");
         boolean off = ipfs == null || ipfs.isNull() || (ipfs.isBoolean() && !ipfs.asBoolean());
         if (!storage.isObject() || !off || storage.size() > 1) {
-            throw SpoolException.invalid("storage.ipfs",
-                    "IPFS storage is not supported by this server; leave storage out");
+            throw SpoolException.invalid("storage.ipfs", "cannot be set when creating an asset; once it is ready, "
+                    + "PATCH /api/asset/{id} with storage.ipfs (or POST /api/asset/{id}/export) copies it to IPFS");
         }
     }
 

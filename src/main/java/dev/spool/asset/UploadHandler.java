@@ -1,7 +1,6 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.json.Json;
 import dev.spool.media.MediaException;
 import dev.spool.media.Mp4Mode;
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -74,7 +72,7 @@ public final class UploadHandler implements TaskHandler {
         @Override
         public void fetch(Path source) throws TaskFailure, IOException, InterruptedException {
             if (uploaded) {
-                copyUploaded(asset.playbackId(), source);
+                copySource(store, asset.playbackId(), source);
             } else {
                 jobs.fetch(task.params().upload().url(), source);
             }
@@ -96,23 +94,27 @@ public final class UploadHandler implements TaskHandler {
                 throws TaskFailure, IOException, InterruptedException {
             String prefix = asset.playbackId();
             var result = transcoded.result();
-            Files.writeString(transcoded.output().resolve("metadata.json"), Json.write(metadata(task, asset, result)));
+            Files.writeString(transcoded.output().resolve(AssetSpecs.METADATA),
+                    Json.write(AssetSpecs.metadata(task, asset, result)));
             var files = new ArrayList<>(result.files());
-            files.add("metadata.json");
+            files.add(AssetSpecs.METADATA);
             OutputPublisher.publish(store, prefix, transcoded.output(), files, progress);
             if (!uploaded) {
                 putSource(prefix, transcoded.source());
             }
-            return output(result, asset, prefix);
+            var output = Json.mapper().createObjectNode();
+            output.set("upload", AssetSpecs.output(result, asset, AssetUrls.SOURCE_PATH));
+            return output;
         }
     }
 
-    private void copyUploaded(String playbackId, Path target) throws TaskFailure, IOException {
+    /** Copies an asset's source file out of the object store. */
+    static void copySource(ObjectStore store, String playbackId, Path target) throws TaskFailure, IOException {
         String key = playbackId + "/" + AssetUrls.SOURCE_PATH;
         try (InputStream in = store.get(key)) {
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (StorageException e) {
-            throw Failures.storage(e, "reading the uploaded file " + key);
+            throw Failures.storage(e, "reading the source file " + key);
         }
     }
 
@@ -123,43 +125,5 @@ public final class UploadHandler implements TaskHandler {
         } catch (StorageException e) {
             throw Failures.storage(e, "writing the source copy " + key);
         }
-    }
-
-    private static ObjectNode metadata(Task task, Asset asset, PipelineResult result) {
-        var node = Json.mapper().createObjectNode();
-        node.put("taskId", task.id());
-        node.put("assetId", asset.id());
-        node.put("playbackId", asset.playbackId());
-        node.set("videoSpec", Json.mapper().valueToTree(result.inputSpec()));
-        node.set("renditions", Json.mapper().valueToTree(result.renditions()));
-        node.set("mp4", Json.mapper().valueToTree(result.mp4s()));
-        return node;
-    }
-
-    /** {@code output.upload}: the asset spec (size, hashes, videoSpec, files) and where the source and metadata are. */
-    private static JsonNode output(PipelineResult result, Asset asset, String prefix) {
-        var files = new ArrayList<Asset.AssetFile>();
-        files.add(new Asset.AssetFile(Asset.AssetFile.HLS_MANIFEST, result.masterPlaylist(), null, null, null, null));
-        files.add(new Asset.AssetFile(Asset.AssetFile.SOURCE, AssetUrls.SOURCE_PATH, result.inputSize(), null, null,
-                null));
-        for (var mp4 : result.mp4s()) {
-            files.add(new Asset.AssetFile(Asset.AssetFile.MP4, mp4.path(), mp4.size(), mp4.width(), mp4.height(),
-                    mp4.bitrate()));
-        }
-        if (result.thumbnailsVtt() != null) {
-            files.add(new Asset.AssetFile(Asset.AssetFile.THUMBNAILS_VTT, result.thumbnailsVtt(), null, null, null,
-                    null));
-        }
-        var spec = new AssetSpec(asset.name(), "video", result.inputSize(),
-                List.of(new Asset.Hash(result.md5(), "md5"), new Asset.Hash(result.sha256(), "sha256")),
-                Json.mapper().valueToTree(result.inputSpec()), files);
-        var upload = new UploadOutput(prefix + "/" + AssetUrls.SOURCE_PATH, prefix + "/metadata.json", spec);
-        var output = Json.mapper().createObjectNode();
-        output.set("upload", Json.mapper().valueToTree(upload));
-        return output;
-    }
-
-    /** {@code output.upload}, as Livepeer writes it. */
-    private record UploadOutput(String videoFilePath, String metadataFilePath, AssetSpec assetSpec) {
     }
 }

@@ -12,10 +12,15 @@ import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.asset.AssetCleanup;
 import dev.spool.asset.AssetRepository;
+import dev.spool.asset.AssetStorageObserver;
 import dev.spool.asset.AssetService;
 import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
+import dev.spool.asset.ClipHandler;
+import dev.spool.asset.DataExportHandler;
+import dev.spool.asset.ExportHandler;
+import dev.spool.asset.ExportService;
 import dev.spool.asset.UploadHandler;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
@@ -66,6 +71,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Wires every part of Spool together, in one place, from a {@link Config}: {@code serve} (API plus in-process
@@ -157,7 +163,7 @@ public final class Server implements AutoCloseable {
             var objects = ObjectStores.open(config.storageUrl().orElse(null), config.dataDir());
             resources.add(objects);
             log.info("object store: {}", objects.describe());
-            var urls = new AssetUrls(config.publicUrl());
+            var urls = new AssetUrls(config.publicUrl(), config.exports().ipfsGatewayUrl());
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
             new SharedSettings(database, clock).agree(objects, secrets,
                     ServerKey.source(config.secretKey(), config.dataDir()));
@@ -167,11 +173,14 @@ public final class Server implements AutoCloseable {
             var publisher = new WebhookPublisher(webhookRepository, deliveries, urls, webhookWakeUp, clock);
             var assetRepository = new AssetRepository(database, List.of(publisher));
             var taskRepository = new TaskRepository(database,
-                    List.of(new AssetTaskObserver(assetRepository, clock), new CredentialErasure(), publisher,
+                    List.of(new AssetTaskObserver(assetRepository, clock),
+                            new AssetStorageObserver(assetRepository, clock), new CredentialErasure(), publisher,
                             new TaskMetrics(metrics.registry())));
-            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets);
+            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets,
+                    config.exports().ipfsGatewayUrl());
             var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
-            var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, clock);
+            var exports = new ExportService(assetRepository, tasks, config.exports().ipfsApiUrl().isPresent());
+            var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, exports, clock);
             var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
                     FetchConfig.DEFAULT_CONNECT_TIMEOUT, FetchConfig.DEFAULT_READ_TIMEOUT,
                     FetchConfig.DEFAULT_MAX_REDIRECTS, FetchConfig.DEFAULT_IPFS_GATEWAYS,
@@ -190,13 +199,19 @@ public final class Server implements AutoCloseable {
                 var ladder = Ladder.parse(config.media().ladder());
                 ffmpeg(config).ifPresent(binaries -> {
                     var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);
-                    var jobs = new MediaJobs(pipeline,
-                            new Fmp4Packager(binaries), fetcher,
-                            config.media(), config.dataDir().resolve("work"));
+                    var jobs = new MediaJobs(pipeline, new Fmp4Packager(binaries), fetcher, config.media(),
+                            config.dataDir().resolve("work"));
                     handlers.add(new UploadHandler(assetRepository, objects, jobs));
+                    handlers.add(new ClipHandler(assetRepository, objects, jobs));
                     handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()),
                             jobs));
                 });
+                handlers.add(new ExportHandler(assetRepository, objects, config.exports(),
+                        new AddressGuard(config.importAllowPrivate())));
+                handlers.add(new DataExportHandler(config.exports(), new AddressGuard(config.importAllowPrivate())));
+                // an extra handler (a test's scripted one) replaces the built-in handler of its type
+                var replaced = extraHandlers.stream().map(TaskHandler::type).collect(Collectors.toSet());
+                handlers.removeIf(h -> replaced.contains(h.type()));
                 handlers.addAll(extraHandlers);
                 var running = new Worker(engine, handlers, wakeUp, slots, config.engine()).start();
                 worker = Optional.of(running);
@@ -214,7 +229,7 @@ public final class Server implements AutoCloseable {
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
-                        config.publicUrl(), clock, new HttpMetrics(metrics.registry())))
+                        config.publicUrl(), clock, new HttpMetrics(metrics.registry()), exports))
                         .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
@@ -237,8 +252,8 @@ public final class Server implements AutoCloseable {
             return Optional.of(FfmpegBinaries.locate(config.ffmpeg(), config.ffprobe(),
                     config.dataDir().resolve("cache")));
         } catch (MediaException e) {
-            log.warn("ffmpeg cannot run, so this process claims no {} or {} tasks: {}", TaskType.UPLOAD.wire(),
-                    TaskType.TRANSCODE_FILE.wire(), e.getMessage());
+            log.warn("ffmpeg cannot run, so this process claims no {}, {} or {} tasks: {}", TaskType.UPLOAD.wire(),
+                    TaskType.CLIP.wire(), TaskType.TRANSCODE_FILE.wire(), e.getMessage());
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -25,7 +25,8 @@ public record Config(
         Optional<String> secretKey,
         Media media,
         Webhooks webhooks,
-        OptionalInt metricsPort) {
+        OptionalInt metricsPort,
+        Exports exports) {
 
     /**
      * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
@@ -43,6 +44,14 @@ public record Config(
      */
     public record Webhooks(Duration retryBase, Duration retryCap, Duration retryWindow, Duration timeout,
                            boolean allowPrivate) {
+    }
+
+    /**
+     * Where exports go besides the callers' own URLs: the operator's IPFS node (kubo RPC API), if any; Pinata's API
+     * (the callers' accounts); the gateway IPFS URLs are shown through; how long one export request may take.
+     */
+    public record Exports(Optional<String> ipfsApiUrl, String pinataApiUrl, String ipfsGatewayUrl,
+                          Duration timeout) {
     }
 
     /** Task engine tunables; defaults follow Livepeer where Livepeer has one. */
@@ -124,7 +133,16 @@ public record Config(
                         reader.duration("SPOOL_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)),
                         Boolean.parseBoolean(reader.string("SPOOL_WEBHOOK_ALLOW_PRIVATE",
                                 Boolean.toString(importAllowPrivate)))),
-                metricsPort);
+                metricsPort,
+                new Exports(
+                        reader.optional("SPOOL_IPFS_API_URL").map(Config::stripTrailingSlash),
+                        stripTrailingSlash(reader.string("SPOOL_PINATA_API_URL", "https://api.pinata.cloud")),
+                        withTrailingSlash(reader.string("SPOOL_IPFS_GATEWAY_URL", "https://ipfs.io/ipfs/")),
+                        reader.duration("SPOOL_EXPORT_TIMEOUT", Duration.ofMinutes(30))));
+    }
+
+    private static String withTrailingSlash(String url) {
+        return url.endsWith("/") ? url : url + "/";
     }
 
     private static String stripTrailingSlash(String url) {

@@ -28,12 +28,16 @@ final class EncodeCommand {
     private final PipelineRequest request;
     private final VideoSpec spec;
     private final List<Rendition> renditions;
+    private final InputRange range;
 
-    EncodeCommand(FfmpegBinaries binaries, PipelineRequest request, VideoSpec spec, List<Rendition> renditions) {
+    /** @param range the part of the input to encode (chunks are then relative to it), or null for all of it */
+    EncodeCommand(FfmpegBinaries binaries, PipelineRequest request, VideoSpec spec, List<Rendition> renditions,
+                  InputRange range) {
         this.binaries = binaries;
         this.request = request;
         this.spec = spec;
         this.renditions = renditions;
+        this.range = range;
     }
 
     /** Directory (and playlist base) names of the HLS outputs, in encoding order. */
@@ -56,11 +60,17 @@ final class EncodeCommand {
     List<String> build(ChunkPlan.Chunk chunk, Set<String> mp4Names) {
         List<String> cmd = new ArrayList<>(List.of(binaries.ffmpeg().toString(), "-hide_banner", "-nostdin",
                 "-v", "error", "-nostats", "-progress", "pipe:1", "-stats_period", "0.5", "-y"));
-        if (chunk.start() > 0) {
-            cmd.addAll(List.of("-ss", seconds(chunk.start())));
+        // input options: ffmpeg seeks to the keyframe before the start and drops the frames decoded before it
+        double start = (range == null ? 0 : range.start()) + chunk.start();
+        if (start > 0) {
+            cmd.addAll(List.of("-ss", seconds(start)));
         }
-        if (chunk.length() != null) {
-            cmd.addAll(List.of("-t", seconds(chunk.length())));
+        Double length = chunk.length();
+        if (length == null && range != null) {
+            length = range.length() - chunk.start();
+        }
+        if (length != null) {
+            cmd.addAll(List.of("-t", seconds(length)));
         }
         cmd.addAll(List.of("-i", Prober.fileUrl(request.input())));
         boolean audio = spec.audio().isPresent();

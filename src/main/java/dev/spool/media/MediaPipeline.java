@@ -60,8 +60,11 @@ public final class MediaPipeline {
         long started = System.nanoTime();
         InputValidator validator = new InputValidator(request.maxInputBytes());
         long size = validator.checkFile(request.input());
-        VideoSpec spec = prober.probe(request.input());
-        validator.checkSpec(spec);
+        VideoSpec probed = prober.probe(request.input());
+        validator.checkSpec(probed);
+        InputRange range = request.range() == null || probed.duration() == null ? request.range()
+                : request.range().within(probed.duration());
+        VideoSpec spec = range == null ? probed : probed.withDuration(range.length());
         List<Rendition> renditions = planner.plan(spec, request.profiles());
         List<ChunkPlan.Chunk> chunks = ChunkPlan.plan(spec.duration(), request.segmentSeconds(),
                 request.chunkThresholdSeconds(), request.maxParallel());
@@ -71,14 +74,23 @@ public final class MediaPipeline {
                 Math.max(1, renditions.size()), chunks.size());
         ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
         try (WorkDir work = createWorkDir(request.outputDir())) {
-            Future<InputHashes> hashes = hashing.submit(() -> InputHashes.of(request.input()));
-            EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions);
+            Future<InputHashes> hashes = range == null ? hashing.submit(() -> InputHashes.of(request.input())) : null;
+            EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions, range);
             Set<String> mp4Names = mp4Names(request, spec, command.outputNames());
             prepareDirectories(work, command, request, renditions);
             encode(work, command, chunks, request.maxParallel(), chunks.size() == 1 ? mp4Names : Set.of(), progress,
                     outputFps(spec, renditions));
             Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, chunks, mp4Names);
-            InputHashes hash = awaitHashes(hashes);
+            InputHashes hash;
+            if (range == null) {
+                hash = awaitHashes(hashes);
+            } else {
+                Path own = work.resolve(PipelineResult.largest(packaged.mp4s())
+                        .orElseThrow(() -> MediaException.badInput("range_empty", "the range holds no media to keep"))
+                        .path());
+                hash = InputHashes.of(own);
+                size = Files.size(own);
+            }
             List<String> files = work.publish();
             progress.finished();
             var result = new PipelineResult(spec, size, hash.md5(), hash.sha256(), packaged.renditions(),

@@ -15,10 +15,13 @@ import java.util.Set;
  * @param chunkThresholdSeconds inputs longer than this are split into chunks encoded in parallel
  * @param maxParallel           how many ffmpeg processes may encode chunks at once
  * @param maxInputBytes         inputs larger than this are refused
+ * @param range                 the part of the input to transcode, or null for all of it; the result then
+ *                              describes that part, every rendition gets an MP4 (the part has no file of its
+ *                              own otherwise) and the size and hashes are those of the largest MP4
  */
 public record PipelineRequest(Path input, Path outputDir, List<TranscodeProfile> profiles, double segmentSeconds,
                               Mp4Mode mp4, boolean thumbnails, String preset, double chunkThresholdSeconds,
-                              int maxParallel, long maxInputBytes) {
+                              int maxParallel, long maxInputBytes, InputRange range) {
 
     public static final double DEFAULT_SEGMENT_SECONDS = 6;
     public static final double MAX_SEGMENT_SECONDS = 20;
@@ -33,7 +36,7 @@ public record PipelineRequest(Path input, Path outputDir, List<TranscodeProfile>
         Objects.requireNonNull(outputDir, "outputDir");
         profiles = profiles == null ? List.of() : List.copyOf(profiles);
         segmentSeconds = !(segmentSeconds > 0) ? DEFAULT_SEGMENT_SECONDS : Math.max(1, Math.min(MAX_SEGMENT_SECONDS, segmentSeconds));
-        mp4 = mp4 == null ? Mp4Mode.SHORT_ONLY : mp4;
+        mp4 = range != null ? Mp4Mode.ALL : mp4 == null ? Mp4Mode.SHORT_ONLY : mp4;
         preset = preset == null ? DEFAULT_PRESET : preset;
         if (!PRESETS.contains(preset)) {
             throw new IllegalArgumentException("unknown preset " + preset + "; use one of " + PRESETS);
@@ -64,6 +67,7 @@ public record PipelineRequest(Path input, Path outputDir, List<TranscodeProfile>
         private double chunkThresholdSeconds = DEFAULT_CHUNK_THRESHOLD_SECONDS;
         private int maxParallel = DEFAULT_MAX_PARALLEL;
         private long maxInputBytes = InputValidator.DEFAULT_MAX_BYTES;
+        private InputRange range;
 
         private Builder(Path input, Path outputDir) {
             this.input = input;
@@ -106,9 +110,14 @@ public record PipelineRequest(Path input, Path outputDir, List<TranscodeProfile>
             return this;
         }
 
+        public Builder range(InputRange value) {
+            range = value;
+            return this;
+        }
+
         public PipelineRequest build() {
             return new PipelineRequest(input, outputDir, profiles, segmentSeconds, mp4, thumbnails, preset,
-                    chunkThresholdSeconds, maxParallel, maxInputBytes);
+                    chunkThresholdSeconds, maxParallel, maxInputBytes, range);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.spool.media;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a pipeline run produced. Every path is relative to the request's output directory and uses
@@ -24,6 +26,16 @@ public record PipelineResult(VideoSpec inputSpec, long inputSize, String md5, St
         renditions = List.copyOf(renditions);
         mp4s = List.copyOf(mp4s);
         files = List.copyOf(files);
+    }
+
+    /** The MP4 with the most pixels, then the highest bitrate: the best single file of the output. */
+    public Optional<Mp4Output> largestMp4() {
+        return largest(mp4s);
+    }
+
+    static Optional<Mp4Output> largest(List<Mp4Output> mp4s) {
+        return mp4s.stream().max(Comparator.comparingLong((Mp4Output m) -> (long) m.width() * m.height())
+                .thenComparingLong(Mp4Output::bitrate));
     }
 
     /**

@@ -67,6 +67,16 @@ public record VideoSpec(String format, Double duration, Long bitrate, List<Track
         }
     }
 
+    /** The same media cut to {@code seconds}: what a part of this input is. */
+    VideoSpec withDuration(double seconds) {
+        List<Track> cut = tracks.stream().map(t -> new Track(t.type(), t.codec(), t.startTime(),
+                t.duration() == null ? null : Math.min(t.duration(), seconds), t.bitrate(), t.width(), t.height(),
+                t.pixelFormat(), t.fps(), t.channels(), t.sampleRate(), t.bitDepth(), t.rotation(),
+                t.displayAspectRatio(), t.sampleAspectRatio(), t.frameRate(), t.variableFrameRate(), t.index()))
+                .toList();
+        return new VideoSpec(format, seconds, bitrate, cut, formatBitrate);
+    }
+
     @JsonIgnore
     public Optional<Track> video() {
         return tracks.stream().filter(t -> Track.VIDEO.equals(t.type())).findFirst();

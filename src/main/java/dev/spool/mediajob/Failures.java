@@ -9,7 +9,7 @@ public final class Failures {
     private Failures() {
     }
 
-    static <E extends Exception & CodedFailure> TaskFailure of(E e) {
+    public static <E extends Exception & CodedFailure> TaskFailure of(E e) {
         return of(e.code(), e.getMessage(), e);
     }
 

@@ -29,6 +29,32 @@ public record Task(
                 userId);
     }
 
+    /**
+     * The {@code ipfs://} and gateway URLs of the CIDs an export recorded, made at read time so they follow the
+     * gateway setting.
+     */
+    public Task withIpfsLinks(String gateway) {
+        if (output == null || !(output.path("export").get("ipfs") instanceof ObjectNode)
+                && !(output.path("exportData").get("ipfs") instanceof ObjectNode)) {
+            return this;
+        }
+        var copy = output.deepCopy();
+        if (copy.path("export").get("ipfs") instanceof ObjectNode ipfs) {
+            link(ipfs, "videoFileCid", "videoFileUrl", "videoFileGatewayUrl", gateway);
+            link(ipfs, "nftMetadataCid", "nftMetadataUrl", "nftMetadataGatewayUrl", gateway);
+        }
+        return new Task(id, type, createdAt, scheduledAt, inputAssetId, outputAssetId, projectId, requesterId, params,
+                status, copy, userId);
+    }
+
+    private static void link(ObjectNode node, String cidField, String urlField, String gatewayField, String gateway) {
+        String cid = node.path(cidField).asText("");
+        if (!cid.isEmpty()) {
+            node.put(urlField, "ipfs://" + cid);
+            node.put(gatewayField, gateway + cid);
+        }
+    }
+
     /** Paths of the internal output files (and the asset's file list) are hidden from non-admins, as in Livepeer. */
     private static JsonNode publicOutput(JsonNode output) {
         if (output == null) {

@@ -74,7 +74,7 @@ public record TaskParams(
     public record Pinata(String jwt, String apiKey, String apiSecret) {
     }
 
-    public record ExportData(JsonNode content, Ipfs ipfs, String type, String id) {
+    public record ExportData(JsonNode content, Ipfs ipfs, Custom custom, String type, String id) {
     }
 
     public record TranscodeFile(
@@ -137,12 +137,9 @@ public record TaskParams(
                         upload.encryption() == null ? null : new Encryption(Credentials.MASK),
                         upload.c2pa(), upload.profiles(), upload.targetSegmentSizeSecs(), upload.thumbnails(),
                         upload.catalystPipelineStrategy()),
-                export == null ? null : new Export(
-                        export.custom() == null ? null : new Custom(Credentials.maskUrl(export.custom().url()),
-                                export.custom().method(), maskValues(export.custom().headers())),
-                        maskIpfs(export.ipfs())),
+                export == null ? null : new Export(maskCustom(export.custom()), maskIpfs(export.ipfs())),
                 exportData == null ? null : new ExportData(exportData.content(), maskIpfs(exportData.ipfs()),
-                        exportData.type(), exportData.id()),
+                        maskCustom(exportData.custom()), exportData.type(), exportData.id()),
                 maskTranscodeFile(transcodeFile),
                 clip == null ? null : new Clip(Credentials.maskUrl(clip.url()), clip.clipStrategy(),
                         clip.catalystPipelineStrategy(), clip.sessionId(), clip.inputId()));
@@ -181,6 +178,11 @@ public record TaskParams(
     private static TranscodeFile maskTranscodeFile(TranscodeFile t) {
         return t == null ? null : new TranscodeFile(maskRef(t.input()), maskRef(t.storage()), t.outputs(),
                 t.profiles(), t.targetSegmentSizeSecs(), t.creatorId(), t.c2pa());
+    }
+
+    private static Custom maskCustom(Custom custom) {
+        return custom == null ? null : new Custom(Credentials.maskUrl(custom.url()), custom.method(),
+                maskValues(custom.headers()));
     }
 
     /** Export headers usually carry the target's credentials, so none of their values is echoed. */

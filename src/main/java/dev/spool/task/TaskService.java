@@ -23,10 +23,13 @@ public final class TaskService {
     private final Config.Engine limits;
     private final Clock clock;
     private final SecretBox secrets;
+    private final String ipfsGateway;
 
+    /** @param ipfsGateway the gateway base (ending in {@code /ipfs/}) exported CIDs are shown through */
     public TaskService(TaskRepository tasks, Database database, QueueSignal signal, Config.Engine limits, Clock clock,
-                       SecretBox secrets) {
+                       SecretBox secrets, String ipfsGateway) {
         this.tasks = tasks;
+        this.ipfsGateway = ipfsGateway;
         this.secrets = secrets;
         this.dialect = database.dialect();
         this.signal = signal;
@@ -84,7 +87,7 @@ public final class TaskService {
     public Task get(Principal caller, String id) {
         return tasks.find(id)
                 .filter(task -> caller.canSee(task.userId(), task.projectId()))
-                .map(task -> task.viewFor(caller.admin()))
+                .map(task -> task.viewFor(caller.admin()).withIpfsLinks(ipfsGateway))
                 .orElseThrow(SpoolException::notFound);
     }
 
@@ -92,7 +95,7 @@ public final class TaskService {
         boolean everyone = caller.admin() && allUsers;
         var page = tasks.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
                 everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
-        return page.map(t -> t.viewFor(caller.admin()));
+        return page.map(t -> t.viewFor(caller.admin()).withIpfsLinks(ipfsGateway));
     }
 
     private static void validate(CreateTask request) {

@@ -106,6 +106,9 @@ class AssetImportTest {
         assertThat(task.path("type").asText()).isEqualTo("upload");
         assertThat(task.path("outputAssetId").asText()).isEqualTo(imported.asset().path("id").asText());
         var spec = task.path("output").path("upload").path("assetSpec");
+        assertThat(spec.path("id").asText()).as("asset-shaped, as SDKs parse it").isEqualTo(task.path("outputAssetId")
+                .asText());
+        assertThat(spec.path("source").path("type").asText()).isEqualTo("url");
         assertThat(spec.path("size").asLong()).isEqualTo(Files.size(video));
         assertThat(spec.path("videoSpec").path("duration").asDouble()).isBetween(3.5, 4.5);
 

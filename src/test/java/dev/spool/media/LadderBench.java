@@ -24,19 +24,19 @@ public final class LadderBench {
     private final Path dir;
     private final int repeat;
 
-    private LadderBench(FfmpegBinaries binaries, Path dir, int repeat) {
+    LadderBench(FfmpegBinaries binaries, Path dir, int repeat) {
         this.binaries = binaries;
         this.dir = dir;
         this.repeat = repeat;
     }
 
     @FunctionalInterface
-    private interface Job {
+    interface Job {
         void run() throws Exception;
     }
 
     /** Wall and CPU seconds (this JVM plus its finished child processes) of the fastest run. */
-    private record Timing(double wall, double cpu, double jvmCpu) {
+    record Timing(double wall, double cpu, double jvmCpu) {
         String ratio(Timing other) {
             return String.format(Locale.ROOT, "wall %.3f, cpu %.3f", wall / other.wall, cpu / other.cpu);
         }
@@ -48,7 +48,7 @@ public final class LadderBench {
     }
 
     /** Runs the two jobs {@code repeat} times, alternating, and returns the fastest run of each. */
-    private Timing[] race(Job first, Job second) throws Exception {
+    Timing[] race(Job first, Job second) throws Exception {
         Timing[] best = new Timing[2];
         for (int i = 0; i < repeat; i++) {
             Job[] jobs = {first, second};
@@ -180,7 +180,7 @@ public final class LadderBench {
         return cmd;
     }
 
-    private Path source(String name, double seconds, String size, String bitrate) throws Exception {
+    Path source(String name, double seconds, String size, String bitrate) throws Exception {
         Path file = dir.resolve(name);
         if (!Files.exists(file)) {
             long start = System.nanoTime();
@@ -210,11 +210,11 @@ public final class LadderBench {
                 .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
-    private static double load() {
+    static double load() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
-    private static double number(String name, double fallback) {
+    static double number(String name, double fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : Double.parseDouble(value);
     }

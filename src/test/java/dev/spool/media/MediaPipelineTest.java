@@ -291,7 +291,7 @@ class MediaPipelineTest {
         assertThat(text.indexOf("moov")).isLessThan(text.indexOf("mdat"));
     }
 
-    private static String hash(String algorithm, Path file) throws Exception {
+    static String hash(String algorithm, Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance(algorithm);
         try (InputStream in = Files.newInputStream(file)) {
             digest.update(in.readAllBytes());

@@ -6,6 +6,7 @@ import dev.spool.media.MediaException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,52 @@ public final class TestVideos {
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
                 file.toString()));
         return file;
+    }
+
+    /**
+     * A 320x180 H.264 + AAC MP4 whose frames carry their own number: the picture is three grey bars, each one
+     * base-16 digit of the frame number (grey = digit * 16 + 8), so {@link #frameNumber} reads it back from a
+     * re-encoded copy. Keyframes only every 10 s, so a cut between them must decode up to its start.
+     */
+    public static Path numbered(Path file, int seconds, int fps) {
+        String digits = "if(lt(X,W/3),mod(N,16),if(lt(X,2*W/3),mod(floor(N/16),16),mod(floor(N/256),16)))*16+8";
+        run(List.of(binaries().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-y",
+                "-f", "lavfi", "-i", "color=c=gray:size=320x180:rate=" + fps + ":duration=" + seconds
+                        + ",format=yuv420p,geq=lum='" + digits + "':cb=128:cr=128",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", Integer.toString(10 * fps), "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-shortest", file.toString()));
+        return file;
+    }
+
+    /** The number a {@link #numbered} picture shows in the first frame of {@code file} (a file or a URL). */
+    public static int frameNumber(String file, Path scratch) {
+        Path raw = scratch.resolve("frame-" + System.nanoTime() + ".yuv");
+        run(List.of(binaries().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", file,
+                "-frames:v", "1", "-vf", "scale=3:1:flags=area,format=yuv444p", "-f", "rawvideo", raw.toString()));
+        try {
+            byte[] bars = Files.readAllBytes(raw);
+            int number = 0;
+            for (int i = 2; i >= 0; i--) {
+                number = number * 16 + (int) Math.round(((bars[i] & 0xff) - 8) / 16.0);
+            }
+            return number;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How many video frames {@code file} holds, counted by decoding them. */
+    public static int videoFrames(String file) {
+        return Integer.parseInt(run(List.of(binaries().ffprobe().toString(), "-v", "error", "-count_frames",
+                "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file)).strip());
+    }
+
+    /** Start and duration in seconds of the first stream of {@code kind} ({@code v} or {@code a}) in {@code file}. */
+    public static double[] streamTimes(String file, String kind) {
+        String[] line = run(List.of(binaries().ffprobe().toString(), "-v", "error", "-select_streams", kind + ":0",
+                "-show_entries", "stream=start_time,duration", "-of", "csv=p=0", file)).strip().split(",");
+        return new double[] {Double.parseDouble(line[0]), Double.parseDouble(line[1])};
     }
 
     /** The codec types of the streams ffprobe finds in {@code file} (a media file or an HLS playlist), in order. */

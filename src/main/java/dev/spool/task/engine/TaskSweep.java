@@ -13,7 +13,7 @@ import static dev.spool.task.engine.TaskTransitions.phaseIs;
 
 /**
  * Finds what nobody will finish: leases that expired (the worker died: retried as "worker lost"), tasks over the
- * run-time limit, and pending tasks whose input never arrived. Each change is fenced by the condition that found it.
+ * run-time limit, pending tasks whose input never arrived, and queued tasks no worker took within the same time. Each change is fenced by the condition that found it.
  */
 final class TaskSweep {
     private static final String RUNNING = phaseIs(TaskPhase.RUNNING);
@@ -61,6 +61,10 @@ final class TaskSweep {
         long pendingSince = now - config.pendingTimeout().toMillis();
         changed += failAll(phaseIs(TaskPhase.PENDING) + " AND created_at < :since", pendingSince, "input_timeout",
                 "the task's input never arrived: nothing was uploaded within " + human(config.pendingTimeout()), now);
+        // a queued task no worker takes (no process runs its type, or none runs at all) must not wait for ever
+        changed += failAll(phaseIs(TaskPhase.WAITING) + " AND run_after < :since", pendingSince, "no_worker",
+                "no worker took the task within " + human(config.pendingTimeout())
+                        + ": no running Spool process handles tasks of this type", now);
         return changed;
     }
 

@@ -240,4 +240,21 @@ class EngineClockTest {
                 .isEqualTo("the task's input never arrived: nothing was uploaded within 24 h");
         assertThat(errorCode(id)).isEqualTo("input_timeout");
     }
+
+    @Test
+    void aQueuedTaskNoWorkerTakesFailsAfterThePendingTimeoutNamingWhy() {
+        String id = create(false);
+
+        clock.advance(CONFIG.pendingTimeout());
+        engine.sweep().sweep();
+        assertThat(task(id).status().phase()).isEqualTo(TaskPhase.WAITING);
+        clock.advance(MS);
+        engine.sweep().sweep();
+
+        var failed = task(id);
+        assertThat(failed.status().phase()).isEqualTo(TaskPhase.FAILED);
+        assertThat(failed.status().errorMessage()).isEqualTo(
+                "no worker took the task within 24 h: no running Spool process handles tasks of this type");
+        assertThat(errorCode(id)).isEqualTo("no_worker");
+    }
 }
