@@ -239,14 +239,14 @@ class ClusterAgreementTest {
             said = output.text();
         }
 
-        assertThat(said).contains("ffmpeg cannot run, so this process claims no upload or transcode-file tasks: ")
+        assertThat(said).contains("ffmpeg cannot run, so this process claims no upload, clip or transcode-file tasks: ")
                 .contains(missing.toString());
         // The import is older than the scripted task: had the worker claimed imports, it would have taken it first.
         Await.until(() -> phase(scriptedTask), "completed"::equals, WAIT, "task " + scriptedTask);
         assertThat(phase(importTask)).isEqualTo("waiting");
         JsonNode workers = api.anonymous().get("/readyz").json().path("workers");
         assertThat(workers).singleElement().satisfies(worker ->
-                assertThat(worker.path("taskTypes").toString()).isEqualTo("[\"export-data\"]"));
+                assertThat(worker.path("taskTypes").toString()).isEqualTo("[\"export\",\"export-data\"]"));
     }
 
     @Test
@@ -258,7 +258,7 @@ class ClusterAgreementTest {
         assertThat(listed.status()).isEqualTo(200);
         assertThat(listed.json().path("workers")).singleElement().satisfies(entry -> {
             assertThat(entry.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
-            assertThat(entry.path("taskTypes").toString()).isEqualTo("[\"export-data\",\"transcode-file\",\"upload\"]");
+            assertThat(entry.path("taskTypes").toString()).isEqualTo("[\"clip\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]");
             assertThat(entry.path("lastSeen").asLong()).isGreaterThanOrEqualTo(entry.path("startedAt").asLong());
         });
         assertThat(listed.body()).doesNotContain(apiServerKey());
@@ -276,7 +276,7 @@ class ClusterAgreementTest {
 
         var first = api.anonymous().get("/readyz").json().path("workers");
         assertThat(first).singleElement().satisfies(entry ->
-                assertThat(entry.path("taskTypes").toString()).isEqualTo("[\"transcode-file\",\"upload\"]"));
+                assertThat(entry.path("taskTypes").toString()).isEqualTo("[\"clip\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]"));
         awaitHeartbeatAfter(first.path(0).path("lastSeen").asLong());
     }
 
