@@ -45,6 +45,7 @@ public final class ApiServer {
             config.concurrency.useVirtualThreads = true;
             config.http.prefer405over404 = true;
             config.http.generateEtags = false;
+            config.http.compressionStrategy = Compression.textOnly();
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JacksonJsonMapper());
             ErrorMapping.register(config.routes);
