@@ -12,9 +12,16 @@ import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code /api/asset...} and {@code /api/playback/{id}}. */
 final class AssetRoutes {
+    /** Where Livepeer's schema allows null (it then means absent); the webhook context is the client's own. */
+    private static final Set<String> PATCH_NULLABLE = Set.of("playbackPolicy", "playbackPolicy.webhookContext.*",
+            "storage.ipfs", "storage.ipfs.spec");
+    private static final Set<String> NEW_ASSET_NULLABLE = Set.of("playbackPolicy", "playbackPolicy.webhookContext.*",
+            "storage.ipfs", "storage.ipfs.spec", "profiles");
+
     private final AssetService assets;
     private final PlaybackService playback;
     private final Uploads uploads;
@@ -36,7 +43,7 @@ final class AssetRoutes {
         routes.get("/api/asset/{id}", ctx -> ctx.json(assets.get(auth.require(ctx), ctx.pathParam("id"),
                 details(ctx))));
         routes.patch("/api/asset/{id}", ctx -> ctx.json(assets.patch(auth.require(ctx), ctx.pathParam("id"),
-                JsonBody.read(ctx, AssetPatch.class))));
+                JsonBody.read(ctx, AssetPatch.class, PATCH_NULLABLE))));
         routes.delete("/api/asset/{id}", ctx -> {
             assets.delete(auth.require(ctx), ctx.pathParam("id"));
             ctx.status(204);
@@ -49,13 +56,13 @@ final class AssetRoutes {
 
     private void importFromUrl(Context ctx) {
         var caller = auth.require(ctx);
-        var created = assets.importFromUrl(caller, JsonBody.read(ctx, NewAsset.class));
+        var created = assets.importFromUrl(caller, JsonBody.read(ctx, NewAsset.class, NEW_ASSET_NULLABLE));
         ctx.status(created.existing() ? 200 : 201).json(body(created));
     }
 
     private void requestUpload(Context ctx) {
         var caller = auth.require(ctx);
-        var created = assets.requestUpload(caller, JsonBody.read(ctx, NewAsset.class), uploads);
+        var created = assets.requestUpload(caller, JsonBody.read(ctx, NewAsset.class, NEW_ASSET_NULLABLE), uploads);
         var body = new LinkedHashMap<String, Object>();
         body.put("url", created.url());
         body.put("tusEndpoint", created.tusEndpoint());

@@ -8,8 +8,14 @@ import dev.spool.json.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import java.util.Set;
+
 /** {@code /api/task}: read a task, list them, and the admin-only create. */
 final class TaskRoutes {
+    /** The parts of task params that are the client's own JSON, nulls included. */
+    private static final Set<String> FREE_FORM = Set.of("params.export.ipfs.nftMetadata.*",
+            "params.exportData.content.*", "params.exportData.ipfs.nftMetadata.*");
+
     private final TaskService tasks;
     private final TaskStore engine;
     private final TaskEventStream events;
@@ -52,7 +58,7 @@ final class TaskRoutes {
 
     private void create(Context ctx) {
         var caller = auth.requireAdmin(ctx);
-        var request = JsonBody.read(ctx, CreateTask.class);
+        var request = JsonBody.read(ctx, CreateTask.class, FREE_FORM);
         ctx.status(201).json(tasks.create(caller, request).viewFor(true));
     }
 }
