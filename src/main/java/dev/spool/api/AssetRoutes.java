@@ -26,9 +26,12 @@ final class AssetRoutes {
     private final PlaybackService playback;
     private final Uploads uploads;
     private final Authentication auth;
+    private final Idempotency idempotency;
     private final String publicUrl;
 
-    AssetRoutes(AssetService assets, PlaybackService playback, Uploads uploads, Authentication auth, String publicUrl) {
+    AssetRoutes(AssetService assets, PlaybackService playback, Uploads uploads, Authentication auth,
+                Idempotency idempotency, String publicUrl) {
+        this.idempotency = idempotency;
         this.assets = assets;
         this.playback = playback;
         this.uploads = uploads;
@@ -37,8 +40,8 @@ final class AssetRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/asset/upload/url", this::importFromUrl);
-        routes.post("/api/asset/request-upload", this::requestUpload);
+        routes.post("/api/asset/upload/url", idempotency.wrap(this::importFromUrl));
+        routes.post("/api/asset/request-upload", idempotency.wrap(this::requestUpload));
         routes.get("/api/asset", this::list);
         routes.get("/api/asset/{id}", ctx -> ctx.json(assets.get(auth.require(ctx), ctx.pathParam("id"),
                 details(ctx))));

@@ -20,9 +20,12 @@ final class TaskRoutes {
     private final TaskStore engine;
     private final TaskEventStream events;
     private final Authentication auth;
+    private final Idempotency idempotency;
     private final String publicUrl;
 
-    TaskRoutes(TaskService tasks, TaskStore engine, TaskRepository repository, Authentication auth, String publicUrl) {
+    TaskRoutes(TaskService tasks, TaskStore engine, TaskRepository repository, Authentication auth,
+               Idempotency idempotency, String publicUrl) {
+        this.idempotency = idempotency;
         this.tasks = tasks;
         this.engine = engine;
         this.events = new TaskEventStream(repository);
@@ -33,7 +36,7 @@ final class TaskRoutes {
     void register(RoutesConfig routes) {
         routes.get("/api/task", this::list);
         routes.get("/api/task/{id}", this::get);
-        routes.post("/api/task", this::create);
+        routes.post("/api/task", idempotency.wrap(this::create));
         routes.post("/api/task/{id}/cancel", ctx -> ctx.json(engine.cancel(auth.require(ctx), ctx.pathParam("id"))));
         routes.post("/api/task/{id}/retry", ctx -> ctx.json(engine.retry(auth.require(ctx), ctx.pathParam("id"))));
         routes.get("/api/task/{id}/events", this::events);
