@@ -6,6 +6,7 @@ import dev.spool.api.ApiServer;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
+import dev.spool.db.Retention;
 import dev.spool.asset.AssetCleanup;
 import dev.spool.asset.AssetRepository;
 import dev.spool.asset.AssetService;
@@ -168,6 +169,7 @@ public final class Server implements AutoCloseable {
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
+                resources.add(new Retention(database, config.eventRetention(), clock).start());
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
