@@ -1,5 +1,7 @@
 package dev.spool.media;
 
+import dev.spool.testing.Store;
+import dev.spool.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -81,6 +84,20 @@ class LeftoverWorkTest {
         assertThat(reaped.directories()).isEqualTo(1);
     }
 
+    @Test
+    void givenAStaleWorkDirectory_whenAServerWithWorkersRestarts_thenItIsRemoved() throws Exception {
+        try (var server = TestServer.start(Store.SQLITE, Map.of("SPOOL_WORKERS", "1"))) {
+            Path stale = Files.createDirectories(server.dataDir().resolve("work").resolve("task-9-1"));
+            Files.writeString(stale.resolve("chunk-3.ts"), "left by a killed worker");
+            age(stale.resolve("chunk-3.ts"));
+            age(stale);
+
+            server.restart();
+
+            assertThat(stale).doesNotExist();
+        }
+    }
+
     private static void age(Path path) throws IOException {
         Files.setLastModifiedTime(path, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
     }
@@ -102,6 +119,7 @@ class LeftoverWorkTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             Optional<ProcessHandle> found = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().command().filter(c -> c.contains("ffmpeg")).isPresent())
                     .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
                             .anyMatch(a -> a.contains(argument)))
                     .findFirst();
