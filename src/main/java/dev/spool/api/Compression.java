@@ -4,6 +4,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * On-the-fly gzip for the text Spool writes (JSON, playlists, captions, YAML, plain text) and for nothing else:
@@ -22,7 +23,7 @@ final class Compression {
         // excluding "/" (part of every media type) leaves only the allowed list.
         strategy.setExcludedMimeTypes(List.of("/"));
         strategy.setAllowedMimeTypes(TEXT.stream()
-                .flatMap(type -> java.util.stream.Stream.of(type, type + ";charset=utf-8", type + "; charset=utf-8"))
+                .flatMap(type -> Stream.of(type, type + ";charset=utf-8", type + "; charset=utf-8"))
                 .toList());
         return strategy;
     }
