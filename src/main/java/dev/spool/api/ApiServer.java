@@ -34,27 +34,31 @@ public final class ApiServer {
 
     public ApiServer(Services services) {
         var auth = new Authentication(services.accounts(), services.clock());
-        var taskRoutes = new TaskRoutes(services.tasks(), services.engine(), services.taskRepository(), auth,
+        var idempotency = new Idempotency(new IdempotencyKeys(services.database()), auth, services.clock());
+        var taskRoutes = new TaskRoutes(services.tasks(), services.engine(), services.taskRepository(), auth, idempotency,
                 services.publicUrl());
         var health = new HealthRoutes(services.database(), new WorkerRegistry(services.database(), services.clock()));
-        var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
+        var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth, idempotency,
                 services.publicUrl());
-        var clipRoutes = new ClipRoutes(services.assets(), auth, services.publicUrl());
-        var exportRoutes = new ExportRoutes(services.exports(), auth);
+        var clipRoutes = new ClipRoutes(services.assets(), auth, idempotency, services.publicUrl());
+        var exportRoutes = new ExportRoutes(services.exports(), auth, idempotency);
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
-        var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
-        var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, services.publicUrl());
+        var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth, idempotency);
+        var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, idempotency, services.publicUrl());
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.http.prefer405over404 = true;
             config.http.generateEtags = false;
+            config.http.compressionStrategy = Compression.textOnly();
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JacksonJsonMapper());
             config.requestLogger.http(services.requestLog());
             ErrorMapping.register(config.routes);
             RequestLogContext.register(config.routes);
+            config.routes.before(new PathEncoding(auth)::check);
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             health.register(config.routes);
             taskRoutes.register(config.routes);
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));

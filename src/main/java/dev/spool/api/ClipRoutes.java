@@ -13,16 +13,18 @@ import java.util.Map;
 final class ClipRoutes {
     private final AssetService assets;
     private final Authentication auth;
+    private final Idempotency idempotency;
     private final String publicUrl;
 
-    ClipRoutes(AssetService assets, Authentication auth, String publicUrl) {
+    ClipRoutes(AssetService assets, Authentication auth, Idempotency idempotency, String publicUrl) {
         this.assets = assets;
         this.auth = auth;
+        this.idempotency = idempotency;
         this.publicUrl = publicUrl;
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/clip", this::clip);
+        routes.post("/api/clip", idempotency.wrap(this::clip));
         routes.get("/api/asset/{id}/clips", this::list);
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The data directory, created if needed and held by this process alone: the embedded store (SQLite
@@ -33,6 +34,11 @@ final class DataDirLock implements AutoCloseable {
     /** Creates {@code dir} if missing and checks this user may write in it; refusals name the directory. */
     static void create(Path dir) {
         try {
+            // Owner-only: the data directory holds the database, the server key and the admin's key.
+            if (Files.notExists(dir) && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new ConfigException("cannot create the data directory " + dir + " (" + reason(e)

@@ -10,6 +10,7 @@ import dev.spool.cluster.WorkerRegistry;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
+import dev.spool.db.Retention;
 import dev.spool.asset.AssetCleanup;
 import dev.spool.asset.AssetRepository;
 import dev.spool.asset.AssetStorageObserver;
@@ -27,6 +28,7 @@ import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
 import dev.spool.media.Ladder;
+import dev.spool.media.LeftoverWork;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.mediajob.MediaJobs;
@@ -168,7 +170,11 @@ public final class Server implements AutoCloseable {
             new SharedSettings(database, clock).agree(objects, secrets,
                     ServerKey.source(config.secretKey(), config.dataDir()));
             var webhookWakeUp = new WakeUp();
-            var webhookRepository = new WebhookRepository(database);
+            var webhookRepository = new WebhookRepository(database, secrets);
+            int sealed = webhookRepository.sealPlaintextSecrets();
+            if (sealed > 0) {
+                log.info("sealed {} webhook shared secrets stored in plaintext by an earlier version", sealed);
+            }
             var deliveries = new Deliveries(database);
             var publisher = new WebhookPublisher(webhookRepository, deliveries, urls, webhookWakeUp, clock);
             var assetRepository = new AssetRepository(database, List.of(publisher));
@@ -198,6 +204,8 @@ public final class Server implements AutoCloseable {
                 var handlers = new ArrayList<TaskHandler>();
                 var ladder = Ladder.parse(config.media().ladder());
                 ffmpeg(config).ifPresent(binaries -> {
+                    LeftoverWork.reap(config.dataDir().resolve("work"), binaries,
+                            config.engine().leaseDuration().multipliedBy(2), clock);
                     var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);
                     var jobs = new MediaJobs(pipeline, new Fmp4Packager(binaries), fetcher, config.media(),
                             config.dataDir().resolve("work"));
@@ -225,6 +233,7 @@ public final class Server implements AutoCloseable {
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
+                resources.add(new Retention(database, config.eventRetention(), clock).start());
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),

@@ -26,7 +26,8 @@ public record Config(
         Media media,
         Webhooks webhooks,
         OptionalInt metricsPort,
-        Exports exports) {
+        Exports exports,
+        Duration eventRetention) {
 
     /**
      * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
@@ -138,7 +139,8 @@ public record Config(
                         reader.optional("SPOOL_IPFS_API_URL").map(Config::stripTrailingSlash),
                         stripTrailingSlash(reader.string("SPOOL_PINATA_API_URL", "https://api.pinata.cloud")),
                         withTrailingSlash(reader.string("SPOOL_IPFS_GATEWAY_URL", "https://ipfs.io/ipfs/")),
-                        reader.duration("SPOOL_EXPORT_TIMEOUT", Duration.ofMinutes(30))));
+                        reader.duration("SPOOL_EXPORT_TIMEOUT", Duration.ofMinutes(30))),
+                reader.duration("SPOOL_EVENT_RETENTION", Duration.ofDays(7)));
     }
 
     private static String withTrailingSlash(String url) {
