@@ -45,9 +45,12 @@ public final class ApiServer {
             config.concurrency.useVirtualThreads = true;
             config.http.prefer405over404 = true;
             config.http.generateEtags = false;
+            config.http.compressionStrategy = Compression.textOnly();
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JacksonJsonMapper());
             ErrorMapping.register(config.routes);
+            config.routes.before(new PathEncoding(auth)::check);
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             health.register(config.routes);
             taskRoutes.register(config.routes);
             config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));

@@ -3,6 +3,7 @@ package dev.spool.api;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.spool.error.SpoolException;
@@ -75,6 +76,9 @@ final class ErrorMapping {
             String known = u.getKnownPropertyIds() == null ? "" : " (allowed: " + u.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
             return path(u) + ": unknown field" + known;
+        }
+        if (e instanceof InvalidNullException n) {
+            return path(n) + ": must not be null";
         }
         if (e instanceof InvalidFormatException f) {
             return path(f) + ": '" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName().toLowerCase();

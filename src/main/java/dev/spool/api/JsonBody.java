@@ -18,6 +18,10 @@ final class JsonBody {
         if (body.isBlank()) {
             throw SpoolException.invalid("body", "is empty; a JSON object is required");
         }
-        return ctx.jsonMapper().fromJsonString(body, type);
+        T value = ctx.jsonMapper().fromJsonString(body, type);
+        if (value == null) {
+            throw SpoolException.invalid("body", "is null; a JSON object is required");
+        }
+        return value;
     }
 }

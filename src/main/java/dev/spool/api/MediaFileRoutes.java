@@ -10,15 +10,12 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@code /asset/<playbackId>/<path>}: an asset's files straight from the object store, the way a browser player
- * needs them: single byte ranges (206/416), ETags (304), content types, caching headers and CORS.
+ * needs them: byte ranges (206/416), ETags (304), content types, caching headers and CORS.
  */
 final class MediaFileRoutes {
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
-
     private final ObjectStore store;
     private final PlaybackService playback;
 
@@ -38,6 +35,8 @@ final class MediaFileRoutes {
 
     private void serve(Context ctx, boolean withBody) {
         Cors.allowAnyOrigin(ctx);
+        // Media is compressed already, and Content-Length and ranges must count the stored bytes.
+        ctx.disableCompression();
         String playbackId = ctx.pathParam("playbackId");
         String path = ctx.pathParam("path");
         if (!playbackId.matches("[0-9a-z]{16}") || !playback.servable(playbackId)) {
@@ -65,27 +64,25 @@ final class MediaFileRoutes {
         if (path.equals(AssetUrls.SOURCE_PATH)) {
             ctx.header("Content-Disposition", "attachment; filename=\"" + playbackId + "\"");
         }
-        if (etag.equals(ctx.header("If-None-Match"))) {
+        if (matches(ctx.header("If-None-Match"), etag)) {
             ctx.status(304);
             return;
         }
         long size = info.size();
+        var range = RangeHeader.parse(ctx.header("Range"), size);
+        if (range.kind() == RangeHeader.Kind.UNSATISFIABLE) {
+            ctx.header("Content-Range", "bytes */" + size);
+            ErrorMapping.respond(ctx, io.javalin.http.HttpStatus.RANGE_NOT_SATISFIABLE,
+                    "range " + ctx.header("Range") + " cannot be served: the file has " + size + " bytes");
+            return;
+        }
         long start = 0;
         long length = size;
-        String range = ctx.header("Range");
-        if (range != null) {
-            var matcher = RANGE.matcher(range.trim());
-            long[] bounds = matcher.matches() ? bounds(matcher.group(1), matcher.group(2), size) : null;
-            if (bounds == null) {
-                ctx.header("Content-Range", "bytes */" + size);
-                ErrorMapping.respond(ctx, io.javalin.http.HttpStatus.RANGE_NOT_SATISFIABLE,
-                        "range " + range + " cannot be served: the file has " + size + " bytes");
-                return;
-            }
-            start = bounds[0];
-            length = bounds[1] - bounds[0] + 1;
+        if (range.kind() == RangeHeader.Kind.PART) {
+            start = range.first();
+            length = range.length();
             ctx.status(206);
-            ctx.header("Content-Range", "bytes " + start + "-" + bounds[1] + "/" + size);
+            ctx.header("Content-Range", "bytes " + start + "-" + range.last() + "/" + size);
         }
         ctx.header("Content-Length", Long.toString(length));
         if (withBody && length > 0) {
@@ -93,33 +90,18 @@ final class MediaFileRoutes {
         }
     }
 
-    /** [first, last] of a satisfiable single range, or null. */
-    private static long[] bounds(String first, String last, long size) {
-        if (first.isEmpty() && last.isEmpty()) {
-            return null;
+    /** If-None-Match: {@code *} or a list of entity tags, weak or strong (RFC 9110 weak comparison). */
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
         }
-        if (first.isEmpty()) {
-            long suffix = number(last);
-            if (suffix == 0 || size == 0) {
-                return null;
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.trim();
+            if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {
+                return true;
             }
-            return new long[] {Math.max(0, size - suffix), size - 1};
         }
-        long from = number(first);
-        long to = last.isEmpty() ? size - 1 : Math.min(number(last), size - 1);
-        if (from >= size || to < from) {
-            return null;
-        }
-        return new long[] {from, to};
-    }
-
-    /** A range bound; one too large for a long lies past the end of any file, so it saturates. */
-    private static long number(String digits) {
-        try {
-            return Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
+        return false;
     }
 
     private static String contentType(ObjectInfo info, String key) {

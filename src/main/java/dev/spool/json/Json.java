@@ -1,6 +1,8 @@
 package dev.spool.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,7 +13,8 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 
 /**
  * The one JSON configuration of Spool, for the API and for JSON stored in the database alike: absent fields are
- * omitted (clients reject {@code null}), unknown input fields are refused, timestamps are epoch milliseconds.
+ * omitted (clients reject {@code null}), unknown input fields and null list entries are refused, timestamps are
+ * epoch milliseconds.
  */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -20,6 +23,7 @@ public final class Json {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
             .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+            .setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
             .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, true)
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
