@@ -27,9 +27,18 @@ public final class AdminBootstrap {
         this.dataDir = dataDir;
     }
 
-    /** Answers the key created by this call, or empty when the admin already existed. */
+    /**
+     * Answers the key created by this call, or empty when the admin already existed. A chosen key only sets the
+     * admin's key on the first start; a different one later is not taken (that would quietly hand the admin to
+     * whoever can set the environment) but said, with how to rotate the key.
+     */
     public Optional<CreatedApiKey> ensureAdmin(Optional<String> chosenKey) {
         if (accounts.findUserByEmail(ADMIN_EMAIL).isPresent()) {
+            chosenKey.filter(secret -> accounts.authenticate(secret).filter(Principal::admin).isEmpty())
+                    .ifPresent(secret -> log.warn("SPOOL_ADMIN_API_KEY is not a key of this data directory's admin "
+                            + "and is ignored: it sets the admin's key on the first start only. To rotate the admin's "
+                            + "key, run 'spool apikey create --name admin' (a new key for the admin), then "
+                            + "'spool apikey revoke <id>' for the old one (ids from 'spool apikey list')"));
             return Optional.empty();
         }
         var admin = accounts.createUser(ADMIN_EMAIL, true);

@@ -31,15 +31,16 @@ public final class ApiServer {
 
     public ApiServer(Services services) {
         var auth = new Authentication(services.accounts(), services.clock());
-        var taskRoutes = new TaskRoutes(services.tasks(), services.engine(), services.taskRepository(), auth,
+        var idempotency = new Idempotency(new IdempotencyKeys(services.database()), auth, services.clock());
+        var taskRoutes = new TaskRoutes(services.tasks(), services.engine(), services.taskRepository(), auth, idempotency,
                 services.publicUrl());
         var health = new HealthRoutes(services.database());
-        var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
+        var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth, idempotency,
                 services.publicUrl());
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
-        var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
-        var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, services.publicUrl());
+        var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth, idempotency);
+        var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, idempotency, services.publicUrl());
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;

@@ -12,16 +12,26 @@ import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code /api/asset...} and {@code /api/playback/{id}}. */
 final class AssetRoutes {
+    /** Where Livepeer's schema allows null (it then means absent); the webhook context is the client's own. */
+    private static final Set<String> PATCH_NULLABLE = Set.of("playbackPolicy", "playbackPolicy.webhookContext.*",
+            "storage.ipfs", "storage.ipfs.spec");
+    private static final Set<String> NEW_ASSET_NULLABLE = Set.of("playbackPolicy", "playbackPolicy.webhookContext.*",
+            "storage.ipfs", "storage.ipfs.spec", "profiles");
+
     private final AssetService assets;
     private final PlaybackService playback;
     private final Uploads uploads;
     private final Authentication auth;
+    private final Idempotency idempotency;
     private final String publicUrl;
 
-    AssetRoutes(AssetService assets, PlaybackService playback, Uploads uploads, Authentication auth, String publicUrl) {
+    AssetRoutes(AssetService assets, PlaybackService playback, Uploads uploads, Authentication auth,
+                Idempotency idempotency, String publicUrl) {
+        this.idempotency = idempotency;
         this.assets = assets;
         this.playback = playback;
         this.uploads = uploads;
@@ -30,13 +40,13 @@ final class AssetRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/asset/upload/url", this::importFromUrl);
-        routes.post("/api/asset/request-upload", this::requestUpload);
+        routes.post("/api/asset/upload/url", idempotency.wrap(this::importFromUrl));
+        routes.post("/api/asset/request-upload", idempotency.wrap(this::requestUpload));
         routes.get("/api/asset", this::list);
         routes.get("/api/asset/{id}", ctx -> ctx.json(assets.get(auth.require(ctx), ctx.pathParam("id"),
                 details(ctx))));
         routes.patch("/api/asset/{id}", ctx -> ctx.json(assets.patch(auth.require(ctx), ctx.pathParam("id"),
-                JsonBody.read(ctx, AssetPatch.class))));
+                JsonBody.read(ctx, AssetPatch.class, PATCH_NULLABLE))));
         routes.delete("/api/asset/{id}", ctx -> {
             assets.delete(auth.require(ctx), ctx.pathParam("id"));
             ctx.status(204);
@@ -49,13 +59,13 @@ final class AssetRoutes {
 
     private void importFromUrl(Context ctx) {
         var caller = auth.require(ctx);
-        var created = assets.importFromUrl(caller, JsonBody.read(ctx, NewAsset.class));
+        var created = assets.importFromUrl(caller, JsonBody.read(ctx, NewAsset.class, NEW_ASSET_NULLABLE));
         ctx.status(created.existing() ? 200 : 201).json(body(created));
     }
 
     private void requestUpload(Context ctx) {
         var caller = auth.require(ctx);
-        var created = assets.requestUpload(caller, JsonBody.read(ctx, NewAsset.class), uploads);
+        var created = assets.requestUpload(caller, JsonBody.read(ctx, NewAsset.class, NEW_ASSET_NULLABLE), uploads);
         var body = new LinkedHashMap<String, Object>();
         body.put("url", created.url());
         body.put("tusEndpoint", created.tusEndpoint());

@@ -80,12 +80,13 @@ final class ErrorMapping {
         if (e instanceof InvalidNullException n) {
             return path(n) + ": must not be null";
         }
-        if (e instanceof InvalidFormatException f) {
-            return path(f) + ": '" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName().toLowerCase();
+        if (e instanceof InvalidFormatException f && f.getValue() instanceof String value
+                && !f.getOriginalMessage().startsWith("Cannot coerce")) {
+            return path(f) + ": '" + value + "' is not a valid " + f.getTargetType().getSimpleName().toLowerCase();
         }
         if (e instanceof MismatchedInputException m) {
             String type = m.getTargetType() == null ? "value" : m.getTargetType().getSimpleName().toLowerCase();
-            return path(m) + ": has the wrong type, expected " + article(type);
+            return path(m) + ": must be " + article(type);
         }
         if (e instanceof JsonMappingException m && m.getCause() instanceof IllegalArgumentException iae) {
             return path(m) + ": " + iae.getMessage();
@@ -102,7 +103,7 @@ final class ErrorMapping {
             case "integer", "int", "long" -> "an integer";
             case "double", "float" -> "a number";
             case "boolean" -> "a boolean";
-            case "list", "arraylist" -> "an array";
+            case "list", "arraylist", "set", "hashset" -> "an array";
             default -> "an object";
         };
     }

@@ -8,15 +8,24 @@ import dev.spool.json.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import java.util.Set;
+
 /** {@code /api/task}: read a task, list them, and the admin-only create. */
 final class TaskRoutes {
+    /** The parts of task params that are the client's own JSON, nulls included. */
+    private static final Set<String> FREE_FORM = Set.of("params.export.ipfs.nftMetadata.*",
+            "params.exportData.content.*", "params.exportData.ipfs.nftMetadata.*");
+
     private final TaskService tasks;
     private final TaskStore engine;
     private final TaskEventStream events;
     private final Authentication auth;
+    private final Idempotency idempotency;
     private final String publicUrl;
 
-    TaskRoutes(TaskService tasks, TaskStore engine, TaskRepository repository, Authentication auth, String publicUrl) {
+    TaskRoutes(TaskService tasks, TaskStore engine, TaskRepository repository, Authentication auth,
+               Idempotency idempotency, String publicUrl) {
+        this.idempotency = idempotency;
         this.tasks = tasks;
         this.engine = engine;
         this.events = new TaskEventStream(repository);
@@ -27,7 +36,7 @@ final class TaskRoutes {
     void register(RoutesConfig routes) {
         routes.get("/api/task", this::list);
         routes.get("/api/task/{id}", this::get);
-        routes.post("/api/task", this::create);
+        routes.post("/api/task", idempotency.wrap(this::create));
         routes.post("/api/task/{id}/cancel", ctx -> ctx.json(engine.cancel(auth.require(ctx), ctx.pathParam("id"))));
         routes.post("/api/task/{id}/retry", ctx -> ctx.json(engine.retry(auth.require(ctx), ctx.pathParam("id"))));
         routes.get("/api/task/{id}/events", this::events);
@@ -52,7 +61,7 @@ final class TaskRoutes {
 
     private void create(Context ctx) {
         var caller = auth.requireAdmin(ctx);
-        var request = JsonBody.read(ctx, CreateTask.class);
+        var request = JsonBody.read(ctx, CreateTask.class, FREE_FORM);
         ctx.status(201).json(tasks.create(caller, request).viewFor(true));
     }
 }

@@ -9,14 +9,16 @@ import io.javalin.http.Context;
 final class TranscodeRoutes {
     private final TranscodeService transcodes;
     private final Authentication auth;
+    private final Idempotency idempotency;
 
-    TranscodeRoutes(TranscodeService transcodes, Authentication auth) {
+    TranscodeRoutes(TranscodeService transcodes, Authentication auth, Idempotency idempotency) {
+        this.idempotency = idempotency;
         this.transcodes = transcodes;
         this.auth = auth;
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/transcode", this::create);
+        routes.post("/api/transcode", idempotency.wrap(this::create));
     }
 
     private void create(Context ctx) {

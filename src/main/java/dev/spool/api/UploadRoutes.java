@@ -103,7 +103,8 @@ final class UploadRoutes {
         } catch (NumberFormatException e) {
             throw SpoolException.badRequest("bad_offset", "Upload-Offset must be a whole number of bytes");
         }
-        long now = uploads.append(ctx.pathParam("id"), offset, ctx.req().getInputStream());
+        long now = uploads.append(ctx.pathParam("id"), offset, ctx.req().getInputStream(),
+                ctx.req().getContentLengthLong());
         ctx.header("Upload-Offset", Long.toString(now));
         ctx.status(204);
     }

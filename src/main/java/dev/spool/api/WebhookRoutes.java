@@ -11,17 +11,19 @@ import io.javalin.http.Context;
 final class WebhookRoutes {
     private final WebhookService webhooks;
     private final Authentication auth;
+    private final Idempotency idempotency;
     private final String publicUrl;
 
-    WebhookRoutes(WebhookService webhooks, Authentication auth, String publicUrl) {
+    WebhookRoutes(WebhookService webhooks, Authentication auth, Idempotency idempotency, String publicUrl) {
+        this.idempotency = idempotency;
         this.webhooks = webhooks;
         this.auth = auth;
         this.publicUrl = publicUrl;
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/webhook", ctx -> ctx.json(webhooks.create(auth.require(ctx),
-                JsonBody.read(ctx, WebhookInput.class))));
+        routes.post("/api/webhook", idempotency.wrap(ctx -> ctx.json(webhooks.create(auth.require(ctx),
+                JsonBody.read(ctx, WebhookInput.class)))));
         routes.get("/api/webhook", this::list);
         routes.get("/api/webhook/{id}", ctx -> ctx.json(webhooks.get(auth.require(ctx), ctx.pathParam("id"))));
         routes.put("/api/webhook/{id}", ctx -> ctx.json(webhooks.update(auth.require(ctx), ctx.pathParam("id"),

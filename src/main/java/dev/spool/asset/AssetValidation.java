@@ -1,16 +1,18 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.error.FieldLimits;
 import dev.spool.error.SpoolException;
+import dev.spool.storage.SourceUrls;
 import dev.spool.task.Profiles;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Set;
 
 /** Checks asset payloads field by field; every refusal names the field and says what would be accepted. */
 public final class AssetValidation {
-    private static final Set<String> URL_SCHEMES = Set.of("http", "https", "ipfs", "ar", "s3+http", "s3+https");
+    /** Livepeer's playback-policy, which has {@code additionalProperties: false}. */
+    private static final Set<String> POLICY_FIELDS = Set.of("type", "webhookId", "webhookContext", "refreshInterval",
+            "allowedOrigins");
 
     private AssetValidation() {
     }
@@ -19,8 +21,9 @@ public final class AssetValidation {
         if (request.name() == null || request.name().isBlank()) {
             throw SpoolException.invalid("name", "is required");
         }
+        FieldLimits.check("name", request.name(), FieldLimits.NAME);
         if (importing) {
-            validateUrl(request.url());
+            SourceUrls.require("url", request.url());
         } else if (request.url() != null) {
             throw SpoolException.invalid("url", "is not accepted here: use POST /api/asset/upload/url to import");
         }
@@ -42,25 +45,10 @@ public final class AssetValidation {
         if (patch.name() != null && patch.name().isBlank()) {
             throw SpoolException.invalid("name", "must not be empty");
         }
+        FieldLimits.check("name", patch.name(), FieldLimits.NAME);
         validateStorage(patch.storage());
         validatePolicy(patch.playbackPolicy());
         creatorId(patch.creatorId());
-    }
-
-    private static void validateUrl(String url) {
-        if (url == null || url.isBlank()) {
-            throw SpoolException.invalid("url", "is required: the http(s), ipfs://, ar:// or s3+http(s):// address "
-                    + "of the video");
-        }
-        try {
-            var uri = new URI(url);
-            if (uri.getScheme() == null || !URL_SCHEMES.contains(uri.getScheme().toLowerCase())) {
-                throw SpoolException.invalid("url", "must start with http://, https://, ipfs://, ar://, s3+http:// "
-                        + "or s3+https://");
-            }
-        } catch (URISyntaxException e) {
-            throw SpoolException.invalid("url", "is not a valid URL (" + e.getReason() + ")");
-        }
     }
 
     private static void validateStorage(JsonNode storage) {
@@ -79,6 +67,15 @@ public final class AssetValidation {
         if (policy == null || policy.isNull()) {
             return;
         }
+        if (!policy.isObject()) {
+            throw SpoolException.invalid("playbackPolicy", "must be an object");
+        }
+        policy.fieldNames().forEachRemaining(field -> {
+            if (!POLICY_FIELDS.contains(field)) {
+                throw SpoolException.invalid("playbackPolicy." + field, "unknown field (allowed: "
+                        + String.join(", ", POLICY_FIELDS.stream().sorted().toList()) + ")");
+            }
+        });
         String type = policy.path("type").asText("");
         if (!type.equals("public")) {
             throw SpoolException.invalid("playbackPolicy.type", "only 'public' playback is supported by this "

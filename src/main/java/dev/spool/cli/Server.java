@@ -6,6 +6,7 @@ import dev.spool.api.ApiServer;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
+import dev.spool.db.Retention;
 import dev.spool.asset.AssetCleanup;
 import dev.spool.asset.AssetRepository;
 import dev.spool.asset.AssetService;
@@ -51,6 +52,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,7 +127,11 @@ public final class Server implements AutoCloseable {
             var urls = new AssetUrls(config.publicUrl());
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
             var webhookWakeUp = new WakeUp();
-            var webhookRepository = new WebhookRepository(database);
+            var webhookRepository = new WebhookRepository(database, secrets);
+            int sealed = webhookRepository.sealPlaintextSecrets();
+            if (sealed > 0) {
+                log.info("sealed {} webhook shared secrets stored in plaintext by an earlier version", sealed);
+            }
             var deliveries = new Deliveries(database);
             var publisher = new WebhookPublisher(webhookRepository, deliveries, urls, webhookWakeUp, clock);
             var assetRepository = new AssetRepository(database, List.of(publisher));
@@ -163,6 +169,7 @@ public final class Server implements AutoCloseable {
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
+                resources.add(new Retention(database, config.eventRetention(), clock).start());
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine,
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
@@ -193,6 +200,12 @@ public final class Server implements AutoCloseable {
 
     private static void createDataDir(Config config) {
         try {
+            // Owner-only: the data directory holds the database, the server key and the admin's key.
+            if (Files.notExists(config.dataDir())
+                    && config.dataDir().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectories(config.dataDir(), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);

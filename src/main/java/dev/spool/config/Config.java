@@ -23,7 +23,8 @@ public record Config(
         boolean importAllowPrivate,
         Optional<String> secretKey,
         Media media,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        Duration eventRetention) {
 
     /**
      * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
@@ -106,7 +107,8 @@ public record Config(
                         reader.duration("SPOOL_WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)),
                         reader.duration("SPOOL_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)),
                         Boolean.parseBoolean(reader.string("SPOOL_WEBHOOK_ALLOW_PRIVATE",
-                                Boolean.toString(importAllowPrivate)))));
+                                Boolean.toString(importAllowPrivate)))),
+                reader.duration("SPOOL_EVENT_RETENTION", Duration.ofDays(7)));
     }
 
     public boolean postgres() {

@@ -9,8 +9,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 /** The store of record: a pooled connection to SQLite (embedded) or PostgreSQL (cluster), migrated at open. */
@@ -34,7 +37,7 @@ public final class Database implements AutoCloseable {
         var hikari = new HikariConfig();
         hikari.setPoolName("spool-db");
         if (dialect == Dialect.SQLITE) {
-            createParentDirectory(jdbcUrl);
+            prepareSqliteFile(jdbcUrl);
             hikari.setJdbcUrl(jdbcUrl);
             // WAL lets readers run beside the single writer; IMMEDIATE transactions take the write lock up front
             // so two writers queue on busy_timeout instead of failing with SQLITE_BUSY on lock upgrade.
@@ -72,20 +75,41 @@ public final class Database implements AutoCloseable {
                 .migrate();
     }
 
-    private static void createParentDirectory(String jdbcUrl) {
+    /**
+     * Creates the SQLite file's directory and the file itself owner-only (0600) before SQLite opens it: SQLite gives
+     * its -wal and -shm files the mode of the database file, and they all hold secrets. Files an earlier version
+     * left readable by others are narrowed.
+     */
+    private static void prepareSqliteFile(String jdbcUrl) {
         String file = jdbcUrl.substring("jdbc:sqlite:".length());
         int query = file.indexOf('?');
         if (query >= 0) {
             file = file.substring(0, query);
         }
-        if (file.isEmpty() || file.startsWith(":memory:")) {
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
             return;
         }
-        Path parent = Path.of(file).toAbsolutePath().getParent();
+        Path database = Path.of(file).toAbsolutePath();
+        Path parent = database.getParent();
         try {
             Files.createDirectories(parent);
+            if (!parent.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                return;
+            }
+            var ownerOnly = PosixFilePermissions.fromString("rw-------");
+            try {
+                Files.createFile(database, PosixFilePermissions.asFileAttribute(ownerOnly));
+            } catch (FileAlreadyExistsException e) {
+                // Made by an earlier start or another process; narrowed below.
+            }
+            for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+                Path each = parent.resolve(database.getFileName() + suffix);
+                if (Files.exists(each)) {
+                    Files.setPosixFilePermissions(each, ownerOnly);
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the database directory " + parent, e);
+            throw new UncheckedIOException("cannot prepare the database file " + database, e);
         }
     }
 

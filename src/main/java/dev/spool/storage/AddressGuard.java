@@ -36,6 +36,9 @@ public final class AddressGuard {
     private static final String SHARED = "carrier-grade NAT address";
     private static final String RESERVED = "reserved address";
     private static final String METADATA = "cloud metadata address";
+    private static final String DOCUMENTATION = "documentation address";
+    private static final String BENCHMARKING = "benchmarking address";
+    private static final String ZONED = "zone-scoped address";
 
     private final boolean allowPrivate;
     private final Resolver resolver;
@@ -64,6 +67,10 @@ public final class AddressGuard {
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
+        }
+        if (!allowPrivate && host.indexOf('%') >= 0) {
+            // A zone (fe80::1%eth0) only means something for link-local addresses, on this machine's interfaces.
+            throw refused(host, ZONED);
         }
         if (!allowPrivate) {
             Optional<String> byName = refusalReason(host);
@@ -149,8 +156,13 @@ public final class AddressGuard {
             reason = SHARED;
         } else if ((a & 0xf0) == 224) {
             reason = MULTICAST;
-        } else if ((a & 0xf0) == 240) {
+        } else if ((a & 0xf0) == 240 || (a == 192 && b == 0 && c == 0) || (a == 192 && b == 88 && c == 99)) {
+            // 240/4 (with the broadcast address), IETF protocol assignments, the retired 6to4 relay anycast.
             reason = RESERVED;
+        } else if ((a == 192 && b == 0 && c == 2) || (a == 198 && b == 51 && c == 100) || (a == 203 && b == 0 && c == 113)) {
+            reason = DOCUMENTATION;
+        } else if (a == 198 && (b & 0xfe) == 18) {
+            reason = BENCHMARKING;
         }
         return Optional.ofNullable(reason);
     }
@@ -186,6 +198,10 @@ public final class AddressGuard {
         if (first == 0x20 && second == 0x02) {
             return ipv4Reason(b, 2);
         }
+        Optional<String> special = ipv6SpecialPurpose(b);
+        if (special.isPresent()) {
+            return special;
+        }
         if ((first & 0xfe) == 0xfc) {
             return Optional.of(PRIVATE);
         }
@@ -200,6 +216,36 @@ public final class AddressGuard {
             return Optional.of(MULTICAST);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The IANA IPv6 special-purpose ranges not reachable on the Internet: local-use NAT64 64:ff9b:1::/48, discard
+     * 100::/64 and the dummy prefix 100:0:0:1::/64, IETF protocol assignments 2001::/23 (Teredo, benchmarking,
+     * ORCHID), documentation 2001:db8::/32 and 3fff::/20, SRv6 SIDs 5f00::/16.
+     */
+    private static Optional<String> ipv6SpecialPurpose(byte[] b) {
+        int w0 = word(b, 0);
+        int w1 = word(b, 1);
+        if (w0 == 0x64 && w1 == 0xff9b && word(b, 2) == 1) {
+            return Optional.of(RESERVED);
+        }
+        if (w0 == 0x100 && w1 == 0 && word(b, 2) == 0 && word(b, 3) <= 1) {
+            return Optional.of(RESERVED);
+        }
+        if (w0 == 0x2001 && w1 == 0xdb8 || (w0 & 0xfff0) == 0x3ff0) {
+            return Optional.of(DOCUMENTATION);
+        }
+        if (w0 == 0x2001 && w1 < 0x200) {
+            return Optional.of(RESERVED);
+        }
+        if (w0 == 0x5f00) {
+            return Optional.of(RESERVED);
+        }
+        return Optional.empty();
+    }
+
+    private static int word(byte[] b, int index) {
+        return (b[2 * index] & 0xff) << 8 | (b[2 * index + 1] & 0xff);
     }
 
     /** fd00:ec2::254, the IPv6 address of the EC2 instance metadata service. */

@@ -3,7 +3,9 @@ package dev.spool.task;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.spool.crypto.SecretBox;
+import dev.spool.json.TextOrNumber;
 import dev.spool.storage.ObjectKeys;
 
 import java.util.LinkedHashMap;
@@ -56,7 +58,7 @@ public record TaskParams(
             Integer quality,
             Integer fps,
             Integer fpsDen,
-            String gop,
+            @JsonDeserialize(using = TextOrNumber.class) String gop,
             String profile,
             String encoder) {
     }

@@ -8,6 +8,7 @@ import dev.spool.db.Dialect;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
 import dev.spool.error.SpoolException;
+import dev.spool.storage.SourceUrls;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
@@ -120,6 +121,9 @@ public final class TaskService {
             String key = request.type() == TaskType.EXPORT_DATA ? "exportData" : request.type().wire();
             throw SpoolException.invalid("params", "must hold exactly one key, '" + key
                     + "', matching the task type");
+        }
+        if (request.params().upload() != null) {
+            SourceUrls.require("params.upload.url", request.params().upload().url());
         }
     }
 }

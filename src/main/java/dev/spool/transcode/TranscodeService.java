@@ -2,6 +2,7 @@ package dev.spool.transcode;
 
 import dev.spool.account.Principal;
 import dev.spool.asset.AssetValidation;
+import dev.spool.error.FieldLimits;
 import dev.spool.error.SpoolException;
 import dev.spool.storage.ObjectKeys;
 import dev.spool.storage.S3Location;
@@ -153,7 +154,7 @@ public final class TranscodeService {
                 path("outputs.fmp4", outputs.fmp4()));
     }
 
-    /** The path with a leading {@code /} (an empty one is the bucket's root), checked as an object key prefix. */
+    /** The path with a leading {@code /} ({@code /} alone is the bucket's root), checked as an object key prefix. */
     private static TaskParams.PathRef path(String field, TaskParams.PathRef ref) {
         if (ref == null) {
             return null;
@@ -161,6 +162,10 @@ public final class TranscodeService {
         if (ref.path() == null) {
             throw SpoolException.invalid(field + ".path", "is required");
         }
+        if (ref.path().isBlank()) {
+            throw SpoolException.invalid(field + ".path", "must not be empty (\"/\" is the bucket's root)");
+        }
+        FieldLimits.check(field + ".path", ref.path(), FieldLimits.PATH);
         String path = ref.path().startsWith("/") ? ref.path() : "/" + ref.path();
         String key = new TaskParams.PathRef(path).prefix();
         if (!key.isEmpty()) {

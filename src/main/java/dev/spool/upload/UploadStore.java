@@ -120,10 +120,16 @@ public final class UploadStore implements Uploads {
             var fresh = byId(upload.id());
             String key = sourceKey(fresh);
             try {
-                store.put(key, new LimitedInputStream(body, maxBytes), length, "application/octet-stream");
-            } catch (StorageException e) {
-                if (e.getCause() instanceof LimitedInputStream.LimitExceeded) {
-                    throw tooLarge(maxBytes + 1);
+                store.put(key, new LimitedInputStream(new AnnouncedBody(body, length), maxBytes), length,
+                        "application/octet-stream");
+            } catch (RuntimeException e) {
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof LimitedInputStream.LimitExceeded) {
+                        throw tooLarge(maxBytes + 1);
+                    }
+                    if (cause instanceof AnnouncedBody.Ended ended) {
+                        throw SpoolException.badRequest("upload_incomplete", ended.describe());
+                    }
                 }
                 throw e;
             }
@@ -183,9 +189,10 @@ public final class UploadStore implements Uploads {
     /**
      * tus PATCH: appends the body at {@code offset}, which must be where the upload stands. Whatever arrives
      * before a disconnect is kept. Completes the upload when the declared length is reached; answers the new
-     * offset.
+     * offset. A body longer than what the upload still lacks ({@code announced} up front, or found while reading a
+     * chunked one) is refused with 413 and nothing of it is kept, as tus requires.
      */
-    public long append(String id, long offset, InputStream body) {
+    public long append(String id, long offset, InputStream body, long announced) {
         return withLock(id, () -> {
             var upload = byId(id);
             if (upload.length() == null) {
@@ -197,6 +204,10 @@ public final class UploadStore implements Uploads {
                         "Upload-Offset " + offset + " does not match the server's offset " + current
                                 + "; send HEAD to learn where to resume");
             }
+            long missing = upload.length() - current;
+            if (announced > missing) {
+                throw pastLength(missing);
+            }
             Path part = part(id);
             try {
                 Files.createDirectories(partsDir);
@@ -204,7 +215,11 @@ public final class UploadStore implements Uploads {
                         StandardOpenOption.APPEND);
                      OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
                     try {
-                        copyAtMost(body, out, upload.length() - current);
+                        copyAtMost(body, out, missing);
+                        if (body.read() >= 0) {
+                            channel.truncate(current);
+                            throw pastLength(missing);
+                        }
                     } finally {
                         out.flush();
                         channel.force(false);
@@ -292,6 +307,11 @@ public final class UploadStore implements Uploads {
             action.run();
             return null;
         });
+    }
+
+    private static SpoolException pastLength(long missing) {
+        return new SpoolException(SpoolException.Kind.TOO_LARGE, "past_upload_length", "the PATCH carries more "
+                + "than the " + missing + " bytes the upload lacks to reach its Upload-Length");
     }
 
     private SpoolException tooLarge(long length) {

@@ -1,6 +1,7 @@
 package dev.spool.webhook;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.spool.crypto.SecretBox;
 import dev.spool.db.Database;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
@@ -31,9 +32,11 @@ public final class WebhookRepository {
     private static final TypeReference<List<String>> EVENTS = new TypeReference<>() { };
 
     private final Jdbi jdbi;
+    private final SecretBox secrets;
 
-    public WebhookRepository(Database database) {
+    public WebhookRepository(Database database, SecretBox secrets) {
         this.jdbi = database.jdbi();
+        this.secrets = secrets;
     }
 
     Jdbi jdbi() {
@@ -45,15 +48,16 @@ public final class WebhookRepository {
     }
 
     void insert(Handle h, Webhook webhook, String sharedSecret) {
-        h.createUpdate("INSERT INTO webhooks (id, user_id, project_id, name, url, events, shared_secret, stream_id, "
-                        + "created_at) VALUES (:id, :user, :project, :name, :url, :events, :secret, :stream, :created)")
+        h.createUpdate("INSERT INTO webhooks (id, user_id, project_id, name, url, events, shared_secret, "
+                        + "secret_sealed, stream_id, created_at) "
+                        + "VALUES (:id, :user, :project, :name, :url, :events, :secret, TRUE, :stream, :created)")
                 .bind("id", webhook.id())
                 .bind("user", webhook.userId())
                 .bind("project", webhook.projectId())
                 .bind("name", webhook.name())
                 .bind("url", webhook.url())
                 .bind("events", Json.write(webhook.events()))
-                .bind("secret", sharedSecret)
+                .bind("secret", seal(sharedSecret))
                 .bind("stream", webhook.streamId())
                 .bind("created", webhook.createdAt())
                 .execute();
@@ -62,10 +66,11 @@ public final class WebhookRepository {
     /** Replaces what a PUT may change; a null secret keeps the one stored. */
     void replace(Handle h, String id, String name, String url, List<String> events, String sharedSecret,
                  String streamId) {
-        h.createUpdate("UPDATE webhooks SET name = :name, url = :url, events = :events, "
-                        + "shared_secret = COALESCE(:secret, shared_secret), stream_id = :stream WHERE id = :id")
-                .bind("name", name).bind("url", url).bind("events", Json.write(events)).bind("secret", sharedSecret)
-                .bind("stream", streamId).bind("id", id)
+        String secret = sharedSecret == null ? "" : "shared_secret = :secret, secret_sealed = TRUE, ";
+        h.createUpdate("UPDATE webhooks SET name = :name, url = :url, events = :events, " + secret
+                        + "stream_id = :stream WHERE id = :id")
+                .bind("name", name).bind("url", url).bind("events", Json.write(events))
+                .bind("secret", seal(sharedSecret)).bind("stream", streamId).bind("id", id)
                 .execute();
     }
 
@@ -80,11 +85,42 @@ public final class WebhookRepository {
     }
 
     Optional<Target> target(String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT url, shared_secret FROM webhooks "
+        return jdbi.withHandle(h -> h.createQuery("SELECT url, shared_secret, secret_sealed FROM webhooks "
                         + "WHERE id = :id AND deleted_at IS NULL")
                 .bind("id", id)
-                .map((rs, ctx) -> new Target(rs.getString("url"), rs.getString("shared_secret")))
+                .map((rs, ctx) -> new Target(rs.getString("url"), rs.getBoolean("secret_sealed")
+                        ? open(id, rs.getString("shared_secret")) : rs.getString("shared_secret")))
                 .findOne());
+    }
+
+    /** Seals the secrets an earlier version stored in plaintext; answers how many. Run at start. */
+    public int sealPlaintextSecrets() {
+        return jdbi.inTransaction(h -> {
+            var plain = h.createQuery("SELECT id, shared_secret FROM webhooks "
+                            + "WHERE secret_sealed = FALSE AND shared_secret IS NOT NULL")
+                    .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getString("shared_secret"))).list();
+            for (var row : plain) {
+                h.createUpdate("UPDATE webhooks SET shared_secret = :secret, secret_sealed = TRUE WHERE id = :id")
+                        .bind("secret", seal(row.getValue())).bind("id", row.getKey()).execute();
+            }
+            return plain.size();
+        });
+    }
+
+    private String seal(String secret) {
+        return secret == null ? null : secrets.seal(secret);
+    }
+
+    private String open(String id, String sealed) {
+        if (sealed == null) {
+            return null;
+        }
+        try {
+            return secrets.open(sealed);
+        } catch (SecretBox.UnreadableSecret e) {
+            throw new IllegalStateException("the shared secret of webhook " + id + " cannot be opened ("
+                    + e.getMessage() + "): SPOOL_SECRET_KEY differs from the key it was sealed with", e);
+        }
     }
 
     PageQuery.Page<Webhook> list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.account.Principal;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
+import dev.spool.error.FieldLimits;
 import dev.spool.error.SpoolException;
 import dev.spool.json.Json;
 import dev.spool.storage.AddressGuard;
@@ -127,6 +128,10 @@ public final class WebhookService {
         if (input.url() == null || input.url().isBlank()) {
             throw SpoolException.invalid("url", "is required");
         }
+        FieldLimits.check("name", input.name(), FieldLimits.NAME);
+        FieldLimits.check("url", input.url(), FieldLimits.URL);
+        FieldLimits.check("sharedSecret", input.sharedSecret(), FieldLimits.NAME);
+        FieldLimits.check("streamId", input.streamId(), FieldLimits.NAME);
         checkUrl(input.url());
         if (input.events() == null) {
             throw SpoolException.invalid("events", "is required: the list of events to subscribe to");

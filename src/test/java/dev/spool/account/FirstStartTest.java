@@ -1,5 +1,6 @@
 package dev.spool.account;
 
+import dev.spool.db.Database;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.CapturedOutput;
 import dev.spool.testing.Store;
@@ -12,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -99,6 +102,30 @@ class FirstStartTest {
             assertThat(tasks.status()).isEqualTo(200);
             assertThat(server.dataDir().resolve("admin-api-key")).doesNotExist();
             assertThat(output.text()).doesNotContain(chosen);
+        }
+    }
+
+    @Test
+    void givenAnAdminAlready_whenStartedWithAnotherSpoolAdminApiKey_thenItWarnsHowToRotateAndKeepsTheOldKey() {
+        String first = "first-admin-key-" + UUID.randomUUID();
+        try (var server = TestServer.start(store, Map.of("SPOOL_ADMIN_API_KEY", first));
+             var database = Database.open(server.databaseUrl())) {
+            var bootstrap = new AdminBootstrap(new Accounts(database, Clock.systemUTC()), server.dataDir());
+            String changed = "changed-admin-key-" + UUID.randomUUID();
+
+            try (var output = CapturedOutput.start()) {
+                bootstrap.ensureAdmin(Optional.of(changed));
+
+                assertThat(output.text()).contains("WARN").contains("SPOOL_ADMIN_API_KEY")
+                        .contains("spool apikey create").contains("spool apikey revoke").doesNotContain(changed);
+            }
+            try (var output = CapturedOutput.start()) {
+                bootstrap.ensureAdmin(Optional.of(first));
+
+                assertThat(output.text()).doesNotContain("SPOOL_ADMIN_API_KEY");
+            }
+            assertThat(server.client(first).get("/api/task").status()).isEqualTo(200);
+            assertThat(server.client(changed).get("/api/task").status()).isEqualTo(401);
         }
     }
 

@@ -48,6 +48,25 @@ class AddressGuardTest {
         "http://[::ffff:169.254.169.254]/x | cloud metadata address",
         "http://[64:ff9b::a00:1]/x    | private address",
         "http://[2002:7f00:1::]/x     | loopback address",
+        "http://[fe80::1%25eth0]/x    | zone-scoped address",
+        "http://[fe80::1%eth0]/x      | zone-scoped address",
+        "http://192.0.0.8/x           | reserved address",
+        "http://192.88.99.1/x         | reserved address",
+        "http://192.0.2.10/x          | documentation address",
+        "http://198.51.100.7/x        | documentation address",
+        "http://203.0.113.200/x       | documentation address",
+        "http://198.18.0.1/x          | benchmarking address",
+        "http://198.19.255.254/x      | benchmarking address",
+        "http://240.1.2.3/x           | reserved address",
+        "http://[64:ff9b:1::a00:1]/x  | reserved address",
+        "http://[100::1]/x            | reserved address",
+        "http://[2001::1]/x           | reserved address",
+        "http://[2001:2::5]/x         | reserved address",
+        "http://[2001:db8::1]/x       | documentation address",
+        "http://[3fff:1::1]/x         | documentation address",
+        "http://[5f00::1]/x           | reserved address",
+        "http://[2002:c612:1::]/x     | benchmarking address",
+        "http://[::ffff:198.18.0.1]/x | benchmarking address",
     })
     void givenStrictGuard_whenCheckingRefusedAddress_thenRefusesUnretriablyNamingTheReason(String url, String reason) {
         FetchException refused = catchThrowableOfType(FetchException.class, () -> strict.check(URI.create(url)));
@@ -65,6 +84,8 @@ class AddressGuardTest {
     @ValueSource(strings = {
         "http://93.184.216.34/x", "https://8.8.8.8/x", "http://172.32.0.1/x", "http://172.15.255.255/x",
         "http://100.128.0.1/x", "http://169.253.0.1/x", "http://[2606:4700:4700::1111]/x", "http://[64:ff9b::808:808]/x",
+        "http://198.17.255.255/x", "http://198.20.0.1/x", "http://192.0.3.1/x", "http://[2001:4860:4860::8888]/x",
+        "http://[2002:808:808::]/x",
     })
     void givenStrictGuard_whenCheckingPublicAddress_thenAllowsIt(String url) {
         assertThatCode(() -> strict.check(URI.create(url))).doesNotThrowAnyException();

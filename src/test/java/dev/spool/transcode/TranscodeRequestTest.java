@@ -49,7 +49,7 @@ class TranscodeRequestTest {
                            "path": "videos/my clip.mp4",
                            "credentials": {"accessKeyId": "AKID0003", "secretAccessKey": "se/cret+0004"}},
                  "storage": %s,
-                 "outputs": {"hls": {"path": "out/hls"}, "mp4": {"path": ""}, "fmp4": {"path": "out/fmp4"}},
+                 "outputs": {"hls": {"path": "out/hls"}, "mp4": {"path": "/"}, "fmp4": {"path": "out/fmp4"}},
                  "targetSegmentSizeSecs": 4, "creatorId": "creator-1", "c2pa": false}""".formatted(STORAGE));
 
         assertThat(response.status()).isEqualTo(200);

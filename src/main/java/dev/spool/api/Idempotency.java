@@ -1,0 +1,101 @@
+package dev.spool.api;
+
+import dev.spool.error.SpoolException;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * {@code Idempotency-Key} on the POSTs that create something: the same key with the same request within 24 hours
+ * answers the first answer again (status and body) without doing the work twice; the same key with another request
+ * is 422. Only answers that succeeded are kept: a refused or failed request may be sent again under its key. A
+ * create route opts in with {@code routes.post(path, idempotency.wrap(handler))}.
+ */
+final class Idempotency {
+    static final String HEADER = "Idempotency-Key";
+    private static final int MAX_KEY = 255;
+    // A claim whose request never finished (its process died) stops blocking the key after this long.
+    private static final Duration ABANDONED = Duration.ofMinutes(2);
+
+    private final IdempotencyKeys keys;
+    private final Authentication auth;
+    private final Clock clock;
+
+    Idempotency(IdempotencyKeys keys, Authentication auth, Clock clock) {
+        this.keys = keys;
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    Handler wrap(Handler create) {
+        return ctx -> {
+            String key = ctx.header(HEADER);
+            if (key == null) {
+                create.handle(ctx);
+                return;
+            }
+            if (key.isBlank() || key.length() > MAX_KEY) {
+                throw SpoolException.badRequest("bad_idempotency_key",
+                        HEADER + " must be 1 to " + MAX_KEY + " characters");
+            }
+            String user = auth.require(ctx).userId();
+            String hash = hash(ctx);
+            long now = clock.millis();
+            while (!keys.claim(user, key, hash, now)) {
+                var existing = keys.find(user, key);
+                if (existing.isEmpty()) {
+                    continue;
+                }
+                var entry = existing.get();
+                boolean expired = entry.createdAt() < now - IdempotencyKeys.KEPT.toMillis();
+                boolean abandoned = entry.status() == null && entry.createdAt() < now - ABANDONED.toMillis();
+                if (expired || abandoned) {
+                    keys.release(user, key, entry.createdAt());
+                    continue;
+                }
+                if (!entry.requestHash().equals(hash)) {
+                    throw SpoolException.invalid(HEADER, "was used for another request in the last 24 hours; "
+                            + "use a new key for a new request");
+                }
+                if (entry.status() == null) {
+                    throw new SpoolException(SpoolException.Kind.CONFLICT, "idempotency_key_in_use",
+                            "a request with this " + HEADER + " is still running; send it again in a moment",
+                            Duration.ofSeconds(1));
+                }
+                ctx.status(entry.status()).contentType("application/json").result(entry.body());
+                ctx.header("Idempotent-Replayed", "true");
+                return;
+            }
+            try {
+                create.handle(ctx);
+            } catch (Exception e) {
+                keys.release(user, key, now);
+                throw e;
+            }
+            String body = ctx.result();
+            if (ctx.statusCode() < 300 && body != null) {
+                keys.complete(user, key, ctx.statusCode(), body);
+            } else {
+                keys.release(user, key, now);
+            }
+        };
+    }
+
+    /** Method, path and body: what must match for a repeat to be the same request. */
+    private static String hash(Context ctx) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256");
+            digest.update((ctx.method() + " " + ctx.path() + "\n").getBytes(StandardCharsets.UTF_8));
+            digest.update(ctx.bodyAsBytes());
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

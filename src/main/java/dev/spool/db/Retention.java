@@ -1,0 +1,72 @@
+package dev.spool.db;
+
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the event tables bounded: finished webhook deliveries, webhook log rows and task events older than the
+ * retention are deleted, and idempotency keys after their 24 hours. A task keeps its latest event whatever its age,
+ * so its event numbering continues where it stopped.
+ */
+public final class Retention implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Retention.class);
+    private static final Duration IDEMPOTENCY = Duration.ofHours(24);
+    private static final Duration MOST_OFTEN = Duration.ofSeconds(1);
+    private static final Duration LEAST_OFTEN = Duration.ofHours(1);
+
+    private final Jdbi jdbi;
+    private final Duration retention;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("spool-retention").factory());
+
+    public Retention(Database database, Duration retention, Clock clock) {
+        this.jdbi = database.jdbi();
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** Prunes now and then every tenth of the retention, between once a second and once an hour. */
+    public Retention start() {
+        long every = Math.clamp(retention.toMillis() / 10, MOST_OFTEN.toMillis(), LEAST_OFTEN.toMillis());
+        scheduler.scheduleWithFixedDelay(this::runSafely, 0, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One pass; answers how many rows went. */
+    public int runOnce() {
+        long cutoff = clock.millis() - retention.toMillis();
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM webhook_deliveries WHERE state <> 'pending' "
+                        + "AND finished_at < :cutoff").bind("cutoff", cutoff).execute()
+                + h.createUpdate("DELETE FROM webhook_logs WHERE created_at < :cutoff")
+                        .bind("cutoff", cutoff).execute()
+                + h.createUpdate("DELETE FROM task_events WHERE created_at < :cutoff AND seq < "
+                        + "(SELECT MAX(latest.seq) FROM task_events latest WHERE latest.task_id = task_events.task_id)")
+                        .bind("cutoff", cutoff).execute()
+                + h.createUpdate("DELETE FROM idempotency_keys WHERE created_at < :cutoff")
+                        .bind("cutoff", clock.millis() - IDEMPOTENCY.toMillis()).execute());
+    }
+
+    private void runSafely() {
+        try {
+            int pruned = runOnce();
+            if (pruned > 0) {
+                log.debug("pruned {} event rows older than {}", pruned, retention);
+            }
+        } catch (RuntimeException e) {
+            log.warn("pruning old event rows failed (tried again later): {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

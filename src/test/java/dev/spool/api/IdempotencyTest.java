@@ -1,0 +1,137 @@
+package dev.spool.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spool.testing.BothStores;
+import dev.spool.testing.SharedServers;
+import dev.spool.testing.Store;
+import dev.spool.testing.TestServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code Idempotency-Key} on the creating POSTs: a repeat answers the first answer and creates nothing; the key
+ * with another body is 422; keys are per user.
+ */
+@BothStores
+class IdempotencyTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final SharedServers servers = new SharedServers();
+
+    @Parameter
+    Store store;
+    TestServer server;
+    String aliceKey;
+
+    @BeforeEach
+    void connect() {
+        server = servers.on(store);
+        aliceKey = server.createUserKey("alice-" + UUID.randomUUID() + "@example.com").key();
+    }
+
+    HttpResponse<String> post(String apiKey, String path, String idempotencyKey, String body) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    int count(String apiKey, String path) {
+        return server.client(apiKey).get(path).json().size();
+    }
+
+    @Test
+    void givenAnUploadRequestSentTwiceWithOneKey_thenTheSecondAnswersTheFirstAndNoSecondAssetOrTaskExists()
+            throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"name\": \"once\"}";
+
+        var first = post(aliceKey, "/api/asset/request-upload", key, body);
+        var second = post(aliceKey, "/api/asset/request-upload", key, body);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(second.body())).isEqualTo(JSON.readTree(first.body()));
+        assertThat(second.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(count(aliceKey, "/api/asset")).isEqualTo(1);
+        assertThat(count(aliceKey, "/api/task")).isEqualTo(1);
+    }
+
+    @Test
+    void givenAKeyUsedOnce_whenSentWithAnotherBody_thenItIs422AndNothingIsCreated() throws Exception {
+        String key = UUID.randomUUID().toString();
+        post(aliceKey, "/api/asset/request-upload", key, "{\"name\": \"first\"}");
+
+        var other = post(aliceKey, "/api/asset/request-upload", key, "{\"name\": \"second\"}");
+
+        assertThat(other.statusCode()).isEqualTo(422);
+        JsonNode errors = JSON.readTree(other.body()).path("errors");
+        assertThat(errors.get(0).asText()).startsWith("Idempotency-Key:");
+        assertThat(count(aliceKey, "/api/asset")).isEqualTo(1);
+    }
+
+    @Test
+    void givenAWebhookAndATranscodeCreatedTwiceWithOneKey_thenEachExistsOnce() throws Exception {
+        String webhook = "{\"name\": \"w\", \"url\": \"https://hooks.example.com/a\", \"events\": [\"task.completed\"]}";
+        String key = UUID.randomUUID().toString();
+
+        var first = post(aliceKey, "/api/webhook", key, webhook);
+        var again = post(aliceKey, "/api/webhook", key, webhook);
+
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(count(aliceKey, "/api/webhook")).isEqualTo(1);
+
+        String transcode = """
+                {"input": {"url": "https://example.com/v.mp4"},
+                 "storage": {"type": "s3", "endpoint": "https://s3.example.com", "bucket": "b",
+                             "credentials": {"accessKeyId": "a", "secretAccessKey": "s"}},
+                 "outputs": {"hls": {"path": "/out"}}}""";
+        String transcodeKey = UUID.randomUUID().toString();
+        var created = post(aliceKey, "/api/transcode", transcodeKey, transcode);
+        var repeated = post(aliceKey, "/api/transcode", transcodeKey, transcode);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(repeated.body()).isEqualTo(created.body());
+        assertThat(count(aliceKey, "/api/task")).isEqualTo(1);
+    }
+
+    @Test
+    void givenTwoUsersWithTheSameKey_thenEachGetsTheirOwnAsset() throws Exception {
+        String bobKey = server.createUserKey("bob-" + UUID.randomUUID() + "@example.com").key();
+        String key = "shared-key";
+
+        var alice = post(aliceKey, "/api/asset/request-upload", key, "{\"name\": \"a\"}");
+        var bob = post(bobKey, "/api/asset/request-upload", key, "{\"name\": \"b\"}");
+
+        assertThat(bob.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(bob.body()).path("asset").path("id"))
+                .isNotEqualTo(JSON.readTree(alice.body()).path("asset").path("id"));
+    }
+
+    @Test
+    void givenARefusedRequest_whenSentAgainFixedUnderTheSameKey_thenItIsCreated() throws Exception {
+        String key = UUID.randomUUID().toString();
+
+        var refused = post(aliceKey, "/api/asset/request-upload", key, "{\"name\": \"\"}");
+        var fixed = post(aliceKey, "/api/asset/request-upload", key, "{\"name\": \"fixed\"}");
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(fixed.statusCode()).as(fixed.body()).isEqualTo(200);
+    }
+}
