@@ -172,9 +172,10 @@ public final class CrashLoop {
         return builder.start();
     }
 
-    private void awaitApi() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
+    private void awaitApi() throws InterruptedException, IOException {
+        // Generous: on a loaded 2-core machine a JVM start alone can take half a minute.
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline && nodes.get("api").isAlive()) {
             try {
                 if (HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/readyz")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -185,7 +186,9 @@ public final class CrashLoop {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("the API did not come up within 60 s; see " + root.resolve("api.log"));
+        var log = Files.readAllLines(root.resolve("api.log"));
+        throw new IllegalStateException("the API did not come up within 5 min; the end of its log:\n"
+                + String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size())));
     }
 
     private String importVideo(String source, String name) {
