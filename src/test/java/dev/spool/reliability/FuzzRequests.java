@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 
@@ -148,18 +149,18 @@ final class FuzzRequests {
         return new Generated(operation, new RawHttp.Request(method, target, headers, body, declared));
     }
 
-    private java.util.Optional<String> authorization(Random random) {
+    private Optional<String> authorization(Random random) {
         int roll = random.nextInt(100);
         if (roll < 72) {
-            return java.util.Optional.of("Bearer " + userKey);
+            return Optional.of("Bearer " + userKey);
         }
         if (roll < 84) {
-            return java.util.Optional.of("Bearer " + adminKey);
+            return Optional.of("Bearer " + adminKey);
         }
         if (roll < 90) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(pick(List.of("Bearer " + UUID.randomUUID(), "Bearer ", "Basic dXNlcjpwYXNz",
+        return Optional.of(pick(List.of("Bearer " + UUID.randomUUID(), "Bearer ", "Basic dXNlcjpwYXNz",
                 userKey, "Bearer " + userKey + "x", "bearer " + userKey, "Bearer " + "k".repeat(70_000),
                 "Bearer %u0041"), random));
     }
