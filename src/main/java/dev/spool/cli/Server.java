@@ -17,6 +17,7 @@ import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
+import dev.spool.media.LeftoverWork;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.storage.AddressGuard;
@@ -154,6 +155,8 @@ public final class Server implements AutoCloseable {
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var binaries = ffmpeg(config);
+                LeftoverWork.reap(config.dataDir().resolve("work"), binaries,
+                        config.engine().leaseDuration().multipliedBy(2), clock);
                 var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), config.media(),
                         config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();

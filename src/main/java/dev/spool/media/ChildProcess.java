@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * Runs one ffmpeg/ffprobe child process to completion. Keeps only the tail of stderr (enough for
  * an error message, never a whole log), and kills the whole process tree when the waiting thread
- * is interrupted or the time limit passes, so a cancelled task frees its CPU at once.
+ * is interrupted or the time limit passes, so a cancelled task frees its CPU at once. Children die with the JVM
+ * where the OS allows ({@link ProcessSpawner}).
  */
 final class ChildProcess {
 
@@ -45,14 +46,14 @@ final class ChildProcess {
     static Result run(List<String> command, Map<String, String> environment, Path workingDir,
                       Consumer<String> stdoutLines, Duration timeout)
             throws InterruptedException, MediaException {
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(ProcessSpawner.wrap(command));
         builder.environment().putAll(environment);
         if (workingDir != null) {
             builder.directory(workingDir.toFile());
         }
         Process process;
         try {
-            process = builder.start();
+            process = ProcessSpawner.start(builder);
         } catch (IOException e) {
             throw new MediaException("ffmpeg_failed",
                     "cannot start " + command.get(0) + ": " + e.getMessage(), true, e);

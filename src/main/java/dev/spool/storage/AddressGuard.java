@@ -131,7 +131,8 @@ public final class AddressGuard {
         return Optional.empty();
     }
 
-    static Optional<String> refusalReason(InetAddress address) {
+    /** Why an address is refused (loopback, private, documentation, ...), or empty for a public address. */
+    public static Optional<String> refusalReason(InetAddress address) {
         byte[] b = address.getAddress();
         return b.length == 4 ? ipv4Reason(b, 0) : ipv6Reason(b);
     }

@@ -1,6 +1,7 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.storage.AddressGuard;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
@@ -121,8 +122,7 @@ class ImportAddressGuardTest {
             return NetworkInterface.networkInterfaces()
                     .flatMap(NetworkInterface::inetAddresses)
                     .filter(a -> a instanceof Inet4Address)
-                    .filter(a -> !a.isLoopbackAddress() && !a.isSiteLocalAddress() && !a.isLinkLocalAddress())
-                    .filter(a -> !a.getHostAddress().startsWith("100."))
+                    .filter(a -> AddressGuard.refusalReason(a).isEmpty())
                     .findFirst();
         } catch (SocketException e) {
             return Optional.empty();

@@ -137,7 +137,7 @@ class SourceFetcherTest {
         route(server, "/public.mp4", exchange -> redirect(exchange, internalUrl));
         // Stands in for DNS that calls the first server public, so only the redirect target is refused.
         AddressGuard guard = new AddressGuard(false, host -> host.equals("127.0.0.1")
-                ? new InetAddress[] {InetAddress.getByName("203.0.113.10")}
+                ? new InetAddress[] {InetAddress.getByName("93.184.216.34")}
                 : InetAddress.getAllByName(host));
         SourceFetcher fetcher = new SourceFetcher(config(false, 1024 * MIB), guard);
 
