@@ -110,6 +110,7 @@ public final class CrashLoop {
         start("w2");
         var tasks = new ArrayList<String>();
         var kills = new HashMap<String, Integer>();
+        var orphans = new ArrayList<String>();
         for (int round = 1; round <= rounds; round++) {
             // A query of its own, or Spool would answer a repeated import with the first one's task.
             tasks.add(importVideo(source + "?round=" + round, "round " + round));
@@ -117,6 +118,7 @@ public final class CrashLoop {
             String victim = List.of("api", "w1", "w2").get(random.nextInt(3));
             nodes.get(victim).destroyForcibly().waitFor();
             kills.merge(victim, 1, Integer::sum);
+            orphans.addAll(orphansAfterKill());
             start(victim);
             if (victim.equals("api")) {
                 awaitApi();
@@ -135,8 +137,8 @@ public final class CrashLoop {
         for (var node : nodes.values()) {
             node.waitFor();
         }
-        List<String> orphans = processesOfThisRun();
-        List<Path> leftovers = workDirectoryLeftovers();
+        orphans.addAll(processesOfThisRun());
+        List<Path> leftovers = leftoversAfterARestart();
         long completed = phases.values().stream().filter("completed"::equals).count();
         long failed = phases.values().stream().filter("failed"::equals).count();
         long unfinished = phases.values().stream().filter(p -> !FINISHED.contains(p)).count();
@@ -276,6 +278,28 @@ public final class CrashLoop {
         }
     }
 
+    /**
+     * Processes of this run whose node was just killed: the ones still running 2 s after the kill (a child that
+     * dies with its parent needs a moment). Only node processes are children of this program, so anything else
+     * of the run that has no live node as its parent is an orphan.
+     */
+    private List<String> orphansAfterKill() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        List<String> orphans = orphanedProcesses();
+        while (!orphans.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            orphans = orphanedProcesses();
+        }
+        return orphans;
+    }
+
+    private List<String> orphanedProcesses() {
+        var live = nodes.values().stream().filter(Process::isAlive).map(Process::pid).toList();
+        return ProcessHandle.allProcesses().filter(this::commandLineMentionsRoot)
+                .filter(p -> p.parent().map(parent -> !live.contains(parent.pid())).orElse(true))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList();
+    }
+
     /** Processes still running that were started for this run's files (ffmpeg works under the data directories). */
     private List<String> processesOfThisRun() {
         return ProcessHandle.allProcesses().filter(this::commandLineMentionsRoot)
@@ -287,7 +311,26 @@ public final class CrashLoop {
                 && process.info().commandLine().map(line -> line.contains(root.toString())).orElse(false);
     }
 
-    /** Anything under a node's work directory once every task is finished and every node stopped. */
+    /**
+     * What is left in the workers' work directories once every task is finished and the workers, stopped, have
+     * been started once more: a starting worker reaps what a killed life of it left (what is old enough to be
+     * certainly dead).
+     */
+    private List<Path> leftoversAfterARestart() throws IOException, InterruptedException {
+        start("w1");
+        start("w2");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!workDirectoryLeftovers().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        for (String worker : List.of("w1", "w2")) {
+            nodes.get(worker).destroy();
+            nodes.get(worker).waitFor();
+        }
+        return workDirectoryLeftovers();
+    }
+
+    /** Anything under a node's work directory. */
     private List<Path> workDirectoryLeftovers() throws IOException {
         var left = new ArrayList<Path>();
         for (String name : nodes.keySet()) {
