@@ -101,8 +101,13 @@ final class Receiver implements AutoCloseable {
     }
 
     static Receiver start(int defaultStatus) {
+        return startOn(0, defaultStatus);
+    }
+
+    /** A receiver on this port (0: any free one), as a receiver that was down comes back where it was. */
+    static Receiver startOn(int port, int defaultStatus) {
         try {
-            var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             var receiver = new Receiver(server, defaultStatus);
             server.createContext("/", receiver::handle);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
