@@ -11,11 +11,13 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Turns every failure into {@code {"errors": [...]}} with the right status; nothing internal leaks. */
@@ -33,6 +35,11 @@ final class ErrorMapping {
         routes.exception(JacksonJsonMapper.BodyException.class, (e, ctx) ->
                 respond(ctx, HttpStatus.UNPROCESSABLE_CONTENT, describe(e.problem())));
         routes.exception(Exception.class, (e, ctx) -> {
+            var refused = clientFault(e);
+            if (refused.isPresent()) {
+                respond(ctx, refused.get().status(), refused.get().message());
+                return;
+            }
             log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
             respond(ctx, HttpStatus.INTERNAL_SERVER_ERROR,
                     "Internal server error: " + e.getClass().getSimpleName());
@@ -46,6 +53,29 @@ final class ErrorMapping {
             respond(ctx, HttpStatus.forStatus(e.getStatus()), message);
         });
     }
+
+    private record ClientFault(HttpStatus status, String message) {
+    }
+
+    /**
+     * A request the client broke while its body was read (it ended before its Content-Length, or Jetty refused it
+     * as malformed) is the client's fault: a 4xx naming it, never a 500.
+     */
+    private static Optional<ClientFault> clientFault(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.eclipse.jetty.http.HttpException http && http.getCode() >= 400
+                    && http.getCode() < 500) {
+                return Optional.of(new ClientFault(HttpStatus.forStatus(http.getCode()),
+                        "body: " + (cause instanceof EofException ? ENDED_EARLY : http.getReason())));
+            }
+            if (cause instanceof EofException) {
+                return Optional.of(new ClientFault(HttpStatus.BAD_REQUEST, "body: " + ENDED_EARLY));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final String ENDED_EARLY = "the request ended before all of its body arrived";
 
     static void respond(Context ctx, HttpStatus status, String message) {
         ctx.status(status).json(Map.of("errors", List.of(message)));

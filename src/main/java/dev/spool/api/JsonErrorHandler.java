@@ -22,6 +22,12 @@ import java.util.Map;
  */
 final class JsonErrorHandler extends ErrorHandler {
 
+    /** Jetty writes error bodies only for GET, POST and HEAD; a refused PATCH or PUT needs its JSON just as much. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {

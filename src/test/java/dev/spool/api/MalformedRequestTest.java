@@ -162,4 +162,33 @@ class MalformedRequestTest {
         assertThat(answer.status()).isEqualTo(400);
         errors(answer);
     }
+
+    @Test
+    void givenBadPercentEncodingInTheQuery_whenAListIsRequested_thenTheAnswerIs400NotAList() {
+        var answer = request("GET", "/api/task?cursor=%ZZ", admin, null);
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+        assertThat(errors(answer).get(0).asText()).startsWith("query: ");
+    }
+
+    @Test
+    void givenAJsonBodyThatEndsBeforeItsContentLength_whenSent_thenTheAnswerIs400NamingTheBody() {
+        byte[] body = "{\"name\":\"x\",\"url\":\"https://example.com/h\"}".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        var headers = Map.of("Authorization", "Bearer " + admin, "Content-Type", "application/json",
+                "Content-Length", Integer.toString(body.length + 4000));
+
+        var answer = raw.send("POST /api/webhook HTTP/1.1", headers, body, true);
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+        assertThat(errors(answer).get(0).asText()).startsWith("body: ");
+    }
+
+    @Test
+    void givenAPatchWithABodyOnABrokenPath_whenRequested_thenJettysRefusalIsJsonToo() {
+        var answer = request("PATCH", "/api/asset/%C3%28", admin, "{}");
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+        errors(answer);
+    }
 }
