@@ -1,5 +1,6 @@
 package dev.spool.api;
 
+import dev.spool.access.SigningKeys;
 import dev.spool.account.Accounts;
 import dev.spool.db.Database;
 import dev.spool.asset.AssetService;
@@ -25,7 +26,7 @@ public final class ApiServer {
     public record Services(Database database, Accounts accounts, TaskService tasks, TaskCommands engine,
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
-                           WebhookService webhooks, String publicUrl,
+                           WebhookService webhooks, SigningKeys signingKeys, String publicUrl,
                            Clock clock) {
     }
 
@@ -40,6 +41,7 @@ public final class ApiServer {
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
         var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, services.publicUrl());
+        var accessRoutes = new AccessRoutes(services.signingKeys(), auth);
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -56,6 +58,7 @@ public final class ApiServer {
             fileRoutes.register(config.routes);
             transcodeRoutes.register(config.routes);
             webhookRoutes.register(config.routes);
+            accessRoutes.register(config.routes);
         });
     }
 
