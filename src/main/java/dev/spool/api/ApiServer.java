@@ -1,5 +1,6 @@
 package dev.spool.api;
 
+import dev.spool.access.PlaybackGate;
 import dev.spool.access.SigningKeys;
 import dev.spool.account.Accounts;
 import dev.spool.db.Database;
@@ -26,7 +27,7 @@ public final class ApiServer {
     public record Services(Database database, Accounts accounts, TaskService tasks, TaskCommands engine,
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
-                           WebhookService webhooks, SigningKeys signingKeys, String publicUrl,
+                           WebhookService webhooks, SigningKeys signingKeys, PlaybackGate gate, String publicUrl,
                            Clock clock) {
     }
 
@@ -38,7 +39,7 @@ public final class ApiServer {
         var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
                 services.publicUrl());
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
-        var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
+        var fileRoutes = new MediaFileRoutes(services.objects(), services.playback(), services.gate());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
         var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, services.publicUrl());
         var accessRoutes = new AccessRoutes(services.signingKeys(), auth);

@@ -1,6 +1,7 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.access.PlaybackPolicy;
 import dev.spool.error.SpoolException;
 import dev.spool.task.Profiles;
 
@@ -76,13 +77,10 @@ public final class AssetValidation {
     }
 
     private static void validatePolicy(JsonNode policy) {
-        if (policy == null || policy.isNull()) {
-            return;
-        }
-        String type = policy.path("type").asText("");
-        if (!type.equals("public")) {
-            throw SpoolException.invalid("playbackPolicy.type", "only 'public' playback is supported by this "
-                    + "server, got '" + type + "'");
+        var parsed = PlaybackPolicy.parse(policy);
+        if (parsed != null && parsed.type().equals(PlaybackPolicy.WEBHOOK)) {
+            throw SpoolException.invalid("playbackPolicy.type", "'webhook' playback policies are not supported by "
+                    + "this server; use 'jwt' or 'public'");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.spool.cli;
 
+import dev.spool.access.PlaybackGate;
 import dev.spool.access.SigningKeys;
 import dev.spool.account.Accounts;
 import dev.spool.account.AdminBootstrap;
@@ -162,12 +163,14 @@ public final class Server implements AutoCloseable {
                 new AdminBootstrap(accounts, config.dataDir()).ensureAdmin(config.adminApiKey());
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
+                var signingKeys = new SigningKeys(database, clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
                         new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
-                        new SigningKeys(database, clock), config.publicUrl(), clock)).start("0.0.0.0", config.port()));
+                        signingKeys, new PlaybackGate(signingKeys, clock), config.publicUrl(), clock))
+                        .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
             }
