@@ -2,30 +2,42 @@ package dev.spool.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.error.SpoolException;
+import dev.spool.webhook.WebhookService;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides whether a viewer may have one of an asset's files, from the asset's playback policy and what the viewer
- * brought: a JWT signed by one of the owner's enabled keys, or an access key the owner's webhook accepts. Public
- * assets cost nothing here. A token's signature is checked once and remembered; the key's state is re-read every
- * few seconds, so a disabled or deleted key stops working everywhere within that time.
+ * brought: a JWT signed by one of the owner's enabled keys, or an access key the owner's webhook accepts, from an
+ * allowed origin. Public assets cost nothing here. A token's signature is checked once and remembered; the key's
+ * state is re-read every few seconds, so a disabled or deleted key stops working everywhere within that time.
  */
 public final class PlaybackGate {
     public static final String JWT_PARAMETER = "jwt";
     public static final String JWT_HEADER = "Livepeer-Jwt";
-    private static final int REMEMBERED_TOKENS = 10_000;
+    public static final String ACCESS_KEY_PARAMETER = "accessKey";
+    public static final String ACCESS_KEY_HEADER = "Livepeer-Access-Key";
+    private static final int REMEMBERED = 10_000;
+    /** How long a webhook's yes is trusted when the policy sets no refreshInterval, and its no always. */
+    private static final Duration ALLOWED_FOR = Duration.ofSeconds(60);
+    private static final Duration DENIED_FOR = Duration.ofSeconds(5);
 
     private final SigningKeys keys;
+    private final WebhookService webhooks;
     private final Clock clock;
     private final ConcurrentHashMap<String, PlaybackToken> verified = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Decision> decided = new ConcurrentHashMap<>();
 
     /** What a viewer brought: each may be null. */
-    public record Viewer(String jwt, String origin) {
+    public record Viewer(String jwt, String accessKey, String origin) {
+    }
+
+    private record Decision(boolean allowed, long until) {
     }
 
     /**
@@ -45,8 +57,9 @@ public final class PlaybackGate {
         }
     }
 
-    public PlaybackGate(SigningKeys keys, Clock clock) {
+    public PlaybackGate(SigningKeys keys, WebhookService webhooks, Clock clock) {
         this.keys = keys;
+        this.webhooks = webhooks;
         this.clock = clock;
     }
 
@@ -61,6 +74,11 @@ public final class PlaybackGate {
             verify(playbackId, userId, projectId, viewer.jwt());
             return new Grant(JWT_PARAMETER + "=" + URLEncoder.encode(viewer.jwt(), StandardCharsets.UTF_8),
                     allowOrigin);
+        }
+        if (type.equals(PlaybackPolicy.WEBHOOK)) {
+            ask(playbackId, userId, projectId, policy, viewer.accessKey());
+            return new Grant(ACCESS_KEY_PARAMETER + "=" + URLEncoder.encode(viewer.accessKey(),
+                    StandardCharsets.UTF_8), allowOrigin);
         }
         if (type.equals(PlaybackPolicy.PUBLIC)) {
             return new Grant(null, allowOrigin);
@@ -88,7 +106,7 @@ public final class PlaybackGate {
                 throw denied("playback_token_signature", "the playback token's signature is invalid");
             }
             if (key != null) {
-                if (verified.size() >= REMEMBERED_TOKENS) {
+                if (verified.size() >= REMEMBERED) {
                     verified.clear();
                 }
                 verified.put(jwt, token);
@@ -118,6 +136,46 @@ public final class PlaybackGate {
                     + Instant.ofEpochSecond(token.expiresAt()));
         }
         keys.seen(key);
+    }
+
+    /**
+     * The owner's webhook decides; its yes is remembered for the policy's refreshInterval (else a minute) and its no
+     * for a few seconds, per video, webhook, context and access key. No answer denies and is not remembered.
+     */
+    private void ask(String playbackId, String userId, String projectId, JsonNode policy, String accessKey) {
+        if (accessKey == null || accessKey.isBlank()) {
+            throw new SpoolException(SpoolException.Kind.UNAUTHENTICATED, "playback_access_key_missing",
+                    "this video needs an access key: pass it in the '" + ACCESS_KEY_PARAMETER
+                            + "' query parameter or the " + ACCESS_KEY_HEADER + " header");
+        }
+        String webhookId = policy.path("webhookId").asText();
+        JsonNode context = policy.get("webhookContext");
+        String remembered = playbackId + "\n" + webhookId + "\n" + context + "\n" + accessKey;
+        long now = System.nanoTime();
+        var decision = decided.get(remembered);
+        if (decision == null || now - decision.until() >= 0) {
+            WebhookService.PlaybackAnswer answer;
+            try {
+                answer = webhooks.askPlayback(userId, projectId, webhookId, accessKey, context);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw denied("playback_webhook_unreachable", "the server is stopping");
+            }
+            if (answer.error() != null) {
+                throw denied("playback_webhook_unreachable", "this video's access webhook gave no answer, so "
+                        + "playback is refused: " + answer.error());
+            }
+            Duration remember = !answer.allowed() ? DENIED_FOR : policy.has("refreshInterval")
+                    ? Duration.ofMillis((long) (policy.path("refreshInterval").asDouble() * 1000)) : ALLOWED_FOR;
+            if (decided.size() >= REMEMBERED) {
+                decided.clear();
+            }
+            decision = new Decision(answer.allowed(), now + remember.toNanos());
+            decided.put(remembered, decision);
+        }
+        if (!decision.allowed()) {
+            throw denied("playback_webhook_denied", "this video's access webhook refused the access key");
+        }
     }
 
     private static String origin(JsonNode policy, String origin) {

@@ -37,7 +37,7 @@ public final class ApiServer {
                 services.publicUrl());
         var health = new HealthRoutes(services.database());
         var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth,
-                services.publicUrl());
+                services.webhooks(), services.publicUrl());
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback(), services.gate());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);

@@ -53,8 +53,9 @@ final class MediaFileRoutes {
             return;
         }
         var grant = gate.check(playbackId, asset.get().userId(), asset.get().projectId(),
-                asset.get().playbackPolicy(), new PlaybackGate.Viewer(Optional.ofNullable(
-                        ctx.queryParam(PlaybackGate.JWT_PARAMETER)).orElse(ctx.header(PlaybackGate.JWT_HEADER)),
+                asset.get().playbackPolicy(), new PlaybackGate.Viewer(
+                        queryOrHeader(ctx, PlaybackGate.JWT_PARAMETER, PlaybackGate.JWT_HEADER),
+                        queryOrHeader(ctx, PlaybackGate.ACCESS_KEY_PARAMETER, PlaybackGate.ACCESS_KEY_HEADER),
                         ctx.header("Origin")));
         ctx.header("Access-Control-Allow-Origin", grant.allowOrigin());
         String key = playbackId + "/" + path;
@@ -126,6 +127,10 @@ final class MediaFileRoutes {
         if (withBody) {
             ctx.result(body);
         }
+    }
+
+    private static String queryOrHeader(Context ctx, String parameter, String header) {
+        return Optional.ofNullable(ctx.queryParam(parameter)).orElse(ctx.header(header));
     }
 
     /** [first, last] of a satisfiable single range, or null. */

@@ -77,11 +77,7 @@ public final class AssetValidation {
     }
 
     private static void validatePolicy(JsonNode policy) {
-        var parsed = PlaybackPolicy.parse(policy);
-        if (parsed != null && parsed.type().equals(PlaybackPolicy.WEBHOOK)) {
-            throw SpoolException.invalid("playbackPolicy.type", "'webhook' playback policies are not supported by "
-                    + "this server; use 'jwt' or 'public'");
-        }
+        PlaybackPolicy.parse(policy);
     }
 
     /** The stored form of a playback policy: an explicit JSON null means none, as an absent one does. */

@@ -164,12 +164,14 @@ public final class Server implements AutoCloseable {
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
                 var signingKeys = new SigningKeys(database, clock);
+                var webhooks = new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard,
+                        clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
-                        new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
-                        signingKeys, new PlaybackGate(signingKeys, clock), config.publicUrl(), clock))
+                        webhooks, signingKeys, new PlaybackGate(signingKeys, webhooks, clock), config.publicUrl(),
+                        clock))
                         .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);

@@ -1,5 +1,6 @@
 package dev.spool.webhook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.account.Principal;
 import dev.spool.db.ListQuery;
@@ -111,6 +112,36 @@ public final class WebhookService {
         }
         return webhooks.jdbi().inTransaction(h -> logs.record(h, id, body.path("id").asText(), logged.event(),
                 attempt)).orElseThrow(() -> SpoolException.invalid("url", attempt.error()));
+    }
+
+    /** What a webhook said when asked whether a viewer may play: {@code error} is null only for an answer. */
+    public record PlaybackAnswer(boolean allowed, String error) {
+    }
+
+    /**
+     * Asks the owner's webhook whether a viewer holding {@code accessKey} may play: a signed POST of
+     * {@code {accessKey, context, timestamp}}; a 2xx answer allows, any other answer denies, and no answer (a
+     * deleted or foreign webhook, a refused address, an error, a timeout) comes back as an error.
+     */
+    public PlaybackAnswer askPlayback(String userId, String projectId, String webhookId, String accessKey,
+                                      JsonNode context) throws InterruptedException {
+        var webhook = webhooks.jdbi().withHandle(h -> webhooks.find(h, webhookId))
+                .filter(w -> w.userId().equals(userId) && w.projectId().equals(projectId));
+        var target = webhook.flatMap(w -> webhooks.target(webhookId));
+        if (target.isEmpty()) {
+            return new PlaybackAnswer(false, "its webhook " + webhookId + " does not exist");
+        }
+        var attempt = sender.send(target.get().url(), target.get().sharedSecret(), timestamp -> {
+            var body = Json.mapper().createObjectNode();
+            body.put("accessKey", accessKey);
+            body.set("context", context == null ? Json.mapper().createObjectNode() : context);
+            body.put("timestamp", timestamp);
+            return body;
+        });
+        if (attempt.status() == null) {
+            return new PlaybackAnswer(false, attempt.error());
+        }
+        return new PlaybackAnswer(attempt.success(), null);
     }
 
     private Webhook visible(Handle h, Principal caller, String id) {

@@ -40,7 +40,7 @@ class ProtectedPlaybackTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration PROCESSING = Duration.ofSeconds(120);
     private static final Map<Store, Gated> GATED = new EnumMap<>(Store.class);
-    private static Path video;
+    static Path video;
 
     @RegisterExtension
     static final SharedServers servers = new SharedServers(Map.of("SPOOL_WORKERS", "1",
