@@ -12,3 +12,12 @@ CREATE TABLE signing_keys (
 );
 
 CREATE INDEX signing_keys_owner ON signing_keys (user_id, project_id, created_at);
+
+-- The RSA key pair that encrypted uploads are sealed to: one row, made by the first process that needs it, so that
+-- every process of a cluster decrypts with the same key. The private half is sealed with the server's secret key.
+CREATE TABLE upload_keys (
+    id          TEXT PRIMARY KEY,
+    public_key  TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at  BIGINT NOT NULL
+);

@@ -2,21 +2,31 @@ package dev.spool.api;
 
 import dev.spool.access.SigningKeyInput;
 import dev.spool.access.SigningKeys;
+import dev.spool.access.UploadKey;
 import dev.spool.error.SpoolException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-/** {@code /api/access-control/...}: the signing keys that playback tokens are checked against. */
+import java.util.Map;
+
+/**
+ * {@code /api/access-control/...}: the signing keys that playback tokens are checked against, and the public key
+ * that uploads' AES keys are encrypted to.
+ */
 final class AccessRoutes {
     private final SigningKeys keys;
+    private final UploadKey uploadKey;
     private final Authentication auth;
 
-    AccessRoutes(SigningKeys keys, Authentication auth) {
+    AccessRoutes(SigningKeys keys, UploadKey uploadKey, Authentication auth) {
         this.keys = keys;
+        this.uploadKey = uploadKey;
         this.auth = auth;
     }
 
     void register(RoutesConfig routes) {
+        routes.get("/api/access-control/public-key", ctx -> ctx.json(Map.of("spki_public_key",
+                uploadKey.publicKey())));
         routes.post("/api/access-control/signing-key", this::create);
         routes.get("/api/access-control/signing-key", ctx -> ctx.json(keys.list(auth.require(ctx))));
         routes.get("/api/access-control/signing-key/{id}", ctx -> ctx.json(keys.get(auth.require(ctx),

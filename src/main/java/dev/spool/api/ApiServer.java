@@ -2,6 +2,7 @@ package dev.spool.api;
 
 import dev.spool.access.PlaybackGate;
 import dev.spool.access.SigningKeys;
+import dev.spool.access.UploadKey;
 import dev.spool.account.Accounts;
 import dev.spool.db.Database;
 import dev.spool.asset.AssetService;
@@ -27,7 +28,8 @@ public final class ApiServer {
     public record Services(Database database, Accounts accounts, TaskService tasks, TaskCommands engine,
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
-                           WebhookService webhooks, SigningKeys signingKeys, PlaybackGate gate, String publicUrl,
+                           WebhookService webhooks, SigningKeys signingKeys, PlaybackGate gate, UploadKey uploadKey,
+                           String publicUrl,
                            Clock clock) {
     }
 
@@ -42,7 +44,7 @@ public final class ApiServer {
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback(), services.gate());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
         var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, services.publicUrl());
-        var accessRoutes = new AccessRoutes(services.signingKeys(), auth);
+        var accessRoutes = new AccessRoutes(services.signingKeys(), services.uploadKey(), auth);
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;

@@ -48,7 +48,8 @@ public final class AssetService {
             if (existing.isPresent()) {
                 return new CreatedAsset(view(existing.get(), caller), existing.get().taskId(), true, null, null);
             }
-            var asset = newAsset(caller, request, Asset.AssetSource.url(request.url()), Asset.Phase.WAITING, now);
+            var asset = newAsset(caller, request, encrypted(Asset.AssetSource.url(request.url()), request),
+                    Asset.Phase.WAITING, now);
             String taskId = createUploadTask(h, caller, asset, request, request.url(), false);
             return new CreatedAsset(view(asset, caller), taskId, false, null, null);
         });
@@ -62,12 +63,20 @@ public final class AssetService {
         AssetValidation.validate(request, false);
         return assets.jdbi().inTransaction(h -> {
             long now = clock.millis();
-            var asset = newAsset(caller, request, Asset.AssetSource.directUpload(), Asset.Phase.UPLOADING, now);
+            var asset = newAsset(caller, request, encrypted(Asset.AssetSource.directUpload(), request),
+                    Asset.Phase.UPLOADING, now);
             String taskId = createUploadTask(h, caller, asset, request, urls.uploadedSource(asset.playbackId()), true);
             String token = uploads.create(h, asset.id(), taskId, now);
             return new CreatedAsset(view(asset, caller), taskId, false, urls.directUpload(token),
                     urls.tusEndpoint(token));
         });
+    }
+
+    private static Asset.AssetSource encrypted(Asset.AssetSource source, NewAsset request) {
+        var encryption = AssetValidation.encryption(request.encryption(), request.playbackPolicy());
+        return encryption == null ? source : new Asset.AssetSource(source.type(), source.url(), source.gatewayUrl(),
+                encryption, source.sessionId(), source.sourceId(), source.playbackId(), source.requesterId(),
+                source.assetId());
     }
 
     private Asset newAsset(Principal caller, NewAsset request, Asset.AssetSource source, Asset.Phase phase, long now) {
@@ -81,7 +90,10 @@ public final class AssetService {
 
     private String createUploadTask(Handle h, Principal caller, Asset asset, NewAsset request, String sourceUrl,
                                     boolean pending) {
-        var params = new TaskParams(new TaskParams.Upload(sourceUrl, null, request.c2pa(), request.profiles(),
+        var encryption = asset.source().encryption();
+        var params = new TaskParams(new TaskParams.Upload(sourceUrl,
+                encryption == null ? null : new TaskParams.Encryption(encryption.encryptedKey()), request.c2pa(),
+                request.profiles(),
                 request.targetSegmentSizeSecs(), true, null), null, null, null, null);
         var task = tasks.create(h, caller.userId(), caller.projectId(),
                 new CreateTask(TaskType.UPLOAD, params, null, asset.id(), null, null, pending));

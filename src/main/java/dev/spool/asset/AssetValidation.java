@@ -7,6 +7,7 @@ import dev.spool.task.Profiles;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Base64;
 import java.util.Set;
 
 /** Checks asset payloads field by field; every refusal names the field and says what would be accepted. */
@@ -25,10 +26,7 @@ public final class AssetValidation {
         } else if (request.url() != null) {
             throw SpoolException.invalid("url", "is not accepted here: use POST /api/asset/upload/url to import");
         }
-        if (request.encryption() != null && !request.encryption().isNull()) {
-            throw SpoolException.invalid("encryption",
-                    "encrypted uploads are not supported by this server; upload the file unencrypted");
-        }
+        encryption(request.encryption(), request.playbackPolicy());
         validateStorage(request.storage());
         validatePolicy(request.playbackPolicy());
         creatorId(request.creatorId());
@@ -46,6 +44,33 @@ public final class AssetValidation {
         validateStorage(patch.storage());
         validatePolicy(patch.playbackPolicy());
         creatorId(patch.creatorId());
+    }
+
+    /**
+     * The stored form of {@code encryption}: {@code {encryptedKey}} with canonical base64, only for assets that are
+     * not public (the point of encrypting is that only authorised viewers get the video); null for none.
+     */
+    static Asset.Encryption encryption(JsonNode encryption, JsonNode policy) {
+        if (encryption == null || encryption.isNull()) {
+            return null;
+        }
+        JsonNode key = encryption.get("encryptedKey");
+        if (!encryption.isObject() || encryption.size() != 1 || key == null || !key.isTextual()) {
+            throw SpoolException.invalid("encryption", "must be {\"encryptedKey\": <base64>}");
+        }
+        try {
+            String text = key.asText();
+            if (text.isEmpty() || !Base64.getEncoder().encodeToString(Base64.getDecoder().decode(text)).equals(text)) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw SpoolException.invalid("encryption.encryptedKey", "must be valid base64");
+        }
+        if (!PlaybackPolicy.isPrivate(policy)) {
+            throw SpoolException.invalid("playbackPolicy", "an encrypted upload needs a jwt or webhook playback "
+                    + "policy: a public one would hand the decrypted video to anyone");
+        }
+        return new Asset.Encryption(key.asText());
     }
 
     private static void validateUrl(String url) {

@@ -2,6 +2,8 @@ package dev.spool.cli;
 
 import dev.spool.access.PlaybackGate;
 import dev.spool.access.SigningKeys;
+import dev.spool.access.UploadDecryption;
+import dev.spool.access.UploadKey;
 import dev.spool.account.Accounts;
 import dev.spool.account.AdminBootstrap;
 import dev.spool.api.ApiServer;
@@ -126,6 +128,7 @@ public final class Server implements AutoCloseable {
             log.info("object store: {}", objects.describe());
             var urls = new AssetUrls(config.publicUrl());
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
+            var uploadKey = UploadKey.load(database, secrets, clock);
             var webhookWakeUp = new WakeUp();
             var webhookRepository = new WebhookRepository(database);
             var deliveries = new Deliveries(database);
@@ -153,7 +156,7 @@ public final class Server implements AutoCloseable {
                 var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), fetcher,
                         config.media(), config.dataDir().resolve("work"));
                 var handlers = new ArrayList<TaskHandler>();
-                handlers.add(new UploadHandler(assetRepository, objects, jobs));
+                handlers.add(new UploadHandler(assetRepository, objects, jobs, new UploadDecryption(uploadKey)));
                 handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()), jobs));
                 handlers.addAll(extraHandlers);
                 worker = Optional.of(new Worker(engine, handlers, wakeUp, slots, config.engine()).start());
@@ -170,8 +173,8 @@ public final class Server implements AutoCloseable {
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
-                        webhooks, signingKeys, new PlaybackGate(signingKeys, webhooks, clock), config.publicUrl(),
-                        clock))
+                        webhooks, signingKeys, new PlaybackGate(signingKeys, webhooks, clock), uploadKey,
+                        config.publicUrl(), clock))
                         .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
                         config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
