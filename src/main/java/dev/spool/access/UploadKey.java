@@ -1,5 +1,6 @@
 package dev.spool.access;
 
+import dev.spool.config.ConfigException;
 import dev.spool.crypto.SecretBox;
 import dev.spool.db.Database;
 import org.jdbi.v3.core.Jdbi;
@@ -60,8 +61,8 @@ public final class UploadKey {
             return new UploadKey(stored.get()[0],
                     KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)));
         } catch (SecretBox.UnreadableSecret | GeneralSecurityException e) {
-            throw new IllegalStateException("the upload key cannot be read with this server's secret key: every "
-                    + "process must share SPOOL_SECRET_KEY", e);
+            throw new ConfigException("the key for encrypted uploads, kept in the database, cannot be read with "
+                    + "this server's secret key: every process must use the SPOOL_SECRET_KEY it was made with");
         }
     }
 

@@ -123,6 +123,8 @@ final class MediaFileRoutes {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         byte[] body = GrantedPlaylist.rewrite(path, text, grant.query()).getBytes(StandardCharsets.UTF_8);
+        ctx.res().setHeader("ETag", null);
+        ctx.header("Accept-Ranges", "none");
         ctx.header("Content-Length", Integer.toString(body.length));
         if (withBody) {
             ctx.result(body);

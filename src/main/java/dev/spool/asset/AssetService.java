@@ -1,5 +1,6 @@
 package dev.spool.asset;
 
+import dev.spool.access.PlaybackPolicy;
 import dev.spool.account.Principal;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
@@ -135,6 +136,11 @@ public final class AssetService {
         AssetValidation.validate(patch);
         return assets.jdbi().inTransaction(h -> {
             var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
+            if (asset.source().encryption() != null && patch.playbackPolicy() != null
+                    && !PlaybackPolicy.isPrivate(patch.playbackPolicy())) {
+                throw SpoolException.invalid("playbackPolicy", "this asset was uploaded encrypted: its policy must "
+                        + "stay jwt or webhook");
+            }
             assets.patch(h, asset.id(), patch.name(), AssetValidation.creatorId(patch.creatorId()),
                     AssetValidation.playbackPolicy(patch.playbackPolicy()), clock.millis());
             return view(assets.find(h, id).orElseThrow(), caller, false);

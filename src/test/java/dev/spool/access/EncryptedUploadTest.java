@@ -162,6 +162,10 @@ class EncryptedUploadTest {
 
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         assertReadyLikeThePlaintext(created.json(), sealed);
+        var opened = owner.patch("/api/asset/" + created.json().path("asset").path("id").asText(),
+                Map.of("playbackPolicy", Map.of("type", "public")));
+        assertThat(opened.status()).isEqualTo(422);
+        assertThat(opened.body()).contains("uploaded encrypted");
     }
 
     @Test

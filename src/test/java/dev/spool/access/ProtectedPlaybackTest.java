@@ -162,6 +162,11 @@ class ProtectedPlaybackTest {
         var children = master.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
 
         assertThat(children).isNotEmpty().allSatisfy(uri -> assertThat(uri).endsWith("?jwt=" + token));
+        var answer = fetch(with(gated.files().stream().filter(f -> f.endsWith("/index.m3u8")).findFirst()
+                .orElseThrow(), token), Map.of());
+        assertThat(answer.headers().firstValue("ETag")).isEmpty();
+        assertThat(answer.headers().firstValue("Content-Length")).contains(
+                Integer.toString(answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
         String masterUrl = gated.files().stream().filter(f -> f.endsWith("/index.m3u8")).findFirst().orElseThrow();
         String media = fetch(masterUrl.replace("index.m3u8", "") + children.get(0), Map.of()).body();
         assertThat(media.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList())
