@@ -140,11 +140,10 @@ public final class AssetRepository {
     }
 
     /** Records what the pipeline produced, in the transaction that completes the task. */
-    void recordMedia(Handle h, String id, long size, List<Asset.Hash> hash, JsonNode videoSpec,
-                     List<Asset.AssetFile> files) {
+    void recordMedia(Handle h, String id, AssetSpec spec) {
         h.createUpdate("UPDATE assets SET size = :size, hash = :hash, video_spec = :spec, files = :files WHERE id = :id")
-                .bind("size", size).bind("hash", Json.write(hash)).bind("spec", json(videoSpec))
-                .bind("files", Json.write(files)).bind("id", id).execute();
+                .bind("size", spec.size()).bind("hash", Json.write(spec.hash())).bind("spec", json(spec.videoSpec()))
+                .bind("files", Json.write(spec.files())).bind("id", id).execute();
     }
 
     void patch(Handle h, String id, String name, Asset.CreatorId creatorId, JsonNode playbackPolicy, long now) {

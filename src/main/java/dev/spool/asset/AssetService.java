@@ -166,11 +166,7 @@ public final class AssetService {
     }
 
     private static boolean canSee(Principal caller, Asset asset) {
-        if (AssetRepository.isGone(asset)) {
-            return false;
-        }
-        return caller.admin()
-                || (caller.userId().equals(asset.userId()) && caller.projectId().equals(asset.projectId()));
+        return !AssetRepository.isGone(asset) && caller.canSee(asset.userId(), asset.projectId());
     }
 
     private Asset view(Asset asset, Principal caller) {

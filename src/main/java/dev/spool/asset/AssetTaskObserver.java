@@ -1,16 +1,15 @@
 package dev.spool.asset;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
 import dev.spool.task.Task;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskObserver;
 import dev.spool.task.TaskPhase;
-import com.fasterxml.jackson.core.type.TypeReference;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
-import java.util.List;
 
 /**
  * Keeps an asset's status in step with the task that produces it, in the task's own transaction: running means
@@ -18,15 +17,17 @@ import java.util.List;
  * cancellation make it failed. Assets being deleted are left alone.
  */
 public final class AssetTaskObserver implements TaskObserver {
-    private static final TypeReference<List<Asset.Hash>> HASHES = new TypeReference<>() { };
-    private static final TypeReference<List<Asset.AssetFile>> FILES = new TypeReference<>() { };
-
     private final AssetRepository assets;
     private final Clock clock;
 
     public AssetTaskObserver(AssetRepository assets, Clock clock) {
         this.assets = assets;
         this.clock = clock;
+    }
+
+    /** The part of a task's {@code output.<type>} that describes the asset it produced; the rest is not ours. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    private record ProducedAsset(AssetSpec assetSpec) {
     }
 
     @Override
@@ -37,11 +38,11 @@ public final class AssetTaskObserver implements TaskObserver {
         long now = clock.millis();
         var phase = task.status().phase();
         if (kind == TaskEvent.Kind.COMPLETED) {
-            JsonNode spec = task.output() == null ? null : task.output().path(task.type().wire()).path("assetSpec");
-            if (spec != null && spec.isObject()) {
-                assets.recordMedia(h, task.outputAssetId(), spec.path("size").asLong(),
-                        Json.mapper().convertValue(spec.path("hash"), HASHES), spec.get("videoSpec"),
-                        Json.mapper().convertValue(spec.path("files"), FILES));
+            JsonNode output = task.output() == null ? null : task.output().get(task.type().wire());
+            var produced = output == null || !output.isObject() ? null
+                    : Json.mapper().convertValue(output, ProducedAsset.class);
+            if (produced != null && produced.assetSpec() != null) {
+                assets.recordMedia(h, task.outputAssetId(), produced.assetSpec());
             }
             assets.updateStatus(h, task.outputAssetId(), Asset.Phase.READY, null, null, now);
         } else if (kind == TaskEvent.Kind.FAILED) {

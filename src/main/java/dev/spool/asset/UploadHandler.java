@@ -1,7 +1,6 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.access.DecryptionException;
 import dev.spool.access.UploadDecryption;
@@ -27,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -167,21 +167,16 @@ public final class UploadHandler implements TaskHandler {
             files.add(new Asset.AssetFile(Asset.AssetFile.THUMBNAILS_VTT, result.thumbnailsVtt(), null, null, null,
                     null));
         }
-        var spec = Json.mapper().createObjectNode();
-        spec.put("name", asset.name());
-        spec.put("type", "video");
-        spec.put("size", result.inputSize());
-        ArrayNode hash = spec.putArray("hash");
-        hash.addObject().put("hash", result.md5()).put("algorithm", "md5");
-        hash.addObject().put("hash", result.sha256()).put("algorithm", "sha256");
-        spec.set("videoSpec", Json.mapper().valueToTree(result.inputSpec()));
-        spec.set("files", Json.mapper().valueToTree(files));
-        var upload = Json.mapper().createObjectNode();
-        upload.put("videoFilePath", prefix + "/" + AssetUrls.SOURCE_PATH);
-        upload.put("metadataFilePath", prefix + "/metadata.json");
-        upload.set("assetSpec", spec);
+        var spec = new AssetSpec(asset.name(), "video", result.inputSize(),
+                List.of(new Asset.Hash(result.md5(), "md5"), new Asset.Hash(result.sha256(), "sha256")),
+                Json.mapper().valueToTree(result.inputSpec()), files);
+        var upload = new UploadOutput(prefix + "/" + AssetUrls.SOURCE_PATH, prefix + "/metadata.json", spec);
         var output = Json.mapper().createObjectNode();
-        output.set("upload", upload);
+        output.set("upload", Json.mapper().valueToTree(upload));
         return output;
+    }
+
+    /** {@code output.upload}, as Livepeer writes it. */
+    private record UploadOutput(String videoFilePath, String metadataFilePath, AssetSpec assetSpec) {
     }
 }

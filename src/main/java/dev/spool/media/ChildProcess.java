@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  */
 final class ChildProcess {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+    private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
     private static final int STDERR_TAIL_LINES = 12;
     private static final int STDERR_LINE_MAX = 400;
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
@@ -125,7 +125,7 @@ final class ChildProcess {
                     sink.accept(line);
                 } catch (RuntimeException e) {
                     // a failing progress consumer must not stop the draining: a full pipe would stall ffmpeg
-                    LOG.warn("ignoring a failure of an output consumer: {}", e.toString());
+                    log.warn("ignoring a failure of an output consumer: {}", e.toString());
                 }
             }
         } catch (IOException e) {

@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version) {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FfmpegBinaries.class);
+    private static final Logger log = LoggerFactory.getLogger(FfmpegBinaries.class);
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(20);
 
     /**
@@ -36,7 +36,7 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version) {
         } else {
             found = bundledOrPath(cacheDir);
         }
-        LOG.info("using ffmpeg {} at {} (ffprobe {})", found.version, found.ffmpeg, found.ffprobe);
+        log.info("using ffmpeg {} at {} (ffprobe {})", found.version, found.ffmpeg, found.ffprobe);
         return found;
     }
 
@@ -48,7 +48,7 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version) {
         try {
             return verify(bundledDir.get().resolve("ffmpeg"), bundledDir.get().resolve("ffprobe"), "bundled");
         } catch (MediaException bundledFailure) {
-            LOG.warn("{}; trying ffmpeg on PATH", bundledFailure.getMessage());
+            log.warn("{}; trying ffmpeg on PATH", bundledFailure.getMessage());
             try {
                 return verify(Path.of("ffmpeg"), Path.of("ffprobe"), "PATH");
             } catch (MediaException pathFailure) {

@@ -1,11 +1,13 @@
 package dev.spool.media;
 
+import dev.spool.error.CodedFailure;
+
 /**
  * A media failure as a value: a stable snake_case {@link #code()} for machines, a message a person
  * can act on, and whether trying again could help. Bad input is never retriable; a crashed or
  * killed ffmpeg may be.
  */
-public final class MediaException extends Exception {
+public final class MediaException extends Exception implements CodedFailure {
 
     private final String code;
     private final boolean retriable;
@@ -27,10 +29,12 @@ public final class MediaException extends Exception {
         return new MediaException(code, message, false);
     }
 
+    @Override
     public String code() {
         return code;
     }
 
+    @Override
     public boolean retriable() {
         return retriable;
     }

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MediaPipeline {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MediaPipeline.class);
+    private static final Logger log = LoggerFactory.getLogger(MediaPipeline.class);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final FfmpegBinaries binaries;
@@ -55,7 +55,7 @@ public final class MediaPipeline {
                 request.chunkThresholdSeconds(), request.maxParallel());
         ProgressTracker progress = new ProgressTracker(listener, chunks);
         progress.chunk(0, 0);
-        LOG.info("transcoding {} ({} s, {} renditions, {} chunk(s))", request.input().getFileName(), spec.duration(),
+        log.info("transcoding {} ({} s, {} renditions, {} chunk(s))", request.input().getFileName(), spec.duration(),
                 Math.max(1, renditions.size()), chunks.size());
         ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
         try (WorkDir work = createWorkDir(request.outputDir())) {
@@ -158,7 +158,7 @@ public final class MediaPipeline {
         FfmpegProgress parser = new FfmpegProgress(chunk.expected(), fps, f -> progress.chunk(chunk.index(), f));
         Duration timeout = Duration.ofSeconds(600 + (long) (40 * chunk.expected()));
         List<String> args = command.build(chunk, mp4Names);
-        LOG.debug("chunk {}: {}", chunk.index(), args);
+        log.debug("chunk {}: {}", chunk.index(), args);
         ChildProcess.Result result = ChildProcess.run(args, binaries.environment(), work.path(), parser, timeout);
         if (!result.ok()) {
             throw new MediaException("ffmpeg_failed", "ffmpeg failed (exit " + result.exitCode() + ") encoding "

@@ -1,7 +1,6 @@
 package dev.spool.mediajob;
 
-import dev.spool.media.MediaException;
-import dev.spool.storage.FetchException;
+import dev.spool.error.CodedFailure;
 import dev.spool.storage.StorageException;
 import dev.spool.task.engine.TaskFailure;
 
@@ -10,22 +9,16 @@ public final class Failures {
     private Failures() {
     }
 
-    static TaskFailure of(MediaException e) {
-        return e.retriable()
-                ? TaskFailure.retriable(e.code(), e.getMessage(), e)
-                : TaskFailure.unretriable(e.code(), e.getMessage());
+    static <E extends Exception & CodedFailure> TaskFailure of(E e) {
+        return of(e.code(), e.getMessage(), e);
     }
 
-    static TaskFailure of(FetchException e) {
-        return e.retriable()
-                ? TaskFailure.retriable(e.code(), e.getMessage(), e)
-                : TaskFailure.unretriable(e.code(), e.getMessage());
-    }
-
+    /** A storage error, said with what was being done: "error writing abc/index.m3u8: ...". */
     public static TaskFailure storage(StorageException e, String doing) {
-        String message = "error " + doing + ": " + e.getMessage();
-        return e.retriable()
-                ? TaskFailure.retriable("storage_" + e.code(), message, e)
-                : TaskFailure.unretriable("storage_" + e.code(), message);
+        return of("storage_" + e.code(), "error " + doing + ": " + e.getMessage(), e);
+    }
+
+    private static <E extends Exception & CodedFailure> TaskFailure of(String code, String message, E e) {
+        return e.retriable() ? TaskFailure.retriable(code, message, e) : TaskFailure.unretriable(code, message);
     }
 }

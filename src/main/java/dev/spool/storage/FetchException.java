@@ -1,11 +1,13 @@
 package dev.spool.storage;
 
+import dev.spool.error.CodedFailure;
+
 /**
  * Why a source could not be fetched, as a value the task engine can act on: a stable {@link #code()}
  * for programs, a human message that is safe to show to the user (credentials are always masked), and
  * whether trying again later may succeed.
  */
-public final class FetchException extends Exception {
+public final class FetchException extends Exception implements CodedFailure {
 
     /** The URL points at an address this server refuses to connect to (loopback, private, metadata...). */
     public static final String ADDRESS_REFUSED = "address_refused";
@@ -55,10 +57,12 @@ public final class FetchException extends Exception {
         return new FetchException(code, message, true, cause);
     }
 
+    @Override
     public String code() {
         return code;
     }
 
+    @Override
     public boolean retriable() {
         return retriable;
     }

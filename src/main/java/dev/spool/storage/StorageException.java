@@ -1,5 +1,7 @@
 package dev.spool.storage;
 
+import dev.spool.error.CodedFailure;
+
 /**
  * A failure of the object store, as a value the task engine can act on: {@link #code()} is stable and
  * meant for machines, the message is meant for the person who owns the storage, and
@@ -7,7 +9,7 @@ package dev.spool.storage;
  *
  * <p>Messages name the bucket, key or directory involved and never contain credentials.
  */
-public final class StorageException extends RuntimeException {
+public final class StorageException extends RuntimeException implements CodedFailure {
 
     /** The object does not exist. */
     public static final String NOT_FOUND = "not_found";
@@ -43,10 +45,12 @@ public final class StorageException extends RuntimeException {
         this(code, message, retriable, null);
     }
 
+    @Override
     public String code() {
         return code;
     }
 
+    @Override
     public boolean retriable() {
         return retriable;
     }

@@ -83,7 +83,7 @@ public final class TaskService {
     /** A task as its owner (same project) or an admin may see it; anyone else gets 404, never 403. */
     public Task get(Principal caller, String id) {
         return tasks.find(id)
-                .filter(task -> visible(caller, task))
+                .filter(task -> caller.canSee(task.userId(), task.projectId()))
                 .map(task -> task.viewFor(caller.admin()))
                 .orElseThrow(SpoolException::notFound);
     }
@@ -93,11 +93,6 @@ public final class TaskService {
         var page = tasks.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
                 everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
         return page.map(t -> t.viewFor(caller.admin()));
-    }
-
-    static boolean visible(Principal caller, Task task) {
-        return caller.admin()
-                || (caller.userId().equals(task.userId()) && caller.projectId().equals(task.projectId()));
     }
 
     private static void validate(CreateTask request) {

@@ -146,8 +146,7 @@ public final class WebhookService {
 
     private Webhook visible(Handle h, Principal caller, String id) {
         return webhooks.find(h, id)
-                .filter(w -> caller.admin()
-                        || (caller.userId().equals(w.userId()) && caller.projectId().equals(w.projectId())))
+                .filter(w -> caller.canSee(w.userId(), w.projectId()))
                 .orElseThrow(SpoolException::notFound);
     }
 

@@ -78,7 +78,7 @@ final class ClaimedTasks {
             }
             int retries = current.get() == null ? 0 : current.get();
             String message = failure.getMessage() == null ? "internal error processing the task" : failure.getMessage();
-            if (failure.isRetriable() && retries < config.maxRetries()) {
+            if (failure.retriable() && retries < config.maxRetries()) {
                 long runAfter = now + retryDelay(retries + 1).toMillis();
                 return transitions.requeue(h, FENCE, fence, retries + 1, message, failure.code(), runAfter, now)
                         .isPresent();

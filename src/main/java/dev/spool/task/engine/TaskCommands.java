@@ -82,8 +82,7 @@ public final class TaskCommands {
 
     private Task visibleTask(Handle h, Principal caller, String id) {
         return tasks.find(h, id)
-                .filter(t -> caller.admin()
-                        || (caller.userId().equals(t.userId()) && caller.projectId().equals(t.projectId())))
+                .filter(t -> caller.canSee(t.userId(), t.projectId()))
                 .orElseThrow(SpoolException::notFound);
     }
 }

@@ -1,10 +1,12 @@
 package dev.spool.task.engine;
 
+import dev.spool.error.CodedFailure;
+
 /**
  * Why an attempt failed: a stable code, a message a person can act on, and whether trying again can help.
  * Handlers throw it; the engine decides between retry (with back-off) and failure.
  */
-public final class TaskFailure extends Exception {
+public final class TaskFailure extends Exception implements CodedFailure {
     private final String code;
     private final boolean retriable;
 
@@ -26,11 +28,13 @@ public final class TaskFailure extends Exception {
         return new TaskFailure(code, message, false, null);
     }
 
+    @Override
     public String code() {
         return code;
     }
 
-    public boolean isRetriable() {
+    @Override
+    public boolean retriable() {
         return retriable;
     }
 }

@@ -114,8 +114,10 @@ class EngineTest {
         assertThat(cancel.status()).isEqualTo(200);
         assertThat(System.currentTimeMillis() - asked).isLessThan(2000);
         assertThat(cancelled.path("status").has("progress")).isFalse();
-        // The handler itself stopped: it never reached its end.
-        EngineSupport.sleep(Duration.ofMillis(600));
+        // The handler itself stopped: the worker interrupted its blocking sleep (which would otherwise last 3 s
+        // more), and it never reached its end.
+        EngineSupport.await(() -> effects.interruptions().stream().filter(l -> l.taskId().equals(id)).count(),
+                count -> count == 1, Duration.ofSeconds(2), "the interruption of task " + id + "'s handler");
         assertThat(effects.dones().stream().filter(l -> l.taskId().equals(id))).isEmpty();
 
         var retry = admin.post("/api/task/" + id + "/retry");

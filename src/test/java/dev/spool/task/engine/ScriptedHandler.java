@@ -16,7 +16,8 @@ import java.nio.file.StandardOpenOption;
  * The engine tests' task type (on {@code export-data}, which has no production handler): the task's
  * {@code params.exportData.content} scripts what a run does — sleep, report progress, fail retriably or not for
  * its first N attempts — and every run appends "taskId attempt worker start|done epochMillis" to a side-effect log
- * so tests can count exactly how often each task ran, where and when.
+ * so tests can count exactly how often each task ran, where and when. A run whose sleep is interrupted (the engine
+ * stopping it) appends "interrupted" before it gives up.
  */
 public final class ScriptedHandler implements TaskHandler {
     private final Path sideEffects;
@@ -40,7 +41,13 @@ public final class ScriptedHandler implements TaskHandler {
         long sleepMs = context.attempt() <= slowAttempts ? script.path("sleepMs").asLong(0) : 0;
         int steps = 10;
         for (int i = 1; i <= steps; i++) {
-            Thread.sleep(sleepMs / steps);
+            try {
+                Thread.sleep(sleepMs / steps);
+            } catch (InterruptedException e) {
+                append(task.id() + " " + context.attempt() + " " + workerName + " interrupted "
+                        + System.currentTimeMillis());
+                throw e;
+            }
             context.checkCancelled();
             context.progress(i / (double) steps);
         }

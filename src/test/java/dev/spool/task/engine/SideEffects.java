@@ -42,4 +42,8 @@ record SideEffects(Path file) {
     List<Line> dones() {
         return lines().stream().filter(l -> l.what().equals("done")).toList();
     }
+
+    List<Line> interruptions() {
+        return lines().stream().filter(l -> l.what().equals("interrupted")).toList();
+    }
 }

@@ -1,0 +1,67 @@
+package dev.spool;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The package layering of DESIGN.md as a test: data flows from the API through the features and the shared media
+ * job steps to the task engine and on down to the database, storage and media, never back up. The wiring in
+ * {@code cli} sits above everything; the small shared packages (config, json, error, crypto, concurrent) are
+ * usable from anywhere and use nothing above them.
+ */
+class ArchitectureTest {
+    private static final String[] FEATURES = {"dev.spool.asset..", "dev.spool.transcode..", "dev.spool.access..",
+            "dev.spool.webhook..", "dev.spool.upload.."};
+
+    static JavaClasses spool;
+
+    @BeforeAll
+    static void importMainClasses() {
+        spool = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.spool");
+    }
+
+    @Test
+    void dependenciesPointDownTheLayers() {
+        ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Wiring").definedBy("dev.spool.cli..")
+                .layer("Api").definedBy("dev.spool.api..")
+                .layer("Features").definedBy(FEATURES)
+                .layer("MediaJob").definedBy("dev.spool.mediajob..")
+                .layer("Engine").definedBy("dev.spool.task..")
+                .layer("Accounts").definedBy("dev.spool.account..")
+                .layer("Foundation").definedBy("dev.spool.db..", "dev.spool.storage..", "dev.spool.media..")
+                .layer("Shared").definedBy("dev.spool.config..", "dev.spool.json..", "dev.spool.error..",
+                        "dev.spool.crypto..", "dev.spool.concurrent..")
+                .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Api").mayOnlyBeAccessedByLayers("Wiring")
+                .whereLayer("Features").mayOnlyBeAccessedByLayers("Wiring", "Api")
+                .whereLayer("MediaJob").mayOnlyBeAccessedByLayers("Wiring", "Features")
+                .whereLayer("Engine").mayOnlyBeAccessedByLayers("Wiring", "Api", "Features", "MediaJob")
+                .whereLayer("Accounts").mayOnlyBeAccessedByLayers("Wiring", "Api", "Features", "MediaJob", "Engine")
+                .whereLayer("Foundation").mayOnlyBeAccessedByLayers("Wiring", "Api", "Features", "MediaJob",
+                        "Engine", "Accounts");
+        layers.check(spool);
+    }
+
+    @Test
+    void noTwoPackagesDependOnEachOther() {
+        slices().matching("dev.spool.(*)..").should().beFreeOfCycles().check(spool);
+    }
+
+    @Test
+    void everyLoggerIsAPrivateStaticFinalFieldNamedLog() {
+        fields().that().haveRawType(Logger.class)
+                .should().bePrivate().andShould().beStatic().andShould().beFinal().andShould().haveName("log")
+                .check(spool);
+    }
+}
