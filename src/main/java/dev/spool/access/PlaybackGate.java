@@ -2,7 +2,6 @@ package dev.spool.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.error.SpoolException;
-import dev.spool.webhook.WebhookService;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,7 @@ public final class PlaybackGate {
     private static final Duration DENIED_FOR = Duration.ofSeconds(5);
 
     private final SigningKeys keys;
-    private final WebhookService webhooks;
+    private final PlaybackWebhook webhooks;
     private final Clock clock;
     private final ConcurrentHashMap<String, PlaybackToken> verified = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Decision> decided = new ConcurrentHashMap<>();
@@ -57,7 +56,7 @@ public final class PlaybackGate {
         }
     }
 
-    public PlaybackGate(SigningKeys keys, WebhookService webhooks, Clock clock) {
+    public PlaybackGate(SigningKeys keys, PlaybackWebhook webhooks, Clock clock) {
         this.keys = keys;
         this.webhooks = webhooks;
         this.clock = clock;
@@ -154,9 +153,9 @@ public final class PlaybackGate {
         long now = System.nanoTime();
         var decision = decided.get(remembered);
         if (decision == null || now - decision.until() >= 0) {
-            WebhookService.PlaybackAnswer answer;
+            PlaybackWebhook.Answer answer;
             try {
-                answer = webhooks.askPlayback(userId, projectId, webhookId, accessKey, context);
+                answer = webhooks.ask(userId, projectId, webhookId, accessKey, context);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw denied("playback_webhook_unreachable", "the server is stopping");
