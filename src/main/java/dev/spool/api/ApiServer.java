@@ -1,5 +1,8 @@
 package dev.spool.api;
 
+import dev.spool.access.PlaybackGate;
+import dev.spool.access.SigningKeys;
+import dev.spool.access.UploadKey;
 import dev.spool.account.Accounts;
 import dev.spool.cluster.WorkerRegistry;
 import dev.spool.db.Database;
@@ -28,8 +31,8 @@ public final class ApiServer {
     public record Services(Database database, Accounts accounts, TaskService tasks, TaskCommands engine,
                            TaskRepository taskRepository, AssetService assets, PlaybackService playback,
                            UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
-                           WebhookService webhooks, String publicUrl,
-                           Clock clock, RequestLogger requestLog, ExportService exports) {
+                           WebhookService webhooks, SigningKeys signingKeys, PlaybackGate gate, UploadKey uploadKey,
+                           String publicUrl, Clock clock, RequestLogger requestLog, ExportService exports) {
     }
 
     public ApiServer(Services services) {
@@ -39,13 +42,14 @@ public final class ApiServer {
                 services.publicUrl());
         var health = new HealthRoutes(services.database(), new WorkerRegistry(services.database(), services.clock()));
         var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth, idempotency,
-                services.publicUrl());
+                services.webhooks(), services.publicUrl());
         var clipRoutes = new ClipRoutes(services.assets(), auth, idempotency, services.publicUrl());
         var exportRoutes = new ExportRoutes(services.exports(), auth, idempotency);
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
-        var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
+        var fileRoutes = new MediaFileRoutes(services.objects(), services.playback(), services.gate());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth, idempotency);
         var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, idempotency, services.publicUrl());
+        var accessRoutes = new AccessRoutes(services.signingKeys(), services.uploadKey(), auth);
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -70,6 +74,7 @@ public final class ApiServer {
             fileRoutes.register(config.routes);
             transcodeRoutes.register(config.routes);
             webhookRoutes.register(config.routes);
+            accessRoutes.register(config.routes);
         });
     }
 

@@ -1,5 +1,8 @@
 package dev.spool.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.access.PlaybackPolicy;
+import dev.spool.account.Principal;
 import dev.spool.asset.AssetPatch;
 import dev.spool.asset.AssetRepository;
 import dev.spool.asset.AssetService;
@@ -7,6 +10,8 @@ import dev.spool.asset.CreatedAsset;
 import dev.spool.asset.NewAsset;
 import dev.spool.asset.PlaybackService;
 import dev.spool.asset.Uploads;
+import dev.spool.error.SpoolException;
+import dev.spool.webhook.WebhookService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -27,15 +32,17 @@ final class AssetRoutes {
     private final Uploads uploads;
     private final Authentication auth;
     private final Idempotency idempotency;
+    private final WebhookService webhooks;
     private final String publicUrl;
 
     AssetRoutes(AssetService assets, PlaybackService playback, Uploads uploads, Authentication auth,
-                Idempotency idempotency, String publicUrl) {
+                Idempotency idempotency, WebhookService webhooks, String publicUrl) {
         this.idempotency = idempotency;
         this.assets = assets;
         this.playback = playback;
         this.uploads = uploads;
         this.auth = auth;
+        this.webhooks = webhooks;
         this.publicUrl = publicUrl;
     }
 
@@ -45,8 +52,12 @@ final class AssetRoutes {
         routes.get("/api/asset", this::list);
         routes.get("/api/asset/{id}", ctx -> ctx.json(assets.get(auth.require(ctx), ctx.pathParam("id"),
                 details(ctx))));
-        routes.patch("/api/asset/{id}", ctx -> ctx.json(assets.patch(auth.require(ctx), ctx.pathParam("id"),
-                JsonBody.read(ctx, AssetPatch.class, PATCH_NULLABLE))));
+        routes.patch("/api/asset/{id}", ctx -> {
+            var caller = auth.require(ctx);
+            var patch = JsonBody.read(ctx, AssetPatch.class, PATCH_NULLABLE);
+            requireOwnWebhook(caller, patch.playbackPolicy());
+            ctx.json(assets.patch(caller, ctx.pathParam("id"), patch));
+        });
         routes.delete("/api/asset/{id}", ctx -> {
             assets.delete(auth.require(ctx), ctx.pathParam("id"));
             ctx.status(204);
@@ -59,18 +70,39 @@ final class AssetRoutes {
 
     private void importFromUrl(Context ctx) {
         var caller = auth.require(ctx);
-        var created = assets.importFromUrl(caller, JsonBody.read(ctx, NewAsset.class, NEW_ASSET_NULLABLE));
+        var request = JsonBody.read(ctx, NewAsset.class, NEW_ASSET_NULLABLE);
+        requireOwnWebhook(caller, request.playbackPolicy());
+        var created = assets.importFromUrl(caller, request);
         ctx.status(created.existing() ? 200 : 201).json(body(created));
     }
 
     private void requestUpload(Context ctx) {
         var caller = auth.require(ctx);
-        var created = assets.requestUpload(caller, JsonBody.read(ctx, NewAsset.class, NEW_ASSET_NULLABLE), uploads);
+        var request = JsonBody.read(ctx, NewAsset.class, NEW_ASSET_NULLABLE);
+        requireOwnWebhook(caller, request.playbackPolicy());
+        var created = assets.requestUpload(caller, request, uploads);
         var body = new LinkedHashMap<String, Object>();
         body.put("url", created.url());
         body.put("tusEndpoint", created.tusEndpoint());
         body.putAll(body(created));
         ctx.json(body);
+    }
+
+    /** A webhook playback policy must name one of the caller's webhooks (400 otherwise, as Livepeer answers). */
+    private void requireOwnWebhook(Principal caller, JsonNode policy) {
+        if (policy == null || !PlaybackPolicy.WEBHOOK.equals(policy.path("type").asText())
+                || !policy.path("webhookId").isTextual()) {
+            return;
+        }
+        String id = policy.path("webhookId").asText();
+        try {
+            webhooks.get(caller, id);
+        } catch (SpoolException e) {
+            if (e.kind() != SpoolException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            throw SpoolException.badRequest("webhook_not_found", "webhook " + id + " not found");
+        }
     }
 
     private static Map<String, Object> body(CreatedAsset created) {

@@ -1,5 +1,8 @@
 package dev.spool.api;
 
+import dev.spool.access.GrantedPlaylist;
+import dev.spool.access.PlaybackGate;
+import dev.spool.asset.Asset;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
 import dev.spool.storage.ContentTypes;
@@ -9,6 +12,8 @@ import dev.spool.storage.StorageException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -18,10 +23,12 @@ import java.util.Optional;
 final class MediaFileRoutes {
     private final ObjectStore store;
     private final PlaybackService playback;
+    private final PlaybackGate gate;
 
-    MediaFileRoutes(ObjectStore store, PlaybackService playback) {
+    MediaFileRoutes(ObjectStore store, PlaybackService playback, PlaybackGate gate) {
         this.store = store;
         this.playback = playback;
+        this.gate = gate;
     }
 
     void register(RoutesConfig routes) {
@@ -33,16 +40,23 @@ final class MediaFileRoutes {
         });
     }
 
-    private void serve(Context ctx, boolean withBody) {
+    private void serve(Context ctx, boolean withBody) throws IOException {
         Cors.allowAnyOrigin(ctx);
         // Media is compressed already, and Content-Length and ranges must count the stored bytes.
         ctx.disableCompression();
         String playbackId = ctx.pathParam("playbackId");
         String path = ctx.pathParam("path");
-        if (!playbackId.matches("[0-9a-z]{16}") || !playback.servable(playbackId)) {
+        var asset = playbackId.matches("[0-9a-z]{16}") ? playback.servable(playbackId) : Optional.<Asset>empty();
+        if (asset.isEmpty()) {
             ErrorMapping.respond(ctx, io.javalin.http.HttpStatus.NOT_FOUND, "not found");
             return;
         }
+        var grant = gate.check(playbackId, asset.get().userId(), asset.get().projectId(),
+                asset.get().playbackPolicy(), new PlaybackGate.Viewer(
+                        queryOrHeader(ctx, PlaybackGate.JWT_PARAMETER, PlaybackGate.JWT_HEADER),
+                        queryOrHeader(ctx, PlaybackGate.ACCESS_KEY_PARAMETER, PlaybackGate.ACCESS_KEY_HEADER),
+                        ctx.header("Origin")));
+        ctx.header("Access-Control-Allow-Origin", grant.allowOrigin());
         String key = playbackId + "/" + path;
         Optional<ObjectInfo> found;
         try {
@@ -59,8 +73,13 @@ final class MediaFileRoutes {
         String etag = "\"" + info.etag().replace("\"", "") + "\"";
         ctx.header("ETag", etag);
         ctx.header("Accept-Ranges", "bytes");
-        ctx.header("Cache-Control", path.endsWith(".m3u8") ? "public, max-age=60" : "public, max-age=86400");
+        ctx.header("Cache-Control", (grant.shareable() ? "public" : "private")
+                + (path.endsWith(".m3u8") ? ", max-age=60" : ", max-age=86400"));
         ctx.contentType(contentType(info, key));
+        if (grant.carried() && GrantedPlaylist.names(path)) {
+            serveGranted(ctx, key, path, grant, withBody);
+            return;
+        }
         if (path.equals(AssetUrls.SOURCE_PATH)) {
             ctx.header("Content-Disposition", "attachment; filename=\"" + playbackId + "\"");
         }
@@ -88,6 +107,29 @@ final class MediaFileRoutes {
         if (withBody && length > 0) {
             ctx.result(store.get(key, start, length));
         }
+    }
+
+    /**
+     * A playlist whose child URLs carry the viewer's grant: rewritten per viewer, so answered whole, without the
+     * stored file's ETag or ranges.
+     */
+    private void serveGranted(Context ctx, String key, String path, PlaybackGate.Grant grant, boolean withBody)
+            throws IOException {
+        String text;
+        try (var in = store.get(key)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        byte[] body = GrantedPlaylist.rewrite(path, text, grant.query()).getBytes(StandardCharsets.UTF_8);
+        ctx.res().setHeader("ETag", null);
+        ctx.header("Accept-Ranges", "none");
+        ctx.header("Content-Length", Integer.toString(body.length));
+        if (withBody) {
+            ctx.result(body);
+        }
+    }
+
+    private static String queryOrHeader(Context ctx, String parameter, String header) {
+        return Optional.ofNullable(ctx.queryParam(parameter)).orElse(ctx.header(header));
     }
 
     /** If-None-Match: {@code *} or a list of entity tags, weak or strong (RFC 9110 weak comparison). */

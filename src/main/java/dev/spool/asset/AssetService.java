@@ -1,5 +1,6 @@
 package dev.spool.asset;
 
+import dev.spool.access.PlaybackPolicy;
 import dev.spool.account.Principal;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
@@ -51,7 +52,8 @@ public final class AssetService {
             if (existing.isPresent()) {
                 return new CreatedAsset(view(existing.get(), caller), existing.get().taskId(), true, null, null);
             }
-            var asset = newAsset(caller, request, Asset.AssetSource.url(request.url()), Asset.Phase.WAITING, now);
+            var asset = newAsset(caller, request, encrypted(Asset.AssetSource.url(request.url()), request),
+                    Asset.Phase.WAITING, now);
             String taskId = createUploadTask(h, caller, asset, request, request.url(), false);
             return new CreatedAsset(view(asset, caller), taskId, false, null, null);
         });
@@ -65,7 +67,8 @@ public final class AssetService {
         AssetValidation.validate(request, false);
         return assets.jdbi().inTransaction(h -> {
             long now = clock.millis();
-            var asset = newAsset(caller, request, Asset.AssetSource.directUpload(), Asset.Phase.UPLOADING, now);
+            var asset = newAsset(caller, request, encrypted(Asset.AssetSource.directUpload(), request),
+                    Asset.Phase.UPLOADING, now);
             String taskId = createUploadTask(h, caller, asset, request, urls.uploadedSource(asset.playbackId()), true);
             String token = uploads.create(h, asset.id(), taskId, now);
             return new CreatedAsset(view(asset, caller), taskId, false, urls.directUpload(token),
@@ -108,6 +111,13 @@ public final class AssetService {
                 .map(a -> view(a, caller, false));
     }
 
+    private static Asset.AssetSource encrypted(Asset.AssetSource source, NewAsset request) {
+        var encryption = AssetValidation.encryption(request.encryption(), request.playbackPolicy());
+        return encryption == null ? source : new Asset.AssetSource(source.type(), source.url(), source.gatewayUrl(),
+                encryption, source.sessionId(), source.sourceId(), source.playbackId(), source.requesterId(),
+                source.assetId());
+    }
+
     private Asset newAsset(Principal caller, NewAsset request, Asset.AssetSource source, Asset.Phase phase, long now) {
         String id = UUID.randomUUID().toString();
         return new Asset(id, playbackId(id), caller.userId(), Boolean.TRUE.equals(request.staticMp4()), null, null,
@@ -120,7 +130,10 @@ public final class AssetService {
 
     private String createUploadTask(Handle h, Principal caller, Asset asset, NewAsset request, String sourceUrl,
                                     boolean pending) {
-        var params = new TaskParams(new TaskParams.Upload(sourceUrl, null, request.c2pa(), request.profiles(),
+        var encryption = asset.source().encryption();
+        var params = new TaskParams(new TaskParams.Upload(sourceUrl,
+                encryption == null ? null : new TaskParams.Encryption(encryption.encryptedKey()), request.c2pa(),
+                request.profiles(),
                 request.targetSegmentSizeSecs(), true, null), null, null, null, null);
         return insertWithTask(h, caller, asset,
                 new CreateTask(TaskType.UPLOAD, params, null, asset.id(), null, null, pending));
@@ -167,6 +180,11 @@ public final class AssetService {
         AssetValidation.validate(patch);
         return assets.jdbi().inTransaction(h -> {
             var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
+            if (asset.source().encryption() != null && patch.playbackPolicy() != null
+                    && !PlaybackPolicy.isPrivate(patch.playbackPolicy())) {
+                throw SpoolException.invalid("playbackPolicy", "this asset was uploaded encrypted: its policy must "
+                        + "stay jwt or webhook");
+            }
             assets.patch(h, asset.id(), patch.name(), AssetValidation.creatorId(patch.creatorId()),
                     AssetValidation.playbackPolicy(patch.playbackPolicy()), clock.millis());
             if (patch.storage() != null && !patch.storage().isNull()) {

@@ -1,19 +1,16 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.access.PlaybackPolicy;
 import dev.spool.error.FieldLimits;
 import dev.spool.error.SpoolException;
 import dev.spool.storage.SourceUrls;
 import dev.spool.task.Profiles;
 
-import java.util.Set;
+import java.util.Base64;
 
 /** Checks asset payloads field by field; every refusal names the field and says what would be accepted. */
 public final class AssetValidation {
-    /** Livepeer's playback-policy, which has {@code additionalProperties: false}. */
-    private static final Set<String> POLICY_FIELDS = Set.of("type", "webhookId", "webhookContext", "refreshInterval",
-            "allowedOrigins");
-
     private AssetValidation() {
     }
 
@@ -27,10 +24,7 @@ public final class AssetValidation {
         } else if (request.url() != null) {
             throw SpoolException.invalid("url", "is not accepted here: use POST /api/asset/upload/url to import");
         }
-        if (request.encryption() != null && !request.encryption().isNull()) {
-            throw SpoolException.invalid("encryption",
-                    "encrypted uploads are not supported by this server; upload the file unencrypted");
-        }
+        encryption(request.encryption(), request.playbackPolicy());
         validateStorage(request.storage());
         validatePolicy(request.playbackPolicy());
         creatorId(request.creatorId());
@@ -50,6 +44,33 @@ public final class AssetValidation {
         creatorId(patch.creatorId());
     }
 
+    /**
+     * The stored form of {@code encryption}: {@code {encryptedKey}} with canonical base64, only for assets that are
+     * not public (the point of encrypting is that only authorised viewers get the video); null for none.
+     */
+    static Asset.Encryption encryption(JsonNode encryption, JsonNode policy) {
+        if (encryption == null || encryption.isNull()) {
+            return null;
+        }
+        JsonNode key = encryption.get("encryptedKey");
+        if (!encryption.isObject() || encryption.size() != 1 || key == null || !key.isTextual()) {
+            throw SpoolException.invalid("encryption", "must be {\"encryptedKey\": <base64>}");
+        }
+        try {
+            String text = key.asText();
+            if (text.isEmpty() || !Base64.getEncoder().encodeToString(Base64.getDecoder().decode(text)).equals(text)) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw SpoolException.invalid("encryption.encryptedKey", "must be valid base64");
+        }
+        if (!PlaybackPolicy.isPrivate(policy)) {
+            throw SpoolException.invalid("playbackPolicy", "an encrypted upload needs a jwt or webhook playback "
+                    + "policy: a public one would hand the decrypted video to anyone");
+        }
+        return new Asset.Encryption(key.asText());
+    }
+
     private static void validateStorage(JsonNode storage) {
         if (storage == null || storage.isNull()) {
             return;
@@ -63,23 +84,7 @@ public final class AssetValidation {
     }
 
     private static void validatePolicy(JsonNode policy) {
-        if (policy == null || policy.isNull()) {
-            return;
-        }
-        if (!policy.isObject()) {
-            throw SpoolException.invalid("playbackPolicy", "must be an object");
-        }
-        policy.fieldNames().forEachRemaining(field -> {
-            if (!POLICY_FIELDS.contains(field)) {
-                throw SpoolException.invalid("playbackPolicy." + field, "unknown field (allowed: "
-                        + String.join(", ", POLICY_FIELDS.stream().sorted().toList()) + ")");
-            }
-        });
-        String type = policy.path("type").asText("");
-        if (!type.equals("public")) {
-            throw SpoolException.invalid("playbackPolicy.type", "only 'public' playback is supported by this "
-                    + "server, got '" + type + "'");
-        }
+        PlaybackPolicy.parse(policy);
     }
 
     /** The stored form of a playback policy: an explicit JSON null means none, as an absent one does. */

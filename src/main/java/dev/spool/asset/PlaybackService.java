@@ -4,6 +4,7 @@ import dev.spool.error.SpoolException;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Optional;
 
 /** Resolves a playback id to the sources a player can use: static MP4s (best first), HLS, thumbnails. */
 public final class PlaybackService {
@@ -39,8 +40,11 @@ public final class PlaybackService {
         return new PlaybackInfo("vod", new PlaybackInfo.Meta(0, sources));
     }
 
-    /** Whether files under this playback id may be served: the asset exists and is not being deleted. */
-    public boolean servable(String playbackId) {
-        return assets.findByPlaybackId(playbackId).filter(a -> !AssetRepository.isGone(a)).isPresent();
+    /**
+     * The asset whose files may be served under this playback id: it exists and is not being deleted. Its playback
+     * policy comes with it, so gating a file costs no further read.
+     */
+    public Optional<Asset> servable(String playbackId) {
+        return assets.findByPlaybackId(playbackId).filter(a -> !AssetRepository.isGone(a));
     }
 }

@@ -1,6 +1,8 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.access.DecryptionException;
+import dev.spool.access.UploadDecryption;
 import dev.spool.json.Json;
 import dev.spool.media.MediaException;
 import dev.spool.media.Mp4Mode;
@@ -34,11 +36,13 @@ public final class UploadHandler implements TaskHandler {
     private final AssetRepository assets;
     private final ObjectStore store;
     private final MediaJobs jobs;
+    private final UploadDecryption decryption;
 
-    public UploadHandler(AssetRepository assets, ObjectStore store, MediaJobs jobs) {
+    public UploadHandler(AssetRepository assets, ObjectStore store, MediaJobs jobs, UploadDecryption decryption) {
         this.assets = assets;
         this.store = store;
         this.jobs = jobs;
+        this.decryption = decryption;
     }
 
     @Override
@@ -59,6 +63,8 @@ public final class UploadHandler implements TaskHandler {
         private final Task task;
         private final Asset asset;
         private final boolean uploaded;
+        /** The input as received, when it is encrypted: what Spool keeps as the asset's source. */
+        private Path encrypted;
 
         private record Transcoded(Path source, Path output, PipelineResult result) {
         }
@@ -69,12 +75,23 @@ public final class UploadHandler implements TaskHandler {
             this.uploaded = "directUpload".equals(asset.source().type());
         }
 
+        /** Brings the input in; an encrypted one is decrypted beside it, in the attempt's work directory. */
         @Override
         public void fetch(Path source) throws TaskFailure, IOException, InterruptedException {
+            var encryption = task.params().upload().encryption();
+            Path received = encryption == null ? source : source.resolveSibling("encrypted-source");
             if (uploaded) {
-                copySource(store, asset.playbackId(), source);
+                copySource(store, asset.playbackId(), received);
             } else {
-                jobs.fetch(task.params().upload().url(), source);
+                jobs.fetch(task.params().upload().url(), received);
+            }
+            if (encryption != null) {
+                try {
+                    decryption.decrypt(encryption.encryptedKey(), received, source);
+                } catch (DecryptionException e) {
+                    throw TaskFailure.unretriable("decryption_failed", "decryption failed: " + e.getMessage());
+                }
+                encrypted = received;
             }
         }
 
@@ -100,7 +117,7 @@ public final class UploadHandler implements TaskHandler {
             files.add(AssetSpecs.METADATA);
             OutputPublisher.publish(store, prefix, transcoded.output(), files, progress);
             if (!uploaded) {
-                putSource(prefix, transcoded.source());
+                putSource(prefix, encrypted == null ? transcoded.source() : encrypted);
             }
             var output = Json.mapper().createObjectNode();
             output.set("upload", AssetSpecs.output(result, asset, AssetUrls.SOURCE_PATH));

@@ -1,5 +1,9 @@
 package dev.spool.cli;
 
+import dev.spool.access.PlaybackGate;
+import dev.spool.access.SigningKeys;
+import dev.spool.access.UploadDecryption;
+import dev.spool.access.UploadKey;
 import dev.spool.account.Accounts;
 import dev.spool.account.AdminBootstrap;
 import dev.spool.api.ApiServer;
@@ -169,6 +173,7 @@ public final class Server implements AutoCloseable {
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
             new SharedSettings(database, clock).agree(objects, secrets,
                     ServerKey.source(config.secretKey(), config.dataDir()));
+            var uploadKey = UploadKey.load(database, secrets, clock);
             var webhookWakeUp = new WakeUp();
             var webhookRepository = new WebhookRepository(database, secrets);
             int sealed = webhookRepository.sealPlaintextSecrets();
@@ -209,7 +214,7 @@ public final class Server implements AutoCloseable {
                     var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);
                     var jobs = new MediaJobs(pipeline, new Fmp4Packager(binaries), fetcher, config.media(),
                             config.dataDir().resolve("work"));
-                    handlers.add(new UploadHandler(assetRepository, objects, jobs));
+                    handlers.add(new UploadHandler(assetRepository, objects, jobs, new UploadDecryption(uploadKey)));
                     handlers.add(new ClipHandler(assetRepository, objects, jobs));
                     handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()),
                             jobs));
@@ -232,12 +237,15 @@ public final class Server implements AutoCloseable {
                 new AdminBootstrap(accounts, config.dataDir()).ensureAdmin(config.adminApiKey());
                 var uploads = new UploadStore(database, assetRepository, assets, objects,
                         config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
+                var signingKeys = new SigningKeys(database, clock);
+                var webhooks = new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard,
+                        clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
                 resources.add(new Retention(database, config.eventRetention(), clock).start());
                 api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
                         taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
                         new TranscodeService(tasks),
-                        new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock),
+                        webhooks, signingKeys, new PlaybackGate(signingKeys, webhooks, clock), uploadKey,
                         config.publicUrl(), clock, new HttpMetrics(metrics.registry()), exports))
                         .start("0.0.0.0", config.port()));
                 log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),

@@ -1,6 +1,8 @@
 package dev.spool.webhook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spool.access.PlaybackWebhook;
 import dev.spool.account.Principal;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
@@ -23,7 +25,7 @@ import java.util.UUID;
  * Webhook subscriptions for their owners: create, read, replace, delete, and their logs with resend. A webhook is
  * visible to its owner within its project (and to admins); to anyone else it does not exist.
  */
-public final class WebhookService {
+public final class WebhookService implements PlaybackWebhook {
     private final WebhookRepository webhooks;
     private final WebhookLogs logs;
     private final Deliveries deliveries;
@@ -112,6 +114,33 @@ public final class WebhookService {
         }
         return webhooks.jdbi().inTransaction(h -> logs.record(h, id, body.path("id").asText(), logged.event(),
                 attempt)).orElseThrow(() -> SpoolException.invalid("url", attempt.error()));
+    }
+
+    /**
+     * Asks the owner's webhook whether a viewer holding {@code accessKey} may play: a signed POST of
+     * {@code {accessKey, context, timestamp}}; a 2xx answer allows, any other answer denies, and no answer (a
+     * deleted or foreign webhook, a refused address, an error, a timeout) comes back as an error.
+     */
+    @Override
+    public Answer ask(String userId, String projectId, String webhookId, String accessKey, JsonNode context)
+            throws InterruptedException {
+        var webhook = webhooks.jdbi().withHandle(h -> webhooks.find(h, webhookId))
+                .filter(w -> w.userId().equals(userId) && w.projectId().equals(projectId));
+        var target = webhook.flatMap(w -> webhooks.target(webhookId));
+        if (target.isEmpty()) {
+            return new Answer(false, "its webhook " + webhookId + " does not exist");
+        }
+        var attempt = sender.send(target.get().url(), target.get().sharedSecret(), timestamp -> {
+            var body = Json.mapper().createObjectNode();
+            body.put("accessKey", accessKey);
+            body.set("context", context == null ? Json.mapper().createObjectNode() : context);
+            body.put("timestamp", timestamp);
+            return body;
+        });
+        if (attempt.status() == null) {
+            return new Answer(false, attempt.error());
+        }
+        return new Answer(attempt.success(), null);
     }
 
     private Webhook visible(Handle h, Principal caller, String id) {

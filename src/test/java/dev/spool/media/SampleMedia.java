@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** Generated media and ffprobe for tests outside this package: small, so they stay quick on a shared machine. */
 public final class SampleMedia {
@@ -24,5 +25,21 @@ public final class SampleMedia {
             throw new AssertionError("ffprobe cannot read " + fileOrUrl + ": " + result.stderrTail());
         }
         return Json.tree(result.stdout());
+    }
+
+    /**
+     * Decodes every stream of a file or URL (every rendition of an HLS master) to nothing and answers ffmpeg's
+     * warnings and errors: empty when every part could be read.
+     */
+    public static String decodeEverything(String fileOrUrl) {
+        var cmd = new java.util.ArrayList<>(List.of(TestMedia.binaries().ffmpeg().toString(), "-hide_banner",
+                "-nostdin", "-v", "warning", "-i", fileOrUrl, "-map", "0", "-f", "null", "-"));
+        try {
+            var result = ChildProcess.run(cmd, TestMedia.binaries().environment(), null, null,
+                    java.time.Duration.ofMinutes(5));
+            return result.ok() ? result.stderrTail() : "ffmpeg failed: " + result.stderrTail();
+        } catch (MediaException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
