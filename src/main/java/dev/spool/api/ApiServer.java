@@ -42,6 +42,7 @@ public final class ApiServer {
         var fileRoutes = new MediaFileRoutes(services.objects(), services.playback());
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth);
         var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, services.publicUrl());
+        var apiTokenRoutes = new ApiTokenRoutes(services.accounts(), auth);
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -61,6 +62,8 @@ public final class ApiServer {
             fileRoutes.register(config.routes);
             transcodeRoutes.register(config.routes);
             webhookRoutes.register(config.routes);
+            apiTokenRoutes.register(config.routes);
+            Dashboard.register(config.routes, services.publicUrl());
         });
     }
 
