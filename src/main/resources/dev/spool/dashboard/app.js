@@ -82,7 +82,9 @@ document.getElementById('sign-out').addEventListener('click', () => {
   location.hash = '#/';
   route();
 });
+// A key revoked while in use: back to sign-in. The sign-in form handles its own 401.
 window.addEventListener('spool:unauthenticated', () => {
+  if (topbar.hidden) return;
   session.signOut();
   route();
 });

@@ -40,7 +40,7 @@ export function assetsPage(main) {
   async function load(quiet = false) {
     clearTimeout(timer);
     if (!quiet) mount(body, loading('Loading assets'));
-    const params = new URLSearchParams({ limit: '20' });
+    const params = new URLSearchParams({ limit: '20', details: '1' });
     if (query) params.set('filters', JSON.stringify([{ id: 'name', value: query }]));
     const path = cursors[cursors.length - 1] || `/api/asset?${params}`;
     try {
@@ -84,7 +84,7 @@ export function assetPage(main, id) {
 
   async function load() {
     try {
-      const asset = await api.get(`/api/asset/${encodeURIComponent(id)}`);
+      const asset = await api.get(`/api/asset/${encodeURIComponent(id)}?details=1`);
       let playback = null;
       if (asset.status?.phase === 'ready' && asset.playbackId) {
         playback = await api.get(`/api/playback/${encodeURIComponent(asset.playbackId)}`);

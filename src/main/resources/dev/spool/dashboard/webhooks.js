@@ -111,7 +111,8 @@ export function webhookPage(main, id) {
     const status = log.response ? `${log.response.status} ${log.response.statusText || ''}` : 'no answer';
     let answer = '';
     try {
-      answer = log.response?.body ? atob(log.response.body) : '';
+      answer = log.response?.body
+        ? new TextDecoder().decode(Uint8Array.from(atob(log.response.body), (c) => c.charCodeAt(0))) : '';
     } catch {
       answer = log.response.body;
     }
