@@ -3,7 +3,7 @@ import { api } from './api.js';
 import { confirmDialog, copyField, date, empty, failed, h, loading, mount, pageHeader, toast } from './ui.js';
 
 export function keysPage(main) {
-  const body = h('div', {});
+  const body = h('div', { class: 'section-gap' });
   const reveal = h('div', { 'aria-live': 'polite' });
   const name = h('input', { id: 'key-name', class: 'input', required: true, maxlength: '200',
     placeholder: 'e.g. Production website' });
