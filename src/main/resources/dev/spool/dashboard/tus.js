@@ -7,17 +7,25 @@ export function fingerprint(file) {
   return `${STORE}${file.name}:${file.size}:${file.lastModified}`;
 }
 
-export function remembered(file) {
+function remembered(file) {
   const raw = localStorage.getItem(fingerprint(file));
   return raw ? JSON.parse(raw) : null;
 }
 
+/** Uploads this browser started and did not finish: { name, size } each, to be picked again. */
+export function unfinished() {
+  return Object.keys(localStorage).filter((key) => key.startsWith(STORE))
+    .map((key) => JSON.parse(localStorage.getItem(key)));
+}
+
 export class TusUpload {
-  /** onProgress(sent, total) after every chunk; options.assetId is kept with the resume state. */
-  constructor(file, { endpoint, assetId, onProgress }) {
+  /**
+   * newUpload() answers { endpoint, assetId } for a fresh upload, called only when there is nothing to resume;
+   * onProgress(sent, total) runs after every chunk. start() answers the asset id.
+   */
+  constructor(file, { newUpload, onProgress }) {
     this.file = file;
-    this.endpoint = endpoint;
-    this.assetId = assetId;
+    this.newUpload = newUpload;
     this.onProgress = onProgress;
     this.controller = new AbortController();
   }
@@ -30,11 +38,12 @@ export class TusUpload {
     let state = remembered(this.file);
     let offset = state ? await this.#offset(state.url) : null;
     if (offset === null) {
-      state = { url: await this.#create(), assetId: this.assetId };
+      const { endpoint, assetId } = await this.newUpload();
+      state = { url: await this.#create(endpoint), assetId, name: this.file.name, size: this.file.size };
       localStorage.setItem(fingerprint(this.file), JSON.stringify(state));
       offset = 0;
     }
-    this.assetId = state.assetId;
+    this.resumedAt = offset;
     this.onProgress(offset, this.file.size);
     while (offset < this.file.size) {
       const chunk = this.file.slice(offset, Math.min(offset + CHUNK, this.file.size));
@@ -45,8 +54,8 @@ export class TusUpload {
     return state.assetId;
   }
 
-  async #create() {
-    const response = await fetch(this.endpoint, {
+  async #create(endpoint) {
+    const response = await fetch(endpoint, {
       method: 'POST',
       signal: this.controller.signal,
       headers: {
@@ -56,7 +65,7 @@ export class TusUpload {
       },
     });
     if (response.status !== 201) throw new Error(await reason(response, 'could not start the upload'));
-    return new URL(response.headers.get('Location'), this.endpoint).href;
+    return new URL(response.headers.get('Location'), endpoint).href;
   }
 
   async #offset(url) {

@@ -1,6 +1,6 @@
 // Upload: many files at once over tus, each with progress, speed and ETA; and import from a URL.
 import { api } from './api.js';
-import { TusUpload, remembered } from './tus.js';
+import { TusUpload, unfinished } from './tus.js';
 import { bytes, h, mount, pageHeader, progressBar, toast } from './ui.js';
 
 function eta(seconds) {
@@ -56,10 +56,15 @@ export function uploadPage(main) {
   h('div', { class: 'field' }, h('label', { for: 'import-name' }, 'Name'), name), importError,
   h('div', {}, h('button', { class: 'button primary', type: 'submit' }, 'Import')));
 
+  const pending = unfinished();
+  const resumable = pending.length ? h('div', { class: 'callout info', id: 'unfinished' },
+    h('strong', {}, 'Unfinished uploads'), h('p', {}, 'Pick the same file again to continue where it stopped:'),
+    h('ul', {}, pending.map((u) => h('li', {}, `${u.name} (${bytes(u.size)})`)))) : null;
+
   mount(main, pageHeader('Upload', 'Add videos from this computer or from a URL.'),
     h('div', { class: 'grid-2' },
       h('section', { class: 'card stack', 'aria-labelledby': 'files-title' },
-        h('h2', { id: 'files-title' }, 'From your computer'), drop, list),
+        h('h2', { id: 'files-title' }, 'From your computer'), resumable, drop, list),
       h('section', { class: 'card stack', 'aria-labelledby': 'import-title' },
         h('h2', { id: 'import-title' }, 'Import from a URL'), importForm)));
 
@@ -79,23 +84,22 @@ export function uploadPage(main) {
     const started = performance.now();
     let firstOffset = null;
     const task = (async () => {
-      const resume = remembered(file);
-      let endpoint = null;
-      let assetId = resume?.assetId;
-      if (!resume) {
+      const newUpload = async () => {
         const created = await api.post('/api/asset/request-upload', { name: baseName(file.name) });
-        endpoint = created.tusEndpoint;
-        assetId = created.asset.id;
-      }
-      const upload = new TusUpload(file, { endpoint, assetId, onProgress: (sent, total) => {
+        return { endpoint: created.tusEndpoint, assetId: created.asset.id };
+      };
+      const upload = new TusUpload(file, { newUpload, onProgress: (sent, total) => {
         if (firstOffset === null) firstOffset = sent;
         const seconds = (performance.now() - started) / 1000;
         const speed = seconds > 0 ? (sent - firstOffset) / seconds : 0;
         mount(bar, progressBar(total ? sent / total : 1, `${file.name} upload progress`));
-        info.textContent = `${Math.round((total ? sent / total : 1) * 100)}% · ${bytes(speed)}/s · ${eta(speed > 0 ? (total - sent) / speed : Infinity)} left`;
+        const resumed = firstOffset > 0 ? ` · resumed at ${Math.round((firstOffset / total) * 100)}%` : '';
+        info.textContent = `${Math.round((total ? sent / total : 1) * 100)}% · ${bytes(speed)}/s · ${eta(speed > 0 ? (total - sent) / speed : Infinity)} left${resumed}`;
       } });
       const id = await upload.start();
-      info.textContent = 'Uploaded — processing';
+      info.textContent = upload.resumedAt > 0
+        ? `Uploaded (resumed at ${Math.round((upload.resumedAt / file.size) * 100)}%) — processing`
+        : 'Uploaded — processing';
       item.classList.add('done');
       mount(link, h('a', { href: `#/assets/${encodeURIComponent(id)}` }, 'Open asset'));
     })().catch((error) => {

@@ -12,10 +12,17 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 
@@ -28,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DashboardBrowserTest {
     private static final Duration PROCESSING = Duration.ofMinutes(3);
     private static final Duration SHORT = Duration.ofSeconds(20);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Browser browser;
     private static TestServer server;
@@ -130,6 +139,51 @@ class DashboardBrowserTest {
         assertThat(browser.find("#files-table").getText()).contains("MP4");
         assertThat(browser.find("#main").getText()).contains("Playback URL", "Download URL");
         browser.screenshots("asset");
+    }
+
+    @Test
+    void givenAnUploadCutOffHalfWay_whenTheSameFileIsPickedAfterAReload_thenItResumesFromWhereItStopped()
+            throws Exception {
+        var user = newUser();
+        Path video = TestVideos.generate(media.resolve("resumed.mp4"), 2);
+        byte[] bytes = Files.readAllBytes(video);
+        var created = server.client(user.key()).post("/api/asset/request-upload", Map.of("name", "resumed")).json();
+        String uploadUrl = startTusUpload(created.path("tusEndpoint").asText(), Arrays.copyOf(bytes, bytes.length / 2),
+                bytes.length);
+        signIn(user.key());
+        // What the page itself stored when the upload began, before the tab was closed.
+        browser.script("localStorage.setItem(arguments[0], arguments[1])",
+                "spool.tus.resumed.mp4:" + bytes.length + ":" + Files.getLastModifiedTime(video).toMillis(),
+                JSON.writeValueAsString(Map.of("url", uploadUrl, "assetId", created.path("asset").path("id").asText(),
+                        "name", "resumed.mp4", "size", bytes.length)));
+
+        browser.open(server.baseUrl() + "/#/upload");
+        browser.driver().navigate().refresh();
+        assertThat(browser.visible("#unfinished").getText()).contains("resumed.mp4");
+        browser.find("#file-input").sendKeys(video.toAbsolutePath().toString());
+        browser.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".upload-item.done a")), SHORT);
+
+        assertThat(browser.find(".upload-item.done").getText()).contains("resumed at 50%");
+        String assetId = created.path("asset").path("id").asText();
+        browser.until(d -> server.client(user.key()).get("/api/asset/" + assetId).json()
+                .path("status").path("phase").asText().equals("ready"), PROCESSING);
+    }
+
+    /** Creates a tus upload and sends its first bytes, as a browser cut off half-way would have. */
+    private static String startTusUpload(String endpoint, byte[] firstPart, long length) throws Exception {
+        var http = HttpClient.newHttpClient();
+        var create = http.send(HttpRequest.newBuilder(URI.create(endpoint)).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Tus-Resumable", "1.0.0").header("Upload-Length", Long.toString(length)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(create.statusCode()).isEqualTo(201);
+        String url = URI.create(endpoint).resolve(create.headers().firstValue("Location").orElseThrow()).toString();
+        var patch = http.send(HttpRequest.newBuilder(URI.create(url))
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(firstPart))
+                .header("Tus-Resumable", "1.0.0").header("Upload-Offset", "0")
+                .header("Content-Type", "application/offset+octet-stream").build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(patch.statusCode()).isEqualTo(204);
+        return url;
     }
 
     @Test
