@@ -37,7 +37,8 @@ final class Dashboard {
     private record File(String contentType, byte[] bytes, String etag) {
     }
 
-    private final Map<String, Optional<File>> files = new ConcurrentHashMap<>();
+    // Only files found are kept: a name asked for and missing costs a class-path lookup, never memory.
+    private final Map<String, File> files = new ConcurrentHashMap<>();
     private final String policy;
 
     private Dashboard(String publicUrl) {
@@ -64,26 +65,31 @@ final class Dashboard {
     }
 
     private File page() {
-        return files.computeIfAbsent("index.html", name -> Optional.of(load("html",
-                        new String(resource(ROOT + name).orElseThrow(), StandardCharsets.UTF_8)
-                                .replace("{{hls}}", hlsFile()).getBytes(StandardCharsets.UTF_8))))
-                .orElseThrow();
+        return files.computeIfAbsent("index.html", name -> load("html",
+                new String(resource(ROOT + name).orElseThrow(), StandardCharsets.UTF_8)
+                        .replace("{{hls}}", hlsFile()).getBytes(StandardCharsets.UTF_8)));
     }
 
     private Optional<File> file(String name) {
         if (!FILE.matcher(name).matches()) {
             return Optional.empty();
         }
-        return files.computeIfAbsent(name, n -> resource(ROOT + n)
-                .map(bytes -> load(n.substring(n.lastIndexOf('.') + 1), bytes)));
+        return cached(name, ROOT + name, name.substring(name.lastIndexOf('.') + 1));
     }
 
     private Optional<File> vendor(String name) {
         String path = VENDOR.get(name);
-        if (path == null) {
-            return Optional.empty();
+        return path == null ? Optional.empty() : cached("vendor/" + name, path, "js");
+    }
+
+    private Optional<File> cached(String key, String path, String extension) {
+        var known = files.get(key);
+        if (known != null) {
+            return Optional.of(known);
         }
-        return files.computeIfAbsent("vendor/" + name, n -> resource(path).map(bytes -> load("js", bytes)));
+        var found = resource(path).map(bytes -> load(extension, bytes));
+        found.ifPresent(file -> files.put(key, file));
+        return found;
     }
 
     private void serve(Context ctx, File file, String cacheControl) {

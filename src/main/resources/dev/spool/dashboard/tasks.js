@@ -5,6 +5,9 @@ import { badge, date, empty, failed, h, loading, mount, pageHeader, cursorButton
 const TYPES = ['upload', 'export', 'export-data', 'transcode-file', 'clip'];
 const PHASES = ['pending', 'waiting', 'running', 'failed', 'completed', 'cancelled'];
 const UNFINISHED = new Set(['pending', 'waiting', 'running']);
+// A browser opens about six connections to one server: a few event streams leave room for everything else.
+const MAX_STREAMS = 3;
+const RELOAD_MILLIS = 5000;
 
 function select(id, label, options) {
   return [h('label', { for: id, class: 'visually-hidden' }, label),
@@ -14,6 +17,7 @@ function select(id, label, options) {
 
 export function tasksPage(main) {
   const streams = new Map();
+  let reload = null;
   let cursors = [null];
   const [typeLabel, type] = select('task-type', 'Type', TYPES);
   const [phaseLabel, phase] = select('task-phase', 'Phase', PHASES);
@@ -27,13 +31,14 @@ export function tasksPage(main) {
     h('div', { class: 'toolbar' }, typeLabel, type, phaseLabel, phase), body, pager);
 
   function stopStreams() {
+    clearTimeout(reload);
     for (const controller of streams.values()) controller.abort();
     streams.clear();
   }
 
-  async function load() {
+  async function load(quiet = false) {
     stopStreams();
-    mount(body, loading('Loading tasks'));
+    if (!quiet) mount(body, loading('Loading tasks'));
     const filters = [];
     if (type.value) filters.push({ id: 'type', value: type.value });
     if (phase.value) filters.push({ id: 'phase', value: phase.value });
@@ -43,7 +48,7 @@ export function tasksPage(main) {
       const result = await page(cursors[cursors.length - 1] || `/api/task?${params}`);
       render(result);
     } catch (error) {
-      mount(body, failed(error, load));
+      mount(body, failed(error, () => load()));
     }
   }
 
@@ -53,6 +58,10 @@ export function tasksPage(main) {
         ? 'No task matches these filters.' : 'Tasks appear here when you upload or import a video.'));
     } else {
       mount(body, h('ul', { class: 'task-list', id: 'task-list', 'aria-label': 'Tasks' }, items.map(row)));
+      // Tasks beyond the streamed few are refreshed with the list, one request at a time.
+      if (items.filter((t) => UNFINISHED.has(t.status.phase)).length > MAX_STREAMS) {
+        reload = setTimeout(() => load(true), RELOAD_MILLIS);
+      }
     }
     mount(pager, ...cursorButtons(cursors, next, load));
   }
@@ -95,7 +104,7 @@ export function tasksPage(main) {
   }
 
   function follow(item, id) {
-    if (streams.has(id)) return;
+    if (streams.has(id) || streams.size >= MAX_STREAMS) return;
     const controller = new AbortController();
     streams.set(id, controller);
     events(`/api/task/${encodeURIComponent(id)}/events`, (_, task) => fill(item, task), controller.signal)
