@@ -104,7 +104,7 @@ export function assetPage(main, id) {
     const hls = sources.find((s) => s.hrn === 'HLS (TS)');
     const stage = h('div', { class: 'player-stage' });
     if (hls) {
-      player = attachPlayer(stage, hls.url);
+      player = attachPlayer(stage, hls.url, sources.find((s) => s.hrn === 'Thumbnails')?.url);
     } else {
       stage.append(h('div', { class: 'player-placeholder' },
         phase === 'failed' ? 'Processing failed' : h('span', {}, h('span', { class: 'spinner', 'aria-hidden': 'true' }),
@@ -134,7 +134,7 @@ export function assetPage(main, id) {
         toast(error.message, 'error');
       }
     } }, 'Delete');
-    const files = sources.filter((s) => s.hrn !== 'HLS (TS)');
+    const files = sources.filter((s) => s.hrn !== 'HLS (TS)' && s.hrn !== 'Thumbnails');
     mount(main,
       h('p', { class: 'crumbs' }, h('a', { href: '#/assets' }, '← Assets')),
       pageHeader(asset.name, null, badge(phase), remove),

@@ -105,7 +105,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void givenAGeneratedVideo_whenUploadedThroughTheFileInput_thenItBecomesReady_playsAndSwitchesRenditions() {
+    void givenAGeneratedVideo_whenUploadedThroughTheFileInput_thenItBecomesReady_playsSwitchesRenditionsAndPreviews() {
         Path video = TestVideos.generate(media.resolve("ten-seconds.mp4"), 10, "1280x720");
         signIn(newUser().key());
 
@@ -136,6 +136,10 @@ class DashboardBrowserTest {
         String height = lowest.substring(0, lowest.indexOf('p'));
         browser.until(d -> height.equals(browser.find("#player").getDomAttribute("data-height")), SHORT);
         browser.script("document.getElementById('player').pause()");
+
+        browser.until(d -> (Boolean) browser.script("const r = document.getElementById('scrub'); r.value = '5';"
+                + " r.dispatchEvent(new Event('input')); const p = document.getElementById('scrub-preview');"
+                + " return !p.hidden && p.src.includes('keyframes_') && p.complete && p.naturalWidth > 0"), SHORT);
         assertThat(browser.find("#files-table").getText()).contains("MP4");
         assertThat(browser.find("#main").getText()).contains("Playback URL", "Download URL");
         browser.screenshots("asset");
