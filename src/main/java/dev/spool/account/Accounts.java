@@ -84,6 +84,25 @@ public final class Accounts {
                 .list());
     }
 
+    /** The live keys of one user in one project, oldest first: what that tenant may see and revoke. */
+    public List<ApiKeyInfo> listApiKeys(String userId, String projectId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, name, user_id, project_id, created_at FROM api_keys WHERE user_id = :user "
+                                + "AND project_id = :project AND revoked_at IS NULL ORDER BY created_at, id")
+                .bind("user", userId).bind("project", projectId)
+                .map((rs, ctx) -> new ApiKeyInfo(rs.getString("id"), rs.getString("name"), rs.getString("user_id"),
+                        rs.getString("project_id"), rs.getLong("created_at"), null))
+                .list());
+    }
+
+    /** Revokes a live key of one user in one project; answers false for another tenant's key or an unknown id. */
+    public boolean revokeApiKey(String userId, String projectId, String keyId) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE api_keys SET revoked_at = :now WHERE id = :id "
+                        + "AND user_id = :user AND project_id = :project AND revoked_at IS NULL")
+                .bind("now", clock.millis()).bind("id", keyId).bind("user", userId).bind("project", projectId)
+                .execute()) == 1;
+    }
+
     /** Revokes by key id; answers whether a live key was revoked. */
     public boolean revokeApiKey(String keyId) {
         return jdbi.withHandle(h -> h.createUpdate(

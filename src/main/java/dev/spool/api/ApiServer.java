@@ -50,6 +50,7 @@ public final class ApiServer {
         var transcodeRoutes = new TranscodeRoutes(services.transcodes(), auth, idempotency);
         var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, idempotency, services.publicUrl());
         var accessRoutes = new AccessRoutes(services.signingKeys(), services.uploadKey(), auth);
+        var apiTokenRoutes = new ApiTokenRoutes(services.accounts(), auth);
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -75,6 +76,8 @@ public final class ApiServer {
             transcodeRoutes.register(config.routes);
             webhookRoutes.register(config.routes);
             accessRoutes.register(config.routes);
+            apiTokenRoutes.register(config.routes);
+            Dashboard.register(config.routes, services.publicUrl());
         });
     }
 

@@ -25,8 +25,13 @@ public final class TestVideos {
 
     /** A 320x240, 25 fps H.264 + AAC MP4 of {@code seconds} seconds: testsrc2 and a 440 Hz tone. */
     public static Path generate(Path file, int seconds) {
+        return generate(file, seconds, "320x240");
+    }
+
+    /** As {@link #generate(Path, int)} at another size ({@code WxH}), e.g. one tall enough for a ladder. */
+    public static Path generate(Path file, int seconds, String size) {
         run(List.of(binaries().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=" + seconds,
+                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=25:duration=" + seconds,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=" + seconds,
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
                 file.toString()));
