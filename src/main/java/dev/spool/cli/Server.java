@@ -7,6 +7,7 @@ import dev.spool.access.UploadKey;
 import dev.spool.account.Accounts;
 import dev.spool.account.AdminBootstrap;
 import dev.spool.api.ApiServer;
+import dev.spool.cluster.LiveWorkerTypes;
 import dev.spool.cluster.SharedSettings;
 import dev.spool.cluster.WorkerInfo;
 import dev.spool.cluster.WorkerPresence;
@@ -188,7 +189,7 @@ public final class Server implements AutoCloseable {
                             new AssetStorageObserver(assetRepository, clock), new CredentialErasure(), publisher,
                             new TaskMetrics(metrics.registry())));
             var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets,
-                    config.exports().ipfsGatewayUrl());
+                    config.exports().ipfsGatewayUrl(), new LiveWorkerTypes(new WorkerRegistry(database, clock)));
             var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
             var exports = new ExportService(assetRepository, tasks, config.exports().ipfsApiUrl().isPresent());
             var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, exports, clock);

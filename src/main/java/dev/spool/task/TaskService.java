@@ -25,11 +25,13 @@ public final class TaskService {
     private final Clock clock;
     private final SecretBox secrets;
     private final String ipfsGateway;
+    private final RunnableTypes runnable;
 
     /** @param ipfsGateway the gateway base (ending in {@code /ipfs/}) exported CIDs are shown through */
     public TaskService(TaskRepository tasks, Database database, QueueSignal signal, Config.Engine limits, Clock clock,
-                       SecretBox secrets, String ipfsGateway) {
+                       SecretBox secrets, String ipfsGateway, RunnableTypes runnable) {
         this.tasks = tasks;
+        this.runnable = runnable;
         this.ipfsGateway = ipfsGateway;
         this.secrets = secrets;
         this.dialect = database.dialect();
@@ -44,6 +46,9 @@ public final class TaskService {
      */
     public Task create(Handle h, String ownerId, String projectId, CreateTask request) {
         validate(request);
+        runnable.whyNot(request.type()).ifPresent(reason -> {
+            throw new SpoolException(SpoolException.Kind.INVALID, "no_worker", reason);
+        });
         // The count and the insert serialised per owner, or two concurrent creates could both pass the limit.
         dialect.lockForTransaction(h, ownerId);
         int unfinished = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user "

@@ -247,6 +247,12 @@ class ClusterAgreementTest {
         JsonNode workers = api.anonymous().get("/readyz").json().path("workers");
         assertThat(workers).singleElement().satisfies(worker ->
                 assertThat(worker.path("taskTypes").toString()).isEqualTo("[\"export\",\"export-data\"]"));
+        // With that worker alive and no other, a new task of a type none can run is refused instead of queued.
+        var refused = api.admin().post("/api/asset/upload/url",
+                Map.of("name", "nobody can encode", "url", "https://example.com/another-video.mp4"));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("no worker of this Spool can run upload tasks")
+                .contains("run export, export-data");
     }
 
     @Test
