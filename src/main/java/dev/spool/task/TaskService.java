@@ -107,5 +107,6 @@ public final class TaskService {
             throw SpoolException.invalid("params", "must hold exactly one key, '" + key
                     + "', matching the task type");
         }
+        C2paSupport.refuseUnsigned(request.params());
     }
 }
