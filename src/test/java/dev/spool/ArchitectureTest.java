@@ -39,7 +39,8 @@ class ArchitectureTest {
                 .layer("MediaJob").definedBy("dev.spool.mediajob..")
                 .layer("Engine").definedBy("dev.spool.task..")
                 .layer("Accounts").definedBy("dev.spool.account..")
-                .layer("Foundation").definedBy("dev.spool.db..", "dev.spool.storage..", "dev.spool.media..")
+                .layer("Foundation").definedBy("dev.spool.db..", "dev.spool.storage..", "dev.spool.media..",
+                        "dev.spool.c2pa..")
                 .layer("Shared").definedBy("dev.spool.config..", "dev.spool.json..", "dev.spool.error..",
                         "dev.spool.crypto..", "dev.spool.concurrent..")
                 .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()

@@ -1,5 +1,7 @@
 package dev.spool.c2pa;
 
+import dev.spool.config.Config;
+import dev.spool.config.ConfigException;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +35,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +64,22 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
         return der;
     }
 
+    /** The configured chain and key, or else the self-signed identity in {@code dataDir}. */
+    public static SigningIdentity load(Config.C2pa settings, Path dataDir) {
+        if (settings.certificate().isPresent()) {
+            try {
+                return fromPem(settings.certificate().get(), settings.key().orElseThrow());
+            } catch (IOException e) {
+                throw new ConfigException("SPOOL_C2PA_CERT / SPOOL_C2PA_KEY cannot be read: " + e.getMessage());
+            }
+        }
+        try {
+            return selfSigned(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the C2PA signing identity in " + dataDir, e);
+        }
+    }
+
     /** A chain and key from PEM files. */
     public static SigningIdentity fromPem(Path certificates, Path key) throws IOException {
         try (var in = Files.newInputStream(certificates)) {
@@ -70,7 +90,11 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
             if (chain.isEmpty()) {
                 throw new IOException(certificates + " holds no PEM certificate");
             }
-            return new SigningIdentity(readKey(key), List.copyOf(chain));
+            var privateKey = readKey(key);
+            if (!(privateKey instanceof ECPrivateKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+                throw new IOException(key + " is not a P-256 EC key: Spool signs with ES256");
+            }
+            return new SigningIdentity(privateKey, List.copyOf(chain));
         } catch (GeneralSecurityException e) {
             throw new IOException(certificates + ": " + e.getMessage(), e);
         }

@@ -17,6 +17,8 @@ import dev.spool.asset.AssetTaskObserver;
 import dev.spool.asset.AssetUrls;
 import dev.spool.asset.PlaybackService;
 import dev.spool.asset.UploadHandler;
+import dev.spool.c2pa.Mp4Signer;
+import dev.spool.c2pa.SigningIdentity;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
@@ -163,9 +165,10 @@ public final class Server implements AutoCloseable {
             Optional<Worker> worker = Optional.empty();
             if (slots > 0) {
                 var handlers = new ArrayList<TaskHandler>();
+                var signer = new Mp4Signer(SigningIdentity.load(config.c2pa(), config.dataDir()));
                 ffmpeg(config).ifPresent(binaries -> {
                     var jobs = new MediaJobs(new MediaPipeline(binaries), new Fmp4Packager(binaries), fetcher,
-                            config.media(), config.dataDir().resolve("work"));
+                            config.media(), config.dataDir().resolve("work"), signer);
                     handlers.add(new UploadHandler(assetRepository, objects, jobs));
                     handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()),
                             jobs));

@@ -23,7 +23,20 @@ public record Config(
         boolean importAllowPrivate,
         Optional<String> secretKey,
         Media media,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        C2pa c2pa) {
+
+    /**
+     * The C2PA signing identity: a PEM certificate chain (signer first) and its PEM private key, both or neither;
+     * with neither, Spool signs with a self-signed certificate it keeps in the data directory.
+     */
+    public record C2pa(Optional<Path> certificate, Optional<Path> key) {
+        public C2pa {
+            if (certificate.isPresent() != key.isPresent()) {
+                throw new ConfigException("SPOOL_C2PA_CERT and SPOOL_C2PA_KEY go together: set both or neither");
+            }
+        }
+    }
 
     /**
      * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
@@ -106,7 +119,9 @@ public record Config(
                         reader.duration("SPOOL_WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)),
                         reader.duration("SPOOL_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)),
                         Boolean.parseBoolean(reader.string("SPOOL_WEBHOOK_ALLOW_PRIVATE",
-                                Boolean.toString(importAllowPrivate)))));
+                                Boolean.toString(importAllowPrivate)))),
+                new C2pa(reader.optional("SPOOL_C2PA_CERT").map(Path::of),
+                        reader.optional("SPOOL_C2PA_KEY").map(Path::of)));
     }
 
     private static String stripTrailingSlash(String url) {

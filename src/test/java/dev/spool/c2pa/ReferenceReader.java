@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * run by Node. Installed once into {@code target/c2pa-reader}; tests using it are skipped, saying why, where Node
  * or npm is missing.
  */
-final class ReferenceReader {
+public final class ReferenceReader {
     private static final Path HOME = Path.of("target", "c2pa-reader").toAbsolutePath();
     private static final String PACKAGE = "@contentauth/c2pa-wasm@0.15.0";
 
@@ -26,7 +26,7 @@ final class ReferenceReader {
     }
 
     /** The manifest store the reference reader finds in {@code file}, as its JSON. */
-    static synchronized JsonNode read(Path file, String mediaType) throws IOException, InterruptedException {
+    public static synchronized JsonNode read(Path file, String mediaType) throws IOException, InterruptedException {
         Path script = install();
         String out = run(List.of("node", script.toString(), HOME.toString(), file.toAbsolutePath().toString(),
                 mediaType), 120);
