@@ -112,7 +112,8 @@ public final class MediaJobs {
      */
     public PipelineResult signMp4s(PipelineResult result, Path out, String sourceName, String creator)
             throws IOException {
-        var provenance = new Provenance(SPOOL_VERSION, sourceName, ContentTypes.forKey(sourceName),
+        String title = sourceName == null || sourceName.isBlank() ? "source" : sourceName;
+        var provenance = new Provenance(SPOOL_VERSION, title, ContentTypes.forKey(title),
                 HexFormat.of().parseHex(result.sha256()), creator);
         var signed = new ArrayList<PipelineResult.Mp4Output>();
         for (var mp4 : result.mp4s()) {

@@ -76,7 +76,7 @@ class TaskResourceTest {
                 new Variant("upload", "upload", """
                         {"upload": {"url": "https://cdn.example.com/in.mp4",
                           "encryption": {"encryptedKey": "ENCRYPTED-AES-KEY-0001"},
-                          "c2pa": false,
+                          "c2pa": true,
                           "profiles": [{"name": "720p", "width": 1280, "height": 720, "bitrate": 3000000,
                                         "quality": 23, "fps": 30, "fpsDen": 1, "gop": 2,
                                         "profile": "H264High", "encoder": "H.264"}],
@@ -84,7 +84,7 @@ class TaskResourceTest {
                           "thumbnails": true}}""", """
                         {"upload": {"url": "https://cdn.example.com/in.mp4",
                           "encryption": {"encryptedKey": "***"},
-                          "c2pa": false,
+                          "c2pa": true,
                           "profiles": [{"name": "720p", "width": 1280, "height": 720, "bitrate": 3000000,
                                         "quality": 23, "fps": 30, "fpsDen": 1, "gop": "2",
                                         "profile": "H264High", "encoder": "H.264"}],
