@@ -40,7 +40,7 @@ class ArchitectureTest {
                 .layer("Engine").definedBy("dev.spool.task..")
                 .layer("Accounts").definedBy("dev.spool.account..")
                 .layer("Foundation").definedBy("dev.spool.db..", "dev.spool.storage..", "dev.spool.media..",
-                        "dev.spool.ipfs..")
+                        "dev.spool.ipfs..", "dev.spool.c2pa..")
                 .layer("Shared").definedBy("dev.spool.config..", "dev.spool.json..", "dev.spool.error..",
                         "dev.spool.crypto..", "dev.spool.concurrent..")
                 .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()

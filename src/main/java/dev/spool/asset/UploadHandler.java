@@ -97,12 +97,18 @@ public final class UploadHandler implements TaskHandler {
 
         @Override
         public Transcoded transcode(Path source, Path work, TaskContext context, DoubleConsumer progress)
-                throws MediaException, InterruptedException {
+                throws MediaException, IOException, InterruptedException {
             var params = task.params().upload();
-            var mp4 = Boolean.TRUE.equals(asset.staticMp4()) ? Mp4Mode.ALL : Mp4Mode.SHORT_ONLY;
+            boolean c2pa = Boolean.TRUE.equals(params.c2pa());
+            // HLS segments cannot carry a C2PA manifest: a signed asset always has signed MP4 siblings.
+            var mp4 = Boolean.TRUE.equals(asset.staticMp4()) || c2pa ? Mp4Mode.ALL : Mp4Mode.SHORT_ONLY;
             Path output = work.resolve("out");
             var result = jobs.pipeline().run(jobs.request(source, output, params.profiles(),
                     params.targetSegmentSizeSecs(), mp4), progress::accept);
+            if (c2pa) {
+                result = jobs.signMp4s(result, output, asset.name(),
+                        asset.creatorId() == null ? null : asset.creatorId().value());
+            }
             return new Transcoded(source, output, result);
         }
 

@@ -28,6 +28,8 @@ import dev.spool.asset.DataExportHandler;
 import dev.spool.asset.ExportHandler;
 import dev.spool.asset.ExportService;
 import dev.spool.asset.UploadHandler;
+import dev.spool.c2pa.Mp4Signer;
+import dev.spool.c2pa.SigningIdentity;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
@@ -209,12 +211,13 @@ public final class Server implements AutoCloseable {
             if (slots > 0) {
                 var handlers = new ArrayList<TaskHandler>();
                 var ladder = Ladder.parse(config.media().ladder());
+                var signer = new Mp4Signer(SigningIdentity.load(config.c2pa(), config.dataDir()));
                 ffmpeg(config).ifPresent(binaries -> {
                     LeftoverWork.reap(config.dataDir().resolve("work"), binaries,
                             config.engine().leaseDuration().multipliedBy(2), clock);
                     var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);
                     var jobs = new MediaJobs(pipeline, new Fmp4Packager(binaries), fetcher, config.media(),
-                            config.dataDir().resolve("work"));
+                            config.dataDir().resolve("work"), signer);
                     handlers.add(new UploadHandler(assetRepository, objects, jobs, new UploadDecryption(uploadKey)));
                     handlers.add(new ClipHandler(assetRepository, objects, jobs));
                     handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()),

@@ -27,7 +27,20 @@ public record Config(
         Webhooks webhooks,
         OptionalInt metricsPort,
         Exports exports,
-        Duration eventRetention) {
+        Duration eventRetention,
+        C2pa c2pa) {
+
+    /**
+     * The C2PA signing identity: a PEM certificate chain (signer first) and its PEM private key, both or neither;
+     * with neither, Spool signs with a self-signed certificate it keeps in the data directory.
+     */
+    public record C2pa(Optional<Path> certificate, Optional<Path> key) {
+        public C2pa {
+            if (certificate.isPresent() != key.isPresent()) {
+                throw new ConfigException("SPOOL_C2PA_CERT and SPOOL_C2PA_KEY go together: set both or neither");
+            }
+        }
+    }
 
     /**
      * How media work is done: the x264 preset (Livepeer's quality targets assume medium), when inputs are split
@@ -140,7 +153,9 @@ public record Config(
                         stripTrailingSlash(reader.string("SPOOL_PINATA_API_URL", "https://api.pinata.cloud")),
                         withTrailingSlash(reader.string("SPOOL_IPFS_GATEWAY_URL", "https://ipfs.io/ipfs/")),
                         reader.duration("SPOOL_EXPORT_TIMEOUT", Duration.ofMinutes(30))),
-                reader.duration("SPOOL_EVENT_RETENTION", Duration.ofDays(7)));
+                reader.duration("SPOOL_EVENT_RETENTION", Duration.ofDays(7)),
+                new C2pa(reader.optional("SPOOL_C2PA_CERT").map(Path::of),
+                        reader.optional("SPOOL_C2PA_KEY").map(Path::of)));
     }
 
     private static String withTrailingSlash(String url) {

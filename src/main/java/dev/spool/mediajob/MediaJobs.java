@@ -1,13 +1,17 @@
 package dev.spool.mediajob;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.c2pa.Mp4Signer;
+import dev.spool.c2pa.Provenance;
 import dev.spool.config.Config;
 import dev.spool.media.Fmp4Packager;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.media.Mp4Mode;
 import dev.spool.media.PipelineRequest;
+import dev.spool.media.PipelineResult;
 import dev.spool.media.TranscodeProfile;
+import dev.spool.storage.ContentTypes;
 import dev.spool.storage.FetchException;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.Task;
@@ -19,8 +23,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -32,20 +39,25 @@ public final class MediaJobs {
     private static final double FETCHED = 0.05;
     private static final double TRANSCODED = 0.90;
     private static final double PUBLISHED = 0.99;
+    /** The version a signed output names as its software agent: the packaged one, or a build from source. */
+    private static final String SPOOL_VERSION = Objects.requireNonNullElse(
+            MediaJobs.class.getPackage().getImplementationVersion(), "development build");
 
     private final MediaPipeline pipeline;
     private final Fmp4Packager fmp4;
     private final SourceFetcher fetcher;
     private final Config.Media settings;
     private final Path workRoot;
+    private final Mp4Signer signer;
 
     public MediaJobs(MediaPipeline pipeline, Fmp4Packager fmp4, SourceFetcher fetcher, Config.Media settings,
-                     Path workRoot) {
+                     Path workRoot, Mp4Signer signer) {
         this.pipeline = pipeline;
         this.fmp4 = fmp4;
         this.fetcher = fetcher;
         this.settings = settings;
         this.workRoot = workRoot;
+        this.signer = signer;
     }
 
     /** Fetch, transcode, publish, each step named and followed by a cancellation point; the work dir goes after. */
@@ -92,6 +104,26 @@ public final class MediaJobs {
         } catch (FetchException e) {
             throw Failures.of(e);
         }
+    }
+
+    /**
+     * Signs every static MP4 of {@code result} (in {@code out}) with a C2PA manifest that names the source as its
+     * parent ingredient; the sizes are measured again, the manifest having grown each file.
+     */
+    public PipelineResult signMp4s(PipelineResult result, Path out, String sourceName, String creator)
+            throws IOException {
+        String title = sourceName == null || sourceName.isBlank() ? "source" : sourceName;
+        var provenance = new Provenance(SPOOL_VERSION, title, ContentTypes.forKey(title),
+                HexFormat.of().parseHex(result.sha256()), creator);
+        var signed = new ArrayList<PipelineResult.Mp4Output>();
+        for (var mp4 : result.mp4s()) {
+            Path file = out.resolve(mp4.path());
+            signer.sign(file, provenance);
+            signed.add(new PipelineResult.Mp4Output(mp4.path(), Files.size(file), mp4.width(), mp4.height(),
+                    mp4.bitrate()));
+        }
+        return new PipelineResult(result.inputSpec(), result.inputSize(), result.md5(), result.sha256(),
+                result.renditions(), signed, result.masterPlaylist(), result.thumbnailsVtt(), result.files());
     }
 
     /** A fresh directory for one attempt of one task. */

@@ -119,5 +119,6 @@ public final class TaskService {
         if (request.params().upload() != null) {
             SourceUrls.require("params.upload.url", request.params().upload().url());
         }
+        C2paSupport.refuseUnsigned(request.params());
     }
 }

@@ -2,6 +2,7 @@ package dev.spool.transcode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spool.asset.AssetValidation;
 import dev.spool.crypto.SecretBox;
 import dev.spool.json.Json;
 import dev.spool.media.Fmp4Packager;
@@ -27,6 +28,7 @@ import dev.spool.task.engine.TaskFailure;
 import dev.spool.task.engine.TaskHandler;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,7 +100,7 @@ public final class TranscodeFileHandler implements TaskHandler {
 
         @Override
         public Transcoded transcode(Path source, Path work, TaskContext context, DoubleConsumer progress)
-                throws MediaException, InterruptedException {
+                throws MediaException, IOException, InterruptedException {
             var params = task.params().transcodeFile();
             Path out = work.resolve("out");
             var request = jobs.builder(source, out, params.profiles(), params.targetSegmentSizeSecs())
@@ -106,6 +108,10 @@ public final class TranscodeFileHandler implements TaskHandler {
                     .thumbnails(false)
                     .build();
             PipelineResult result = jobs.pipeline().run(request, progress::accept);
+            if (Boolean.TRUE.equals(params.c2pa())) {
+                var creator = AssetValidation.creatorId(params.creatorId());
+                result = jobs.signMp4s(result, out, fileName(input), creator == null ? null : creator.value());
+            }
             Fmp4Packager.Ladder fmp4 = null;
             Path fmp4Dir = work.resolve("fmp4");
             if (outputs.fmp4() != null) {
@@ -143,6 +149,18 @@ public final class TranscodeFileHandler implements TaskHandler {
             wrapper.set("transcodeFile", output);
             return wrapper;
         }
+    }
+
+    /** The last segment of the input's path, never its host or credentials: how a signed output names its source. */
+    private static String fileName(String url) {
+        String path;
+        try {
+            path = URI.create(url).getPath();
+        } catch (IllegalArgumentException e) {
+            path = null;
+        }
+        String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+        return name.isEmpty() ? "input" : name;
     }
 
     /** One output's files, written together under its prefix. */

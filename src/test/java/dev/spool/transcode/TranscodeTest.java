@@ -3,6 +3,7 @@ package dev.spool.transcode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.ObjectStores;
+import dev.spool.c2pa.ReferenceReader;
 import dev.spool.storage.S3ProxyFixture;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
@@ -128,6 +129,35 @@ class TranscodeTest {
                 .doesNotContain("sealed").satisfies(this::holdsNoSecret);
         assertThat(user.get("/api/task/" + id).body()).satisfies(this::holdsNoSecret);
         assertThat(output.text()).as("the server's output").satisfies(this::holdsNoSecret);
+    }
+
+    @Test
+    void givenC2paTrue_whenTranscodedToMp4_thenEveryMp4InTheBucketCarriesAManifestTheReferenceReaderValidates()
+            throws Exception {
+        String out = s3.createBucket();
+
+        var created = user.post("/api/transcode", Map.of(
+                "input", Map.of("url", http.url("clip.mp4")),
+                "storage", Map.of("url", s3.storageUrl(out)),
+                "outputs", Map.of("mp4", Map.of("path", "signed")),
+                "creatorId", "creator-3", "c2pa", true));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        JsonNode done = awaitEnd(created.json().path("id").asText());
+        assertThat(done.path("status").path("phase").asText()).as("%s", done).isEqualTo("completed");
+        Path copy = download(out);
+        JsonNode mp4s = done.path("output").path("transcodeFile").path("mp4");
+        assertThat(mp4s.size()).isPositive();
+        for (JsonNode mp4 : mp4s) {
+            JsonNode store = ReferenceReader.read(copy.resolve(mp4.path("path").asText().substring(1)), "video/mp4");
+            var manifest = store.path("manifests").path(store.path("active_manifest").asText());
+            assertThat(store.path("validation_state").asText()).as(store.toString()).isEqualTo("Valid");
+            assertThat(store.path("validation_status").findValuesAsText("code"))
+                    .containsExactly("signingCredential.untrusted");
+            assertThat(manifest.path("assertions").findValuesAsText("action")).containsExactly("c2pa.transcoded");
+            assertThat(manifest.path("ingredients").path(0).path("title").asText()).isEqualTo("clip.mp4");
+            assertThat(manifest.path("assertions").findValuesAsText("name")).contains("creator-3");
+        }
     }
 
     @Test
