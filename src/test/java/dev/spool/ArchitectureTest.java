@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -22,6 +23,9 @@ class ArchitectureTest {
     private static final String[] FEATURES = {"dev.spool.asset..", "dev.spool.transcode..", "dev.spool.access..",
             "dev.spool.webhook..", "dev.spool.upload.."};
 
+    /** What operators watch: the cluster's agreement and its workers, metrics. */
+    private static final String[] OPERATIONS = {"dev.spool.cluster..", "dev.spool.metrics.."};
+
     static JavaClasses spool;
 
     @BeforeAll
@@ -33,8 +37,9 @@ class ArchitectureTest {
     @Test
     void dependenciesPointDownTheLayers() {
         ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Wiring").definedBy("dev.spool.cli..")
+                .layer("Wiring").definedBy("dev.spool.cli..", "dev.spool.launcher..")
                 .layer("Api").definedBy("dev.spool.api..")
+                .layer("Operations").definedBy(OPERATIONS)
                 .layer("Features").definedBy(FEATURES)
                 .layer("MediaJob").definedBy("dev.spool.mediajob..")
                 .layer("Engine").definedBy("dev.spool.task..")
@@ -45,13 +50,28 @@ class ArchitectureTest {
                         "dev.spool.crypto..", "dev.spool.concurrent..")
                 .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Api").mayOnlyBeAccessedByLayers("Wiring")
-                .whereLayer("Features").mayOnlyBeAccessedByLayers("Wiring", "Api")
+                .whereLayer("Operations").mayOnlyBeAccessedByLayers("Wiring", "Api")
+                .whereLayer("Features").mayOnlyBeAccessedByLayers("Wiring", "Api", "Operations")
                 .whereLayer("MediaJob").mayOnlyBeAccessedByLayers("Wiring", "Features")
-                .whereLayer("Engine").mayOnlyBeAccessedByLayers("Wiring", "Api", "Features", "MediaJob")
-                .whereLayer("Accounts").mayOnlyBeAccessedByLayers("Wiring", "Api", "Features", "MediaJob", "Engine")
-                .whereLayer("Foundation").mayOnlyBeAccessedByLayers("Wiring", "Api", "Features", "MediaJob",
-                        "Engine", "Accounts");
+                .whereLayer("Engine").mayOnlyBeAccessedByLayers("Wiring", "Api", "Operations", "Features", "MediaJob")
+                .whereLayer("Accounts").mayOnlyBeAccessedByLayers("Wiring", "Api", "Operations", "Features", "MediaJob",
+                        "Engine")
+                .whereLayer("Foundation").mayOnlyBeAccessedByLayers("Wiring", "Api", "Operations", "Features",
+                        "MediaJob", "Engine", "Accounts");
         layers.check(spool);
+    }
+
+    @Test
+    void everyPackageHasItsPlaceInTheLayers() {
+        classes().should().resideInAnyPackage("dev.spool.cli..", "dev.spool.launcher..",
+                        "dev.spool.api..", "dev.spool.cluster..", "dev.spool.metrics..", "dev.spool.asset..",
+                        "dev.spool.transcode..", "dev.spool.access..", "dev.spool.webhook..", "dev.spool.upload..",
+                        "dev.spool.mediajob..", "dev.spool.task..", "dev.spool.account..", "dev.spool.db..",
+                        "dev.spool.storage..", "dev.spool.media..", "dev.spool.ipfs..", "dev.spool.c2pa..",
+                        "dev.spool.config..", "dev.spool.json..", "dev.spool.error..", "dev.spool.crypto..",
+                        "dev.spool.concurrent..")
+                .because("a new package must be placed in the layers above, or its imports go unchecked")
+                .check(spool);
     }
 
     @Test
