@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * A real Spool ({@link Server#serve(Config, List)}) on a free port, with a fresh data directory and a database of its own:
- * the SQLite file in that directory, or a new schema in the PostgreSQL database named by
- * {@code SPOOL_TEST_POSTGRES_URL}, dropped at {@link #close()}. Tests talk to it over HTTP with {@link ApiClient}.
+ * the SQLite file in that directory, or a new schema in the PostgreSQL database of {@link #postgresUrl()}, dropped at
+ * {@link #close()}. Tests talk to it over HTTP with {@link ApiClient}.
  *
  * <p>Unless the overrides say otherwise the server runs no task workers ({@code SPOOL_WORKERS=0}), so tasks stay in
  * the phase the API put them in; tests of the engine pass {@code SPOOL_WORKERS} themselves.
@@ -69,11 +69,7 @@ public final class TestServer implements AutoCloseable {
 
     /** As {@link #start(Store, Map)}, with extra task handlers installed beside the production ones. */
     public static TestServer start(Store store, Map<String, String> overrides, List<TaskHandler> handlers) {
-        Optional<String> postgresUrl = Optional.ofNullable(System.getenv(POSTGRES_URL_VARIABLE)).filter(s -> !s.isBlank());
-        if (store == Store.POSTGRES) {
-            Assumptions.assumeTrue(postgresUrl.isPresent(),
-                    POSTGRES_URL_VARIABLE + " is not set: PostgreSQL tests skipped");
-        }
+        Optional<String> postgresUrl = store == Store.POSTGRES ? Optional.of(postgresUrl()) : Optional.empty();
         Path root = createTempDir();
         int port = freePort();
         var env = new HashMap<String, String>();
@@ -174,7 +170,7 @@ public final class TestServer implements AutoCloseable {
 
     private void dropDatabaseAndFiles() {
         postgresSchema.ifPresent(schema -> {
-            try (var connection = DriverManager.getConnection(System.getenv(POSTGRES_URL_VARIABLE));
+            try (var connection = DriverManager.getConnection(postgresUrl());
                  var statement = connection.createStatement()) {
                 statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             } catch (SQLException e) {
@@ -182,6 +178,24 @@ public final class TestServer implements AutoCloseable {
             }
         });
         deleteRecursively(root);
+    }
+
+    /**
+     * The PostgreSQL server the tests make schemas in: the one {@code SPOOL_TEST_POSTGRES_URL} names, else one started
+     * for this JVM from Maven's binaries. When neither is possible the calling test is skipped, saying why.
+     */
+    static String postgresUrl() {
+        String chosen = System.getenv(POSTGRES_URL_VARIABLE);
+        if (chosen != null && !chosen.isBlank()) {
+            return chosen;
+        }
+        try {
+            return LocalPostgres.url();
+        } catch (RuntimeException e) {
+            Assumptions.abort("PostgreSQL tests skipped: " + POSTGRES_URL_VARIABLE
+                    + " is not set and no local PostgreSQL could start: " + e.getMessage());
+            throw e;
+        }
     }
 
     private static void createSchema(String url, String schema) {
