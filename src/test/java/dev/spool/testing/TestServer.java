@@ -11,14 +11,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -35,7 +32,7 @@ public final class TestServer implements AutoCloseable {
     private final Store store;
     private final Path root;
     private final Map<String, String> env;
-    private final Optional<String> postgresSchema;
+    private final Optional<ScratchDatabase> postgres;
     private final String baseUrl;
     private Server server;
 
@@ -45,13 +42,13 @@ public final class TestServer implements AutoCloseable {
 
     private final List<TaskHandler> handlers;
 
-    private TestServer(Store store, Path root, Map<String, String> env, Optional<String> postgresSchema,
+    private TestServer(Store store, Path root, Map<String, String> env, Optional<ScratchDatabase> postgres,
                        List<TaskHandler> handlers) {
         this.handlers = List.copyOf(handlers);
         this.store = store;
         this.root = root;
         this.env = env;
-        this.postgresSchema = postgresSchema;
+        this.postgres = postgres;
         this.baseUrl = "http://127.0.0.1:" + env.get("SPOOL_PORT");
     }
 
@@ -69,7 +66,6 @@ public final class TestServer implements AutoCloseable {
 
     /** As {@link #start(Store, Map)}, with extra task handlers installed beside the production ones. */
     public static TestServer start(Store store, Map<String, String> overrides, List<TaskHandler> handlers) {
-        Optional<String> postgresUrl = store == Store.POSTGRES ? Optional.of(postgresUrl()) : Optional.empty();
         Path root = createTempDir();
         int port = freePort();
         var env = new HashMap<String, String>();
@@ -78,14 +74,12 @@ public final class TestServer implements AutoCloseable {
         env.put("SPOOL_DATA_DIR", root.resolve("data").toString());
         env.put("SPOOL_PUBLIC_URL", "http://127.0.0.1:" + port);
         env.put("SPOOL_WORKERS", "0");
-        Optional<String> schema = Optional.empty();
-        if (store == Store.POSTGRES) {
-            schema = Optional.of("t_" + UUID.randomUUID().toString().replace("-", ""));
-            createSchema(postgresUrl.get(), schema.get());
-            env.put("SPOOL_DATABASE_URL", withParameter(postgresUrl.get(), "currentSchema", schema.get()));
-        }
+        // On SQLite the server makes its database in the data directory itself, as a first start does.
+        Optional<ScratchDatabase> postgres = store == Store.POSTGRES
+                ? Optional.of(ScratchDatabase.create(store, root)) : Optional.empty();
+        postgres.ifPresent(database -> env.put("SPOOL_DATABASE_URL", database.url()));
         env.putAll(overrides);
-        var testServer = new TestServer(store, root, Map.copyOf(env), schema, handlers);
+        var testServer = new TestServer(store, root, Map.copyOf(env), postgres, handlers);
         try {
             testServer.server = Server.serve(testServer.config(), testServer.handlers);
         } catch (RuntimeException e) {
@@ -169,14 +163,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void dropDatabaseAndFiles() {
-        postgresSchema.ifPresent(schema -> {
-            try (var connection = DriverManager.getConnection(postgresUrl());
-                 var statement = connection.createStatement()) {
-                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot drop the test schema " + schema, e);
-            }
-        });
+        postgres.ifPresent(ScratchDatabase::close);
         deleteRecursively(root);
     }
 
@@ -196,18 +183,6 @@ public final class TestServer implements AutoCloseable {
                     + " is not set and no local PostgreSQL could start: " + e.getMessage());
             throw e;
         }
-    }
-
-    private static void createSchema(String url, String schema) {
-        try (var connection = DriverManager.getConnection(url); var statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create a schema in " + POSTGRES_URL_VARIABLE + " (" + url + ")", e);
-        }
-    }
-
-    static String withParameter(String url, String name, String value) {
-        return url + (url.contains("?") ? "&" : "?") + name + "=" + value;
     }
 
     private static int freePort() {
