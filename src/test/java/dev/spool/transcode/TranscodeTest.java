@@ -15,7 +15,9 @@ import dev.spool.testing.TestVideos;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -33,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -41,6 +44,9 @@ import static org.assertj.core.api.Assertions.within;
  * {@code POST /api/transcode} end to end: a real Spool with one worker, a real s3proxy for the user's buckets, real
  * ffmpeg, and ffprobe reading back what landed in the bucket.
  */
+@Tag("media")
+// Encoding with ffmpeg on a loaded 2-core machine: more than the 5 minutes every other test gets.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 @BothStores
 class TranscodeTest {
     @RegisterExtension
