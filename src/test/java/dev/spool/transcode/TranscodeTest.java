@@ -1,10 +1,12 @@
 package dev.spool.transcode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.ObjectStores;
 import dev.spool.storage.S3ProxyFixture;
 import dev.spool.testing.ApiClient;
+import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.CapturedOutput;
 import dev.spool.testing.MediaHttpServer;
@@ -25,6 +27,8 @@ import org.junit.jupiter.params.Parameter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -240,6 +244,44 @@ class TranscodeTest {
     }
 
     @Test
+    void givenStorageThatRefusesThePermission_whenRun_thenItFailsAtOnceNamingTheBucketAndAccessDenied()
+            throws IOException {
+        // An S3 endpoint whose policy allows these keys nothing: every request is answered 403 AccessDenied.
+        var refusing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        refusing.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                byte[] error = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                        + "<Message>Access Denied</Message><RequestId>denied-1</RequestId></Error>")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/xml");
+                exchange.sendResponseHeaders(403, "HEAD".equals(exchange.getRequestMethod()) ? -1 : error.length);
+                if (!"HEAD".equals(exchange.getRequestMethod())) {
+                    exchange.getResponseBody().write(error);
+                }
+            }
+        });
+        refusing.start();
+        try {
+            var created = user.post("/api/transcode", Map.of(
+                    "input", Map.of("url", http.url("clip.mp4")),
+                    "storage", Map.of("type", "s3", "bucket", "locked-down",
+                            "endpoint", "http://127.0.0.1:" + refusing.getAddress().getPort(),
+                            "credentials", credentials(S3ProxyFixture.SECRET_KEY)),
+                    "outputs", Map.of("hls", Map.of("path", "/hls"))));
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+            JsonNode done = awaitEnd(created.json().path("id").asText());
+
+            assertThat(done.path("status").path("phase").asText()).isEqualTo("failed");
+            assertThat(done.path("status").path("retries").asInt()).as("retries").isZero();
+            assertThat(done.path("status").path("errorMessage").asText())
+                    .contains("'locked-down'").contains("AccessDenied");
+        } finally {
+            refusing.stop(0);
+        }
+    }
+
+    @Test
     void givenAFailedTranscode_whenRetried_thenItFailsSayingItsCredentialsWereErased() {
         var created = user.post("/api/transcode", Map.of(
                 "input", Map.of("url", http.url("clip.mp4")),
@@ -294,16 +336,9 @@ class TranscodeTest {
     }
 
     private JsonNode awaitEnd(String id) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            JsonNode task = user.get("/api/task/" + id).json();
-            String phase = task.path("status").path("phase").asText();
-            if (Set.of("completed", "failed", "cancelled").contains(phase)) {
-                return task;
-            }
-            assertThat(System.nanoTime()).as("task %s ended in time (now %s)", id, task).isLessThan(deadline);
-            sleep(200);
-        }
+        return Await.until(() -> user.get("/api/task/" + id).json(),
+                task -> Set.of("completed", "failed", "cancelled").contains(task.path("status").path("phase").asText()),
+                Duration.ofMinutes(3), "task " + id + " to end");
     }
 
     private String storedParams(String id) {
@@ -360,15 +395,6 @@ class TranscodeTest {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
