@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -66,27 +67,42 @@ public final class TestServer implements AutoCloseable {
 
     /** As {@link #start(Store, Map)}, with extra task handlers installed beside the production ones. */
     public static TestServer start(Store store, Map<String, String> overrides, List<TaskHandler> handlers) {
-        Path root = createTempDir();
-        int port = freePort();
-        var env = new HashMap<String, String>();
-        env.put("SPOOL_PORT", Integer.toString(port));
-        // A directory that does not exist yet: creating it is part of what a first start does.
-        env.put("SPOOL_DATA_DIR", root.resolve("data").toString());
-        env.put("SPOOL_PUBLIC_URL", "http://127.0.0.1:" + port);
-        env.put("SPOOL_WORKERS", "0");
-        // On SQLite the server makes its database in the data directory itself, as a first start does.
-        Optional<ScratchDatabase> postgres = store == Store.POSTGRES
-                ? Optional.of(ScratchDatabase.create(store, root)) : Optional.empty();
-        postgres.ifPresent(database -> env.put("SPOOL_DATABASE_URL", database.url()));
-        env.putAll(overrides);
-        var testServer = new TestServer(store, root, Map.copyOf(env), postgres, handlers);
-        try {
-            testServer.server = Server.serve(testServer.config(), testServer.handlers);
-        } catch (RuntimeException e) {
-            testServer.dropDatabaseAndFiles();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            Path root = createTempDir();
+            int port = freePort();
+            var env = new HashMap<String, String>();
+            env.put("SPOOL_PORT", Integer.toString(port));
+            // A directory that does not exist yet: creating it is part of what a first start does.
+            env.put("SPOOL_DATA_DIR", root.resolve("data").toString());
+            env.put("SPOOL_PUBLIC_URL", "http://127.0.0.1:" + port);
+            env.put("SPOOL_WORKERS", "0");
+            // On SQLite the server makes its database in the data directory itself, as a first start does.
+            Optional<ScratchDatabase> postgres = store == Store.POSTGRES
+                    ? Optional.of(ScratchDatabase.create(store, root)) : Optional.empty();
+            postgres.ifPresent(database -> env.put("SPOOL_DATABASE_URL", database.url()));
+            env.putAll(overrides);
+            var testServer = new TestServer(store, root, Map.copyOf(env), postgres, handlers);
+            try {
+                testServer.server = Server.serve(testServer.config(), testServer.handlers);
+                return testServer;
+            } catch (RuntimeException e) {
+                testServer.dropDatabaseAndFiles();
+                // The public URL names the port, so it is chosen before the server binds it; another process may
+                // take it in between. Then a fresh port, a couple of times.
+                if (attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+            }
         }
-        return testServer;
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stops the server and starts it again on the same port, data directory and database. */
