@@ -81,6 +81,9 @@ final class LocalPostgres {
             }
             Path binaries = root.resolve("pg");
             extract(binaries);
+            if (asRoot) {
+                openToEveryone(binaries);
+            }
             Path run = root.resolve("run");
             Files.createDirectories(run);
             if (asRoot) {
@@ -151,6 +154,17 @@ final class LocalPostgres {
                         target.toFile().setExecutable(true, false);
                     }
                 }
+            }
+        }
+    }
+
+    /** Readable (and, where it was, executable) by nobody too, whatever the umask that extracted them. */
+    private static void openToEveryone(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.filter(p -> !Files.isSymbolicLink(p)).toList()) {
+                boolean executable = Files.isDirectory(path) || Files.isExecutable(path);
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                        executable ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
     }
