@@ -6,6 +6,8 @@ import dev.spool.storage.ObjectInfo;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.ObjectStores;
 import dev.spool.storage.S3ProxyFixture;
+import dev.spool.testing.ApiClient;
+import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.MediaHttpServer;
 import dev.spool.testing.SharedServers;
@@ -15,6 +17,7 @@ import dev.spool.testing.TestVideos;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole asset journey with Spool's own files in an S3 bucket ({@code SPOOL_STORAGE_URL=s3+http://...}, as in a
  * cluster): import and direct upload write there, playback reads from there, deletion empties it.
- *
- * <p>The asset routes are not in Spool's OpenAPI document yet, so this test speaks plain HTTP instead of going
- * through the contract-checking {@code ApiClient}.
  */
+@Tag("media")
 @BothStores
 class AssetsOnS3Test {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -99,8 +100,8 @@ class AssetsOnS3Test {
     void givenFilesInS3_whenAVideoIsImportedPlayedAndDeleted_thenEachStepUsesTheBucket() {
         var created = send("POST", "/api/asset/upload/url",
                 "{\"name\": \"clip\", \"url\": \"" + http.url("clip.mp4") + "\", \"staticMp4\": true}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        JsonNode asset = json(created).path("asset");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode asset = created.json().path("asset");
 
         String playbackId = awaitReady(asset.path("id").asText());
 
@@ -108,18 +109,20 @@ class AssetsOnS3Test {
         assertPlaysFromTheBucket(playbackId);
 
         var deleted = send("DELETE", "/api/asset/" + asset.path("id").asText(), null);
-        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(deleted.status()).isEqualTo(204);
         awaitEmpty(playbackId);
     }
 
     @Test
-    void givenFilesInS3_whenAVideoIsUploadedDirectly_thenItIsStoredThereAndPlays() throws IOException {
+    void givenFilesInS3_whenAVideoIsUploadedDirectly_thenItIsStoredThereAndPlays() throws Exception {
         var requested = send("POST", "/api/asset/request-upload", "{\"name\": \"direct\"}");
-        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(200);
-        JsonNode body = json(requested);
+        assertThat(requested.status()).as(requested.body()).isEqualTo(200);
+        JsonNode body = requested.json();
 
-        var put = exchange(HttpRequest.newBuilder(URI.create(body.path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(video))).build());
+        // Raw HTTP: the body is the video's bytes, which the JSON test client does not send.
+        var put = HTTP.send(HttpRequest.newBuilder(URI.create(body.path("url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(video))).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
 
         String playbackId = awaitReady(body.path("asset").path("id").asText());
@@ -128,7 +131,7 @@ class AssetsOnS3Test {
 
     /** Master, media playlist and segment over Spool's HTTP, byte for byte the bucket's; an MP4 byte range too. */
     private void assertPlaysFromTheBucket(String playbackId) {
-        JsonNode sources = json(send("GET", "/api/playback/" + playbackId, null)).path("meta").path("source");
+        JsonNode sources = send("GET", "/api/playback/" + playbackId, null).json().path("meta").path("source");
         String master = url(sources, "html5/application/vnd.apple.mpegurl");
         String mp4 = url(sources, "html5/video/mp4");
 
@@ -146,26 +149,15 @@ class AssetsOnS3Test {
     }
 
     private String awaitReady(String assetId) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            JsonNode asset = json(send("GET", "/api/asset/" + assetId, null));
-            String phase = asset.path("status").path("phase").asText();
-            assertThat(phase).as("asset %s", asset).isNotEqualTo("failed");
-            if (phase.equals("ready")) {
-                return asset.path("playbackId").asText();
-            }
-            assertThat(System.nanoTime()).as("asset ready in time: %s", asset).isLessThan(deadline);
-            sleep(200);
-        }
+        JsonNode asset = Await.until(() -> send("GET", "/api/asset/" + assetId, null).json(),
+                a -> List.of("ready", "failed").contains(a.path("status").path("phase").asText()),
+                Duration.ofMinutes(3), "asset " + assetId + " ready");
+        assertThat(asset.path("status").path("phase").asText()).as("asset %s", asset).isEqualTo("ready");
+        return asset.path("playbackId").asText();
     }
 
     private void awaitEmpty(String playbackId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!keys(playbackId).isEmpty()) {
-            assertThat(System.nanoTime()).as("files of %s removed in time: %s", playbackId, keys(playbackId))
-                    .isLessThan(deadline);
-            sleep(500);
-        }
+        Await.until(() -> keys(playbackId), List::isEmpty, Duration.ofSeconds(60), "files of " + playbackId + " removed");
     }
 
     private static List<String> keys(String playbackId) {
@@ -216,6 +208,7 @@ class AssetsOnS3Test {
         return new String(response.body(), StandardCharsets.UTF_8);
     }
 
+    /** Raw HTTP: playlists, segments and byte ranges are bytes to compare, not JSON. */
     private static HttpResponse<byte[]> get(String url, String range) {
         var request = HttpRequest.newBuilder(URI.create(url)).GET();
         if (range != null) {
@@ -231,42 +224,7 @@ class AssetsOnS3Test {
         }
     }
 
-    private HttpResponse<String> send(String method, String path, String json) {
-        var request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .header("Authorization", "Bearer " + key)
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("Content-Type", "application/json");
-        }
-        return exchange(request.build());
-    }
-
-    private static HttpResponse<String> exchange(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private ApiClient.Response send(String method, String path, String json) {
+        return server.client(key).send(method, path, json == null ? null : "application/json", json);
     }
 }

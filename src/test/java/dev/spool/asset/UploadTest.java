@@ -13,6 +13,7 @@ import io.tus.java.client.TusURLMemoryStore;
 import io.tus.java.client.TusUpload;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Uploading an asset's file after {@code POST /api/asset/request-upload}: one direct PUT, or tus that resumes
  * after a dropped connection and after a server restart. Each ends with the asset ready, on both stores.
  */
+@Tag("media")
 @BothStores
 class UploadTest {
+    // Raw HTTP for the upload itself: direct PUTs and the tus protocol carry video bytes and tus headers, not JSON.
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration PROCESSING = Duration.ofSeconds(120);
     private static final Map<String, String> CONFIG = Map.of(

@@ -1,8 +1,11 @@
 package dev.spool.media;
 
+import dev.spool.testing.CapturedOutput;
 import dev.spool.media.TranscodeProfile.Encoder;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,11 +18,15 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+@Tag("media")
+// Encoding with ffmpeg on a loaded 2-core machine: more than the 5 minutes every other test gets.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MediaPipelineTest {
 
     private static final double SEGMENT = 2;
@@ -53,10 +60,10 @@ class MediaPipelineTest {
 
         PipelineResult result = pipeline.run(request(odd, out).build(), progress::add);
 
-        List<Rendition> planned = new LadderPlanner(Ladder.SPOOL).plan(result.inputSpec(), List.of());
+        // The default (spool) ladder: the 360p rung (below the source's height), not 720p (above it), and a top
+        // rung at the source's size rounded down to even.
         assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name)
-                .containsExactlyInAnyOrderElementsOf(planned.stream().map(Rendition::name).toList());
-        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name).contains("478p0");
+                .containsExactlyInAnyOrder("360p0", "478p0");
         PipelineResult.HlsRendition top = result.renditions().stream().filter(r -> r.name().equals("478p0"))
                 .findFirst().orElseThrow();
         assertThat(top.width()).isEqualTo(852);
@@ -67,7 +74,7 @@ class MediaPipelineTest {
         String master = Files.readString(out.resolve("index.m3u8"));
         assertThat(master).contains("RESOLUTION=852x478").contains("AVERAGE-BANDWIDTH=").contains("FRAME-RATE=30.000");
         assertThat(result.mp4s()).extracting(PipelineResult.Mp4Output::path)
-                .containsExactlyInAnyOrderElementsOf(planned.stream().map(r -> r.name() + ".mp4").toList());
+                .containsExactlyInAnyOrder("360p0.mp4", "480p0.mp4");
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
             assertThat(mp4.size()).isEqualTo(Files.size(out.resolve(mp4.path())));
             assertThat(mp4.bitrate()).isPositive();
@@ -265,8 +272,15 @@ class MediaPipelineTest {
         List<TranscodeProfile> profiles = List.of(TranscodeProfile.of("lo", 256, 144, 300_000),
                 TranscodeProfile.of("hevc", 256, 144, 300_000).withEncoder(Encoder.HEVC));
 
-        PipelineResult result = pipeline.run(request(eight, out).profiles(profiles).chunking(3, 2)
-                .mp4(Mp4Mode.ALL).build(), ProgressListener.NONE);
+        PipelineResult result;
+        try (var log = CapturedOutput.start()) {
+            result = pipeline.run(request(eight, out).profiles(profiles).chunking(3, 2)
+                    .mp4(Mp4Mode.ALL).build(), ProgressListener.NONE);
+            // 8 s over a 3 s threshold wants 3 chunks, rounded up to whole waves of 2: 4 chunks of one segment.
+            assertThat(log.text().lines()
+                    .filter(line -> line.startsWith("INFO dev.spool.media.MediaPipeline - transcoding eight.mp4")))
+                    .singleElement().asString().endsWith("4 chunk(s))");
+        }
 
         HlsAssertions.assertPlayable(out, result, 8.0);
         assertThat(MediaPlaylist.read(out.resolve("lo/index.m3u8")).segments())

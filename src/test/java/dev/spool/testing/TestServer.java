@@ -7,24 +7,22 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * A real Spool ({@link Server#serve(Config, List)}) on a free port, with a fresh data directory and a database of its own:
- * the SQLite file in that directory, or a new schema in the PostgreSQL database named by
- * {@code SPOOL_TEST_POSTGRES_URL}, dropped at {@link #close()}. Tests talk to it over HTTP with {@link ApiClient}.
+ * the SQLite file in that directory, or a new schema in the PostgreSQL database of {@link #postgresUrl()}, dropped at
+ * {@link #close()}. Tests talk to it over HTTP with {@link ApiClient}.
  *
  * <p>Unless the overrides say otherwise the server runs no task workers ({@code SPOOL_WORKERS=0}), so tasks stay in
  * the phase the API put them in; tests of the engine pass {@code SPOOL_WORKERS} themselves.
@@ -35,7 +33,7 @@ public final class TestServer implements AutoCloseable {
     private final Store store;
     private final Path root;
     private final Map<String, String> env;
-    private final Optional<String> postgresSchema;
+    private final Optional<ScratchDatabase> postgres;
     private final String baseUrl;
     private Server server;
 
@@ -45,13 +43,13 @@ public final class TestServer implements AutoCloseable {
 
     private final List<TaskHandler> handlers;
 
-    private TestServer(Store store, Path root, Map<String, String> env, Optional<String> postgresSchema,
+    private TestServer(Store store, Path root, Map<String, String> env, Optional<ScratchDatabase> postgres,
                        List<TaskHandler> handlers) {
         this.handlers = List.copyOf(handlers);
         this.store = store;
         this.root = root;
         this.env = env;
-        this.postgresSchema = postgresSchema;
+        this.postgres = postgres;
         this.baseUrl = "http://127.0.0.1:" + env.get("SPOOL_PORT");
     }
 
@@ -69,34 +67,42 @@ public final class TestServer implements AutoCloseable {
 
     /** As {@link #start(Store, Map)}, with extra task handlers installed beside the production ones. */
     public static TestServer start(Store store, Map<String, String> overrides, List<TaskHandler> handlers) {
-        Optional<String> postgresUrl = Optional.ofNullable(System.getenv(POSTGRES_URL_VARIABLE)).filter(s -> !s.isBlank());
-        if (store == Store.POSTGRES) {
-            Assumptions.assumeTrue(postgresUrl.isPresent(),
-                    POSTGRES_URL_VARIABLE + " is not set: PostgreSQL tests skipped");
+        for (int attempt = 1; ; attempt++) {
+            Path root = createTempDir();
+            int port = freePort();
+            var env = new HashMap<String, String>();
+            env.put("SPOOL_PORT", Integer.toString(port));
+            // A directory that does not exist yet: creating it is part of what a first start does.
+            env.put("SPOOL_DATA_DIR", root.resolve("data").toString());
+            env.put("SPOOL_PUBLIC_URL", "http://127.0.0.1:" + port);
+            env.put("SPOOL_WORKERS", "0");
+            // On SQLite the server makes its database in the data directory itself, as a first start does.
+            Optional<ScratchDatabase> postgres = store == Store.POSTGRES
+                    ? Optional.of(ScratchDatabase.create(store, root)) : Optional.empty();
+            postgres.ifPresent(database -> env.put("SPOOL_DATABASE_URL", database.url()));
+            env.putAll(overrides);
+            var testServer = new TestServer(store, root, Map.copyOf(env), postgres, handlers);
+            try {
+                testServer.server = Server.serve(testServer.config(), testServer.handlers);
+                return testServer;
+            } catch (RuntimeException e) {
+                testServer.dropDatabaseAndFiles();
+                // The public URL names the port, so it is chosen before the server binds it; another process may
+                // take it in between. Then a fresh port, a couple of times.
+                if (attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+            }
         }
-        Path root = createTempDir();
-        int port = freePort();
-        var env = new HashMap<String, String>();
-        env.put("SPOOL_PORT", Integer.toString(port));
-        // A directory that does not exist yet: creating it is part of what a first start does.
-        env.put("SPOOL_DATA_DIR", root.resolve("data").toString());
-        env.put("SPOOL_PUBLIC_URL", "http://127.0.0.1:" + port);
-        env.put("SPOOL_WORKERS", "0");
-        Optional<String> schema = Optional.empty();
-        if (store == Store.POSTGRES) {
-            schema = Optional.of("t_" + UUID.randomUUID().toString().replace("-", ""));
-            createSchema(postgresUrl.get(), schema.get());
-            env.put("SPOOL_DATABASE_URL", withParameter(postgresUrl.get(), "currentSchema", schema.get()));
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return true;
+            }
         }
-        env.putAll(overrides);
-        var testServer = new TestServer(store, root, Map.copyOf(env), schema, handlers);
-        try {
-            testServer.server = Server.serve(testServer.config(), testServer.handlers);
-        } catch (RuntimeException e) {
-            testServer.dropDatabaseAndFiles();
-            throw e;
-        }
-        return testServer;
+        return false;
     }
 
     /** Stops the server and starts it again on the same port, data directory and database. */
@@ -173,27 +179,26 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void dropDatabaseAndFiles() {
-        postgresSchema.ifPresent(schema -> {
-            try (var connection = DriverManager.getConnection(System.getenv(POSTGRES_URL_VARIABLE));
-                 var statement = connection.createStatement()) {
-                statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot drop the test schema " + schema, e);
-            }
-        });
+        postgres.ifPresent(ScratchDatabase::close);
         deleteRecursively(root);
     }
 
-    private static void createSchema(String url, String schema) {
-        try (var connection = DriverManager.getConnection(url); var statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create a schema in " + POSTGRES_URL_VARIABLE + " (" + url + ")", e);
+    /**
+     * The PostgreSQL server the tests make schemas in: the one {@code SPOOL_TEST_POSTGRES_URL} names, else one started
+     * for this JVM from Maven's binaries. When neither is possible the calling test is skipped, saying why.
+     */
+    static String postgresUrl() {
+        String chosen = System.getenv(POSTGRES_URL_VARIABLE);
+        if (chosen != null && !chosen.isBlank()) {
+            return chosen;
         }
-    }
-
-    static String withParameter(String url, String name, String value) {
-        return url + (url.contains("?") ? "&" : "?") + name + "=" + value;
+        try {
+            return LocalPostgres.url();
+        } catch (RuntimeException e) {
+            Assumptions.abort("PostgreSQL tests skipped: " + POSTGRES_URL_VARIABLE
+                    + " is not set and no local PostgreSQL could start: " + e.getMessage());
+            throw e;
+        }
     }
 
     private static int freePort() {

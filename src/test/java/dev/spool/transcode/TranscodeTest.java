@@ -1,11 +1,13 @@
 package dev.spool.transcode;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.ObjectStores;
 import dev.spool.c2pa.ReferenceReader;
 import dev.spool.storage.S3ProxyFixture;
 import dev.spool.testing.ApiClient;
+import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.CapturedOutput;
 import dev.spool.testing.MediaHttpServer;
@@ -16,7 +18,9 @@ import dev.spool.testing.TestVideos;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -24,6 +28,8 @@ import org.junit.jupiter.params.Parameter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -42,6 +49,9 @@ import static org.assertj.core.api.Assertions.within;
  * {@code POST /api/transcode} end to end: a real Spool with one worker, a real s3proxy for the user's buckets, real
  * ffmpeg, and ffprobe reading back what landed in the bucket.
  */
+@Tag("media")
+// Encoding with ffmpeg on a loaded 2-core machine: more than the 5 minutes every other test gets.
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 @BothStores
 class TranscodeTest {
     @RegisterExtension
@@ -264,6 +274,44 @@ class TranscodeTest {
     }
 
     @Test
+    void givenStorageThatRefusesThePermission_whenRun_thenItFailsAtOnceNamingTheBucketAndAccessDenied()
+            throws IOException {
+        // An S3 endpoint whose policy allows these keys nothing: every request is answered 403 AccessDenied.
+        var refusing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        refusing.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                byte[] error = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                        + "<Message>Access Denied</Message><RequestId>denied-1</RequestId></Error>")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/xml");
+                exchange.sendResponseHeaders(403, "HEAD".equals(exchange.getRequestMethod()) ? -1 : error.length);
+                if (!"HEAD".equals(exchange.getRequestMethod())) {
+                    exchange.getResponseBody().write(error);
+                }
+            }
+        });
+        refusing.start();
+        try {
+            var created = user.post("/api/transcode", Map.of(
+                    "input", Map.of("url", http.url("clip.mp4")),
+                    "storage", Map.of("type", "s3", "bucket", "locked-down",
+                            "endpoint", "http://127.0.0.1:" + refusing.getAddress().getPort(),
+                            "credentials", credentials(S3ProxyFixture.SECRET_KEY)),
+                    "outputs", Map.of("hls", Map.of("path", "/hls"))));
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+            JsonNode done = awaitEnd(created.json().path("id").asText());
+
+            assertThat(done.path("status").path("phase").asText()).isEqualTo("failed");
+            assertThat(done.path("status").path("retries").asInt()).as("retries").isZero();
+            assertThat(done.path("status").path("errorMessage").asText())
+                    .contains("'locked-down'").contains("AccessDenied");
+        } finally {
+            refusing.stop(0);
+        }
+    }
+
+    @Test
     void givenAFailedTranscode_whenRetried_thenItFailsSayingItsCredentialsWereErased() {
         var created = user.post("/api/transcode", Map.of(
                 "input", Map.of("url", http.url("clip.mp4")),
@@ -318,16 +366,9 @@ class TranscodeTest {
     }
 
     private JsonNode awaitEnd(String id) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            JsonNode task = user.get("/api/task/" + id).json();
-            String phase = task.path("status").path("phase").asText();
-            if (Set.of("completed", "failed", "cancelled").contains(phase)) {
-                return task;
-            }
-            assertThat(System.nanoTime()).as("task %s ended in time (now %s)", id, task).isLessThan(deadline);
-            sleep(200);
-        }
+        return Await.until(() -> user.get("/api/task/" + id).json(),
+                task -> Set.of("completed", "failed", "cancelled").contains(task.path("status").path("phase").asText()),
+                Duration.ofMinutes(3), "task " + id + " to end");
     }
 
     private String storedParams(String id) {
@@ -384,15 +425,6 @@ class TranscodeTest {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.spool.task.engine.EngineSupport;
+import dev.spool.testing.Await;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -37,7 +37,11 @@ final class Receiver implements AutoCloseable {
 
     private final HttpServer server;
     private final int defaultStatus;
-    private final ConcurrentLinkedQueue<Integer> script = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
+
+    /** How one request is answered: {@code status} after {@code delay}, or no answer at all ({@code hangUp}). */
+    private record Answer(int status, Duration delay, boolean hangUp) {
+    }
     private final List<Received> received = new ArrayList<>();
 
     /** One request as it arrived: the method, headers (lower-case names) and the exact body bytes. */
@@ -121,8 +125,20 @@ final class Receiver implements AutoCloseable {
     /** The next requests get these statuses, in order; later ones the default. */
     Receiver answering(int... statuses) {
         for (int status : statuses) {
-            script.add(status);
+            script.add(new Answer(status, Duration.ZERO, false));
         }
+        return this;
+    }
+
+    /** The next request is answered 200, but only after {@code delay}. */
+    Receiver answeringAfter(Duration delay) {
+        script.add(new Answer(200, delay, false));
+        return this;
+    }
+
+    /** The next request gets no answer: the connection is closed under it, as a network error would. */
+    Receiver hangingUp() {
+        script.add(new Answer(0, Duration.ZERO, true));
         return this;
     }
 
@@ -138,7 +154,7 @@ final class Receiver implements AutoCloseable {
 
     /** Waits until what was received satisfies the condition; fails saying what arrived. */
     List<Received> await(Predicate<List<Received>> condition, Duration timeout, String what) {
-        return EngineSupport.await(this::received, condition, timeout, what);
+        return Await.until(this::received, condition, timeout, what);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -150,14 +166,26 @@ final class Receiver implements AutoCloseable {
             synchronized (received) {
                 received.add(new Received(exchange.getRequestMethod(), headers, body, System.currentTimeMillis()));
             }
-            Integer scripted = script.poll();
-            int status = scripted == null ? defaultStatus : scripted;
-            byte[] answer = ("answered " + status).getBytes(StandardCharsets.UTF_8);
+            Answer answer = script.poll();
+            if (answer == null) {
+                answer = new Answer(defaultStatus, Duration.ZERO, false);
+            }
+            if (answer.hangUp()) {
+                return;
+            }
+            try {
+                Thread.sleep(answer.delay());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            int status = answer.status();
+            byte[] text = ("answered " + status).getBytes(StandardCharsets.UTF_8);
             if (status == 429) {
                 exchange.getResponseHeaders().add("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             }
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
+            exchange.sendResponseHeaders(status, text.length);
+            exchange.getResponseBody().write(text);
         }
     }
 

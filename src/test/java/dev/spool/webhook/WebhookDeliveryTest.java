@@ -2,26 +2,27 @@ package dev.spool.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
-import dev.spool.task.engine.EngineSupport;
 import dev.spool.task.engine.ScriptedHandler;
+import dev.spool.testing.Await;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
+import dev.spool.testing.FileServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
+import dev.spool.testing.TestVideos;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +69,10 @@ class WebhookDeliveryTest {
 
     @AfterEach
     void stopReceiver() {
-        receiver.close();
+        // null when the start itself failed or was skipped: that failure is the one to report.
+        if (receiver != null) {
+            receiver.close();
+        }
     }
 
     private static Map<String, String> withWorkers(Map<String, String> settings) {
@@ -199,6 +203,42 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aConnectionClosedWithoutAnAnswerIsRetriedWithTheSameEvent() {
+        receiver.hangingUp();
+        String webhookId = subscribe(client, receiver, "task.spawned");
+
+        createTask(server, owner, "{}");
+        var attempts = receiver.await(r -> r.size() >= 2, WAIT, "the retry after the network error");
+
+        assertThat(attempts.get(1).json().path("id")).isEqualTo(attempts.get(0).json().path("id"));
+        assertThat(awaitLogs(client, webhookId, 2)).extracting(l -> l.path("success").asBoolean())
+                .containsExactly(true, false);
+        awaitNothingPending(server, webhookId);
+        assertThat(receiver.received()).hasSize(2);
+    }
+
+    @Test
+    void aReceiverSlowerThanTheWebhookTimeoutIsGivenUpOnAndRetried() {
+        var settings = new HashMap<>(FAST_RETRIES);
+        settings.put("SPOOL_WEBHOOK_TIMEOUT", "1s");
+        try (var own = TestServer.start(store, settings)) {
+            var ownOwner = own.createUserKey("timeout@example.com");
+            var ownClient = own.client(ownOwner.key());
+            receiver.answeringAfter(Duration.ofSeconds(8));
+            String webhookId = subscribe(ownClient, receiver, "task.spawned");
+
+            createTask(own, ownOwner, "{}");
+            var attempts = receiver.await(r -> r.size() >= 2, WAIT, "the retry after the timeout");
+
+            // The first attempt was abandoned at the timeout, long before its answer was due.
+            assertThat(attempts.get(1).at() - attempts.get(0).at()).isLessThan(6000);
+            assertThat(attempts.get(1).json().path("id")).isEqualTo(attempts.get(0).json().path("id"));
+            assertThat(awaitLogs(ownClient, webhookId, 2)).extracting(l -> l.path("success").asBoolean())
+                    .containsExactly(true, false);
+        }
+    }
+
+    @Test
     void a429IsRetriedNoSoonerThanItsRetryAfter() {
         receiver.answering(429);
         String webhookId = subscribe(client, receiver, "task.spawned");
@@ -221,8 +261,8 @@ class WebhookDeliveryTest {
         createTask(server, owner, "{}");
         receiver.await(r -> !r.isEmpty(), WAIT, "the first attempt");
         awaitLogs(client, webhookId, 1);
-        // A retry would come 200 ms later; wait well past it.
-        EngineSupport.sleep(Duration.ofMillis(1500));
+        // A retried 400 would stay pending (200 ms back-off) and keep failing: the wait would run out.
+        awaitNothingPending(server, webhookId);
 
         assertThat(receiver.received()).hasSize(1);
         var failure = client.get("/api/webhook/" + webhookId).json().path("status").path("lastFailure");
@@ -253,7 +293,7 @@ class WebhookDeliveryTest {
         assertThat(again.signedWith(SECRET)).isTrue();
         assertThat(resent.json().path("request").path("body").asText()).isEqualTo(again.text());
         assertThat(client.get("/api/webhook/" + webhookId + "/log").json()).hasSize(2);
-        EngineSupport.sleep(Duration.ofMillis(500));
+        awaitNothingPending(server, webhookId);
         assertThat(receiver.received()).hasSize(2);
     }
 
@@ -286,18 +326,20 @@ class WebhookDeliveryTest {
             String otherProject = server.server().accounts().createProject(owner.userId(), "elsewhere");
             var elsewhere = server.client(server.server().accounts()
                     .createApiKey(owner.userId(), otherProject, "elsewhere").secret());
-            subscribe(elsewhere, other, "task.spawned");
-            subscribe(client, other, "task.completed");
+            String otherProjects = subscribe(elsewhere, other, "task.spawned");
+            String unsubscribed = subscribe(client, other, "task.completed");
             String deleted = subscribe(client, other, "task.spawned");
             assertThat(client.delete("/api/webhook/" + deleted).status()).isEqualTo(200);
-            subscribe(client, receiver, "task.spawned");
+            String subscribed = subscribe(client, receiver, "task.spawned", "task.failed");
 
             String taskId = createTask(server, owner, "{\"fail\": \"unretriable\"}");
-            receiver.await(r -> !about(r, taskId).isEmpty(), WAIT, "task.spawned");
-            EngineSupport.sleep(Duration.ofMillis(500));
+            // task.failed comes last: every delivery the task caused has been written by then.
+            receiver.await(r -> about(r, taskId).size() == 2, WAIT, "task.spawned and task.failed");
+            awaitNothingPending(server, otherProjects, unsubscribed, deleted, subscribed);
 
             assertThat(other.received()).isEmpty();
-            assertThat(receiver.received()).hasSize(1);
+            assertThat(receiver.received()).extracting(Receiver.Received::event)
+                    .containsExactly("task.spawned", "task.failed");
         }
     }
 
@@ -327,21 +369,42 @@ class WebhookDeliveryTest {
         }
     }
 
-    /**
-     * {@code POST /api/asset/upload/url} straight over HTTP: the asset routes are not in Spool's OpenAPI document,
-     * which the test client holds every answer to.
-     */
-    private String importAsset(String url) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/asset/upload/url"))
-                .header("Authorization", "Bearer " + owner.key())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"missing\", \"url\": \"" + url + "\"}"))
-                .build();
-        try (var http = HttpClient.newHttpClient()) {
-            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-            return Json.tree(response.body()).path("asset").path("id").asText();
+    @Test
+    void anAssetIsReportedReadyThenUpdatedThenDeletedInThatOrder(@TempDir Path dir) {
+        Path clip = TestVideos.generate(dir.resolve("clip.mp4"), 2);
+        try (var source = FileServer.start().file("/clip.mp4", clip)) {
+            String webhookId = subscribe(client, receiver, "asset.ready", "asset.updated", "asset.deleted");
+            String assetId = importAsset(source.url("/clip.mp4"));
+            receiver.await(r -> about(r, assetId).stream().anyMatch(e -> e.event().equals("asset.ready")),
+                    Duration.ofMinutes(2), "asset.ready");
+
+            assertThat(client.patch("/api/asset/" + assetId, Map.of("name", "renamed")).status()).isEqualTo(200);
+            assertThat(client.delete("/api/asset/" + assetId).status()).isEqualTo(204);
+            var received = about(receiver.await(r -> about(r, assetId).stream()
+                    .anyMatch(e -> e.event().equals("asset.deleted")), WAIT, "asset.deleted"), assetId);
+
+            var events = received.stream().map(Receiver.Received::event).toList();
+            assertThat(events).containsOnlyOnce("asset.ready").endsWith("asset.deleted");
+            var ready = received.get(events.indexOf("asset.ready"));
+            assertThat(snapshot(ready).path("status").path("phase").asText()).isEqualTo("ready");
+            var afterReady = received.subList(events.indexOf("asset.ready") + 1, received.size() - 1);
+            assertThat(afterReady).singleElement().satisfies(renamed -> {
+                assertThat(renamed.event()).isEqualTo("asset.updated");
+                assertThat(snapshot(renamed).path("name").asText()).isEqualTo("renamed");
+            });
+            assertThat(snapshot(received.getLast()).path("id").asText()).isEqualTo(assetId);
+            assertThat(received).allSatisfy(r -> assertThat(r.json().path("webhookId").asText()).isEqualTo(webhookId));
         }
+    }
+
+    private static JsonNode snapshot(Receiver.Received received) {
+        return received.json().path("payload").path("asset").path("snapshot");
+    }
+
+    private String importAsset(String url) {
+        var response = client.post("/api/asset/upload/url", Map.of("name", "missing", "url", url));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().path("asset").path("id").asText();
     }
 
     @Test
@@ -370,8 +433,34 @@ class WebhookDeliveryTest {
 
     /** The webhook's log once it has at least {@code count} entries (a log row commits after the receiver answered). */
     static JsonNode awaitLogs(ApiClient as, String webhookId, int count) {
-        return EngineSupport.await(() -> as.get("/api/webhook/" + webhookId + "/log").json(), l -> l.size() >= count,
+        return Await.until(() -> as.get("/api/webhook/" + webhookId + "/log").json(), l -> l.size() >= count,
                 WAIT, "the log of webhook " + webhookId);
+    }
+
+    /**
+     * Waits until none of these webhooks has a delivery left to send (none pending in the outbox): what "nothing else
+     * is delivered" can be checked against without a fixed sleep.
+     */
+    static void awaitNothingPending(TestServer on, String... webhookIds) {
+        Await.until(() -> pendingDeliveries(on, List.of(webhookIds)), n -> n == 0, WAIT,
+                "no pending delivery for " + List.of(webhookIds));
+    }
+
+    private static long pendingDeliveries(TestServer on, List<String> webhookIds) {
+        String sql = "SELECT count(*) FROM webhook_deliveries WHERE state = 'pending' AND webhook_id IN ("
+                + String.join(",", java.util.Collections.nCopies(webhookIds.size(), "?")) + ")";
+        try (var connection = DriverManager.getConnection(on.databaseUrl());
+             var query = connection.prepareStatement(sql)) {
+            for (int i = 0; i < webhookIds.size(); i++) {
+                query.setString(i + 1, webhookIds.get(i));
+            }
+            try (var rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the webhook outbox", e);
+        }
     }
 
     private static String decode(String base64) {

@@ -2,28 +2,20 @@ package dev.spool.task.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
+import dev.spool.testing.Await;
 
 import java.time.Duration;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Waiting for the engine without fixed sleeps: poll until a condition holds, or fail saying what was seen. */
+/** What engine tests share: scripted task payloads and waiting on the engine. */
 public final class EngineSupport {
     private EngineSupport() {
     }
 
+    /** {@link Await#until}, under the name engine tests already use. */
     public static <T> T await(Supplier<T> probe, Predicate<T> condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        T last = probe.get();
-        while (!condition.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " did not reach the expected state within " + timeout
-                        + "; last seen: " + last);
-            }
-            sleep(Duration.ofMillis(50));
-            last = probe.get();
-        }
-        return last;
+        return Await.until(probe, condition, timeout, what);
     }
 
     static JsonNode json(String text) {

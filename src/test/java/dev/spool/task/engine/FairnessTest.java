@@ -1,5 +1,6 @@
 package dev.spool.task.engine;
 
+import dev.spool.testing.Await;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
@@ -57,7 +58,7 @@ class FairnessTest {
         // Both worker slots are busy while A and B queue, so the order of starts is the engine's choice alone.
         var blockers = Set.of(createFor(blocker.userId(), "{\"sleepMs\": 4000}"),
                 createFor(blocker.userId(), "{\"sleepMs\": 4000}"));
-        EngineSupport.await(() -> effects.starts().stream().filter(s -> blockers.contains(s.taskId())).count(),
+        Await.until(() -> effects.starts().stream().filter(s -> blockers.contains(s.taskId())).count(),
                 n -> n == 2, Duration.ofSeconds(5), "the blockers");
         var aTasks = new HashSet<String>();
         for (int i = 0; i < 50; i++) {
@@ -68,7 +69,7 @@ class FairnessTest {
             bTasks.add(createFor(b.userId(), "{\"sleepMs\": 50}"));
         }
 
-        EngineSupport.await(() -> effects.dones().stream().filter(d -> aTasks.contains(d.taskId())
+        Await.until(() -> effects.dones().stream().filter(d -> aTasks.contains(d.taskId())
                 || bTasks.contains(d.taskId())).count(), n -> n == 55, Duration.ofSeconds(60), "all tasks");
 
         var order = new ArrayList<String>();
