@@ -42,9 +42,8 @@ public record PlaybackPolicy(String type, String webhookId, JsonNode webhookCont
         }
         policy.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
-                throw SpoolException.invalid("playbackPolicy." + name, "is not a playback policy field; use "
-                        + String.join(", ", List.of("type", "webhookId", "webhookContext", "refreshInterval",
-                        "allowedOrigins")));
+                throw SpoolException.invalid("playbackPolicy." + name, "unknown field (allowed: "
+                        + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
             }
         });
         String type = policy.path("type").asText("");

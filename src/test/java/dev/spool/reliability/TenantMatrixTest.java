@@ -40,6 +40,8 @@ class TenantMatrixTest {
     /** Bodies that pass validation, so that only ownership decides the answer of routes that take one. */
     private static final Map<String, String> VALID_BODIES = Map.of(
             "PATCH /api/asset/{assetId}", "{\"name\":\"renamed\"}",
+            "POST /api/asset/{assetId}/export", "{\"custom\":{\"url\":\"https://example.com/put\"}}",
+            "PATCH /api/access-control/signing-key/{keyId}", "{\"name\":\"renamed\"}",
             "PUT /api/webhook/{id}",
             "{\"name\":\"renamed\",\"url\":\"https://hooks.example.com/other\",\"events\":[\"task.failed\"]}");
 
@@ -171,6 +173,10 @@ class TenantMatrixTest {
         var task = server.admin().post("/api/task", Map.of("type", "export-data", "userId", victim.userId(),
                 "params", Map.of("exportData", Map.of("content", Map.of("a", 1)))));
         assertThat(task.status()).as(task.body()).isEqualTo(201);
+        var signingKey = client.post("/api/access-control/signing-key", Map.of("name", "victim's"));
+        assertThat(signingKey.status()).as(signingKey.body()).isEqualTo(200);
+        var apiToken = client.post("/api/api-token", Map.of("name", "victim's"));
+        assertThat(apiToken.status()).as(apiToken.body()).isEqualTo(201);
         var log = Await.until(() -> client.get("/api/webhook/" + webhookId + "/log").json(),
                 entries -> !entries.isEmpty(), Duration.ofSeconds(20), "a delivery in the victim's webhook log");
         return new Owned(Map.of(
@@ -178,13 +184,18 @@ class TenantMatrixTest {
                 "assetId", upload.json().path("asset").path("id").asText(),
                 "id", webhookId,
                 "logId", log.get(0).path("id").asText(),
-                "uploadTaskId", upload.json().path("task").path("id").asText()));
+                "uploadTaskId", upload.json().path("task").path("id").asText(),
+                "keyId", signingKey.json().path("id").asText(),
+                "tokenId", apiToken.json().path("id").asText()));
     }
 
     private void assertVictimStillOwnsEverything(TestServer.UserKey victim, Owned owned) {
         ApiClient client = server.client(victim.key());
         assertThat(client.get("/api/asset/" + owned.ids().get("assetId")).json().path("name").asText())
                 .isEqualTo("victim's");
+        assertThat(client.get("/api/access-control/signing-key/" + owned.ids().get("keyId")).json()
+                .path("name").asText()).isEqualTo("victim's");
+        assertThat(client.get("/api/api-token").json().findValuesAsText("id")).contains(owned.ids().get("tokenId"));
         var webhook = client.get("/api/webhook/" + owned.ids().get("id")).json();
         assertThat(webhook.path("name").asText()).isEqualTo("victim's");
         for (String task : List.of(owned.ids().get("taskId"), owned.ids().get("uploadTaskId"))) {
