@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
 public final class GrantedPlaylist {
     private static final Pattern URI_ATTRIBUTE = Pattern.compile("URI=\"([^\"]*)\"");
 
-    private GrantedPlaylist() {
-    }
+    private GrantedPlaylist() {}
 
     /** Whether files at this path name other files that must carry the grant. */
     public static boolean names(String path) {

@@ -2,7 +2,6 @@ package dev.spool.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.error.SpoolException;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -24,6 +23,7 @@ public final class PlaybackGate {
     private static final int REMEMBERED = 10_000;
     /** How long a webhook's yes is trusted when the policy sets no refreshInterval, and its no always. */
     private static final Duration ALLOWED_FOR = Duration.ofSeconds(60);
+
     private static final Duration DENIED_FOR = Duration.ofSeconds(5);
 
     private final SigningKeys keys;
@@ -33,11 +33,9 @@ public final class PlaybackGate {
     private final ConcurrentHashMap<String, Decision> decided = new ConcurrentHashMap<>();
 
     /** What a viewer brought: each may be null. */
-    public record Viewer(String jwt, String accessKey, String origin) {
-    }
+    public record Viewer(String jwt, String accessKey, String origin) {}
 
-    private record Decision(boolean allowed, long until) {
-    }
+    private record Decision(boolean allowed, long until) {}
 
     /**
      * What a viewer was let in with: the query string that child URLs of a playlist must carry (null for public
@@ -71,13 +69,14 @@ public final class PlaybackGate {
         String type = policy.path("type").asText();
         if (type.equals(PlaybackPolicy.JWT)) {
             verify(playbackId, userId, projectId, viewer.jwt());
-            return new Grant(JWT_PARAMETER + "=" + URLEncoder.encode(viewer.jwt(), StandardCharsets.UTF_8),
-                    allowOrigin);
+            return new Grant(
+                    JWT_PARAMETER + "=" + URLEncoder.encode(viewer.jwt(), StandardCharsets.UTF_8), allowOrigin);
         }
         if (type.equals(PlaybackPolicy.WEBHOOK)) {
             ask(playbackId, userId, projectId, policy, viewer.accessKey());
-            return new Grant(ACCESS_KEY_PARAMETER + "=" + URLEncoder.encode(viewer.accessKey(),
-                    StandardCharsets.UTF_8), allowOrigin);
+            return new Grant(
+                    ACCESS_KEY_PARAMETER + "=" + URLEncoder.encode(viewer.accessKey(), StandardCharsets.UTF_8),
+                    allowOrigin);
         }
         if (type.equals(PlaybackPolicy.PUBLIC)) {
             return new Grant(null, allowOrigin);
@@ -87,18 +86,21 @@ public final class PlaybackGate {
 
     private void verify(String playbackId, String userId, String projectId, String jwt) {
         if (jwt == null || jwt.isBlank()) {
-            throw new SpoolException(SpoolException.Kind.UNAUTHENTICATED, "playback_token_missing",
+            throw new SpoolException(
+                    SpoolException.Kind.UNAUTHENTICATED,
+                    "playback_token_missing",
                     "this video needs a playback token: pass a JWT in the '" + JWT_PARAMETER
                             + "' query parameter or the " + JWT_HEADER + " header");
         }
         var token = verified.get(jwt);
         var key = token == null ? null : keys.byPublicKey(token.publicKey()).orElse(null);
         if (token == null) {
-            token = PlaybackToken.parse(jwt).orElseThrow(() -> denied("playback_token_malformed",
-                    "the playback token is not an ES256 JWT"));
+            token = PlaybackToken.parse(jwt)
+                    .orElseThrow(() -> denied("playback_token_malformed", "the playback token is not an ES256 JWT"));
             if (token.publicKey() == null) {
-                throw denied("playback_token_malformed", "the playback token has no 'pub' claim naming its "
-                        + "signing key");
+                throw denied(
+                        "playback_token_malformed",
+                        "the playback token has no 'pub' claim naming its " + "signing key");
             }
             key = keys.byPublicKey(token.publicKey()).orElse(null);
             if (key != null && !token.signedBy(key.publicKey())) {
@@ -112,27 +114,33 @@ public final class PlaybackGate {
             }
         }
         if (key == null || !key.userId().equals(userId) || !key.projectId().equals(projectId)) {
-            throw denied("playback_token_key_unknown", "the playback token is signed with a key that is not one "
-                    + "of this video's owner's signing keys");
+            throw denied(
+                    "playback_token_key_unknown",
+                    "the playback token is signed with a key that is not one "
+                            + "of this video's owner's signing keys");
         }
         if (key.disabled()) {
-            throw denied("playback_token_key_disabled", "the playback token's signing key " + key.id()
-                    + " is disabled");
+            throw denied(
+                    "playback_token_key_disabled", "the playback token's signing key " + key.id() + " is disabled");
         }
         if (!playbackId.equals(token.subject())) {
-            throw denied("playback_token_other_video", "the playback token is for another video ('sub' is '"
-                    + token.subject() + "', this is " + playbackId + ")");
+            throw denied(
+                    "playback_token_other_video",
+                    "the playback token is for another video ('sub' is '" + token.subject() + "', this is " + playbackId
+                            + ")");
         }
         if (token.action() != null && !token.action().equals("pull")) {
-            throw denied("playback_token_action", "the playback token's action is '" + token.action()
-                    + "'; playing needs 'pull'");
+            throw denied(
+                    "playback_token_action",
+                    "the playback token's action is '" + token.action() + "'; playing needs 'pull'");
         }
         if (token.expiresAt() == null) {
             throw denied("playback_token_no_expiry", "the playback token has no 'exp' claim");
         }
         if (token.expiresAt() * 1000 <= clock.millis()) {
-            throw denied("playback_token_expired", "the playback token expired at "
-                    + Instant.ofEpochSecond(token.expiresAt()));
+            throw denied(
+                    "playback_token_expired",
+                    "the playback token expired at " + Instant.ofEpochSecond(token.expiresAt()));
         }
         keys.seen(key);
     }
@@ -143,7 +151,9 @@ public final class PlaybackGate {
      */
     private void ask(String playbackId, String userId, String projectId, JsonNode policy, String accessKey) {
         if (accessKey == null || accessKey.isBlank()) {
-            throw new SpoolException(SpoolException.Kind.UNAUTHENTICATED, "playback_access_key_missing",
+            throw new SpoolException(
+                    SpoolException.Kind.UNAUTHENTICATED,
+                    "playback_access_key_missing",
                     "this video needs an access key: pass it in the '" + ACCESS_KEY_PARAMETER
                             + "' query parameter or the " + ACCESS_KEY_HEADER + " header");
         }
@@ -161,11 +171,16 @@ public final class PlaybackGate {
                 throw denied("playback_webhook_unreachable", "the server is stopping");
             }
             if (answer.error() != null) {
-                throw denied("playback_webhook_unreachable", "this video's access webhook gave no answer, so "
-                        + "playback is refused: " + answer.error());
+                throw denied(
+                        "playback_webhook_unreachable",
+                        "this video's access webhook gave no answer, so " + "playback is refused: " + answer.error());
             }
-            Duration remember = !answer.allowed() ? DENIED_FOR : policy.has("refreshInterval")
-                    ? Duration.ofMillis((long) (policy.path("refreshInterval").asDouble() * 1000)) : ALLOWED_FOR;
+            Duration remember = !answer.allowed()
+                    ? DENIED_FOR
+                    : policy.has("refreshInterval")
+                            ? Duration.ofMillis(
+                                    (long) (policy.path("refreshInterval").asDouble() * 1000))
+                            : ALLOWED_FOR;
             if (decided.size() >= REMEMBERED) {
                 decided.clear();
             }

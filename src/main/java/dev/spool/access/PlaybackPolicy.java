@@ -2,7 +2,6 @@ package dev.spool.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.error.SpoolException;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -13,23 +12,26 @@ import java.util.Set;
  * Who may play an asset, as Livepeer's playback-policy: {@code public}, {@code jwt} (a token signed by one of the
  * owner's keys) or {@code webhook} (the owner's webhook decides), optionally only from some web origins.
  */
-public record PlaybackPolicy(String type, String webhookId, JsonNode webhookContext, Double refreshInterval,
-                             List<String> allowedOrigins) {
+public record PlaybackPolicy(
+        String type, String webhookId, JsonNode webhookContext, Double refreshInterval, List<String> allowedOrigins) {
     public static final String PUBLIC = "public";
     public static final String JWT = "jwt";
     public static final String WEBHOOK = "webhook";
-    private static final Set<String> FIELDS = Set.of("type", "webhookId", "webhookContext", "refreshInterval",
-            "allowedOrigins");
+    private static final Set<String> FIELDS =
+            Set.of("type", "webhookId", "webhookContext", "refreshInterval", "allowedOrigins");
 
     /** Whether anyone may play: no policy, or a public one that limits no origin. */
     public static boolean isOpen(JsonNode policy) {
-        return policy == null || policy.isNull()
+        return policy == null
+                || policy.isNull()
                 || (PUBLIC.equals(policy.path("type").asText()) && !policy.has("allowedOrigins"));
     }
 
     /** Whether a viewer must prove something: any type but public. */
     public static boolean isPrivate(JsonNode policy) {
-        return policy != null && !policy.isNull() && !PUBLIC.equals(policy.path("type").asText());
+        return policy != null
+                && !policy.isNull()
+                && !PUBLIC.equals(policy.path("type").asText());
     }
 
     /** The policy in a request, checked field by field; null for none. */
@@ -42,19 +44,27 @@ public record PlaybackPolicy(String type, String webhookId, JsonNode webhookCont
         }
         policy.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {
-                throw SpoolException.invalid("playbackPolicy." + name, "unknown field (allowed: "
-                        + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+                throw SpoolException.invalid(
+                        "playbackPolicy." + name,
+                        "unknown field (allowed: "
+                                + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
             }
         });
         String type = policy.path("type").asText("");
         if (!type.equals(PUBLIC) && !type.equals(JWT) && !type.equals(WEBHOOK)) {
-            throw SpoolException.invalid("playbackPolicy.type", "must be 'public', 'jwt' or 'webhook', got '"
-                    + policy.path("type").asText() + "'");
+            throw SpoolException.invalid(
+                    "playbackPolicy.type",
+                    "must be 'public', 'jwt' or 'webhook', got '"
+                            + policy.path("type").asText() + "'");
         }
         JsonNode webhookId = policy.get("webhookId");
-        if (type.equals(WEBHOOK) && (webhookId == null || !webhookId.isTextual() || webhookId.asText().isBlank())) {
-            throw SpoolException.invalid("playbackPolicy.webhookId", "is required for a webhook policy: the id of "
-                    + "the webhook that decides who may play");
+        if (type.equals(WEBHOOK)
+                && (webhookId == null
+                        || !webhookId.isTextual()
+                        || webhookId.asText().isBlank())) {
+            throw SpoolException.invalid(
+                    "playbackPolicy.webhookId",
+                    "is required for a webhook policy: the id of " + "the webhook that decides who may play");
         }
         if (!type.equals(WEBHOOK) && (webhookId != null || policy.has("webhookContext"))) {
             throw SpoolException.invalid("playbackPolicy.webhookId", "is only for a webhook policy");
@@ -67,8 +77,12 @@ public record PlaybackPolicy(String type, String webhookId, JsonNode webhookCont
         if (refresh != null && (!refresh.isNumber() || refresh.asDouble() <= 0)) {
             throw SpoolException.invalid("playbackPolicy.refreshInterval", "must be a positive number of seconds");
         }
-        return new PlaybackPolicy(type, webhookId == null ? null : webhookId.asText(), context,
-                refresh == null ? null : refresh.asDouble(), origins(policy.get("allowedOrigins")));
+        return new PlaybackPolicy(
+                type,
+                webhookId == null ? null : webhookId.asText(),
+                context,
+                refresh == null ? null : refresh.asDouble(),
+                origins(policy.get("allowedOrigins")));
     }
 
     private static List<String> origins(JsonNode origins) {
@@ -82,8 +96,9 @@ public record PlaybackPolicy(String type, String webhookId, JsonNode webhookCont
         for (int i = 0; i < origins.size(); i++) {
             String origin = origins.get(i).asText("");
             if (!origins.get(i).isTextual() || !(origin.equals("*") || isOrigin(origin))) {
-                throw SpoolException.invalid("playbackPolicy.allowedOrigins[" + i + "]", "'" + origin + "' must be "
-                        + "\"*\" or scheme://host[:port] with no path");
+                throw SpoolException.invalid(
+                        "playbackPolicy.allowedOrigins[" + i + "]",
+                        "'" + origin + "' must be " + "\"*\" or scheme://host[:port] with no path");
             }
             list.add(origin);
         }
@@ -93,8 +108,11 @@ public record PlaybackPolicy(String type, String webhookId, JsonNode webhookCont
     private static boolean isOrigin(String origin) {
         try {
             var uri = new URI(origin);
-            return uri.getScheme() != null && uri.getHost() != null && (uri.getPath() == null
-                    || uri.getPath().isEmpty()) && uri.getQuery() == null && uri.getFragment() == null
+            return uri.getScheme() != null
+                    && uri.getHost() != null
+                    && (uri.getPath() == null || uri.getPath().isEmpty())
+                    && uri.getQuery() == null
+                    && uri.getFragment() == null
                     && uri.getUserInfo() == null;
         } catch (URISyntaxException e) {
             return false;

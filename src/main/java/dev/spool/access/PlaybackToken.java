@@ -2,7 +2,6 @@ package dev.spool.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -17,8 +16,8 @@ import java.util.Optional;
  * {@code R||S} (which the JDK reads as the "P1363" format), claims {@code sub}, {@code pub}, {@code exp},
  * {@code action}.
  */
-record PlaybackToken(String signedPart, byte[] signature, String subject, String publicKey, Long expiresAt,
-                     String action) {
+record PlaybackToken(
+        String signedPart, byte[] signature, String subject, String publicKey, Long expiresAt, String action) {
 
     /** The token's parts, or empty when it is not a well-formed ES256 JWT. */
     static Optional<PlaybackToken> parse(String token) {
@@ -30,13 +29,20 @@ record PlaybackToken(String signedPart, byte[] signature, String subject, String
             var decoder = Base64.getUrlDecoder();
             JsonNode header = Json.tree(new String(decoder.decode(parts[0]), StandardCharsets.UTF_8));
             JsonNode claims = Json.tree(new String(decoder.decode(parts[1]), StandardCharsets.UTF_8));
-            if (header == null || claims == null || !header.isObject() || !claims.isObject()
+            if (header == null
+                    || claims == null
+                    || !header.isObject()
+                    || !claims.isObject()
                     || !"ES256".equals(header.path("alg").asText())) {
                 return Optional.empty();
             }
             JsonNode exp = claims.get("exp");
-            return Optional.of(new PlaybackToken(parts[0] + "." + parts[1], decoder.decode(parts[2]),
-                    text(claims, "sub"), text(claims, "pub"), exp != null && exp.isNumber() ? exp.asLong() : null,
+            return Optional.of(new PlaybackToken(
+                    parts[0] + "." + parts[1],
+                    decoder.decode(parts[2]),
+                    text(claims, "sub"),
+                    text(claims, "pub"),
+                    exp != null && exp.isNumber() ? exp.asLong() : null,
                     text(claims, "action")));
         } catch (RuntimeException e) {
             return Optional.empty();

@@ -2,7 +2,6 @@ package dev.spool.access;
 
 import dev.spool.account.Principal;
 import dev.spool.error.SpoolException;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -25,6 +24,7 @@ public final class SigningKeys {
     static final int LIMIT = 10;
     /** How long a key's state read for a token is trusted: other processes see a disable within this time. */
     private static final Duration FRESH = Duration.ofSeconds(5);
+
     private static final Duration SEEN_EVERY = Duration.ofMinutes(1);
     private static final int CACHED_KEYS = 10_000;
 
@@ -32,8 +32,7 @@ public final class SigningKeys {
     private final Clock clock;
     private final ConcurrentHashMap<String, Cached> byPublicKey = new ConcurrentHashMap<>();
 
-    private record Cached(Optional<SigningKey> key, long readAt) {
-    }
+    private record Cached(Optional<SigningKey> key, long readAt) {}
 
     public SigningKeys(dev.spool.db.Database database, Clock clock) {
         this.keys = new SigningKeyRepository(database);
@@ -42,13 +41,22 @@ public final class SigningKeys {
 
     public SigningKey create(Principal caller, String name) {
         if (keys.count(caller.userId(), caller.projectId()) >= LIMIT) {
-            throw new SpoolException(SpoolException.Kind.FORBIDDEN, "signing_key_limit", "a project has at most "
-                    + LIMIT + " signing keys: delete one to create another");
+            throw new SpoolException(
+                    SpoolException.Kind.FORBIDDEN,
+                    "signing_key_limit",
+                    "a project has at most " + LIMIT + " signing keys: delete one to create another");
         }
         KeyPair pair = generate();
-        var key = new SigningKey(UUID.randomUUID().toString(),
-                name == null || name.isBlank() ? "Signing Key" : name, caller.userId(), caller.projectId(),
-                clock.millis(), null, pem("PUBLIC KEY", pair.getPublic().getEncoded()), false, null);
+        var key = new SigningKey(
+                UUID.randomUUID().toString(),
+                name == null || name.isBlank() ? "Signing Key" : name,
+                caller.userId(),
+                caller.projectId(),
+                clock.millis(),
+                null,
+                pem("PUBLIC KEY", pair.getPublic().getEncoded()),
+                false,
+                null);
         keys.insert(key);
         return key.withPrivateKey(pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
     }
@@ -60,7 +68,8 @@ public final class SigningKeys {
     public SigningKey get(Principal caller, String id) {
         return keys.find(id)
                 .filter(k -> caller.admin()
-                        || (caller.userId().equals(k.userId()) && caller.projectId().equals(k.projectId())))
+                        || (caller.userId().equals(k.userId())
+                                && caller.projectId().equals(k.projectId())))
                 .orElseThrow(SpoolException::notFound);
     }
 
@@ -115,7 +124,8 @@ public final class SigningKeys {
 
     /** The base64 of the PEM text, the form Livepeer's API and SDKs exchange keys in. */
     static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         String text = "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }

@@ -3,13 +3,6 @@ package dev.spool.access;
 import dev.spool.config.ConfigException;
 import dev.spool.crypto.SecretBox;
 import dev.spool.db.Database;
-import org.jdbi.v3.core.Jdbi;
-
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.OAEPParameterSpec;
-import javax.crypto.spec.PSource;
-import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -20,6 +13,12 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Set;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+import javax.crypto.spec.SecretKeySpec;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The RSA key that clients encrypt their uploads' AES keys to (RSA-OAEP with SHA-256, as WebCrypto and Livepeer do:
@@ -29,8 +28,8 @@ import java.util.Set;
 public final class UploadKey {
     private static final String ID = "upload";
     private static final Set<Integer> AES_KEY_BYTES = Set.of(16, 24, 32);
-    private static final OAEPParameterSpec OAEP = new OAEPParameterSpec("SHA-256", "MGF1",
-            MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+    private static final OAEPParameterSpec OAEP =
+            new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
 
     private final String publicKey;
     private final PrivateKey privateKey;
@@ -43,23 +42,31 @@ public final class UploadKey {
     /** The installation's key, made and stored by whichever process asks first. */
     public static UploadKey load(Database database, SecretBox secrets, Clock clock) {
         Jdbi jdbi = database.jdbi();
-        var stored = jdbi.withHandle(h -> h.createQuery("SELECT public_key, private_key FROM upload_keys "
-                + "WHERE id = :id").bind("id", ID).map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+        var stored = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT public_key, private_key FROM upload_keys " + "WHERE id = :id")
+                .bind("id", ID)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
                 .findOne());
         if (stored.isEmpty()) {
             KeyPair pair = generate();
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO upload_keys (id, public_key, private_key, created_at) "
                             + "VALUES (:id, :pub, :priv, :at) ON CONFLICT (id) DO NOTHING")
                     .bind("id", ID)
-                    .bind("pub", Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()))
-                    .bind("priv", secrets.seal(Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded())))
-                    .bind("at", clock.millis()).execute());
+                    .bind(
+                            "pub",
+                            Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()))
+                    .bind(
+                            "priv",
+                            secrets.seal(Base64.getEncoder()
+                                    .encodeToString(pair.getPrivate().getEncoded())))
+                    .bind("at", clock.millis())
+                    .execute());
             return load(database, secrets, clock);
         }
         try {
             byte[] der = Base64.getDecoder().decode(secrets.open(stored.get()[1]));
-            return new UploadKey(stored.get()[0],
-                    KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)));
+            return new UploadKey(
+                    stored.get()[0], KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)));
         } catch (SecretBox.UnreadableSecret | GeneralSecurityException e) {
             throw new ConfigException("the key for encrypted uploads, kept in the database, cannot be read with "
                     + "this server's secret key: every process must use the SPOOL_SECRET_KEY it was made with");
@@ -85,12 +92,12 @@ public final class UploadKey {
             cipher.init(Cipher.DECRYPT_MODE, privateKey, OAEP);
             key = cipher.doFinal(wrapped);
         } catch (GeneralSecurityException e) {
-            throw new DecryptionException("the encryptedKey was not encrypted with this server's public key "
-                    + "(RSA-OAEP with SHA-256)");
+            throw new DecryptionException(
+                    "the encryptedKey was not encrypted with this server's public key " + "(RSA-OAEP with SHA-256)");
         }
         if (!AES_KEY_BYTES.contains(key.length)) {
-            throw new DecryptionException("the encryptedKey holds " + key.length + " bytes, not an AES-128, "
-                    + "AES-192 or AES-256 key");
+            throw new DecryptionException(
+                    "the encryptedKey holds " + key.length + " bytes, not an AES-128, " + "AES-192 or AES-256 key");
         }
         return new SecretKeySpec(key, "AES");
     }

@@ -2,15 +2,14 @@ package dev.spool.account;
 
 import dev.spool.crypto.Tokens;
 import dev.spool.db.Database;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /** Users, their projects and API keys. Keys are random 256-bit secrets stored only as SHA-256 hashes. */
 public final class Accounts {
@@ -22,16 +21,18 @@ public final class Accounts {
         this.clock = clock;
     }
 
-    public record User(String id, String email, boolean admin, String defaultProjectId) {
-    }
+    public record User(String id, String email, boolean admin, String defaultProjectId) {}
 
     public Optional<User> findUserByEmail(String email) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id, email, admin, default_project_id FROM users WHERE email = :email")
-                .bind("email", email)
-                .map((rs, ctx) -> new User(rs.getString("id"), rs.getString("email"), rs.getBoolean("admin"),
-                        rs.getString("default_project_id")))
-                .findOne());
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT id, email, admin, default_project_id FROM users WHERE email = :email")
+                        .bind("email", email)
+                        .map((rs, ctx) -> new User(
+                                rs.getString("id"),
+                                rs.getString("email"),
+                                rs.getBoolean("admin"),
+                                rs.getString("default_project_id")))
+                        .findOne());
     }
 
     /** Creates a user with its default project, both in one transaction. */
@@ -42,8 +43,12 @@ public final class Accounts {
             long now = clock.millis();
             h.createUpdate("INSERT INTO users (id, email, admin, default_project_id, created_at) "
                             + "VALUES (:id, :email, :admin, :project, :now)")
-                    .bind("id", userId).bind("email", email).bind("admin", admin).bind("project", projectId)
-                    .bind("now", now).execute();
+                    .bind("id", userId)
+                    .bind("email", email)
+                    .bind("admin", admin)
+                    .bind("project", projectId)
+                    .bind("now", now)
+                    .execute();
             insertProject(h, projectId, userId, "Default Project", now);
             return new User(userId, email, admin, projectId);
         });
@@ -57,7 +62,11 @@ public final class Accounts {
 
     private static void insertProject(Handle h, String id, String userId, String name, long now) {
         h.createUpdate("INSERT INTO projects (id, user_id, name, created_at) VALUES (:id, :user, :name, :now)")
-                .bind("id", id).bind("user", userId).bind("name", name).bind("now", now).execute();
+                .bind("id", id)
+                .bind("user", userId)
+                .bind("name", name)
+                .bind("now", now)
+                .execute();
     }
 
     /** Creates a key with a fresh random secret. */
@@ -70,16 +79,25 @@ public final class Accounts {
         var info = new ApiKeyInfo(UUID.randomUUID().toString(), name, userId, projectId, clock.millis(), null);
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO api_keys (id, key_hash, user_id, project_id, name, created_at) "
                         + "VALUES (:id, :hash, :user, :project, :name, :now)")
-                .bind("id", info.id()).bind("hash", hash(secret)).bind("user", userId).bind("project", projectId)
-                .bind("name", name).bind("now", info.createdAt()).execute());
+                .bind("id", info.id())
+                .bind("hash", hash(secret))
+                .bind("user", userId)
+                .bind("project", projectId)
+                .bind("name", name)
+                .bind("now", info.createdAt())
+                .execute());
         return new CreatedApiKey(info, secret);
     }
 
     public List<ApiKeyInfo> listApiKeys() {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT id, name, user_id, project_id, created_at, revoked_at FROM api_keys ORDER BY created_at")
-                .map((rs, ctx) -> new ApiKeyInfo(rs.getString("id"), rs.getString("name"), rs.getString("user_id"),
-                        rs.getString("project_id"), rs.getLong("created_at"),
+                .map((rs, ctx) -> new ApiKeyInfo(
+                        rs.getString("id"),
+                        rs.getString("name"),
+                        rs.getString("user_id"),
+                        rs.getString("project_id"),
+                        rs.getLong("created_at"),
                         rs.getObject("revoked_at") == null ? null : rs.getLong("revoked_at")))
                 .list());
     }
@@ -89,25 +107,38 @@ public final class Accounts {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT id, name, user_id, project_id, created_at FROM api_keys WHERE user_id = :user "
                                 + "AND project_id = :project AND revoked_at IS NULL ORDER BY created_at, id")
-                .bind("user", userId).bind("project", projectId)
-                .map((rs, ctx) -> new ApiKeyInfo(rs.getString("id"), rs.getString("name"), rs.getString("user_id"),
-                        rs.getString("project_id"), rs.getLong("created_at"), null))
+                .bind("user", userId)
+                .bind("project", projectId)
+                .map((rs, ctx) -> new ApiKeyInfo(
+                        rs.getString("id"),
+                        rs.getString("name"),
+                        rs.getString("user_id"),
+                        rs.getString("project_id"),
+                        rs.getLong("created_at"),
+                        null))
                 .list());
     }
 
     /** Revokes a live key of one user in one project; answers false for another tenant's key or an unknown id. */
     public boolean revokeApiKey(String userId, String projectId, String keyId) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE api_keys SET revoked_at = :now WHERE id = :id "
-                        + "AND user_id = :user AND project_id = :project AND revoked_at IS NULL")
-                .bind("now", clock.millis()).bind("id", keyId).bind("user", userId).bind("project", projectId)
-                .execute()) == 1;
+                                + "AND user_id = :user AND project_id = :project AND revoked_at IS NULL")
+                        .bind("now", clock.millis())
+                        .bind("id", keyId)
+                        .bind("user", userId)
+                        .bind("project", projectId)
+                        .execute())
+                == 1;
     }
 
     /** Revokes by key id; answers whether a live key was revoked. */
     public boolean revokeApiKey(String keyId) {
         return jdbi.withHandle(h -> h.createUpdate(
-                        "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
-                .bind("now", clock.millis()).bind("id", keyId).execute()) == 1;
+                                "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
+                        .bind("now", clock.millis())
+                        .bind("id", keyId)
+                        .execute())
+                == 1;
     }
 
     /**
@@ -121,10 +152,13 @@ public final class Accounts {
                                 + "JOIN users u ON u.id = k.user_id WHERE k.key_hash = :hash AND k.revoked_at IS NULL")
                 .bind("hash", presented)
                 .map((rs, ctx) -> MessageDigest.isEqual(
-                        rs.getString("key_hash").getBytes(StandardCharsets.US_ASCII),
-                        presented.getBytes(StandardCharsets.US_ASCII))
-                        ? Optional.of(new Principal(rs.getString("user_id"), rs.getString("project_id"),
-                        rs.getBoolean("admin"), rs.getString("name")))
+                                rs.getString("key_hash").getBytes(StandardCharsets.US_ASCII),
+                                presented.getBytes(StandardCharsets.US_ASCII))
+                        ? Optional.of(new Principal(
+                                rs.getString("user_id"),
+                                rs.getString("project_id"),
+                                rs.getBoolean("admin"),
+                                rs.getString("name")))
                         : Optional.<Principal>empty())
                 .findOne()
                 .flatMap(p -> p));

@@ -1,8 +1,5 @@
 package dev.spool.account;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * First start: an admin user, its default project and an API key. The key is printed once and written to
@@ -34,7 +33,10 @@ public final class AdminBootstrap {
      */
     public Optional<CreatedApiKey> ensureAdmin(Optional<String> chosenKey) {
         if (accounts.findUserByEmail(ADMIN_EMAIL).isPresent()) {
-            chosenKey.filter(secret -> accounts.authenticate(secret).filter(Principal::admin).isEmpty())
+            chosenKey
+                    .filter(secret -> accounts.authenticate(secret)
+                            .filter(Principal::admin)
+                            .isEmpty())
                     .ifPresent(secret -> log.warn("SPOOL_ADMIN_API_KEY is not a key of this data directory's admin "
                             + "and is ignored: it sets the admin's key on the first start only. To rotate the admin's "
                             + "key, run 'spool apikey create --name admin' (a new key for the admin), then "
@@ -47,8 +49,8 @@ public final class AdminBootstrap {
                 .orElseGet(() -> accounts.createApiKey(admin.id(), admin.defaultProjectId(), "admin"));
         if (chosenKey.isEmpty()) {
             writeKeyFile(key.secret());
-            System.out.println("Spool admin API key (shown once, also saved to "
-                    + dataDir.resolve("admin-api-key") + "): " + key.secret());
+            System.out.println("Spool admin API key (shown once, also saved to " + dataDir.resolve("admin-api-key")
+                    + "): " + key.secret());
         }
         log.info("created the admin user and its default project");
         return Optional.of(key);

@@ -6,7 +6,6 @@ import dev.spool.access.UploadKey;
 import dev.spool.error.SpoolException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.Map;
 
 /**
@@ -25,12 +24,12 @@ final class AccessRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/access-control/public-key", ctx -> ctx.json(Map.of("spki_public_key",
-                uploadKey.publicKey())));
+        routes.get("/api/access-control/public-key", ctx -> ctx.json(Map.of("spki_public_key", uploadKey.publicKey())));
         routes.post("/api/access-control/signing-key", this::create);
         routes.get("/api/access-control/signing-key", ctx -> ctx.json(keys.list(auth.require(ctx))));
-        routes.get("/api/access-control/signing-key/{id}", ctx -> ctx.json(keys.get(auth.require(ctx),
-                ctx.pathParam("id"))));
+        routes.get(
+                "/api/access-control/signing-key/{id}",
+                ctx -> ctx.json(keys.get(auth.require(ctx), ctx.pathParam("id"))));
         routes.patch("/api/access-control/signing-key/{id}", this::update);
         routes.delete("/api/access-control/signing-key/{id}", ctx -> {
             keys.delete(auth.require(ctx), ctx.pathParam("id"));
@@ -41,14 +40,15 @@ final class AccessRoutes {
     private void create(Context ctx) {
         var caller = auth.require(ctx);
         // Livepeer's SDKs may send no body at all: every field is optional.
-        var input = ctx.body().isBlank() ? new SigningKeyInput(null, null, null)
+        var input = ctx.body().isBlank()
+                ? new SigningKeyInput(null, null, null)
                 : JsonBody.read(ctx, SigningKeyInput.class);
         if (input.disabled() != null) {
             throw SpoolException.invalid("disabled", "cannot be set on creation; PATCH the key to disable it");
         }
         if (input.projectId() != null && !input.projectId().equals(caller.projectId())) {
-            throw SpoolException.invalid("projectId", "must be the project of the API key ('" + caller.projectId()
-                    + "') or left out");
+            throw SpoolException.invalid(
+                    "projectId", "must be the project of the API key ('" + caller.projectId() + "') or left out");
         }
         ctx.json(keys.create(caller, input.name()));
     }

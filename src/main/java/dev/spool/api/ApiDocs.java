@@ -2,7 +2,6 @@ package dev.spool.api;
 
 import dev.spool.error.SpoolException;
 import io.javalin.config.RoutesConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,11 +24,9 @@ final class ApiDocs {
             "favicon-32x32.png", "image/png",
             "favicon-16x16.png", "image/png");
 
-    private record Asset(String contentType, byte[] bytes) {
-    }
+    private record Asset(String contentType, byte[] bytes) {}
 
-    private ApiDocs() {
-    }
+    private ApiDocs() {}
 
     static void register(RoutesConfig routes) {
         var assets = load();

@@ -4,11 +4,11 @@ import dev.spool.access.PlaybackGate;
 import dev.spool.access.SigningKeys;
 import dev.spool.access.UploadKey;
 import dev.spool.account.Accounts;
-import dev.spool.cluster.WorkerRegistry;
-import dev.spool.db.Database;
 import dev.spool.asset.AssetService;
 import dev.spool.asset.ExportService;
 import dev.spool.asset.PlaybackService;
+import dev.spool.cluster.WorkerRegistry;
+import dev.spool.db.Database;
 import dev.spool.storage.ObjectStore;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
@@ -18,7 +18,6 @@ import dev.spool.upload.UploadStore;
 import dev.spool.webhook.WebhookService;
 import io.javalin.Javalin;
 import io.javalin.http.RequestLogger;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,21 +27,45 @@ import java.time.Clock;
 public final class ApiServer {
     private final Javalin app;
 
-    public record Services(Database database, Accounts accounts, TaskService tasks, TaskCommands engine,
-                           TaskRepository taskRepository, AssetService assets, PlaybackService playback,
-                           UploadStore uploads, ObjectStore objects, TranscodeService transcodes,
-                           WebhookService webhooks, SigningKeys signingKeys, PlaybackGate gate, UploadKey uploadKey,
-                           String publicUrl, Clock clock, RequestLogger requestLog, ExportService exports) {
-    }
+    public record Services(
+            Database database,
+            Accounts accounts,
+            TaskService tasks,
+            TaskCommands engine,
+            TaskRepository taskRepository,
+            AssetService assets,
+            PlaybackService playback,
+            UploadStore uploads,
+            ObjectStore objects,
+            TranscodeService transcodes,
+            WebhookService webhooks,
+            SigningKeys signingKeys,
+            PlaybackGate gate,
+            UploadKey uploadKey,
+            String publicUrl,
+            Clock clock,
+            RequestLogger requestLog,
+            ExportService exports) {}
 
     public ApiServer(Services services) {
         var auth = new Authentication(services.accounts(), services.clock());
         var idempotency = new Idempotency(new IdempotencyKeys(services.database()), auth, services.clock());
-        var taskRoutes = new TaskRoutes(services.tasks(), services.engine(), services.taskRepository(), auth, idempotency,
+        var taskRoutes = new TaskRoutes(
+                services.tasks(),
+                services.engine(),
+                services.taskRepository(),
+                auth,
+                idempotency,
                 services.publicUrl());
         var health = new HealthRoutes(services.database(), new WorkerRegistry(services.database(), services.clock()));
-        var assetRoutes = new AssetRoutes(services.assets(), services.playback(), services.uploads(), auth, idempotency,
-                services.webhooks(), services.publicUrl());
+        var assetRoutes = new AssetRoutes(
+                services.assets(),
+                services.playback(),
+                services.uploads(),
+                auth,
+                idempotency,
+                services.webhooks(),
+                services.publicUrl());
         var clipRoutes = new ClipRoutes(services.assets(), auth, idempotency, services.publicUrl());
         var exportRoutes = new ExportRoutes(services.exports(), auth, idempotency);
         var uploadRoutes = new UploadRoutes(services.uploads(), services.publicUrl());
@@ -66,7 +89,9 @@ public final class ApiServer {
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             health.register(config.routes);
             taskRoutes.register(config.routes);
-            config.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+            config.routes.get(
+                    "/api/openapi.yaml",
+                    ctx -> ctx.contentType("application/yaml").result(openApi));
             ApiDocs.register(config.routes);
             assetRoutes.register(config.routes);
             clipRoutes.register(config.routes);

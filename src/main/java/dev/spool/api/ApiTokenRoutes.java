@@ -5,7 +5,6 @@ import dev.spool.account.ApiKeyInfo;
 import dev.spool.error.SpoolException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,8 +18,7 @@ final class ApiTokenRoutes {
     private final Accounts accounts;
     private final Authentication auth;
 
-    record NewApiToken(String name) {
-    }
+    record NewApiToken(String name) {}
 
     ApiTokenRoutes(Accounts accounts, Authentication auth) {
         this.accounts = accounts;
@@ -31,7 +29,8 @@ final class ApiTokenRoutes {
         routes.get("/api/api-token", ctx -> {
             var caller = auth.require(ctx);
             ctx.json(accounts.listApiKeys(caller.userId(), caller.projectId()).stream()
-                    .map(ApiTokenRoutes::view).toList());
+                    .map(ApiTokenRoutes::view)
+                    .toList());
         });
         routes.post("/api/api-token", this::create);
         routes.delete("/api/api-token/{id}", ctx -> {

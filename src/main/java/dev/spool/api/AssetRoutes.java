@@ -14,7 +14,6 @@ import dev.spool.error.SpoolException;
 import dev.spool.webhook.WebhookService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,10 +21,11 @@ import java.util.Set;
 /** {@code /api/asset...} and {@code /api/playback/{id}}. */
 final class AssetRoutes {
     /** Where Livepeer's schema allows null (it then means absent); the webhook context is the client's own. */
-    private static final Set<String> PATCH_NULLABLE = Set.of("playbackPolicy", "playbackPolicy.webhookContext.*",
-            "storage.ipfs", "storage.ipfs.spec");
-    private static final Set<String> NEW_ASSET_NULLABLE = Set.of("playbackPolicy", "playbackPolicy.webhookContext.*",
-            "storage.ipfs", "storage.ipfs.spec", "profiles");
+    private static final Set<String> PATCH_NULLABLE =
+            Set.of("playbackPolicy", "playbackPolicy.webhookContext.*", "storage.ipfs", "storage.ipfs.spec");
+
+    private static final Set<String> NEW_ASSET_NULLABLE = Set.of(
+            "playbackPolicy", "playbackPolicy.webhookContext.*", "storage.ipfs", "storage.ipfs.spec", "profiles");
 
     private final AssetService assets;
     private final PlaybackService playback;
@@ -35,8 +35,14 @@ final class AssetRoutes {
     private final WebhookService webhooks;
     private final String publicUrl;
 
-    AssetRoutes(AssetService assets, PlaybackService playback, Uploads uploads, Authentication auth,
-                Idempotency idempotency, WebhookService webhooks, String publicUrl) {
+    AssetRoutes(
+            AssetService assets,
+            PlaybackService playback,
+            Uploads uploads,
+            Authentication auth,
+            Idempotency idempotency,
+            WebhookService webhooks,
+            String publicUrl) {
         this.idempotency = idempotency;
         this.assets = assets;
         this.playback = playback;
@@ -50,8 +56,8 @@ final class AssetRoutes {
         routes.post("/api/asset/upload/url", idempotency.wrap(this::importFromUrl));
         routes.post("/api/asset/request-upload", idempotency.wrap(this::requestUpload));
         routes.get("/api/asset", this::list);
-        routes.get("/api/asset/{id}", ctx -> ctx.json(assets.get(auth.require(ctx), ctx.pathParam("id"),
-                details(ctx))));
+        routes.get(
+                "/api/asset/{id}", ctx -> ctx.json(assets.get(auth.require(ctx), ctx.pathParam("id"), details(ctx))));
         routes.patch("/api/asset/{id}", ctx -> {
             var caller = auth.require(ctx);
             var patch = JsonBody.read(ctx, AssetPatch.class, PATCH_NULLABLE);
@@ -90,7 +96,8 @@ final class AssetRoutes {
 
     /** A webhook playback policy must name one of the caller's webhooks (400 otherwise, as Livepeer answers). */
     private void requireOwnWebhook(Principal caller, JsonNode policy) {
-        if (policy == null || !PlaybackPolicy.WEBHOOK.equals(policy.path("type").asText())
+        if (policy == null
+                || !PlaybackPolicy.WEBHOOK.equals(policy.path("type").asText())
                 || !policy.path("webhookId").isTextual()) {
             return;
         }

@@ -4,12 +4,11 @@ import dev.spool.account.Accounts;
 import dev.spool.account.Principal;
 import dev.spool.error.SpoolException;
 import io.javalin.http.Context;
-import org.slf4j.MDC;
-
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.MDC;
 
 /**
  * Resolves {@code Authorization: Bearer <key>} to a principal. A key seen recently is remembered for a few
@@ -24,8 +23,7 @@ final class Authentication {
     private final Clock clock;
     private final ConcurrentHashMap<String, Remembered> recent = new ConcurrentHashMap<>();
 
-    private record Remembered(Optional<Principal> principal, long until) {
-    }
+    private record Remembered(Optional<Principal> principal, long until) {}
 
     Authentication(Accounts accounts, Clock clock) {
         this.accounts = accounts;
@@ -46,8 +44,8 @@ final class Authentication {
         if (!parts[0].toLowerCase(Locale.ROOT).equals("bearer")) {
             throw unauthenticated("unsupported authorization header scheme: " + parts[0] + " (use Bearer)");
         }
-        var principal = lookup(parts[1].trim())
-                .orElseThrow(() -> unauthenticated("no such API key, or it was revoked"));
+        var principal =
+                lookup(parts[1].trim()).orElseThrow(() -> unauthenticated("no such API key, or it was revoked"));
         ctx.attribute(ATTRIBUTE, principal);
         MDC.put(RequestLogContext.USER_ID, principal.userId());
         return principal;

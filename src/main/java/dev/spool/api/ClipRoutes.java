@@ -5,7 +5,6 @@ import dev.spool.asset.AssetService;
 import dev.spool.asset.ClipRequest;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

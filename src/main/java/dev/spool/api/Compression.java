@@ -2,7 +2,6 @@ package dev.spool.api;
 
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
-
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -11,11 +10,15 @@ import java.util.stream.Stream;
  * media files are compressed already, and their Content-Length and byte ranges must count the stored bytes.
  */
 final class Compression {
-    private static final List<String> TEXT = List.of("application/json", "application/vnd.apple.mpegurl",
-            "application/x-mpegurl", "text/vtt", "application/yaml", "text/plain");
+    private static final List<String> TEXT = List.of(
+            "application/json",
+            "application/vnd.apple.mpegurl",
+            "application/x-mpegurl",
+            "text/vtt",
+            "application/yaml",
+            "text/plain");
 
-    private Compression() {
-    }
+    private Compression() {}
 
     static CompressionStrategy textOnly() {
         var strategy = new CompressionStrategy(null, new Gzip());

@@ -4,8 +4,7 @@ import io.javalin.http.Context;
 
 /** Players on any origin read playback info and media files, so those answer with permissive CORS headers. */
 final class Cors {
-    private Cors() {
-    }
+    private Cors() {}
 
     static void allowAnyOrigin(Context ctx) {
         ctx.header("Access-Control-Allow-Origin", "*");

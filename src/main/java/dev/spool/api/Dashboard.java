@@ -4,7 +4,6 @@ import dev.spool.crypto.Tokens;
 import dev.spool.error.SpoolException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,11 +30,9 @@ final class Dashboard {
             "svg", "image/svg+xml");
     private static final String HLS_VERSION = webjarVersion("hls.js");
     private static final Map<String, String> VENDOR = Map.of(
-            "hls-" + HLS_VERSION + ".min.js",
-            "/META-INF/resources/webjars/hls.js/" + HLS_VERSION + "/dist/hls.min.js");
+            "hls-" + HLS_VERSION + ".min.js", "/META-INF/resources/webjars/hls.js/" + HLS_VERSION + "/dist/hls.min.js");
 
-    private record File(String contentType, byte[] bytes, String etag) {
-    }
+    private record File(String contentType, byte[] bytes, String etag) {}
 
     // Only files found are kept: a name asked for and missing costs a class-path lookup, never memory.
     private final Map<String, File> files = new ConcurrentHashMap<>();
@@ -55,8 +52,10 @@ final class Dashboard {
         var dashboard = new Dashboard(publicUrl);
         routes.get("/", ctx -> dashboard.serve(ctx, dashboard.page(), "no-cache"));
         routes.get("/ui/{file}", ctx -> dashboard.serve(ctx, dashboard.file(ctx.pathParam("file")), "no-cache"));
-        routes.get("/ui/vendor/{file}", ctx -> dashboard.serve(ctx, dashboard.vendor(ctx.pathParam("file")),
-                "public, max-age=31536000, immutable"));
+        routes.get(
+                "/ui/vendor/{file}",
+                ctx -> dashboard.serve(
+                        ctx, dashboard.vendor(ctx.pathParam("file")), "public, max-age=31536000, immutable"));
     }
 
     /** The hls.js file name the page loads; versioned so a new webjar is a new URL. */
@@ -65,9 +64,13 @@ final class Dashboard {
     }
 
     private File page() {
-        return files.computeIfAbsent("index.html", name -> load("html",
-                new String(resource(ROOT + name).orElseThrow(), StandardCharsets.UTF_8)
-                        .replace("{{hls}}", hlsFile()).getBytes(StandardCharsets.UTF_8)));
+        return files.computeIfAbsent(
+                "index.html",
+                name -> load(
+                        "html",
+                        new String(resource(ROOT + name).orElseThrow(), StandardCharsets.UTF_8)
+                                .replace("{{hls}}", hlsFile())
+                                .getBytes(StandardCharsets.UTF_8)));
     }
 
     private Optional<File> file(String name) {
@@ -111,7 +114,8 @@ final class Dashboard {
     }
 
     private static File load(String extension, byte[] bytes) {
-        return new File(TYPES.get(extension), bytes, "\"" + Tokens.sha256Hex(bytes).substring(0, 32) + "\"");
+        return new File(
+                TYPES.get(extension), bytes, "\"" + Tokens.sha256Hex(bytes).substring(0, 32) + "\"");
     }
 
     private static String origin(String url) {

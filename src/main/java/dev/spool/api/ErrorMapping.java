@@ -11,29 +11,28 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import org.eclipse.jetty.io.EofException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.io.EofException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns every failure into {@code {"errors": [...]}} with the right status; nothing internal leaks. */
 final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
 
-    private ErrorMapping() {
-    }
+    private ErrorMapping() {}
 
     static void register(RoutesConfig routes) {
         routes.exception(SpoolException.class, (e, ctx) -> {
             e.retryAfter().ifPresent(d -> ctx.header("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
             respond(ctx, status(e.kind()), e.getMessage());
         });
-        routes.exception(JacksonJsonMapper.BodyException.class, (e, ctx) ->
-                respond(ctx, HttpStatus.UNPROCESSABLE_CONTENT, describe(e.problem())));
+        routes.exception(
+                JacksonJsonMapper.BodyException.class,
+                (e, ctx) -> respond(ctx, HttpStatus.UNPROCESSABLE_CONTENT, describe(e.problem())));
         routes.exception(Exception.class, (e, ctx) -> {
             var refused = clientFault(e);
             if (refused.isPresent()) {
@@ -41,7 +40,9 @@ final class ErrorMapping {
                 return;
             }
             log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-            respond(ctx, HttpStatus.INTERNAL_SERVER_ERROR,
+            respond(
+                    ctx,
+                    HttpStatus.INTERNAL_SERVER_ERROR,
                     "Internal server error: " + e.getClass().getSimpleName());
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
@@ -54,8 +55,7 @@ final class ErrorMapping {
         });
     }
 
-    private record ClientFault(HttpStatus status, String message) {
-    }
+    private record ClientFault(HttpStatus status, String message) {}
 
     /**
      * A request the client broke while its body was read (it ended before its Content-Length, or Jetty refused it
@@ -63,9 +63,11 @@ final class ErrorMapping {
      */
     private static Optional<ClientFault> clientFault(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof org.eclipse.jetty.http.HttpException http && http.getCode() >= 400
+            if (cause instanceof org.eclipse.jetty.http.HttpException http
+                    && http.getCode() >= 400
                     && http.getCode() < 500) {
-                return Optional.of(new ClientFault(HttpStatus.forStatus(http.getCode()),
+                return Optional.of(new ClientFault(
+                        HttpStatus.forStatus(http.getCode()),
                         "body: " + (cause instanceof EofException ? ENDED_EARLY : http.getReason())));
             }
             if (cause instanceof EofException) {
@@ -103,19 +105,29 @@ final class ErrorMapping {
             return "body: is not valid JSON (" + e.getOriginalMessage() + ")";
         }
         if (e instanceof UnrecognizedPropertyException u) {
-            String known = u.getKnownPropertyIds() == null ? "" : " (allowed: " + u.getKnownPropertyIds().stream()
-                    .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+            String known = u.getKnownPropertyIds() == null
+                    ? ""
+                    : " (allowed: "
+                            + u.getKnownPropertyIds().stream()
+                                    .map(Object::toString)
+                                    .sorted()
+                                    .collect(Collectors.joining(", "))
+                            + ")";
             return path(u) + ": unknown field" + known;
         }
         if (e instanceof InvalidNullException n) {
             return path(n) + ": must not be null";
         }
-        if (e instanceof InvalidFormatException f && f.getValue() instanceof String value
+        if (e instanceof InvalidFormatException f
+                && f.getValue() instanceof String value
                 && !f.getOriginalMessage().startsWith("Cannot coerce")) {
-            return path(f) + ": '" + value + "' is not a valid " + f.getTargetType().getSimpleName().toLowerCase();
+            return path(f) + ": '" + value + "' is not a valid "
+                    + f.getTargetType().getSimpleName().toLowerCase();
         }
         if (e instanceof MismatchedInputException m) {
-            String type = m.getTargetType() == null ? "value" : m.getTargetType().getSimpleName().toLowerCase();
+            String type = m.getTargetType() == null
+                    ? "value"
+                    : m.getTargetType().getSimpleName().toLowerCase();
             return path(m) + ": must be " + article(type);
         }
         if (e instanceof JsonMappingException m && m.getCause() instanceof IllegalArgumentException iae) {

@@ -3,7 +3,6 @@ package dev.spool.api;
 import dev.spool.cluster.WorkerRegistry;
 import dev.spool.db.Database;
 import io.javalin.config.RoutesConfig;
-
 import java.util.List;
 import java.util.Map;
 

@@ -3,7 +3,6 @@ package dev.spool.api;
 import dev.spool.error.SpoolException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,8 +40,8 @@ final class Idempotency {
                 return;
             }
             if (key.isBlank() || key.length() > MAX_KEY) {
-                throw SpoolException.badRequest("bad_idempotency_key",
-                        HEADER + " must be 1 to " + MAX_KEY + " characters");
+                throw SpoolException.badRequest(
+                        "bad_idempotency_key", HEADER + " must be 1 to " + MAX_KEY + " characters");
             }
             String user = auth.require(ctx).userId();
             String hash = hash(ctx);
@@ -60,11 +59,14 @@ final class Idempotency {
                     continue;
                 }
                 if (!entry.requestHash().equals(hash)) {
-                    throw SpoolException.invalid(HEADER, "was used for another request in the last 24 hours; "
-                            + "use a new key for a new request");
+                    throw SpoolException.invalid(
+                            HEADER,
+                            "was used for another request in the last 24 hours; " + "use a new key for a new request");
                 }
                 if (entry.status() == null) {
-                    throw new SpoolException(SpoolException.Kind.CONFLICT, "idempotency_key_in_use",
+                    throw new SpoolException(
+                            SpoolException.Kind.CONFLICT,
+                            "idempotency_key_in_use",
                             "a request with this " + HEADER + " is still running; send it again in a moment",
                             Duration.ofSeconds(1));
                 }

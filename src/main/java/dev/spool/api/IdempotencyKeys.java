@@ -1,10 +1,9 @@
 package dev.spool.api;
 
 import dev.spool.db.Database;
-import org.jdbi.v3.core.Jdbi;
-
 import java.time.Duration;
 import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
 
 /** The stored answers of create requests sent with an {@code Idempotency-Key}, per user. */
 final class IdempotencyKeys {
@@ -12,8 +11,7 @@ final class IdempotencyKeys {
 
     private final Jdbi jdbi;
 
-    record Entry(String requestHash, Integer status, String body, long createdAt) {
-    }
+    record Entry(String requestHash, Integer status, String body, long createdAt) {}
 
     IdempotencyKeys(Database database) {
         this.jdbi = database.jdbi();
@@ -22,30 +20,45 @@ final class IdempotencyKeys {
     /** Claims the key for a request; false when another request holds it already. */
     boolean claim(String userId, String key, String requestHash, long now) {
         return jdbi.withHandle(h -> h.createUpdate("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, "
-                        + "created_at) VALUES (:user, :key, :hash, :now) ON CONFLICT DO NOTHING")
-                .bind("user", userId).bind("key", key).bind("hash", requestHash).bind("now", now)
-                .execute()) == 1;
+                                + "created_at) VALUES (:user, :key, :hash, :now) ON CONFLICT DO NOTHING")
+                        .bind("user", userId)
+                        .bind("key", key)
+                        .bind("hash", requestHash)
+                        .bind("now", now)
+                        .execute())
+                == 1;
     }
 
     Optional<Entry> find(String userId, String key) {
         return jdbi.withHandle(h -> h.createQuery("SELECT request_hash, status, body, created_at FROM idempotency_keys "
                         + "WHERE user_id = :user AND idem_key = :key")
-                .bind("user", userId).bind("key", key)
-                .map((rs, ctx) -> new Entry(rs.getString("request_hash"), (Integer) rs.getObject("status", Integer.class),
-                        rs.getString("body"), rs.getLong("created_at")))
+                .bind("user", userId)
+                .bind("key", key)
+                .map((rs, ctx) -> new Entry(
+                        rs.getString("request_hash"),
+                        (Integer) rs.getObject("status", Integer.class),
+                        rs.getString("body"),
+                        rs.getLong("created_at")))
                 .findOne());
     }
 
     void complete(String userId, String key, int status, String body) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE idempotency_keys SET status = :status, body = :body "
                         + "WHERE user_id = :user AND idem_key = :key")
-                .bind("status", status).bind("body", body).bind("user", userId).bind("key", key).execute());
+                .bind("status", status)
+                .bind("body", body)
+                .bind("user", userId)
+                .bind("key", key)
+                .execute());
     }
 
     /** Forgets a key: its request failed, or its claim is stale. {@code createdAt} guards against a newer claim. */
     void release(String userId, String key, long createdAt) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM idempotency_keys WHERE user_id = :user AND idem_key = :key "
                         + "AND created_at = :created")
-                .bind("user", userId).bind("key", key).bind("created", createdAt).execute());
+                .bind("user", userId)
+                .bind("key", key)
+                .bind("created", createdAt)
+                .execute());
     }
 }

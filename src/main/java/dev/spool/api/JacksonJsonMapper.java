@@ -3,7 +3,6 @@ package dev.spool.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.spool.json.Json;
 import io.javalin.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.error.SpoolException;
 import dev.spool.json.Json;
 import io.javalin.http.Context;
-
 import java.util.Map;
 import java.util.Set;
 
@@ -14,8 +13,7 @@ import java.util.Set;
  * body of {@code null}, or an explicit {@code null} anywhere the schema has none.
  */
 final class JsonBody {
-    private JsonBody() {
-    }
+    private JsonBody() {}
 
     static <T> T read(Context ctx, Class<T> type) {
         return read(ctx, type, Set.of());
@@ -29,7 +27,9 @@ final class JsonBody {
         String contentType = ctx.contentType();
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
         if (!mediaType.equalsIgnoreCase("application/json")) {
-            throw new SpoolException(SpoolException.Kind.UNSUPPORTED_MEDIA, "unsupported_media_type",
+            throw new SpoolException(
+                    SpoolException.Kind.UNSUPPORTED_MEDIA,
+                    "unsupported_media_type",
                     "send the body as JSON with 'Content-Type: application/json'");
         }
         String body = ctx.body();

@@ -1,6 +1,10 @@
 package dev.spool.api;
 
 import dev.spool.json.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -9,11 +13,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Errors Jetty answers itself, before a request reaches Spool's routes (a header too large, a URI too long, a
@@ -29,8 +28,8 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
@@ -46,7 +45,8 @@ final class JsonErrorHandler extends ErrorHandler {
     private static byte[] body(int code, String message) {
         String reason = HttpStatus.getMessage(code);
         String text = message == null || message.isBlank() || message.equals(reason)
-                ? reason.toLowerCase() : reason.toLowerCase() + ": " + message;
+                ? reason.toLowerCase()
+                : reason.toLowerCase() + ": " + message;
         return Json.write(Map.of("errors", List.of(text))).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -6,7 +6,6 @@ import dev.spool.db.PageQuery;
 import dev.spool.error.SpoolException;
 import dev.spool.json.Json;
 import io.javalin.http.Context;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,8 +21,7 @@ final class ListRequest {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 1000;
 
-    private ListRequest() {
-    }
+    private ListRequest() {}
 
     static ListQuery parse(Context ctx, Map<String, String> fields, Set<String> numericFields) {
         int limit = parseLimit(ctx.queryParam("limit"));
@@ -102,8 +100,8 @@ final class ListRequest {
         throw bad("cursor", "'" + value + "' is not a cursor this server handed out (use the Link header's)");
     }
 
-    private static List<ListQuery.Filter> parseFilters(String value, Map<String, String> fields,
-                                                       Set<String> numericFields) {
+    private static List<ListQuery.Filter> parseFilters(
+            String value, Map<String, String> fields, Set<String> numericFields) {
         if (value == null || value.isEmpty()) {
             return List.of();
         }
@@ -120,8 +118,11 @@ final class ListRequest {
         for (JsonNode item : root) {
             String field = item.path("id").asText(null);
             if (field == null || !fields.containsKey(field)) {
-                throw bad("filters", "unknown field " + item.path("id") + "; filterable fields are "
-                        + String.join(", ", fields.keySet().stream().sorted().toList()));
+                throw bad(
+                        "filters",
+                        "unknown field " + item.path("id") + "; filterable fields are "
+                                + String.join(
+                                        ", ", fields.keySet().stream().sorted().toList()));
             }
             JsonNode v = item.get("value");
             if (v == null || v.isNull()) {
@@ -143,8 +144,9 @@ final class ListRequest {
             return List.of(new ListQuery.Filter(field, ListQuery.Op.EQ, v.asLong()));
         }
         if (!v.isObject() || v.isEmpty()) {
-            throw bad("filters", "the value for '" + field
-                    + "' must be a number or an object with eq, gt, gte, lt or lte");
+            throw bad(
+                    "filters",
+                    "the value for '" + field + "' must be a number or an object with eq, gt, gte, lt or lte");
         }
         var filters = new ArrayList<ListQuery.Filter>();
         var names = v.fieldNames();
@@ -160,8 +162,10 @@ final class ListRequest {
                 case "gte" -> ListQuery.Op.GTE;
                 case "lt" -> ListQuery.Op.LT;
                 case "lte" -> ListQuery.Op.LTE;
-                default -> throw bad("filters", "unknown comparison \"" + op + "\" on '" + field
-                        + "'; use eq, gt, gte, lt or lte");
+                default ->
+                    throw bad(
+                            "filters",
+                            "unknown comparison \"" + op + "\" on '" + field + "'; use eq, gt, gte, lt or lte");
             };
             filters.add(new ListQuery.Filter(field, parsed, operand.asLong()));
         }
@@ -178,8 +182,11 @@ final class ListRequest {
             String field = dash < 0 ? item : item.substring(0, dash);
             String direction = dash < 0 ? "false" : item.substring(dash + 1);
             if (!fields.containsKey(field)) {
-                throw bad("order", "unknown field '" + field + "'; orderable fields are "
-                        + String.join(", ", fields.keySet().stream().sorted().toList()));
+                throw bad(
+                        "order",
+                        "unknown field '" + field + "'; orderable fields are "
+                                + String.join(
+                                        ", ", fields.keySet().stream().sorted().toList()));
             }
             if (!direction.equals("true") && !direction.equals("false")) {
                 throw bad("order", "'" + item + "' must look like <field>-true (descending) or <field>-false");

@@ -11,7 +11,6 @@ import dev.spool.storage.ObjectStore;
 import dev.spool.storage.StorageException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -51,8 +50,12 @@ final class MediaFileRoutes {
             ErrorMapping.respond(ctx, io.javalin.http.HttpStatus.NOT_FOUND, "not found");
             return;
         }
-        var grant = gate.check(playbackId, asset.get().userId(), asset.get().projectId(),
-                asset.get().playbackPolicy(), new PlaybackGate.Viewer(
+        var grant = gate.check(
+                playbackId,
+                asset.get().userId(),
+                asset.get().projectId(),
+                asset.get().playbackPolicy(),
+                new PlaybackGate.Viewer(
                         queryOrHeader(ctx, PlaybackGate.JWT_PARAMETER, PlaybackGate.JWT_HEADER),
                         queryOrHeader(ctx, PlaybackGate.ACCESS_KEY_PARAMETER, PlaybackGate.ACCESS_KEY_HEADER),
                         ctx.header("Origin")));
@@ -73,8 +76,10 @@ final class MediaFileRoutes {
         String etag = "\"" + info.etag().replace("\"", "") + "\"";
         ctx.header("ETag", etag);
         ctx.header("Accept-Ranges", "bytes");
-        ctx.header("Cache-Control", (grant.shareable() ? "public" : "private")
-                + (path.endsWith(".m3u8") ? ", max-age=60" : ", max-age=86400"));
+        ctx.header(
+                "Cache-Control",
+                (grant.shareable() ? "public" : "private")
+                        + (path.endsWith(".m3u8") ? ", max-age=60" : ", max-age=86400"));
         ctx.contentType(contentType(info, key));
         if (grant.carried() && GrantedPlaylist.names(path)) {
             serveGranted(ctx, key, path, grant, withBody);
@@ -91,7 +96,9 @@ final class MediaFileRoutes {
         var range = RangeHeader.parse(ctx.header("Range"), size);
         if (range.kind() == RangeHeader.Kind.UNSATISFIABLE) {
             ctx.header("Content-Range", "bytes */" + size);
-            ErrorMapping.respond(ctx, io.javalin.http.HttpStatus.RANGE_NOT_SATISFIABLE,
+            ErrorMapping.respond(
+                    ctx,
+                    io.javalin.http.HttpStatus.RANGE_NOT_SATISFIABLE,
                     "range " + ctx.header("Range") + " cannot be served: the file has " + size + " bytes");
             return;
         }

@@ -2,7 +2,6 @@ package dev.spool.api;
 
 import dev.spool.error.SpoolException;
 import io.javalin.http.Context;
-
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +30,9 @@ final class PathEncoding {
         }
         String part = brokenPath ? "path" : "query";
         String raw = brokenPath ? path : query;
-        throw SpoolException.badRequest("bad_" + part, part + ": '" + raw.substring(0, Math.min(raw.length(), 200))
-                + "' is not valid percent-encoding (every % must start a %XX escape of two hex digits)");
+        throw SpoolException.badRequest(
+                "bad_" + part,
+                part + ": '" + raw.substring(0, Math.min(raw.length(), 200))
+                        + "' is not valid percent-encoding (every % must start a %XX escape of two hex digits)");
     }
 }

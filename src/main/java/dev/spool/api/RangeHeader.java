@@ -11,7 +11,11 @@ import java.util.regex.Pattern;
 record RangeHeader(Kind kind, long first, long last) {
     private static final Pattern SPEC = Pattern.compile("(\\d*)-(\\d*)");
 
-    enum Kind { WHOLE, PART, UNSATISFIABLE }
+    enum Kind {
+        WHOLE,
+        PART,
+        UNSATISFIABLE
+    }
 
     static RangeHeader parse(String header, long size) {
         if (header == null) {
@@ -26,7 +30,8 @@ record RangeHeader(Kind kind, long first, long last) {
         RangeHeader chosen = null;
         for (String spec : specs) {
             var matcher = SPEC.matcher(spec.trim());
-            if (!matcher.matches() || (matcher.group(1).isEmpty() && matcher.group(2).isEmpty())) {
+            if (!matcher.matches()
+                    || (matcher.group(1).isEmpty() && matcher.group(2).isEmpty())) {
                 return whole();
             }
             boolean suffix = matcher.group(1).isEmpty();
@@ -52,7 +57,8 @@ record RangeHeader(Kind kind, long first, long last) {
     private static Optional<RangeHeader> fit(String first, String last, long size) {
         if (first.isEmpty()) {
             long suffix = number(last);
-            return suffix == 0 || size == 0 ? Optional.empty()
+            return suffix == 0 || size == 0
+                    ? Optional.empty()
                     : Optional.of(new RangeHeader(Kind.PART, Math.max(0, size - suffix), size - 1));
         }
         long from = number(first);

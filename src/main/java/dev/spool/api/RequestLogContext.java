@@ -12,8 +12,7 @@ import org.slf4j.MDC;
 final class RequestLogContext {
     static final String USER_ID = "userId";
 
-    private RequestLogContext() {
-    }
+    private RequestLogContext() {}
 
     static void register(RoutesConfig routes) {
         routes.before(ctx -> MDC.clear());
@@ -25,7 +24,9 @@ final class RequestLogContext {
         if (id == null) {
             return;
         }
-        String route = ctx.endpoints().matchedHttpEndpoint() == null ? "" : ctx.endpoints().matchedHttpEndpoint().path;
+        String route = ctx.endpoints().matchedHttpEndpoint() == null
+                ? ""
+                : ctx.endpoints().matchedHttpEndpoint().path;
         if (route.startsWith("/api/task/")) {
             MDC.put("taskId", id);
         } else if (route.startsWith("/api/asset/{id}")) {

@@ -3,7 +3,6 @@ package dev.spool.api;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskRepository;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,8 @@ final class TaskEventStream {
                     seq = event.seq();
                     send(out, event.kind().wire(), event.snapshot(), seq);
                     lastSent = System.nanoTime();
-                    done |= event.kind() == TaskEvent.Kind.COMPLETED || event.kind() == TaskEvent.Kind.FAILED
+                    done |= event.kind() == TaskEvent.Kind.COMPLETED
+                            || event.kind() == TaskEvent.Kind.FAILED
                             || event.kind() == TaskEvent.Kind.CANCELLED;
                 }
                 if (!done && System.nanoTime() - lastSent > KEEP_ALIVE.toNanos()) {

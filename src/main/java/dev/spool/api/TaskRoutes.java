@@ -1,20 +1,19 @@
 package dev.spool.api;
 
+import dev.spool.json.Json;
 import dev.spool.task.CreateTask;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
 import dev.spool.task.engine.TaskCommands;
-import dev.spool.json.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.util.Set;
 
 /** {@code /api/task}: read a task, list them, and the admin-only create. */
 final class TaskRoutes {
     /** The parts of task params that are the client's own JSON, nulls included. */
-    private static final Set<String> FREE_FORM = Set.of("params.export.ipfs.nftMetadata.*",
-            "params.exportData.content.*", "params.exportData.ipfs.nftMetadata.*");
+    private static final Set<String> FREE_FORM = Set.of(
+            "params.export.ipfs.nftMetadata.*", "params.exportData.content.*", "params.exportData.ipfs.nftMetadata.*");
 
     private final TaskService tasks;
     private final TaskCommands engine;
@@ -23,8 +22,13 @@ final class TaskRoutes {
     private final Idempotency idempotency;
     private final String publicUrl;
 
-    TaskRoutes(TaskService tasks, TaskCommands engine, TaskRepository repository, Authentication auth,
-               Idempotency idempotency, String publicUrl) {
+    TaskRoutes(
+            TaskService tasks,
+            TaskCommands engine,
+            TaskRepository repository,
+            Authentication auth,
+            Idempotency idempotency,
+            String publicUrl) {
         this.idempotency = idempotency;
         this.tasks = tasks;
         this.engine = engine;

@@ -4,7 +4,6 @@ import dev.spool.error.SpoolException;
 import dev.spool.upload.UploadStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -58,8 +57,8 @@ final class UploadRoutes {
         var upload = uploads.byToken(ctx.queryParam("token"));
         String length = ctx.header("Upload-Length");
         if (length == null) {
-            throw SpoolException.badRequest("no_length",
-                    "Upload-Length is required (deferred lengths are not supported)");
+            throw SpoolException.badRequest(
+                    "no_length", "Upload-Length is required (deferred lengths are not supported)");
         }
         long declared;
         try {
@@ -90,7 +89,9 @@ final class UploadRoutes {
         requireTusVersion(ctx);
         String type = ctx.contentType();
         if (type == null || !type.startsWith("application/offset+octet-stream")) {
-            throw new SpoolException(SpoolException.Kind.UNSUPPORTED_MEDIA, "unsupported_media_type",
+            throw new SpoolException(
+                    SpoolException.Kind.UNSUPPORTED_MEDIA,
+                    "unsupported_media_type",
                     "tus PATCH bodies must be sent as application/offset+octet-stream");
         }
         String offsetHeader = ctx.header("Upload-Offset");
@@ -103,7 +104,10 @@ final class UploadRoutes {
         } catch (NumberFormatException e) {
             throw SpoolException.badRequest("bad_offset", "Upload-Offset must be a whole number of bytes");
         }
-        long now = uploads.append(ctx.pathParam("id"), offset, ctx.req().getInputStream(),
+        long now = uploads.append(
+                ctx.pathParam("id"),
+                offset,
+                ctx.req().getInputStream(),
                 ctx.req().getContentLengthLong());
         ctx.header("Upload-Offset", Long.toString(now));
         ctx.status(204);
@@ -112,7 +116,9 @@ final class UploadRoutes {
     private static void requireTusVersion(Context ctx) {
         if (!TUS_VERSION.equals(ctx.header("Tus-Resumable"))) {
             ctx.header("Tus-Version", TUS_VERSION);
-            throw new SpoolException(SpoolException.Kind.PRECONDITION_FAILED, "tus_version",
+            throw new SpoolException(
+                    SpoolException.Kind.PRECONDITION_FAILED,
+                    "tus_version",
                     "this server speaks tus " + TUS_VERSION + "; send 'Tus-Resumable: " + TUS_VERSION + "'");
         }
     }
@@ -126,11 +132,14 @@ final class UploadRoutes {
         for (String pair : header.split(",")) {
             String[] parts = pair.trim().split(" ", 2);
             try {
-                values.put(parts[0], parts.length > 1
-                        ? new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8) : "");
+                values.put(
+                        parts[0],
+                        parts.length > 1
+                                ? new String(Base64.getDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                                : "");
             } catch (IllegalArgumentException e) {
-                throw SpoolException.badRequest("bad_metadata",
-                        "Upload-Metadata: the value of '" + parts[0] + "' is not base64");
+                throw SpoolException.badRequest(
+                        "bad_metadata", "Upload-Metadata: the value of '" + parts[0] + "' is not base64");
             }
         }
         return values;
@@ -140,9 +149,12 @@ final class UploadRoutes {
         ctx.header("Tus-Resumable", TUS_VERSION);
         ctx.header("Access-Control-Allow-Origin", "*");
         ctx.header("Access-Control-Allow-Methods", "POST, HEAD, PATCH, PUT, OPTIONS");
-        ctx.header("Access-Control-Allow-Headers", "Content-Type, Upload-Length, Upload-Offset, Upload-Metadata, "
-                + "Tus-Resumable, X-HTTP-Method-Override");
-        ctx.header("Access-Control-Expose-Headers", "Location, Upload-Offset, Upload-Length, Tus-Resumable, "
-                + "Tus-Version, Tus-Extension, Tus-Max-Size");
+        ctx.header(
+                "Access-Control-Allow-Headers",
+                "Content-Type, Upload-Length, Upload-Offset, Upload-Metadata, "
+                        + "Tus-Resumable, X-HTTP-Method-Override");
+        ctx.header(
+                "Access-Control-Expose-Headers",
+                "Location, Upload-Offset, Upload-Length, Tus-Resumable, " + "Tus-Version, Tus-Extension, Tus-Max-Size");
     }
 }

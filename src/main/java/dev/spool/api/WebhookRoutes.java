@@ -22,19 +22,24 @@ final class WebhookRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/webhook", idempotency.wrap(ctx -> ctx.json(webhooks.create(auth.require(ctx),
-                JsonBody.read(ctx, WebhookInput.class)))));
+        routes.post(
+                "/api/webhook",
+                idempotency.wrap(
+                        ctx -> ctx.json(webhooks.create(auth.require(ctx), JsonBody.read(ctx, WebhookInput.class)))));
         routes.get("/api/webhook", this::list);
         routes.get("/api/webhook/{id}", ctx -> ctx.json(webhooks.get(auth.require(ctx), ctx.pathParam("id"))));
-        routes.put("/api/webhook/{id}", ctx -> ctx.json(webhooks.update(auth.require(ctx), ctx.pathParam("id"),
-                JsonBody.read(ctx, WebhookInput.class))));
-        routes.delete("/api/webhook/{id}", ctx -> ctx.json(webhooks.delete(auth.require(ctx),
-                ctx.pathParam("id"))));
+        routes.put(
+                "/api/webhook/{id}",
+                ctx -> ctx.json(webhooks.update(
+                        auth.require(ctx), ctx.pathParam("id"), JsonBody.read(ctx, WebhookInput.class))));
+        routes.delete("/api/webhook/{id}", ctx -> ctx.json(webhooks.delete(auth.require(ctx), ctx.pathParam("id"))));
         routes.get("/api/webhook/{id}/log", this::logs);
-        routes.get("/api/webhook/{id}/log/{logId}", ctx -> ctx.json(webhooks.log(auth.require(ctx),
-                ctx.pathParam("id"), ctx.pathParam("logId"))));
-        routes.post("/api/webhook/{id}/log/{logId}/resend", ctx -> ctx.json(webhooks.resend(auth.require(ctx),
-                ctx.pathParam("id"), ctx.pathParam("logId"))));
+        routes.get(
+                "/api/webhook/{id}/log/{logId}",
+                ctx -> ctx.json(webhooks.log(auth.require(ctx), ctx.pathParam("id"), ctx.pathParam("logId"))));
+        routes.post(
+                "/api/webhook/{id}/log/{logId}/resend",
+                ctx -> ctx.json(webhooks.resend(auth.require(ctx), ctx.pathParam("id"), ctx.pathParam("logId"))));
     }
 
     private void list(Context ctx) {

@@ -3,7 +3,6 @@ package dev.spool.asset;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.task.TaskParams;
-
 import java.util.List;
 
 /**
@@ -35,7 +34,13 @@ public record Asset(
         JsonNode storage) {
 
     public enum Phase {
-        UPLOADING, WAITING, PROCESSING, READY, FAILED, DELETING, DELETED;
+        UPLOADING,
+        WAITING,
+        PROCESSING,
+        READY,
+        FAILED,
+        DELETING,
+        DELETED;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
@@ -47,12 +52,19 @@ public record Asset(
         }
     }
 
-    public record AssetStatus(Phase phase, long updatedAt, Double progress, String errorMessage) {
-    }
+    public record AssetStatus(Phase phase, long updatedAt, Double progress, String errorMessage) {}
 
     /** Where the asset came from: {@code url}, {@code directUpload} or {@code clip}. */
-    public record AssetSource(String type, String url, String gatewayUrl, Encryption encryption, String sessionId,
-                              String sourceId, String playbackId, String requesterId, String assetId) {
+    public record AssetSource(
+            String type,
+            String url,
+            String gatewayUrl,
+            Encryption encryption,
+            String sessionId,
+            String sourceId,
+            String playbackId,
+            String requesterId,
+            String assetId) {
         public static AssetSource url(String url) {
             return new AssetSource("url", url, null, null, null, null, null, null, null);
         }
@@ -69,14 +81,11 @@ public record Asset(
         }
     }
 
-    public record Encryption(String encryptedKey) {
-    }
+    public record Encryption(String encryptedKey) {}
 
-    public record CreatorId(String type, String value) {
-    }
+    public record CreatorId(String type, String value) {}
 
-    public record Hash(String hash, String algorithm) {
-    }
+    public record Hash(String hash, String algorithm) {}
 
     /** One produced file, relative to {@code <playbackId>/}: what playback info and deletion work from. */
     public record AssetFile(String type, String path, Long size, Integer width, Integer height, Long bitrate) {
@@ -95,18 +104,65 @@ public record Asset(
         }
         AssetSource visibleSource = source;
         if (source != null && source.encryption() != null) {
-            visibleSource = new AssetSource(source.type(), source.url(), source.gatewayUrl(),
-                    new Encryption("***"), source.sessionId(), source.sourceId(), source.playbackId(),
-                    source.requesterId(), source.assetId());
+            visibleSource = new AssetSource(
+                    source.type(),
+                    source.url(),
+                    source.gatewayUrl(),
+                    new Encryption("***"),
+                    source.sessionId(),
+                    source.sourceId(),
+                    source.playbackId(),
+                    source.requesterId(),
+                    source.assetId());
         }
-        return new Asset(id, playbackId, userId, admin ? staticMp4 : null, playbackUrl, downloadUrl, playbackPolicy,
-                visibleSource, creatorId, profiles, status, name, projectId, createdAt, createdByTokenName, size, hash,
-                spec, files, taskId, targetSegmentSizeSecs, storage);
+        return new Asset(
+                id,
+                playbackId,
+                userId,
+                admin ? staticMp4 : null,
+                playbackUrl,
+                downloadUrl,
+                playbackPolicy,
+                visibleSource,
+                creatorId,
+                profiles,
+                status,
+                name,
+                projectId,
+                createdAt,
+                createdByTokenName,
+                size,
+                hash,
+                spec,
+                files,
+                taskId,
+                targetSegmentSizeSecs,
+                storage);
     }
 
     Asset withUrls(String playbackUrl, String downloadUrl, JsonNode withStorage) {
-        return new Asset(id, playbackId, userId, staticMp4, playbackUrl, downloadUrl, playbackPolicy, source,
-                creatorId, profiles, status, name, projectId, createdAt, createdByTokenName, size, hash, videoSpec,
-                files, taskId, targetSegmentSizeSecs, withStorage);
+        return new Asset(
+                id,
+                playbackId,
+                userId,
+                staticMp4,
+                playbackUrl,
+                downloadUrl,
+                playbackPolicy,
+                source,
+                creatorId,
+                profiles,
+                status,
+                name,
+                projectId,
+                createdAt,
+                createdByTokenName,
+                size,
+                hash,
+                videoSpec,
+                files,
+                taskId,
+                targetSegmentSizeSecs,
+                withStorage);
     }
 }

@@ -2,14 +2,13 @@ package dev.spool.asset;
 
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.StorageException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Removes the files of deleted assets in the background, then marks them {@code deleted}. A failed removal is

@@ -2,7 +2,10 @@ package dev.spool.asset;
 
 /** Asset state changes that subscribers (webhooks) hear of, with Livepeer's event names. */
 public enum AssetEvent {
-    CREATED("asset.created"), UPDATED("asset.updated"), READY("asset.ready"), FAILED("asset.failed"),
+    CREATED("asset.created"),
+    UPDATED("asset.updated"),
+    READY("asset.ready"),
+    FAILED("asset.failed"),
     DELETED("asset.deleted");
 
     private final String wire;

@@ -6,18 +6,16 @@ import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
 import dev.spool.error.SpoolException;
 import dev.spool.task.CreateTask;
-import dev.spool.task.Profiles;
 import dev.spool.task.TaskParams;
 import dev.spool.task.TaskService;
 import dev.spool.task.TaskType;
 import dev.spool.task.engine.TaskCommands;
-import org.jdbi.v3.core.Handle;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /** Creates, reads, changes and deletes assets; each creation queues (or parks) the upload task that fills it. */
 public final class AssetService {
@@ -32,8 +30,13 @@ public final class AssetService {
     private final ExportService exports;
     private final Clock clock;
 
-    public AssetService(AssetRepository assets, TaskService tasks, TaskCommands engine, AssetUrls urls,
-                        ExportService exports, Clock clock) {
+    public AssetService(
+            AssetRepository assets,
+            TaskService tasks,
+            TaskCommands engine,
+            AssetUrls urls,
+            ExportService exports,
+            Clock clock) {
         this.assets = assets;
         this.exports = exports;
         this.tasks = tasks;
@@ -47,13 +50,18 @@ public final class AssetService {
         AssetValidation.validate(request, true);
         return assets.jdbi().inTransaction(h -> {
             long now = clock.millis();
-            var existing = assets.findRecentImport(h, caller.userId(), caller.projectId(), request.url(),
-                    now - DUPLICATE_WINDOW.toMillis());
+            var existing = assets.findRecentImport(
+                    h, caller.userId(), caller.projectId(), request.url(), now - DUPLICATE_WINDOW.toMillis());
             if (existing.isPresent()) {
-                return new CreatedAsset(view(existing.get(), caller), existing.get().taskId(), true, null, null);
+                return new CreatedAsset(
+                        view(existing.get(), caller), existing.get().taskId(), true, null, null);
             }
-            var asset = newAsset(caller, request, encrypted(Asset.AssetSource.url(request.url()), request),
-                    Asset.Phase.WAITING, now);
+            var asset = newAsset(
+                    caller,
+                    request,
+                    encrypted(Asset.AssetSource.url(request.url()), request),
+                    Asset.Phase.WAITING,
+                    now);
             String taskId = createUploadTask(h, caller, asset, request, request.url(), false);
             return new CreatedAsset(view(asset, caller), taskId, false, null, null);
         });
@@ -67,12 +75,12 @@ public final class AssetService {
         AssetValidation.validate(request, false);
         return assets.jdbi().inTransaction(h -> {
             long now = clock.millis();
-            var asset = newAsset(caller, request, encrypted(Asset.AssetSource.directUpload(), request),
-                    Asset.Phase.UPLOADING, now);
+            var asset = newAsset(
+                    caller, request, encrypted(Asset.AssetSource.directUpload(), request), Asset.Phase.UPLOADING, now);
             String taskId = createUploadTask(h, caller, asset, request, urls.uploadedSource(asset.playbackId()), true);
             String token = uploads.create(h, asset.id(), taskId, now);
-            return new CreatedAsset(view(asset, caller), taskId, false, urls.directUpload(token),
-                    urls.tusEndpoint(token));
+            return new CreatedAsset(
+                    view(asset, caller), taskId, false, urls.directUpload(token), urls.tusEndpoint(token));
         });
     }
 
@@ -81,21 +89,40 @@ public final class AssetService {
      * {@code clip} task that fills it.
      */
     public CreatedAsset clip(Principal caller, ClipRequest request) {
-        var input = ClipValidation.input(request, id -> assets.findByPlaybackId(id).filter(a -> canSee(caller, a)));
+        var input =
+                ClipValidation.input(request, id -> assets.findByPlaybackId(id).filter(a -> canSee(caller, a)));
         return assets.jdbi().inTransaction(h -> {
             long now = clock.millis();
             String id = UUID.randomUUID().toString();
             String playbackId = playbackId(id);
             String name = request.name() == null || request.name().isBlank() ? "clip-" + playbackId : request.name();
-            var clip = new Asset(id, playbackId, caller.userId(), false, null, null, input.playbackPolicy(),
-                    Asset.AssetSource.clip(input.playbackId(), input.id(), request.sessionId()), input.creatorId(),
-                    input.profiles(), new Asset.AssetStatus(Asset.Phase.WAITING, now, null, null), name,
-                    caller.projectId(), now, caller.keyName(), null, null, null, null, null,
-                    input.targetSegmentSizeSecs(), null);
-            var params = ClipHandler.params(request.startTime(), request.endTime(), input.playbackId(),
-                    request.sessionId(), input.id());
-            String taskId = insertWithTask(h, caller, clip,
-                    new CreateTask(TaskType.CLIP, params, input.id(), clip.id(), null, null, false));
+            var clip = new Asset(
+                    id,
+                    playbackId,
+                    caller.userId(),
+                    false,
+                    null,
+                    null,
+                    input.playbackPolicy(),
+                    Asset.AssetSource.clip(input.playbackId(), input.id(), request.sessionId()),
+                    input.creatorId(),
+                    input.profiles(),
+                    new Asset.AssetStatus(Asset.Phase.WAITING, now, null, null),
+                    name,
+                    caller.projectId(),
+                    now,
+                    caller.keyName(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    input.targetSegmentSizeSecs(),
+                    null);
+            var params = ClipHandler.params(
+                    request.startTime(), request.endTime(), input.playbackId(), request.sessionId(), input.id());
+            String taskId = insertWithTask(
+                    h, caller, clip, new CreateTask(TaskType.CLIP, params, input.id(), clip.id(), null, null, false));
             return new CreatedAsset(view(assets.find(h, id).orElseThrow(), caller), taskId, false, null, null);
         });
     }
@@ -106,46 +133,104 @@ public final class AssetService {
                 .or(() -> assets.findByPlaybackId(idOrPlaybackId).filter(a -> canSee(caller, a)))
                 .orElseThrow(SpoolException::notFound);
         boolean everyone = caller.admin();
-        return assets.listClips(asset.id(), everyone ? Optional.empty() : Optional.of(caller.userId()),
-                everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount)
+        return assets.listClips(
+                        asset.id(),
+                        everyone ? Optional.empty() : Optional.of(caller.userId()),
+                        everyone ? Optional.empty() : Optional.of(caller.projectId()),
+                        query,
+                        withCount)
                 .map(a -> view(a, caller, false));
     }
 
     private static Asset.AssetSource encrypted(Asset.AssetSource source, NewAsset request) {
         var encryption = AssetValidation.encryption(request.encryption(), request.playbackPolicy());
-        return encryption == null ? source : new Asset.AssetSource(source.type(), source.url(), source.gatewayUrl(),
-                encryption, source.sessionId(), source.sourceId(), source.playbackId(), source.requesterId(),
-                source.assetId());
+        return encryption == null
+                ? source
+                : new Asset.AssetSource(
+                        source.type(),
+                        source.url(),
+                        source.gatewayUrl(),
+                        encryption,
+                        source.sessionId(),
+                        source.sourceId(),
+                        source.playbackId(),
+                        source.requesterId(),
+                        source.assetId());
     }
 
     private Asset newAsset(Principal caller, NewAsset request, Asset.AssetSource source, Asset.Phase phase, long now) {
         String id = UUID.randomUUID().toString();
-        return new Asset(id, playbackId(id), caller.userId(), Boolean.TRUE.equals(request.staticMp4()), null, null,
-                AssetValidation.playbackPolicy(request.playbackPolicy()), source,
-                AssetValidation.creatorId(request.creatorId()), request.profiles(),
-                new Asset.AssetStatus(phase, now, null, null), request.name(), caller.projectId(), now,
-                caller.keyName(), null, null, null, null, null, request.targetSegmentSizeSecs(),
+        return new Asset(
+                id,
+                playbackId(id),
+                caller.userId(),
+                Boolean.TRUE.equals(request.staticMp4()),
+                null,
+                null,
+                AssetValidation.playbackPolicy(request.playbackPolicy()),
+                source,
+                AssetValidation.creatorId(request.creatorId()),
+                request.profiles(),
+                new Asset.AssetStatus(phase, now, null, null),
+                request.name(),
+                caller.projectId(),
+                now,
+                caller.keyName(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                request.targetSegmentSizeSecs(),
                 null);
     }
 
-    private String createUploadTask(Handle h, Principal caller, Asset asset, NewAsset request, String sourceUrl,
-                                    boolean pending) {
+    private String createUploadTask(
+            Handle h, Principal caller, Asset asset, NewAsset request, String sourceUrl, boolean pending) {
         var encryption = asset.source().encryption();
-        var params = new TaskParams(new TaskParams.Upload(sourceUrl,
-                encryption == null ? null : new TaskParams.Encryption(encryption.encryptedKey()), request.c2pa(),
-                request.profiles(),
-                request.targetSegmentSizeSecs(), true, null), null, null, null, null);
-        return insertWithTask(h, caller, asset,
-                new CreateTask(TaskType.UPLOAD, params, null, asset.id(), null, null, pending));
+        var params = new TaskParams(
+                new TaskParams.Upload(
+                        sourceUrl,
+                        encryption == null ? null : new TaskParams.Encryption(encryption.encryptedKey()),
+                        request.c2pa(),
+                        request.profiles(),
+                        request.targetSegmentSizeSecs(),
+                        true,
+                        null),
+                null,
+                null,
+                null,
+                null);
+        return insertWithTask(
+                h, caller, asset, new CreateTask(TaskType.UPLOAD, params, null, asset.id(), null, null, pending));
     }
 
     /** Creates the task that fills {@code asset}, then the asset naming it. */
     private String insertWithTask(Handle h, Principal caller, Asset asset, CreateTask request) {
         var task = tasks.create(h, caller.userId(), caller.projectId(), request);
-        var withTask = new Asset(asset.id(), asset.playbackId(), asset.userId(), asset.staticMp4(), null, null,
-                asset.playbackPolicy(), asset.source(), asset.creatorId(), asset.profiles(), asset.status(),
-                asset.name(), asset.projectId(), asset.createdAt(), asset.createdByTokenName(), null, null, null, null,
-                task.id(), asset.targetSegmentSizeSecs(), null);
+        var withTask = new Asset(
+                asset.id(),
+                asset.playbackId(),
+                asset.userId(),
+                asset.staticMp4(),
+                null,
+                null,
+                asset.playbackPolicy(),
+                asset.source(),
+                asset.creatorId(),
+                asset.profiles(),
+                asset.status(),
+                asset.name(),
+                asset.projectId(),
+                asset.createdAt(),
+                asset.createdByTokenName(),
+                null,
+                null,
+                null,
+                null,
+                task.id(),
+                asset.targetSegmentSizeSecs(),
+                null);
         assets.insert(h, withTask);
         return task.id();
     }
@@ -168,11 +253,14 @@ public final class AssetService {
         return visible(caller, id).map(a -> view(a, caller, details)).orElseThrow(SpoolException::notFound);
     }
 
-    public PageQuery.Page<Asset> list(Principal caller, ListQuery query, boolean allUsers, boolean details,
-                                     boolean withCount) {
+    public PageQuery.Page<Asset> list(
+            Principal caller, ListQuery query, boolean allUsers, boolean details, boolean withCount) {
         boolean everyone = caller.admin() && allUsers;
-        var page = assets.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
-                everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
+        var page = assets.list(
+                everyone ? Optional.empty() : Optional.of(caller.userId()),
+                everyone ? Optional.empty() : Optional.of(caller.projectId()),
+                query,
+                withCount);
         return page.map(a -> view(a, caller, details));
     }
 
@@ -180,13 +268,20 @@ public final class AssetService {
         AssetValidation.validate(patch);
         return assets.jdbi().inTransaction(h -> {
             var asset = assets.find(h, id).filter(a -> canSee(caller, a)).orElseThrow(SpoolException::notFound);
-            if (asset.source().encryption() != null && patch.playbackPolicy() != null
+            if (asset.source().encryption() != null
+                    && patch.playbackPolicy() != null
                     && !PlaybackPolicy.isPrivate(patch.playbackPolicy())) {
-                throw SpoolException.invalid("playbackPolicy", "this asset was uploaded encrypted: its policy must "
-                        + "stay jwt or webhook");
+                throw SpoolException.invalid(
+                        "playbackPolicy",
+                        "this asset was uploaded encrypted: its policy must " + "stay jwt or webhook");
             }
-            assets.patch(h, asset.id(), patch.name(), AssetValidation.creatorId(patch.creatorId()),
-                    AssetValidation.playbackPolicy(patch.playbackPolicy()), clock.millis());
+            assets.patch(
+                    h,
+                    asset.id(),
+                    patch.name(),
+                    AssetValidation.creatorId(patch.creatorId()),
+                    AssetValidation.playbackPolicy(patch.playbackPolicy()),
+                    clock.millis());
             if (patch.storage() != null && !patch.storage().isNull()) {
                 exports.copyToIpfs(h, caller, asset, patch.storage(), clock.millis());
             }

@@ -1,7 +1,6 @@
 package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 
 /**
@@ -13,6 +12,13 @@ import java.util.List;
  * @param videoSpec the input's {@code videoSpec} as ffprobe described it
  * @param files     the produced files, relative to the asset's playback id
  */
-public record AssetSpec(String id, String playbackId, String name, Asset.AssetSource source, String type, long size,
-                        List<Asset.Hash> hash, JsonNode videoSpec, List<Asset.AssetFile> files) {
-}
+public record AssetSpec(
+        String id,
+        String playbackId,
+        String name,
+        Asset.AssetSource source,
+        String type,
+        long size,
+        List<Asset.Hash> hash,
+        JsonNode videoSpec,
+        List<Asset.AssetFile> files) {}

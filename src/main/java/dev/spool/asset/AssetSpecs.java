@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.json.Json;
 import dev.spool.media.PipelineResult;
 import dev.spool.task.Task;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +16,7 @@ import java.util.List;
 final class AssetSpecs {
     static final String METADATA = "metadata.json";
 
-    private AssetSpecs() {
-    }
+    private AssetSpecs() {}
 
     /**
      * @param sourcePath the asset's own file under its folder: the upload's copy, or a clip's largest MP4
@@ -28,23 +26,29 @@ final class AssetSpecs {
         files.add(new Asset.AssetFile(Asset.AssetFile.HLS_MANIFEST, result.masterPlaylist(), null, null, null, null));
         files.add(new Asset.AssetFile(Asset.AssetFile.SOURCE, sourcePath, result.inputSize(), null, null, null));
         for (var mp4 : result.mp4s()) {
-            files.add(new Asset.AssetFile(Asset.AssetFile.MP4, mp4.path(), mp4.size(), mp4.width(), mp4.height(),
-                    mp4.bitrate()));
+            files.add(new Asset.AssetFile(
+                    Asset.AssetFile.MP4, mp4.path(), mp4.size(), mp4.width(), mp4.height(), mp4.bitrate()));
         }
         if (result.thumbnailsVtt() != null) {
-            files.add(new Asset.AssetFile(Asset.AssetFile.THUMBNAILS_VTT, result.thumbnailsVtt(), null, null, null,
-                    null));
+            files.add(new Asset.AssetFile(
+                    Asset.AssetFile.THUMBNAILS_VTT, result.thumbnailsVtt(), null, null, null, null));
         }
-        var spec = new AssetSpec(asset.id(), asset.playbackId(), asset.name(), asset.source(), "video",
-                result.inputSize(), List.of(new Asset.Hash(result.md5(), "md5"),
-                new Asset.Hash(result.sha256(), "sha256")), Json.mapper().valueToTree(result.inputSpec()), files);
+        var spec = new AssetSpec(
+                asset.id(),
+                asset.playbackId(),
+                asset.name(),
+                asset.source(),
+                "video",
+                result.inputSize(),
+                List.of(new Asset.Hash(result.md5(), "md5"), new Asset.Hash(result.sha256(), "sha256")),
+                Json.mapper().valueToTree(result.inputSpec()),
+                files);
         String prefix = asset.playbackId();
         return Json.mapper().valueToTree(new Output(prefix + "/" + sourcePath, prefix + "/" + METADATA, spec));
     }
 
     /** {@code output.upload} / {@code output.clip}, as Livepeer writes them. */
-    private record Output(String videoFilePath, String metadataFilePath, AssetSpec assetSpec) {
-    }
+    private record Output(String videoFilePath, String metadataFilePath, AssetSpec assetSpec) {}
 
     /** {@code metadata.json}: what the task made, kept beside the asset's files. */
     static ObjectNode metadata(Task task, Asset asset, PipelineResult result) {

@@ -7,9 +7,8 @@ import dev.spool.task.Task;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskObserver;
 import dev.spool.task.TaskPhase;
-import org.jdbi.v3.core.Handle;
-
 import java.time.Clock;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Keeps an asset's status in step with the task that produces it, in the task's own transaction: running means
@@ -27,8 +26,7 @@ public final class AssetTaskObserver implements TaskObserver {
 
     /** The part of a task's {@code output.<type>} that describes the asset it produced; the rest is not ours. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record ProducedAsset(AssetSpec assetSpec) {
-    }
+    private record ProducedAsset(AssetSpec assetSpec) {}
 
     @Override
     public void changed(Handle h, Task task, TaskEvent.Kind kind) {
@@ -38,20 +36,39 @@ public final class AssetTaskObserver implements TaskObserver {
         long now = clock.millis();
         var phase = task.status().phase();
         if (kind == TaskEvent.Kind.COMPLETED) {
-            JsonNode output = task.output() == null ? null : task.output().get(task.type().wire());
-            var produced = output == null || !output.isObject() ? null
+            JsonNode output =
+                    task.output() == null ? null : task.output().get(task.type().wire());
+            var produced = output == null || !output.isObject()
+                    ? null
                     : Json.mapper().convertValue(output, ProducedAsset.class);
             if (produced != null && produced.assetSpec() != null) {
                 assets.recordMedia(h, task.outputAssetId(), produced.assetSpec());
             }
             assets.updateStatus(h, task.outputAssetId(), Asset.Phase.READY, null, null, now);
         } else if (kind == TaskEvent.Kind.FAILED) {
-            assets.updateStatus(h, task.outputAssetId(), Asset.Phase.FAILED, null, task.status().errorMessage(), now);
+            assets.updateStatus(
+                    h,
+                    task.outputAssetId(),
+                    Asset.Phase.FAILED,
+                    null,
+                    task.status().errorMessage(),
+                    now);
         } else if (kind == TaskEvent.Kind.CANCELLED) {
-            assets.updateStatus(h, task.outputAssetId(), Asset.Phase.FAILED, null,
-                    "processing was cancelled; retry the task to process the asset again", now);
+            assets.updateStatus(
+                    h,
+                    task.outputAssetId(),
+                    Asset.Phase.FAILED,
+                    null,
+                    "processing was cancelled; retry the task to process the asset again",
+                    now);
         } else if (phase == TaskPhase.RUNNING) {
-            assets.updateStatus(h, task.outputAssetId(), Asset.Phase.PROCESSING, task.status().progress(), null, now);
+            assets.updateStatus(
+                    h,
+                    task.outputAssetId(),
+                    Asset.Phase.PROCESSING,
+                    task.status().progress(),
+                    null,
+                    now);
         }
     }
 }

@@ -41,14 +41,21 @@ public final class AssetUrls {
      * {@code ipfs://} and gateway URLs, made now so they follow the gateway setting.
      */
     Asset withUrls(Asset asset) {
-        JsonNode storage = asset.storage() == null ? null : linked(asset.storage().deepCopy());
+        JsonNode storage =
+                asset.storage() == null ? null : linked(asset.storage().deepCopy());
         if (asset.status().phase() != Asset.Phase.READY || asset.files() == null) {
             return asset.withUrls(null, null, storage);
         }
-        String playback = asset.files().stream().filter(f -> f.type().equals(Asset.AssetFile.HLS_MANIFEST))
-                .findFirst().map(f -> file(asset.playbackId(), f.path())).orElse(null);
-        String download = asset.files().stream().filter(f -> f.type().equals(Asset.AssetFile.SOURCE))
-                .findFirst().map(f -> file(asset.playbackId(), f.path())).orElse(null);
+        String playback = asset.files().stream()
+                .filter(f -> f.type().equals(Asset.AssetFile.HLS_MANIFEST))
+                .findFirst()
+                .map(f -> file(asset.playbackId(), f.path()))
+                .orElse(null);
+        String download = asset.files().stream()
+                .filter(f -> f.type().equals(Asset.AssetFile.SOURCE))
+                .findFirst()
+                .map(f -> file(asset.playbackId(), f.path()))
+                .orElse(null);
         return asset.withUrls(playback, download, storage);
     }
 

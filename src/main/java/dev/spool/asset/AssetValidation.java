@@ -6,13 +6,11 @@ import dev.spool.error.FieldLimits;
 import dev.spool.error.SpoolException;
 import dev.spool.storage.SourceUrls;
 import dev.spool.task.Profiles;
-
 import java.util.Base64;
 
 /** Checks asset payloads field by field; every refusal names the field and says what would be accepted. */
 public final class AssetValidation {
-    private AssetValidation() {
-    }
+    private AssetValidation() {}
 
     static void validate(NewAsset request, boolean importing) {
         if (request.name() == null || request.name().isBlank()) {
@@ -58,15 +56,20 @@ public final class AssetValidation {
         }
         try {
             String text = key.asText();
-            if (text.isEmpty() || !Base64.getEncoder().encodeToString(Base64.getDecoder().decode(text)).equals(text)) {
+            if (text.isEmpty()
+                    || !Base64.getEncoder()
+                            .encodeToString(Base64.getDecoder().decode(text))
+                            .equals(text)) {
                 throw new IllegalArgumentException();
             }
         } catch (IllegalArgumentException e) {
             throw SpoolException.invalid("encryption.encryptedKey", "must be valid base64");
         }
         if (!PlaybackPolicy.isPrivate(policy)) {
-            throw SpoolException.invalid("playbackPolicy", "an encrypted upload needs a jwt or webhook playback "
-                    + "policy: a public one would hand the decrypted video to anyone");
+            throw SpoolException.invalid(
+                    "playbackPolicy",
+                    "an encrypted upload needs a jwt or webhook playback "
+                            + "policy: a public one would hand the decrypted video to anyone");
         }
         return new Asset.Encryption(key.asText());
     }
@@ -78,8 +81,10 @@ public final class AssetValidation {
         JsonNode ipfs = storage.get("ipfs");
         boolean off = ipfs == null || ipfs.isNull() || (ipfs.isBoolean() && !ipfs.asBoolean());
         if (!storage.isObject() || !off || storage.size() > 1) {
-            throw SpoolException.invalid("storage.ipfs", "cannot be set when creating an asset; once it is ready, "
-                    + "PATCH /api/asset/{id} with storage.ipfs (or POST /api/asset/{id}/export) copies it to IPFS");
+            throw SpoolException.invalid(
+                    "storage.ipfs",
+                    "cannot be set when creating an asset; once it is ready, "
+                            + "PATCH /api/asset/{id} with storage.ipfs (or POST /api/asset/{id}/export) copies it to IPFS");
         }
     }
 
@@ -100,8 +105,10 @@ public final class AssetValidation {
         if (creatorId.isTextual()) {
             return new Asset.CreatorId("unverified", creatorId.asText());
         }
-        if (creatorId.isObject() && "unverified".equals(creatorId.path("type").asText())
-                && creatorId.path("value").isTextual() && creatorId.size() == 2) {
+        if (creatorId.isObject()
+                && "unverified".equals(creatorId.path("type").asText())
+                && creatorId.path("value").isTextual()
+                && creatorId.size() == 2) {
             return new Asset.CreatorId("unverified", creatorId.path("value").asText());
         }
         throw SpoolException.invalid("creatorId", "must be a string or {\"type\": \"unverified\", \"value\": string}");

@@ -15,7 +15,6 @@ import dev.spool.task.TaskType;
 import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
 import dev.spool.task.engine.TaskHandler;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +50,11 @@ public final class ClipHandler implements TaskHandler {
         var input = live(task.inputAssetId())
                 .orElseThrow(() -> TaskFailure.unretriable("input_deleted", "the asset to clip has been deleted"));
         var strategy = task.params().clip().clipStrategy();
-        if (strategy == null || strategy.startTime() == null || strategy.endTime() == null
-                || strategy.endTime() <= strategy.startTime() || strategy.startTime() < 0) {
+        if (strategy == null
+                || strategy.startTime() == null
+                || strategy.endTime() == null
+                || strategy.endTime() <= strategy.startTime()
+                || strategy.startTime() < 0) {
             throw TaskFailure.unretriable("invalid_clip", "params.clip.clipStrategy needs 0 <= startTime < endTime");
         }
         var range = new InputRange(strategy.startTime() / 1000, strategy.endTime() / 1000);
@@ -60,8 +62,11 @@ public final class ClipHandler implements TaskHandler {
     }
 
     private Optional<Asset> live(String id) {
-        return id == null ? Optional.empty() : assets.find(id)
-                .filter(a -> a.status().phase() != Asset.Phase.DELETING && a.status().phase() != Asset.Phase.DELETED);
+        return id == null
+                ? Optional.empty()
+                : assets.find(id)
+                        .filter(a -> a.status().phase() != Asset.Phase.DELETING
+                                && a.status().phase() != Asset.Phase.DELETED);
     }
 
     private final class Job implements MediaJob<Job.Transcoded> {
@@ -70,8 +75,7 @@ public final class ClipHandler implements TaskHandler {
         private final Asset input;
         private final InputRange range;
 
-        private record Transcoded(Path output, PipelineResult result) {
-        }
+        private record Transcoded(Path output, PipelineResult result) {}
 
         Job(Task task, Asset clip, Asset input, InputRange range) {
             this.task = task;
@@ -90,7 +94,9 @@ public final class ClipHandler implements TaskHandler {
                 throws MediaException, InterruptedException {
             Path output = work.resolve("out");
             var request = jobs.builder(source, output, input.profiles(), input.targetSegmentSizeSecs())
-                    .thumbnails(true).range(range).build();
+                    .thumbnails(true)
+                    .range(range)
+                    .build();
             return new Transcoded(output, jobs.pipeline().run(request, progress::accept));
         }
 
@@ -98,12 +104,14 @@ public final class ClipHandler implements TaskHandler {
         public JsonNode publish(Transcoded transcoded, TaskContext context, DoubleConsumer progress)
                 throws TaskFailure, IOException, InterruptedException {
             var result = transcoded.result();
-            Files.writeString(transcoded.output().resolve(AssetSpecs.METADATA),
+            Files.writeString(
+                    transcoded.output().resolve(AssetSpecs.METADATA),
                     Json.write(AssetSpecs.metadata(task, clip, result)));
             var files = new ArrayList<>(result.files());
             files.add(AssetSpecs.METADATA);
             OutputPublisher.publish(store, clip.playbackId(), transcoded.output(), files, progress);
-            var own = result.largestMp4().orElseThrow(() -> TaskFailure.unretriable("clip_empty", "the clip holds no media"));
+            var own = result.largestMp4()
+                    .orElseThrow(() -> TaskFailure.unretriable("clip_empty", "the clip holds no media"));
             var output = Json.mapper().createObjectNode();
             output.set("clip", AssetSpecs.output(result, clip, own.path()));
             return output;
@@ -112,7 +120,12 @@ public final class ClipHandler implements TaskHandler {
 
     /** What a clip task's parameters look like for the range {@code startMs..endMs} of {@code playbackId}. */
     static TaskParams params(double startMs, double endMs, String playbackId, String sessionId, String inputId) {
-        return new TaskParams(null, null, null, null, new TaskParams.Clip(null,
-                new TaskParams.ClipStrategy(startMs, endMs, playbackId), null, sessionId, inputId));
+        return new TaskParams(
+                null,
+                null,
+                null,
+                null,
+                new TaskParams.Clip(
+                        null, new TaskParams.ClipStrategy(startMs, endMs, playbackId), null, sessionId, inputId));
     }
 }

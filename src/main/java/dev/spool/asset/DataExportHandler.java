@@ -14,7 +14,6 @@ import dev.spool.task.TaskType;
 import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
 import dev.spool.task.engine.TaskHandler;
-
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -47,12 +46,23 @@ public final class DataExportHandler implements TaskHandler {
         try {
             if (params.custom() != null) {
                 var target = params.custom();
-                custom.export(URI.create(target.url()), target.method(), target.headers(), "application/json",
-                        new ByteArrayInputStream(content), content.length).requireOk("the export URL");
+                custom.export(
+                                URI.create(target.url()),
+                                target.method(),
+                                target.headers(),
+                                "application/json",
+                                new ByteArrayInputStream(content),
+                                content.length)
+                        .requireOk("the export URL");
             } else {
-                var backend = backends.choose(ExportHandler.credentials(params.ipfs().pinata()));
-                var pinned = IpfsPins.pin(backend, params.type() + "-" + params.id(), "application/json",
-                        new ByteArrayInputStream(content), content.length);
+                var backend =
+                        backends.choose(ExportHandler.credentials(params.ipfs().pinata()));
+                var pinned = IpfsPins.pin(
+                        backend,
+                        params.type() + "-" + params.id(),
+                        "application/json",
+                        new ByteArrayInputStream(content),
+                        content.length);
                 exportData.putObject("ipfs").put("cid", pinned.cid());
             }
         } catch (DestinationException e) {

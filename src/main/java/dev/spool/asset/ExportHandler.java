@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.config.Config;
 import dev.spool.ipfs.IpfsBackend;
-import dev.spool.ipfs.IpfsPins;
 import dev.spool.ipfs.IpfsBackends;
+import dev.spool.ipfs.IpfsPins;
 import dev.spool.ipfs.NftMetadata;
 import dev.spool.ipfs.PinataBackend;
 import dev.spool.json.Json;
@@ -21,7 +21,6 @@ import dev.spool.task.TaskType;
 import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
 import dev.spool.task.engine.TaskHandler;
-
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -59,12 +58,16 @@ public final class ExportHandler implements TaskHandler {
     public JsonNode run(Task task, TaskContext context) throws TaskFailure, InterruptedException {
         var asset = assets.find(task.inputAssetId())
                 .filter(a -> a.status().phase() == Asset.Phase.READY)
-                .orElseThrow(() -> TaskFailure.unretriable("asset_not_ready",
-                        "the asset to export is no longer ready (deleted or reprocessed)"));
+                .orElseThrow(() -> TaskFailure.unretriable(
+                        "asset_not_ready", "the asset to export is no longer ready (deleted or reprocessed)"));
         var file = bestFile(asset);
         String key = asset.playbackId() + "/" + file.path();
-        long size = file.size() != null ? file.size() : store.head(key).orElseThrow(() ->
-                TaskFailure.unretriable("export_file_missing", "the asset's file " + key + " is missing")).size();
+        long size = file.size() != null
+                ? file.size()
+                : store.head(key)
+                        .orElseThrow(() -> TaskFailure.unretriable(
+                                "export_file_missing", "the asset's file " + key + " is missing"))
+                        .size();
         var params = task.params().export();
         context.step(params.custom() != null ? "exporting" : "pinning");
         var output = Json.mapper().createObjectNode();
@@ -72,8 +75,8 @@ public final class ExportHandler implements TaskHandler {
         try (InputStream in = new Progress(store.get(key), size, context)) {
             if (params.custom() != null) {
                 var target = params.custom();
-                custom.export(URI.create(target.url()), target.method(), target.headers(), contentType(asset), in,
-                        size).requireOk("the export URL");
+                custom.export(URI.create(target.url()), target.method(), target.headers(), contentType(asset), in, size)
+                        .requireOk("the export URL");
                 export.putObject("internal").put("destType", "custom");
             } else {
                 pin(params.ipfs(), asset, in, size, contentType(asset), export);
@@ -89,14 +92,24 @@ public final class ExportHandler implements TaskHandler {
         return output;
     }
 
-    private void pin(TaskParams.Ipfs params, Asset asset, InputStream in, long size, String contentType,
-                     ObjectNode export) throws DestinationException {
+    private void pin(
+            TaskParams.Ipfs params, Asset asset, InputStream in, long size, String contentType, ObjectNode export)
+            throws DestinationException {
         IpfsBackend backend = backends.choose(credentials(params.pinata()));
         var video = IpfsPins.pin(backend, "asset-" + asset.playbackId(), contentType, in, size);
-        byte[] metadata = Json.write(NftMetadata.of(params.nftMetadataTemplate(), asset.name(), asset.playbackId(),
-                video.cid(), params.nftMetadata())).getBytes(StandardCharsets.UTF_8);
-        var nft = IpfsPins.pin(backend, "metadata-" + asset.playbackId(), "application/json",
-                new ByteArrayInputStream(metadata), metadata.length);
+        byte[] metadata = Json.write(NftMetadata.of(
+                        params.nftMetadataTemplate(),
+                        asset.name(),
+                        asset.playbackId(),
+                        video.cid(),
+                        params.nftMetadata()))
+                .getBytes(StandardCharsets.UTF_8);
+        var nft = IpfsPins.pin(
+                backend,
+                "metadata-" + asset.playbackId(),
+                "application/json",
+                new ByteArrayInputStream(metadata),
+                metadata.length);
         export.putObject("ipfs").put("videoFileCid", video.cid()).put("nftMetadataCid", nft.cid());
         var internal = export.putObject("internal");
         internal.put("destType", params.pinata() != null ? "ext-pinata" : "own-ipfs");
@@ -112,14 +125,19 @@ public final class ExportHandler implements TaskHandler {
     /** The source file, else the largest MP4. */
     private static Asset.AssetFile bestFile(Asset asset) throws TaskFailure {
         var files = asset.files() == null ? List.<Asset.AssetFile>of() : asset.files();
-        return files.stream().filter(f -> f.type().equals(Asset.AssetFile.SOURCE)).findFirst()
-                .or(() -> files.stream().filter(f -> f.type().equals(Asset.AssetFile.MP4))
+        return files.stream()
+                .filter(f -> f.type().equals(Asset.AssetFile.SOURCE))
+                .findFirst()
+                .or(() -> files.stream()
+                        .filter(f -> f.type().equals(Asset.AssetFile.MP4))
                         .max(Comparator.comparingLong(f -> f.size() == null ? 0 : f.size())))
                 .orElseThrow(() -> TaskFailure.unretriable("nothing_to_export", "the asset has no file to export"));
     }
 
     private static String contentType(Asset asset) {
-        String format = asset.videoSpec() == null ? "" : asset.videoSpec().path("format").asText("");
+        String format = asset.videoSpec() == null
+                ? ""
+                : asset.videoSpec().path("format").asText("");
         String first = format.split(",")[0].trim().toLowerCase(Locale.ROOT);
         return first.isEmpty() || first.equals("mov") ? "video/mp4" : "video/" + first;
     }

@@ -8,14 +8,12 @@ import dev.spool.task.Task;
 import dev.spool.task.TaskParams;
 import dev.spool.task.TaskService;
 import dev.spool.task.TaskType;
-
-import org.jdbi.v3.core.Handle;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Exports: {@code POST /asset/{id}/export} checks where a ready asset should go and queues the {@code export} task
@@ -27,8 +25,8 @@ public final class ExportService {
     private static final Pattern NAME_PART = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Set<String> TEMPLATES = Set.of("file", "player");
     /** Headers the HTTP client sets itself; a caller's value would be ignored or refused. */
-    private static final Set<String> RESERVED_HEADERS = Set.of("content-length", "host", "connection", "expect",
-            "upgrade", "transfer-encoding");
+    private static final Set<String> RESERVED_HEADERS =
+            Set.of("content-length", "host", "connection", "expect", "upgrade", "transfer-encoding");
 
     private final AssetRepository assets;
     private final TaskService tasks;
@@ -42,13 +40,17 @@ public final class ExportService {
     }
 
     public Task export(Principal caller, String assetId, TaskParams.Export request) {
-        var asset = assets.find(assetId).filter(a -> !AssetRepository.isGone(a))
+        var asset = assets.find(assetId)
+                .filter(a -> !AssetRepository.isGone(a))
                 .filter(a -> caller.canSee(a.userId(), a.projectId()))
-                .orElseThrow(() -> new SpoolException(SpoolException.Kind.NOT_FOUND, "not_found",
-                        "asset not found with id " + assetId));
+                .orElseThrow(() -> new SpoolException(
+                        SpoolException.Kind.NOT_FOUND, "not_found", "asset not found with id " + assetId));
         if (asset.status().phase() != Asset.Phase.READY) {
-            throw new SpoolException(SpoolException.Kind.PRECONDITION_FAILED, "asset_not_ready",
-                    "asset is not ready to be exported (it is " + asset.status().phase().wire() + ")");
+            throw new SpoolException(
+                    SpoolException.Kind.PRECONDITION_FAILED,
+                    "asset_not_ready",
+                    "asset is not ready to be exported (it is "
+                            + asset.status().phase().wire() + ")");
         }
         validate(request);
         var params = new TaskParams(null, request, null, null, null);
@@ -78,15 +80,25 @@ public final class ExportService {
         if (asset.status().phase() != Asset.Phase.READY) {
             throw new SpoolException(SpoolException.Kind.INVALID, "asset_not_ready", "asset is not ready");
         }
-        if (IpfsCopy.hasCopy(asset.storage()) && spec.equals(asset.storage().path("ipfs").path("spec"))
+        if (IpfsCopy.hasCopy(asset.storage())
+                && spec.equals(asset.storage().path("ipfs").path("spec"))
                 && !asset.storage().path("status").path("tasks").has("pending")) {
             return;
         }
         var params = IpfsCopy.params(spec);
         validateIpfs(params, ipfsNode);
-        var task = tasks.create(h, asset.userId(), asset.projectId(), new CreateTask(TaskType.EXPORT,
-                new TaskParams(null, new TaskParams.Export(null, params), null, null, null), asset.id(), null, null,
-                null, false));
+        var task = tasks.create(
+                h,
+                asset.userId(),
+                asset.projectId(),
+                new CreateTask(
+                        TaskType.EXPORT,
+                        new TaskParams(null, new TaskParams.Export(null, params), null, null, null),
+                        asset.id(),
+                        null,
+                        null,
+                        null,
+                        false));
         assets.updateStorage(h, asset.id(), IpfsCopy.requested(asset.storage(), spec, task.id()), now);
     }
 
@@ -103,9 +115,13 @@ public final class ExportService {
             throw SpoolException.invalid(nullAt, "is null; Spool never writes JSON nulls, leave the key out instead");
         }
         for (var field : new String[][] {{"type", request.type()}, {"id", request.id()}}) {
-            if (field[1] == null || field[1].isBlank() || !NAME_PART.matcher(field[1]).matches()) {
-                throw SpoolException.invalid(field[0], "is required: 1-100 letters, digits, '.', '_' or '-', it "
-                        + "names the exported file <type>-<id>");
+            if (field[1] == null
+                    || field[1].isBlank()
+                    || !NAME_PART.matcher(field[1]).matches()) {
+                throw SpoolException.invalid(
+                        field[0],
+                        "is required: 1-100 letters, digits, '.', '_' or '-', it "
+                                + "names the exported file <type>-<id>");
             }
         }
         validate(request.custom(), request.ipfs());
@@ -187,15 +203,20 @@ public final class ExportService {
         var pinata = ipfs.pinata();
         if (pinata != null) {
             boolean jwt = pinata.jwt() != null && !pinata.jwt().isBlank();
-            boolean key = pinata.apiKey() != null && !pinata.apiKey().isBlank()
-                    && pinata.apiSecret() != null && !pinata.apiSecret().isBlank();
+            boolean key = pinata.apiKey() != null
+                    && !pinata.apiKey().isBlank()
+                    && pinata.apiSecret() != null
+                    && !pinata.apiSecret().isBlank();
             if (!jwt && !key) {
                 throw SpoolException.invalid("ipfs.pinata", "needs jwt, or apiKey and apiSecret");
             }
         } else if (!ipfsNode) {
-            throw new SpoolException(SpoolException.Kind.INVALID, "ipfs_unavailable", "ipfs: this server has no IPFS "
-                    + "node to pin into (its operator sets SPOOL_IPFS_API_URL); give ipfs.pinata credentials to pin "
-                    + "into your own Pinata account");
+            throw new SpoolException(
+                    SpoolException.Kind.INVALID,
+                    "ipfs_unavailable",
+                    "ipfs: this server has no IPFS "
+                            + "node to pin into (its operator sets SPOOL_IPFS_API_URL); give ipfs.pinata credentials to pin "
+                            + "into your own Pinata account");
         }
     }
 }

@@ -13,8 +13,7 @@ import dev.spool.task.TaskParams;
  * export leaves it as it was ({@code reverted}), or {@code failed} when there was none.
  */
 final class IpfsCopy {
-    private IpfsCopy() {
-    }
+    private IpfsCopy() {}
 
     /** The spec a PATCH asks for ({@code ipfs: true} or {@code {spec: {...}}}), or null when it asks for none. */
     static JsonNode requestedSpec(JsonNode storage) {
@@ -35,8 +34,12 @@ final class IpfsCopy {
 
     /** Export parameters for a spec ({@code nftMetadataTemplate}, {@code nftMetadata}). */
     static TaskParams.Ipfs params(JsonNode spec) {
-        return new TaskParams.Ipfs(spec.path("nftMetadataTemplate").isTextual()
-                ? spec.get("nftMetadataTemplate").asText() : null, spec.get("nftMetadata"), null);
+        return new TaskParams.Ipfs(
+                spec.path("nftMetadataTemplate").isTextual()
+                        ? spec.get("nftMetadataTemplate").asText()
+                        : null,
+                spec.get("nftMetadata"),
+                null);
     }
 
     /** The storage once {@code taskId} was queued to copy the asset with {@code spec}. */
@@ -56,7 +59,12 @@ final class IpfsCopy {
 
     /** The storage as the export task {@code task} moves, or null when it is not this asset's pending export. */
     static ObjectNode followed(JsonNode before, Task task, long now) {
-        if (before == null || !task.id().equals(before.path("status").path("tasks").path("pending").asText())) {
+        if (before == null
+                || !task.id()
+                        .equals(before.path("status")
+                                .path("tasks")
+                                .path("pending")
+                                .asText())) {
             return null;
         }
         ObjectNode storage = before.deepCopy();
@@ -74,7 +82,8 @@ final class IpfsCopy {
                 ObjectNode ipfs = storage.putObject("ipfs");
                 ipfs.set("spec", spec(task.params().export().ipfs()));
                 ipfs.put("cid", cids.path("videoFileCid").asText());
-                ipfs.putObject("nftMetadata").put("cid", cids.path("nftMetadataCid").asText());
+                ipfs.putObject("nftMetadata")
+                        .put("cid", cids.path("nftMetadataCid").asText());
                 ipfs.put("updatedAt", now);
                 storage.set("status", Json.mapper().createObjectNode().put("phase", "ready"));
                 ((ObjectNode) storage.get("status")).putObject("tasks").put("last", task.id());
@@ -83,8 +92,11 @@ final class IpfsCopy {
                 boolean copied = storage.path("ipfs").has("cid");
                 status.put("phase", copied ? "reverted" : "failed");
                 status.remove("progress");
-                status.put("errorMessage", task.status().errorMessage() == null ? "the export was cancelled"
-                        : task.status().errorMessage());
+                status.put(
+                        "errorMessage",
+                        task.status().errorMessage() == null
+                                ? "the export was cancelled"
+                                : task.status().errorMessage());
                 tasks.remove("pending");
                 tasks.put("failed", task.id());
             }

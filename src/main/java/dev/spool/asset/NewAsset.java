@@ -2,7 +2,6 @@ package dev.spool.asset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.task.TaskParams;
-
 import java.util.List;
 
 /**
@@ -19,5 +18,4 @@ public record NewAsset(
         JsonNode encryption,
         Boolean c2pa,
         List<TaskParams.Profile> profiles,
-        Double targetSegmentSizeSecs) {
-}
+        Double targetSegmentSizeSecs) {}

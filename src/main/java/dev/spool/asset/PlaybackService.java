@@ -1,7 +1,6 @@
 package dev.spool.asset;
 
 import dev.spool.error.SpoolException;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Optional;
@@ -19,24 +18,44 @@ public final class PlaybackService {
     public PlaybackInfo info(String playbackId) {
         var asset = assets.findByPlaybackId(playbackId)
                 .filter(a -> !AssetRepository.isGone(a))
-                .orElseThrow(() -> new SpoolException(SpoolException.Kind.NOT_FOUND, "not_found",
-                        "No playback URL found for " + playbackId));
+                .orElseThrow(() -> new SpoolException(
+                        SpoolException.Kind.NOT_FOUND, "not_found", "No playback URL found for " + playbackId));
         if (asset.status().phase() != Asset.Phase.READY || asset.files() == null) {
-            throw new SpoolException(SpoolException.Kind.INVALID, "not_ready",
-                    "asset is not ready for playback (it is " + asset.status().phase().wire() + ")");
+            throw new SpoolException(
+                    SpoolException.Kind.INVALID,
+                    "not_ready",
+                    "asset is not ready for playback (it is "
+                            + asset.status().phase().wire() + ")");
         }
         var sources = new ArrayList<PlaybackInfo.Source>();
         asset.files().stream()
                 .filter(f -> f.type().equals(Asset.AssetFile.MP4))
-                .sorted(Comparator.comparing((Asset.AssetFile f) -> f.bitrate() == null ? 0 : f.bitrate()).reversed())
-                .forEach(f -> sources.add(new PlaybackInfo.Source("MP4", "html5/video/mp4",
-                        urls.file(asset.playbackId(), f.path()), f.size(), f.width(), f.height(), f.bitrate())));
-        asset.files().stream().filter(f -> f.type().equals(Asset.AssetFile.HLS_MANIFEST)).findFirst()
-                .ifPresent(f -> sources.add(new PlaybackInfo.Source("HLS (TS)", "html5/application/vnd.apple.mpegurl",
-                        urls.file(asset.playbackId(), f.path()), null, null, null, null)));
-        asset.files().stream().filter(f -> f.type().equals(Asset.AssetFile.THUMBNAILS_VTT)).findFirst()
-                .ifPresent(f -> sources.add(new PlaybackInfo.Source("Thumbnails", "text/vtt",
-                        urls.file(asset.playbackId(), f.path()), null, null, null, null)));
+                .sorted(Comparator.comparing((Asset.AssetFile f) -> f.bitrate() == null ? 0 : f.bitrate())
+                        .reversed())
+                .forEach(f -> sources.add(new PlaybackInfo.Source(
+                        "MP4",
+                        "html5/video/mp4",
+                        urls.file(asset.playbackId(), f.path()),
+                        f.size(),
+                        f.width(),
+                        f.height(),
+                        f.bitrate())));
+        asset.files().stream()
+                .filter(f -> f.type().equals(Asset.AssetFile.HLS_MANIFEST))
+                .findFirst()
+                .ifPresent(f -> sources.add(new PlaybackInfo.Source(
+                        "HLS (TS)",
+                        "html5/application/vnd.apple.mpegurl",
+                        urls.file(asset.playbackId(), f.path()),
+                        null,
+                        null,
+                        null,
+                        null)));
+        asset.files().stream()
+                .filter(f -> f.type().equals(Asset.AssetFile.THUMBNAILS_VTT))
+                .findFirst()
+                .ifPresent(f -> sources.add(new PlaybackInfo.Source(
+                        "Thumbnails", "text/vtt", urls.file(asset.playbackId(), f.path()), null, null, null, null)));
         return new PlaybackInfo("vod", new PlaybackInfo.Meta(0, sources));
     }
 

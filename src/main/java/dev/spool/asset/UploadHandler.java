@@ -18,7 +18,6 @@ import dev.spool.task.TaskType;
 import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
 import dev.spool.task.engine.TaskHandler;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,7 +52,8 @@ public final class UploadHandler implements TaskHandler {
     @Override
     public JsonNode run(Task task, TaskContext context) throws TaskFailure, InterruptedException {
         var asset = assets.find(task.outputAssetId())
-                .filter(a -> a.status().phase() != Asset.Phase.DELETING && a.status().phase() != Asset.Phase.DELETED)
+                .filter(a ->
+                        a.status().phase() != Asset.Phase.DELETING && a.status().phase() != Asset.Phase.DELETED)
                 .orElseThrow(() -> TaskFailure.unretriable("asset_deleted", "task cancelled, asset has been deleted"));
         return jobs.run(task, context, new Job(task, asset));
     }
@@ -66,8 +66,7 @@ public final class UploadHandler implements TaskHandler {
         /** The input as received, when it is encrypted: what Spool keeps as the asset's source. */
         private Path encrypted;
 
-        private record Transcoded(Path source, Path output, PipelineResult result) {
-        }
+        private record Transcoded(Path source, Path output, PipelineResult result) {}
 
         Job(Task task, Asset asset) {
             this.task = task;
@@ -103,10 +102,15 @@ public final class UploadHandler implements TaskHandler {
             // HLS segments cannot carry a C2PA manifest: a signed asset always has signed MP4 siblings.
             var mp4 = Boolean.TRUE.equals(asset.staticMp4()) || c2pa ? Mp4Mode.ALL : Mp4Mode.SHORT_ONLY;
             Path output = work.resolve("out");
-            var result = jobs.pipeline().run(jobs.request(source, output, params.profiles(),
-                    params.targetSegmentSizeSecs(), mp4), progress::accept);
+            var result = jobs.pipeline()
+                    .run(
+                            jobs.request(source, output, params.profiles(), params.targetSegmentSizeSecs(), mp4),
+                            progress::accept);
             if (c2pa) {
-                result = jobs.signMp4s(result, output, asset.name(),
+                result = jobs.signMp4s(
+                        result,
+                        output,
+                        asset.name(),
                         asset.creatorId() == null ? null : asset.creatorId().value());
             }
             return new Transcoded(source, output, result);
@@ -117,7 +121,8 @@ public final class UploadHandler implements TaskHandler {
                 throws TaskFailure, IOException, InterruptedException {
             String prefix = asset.playbackId();
             var result = transcoded.result();
-            Files.writeString(transcoded.output().resolve(AssetSpecs.METADATA),
+            Files.writeString(
+                    transcoded.output().resolve(AssetSpecs.METADATA),
                     Json.write(AssetSpecs.metadata(task, asset, result)));
             var files = new ArrayList<>(result.files());
             files.add(AssetSpecs.METADATA);

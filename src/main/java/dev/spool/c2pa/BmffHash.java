@@ -25,19 +25,38 @@ import java.util.Set;
 final class BmffHash {
     static final String LABEL = "c2pa.hash.bmff.v2";
     /** The extended type of the {@code uuid} box that carries a C2PA manifest store. */
-    static final byte[] C2PA_UUID = {(byte) 0xd8, (byte) 0xfe, (byte) 0xc3, (byte) 0xd6, 0x1b, 0x0e, 0x48, 0x3c,
-            (byte) 0x92, (byte) 0x97, 0x58, 0x28, (byte) 0x87, 0x7e, (byte) 0xc4, (byte) 0x81};
+    static final byte[] C2PA_UUID = {
+        (byte) 0xd8,
+        (byte) 0xfe,
+        (byte) 0xc3,
+        (byte) 0xd6,
+        0x1b,
+        0x0e,
+        0x48,
+        0x3c,
+        (byte) 0x92,
+        (byte) 0x97,
+        0x58,
+        0x28,
+        (byte) 0x87,
+        0x7e,
+        (byte) 0xc4,
+        (byte) 0x81
+    };
+
     private static final Set<String> EXCLUDED = Set.of("ftyp", "mfra");
 
-    private BmffHash() {
-    }
+    private BmffHash() {}
 
     /** The assertion's CBOR map, naming the exclusions a validator must apply. */
     static Map<String, Object> assertion(byte[] hash) {
         var map = new LinkedHashMap<String, Object>();
-        map.put("exclusions", List.of(
-                Map.of("xpath", "/uuid", "data", List.of(orderedMap("offset", 8, "value", C2PA_UUID))),
-                Map.of("xpath", "/ftyp"), Map.of("xpath", "/mfra")));
+        map.put(
+                "exclusions",
+                List.of(
+                        Map.of("xpath", "/uuid", "data", List.of(orderedMap("offset", 8, "value", C2PA_UUID))),
+                        Map.of("xpath", "/ftyp"),
+                        Map.of("xpath", "/mfra")));
         map.put("alg", "sha256");
         map.put("hash", hash);
         map.put("name", "jumbf manifest");
@@ -93,8 +112,7 @@ final class BmffHash {
         if (EXCLUDED.contains(type)) {
             return true;
         }
-        return type.equals("uuid") && header.limit() >= 24
-                && Arrays.equals(header.array(), 8, 24, C2PA_UUID, 0, 16);
+        return type.equals("uuid") && header.limit() >= 24 && Arrays.equals(header.array(), 8, 24, C2PA_UUID, 0, 16);
     }
 
     private static void digest(FileChannel channel, long from, long size, MessageDigest sha256) throws IOException {

@@ -11,13 +11,11 @@ import java.util.Map;
  */
 final class Cbor {
     /** A value under a CBOR tag, such as COSE_Sign1's tag 18. */
-    record Tagged(long tag, Object value) {
-    }
+    record Tagged(long tag, Object value) {}
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    private Cbor() {
-    }
+    private Cbor() {}
 
     /** Maps (text or integer keys), lists, text, byte strings, integers, booleans and {@code null}. */
     static byte[] encode(Object value) {
@@ -56,7 +54,9 @@ final class Cbor {
                 head(6, tagged.tag());
                 write(tagged.value());
             }
-            default -> throw new IllegalArgumentException("no CBOR form for " + value.getClass().getSimpleName());
+            default ->
+                throw new IllegalArgumentException(
+                        "no CBOR form for " + value.getClass().getSimpleName());
         }
     }
 

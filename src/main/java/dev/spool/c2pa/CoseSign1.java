@@ -17,8 +17,7 @@ final class CoseSign1 {
     static final int ES256 = -7;
     static final int X5CHAIN = 33;
 
-    private CoseSign1() {
-    }
+    private CoseSign1() {}
 
     static byte[] sign(byte[] claim, SigningIdentity identity) {
         byte[] protectedHeader = Cbor.encode(protectedHeader(identity.chainDer()));

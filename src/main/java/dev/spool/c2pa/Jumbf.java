@@ -22,8 +22,7 @@ final class Jumbf {
     /** Requestable and label present: every C2PA box is addressed by its label. */
     private static final int TOGGLES = 0x03;
 
-    private Jumbf() {
-    }
+    private Jumbf() {}
 
     /** A C2PA content type: four characters followed by the ISO suffix {@code 0011-0010-8000-00AA00389B71}. */
     private static byte[] type(String fourCharacters) {
@@ -54,13 +53,19 @@ final class Jumbf {
     }
 
     static byte[] box(String type, byte[] payload) {
-        return ByteBuffer.allocate(8 + payload.length).putInt(8 + payload.length)
-                .put(type.getBytes(StandardCharsets.US_ASCII)).put(payload).array();
+        return ByteBuffer.allocate(8 + payload.length)
+                .putInt(8 + payload.length)
+                .put(type.getBytes(StandardCharsets.US_ASCII))
+                .put(payload)
+                .array();
     }
 
     private static byte[] description(byte[] contentType, String label) {
         byte[] name = label.getBytes(StandardCharsets.UTF_8);
-        var payload = ByteBuffer.allocate(16 + 1 + name.length + 1).put(contentType).put((byte) TOGGLES).put(name)
+        var payload = ByteBuffer.allocate(16 + 1 + name.length + 1)
+                .put(contentType)
+                .put((byte) TOGGLES)
+                .put(name)
                 .put((byte) 0);
         return box("jumd", payload.array());
     }

@@ -1,7 +1,6 @@
 package dev.spool.c2pa;
 
 import dev.spool.json.Json;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -44,16 +43,26 @@ public final class Mp4Signer {
     /** The manifest store: one manifest holding the assertion store, the claim and its signature. */
     byte[] manifestStore(byte[] bmffHash, Provenance provenance) {
         var assertions = new LinkedHashMap<String, byte[]>();
-        assertions.put("c2pa.actions", Jumbf.superboxPayload(Jumbf.CBOR, "c2pa.actions",
-                List.of(Jumbf.cborBox(Cbor.encode(actions(provenance))))));
-        assertions.put("c2pa.ingredient", Jumbf.superboxPayload(Jumbf.CBOR, "c2pa.ingredient",
-                List.of(Jumbf.cborBox(Cbor.encode(ingredient(provenance))))));
+        assertions.put(
+                "c2pa.actions",
+                Jumbf.superboxPayload(
+                        Jumbf.CBOR, "c2pa.actions", List.of(Jumbf.cborBox(Cbor.encode(actions(provenance))))));
+        assertions.put(
+                "c2pa.ingredient",
+                Jumbf.superboxPayload(
+                        Jumbf.CBOR, "c2pa.ingredient", List.of(Jumbf.cborBox(Cbor.encode(ingredient(provenance))))));
         if (provenance.creator() != null) {
-            assertions.put("stds.schema-org.CreativeWork", Jumbf.superboxPayload(Jumbf.JSON,
-                    "stds.schema-org.CreativeWork", List.of(Jumbf.jsonBox(creativeWork(provenance.creator())))));
+            assertions.put(
+                    "stds.schema-org.CreativeWork",
+                    Jumbf.superboxPayload(
+                            Jumbf.JSON,
+                            "stds.schema-org.CreativeWork",
+                            List.of(Jumbf.jsonBox(creativeWork(provenance.creator())))));
         }
-        assertions.put(BmffHash.LABEL, Jumbf.superboxPayload(Jumbf.CBOR, BmffHash.LABEL,
-                List.of(Jumbf.cborBox(Cbor.encode(BmffHash.assertion(bmffHash))))));
+        assertions.put(
+                BmffHash.LABEL,
+                Jumbf.superboxPayload(
+                        Jumbf.CBOR, BmffHash.LABEL, List.of(Jumbf.cborBox(Cbor.encode(BmffHash.assertion(bmffHash))))));
 
         var references = new ArrayList<Map<String, Object>>();
         var boxes = new ArrayList<byte[]>();
@@ -64,10 +73,13 @@ public final class Mp4Signer {
         byte[] claim = Cbor.encode(claim(provenance, references));
         byte[] signature = CoseSign1.sign(claim, identity);
 
-        byte[] manifest = Jumbf.superbox(Jumbf.MANIFEST, "urn:uuid:" + UUID.randomUUID(), List.of(
-                Jumbf.superbox(Jumbf.ASSERTION_STORE, ASSERTIONS, boxes),
-                Jumbf.superbox(Jumbf.CLAIM, "c2pa.claim", List.of(Jumbf.cborBox(claim))),
-                Jumbf.superbox(Jumbf.SIGNATURE, "c2pa.signature", List.of(Jumbf.cborBox(signature)))));
+        byte[] manifest = Jumbf.superbox(
+                Jumbf.MANIFEST,
+                "urn:uuid:" + UUID.randomUUID(),
+                List.of(
+                        Jumbf.superbox(Jumbf.ASSERTION_STORE, ASSERTIONS, boxes),
+                        Jumbf.superbox(Jumbf.CLAIM, "c2pa.claim", List.of(Jumbf.cborBox(claim))),
+                        Jumbf.superbox(Jumbf.SIGNATURE, "c2pa.signature", List.of(Jumbf.cborBox(signature)))));
         return Jumbf.superbox(Jumbf.MANIFEST_STORE, "c2pa", List.of(manifest));
     }
 
@@ -121,9 +133,15 @@ public final class Mp4Signer {
     private static byte[] uuidBoxHeader(int storeLength) {
         byte[] purpose = PURPOSE.getBytes(StandardCharsets.US_ASCII);
         int headerLength = 8 + 16 + 4 + purpose.length + 1 + 8;
-        return ByteBuffer.allocate(headerLength).putInt(headerLength + storeLength)
-                .put("uuid".getBytes(StandardCharsets.US_ASCII)).put(BmffHash.C2PA_UUID).putInt(0).put(purpose)
-                .put((byte) 0).putLong(0).array();
+        return ByteBuffer.allocate(headerLength)
+                .putInt(headerLength + storeLength)
+                .put("uuid".getBytes(StandardCharsets.US_ASCII))
+                .put(BmffHash.C2PA_UUID)
+                .putInt(0)
+                .put(purpose)
+                .put((byte) 0)
+                .putLong(0)
+                .array();
     }
 
     private static byte[] sha256(byte[] data) {

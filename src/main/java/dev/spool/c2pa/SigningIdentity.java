@@ -2,25 +2,6 @@ package dev.spool.c2pa;
 
 import dev.spool.config.Config;
 import dev.spool.config.ConfigException;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -42,13 +23,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The key and certificate chain (signer first) that sign C2PA manifests. */
 public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
     private static final Logger log = LoggerFactory.getLogger(SigningIdentity.class);
     /** The C2PA signing extended key usage. */
-    private static final KeyPurposeId C2PA_SIGNING = KeyPurposeId.getInstance(
-            new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.62558.2.1"));
+    private static final KeyPurposeId C2PA_SIGNING =
+            KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.62558.2.1"));
+
     static final String CERT_FILE = "c2pa-cert.pem";
     static final String KEY_FILE = "c2pa-key.pem";
 
@@ -91,7 +91,8 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
                 throw new IOException(certificates + " holds no PEM certificate");
             }
             var privateKey = readKey(key);
-            if (!(privateKey instanceof ECPrivateKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            if (!(privateKey instanceof ECPrivateKey ec)
+                    || ec.getParams().getCurve().getField().getFieldSize() != 256) {
                 throw new IOException(key + " is not a P-256 EC key: Spool signs with ES256");
             }
             return new SigningIdentity(privateKey, List.copyOf(chain));
@@ -109,8 +110,10 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
         Path key = dataDir.resolve(KEY_FILE);
         if (!Files.exists(cert) || !Files.exists(key)) {
             generate(cert, key);
-            log.warn("made a self-signed C2PA signing certificate in {}: signatures validate but are on no trust "
-                    + "list; set SPOOL_C2PA_CERT and SPOOL_C2PA_KEY to sign with your own", cert);
+            log.warn(
+                    "made a self-signed C2PA signing certificate in {}: signatures validate but are on no trust "
+                            + "list; set SPOOL_C2PA_CERT and SPOOL_C2PA_KEY to sign with your own",
+                    cert);
         }
         return fromPem(cert, key);
     }
@@ -119,11 +122,13 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
         try (var parser = new PEMParser(Files.newBufferedReader(key))) {
             Object pem = parser.readObject();
             var converter = new JcaPEMKeyConverter();
-            return switch (pem) {
-                case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
-                case org.bouncycastle.asn1.pkcs.PrivateKeyInfo info -> converter.getPrivateKey(info);
-                case null, default -> throw new IOException(key + " holds no PEM private key");
-            };
+            if (pem instanceof PEMKeyPair pair) {
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
+            }
+            if (pem instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            throw new IOException(key + " holds no PEM private key");
         }
     }
 
@@ -135,15 +140,21 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
             var name = new X500Name("CN=Spool self-signed C2PA signer,O=Spool");
             var now = Instant.now();
             var utils = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            name,
+                            new BigInteger(64, new SecureRandom()),
+                            Date.from(now.minus(Duration.ofHours(1))),
+                            Date.from(now.plus(Duration.ofDays(3650))),
+                            name,
+                            pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(C2PA_SIGNING))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
-                            utils.createSubjectKeyIdentifier(pair.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()))
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             utils.createAuthorityKeyIdentifier(pair.getPublic()));
             var holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
             var cert = new JcaX509CertificateConverter().getCertificate(holder);

@@ -1,10 +1,9 @@
 package dev.spool.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.util.concurrent.Callable;
 
 /** {@code spool assets}: the caller's most recent assets, newest first. */
 @Command(name = "assets", mixinStandardHelpOptions = true, description = "List your most recent assets.")

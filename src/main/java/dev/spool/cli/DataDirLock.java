@@ -1,7 +1,6 @@
 package dev.spool.cli;
 
 import dev.spool.config.ConfigException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,9 +34,10 @@ final class DataDirLock implements AutoCloseable {
     static void create(Path dir) {
         try {
             // Owner-only: the data directory holds the database, the server key and the admin's key.
-            if (Files.notExists(dir) && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
+            if (Files.notExists(dir)
+                    && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -56,8 +56,8 @@ final class DataDirLock implements AutoCloseable {
         Path file = dir.resolve(FILE_NAME);
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock = tryLock(channel);
             if (lock == null) {
                 String holder = Files.readString(file, StandardCharsets.UTF_8).strip();

@@ -1,15 +1,16 @@
 package dev.spool.cli;
 
+import java.util.LinkedHashMap;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
-import java.util.concurrent.Callable;
-
 /** {@code spool import URL}: Spool fetches the video itself; {@code --watch} follows its task to the end. */
-@Command(name = "import", mixinStandardHelpOptions = true,
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
         description = "Create an asset from a video at a URL (Spool downloads it).")
 final class ImportCommand implements Callable<Integer> {
     @Mixin

@@ -5,26 +5,37 @@ import dev.spool.account.AdminBootstrap;
 import dev.spool.config.Config;
 import dev.spool.config.ConfigException;
 import dev.spool.db.Database;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code spool serve | worker | migrate | apikey create|list|revoke}, whose flags mirror the SPOOL_* variables, and
  * {@code upload | import | tasks | task | assets} for people, against a running server.
  */
-@Command(name = "spool", mixinStandardHelpOptions = true, version = "spool 0.1.0",
+@Command(
+        name = "spool",
+        mixinStandardHelpOptions = true,
+        version = "spool 0.1.0",
         description = "Self-hosted video task server speaking the Livepeer Studio VOD API.",
-        subcommands = {Main.Serve.class, Main.Work.class, Main.Migrate.class, Main.ApiKey.class,
-                UploadCommand.class, ImportCommand.class, TasksCommand.class, TaskCommand.class, AssetsCommand.class})
+        subcommands = {
+            Main.Serve.class,
+            Main.Work.class,
+            Main.Migrate.class,
+            Main.ApiKey.class,
+            UploadCommand.class,
+            ImportCommand.class,
+            TasksCommand.class,
+            TaskCommand.class,
+            AssetsCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {
@@ -43,12 +54,18 @@ public final class Main {
     static class Settings {
         @Option(names = "--port", description = "HTTP port (SPOOL_PORT, default 8080)")
         Integer port;
+
         @Option(names = "--data-dir", description = "Data directory (SPOOL_DATA_DIR, default ./data)")
         String dataDir;
+
         @Option(names = "--database-url", description = "JDBC URL (SPOOL_DATABASE_URL, default SQLite in the data dir)")
         String databaseUrl;
-        @Option(names = "--storage-url", description = "Object store (SPOOL_STORAGE_URL, default files in the data dir)")
+
+        @Option(
+                names = "--storage-url",
+                description = "Object store (SPOOL_STORAGE_URL, default files in the data dir)")
         String storageUrl;
+
         @Option(names = "--public-url", description = "Base of URLs handed out (SPOOL_PUBLIC_URL)")
         String publicUrl;
 
@@ -101,10 +118,13 @@ public final class Main {
     /** Blocks until SIGTERM/SIGINT, then shuts down gracefully (running tasks get the grace period). */
     public static int runUntilStopped(Server server) throws InterruptedException {
         var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "spool-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "spool-shutdown"));
         stopped.await();
         return 0;
     }
@@ -117,13 +137,16 @@ public final class Main {
         @Override
         public Integer call() {
             try (var database = Database.open(settings.config().databaseUrl())) {
-                System.out.println("database is up to date: " + database.dialect().name().toLowerCase());
+                System.out.println(
+                        "database is up to date: " + database.dialect().name().toLowerCase());
             }
             return 0;
         }
     }
 
-    @Command(name = "apikey", description = "Manage API keys.",
+    @Command(
+            name = "apikey",
+            description = "Manage API keys.",
             subcommands = {ApiKey.Create.class, ApiKey.ListKeys.class, ApiKey.Revoke.class})
     static final class ApiKey {
 
@@ -131,10 +154,13 @@ public final class Main {
         static final class Create implements Callable<Integer> {
             @CommandLine.Mixin
             Settings settings = new Settings();
+
             @Option(names = "--email", description = "Owner's email (default: the admin)")
             String email;
+
             @Option(names = "--name", defaultValue = "cli", description = "A name to recognise the key by")
             String name;
+
             @Option(names = "--admin", description = "Make a new user an admin")
             boolean admin;
 
@@ -160,8 +186,13 @@ public final class Main {
             public Integer call() {
                 return settings.withAccounts(accounts -> {
                     for (var key : accounts.listApiKeys()) {
-                        System.out.printf("%s  %-12s user=%s project=%s%s%n", key.id(), key.name(), key.userId(),
-                                key.projectId(), key.revokedAt() == null ? "" : "  revoked");
+                        System.out.printf(
+                                "%s  %-12s user=%s project=%s%s%n",
+                                key.id(),
+                                key.name(),
+                                key.userId(),
+                                key.projectId(),
+                                key.revokedAt() == null ? "" : "  revoked");
                     }
                     return 0;
                 });
@@ -172,6 +203,7 @@ public final class Main {
         static final class Revoke implements Callable<Integer> {
             @CommandLine.Mixin
             Settings settings = new Settings();
+
             @Parameters(index = "0", description = "The key id (from 'apikey list')")
             String id;
 

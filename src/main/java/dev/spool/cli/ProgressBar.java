@@ -62,8 +62,12 @@ final class ProgressBar {
     private void draw() {
         double fraction = total > 0 ? (double) current / total : current / 1000.0;
         int filled = (int) Math.round(fraction * WIDTH);
-        var line = new StringBuilder("\r").append(label).append(" [")
-                .append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ")
+        var line = new StringBuilder("\r")
+                .append(label)
+                .append(" [")
+                .append("#".repeat(filled))
+                .append(".".repeat(WIDTH - filled))
+                .append("] ")
                 .append(String.format(Locale.ROOT, "%3d%%", Math.round(fraction * 100)));
         double seconds = (System.nanoTime() - started) / 1e9;
         if (total > 0) {

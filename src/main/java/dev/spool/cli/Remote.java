@@ -1,22 +1,22 @@
 package dev.spool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
-
 /** What every command against a running server shares: where it is, the key, the output form. */
 final class Remote {
-    @Option(names = "--url", defaultValue = "${env:SPOOL_URL:-http://localhost:8080}",
+    @Option(
+            names = "--url",
+            defaultValue = "${env:SPOOL_URL:-http://localhost:8080}",
             description = "Spool's base URL (SPOOL_URL, default ${DEFAULT-VALUE})")
     String url;
 
-    @Option(names = "--api-key", defaultValue = "${env:SPOOL_API_KEY}",
-            description = "API key (SPOOL_API_KEY)")
+    @Option(names = "--api-key", defaultValue = "${env:SPOOL_API_KEY}", description = "API key (SPOOL_API_KEY)")
     String apiKey;
 
     @Option(names = "--json", description = "Print the server's JSON instead of text, for scripts")

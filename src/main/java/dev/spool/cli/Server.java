@@ -7,31 +7,32 @@ import dev.spool.access.UploadKey;
 import dev.spool.account.Accounts;
 import dev.spool.account.AdminBootstrap;
 import dev.spool.api.ApiServer;
+import dev.spool.asset.AssetCleanup;
+import dev.spool.asset.AssetRepository;
+import dev.spool.asset.AssetService;
+import dev.spool.asset.AssetStorageObserver;
+import dev.spool.asset.AssetTaskObserver;
+import dev.spool.asset.AssetUrls;
+import dev.spool.asset.ClipHandler;
+import dev.spool.asset.DataExportHandler;
+import dev.spool.asset.ExportHandler;
+import dev.spool.asset.ExportService;
+import dev.spool.asset.PlaybackService;
+import dev.spool.asset.UploadHandler;
+import dev.spool.c2pa.Mp4Signer;
+import dev.spool.c2pa.SigningIdentity;
 import dev.spool.cluster.LiveWorkerTypes;
 import dev.spool.cluster.SharedSettings;
 import dev.spool.cluster.WorkerInfo;
 import dev.spool.cluster.WorkerPresence;
 import dev.spool.cluster.WorkerRegistry;
+import dev.spool.concurrent.WakeUp;
 import dev.spool.config.Config;
+import dev.spool.config.ConfigException;
+import dev.spool.crypto.ServerKey;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.db.Retention;
-import dev.spool.asset.AssetCleanup;
-import dev.spool.asset.AssetRepository;
-import dev.spool.asset.AssetStorageObserver;
-import dev.spool.asset.AssetService;
-import dev.spool.asset.AssetTaskObserver;
-import dev.spool.asset.AssetUrls;
-import dev.spool.asset.PlaybackService;
-import dev.spool.asset.ClipHandler;
-import dev.spool.asset.DataExportHandler;
-import dev.spool.asset.ExportHandler;
-import dev.spool.asset.ExportService;
-import dev.spool.asset.UploadHandler;
-import dev.spool.c2pa.Mp4Signer;
-import dev.spool.c2pa.SigningIdentity;
-import dev.spool.config.ConfigException;
-import dev.spool.crypto.ServerKey;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
 import dev.spool.media.Ladder;
@@ -49,22 +50,20 @@ import dev.spool.metrics.WebhookMetrics;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStores;
-import dev.spool.storage.AddressGuard;
 import dev.spool.storage.SourceFetcher;
-import dev.spool.task.QueueSignal;
 import dev.spool.task.CredentialErasure;
-import dev.spool.upload.UploadStore;
+import dev.spool.task.QueueSignal;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
 import dev.spool.task.TaskType;
 import dev.spool.task.engine.LocalQueueSignal;
 import dev.spool.task.engine.PostgresQueueSignal;
-import dev.spool.task.engine.TaskHandler;
 import dev.spool.task.engine.TaskEngine;
-import dev.spool.concurrent.WakeUp;
+import dev.spool.task.engine.TaskHandler;
 import dev.spool.task.engine.Worker;
 import dev.spool.transcode.TranscodeFileHandler;
 import dev.spool.transcode.TranscodeService;
+import dev.spool.upload.UploadStore;
 import dev.spool.webhook.Deliveries;
 import dev.spool.webhook.WebhookDispatcher;
 import dev.spool.webhook.WebhookLogs;
@@ -72,15 +71,14 @@ import dev.spool.webhook.WebhookPublisher;
 import dev.spool.webhook.WebhookRepository;
 import dev.spool.webhook.WebhookSender;
 import dev.spool.webhook.WebhookService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires every part of Spool together, in one place, from a {@link Config}: {@code serve} (API plus in-process
@@ -99,9 +97,16 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final Optional<DataDirLock> dataDirLock;
 
-    private Server(Config config, Database database, Accounts accounts, TaskEngine engine, Optional<ApiServer> api,
-                   Optional<Worker> worker, Optional<MetricsServer> metricsServer, List<AutoCloseable> resources,
-                   Optional<DataDirLock> dataDirLock) {
+    private Server(
+            Config config,
+            Database database,
+            Accounts accounts,
+            TaskEngine engine,
+            Optional<ApiServer> api,
+            Optional<Worker> worker,
+            Optional<MetricsServer> metricsServer,
+            List<AutoCloseable> resources,
+            Optional<DataDirLock> dataDirLock) {
         this.config = config;
         this.database = database;
         this.accounts = accounts;
@@ -155,9 +160,12 @@ public final class Server implements AutoCloseable {
             // Bound before any worker starts, so a port in use stops the start with nothing running yet.
             Optional<MetricsServer> metricsServer = Optional.empty();
             if (config.metricsPort().isPresent()) {
-                metricsServer = Optional.of(MetricsServer.start(metrics, config.metricsPort().getAsInt()));
+                metricsServer = Optional.of(
+                        MetricsServer.start(metrics, config.metricsPort().getAsInt()));
                 resources.add(metricsServer.get());
-                log.info("metrics for Prometheus at http://0.0.0.0:{}/metrics", metricsServer.get().port());
+                log.info(
+                        "metrics for Prometheus at http://0.0.0.0:{}/metrics",
+                        metricsServer.get().port());
             }
             var accounts = new Accounts(database, clock);
             var wakeUp = new WakeUp();
@@ -174,8 +182,8 @@ public final class Server implements AutoCloseable {
             log.info("object store: {}", objects.describe());
             var urls = new AssetUrls(config.publicUrl(), config.exports().ipfsGatewayUrl());
             var secrets = ServerKey.load(config.secretKey(), config.dataDir());
-            new SharedSettings(database, clock).agree(objects, secrets,
-                    ServerKey.source(config.secretKey(), config.dataDir()));
+            new SharedSettings(database, clock)
+                    .agree(objects, secrets, ServerKey.source(config.secretKey(), config.dataDir()));
             var uploadKey = UploadKey.load(database, secrets, clock);
             var webhookWakeUp = new WakeUp();
             var webhookRepository = new WebhookRepository(database, secrets);
@@ -186,25 +194,49 @@ public final class Server implements AutoCloseable {
             var deliveries = new Deliveries(database);
             var publisher = new WebhookPublisher(webhookRepository, deliveries, urls, webhookWakeUp, clock);
             var assetRepository = new AssetRepository(database, List.of(publisher));
-            var taskRepository = new TaskRepository(database,
-                    List.of(new AssetTaskObserver(assetRepository, clock),
-                            new AssetStorageObserver(assetRepository, clock), new CredentialErasure(), publisher,
+            var taskRepository = new TaskRepository(
+                    database,
+                    List.of(
+                            new AssetTaskObserver(assetRepository, clock),
+                            new AssetStorageObserver(assetRepository, clock),
+                            new CredentialErasure(),
+                            publisher,
                             new TaskMetrics(metrics.registry())));
-            var tasks = new TaskService(taskRepository, database, signal, config.engine(), clock, secrets,
-                    config.exports().ipfsGatewayUrl(), new LiveWorkerTypes(new WorkerRegistry(database, clock)));
+            var tasks = new TaskService(
+                    taskRepository,
+                    database,
+                    signal,
+                    config.engine(),
+                    clock,
+                    secrets,
+                    config.exports().ipfsGatewayUrl(),
+                    new LiveWorkerTypes(new WorkerRegistry(database, clock)));
             var engine = new TaskEngine(database, taskRepository, signal, config.engine(), clock);
-            var exports = new ExportService(assetRepository, tasks, config.exports().ipfsApiUrl().isPresent());
+            var exports = new ExportService(
+                    assetRepository, tasks, config.exports().ipfsApiUrl().isPresent());
             var assets = new AssetService(assetRepository, tasks, engine.commands(), urls, exports, clock);
-            var fetcher = new SourceFetcher(new FetchConfig(config.importAllowPrivate(), config.media().maxInputBytes(),
-                    FetchConfig.DEFAULT_CONNECT_TIMEOUT, FetchConfig.DEFAULT_READ_TIMEOUT,
-                    FetchConfig.DEFAULT_MAX_REDIRECTS, FetchConfig.DEFAULT_IPFS_GATEWAYS,
+            var fetcher = new SourceFetcher(new FetchConfig(
+                    config.importAllowPrivate(),
+                    config.media().maxInputBytes(),
+                    FetchConfig.DEFAULT_CONNECT_TIMEOUT,
+                    FetchConfig.DEFAULT_READ_TIMEOUT,
+                    FetchConfig.DEFAULT_MAX_REDIRECTS,
+                    FetchConfig.DEFAULT_IPFS_GATEWAYS,
                     FetchConfig.DEFAULT_ARWEAVE_GATEWAYS));
             var webhookGuard = new AddressGuard(config.webhooks().allowPrivate());
             var sender = new WebhookSender(webhookGuard, config.webhooks().timeout(), clock);
             var webhookLogs = new WebhookLogs(database, webhookRepository);
             // Closed in this order: the dispatcher stops sending before its HTTP client goes.
-            resources.add(new WebhookDispatcher(deliveries, webhookRepository, webhookLogs, sender, webhookWakeUp,
-                    config.webhooks(), config.engine().pollInterval(), clock, new WebhookMetrics(metrics.registry()))
+            resources.add(new WebhookDispatcher(
+                            deliveries,
+                            webhookRepository,
+                            webhookLogs,
+                            sender,
+                            webhookWakeUp,
+                            config.webhooks(),
+                            config.engine().pollInterval(),
+                            clock,
+                            new WebhookMetrics(metrics.registry()))
                     .start());
             resources.add(sender);
             Optional<Worker> worker = Optional.empty();
@@ -213,18 +245,26 @@ public final class Server implements AutoCloseable {
                 var ladder = Ladder.parse(config.media().ladder());
                 var signer = new Mp4Signer(SigningIdentity.load(config.c2pa(), config.dataDir()));
                 ffmpeg(config).ifPresent(binaries -> {
-                    LeftoverWork.reap(config.dataDir().resolve("work"), binaries,
-                            config.engine().leaseDuration().multipliedBy(2), clock);
+                    LeftoverWork.reap(
+                            config.dataDir().resolve("work"),
+                            binaries,
+                            config.engine().leaseDuration().multipliedBy(2),
+                            clock);
                     var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);
-                    var jobs = new MediaJobs(pipeline, new Fmp4Packager(binaries), fetcher, config.media(),
-                            config.dataDir().resolve("work"), signer);
+                    var jobs = new MediaJobs(
+                            pipeline,
+                            new Fmp4Packager(binaries),
+                            fetcher,
+                            config.media(),
+                            config.dataDir().resolve("work"),
+                            signer);
                     handlers.add(new UploadHandler(assetRepository, objects, jobs, new UploadDecryption(uploadKey)));
                     handlers.add(new ClipHandler(assetRepository, objects, jobs));
-                    handlers.add(new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()),
-                            jobs));
+                    handlers.add(
+                            new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()), jobs));
                 });
-                handlers.add(new ExportHandler(assetRepository, objects, config.exports(),
-                        new AddressGuard(config.importAllowPrivate())));
+                handlers.add(new ExportHandler(
+                        assetRepository, objects, config.exports(), new AddressGuard(config.importAllowPrivate())));
                 handlers.add(new DataExportHandler(config.exports(), new AddressGuard(config.importAllowPrivate())));
                 // an extra handler (a test's scripted one) replaces the built-in handler of its type
                 var replaced = extraHandlers.stream().map(TaskHandler::type).collect(Collectors.toSet());
@@ -232,28 +272,58 @@ public final class Server implements AutoCloseable {
                 handlers.addAll(extraHandlers);
                 var running = new Worker(engine, handlers, wakeUp, slots, config.engine()).start();
                 worker = Optional.of(running);
-                resources.add(new WorkerPresence(new WorkerRegistry(database, clock), WorkerInfo.thisProcess(
-                        running.id(), handlers.stream().map(h -> h.type().wire()).sorted().toList(), clock.millis()))
+                resources.add(new WorkerPresence(
+                                new WorkerRegistry(database, clock),
+                                WorkerInfo.thisProcess(
+                                        running.id(),
+                                        handlers.stream()
+                                                .map(h -> h.type().wire())
+                                                .sorted()
+                                                .toList(),
+                                        clock.millis()))
                         .start());
             }
             Optional<ApiServer> api = Optional.empty();
             if (withApi) {
                 new AdminBootstrap(accounts, config.dataDir()).ensureAdmin(config.adminApiKey());
-                var uploads = new UploadStore(database, assetRepository, assets, objects,
-                        config.dataDir().resolve("uploads"), config.media().maxInputBytes(), clock);
-                var signingKeys = new SigningKeys(database, clock);
-                var webhooks = new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard,
+                var uploads = new UploadStore(
+                        database,
+                        assetRepository,
+                        assets,
+                        objects,
+                        config.dataDir().resolve("uploads"),
+                        config.media().maxInputBytes(),
                         clock);
+                var signingKeys = new SigningKeys(database, clock);
+                var webhooks =
+                        new WebhookService(webhookRepository, webhookLogs, deliveries, sender, webhookGuard, clock);
                 resources.add(new AssetCleanup(assetRepository, objects, clock).start(Duration.ofSeconds(2)));
                 resources.add(new Retention(database, config.eventRetention(), clock).start());
-                api = Optional.of(new ApiServer(new ApiServer.Services(database, accounts, tasks, engine.commands(),
-                        taskRepository, assets, new PlaybackService(assetRepository, urls), uploads, objects,
-                        new TranscodeService(tasks),
-                        webhooks, signingKeys, new PlaybackGate(signingKeys, webhooks, clock), uploadKey,
-                        config.publicUrl(), clock, new HttpMetrics(metrics.registry()), exports))
+                api = Optional.of(new ApiServer(new ApiServer.Services(
+                                database,
+                                accounts,
+                                tasks,
+                                engine.commands(),
+                                taskRepository,
+                                assets,
+                                new PlaybackService(assetRepository, urls),
+                                uploads,
+                                objects,
+                                new TranscodeService(tasks),
+                                webhooks,
+                                signingKeys,
+                                new PlaybackGate(signingKeys, webhooks, clock),
+                                uploadKey,
+                                config.publicUrl(),
+                                clock,
+                                new HttpMetrics(metrics.registry()),
+                                exports))
                         .start("0.0.0.0", config.port()));
-                log.info("Spool is listening on port {} (public URL {}) after {} ms", api.get().port(),
-                        config.publicUrl(), (System.nanoTime() - started) / 1_000_000);
+                log.info(
+                        "Spool is listening on port {} (public URL {}) after {} ms",
+                        api.get().port(),
+                        config.publicUrl(),
+                        (System.nanoTime() - started) / 1_000_000);
             }
             return new Server(config, database, accounts, engine, api, worker, metricsServer, resources, dataDirLock);
         } catch (RuntimeException e) {
@@ -270,11 +340,15 @@ public final class Server implements AutoCloseable {
      */
     private static Optional<FfmpegBinaries> ffmpeg(Config config) {
         try {
-            return Optional.of(FfmpegBinaries.locate(config.ffmpeg(), config.ffprobe(),
-                    config.dataDir().resolve("cache")));
+            return Optional.of(FfmpegBinaries.locate(
+                    config.ffmpeg(), config.ffprobe(), config.dataDir().resolve("cache")));
         } catch (MediaException e) {
-            log.warn("ffmpeg cannot run, so this process claims no {}, {} or {} tasks: {}", TaskType.UPLOAD.wire(),
-                    TaskType.CLIP.wire(), TaskType.TRANSCODE_FILE.wire(), e.getMessage());
+            log.warn(
+                    "ffmpeg cannot run, so this process claims no {}, {} or {} tasks: {}",
+                    TaskType.UPLOAD.wire(),
+                    TaskType.CLIP.wire(),
+                    TaskType.TRANSCODE_FILE.wire(),
+                    e.getMessage());
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -292,12 +366,14 @@ public final class Server implements AutoCloseable {
     }
 
     public int port() {
-        return api.orElseThrow(() -> new IllegalStateException("this process serves no API")).port();
+        return api.orElseThrow(() -> new IllegalStateException("this process serves no API"))
+                .port();
     }
 
     /** The port of {@code /metrics}, when SPOOL_METRICS_PORT turned it on. */
     public int metricsPort() {
-        return metricsServer.orElseThrow(() -> new IllegalStateException("metrics are off (SPOOL_METRICS_PORT)"))
+        return metricsServer
+                .orElseThrow(() -> new IllegalStateException("metrics are off (SPOOL_METRICS_PORT)"))
                 .port();
     }
 

@@ -2,7 +2,6 @@ package dev.spool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -18,8 +17,10 @@ final class SpoolClient {
 
     private final String baseUrl;
     private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
 
     SpoolClient(String baseUrl, String apiKey) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -35,27 +36,40 @@ final class SpoolClient {
     }
 
     JsonNode post(String path, Object body) {
-        return Json.tree(send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build()).body());
+        return Json.tree(send(request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                        .build())
+                .body());
     }
 
     /** Creates a tus upload of {@code length} bytes at the endpoint {@code request-upload} handed out. */
     String createTusUpload(String tusEndpoint, long length, String filename) {
-        var response = send(HttpRequest.newBuilder(URI.create(tusEndpoint)).timeout(TIMEOUT)
+        var response = send(HttpRequest.newBuilder(URI.create(tusEndpoint))
+                .timeout(TIMEOUT)
                 .header("Tus-Resumable", "1.0.0")
                 .header("Upload-Length", Long.toString(length))
-                .header("Upload-Metadata", "filename " + java.util.Base64.getEncoder()
-                        .encodeToString(filename.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
-        return response.headers().firstValue("Location")
+                .header(
+                        "Upload-Metadata",
+                        "filename "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(filename.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+        return response.headers()
+                .firstValue("Location")
                 .orElseThrow(() -> new CliException("the server created the upload but sent no Location"));
     }
 
     /** The server's offset of a tus upload; empty when the upload is gone (expired, or its asset deleted). */
     java.util.OptionalLong tusOffset(String uploadUrl) {
-        var response = exchange(HttpRequest.newBuilder(URI.create(uploadUrl)).timeout(TIMEOUT)
-                .header("Tus-Resumable", "1.0.0")
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        var response = exchange(
+                HttpRequest.newBuilder(URI.create(uploadUrl))
+                        .timeout(TIMEOUT)
+                        .header("Tus-Resumable", "1.0.0")
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() != 200) {
             return java.util.OptionalLong.empty();
         }
@@ -68,18 +82,22 @@ final class SpoolClient {
                 .header("Tus-Resumable", "1.0.0")
                 .header("Upload-Offset", Long.toString(offset))
                 .header("Content-Type", "application/offset+octet-stream")
-                .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofByteArrays(body), length)).build());
-        return response.headers().firstValueAsLong("Upload-Offset")
+                .method(
+                        "PATCH",
+                        HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(body), length))
+                .build());
+        return response.headers()
+                .firstValueAsLong("Upload-Offset")
                 .orElseThrow(() -> new CliException("the server accepted bytes but sent no Upload-Offset"));
     }
 
     /** The lines of a server-sent event stream, as they arrive. */
     Stream<String> events(String path) {
-        var response = exchange(request(path).header("Accept", "text/event-stream").GET().build(),
-                HttpResponse.BodyHandlers.ofLines());
+        var response = exchange(
+                request(path).header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() != 200) {
-            throw failure(response.statusCode(), String.join("\n", response.body().toList()));
+            throw failure(
+                    response.statusCode(), String.join("\n", response.body().toList()));
         }
         return response.body();
     }

@@ -1,11 +1,10 @@
 package dev.spool.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.util.concurrent.Callable;
 
 /**
  * {@code spool task ID [--watch]}: one task; watching it shows a live progress bar and exits 0 only if it completes

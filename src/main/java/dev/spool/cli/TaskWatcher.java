@@ -2,7 +2,6 @@ package dev.spool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
-
 import java.io.PrintWriter;
 import java.util.Set;
 
@@ -13,8 +12,7 @@ import java.util.Set;
 final class TaskWatcher {
     private static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
 
-    private TaskWatcher() {
-    }
+    private TaskWatcher() {}
 
     static JsonNode follow(SpoolClient client, String taskId, PrintWriter err) {
         var bar = ProgressBar.fraction(err, "task " + taskId);
@@ -69,7 +67,9 @@ final class TaskWatcher {
     }
 
     private static double progress(JsonNode task) {
-        return phase(task).equals("completed") ? 1 : task.path("status").path("progress").asDouble(0);
+        return phase(task).equals("completed")
+                ? 1
+                : task.path("status").path("progress").asDouble(0);
     }
 
     private static String phase(JsonNode task) {

@@ -1,10 +1,9 @@
 package dev.spool.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.util.concurrent.Callable;
 
 /** {@code spool tasks}: the caller's most recent tasks, newest first. */
 @Command(name = "tasks", mixinStandardHelpOptions = true, description = "List your most recent tasks.")

@@ -1,11 +1,6 @@
 package dev.spool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -18,13 +13,19 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code spool upload FILE}: a resumable (tus) upload with a progress bar, then the asset's processing, ending with
  * its id and playback URL. Interrupted (Ctrl-C, a lost connection), the same command resumes where the server
  * says the upload stands.
  */
-@Command(name = "upload", mixinStandardHelpOptions = true,
+@Command(
+        name = "upload",
+        mixinStandardHelpOptions = true,
         description = "Upload a video file to a running Spool (resumable), and wait until its asset is ready.")
 final class UploadCommand implements Callable<Integer> {
     private static final int BLOCK = 1 << 20;
@@ -38,15 +39,23 @@ final class UploadCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The asset's name (default: the file name)")
     String name;
 
-    @Option(names = "--chunk-size", defaultValue = "67108864", paramLabel = "BYTES",
+    @Option(
+            names = "--chunk-size",
+            defaultValue = "67108864",
+            paramLabel = "BYTES",
             description = "Bytes sent per request; progress is saved after each (default ${DEFAULT-VALUE})")
     long chunkSize;
 
-    @Option(names = "--limit-rate", defaultValue = "0", paramLabel = "BYTES_PER_SECOND",
+    @Option(
+            names = "--limit-rate",
+            defaultValue = "0",
+            paramLabel = "BYTES_PER_SECOND",
             description = "Send at most this many bytes per second (default: no limit)")
     long limitRate;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
             description = "Where interrupted uploads are remembered (default: $XDG_CACHE_HOME/spool/uploads)")
     Path stateDir;
 
@@ -65,7 +74,8 @@ final class UploadCommand implements Callable<Integer> {
         var client = remote.client();
         long size = Files.size(file);
         var states = new UploadStates(stateDir == null ? UploadStates.defaultDir() : stateDir);
-        String key = UploadStates.key(client.baseUrl(), file, size, Files.getLastModifiedTime(file).toMillis());
+        String key = UploadStates.key(
+                client.baseUrl(), file, size, Files.getLastModifiedTime(file).toMillis());
         var state = resume(client, states, key, size).orElseGet(() -> start(client, states, key, size));
 
         var bar = new ProgressBar(remote.err(), "upload", size, state.offset());
@@ -96,8 +106,8 @@ final class UploadCommand implements Callable<Integer> {
         return 0;
     }
 
-    private java.util.Optional<UploadStates.State> resume(SpoolClient client, UploadStates states, String key,
-                                                          long size) {
+    private java.util.Optional<UploadStates.State> resume(
+            SpoolClient client, UploadStates states, String key, long size) {
         var saved = states.load(key);
         if (saved.isEmpty()) {
             return saved;
@@ -108,10 +118,12 @@ final class UploadCommand implements Callable<Integer> {
             states.delete(key);
             return java.util.Optional.empty();
         }
-        remote.err().printf("resuming the upload of %s at %d of %d bytes (asset %s)%n", file, offset.getAsLong(),
-                size, saved.get().assetId());
-        var state = new UploadStates.State(saved.get().uploadUrl(), saved.get().assetId(), saved.get().taskId(),
-                offset.getAsLong());
+        remote.err()
+                .printf(
+                        "resuming the upload of %s at %d of %d bytes (asset %s)%n",
+                        file, offset.getAsLong(), size, saved.get().assetId());
+        var state = new UploadStates.State(
+                saved.get().uploadUrl(), saved.get().assetId(), saved.get().taskId(), offset.getAsLong());
         states.save(key, state);
         return java.util.Optional.of(state);
     }
@@ -119,10 +131,13 @@ final class UploadCommand implements Callable<Integer> {
     private UploadStates.State start(SpoolClient client, UploadStates states, String key, long size) {
         String assetName = name == null ? file.getFileName().toString() : name;
         var requested = client.post("/api/asset/request-upload", Map.of("name", assetName));
-        String uploadUrl = client.createTusUpload(requested.path("tusEndpoint").asText(), size,
-                file.getFileName().toString());
-        var state = new UploadStates.State(uploadUrl, requested.path("asset").path("id").asText(),
-                requested.path("task").path("id").asText(), 0);
+        String uploadUrl = client.createTusUpload(
+                requested.path("tusEndpoint").asText(), size, file.getFileName().toString());
+        var state = new UploadStates.State(
+                uploadUrl,
+                requested.path("asset").path("id").asText(),
+                requested.path("task").path("id").asText(),
+                0);
         states.save(key, state);
         remote.err().println("asset " + state.assetId() + ": uploading " + file + " (" + size + " bytes)");
         return state;

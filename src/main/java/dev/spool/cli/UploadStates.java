@@ -1,7 +1,6 @@
 package dev.spool.cli;
 
 import dev.spool.json.Json;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +19,7 @@ import java.util.Optional;
  */
 final class UploadStates {
     /** An upload in progress: its tus URL, the asset and task it feeds, and the last offset the server confirmed. */
-    record State(String uploadUrl, String assetId, String taskId, long offset) {
-    }
+    record State(String uploadUrl, String assetId, String taskId, long offset) {}
 
     private final Path dir;
 
@@ -38,8 +36,9 @@ final class UploadStates {
 
     static String key(String server, Path file, long size, long modifiedMillis) {
         try {
-            var digest = MessageDigest.getInstance("SHA-256").digest((server + "\n" + file.toAbsolutePath().normalize()
-                    + "\n" + size + "\n" + modifiedMillis).getBytes(StandardCharsets.UTF_8));
+            var digest = MessageDigest.getInstance("SHA-256")
+                    .digest((server + "\n" + file.toAbsolutePath().normalize() + "\n" + size + "\n" + modifiedMillis)
+                            .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -65,7 +64,10 @@ final class UploadStates {
             Path temp = Files.createTempFile(dir, key, ".tmp");
             Files.writeString(temp, Json.write(state));
             try {
-                Files.move(temp, dir.resolve(key + ".json"), StandardCopyOption.REPLACE_EXISTING,
+                Files.move(
+                        temp,
+                        dir.resolve(key + ".json"),
+                        StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, dir.resolve(key + ".json"), StandardCopyOption.REPLACE_EXISTING);

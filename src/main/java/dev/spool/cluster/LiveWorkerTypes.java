@@ -2,7 +2,6 @@ package dev.spool.cluster;
 
 import dev.spool.task.RunnableTypes;
 import dev.spool.task.TaskType;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -30,8 +29,9 @@ public final class LiveWorkerTypes implements RunnableTypes {
             return Optional.empty();
         }
         return Optional.of("no worker of this Spool can run " + type.wire() + " tasks (the " + alive.size()
-                + " live worker" + (alive.size() == 1 ? "" : "s") + " run " + (runnable.isEmpty() ? "nothing"
-                : String.join(", ", runnable)) + "); start a worker that can, e.g. one whose ffmpeg works "
+                + " live worker" + (alive.size() == 1 ? "" : "s") + " run "
+                + (runnable.isEmpty() ? "nothing" : String.join(", ", runnable))
+                + "); start a worker that can, e.g. one whose ffmpeg works "
                 + "(its log says why it cannot)");
     }
 }

@@ -5,15 +5,14 @@ import dev.spool.crypto.SecretBox;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.storage.ObjectStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings every process on one database must share: the object store and the server key. The first process to
@@ -36,8 +35,7 @@ public final class SharedSettings {
         this.clock = clock;
     }
 
-    record Recorded(String objectStore, String storeMarker, String keyFingerprint) {
-    }
+    record Recorded(String objectStore, String storeMarker, String keyFingerprint) {}
 
     /**
      * Records this process's store and key when the database has none yet, else checks them against the recorded
@@ -66,20 +64,24 @@ public final class SharedSettings {
     private Recorded record(ObjectStore objects, SecretBox key) {
         String marker = UUID.randomUUID().toString();
         byte[] content = ("Spool writes this object once, at the first start of its database, which records its id. "
-                + "Every process checks that its object store holds it: keep it.\n").getBytes(StandardCharsets.UTF_8);
+                        + "Every process checks that its object store holds it: keep it.\n")
+                .getBytes(StandardCharsets.UTF_8);
         objects.put(markerKey(marker), new ByteArrayInputStream(content), content.length, "text/plain");
-        database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO cluster_settings "
-                        + "(id, object_store, store_marker, key_fingerprint, recorded_at) "
-                        + "VALUES (1, :store, :marker, :fingerprint, :now) ON CONFLICT (id) DO NOTHING")
-                .bind("store", objects.describe())
-                .bind("marker", marker)
-                .bind("fingerprint", key.fingerprint())
-                .bind("now", clock.millis())
-                .execute());
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("INSERT INTO cluster_settings "
+                                + "(id, object_store, store_marker, key_fingerprint, recorded_at) "
+                                + "VALUES (1, :store, :marker, :fingerprint, :now) ON CONFLICT (id) DO NOTHING")
+                        .bind("store", objects.describe())
+                        .bind("marker", marker)
+                        .bind("fingerprint", key.fingerprint())
+                        .bind("now", clock.millis())
+                        .execute());
         var recorded = read().orElseThrow(() -> new IllegalStateException("cluster_settings lost its row"));
         if (recorded.storeMarker().equals(marker)) {
-            log.info("first start on this database: recorded {} and the server key's fingerprint {}",
-                    objects.describe(), shortFingerprint(recorded.keyFingerprint()));
+            log.info(
+                    "first start on this database: recorded {} and the server key's fingerprint {}",
+                    objects.describe(),
+                    shortFingerprint(recorded.keyFingerprint()));
         } else {
             objects.delete(markerKey(marker));
         }
@@ -87,11 +89,14 @@ public final class SharedSettings {
     }
 
     private Optional<Recorded> read() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT object_store, store_marker, key_fingerprint "
-                        + "FROM cluster_settings WHERE id = 1")
-                .map((rs, ctx) -> new Recorded(rs.getString("object_store"), rs.getString("store_marker"),
-                        rs.getString("key_fingerprint")))
-                .findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT object_store, store_marker, key_fingerprint "
+                                + "FROM cluster_settings WHERE id = 1")
+                        .map((rs, ctx) -> new Recorded(
+                                rs.getString("object_store"),
+                                rs.getString("store_marker"),
+                                rs.getString("key_fingerprint")))
+                        .findOne());
     }
 
     private Optional<String> storeDifference(ObjectStore objects, Recorded recorded) {

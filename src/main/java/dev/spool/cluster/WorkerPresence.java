@@ -1,11 +1,10 @@
 package dev.spool.cluster;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Keeps one worker's row in the {@link WorkerRegistry} alive while the worker runs, and removes it at close. */
 public final class WorkerPresence implements AutoCloseable {

@@ -47,26 +47,22 @@ public record Config(
      * into chunks encoded in parallel and how many at once, the largest input accepted, and the default ladder
      * ({@code spool} or {@code livepeer}).
      */
-    public record Media(String preset, double chunkThresholdSeconds, int maxParallel, long maxInputBytes,
-                        String ladder) {
-    }
+    public record Media(
+            String preset, double chunkThresholdSeconds, int maxParallel, long maxInputBytes, String ladder) {}
 
     /**
      * Webhook delivery: failed attempts are retried after {@code retryBase}, doubling up to {@code retryCap}, until
      * the event is {@code retryWindow} old; each request may take {@code timeout}. Private addresses are refused
      * unless allowed.
      */
-    public record Webhooks(Duration retryBase, Duration retryCap, Duration retryWindow, Duration timeout,
-                           boolean allowPrivate) {
-    }
+    public record Webhooks(
+            Duration retryBase, Duration retryCap, Duration retryWindow, Duration timeout, boolean allowPrivate) {}
 
     /**
      * Where exports go besides the callers' own URLs: the operator's IPFS node (kubo RPC API), if any; Pinata's API
      * (the callers' accounts); the gateway IPFS URLs are shown through; how long one export request may take.
      */
-    public record Exports(Optional<String> ipfsApiUrl, String pinataApiUrl, String ipfsGatewayUrl,
-                          Duration timeout) {
-    }
+    public record Exports(Optional<String> ipfsApiUrl, String pinataApiUrl, String ipfsGatewayUrl, Duration timeout) {}
 
     /** Task engine tunables; defaults follow Livepeer where Livepeer has one. */
     public record Engine(
@@ -82,8 +78,16 @@ public record Config(
             Duration pollInterval) {
 
         public static Engine defaults() {
-            return new Engine(2, Duration.ofSeconds(30), Duration.ofMinutes(3), Duration.ofSeconds(30),
-                    Duration.ofHours(6), Duration.ofHours(24), 100, 5, Duration.ofSeconds(30),
+            return new Engine(
+                    2,
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(3),
+                    Duration.ofSeconds(30),
+                    Duration.ofHours(6),
+                    Duration.ofHours(24),
+                    100,
+                    5,
+                    Duration.ofSeconds(30),
                     Duration.ofSeconds(1));
         }
     }
@@ -91,9 +95,10 @@ public record Config(
     public static Config fromEnv(Map<String, String> env) {
         var reader = new EnvReader(env);
         int port = reader.integer("SPOOL_PORT", 8080);
-        Path dataDir = Path.of(reader.string("SPOOL_DATA_DIR", "./data")).toAbsolutePath().normalize();
-        String databaseUrl = reader.string("SPOOL_DATABASE_URL",
-                "jdbc:sqlite:" + dataDir.resolve("spool.db"));
+        Path dataDir = Path.of(reader.string("SPOOL_DATA_DIR", "./data"))
+                .toAbsolutePath()
+                .normalize();
+        String databaseUrl = reader.string("SPOOL_DATABASE_URL", "jdbc:sqlite:" + dataDir.resolve("spool.db"));
         String publicUrl = stripTrailingSlash(reader.string("SPOOL_PUBLIC_URL", "http://localhost:" + port));
         int defaultWorkers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         var defaults = Engine.defaults();
@@ -116,10 +121,11 @@ public record Config(
         }
         // Unset: no metrics listener at all; 0 picks a free port (tests).
         OptionalInt metricsPort = reader.optional("SPOOL_METRICS_PORT").isPresent()
-                ? OptionalInt.of(reader.integer("SPOOL_METRICS_PORT", 0)) : OptionalInt.empty();
+                ? OptionalInt.of(reader.integer("SPOOL_METRICS_PORT", 0))
+                : OptionalInt.empty();
         if (metricsPort.isPresent() && (metricsPort.getAsInt() < 0 || metricsPort.getAsInt() > 65535)) {
-            throw new ConfigException("SPOOL_METRICS_PORT must be a port number (0-65535), got "
-                    + metricsPort.getAsInt());
+            throw new ConfigException(
+                    "SPOOL_METRICS_PORT must be a port number (0-65535), got " + metricsPort.getAsInt());
         }
         return new Config(
                 port,
@@ -137,7 +143,9 @@ public record Config(
                 new Media(
                         reader.string("SPOOL_X264_PRESET", "medium"),
                         reader.integer("SPOOL_CHUNK_THRESHOLD_SECONDS", 120),
-                        reader.integer("SPOOL_CHUNK_PARALLEL", Math.max(1, Runtime.getRuntime().availableProcessors())),
+                        reader.integer(
+                                "SPOOL_CHUNK_PARALLEL",
+                                Math.max(1, Runtime.getRuntime().availableProcessors())),
                         reader.longInteger("SPOOL_MAX_INPUT_BYTES", 30L << 30),
                         reader.string("SPOOL_LADDER", "spool")),
                 new Webhooks(
@@ -145,8 +153,8 @@ public record Config(
                         reader.duration("SPOOL_WEBHOOK_RETRY_CAP", Duration.ofHours(1)),
                         reader.duration("SPOOL_WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)),
                         reader.duration("SPOOL_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)),
-                        Boolean.parseBoolean(reader.string("SPOOL_WEBHOOK_ALLOW_PRIVATE",
-                                Boolean.toString(importAllowPrivate)))),
+                        Boolean.parseBoolean(
+                                reader.string("SPOOL_WEBHOOK_ALLOW_PRIVATE", Boolean.toString(importAllowPrivate)))),
                 metricsPort,
                 new Exports(
                         reader.optional("SPOOL_IPFS_API_URL").map(Config::stripTrailingSlash),
@@ -154,7 +162,8 @@ public record Config(
                         withTrailingSlash(reader.string("SPOOL_IPFS_GATEWAY_URL", "https://ipfs.io/ipfs/")),
                         reader.duration("SPOOL_EXPORT_TIMEOUT", Duration.ofMinutes(30))),
                 reader.duration("SPOOL_EVENT_RETENTION", Duration.ofDays(7)),
-                new C2pa(reader.optional("SPOOL_C2PA_CERT").map(Path::of),
+                new C2pa(
+                        reader.optional("SPOOL_C2PA_CERT").map(Path::of),
                         reader.optional("SPOOL_C2PA_KEY").map(Path::of)));
     }
 

@@ -69,7 +69,8 @@ final class EnvReader {
                 default -> throw new NumberFormatException();
             };
         } catch (NumberFormatException | DateTimeParseException e) {
-            throw new ConfigException(name + " must be a duration such as 30s, 3m, 6h or 500ms, got '" + value.get() + "'");
+            throw new ConfigException(
+                    name + " must be a duration such as 30s, 3m, 6h or 500ms, got '" + value.get() + "'");
         }
     }
 }

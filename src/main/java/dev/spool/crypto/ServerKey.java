@@ -1,7 +1,6 @@
 package dev.spool.crypto;
 
 import dev.spool.config.ConfigException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +21,7 @@ import java.util.Optional;
 public final class ServerKey {
     static final String FILE = "secret-key";
 
-    private ServerKey() {
-    }
+    private ServerKey() {}
 
     public static SecretBox load(Optional<String> configured, Path dataDir) {
         if (configured.isPresent()) {
@@ -42,7 +40,9 @@ public final class ServerKey {
 
     /** Where {@link #load} takes the key from, as a person would set or find it. */
     public static String source(Optional<String> configured, Path dataDir) {
-        return configured.isPresent() ? "SPOOL_SECRET_KEY" : dataDir.resolve(FILE).toString();
+        return configured.isPresent()
+                ? "SPOOL_SECRET_KEY"
+                : dataDir.resolve(FILE).toString();
     }
 
     /**
@@ -54,7 +54,10 @@ public final class ServerKey {
         new SecureRandom().nextBytes(key);
         Path dir = Files.createDirectories(file.getParent());
         Path draft = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                ? Files.createTempFile(dir, FILE, ".new",
+                ? Files.createTempFile(
+                        dir,
+                        FILE,
+                        ".new",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                 : Files.createTempFile(dir, FILE, ".new");
         try {

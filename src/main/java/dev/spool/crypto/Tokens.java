@@ -11,8 +11,7 @@ import java.util.HexFormat;
 public final class Tokens {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** 256 random bits, URL-safe base64 without padding (43 characters). */
     public static String random() {

@@ -3,12 +3,11 @@ package dev.spool.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Map;
 
 /** The store of record: a pooled connection to SQLite (embedded) or PostgreSQL (cluster), migrated at open. */
 public final class Database implements AutoCloseable {
@@ -81,7 +80,9 @@ public final class Database implements AutoCloseable {
     /** True when a trivial query answers: what {@code /readyz} reports. */
     public boolean reachable() {
         try {
-            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+            return jdbi.withHandle(
+                            h -> h.createQuery("SELECT 1").mapTo(Integer.class).one())
+                    == 1;
         } catch (RuntimeException e) {
             return false;
         }

@@ -1,8 +1,6 @@
 package dev.spool.db;
 
 import com.zaxxer.hikari.HikariConfig;
-import org.jdbi.v3.core.Handle;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Every place where SQLite and PostgreSQL differ, and nothing else: the rest is shared, portable SQL. SQLite is
@@ -45,8 +44,10 @@ public enum Dialect {
         @Override
         public void lockForTransaction(Handle h, String key) {
             // The function returns void, which no Jdbi mapper reads: the row only proves the lock is held.
-            h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:key))").bind("key", key)
-                    .map((rs, ctx) -> Boolean.TRUE).one();
+            h.createQuery("SELECT pg_advisory_xact_lock(hashtext(:key))")
+                    .bind("key", key)
+                    .map((rs, ctx) -> Boolean.TRUE)
+                    .one();
         }
     };
 

@@ -11,7 +11,11 @@ import java.util.Map;
 public record ListQuery(List<Filter> filters, List<Order> order, int limit, long offset) {
 
     public enum Op {
-        EQ("="), GT(">"), GTE(">="), LT("<"), LTE("<=");
+        EQ("="),
+        GT(">"),
+        GTE(">="),
+        LT("<"),
+        LTE("<=");
 
         private final String sql;
 
@@ -20,11 +24,9 @@ public record ListQuery(List<Filter> filters, List<Order> order, int limit, long
         }
     }
 
-    public record Filter(String field, Op op, Object value) {
-    }
+    public record Filter(String field, Op op, Object value) {}
 
-    public record Order(String field, boolean descending) {
-    }
+    public record Order(String field, boolean descending) {}
 
     /** WHERE clauses (to AND with the caller's own) and ORDER BY, given the public-name-to-column map. */
     public Sql toSql(Map<String, String> columns, String defaultOrder) {
@@ -48,6 +50,5 @@ public record ListQuery(List<Filter> filters, List<Order> order, int limit, long
         return new Sql(where, bindings, orderSql);
     }
 
-    public record Sql(List<String> where, Map<String, Object> bindings, String orderBy) {
-    }
+    public record Sql(List<String> where, Map<String, Object> bindings, String orderBy) {}
 }

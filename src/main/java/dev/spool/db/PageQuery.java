@@ -1,21 +1,19 @@
 package dev.spool.db;
 
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.RowMapper;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * One page of a table for a {@link ListQuery}, within the caller's own conditions (owner, project, visibility),
  * and the total when asked for.
  */
 public final class PageQuery {
-    private PageQuery() {
-    }
+    private PageQuery() {}
 
     public record Page<T>(List<T> items, Long total) {
         /** The same page with each item turned into what the caller may see. */
@@ -24,9 +22,17 @@ public final class PageQuery {
         }
     }
 
-    public static <T> Page<T> fetch(Jdbi jdbi, String table, String columns, RowMapper<T> mapper, ListQuery query,
-                                    Map<String, String> fields, String defaultOrder, Map<String, Object> scope,
-                                    List<String> conditions, boolean withCount) {
+    public static <T> Page<T> fetch(
+            Jdbi jdbi,
+            String table,
+            String columns,
+            RowMapper<T> mapper,
+            ListQuery query,
+            Map<String, String> fields,
+            String defaultOrder,
+            Map<String, Object> scope,
+            List<String> conditions,
+            boolean withCount) {
         var sql = query.toSql(fields, defaultOrder);
         var where = new ArrayList<>(sql.where());
         where.addAll(conditions);
@@ -37,10 +43,13 @@ public final class PageQuery {
         });
         String whereSql = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
         return jdbi.withHandle(h -> {
-            var select = h.createQuery("SELECT " + columns + " FROM " + table + whereSql + " ORDER BY "
-                    + sql.orderBy() + " LIMIT :limit OFFSET :offset");
+            var select = h.createQuery("SELECT " + columns + " FROM " + table + whereSql + " ORDER BY " + sql.orderBy()
+                    + " LIMIT :limit OFFSET :offset");
             bindings.forEach(select::bind);
-            var items = select.bind("limit", query.limit()).bind("offset", query.offset()).map(mapper).list();
+            var items = select.bind("limit", query.limit())
+                    .bind("offset", query.offset())
+                    .map(mapper)
+                    .list();
             Long total = null;
             if (withCount) {
                 var count = h.createQuery("SELECT COUNT(*) FROM " + table + whereSql);

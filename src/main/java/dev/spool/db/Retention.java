@@ -1,14 +1,13 @@
 package dev.spool.db;
 
-import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the event tables bounded: finished webhook deliveries, webhook log rows and task events older than the
@@ -43,15 +42,21 @@ public final class Retention implements AutoCloseable {
     /** One pass; answers how many rows went. */
     public int runOnce() {
         long cutoff = clock.millis() - retention.toMillis();
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM webhook_deliveries WHERE state <> 'pending' "
-                        + "AND finished_at < :cutoff").bind("cutoff", cutoff).execute()
-                + h.createUpdate("DELETE FROM webhook_logs WHERE created_at < :cutoff")
-                        .bind("cutoff", cutoff).execute()
-                + h.createUpdate("DELETE FROM task_events WHERE created_at < :cutoff AND seq < "
-                        + "(SELECT MAX(latest.seq) FROM task_events latest WHERE latest.task_id = task_events.task_id)")
-                        .bind("cutoff", cutoff).execute()
-                + h.createUpdate("DELETE FROM idempotency_keys WHERE created_at < :cutoff")
-                        .bind("cutoff", clock.millis() - IDEMPOTENCY.toMillis()).execute());
+        return jdbi.withHandle(h ->
+                h.createUpdate("DELETE FROM webhook_deliveries WHERE state <> 'pending' " + "AND finished_at < :cutoff")
+                                .bind("cutoff", cutoff)
+                                .execute()
+                        + h.createUpdate("DELETE FROM webhook_logs WHERE created_at < :cutoff")
+                                .bind("cutoff", cutoff)
+                                .execute()
+                        + h.createUpdate(
+                                        "DELETE FROM task_events WHERE created_at < :cutoff AND seq < "
+                                                + "(SELECT MAX(latest.seq) FROM task_events latest WHERE latest.task_id = task_events.task_id)")
+                                .bind("cutoff", cutoff)
+                                .execute()
+                        + h.createUpdate("DELETE FROM idempotency_keys WHERE created_at < :cutoff")
+                                .bind("cutoff", clock.millis() - IDEMPOTENCY.toMillis())
+                                .execute());
     }
 
     private void runSafely() {

@@ -9,8 +9,7 @@ public final class FieldLimits {
     public static final int URL = 4096;
     public static final int PATH = 1024;
 
-    private FieldLimits() {
-    }
+    private FieldLimits() {}
 
     /** Refuses a string longer than {@code max} characters; null passes (absence is checked elsewhere). */
     public static void check(String field, String value, int max) {

@@ -9,7 +9,17 @@ import java.util.Optional;
  */
 public final class SpoolException extends RuntimeException {
     public enum Kind {
-        BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_FAILED, TOO_LARGE, UNSUPPORTED_MEDIA, INVALID, TOO_MANY, UNAVAILABLE
+        BAD_REQUEST,
+        UNAUTHENTICATED,
+        FORBIDDEN,
+        NOT_FOUND,
+        CONFLICT,
+        PRECONDITION_FAILED,
+        TOO_LARGE,
+        UNSUPPORTED_MEDIA,
+        INVALID,
+        TOO_MANY,
+        UNAVAILABLE
     }
 
     private final Kind kind;

@@ -7,8 +7,7 @@ import dev.spool.storage.DestinationException;
 
 /** Reads an IPFS service's JSON answer; an answer that does not say what it should is a retriable failure. */
 final class IpfsAnswers {
-    private IpfsAnswers() {
-    }
+    private IpfsAnswers() {}
 
     static JsonNode json(String body, String service) throws DestinationException {
         try {
@@ -32,7 +31,7 @@ final class IpfsAnswers {
 
     private static DestinationException unexpected(String service, String body) {
         String shown = body.length() > 200 ? body.substring(0, 200) + "..." : body;
-        return DestinationException.retriable(DestinationException.UNAVAILABLE,
-                service + " answered without a CID: " + shown, null);
+        return DestinationException.retriable(
+                DestinationException.UNAVAILABLE, service + " answered without a CID: " + shown, null);
     }
 }

@@ -2,15 +2,13 @@ package dev.spool.ipfs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.storage.DestinationException;
-
 import java.io.InputStream;
 
 /** A service that adds a file to IPFS and pins it: the caller's Pinata account or the operator's kubo node. */
 public interface IpfsBackend {
 
     /** What the service said: the CID it gave the file, and its whole answer. */
-    record Added(String cid, JsonNode answer) {
-    }
+    record Added(String cid, JsonNode answer) {}
 
     /**
      * Sends {@code content} (read once to its end, not closed) to be added and pinned under {@code name}.

@@ -1,7 +1,6 @@
 package dev.spool.ipfs;
 
 import dev.spool.storage.DestinationException;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,8 +21,12 @@ public final class IpfsBackends {
         if (pinata != null) {
             return new PinataBackend(pinataApiUrl, pinata, timeout);
         }
-        return nodeApiUrl.<IpfsBackend>map(url -> new KuboBackend(url, timeout))
-                .orElseThrow(() -> DestinationException.unretriable("ipfs_unavailable", "no IPFS node is configured "
-                        + "on this server (SPOOL_IPFS_API_URL); give pinata credentials to pin into your own account"));
+        return nodeApiUrl
+                .<IpfsBackend>map(url -> new KuboBackend(url, timeout))
+                .orElseThrow(
+                        () -> DestinationException.unretriable(
+                                "ipfs_unavailable",
+                                "no IPFS node is configured "
+                                        + "on this server (SPOOL_IPFS_API_URL); give pinata credentials to pin into your own account"));
     }
 }

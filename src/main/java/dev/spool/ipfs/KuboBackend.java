@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.DestinationException;
 import dev.spool.storage.HttpUpload;
-
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -31,11 +30,15 @@ public final class KuboBackend implements IpfsBackend {
     public Added add(String name, String contentType, InputStream content, long length) throws DestinationException {
         var form = new MultipartBody();
         var body = form.withFile("file", name, contentType, content, length);
-        HttpUpload.Answer answer = http.send(endpoint, "POST", Map.of("Content-Type", form.contentType()),
-                body.stream(), body.length());
+        HttpUpload.Answer answer =
+                http.send(endpoint, "POST", Map.of("Content-Type", form.contentType()), body.stream(), body.length());
         answer.requireOk(shown);
         // one JSON object per added entry, one per line; a single file gives one
-        String last = answer.body().lines().filter(line -> !line.isBlank()).reduce((a, b) -> b).orElse("");
+        String last = answer.body()
+                .lines()
+                .filter(line -> !line.isBlank())
+                .reduce((a, b) -> b)
+                .orElse("");
         JsonNode json = IpfsAnswers.json(last, shown);
         return new Added(IpfsAnswers.cid(json, "Hash", shown), json);
     }

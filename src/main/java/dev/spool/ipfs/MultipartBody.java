@@ -40,17 +40,21 @@ final class MultipartBody {
     /** The body with {@code file} as its file part {@code name}, and its exact length. */
     Body withFile(String name, String fileName, String contentType, InputStream file, long length) {
         head.setLength(0);
-        head.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(name)
-                .append("\"; filename=\"").append(fileName.replace("\"", "")).append("\"\r\nContent-Type: ")
-                .append(contentType).append("\r\n\r\n");
+        head.append("--")
+                .append(boundary)
+                .append("\r\nContent-Disposition: form-data; name=\"")
+                .append(name)
+                .append("\"; filename=\"")
+                .append(fileName.replace("\"", ""))
+                .append("\"\r\nContent-Type: ")
+                .append(contentType)
+                .append("\r\n\r\n");
         byte[] before = head.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] after = ("\r\n" + String.join("", fields) + "--" + boundary + "--\r\n")
-                .getBytes(StandardCharsets.UTF_8);
-        InputStream stream = new SequenceInputStream(new ByteArrayInputStream(before),
-                new SequenceInputStream(file, new ByteArrayInputStream(after)));
+        byte[] after = ("\r\n" + String.join("", fields) + "--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        InputStream stream = new SequenceInputStream(
+                new ByteArrayInputStream(before), new SequenceInputStream(file, new ByteArrayInputStream(after)));
         return new Body(stream, before.length + length + after.length);
     }
 
-    record Body(InputStream stream, long length) {
-    }
+    record Body(InputStream stream, long length) {}
 }

@@ -3,7 +3,6 @@ package dev.spool.ipfs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.json.Json;
-
 import java.util.ArrayList;
 
 /**
@@ -16,22 +15,22 @@ public final class NftMetadata {
     /** Livepeer's immutable player, pinned on IPFS: the {@code player} template's animation. */
     static final String PLAYER_CID = "bafybeihcqgu4rmsrlkqvavkzsnu7h5n66jopckes6u5zrhs3kcffqvylge";
 
-    private NftMetadata() {
-    }
+    private NftMetadata() {}
 
     /**
      * @param template {@code file} (null too) or {@code player}
      * @param custom   the caller's {@code nftMetadata}, or null
      */
-    public static ObjectNode of(String template, String assetName, String playbackId, String videoCid,
-                                JsonNode custom) {
+    public static ObjectNode of(
+            String template, String assetName, String playbackId, String videoCid, JsonNode custom) {
         ObjectNode metadata = Json.mapper().createObjectNode();
         metadata.put("name", assetName);
         metadata.put("description", "Video from asset \"" + assetName + "\"");
         if (PLAYER.equals(template)) {
             metadata.put("animation_url", "ipfs://" + PLAYER_CID + "/?loop=1&v=" + videoCid);
             metadata.put("external_url", "https://lvpr.tv/?v=" + videoCid);
-            metadata.putObject("properties").put("video", "ipfs://" + videoCid)
+            metadata.putObject("properties")
+                    .put("video", "ipfs://" + videoCid)
                     .put("com.livepeer.playbackId", playbackId);
         } else {
             metadata.put("animation_url", "ipfs://" + videoCid);

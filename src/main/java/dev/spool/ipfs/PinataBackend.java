@@ -5,7 +5,6 @@ import dev.spool.json.Json;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.DestinationException;
 import dev.spool.storage.HttpUpload;
-
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -56,8 +55,10 @@ public final class PinataBackend implements IpfsBackend {
         }
         HttpUpload.Answer answer = http.send(endpoint, "POST", headers, body.stream(), body.length());
         if (answer.status() == 401 || answer.status() == 403) {
-            throw DestinationException.unretriable(DestinationException.REJECTED, "Pinata refused the credentials"
-                    + " (HTTP " + answer.status() + "): check pinata.jwt, or pinata.apiKey and pinata.apiSecret");
+            throw DestinationException.unretriable(
+                    DestinationException.REJECTED,
+                    "Pinata refused the credentials" + " (HTTP " + answer.status()
+                            + "): check pinata.jwt, or pinata.apiKey and pinata.apiSecret");
         }
         answer.requireOk("Pinata");
         JsonNode json = IpfsAnswers.json(answer.body(), "Pinata");

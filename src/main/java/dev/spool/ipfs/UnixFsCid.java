@@ -23,14 +23,14 @@ public final class UnixFsCid extends OutputStream {
     private static final char[] BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
 
     /** A finished node as its parent links to it. */
-    private record Link(byte[] multihash, long fileSize, long treeSize) {
-    }
+    private record Link(byte[] multihash, long fileSize, long treeSize) {}
 
     private final byte[] chunk = new byte[CHUNK_SIZE];
     private int filled;
     private boolean anyChunk;
     /** levels.get(0) holds leaves, levels.get(1) nodes over leaves, and so on. */
     private final List<List<Link>> levels = new ArrayList<>();
+
     private String cid;
 
     /** The CID of everything {@code in} holds; reads it to the end and leaves it open. */
@@ -138,8 +138,11 @@ public final class UnixFsCid extends OutputStream {
         // dag-pb writes the links before the data
         Proto node = new Proto();
         for (Link child : children) {
-            byte[] link = new Proto().bytesField(1, child.multihash(), child.multihash().length)
-                    .bytesField(2, new byte[0], 0).varintField(3, child.treeSize()).bytes();
+            byte[] link = new Proto()
+                    .bytesField(1, child.multihash(), child.multihash().length)
+                    .bytesField(2, new byte[0], 0)
+                    .varintField(3, child.treeSize())
+                    .bytes();
             node.bytesField(2, link, link.length);
         }
         byte[] data = unixfs.bytes();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-
 import java.io.IOException;
 
 /**
@@ -19,7 +18,8 @@ public final class TextOrNumber extends StdDeserializer<String> {
     @Override
     public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
         JsonToken token = parser.currentToken();
-        if (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT
+        if (token == JsonToken.VALUE_STRING
+                || token == JsonToken.VALUE_NUMBER_INT
                 || token == JsonToken.VALUE_NUMBER_FLOAT) {
             return parser.getText();
         }

@@ -25,10 +25,10 @@ public final class Launcher {
     static final int REQUIRED = 21;
     /** Overrides the folders searched for JDKs (path-separated), for tests and unusual layouts. */
     static final String SEARCH_PROPERTY = "spool.jdk.search";
+
     private static final String MAIN = "dev.spool.cli.Main";
 
-    private Launcher() {
-    }
+    private Launcher() {}
 
     public static void main(String[] args) throws Exception {
         int current = major(System.getProperty("java.specification.version"));
@@ -63,14 +63,17 @@ public final class Launcher {
         command.add(MAIN);
         command.addAll(Arrays.asList(args));
         final Process child = new ProcessBuilder(command).inheritIO().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            child.destroy();
-            try {
-                child.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "spool-launcher-stop-child"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            child.destroy();
+                            try {
+                                child.waitFor();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "spool-launcher-stop-child"));
         return child.waitFor();
     }
 
@@ -111,8 +114,15 @@ public final class Launcher {
             return roots;
         }
         String home = System.getProperty("user.home");
-        for (String root : new String[] {"/usr/lib/jvm", "/opt/java", "/usr/java", "/usr/local/java",
-                home + "/.sdkman/candidates/java", home + "/.jdks", "/Library/Java/JavaVirtualMachines"}) {
+        for (String root : new String[] {
+            "/usr/lib/jvm",
+            "/opt/java",
+            "/usr/java",
+            "/usr/local/java",
+            home + "/.sdkman/candidates/java",
+            home + "/.jdks",
+            "/Library/Java/JavaVirtualMachines"
+        }) {
             roots.add(Paths.get(root));
         }
         return roots;

@@ -7,8 +7,8 @@ import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,11 +40,11 @@ final class BundledFfmpeg {
     /** The sonames Spool stands in for; their files live under {@code STAND_INS} + the platform. */
     static final List<String> STAND_IN_LIBRARIES =
             List.of("libasound.so.2", "libpulse.so.0", "libudev.so.1", "libxcb-shm.so.0", "libxcb.so.1");
+
     private static final String STAND_INS = "dev/spool/media/standins/";
     private static final Pattern VERSIONED_LIBRARY = Pattern.compile("(lib.+\\.so)\\.[0-9.]+");
 
-    private BundledFfmpeg() {
-    }
+    private BundledFfmpeg() {}
 
     /** The directory holding the extracted executables, or empty when the jar has no build for this platform. */
     static Optional<Path> extract(Path cacheDir) throws MediaException {
@@ -68,8 +68,11 @@ final class BundledFfmpeg {
             }
             installStandIns(target);
         } catch (IOException | UncheckedIOException e) {
-            throw new MediaException("ffmpeg_unavailable",
-                    "cannot extract the bundled ffmpeg into " + cacheDir + ": " + e.getMessage(), false, e);
+            throw new MediaException(
+                    "ffmpeg_unavailable",
+                    "cannot extract the bundled ffmpeg into " + cacheDir + ": " + e.getMessage(),
+                    false,
+                    e);
         }
         return Optional.of(target);
     }
@@ -111,8 +114,13 @@ final class BundledFfmpeg {
     /** Copies the executables and shared libraries; the JNI wrappers are for in-process use and are skipped. */
     private static void copyResources(URL anchor, String resourceDir, Path temp) throws IOException {
         for (String name : listResources(anchor, resourceDir)) {
-            if (name.startsWith("libjni") || !(name.equals("ffmpeg") || name.equals("ffprobe") || name.contains(".so")
-                    || name.endsWith(".dylib") || name.endsWith(".exe") || name.endsWith(".dll"))) {
+            if (name.startsWith("libjni")
+                    || !(name.equals("ffmpeg")
+                            || name.equals("ffprobe")
+                            || name.contains(".so")
+                            || name.endsWith(".dylib")
+                            || name.endsWith(".exe")
+                            || name.endsWith(".dll"))) {
                 continue;
             }
             Path file = temp.resolve(name);
@@ -133,14 +141,17 @@ final class BundledFfmpeg {
             try (JarFile jar = connection.getJarFile()) {
                 for (JarEntry entry : jar.stream().toList()) {
                     String name = entry.getName();
-                    if (!entry.isDirectory() && name.startsWith(resourceDir) && name.indexOf('/', resourceDir.length()) < 0) {
+                    if (!entry.isDirectory()
+                            && name.startsWith(resourceDir)
+                            && name.indexOf('/', resourceDir.length()) < 0) {
                         names.add(name.substring(resourceDir.length()));
                     }
                 }
             }
         } else {
             try (Stream<Path> files = Files.list(Path.of(anchor.toURI()).getParent())) {
-                files.filter(Files::isRegularFile).forEach(f -> names.add(f.getFileName().toString()));
+                files.filter(Files::isRegularFile)
+                        .forEach(f -> names.add(f.getFileName().toString()));
             } catch (URISyntaxException e) {
                 throw new IOException("unusable resource location " + anchor, e);
             }

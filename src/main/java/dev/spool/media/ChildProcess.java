@@ -1,8 +1,5 @@
 package dev.spool.media;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one ffmpeg/ffprobe child process to completion. Keeps only the tail of stderr (enough for
@@ -36,15 +35,18 @@ final class ChildProcess {
         }
     }
 
-    private ChildProcess() {
-    }
+    private ChildProcess() {}
 
     /**
      * Runs {@code command}; each stdout line goes to {@code stdoutLines} when given, otherwise
      * stdout is collected into the result.
      */
-    static Result run(List<String> command, Map<String, String> environment, Path workingDir,
-                      Consumer<String> stdoutLines, Duration timeout)
+    static Result run(
+            List<String> command,
+            Map<String, String> environment,
+            Path workingDir,
+            Consumer<String> stdoutLines,
+            Duration timeout)
             throws InterruptedException, MediaException {
         ProcessBuilder builder = new ProcessBuilder(ProcessSpawner.wrap(command));
         builder.environment().putAll(environment);
@@ -55,8 +57,8 @@ final class ChildProcess {
         try {
             process = ProcessSpawner.start(builder);
         } catch (IOException e) {
-            throw new MediaException("ffmpeg_failed",
-                    "cannot start " + command.get(0) + ": " + e.getMessage(), true, e);
+            throw new MediaException(
+                    "ffmpeg_failed", "cannot start " + command.get(0) + ": " + e.getMessage(), true, e);
         }
         try {
             // ffmpeg reads keyboard commands from stdin; an immediate end of input keeps it from waiting
@@ -66,16 +68,16 @@ final class ChildProcess {
         }
         StringBuilder collected = new StringBuilder();
         Deque<String> tail = new ArrayDeque<>();
-        Thread outReader = Thread.ofVirtual().start(LogContext.carried(() -> readLines(process.getInputStream(),
-                line -> {
+        Thread outReader = Thread.ofVirtual()
+                .start(LogContext.carried(() -> readLines(process.getInputStream(), line -> {
                     if (stdoutLines != null) {
                         stdoutLines.accept(line);
                     } else {
                         collected.append(line).append('\n');
                     }
                 })));
-        Thread errReader = Thread.ofVirtual().start(LogContext.carried(() -> readLines(process.getErrorStream(),
-                line -> {
+        Thread errReader = Thread.ofVirtual()
+                .start(LogContext.carried(() -> readLines(process.getErrorStream(), line -> {
                     synchronized (tail) {
                         tail.addLast(line.length() > STDERR_LINE_MAX ? line.substring(0, STDERR_LINE_MAX) : line);
                         if (tail.size() > STDERR_TAIL_LINES) {
@@ -86,8 +88,10 @@ final class ChildProcess {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(process);
-                throw new MediaException("ffmpeg_timeout", command.get(0) + " did not finish within "
-                        + timeout.toSeconds() + " s", true);
+                throw new MediaException(
+                        "ffmpeg_timeout",
+                        command.get(0) + " did not finish within " + timeout.toSeconds() + " s",
+                        true);
             }
             outReader.join();
             errReader.join();

@@ -16,11 +16,9 @@ final class ChunkPlan {
      * @param firstSegment number of the chunk's first segment
      * @param expected     expected duration, seconds, for progress
      */
-    record Chunk(int index, double start, Double length, int firstSegment, double expected) {
-    }
+    record Chunk(int index, double start, Double length, int firstSegment, double expected) {}
 
-    private ChunkPlan() {
-    }
+    private ChunkPlan() {}
 
     static List<Chunk> plan(Double duration, double segmentSeconds, double thresholdSeconds, int maxParallel) {
         if (duration == null || duration <= thresholdSeconds || maxParallel < 2) {
@@ -36,8 +34,7 @@ final class ChunkPlan {
             double start = first * segmentSeconds;
             boolean last = first + segmentsPerChunk >= segments;
             double length = segmentsPerChunk * segmentSeconds;
-            chunks.add(new Chunk(chunks.size(), start, last ? null : length, first,
-                    last ? duration - start : length));
+            chunks.add(new Chunk(chunks.size(), start, last ? null : length, first, last ? duration - start : length));
         }
         return chunks;
     }

@@ -11,14 +11,14 @@ final class CodecStrings {
 
     /** VP9 levels (Annex A of the VP9 bitstream spec): level, max luma picture size, max luma sample rate. */
     private static final long[][] VP9_LEVELS = {
-            {10, 36_864L, 829_440L}, {11, 73_728L, 2_764_800L}, {20, 122_880L, 4_608_000L},
-            {21, 245_760L, 9_216_000L}, {30, 552_960L, 20_736_000L}, {31, 983_040L, 36_864_000L},
-            {40, 2_228_224L, 83_558_400L}, {41, 2_228_224L, 160_432_128L}, {50, 8_912_896L, 311_951_360L},
-            {51, 8_912_896L, 588_251_136L}, {52, 8_912_896L, 1_176_502_272L}, {60, 35_651_584L, 1_176_502_272L},
-            {61, 35_651_584L, 2_353_004_544L}, {62, 35_651_584L, 4_706_009_088L}};
+        {10, 36_864L, 829_440L}, {11, 73_728L, 2_764_800L}, {20, 122_880L, 4_608_000L},
+        {21, 245_760L, 9_216_000L}, {30, 552_960L, 20_736_000L}, {31, 983_040L, 36_864_000L},
+        {40, 2_228_224L, 83_558_400L}, {41, 2_228_224L, 160_432_128L}, {50, 8_912_896L, 311_951_360L},
+        {51, 8_912_896L, 588_251_136L}, {52, 8_912_896L, 1_176_502_272L}, {60, 35_651_584L, 1_176_502_272L},
+        {61, 35_651_584L, 2_353_004_544L}, {62, 35_651_584L, 4_706_009_088L}
+    };
 
-    private CodecStrings() {
-    }
+    private CodecStrings() {}
 
     /** AAC as Spool encodes it: the low-complexity profile, or HE-AAC when a source stream is copied. */
     static String aac(String profile) {
@@ -38,8 +38,8 @@ final class CodecStrings {
         }
         for (int i = 0; i + 6 < extradata.length; i++) {
             if (extradata[i] == 0 && extradata[i + 1] == 0 && extradata[i + 2] == 1 && (extradata[i + 3] & 0x1f) == 7) {
-                return String.format("avc1.%02x%02x%02x", extradata[i + 4] & 0xff, extradata[i + 5] & 0xff,
-                        extradata[i + 6] & 0xff);
+                return String.format(
+                        "avc1.%02x%02x%02x", extradata[i + 4] & 0xff, extradata[i + 5] & 0xff, extradata[i + 6] & 0xff);
             }
         }
         throw new IllegalArgumentException("no H.264 sequence parameter set in the stream's extradata");
@@ -57,14 +57,19 @@ final class CodecStrings {
         int space = first >> 6;
         boolean highTier = (first & 0x20) != 0;
         int profile = first & 0x1f;
-        long compat = ((hvcc[2] & 0xffL) << 24) | ((hvcc[3] & 0xffL) << 16) | ((hvcc[4] & 0xffL) << 8) | (hvcc[5] & 0xffL);
+        long compat =
+                ((hvcc[2] & 0xffL) << 24) | ((hvcc[3] & 0xffL) << 16) | ((hvcc[4] & 0xffL) << 8) | (hvcc[5] & 0xffL);
         long reversed = Integer.toUnsignedLong(Integer.reverse((int) compat));
         StringBuilder out = new StringBuilder("hvc1.");
         if (space > 0) {
             out.append((char) ('A' + space - 1));
         }
-        out.append(profile).append('.').append(Long.toHexString(reversed).toUpperCase(Locale.ROOT))
-                .append('.').append(highTier ? 'H' : 'L').append(hvcc[12] & 0xff);
+        out.append(profile)
+                .append('.')
+                .append(Long.toHexString(reversed).toUpperCase(Locale.ROOT))
+                .append('.')
+                .append(highTier ? 'H' : 'L')
+                .append(hvcc[12] & 0xff);
         int lastNonZero = 11;
         while (lastNonZero >= 6 && hvcc[lastNonZero] == 0) {
             lastNonZero--;

@@ -20,6 +20,7 @@ final class EncodeCommand {
     private static final String AUDIO_BITRATE = "128k";
     /** Livepeer's audio-only rendition (AWS MediaConvert): AAC 96 kb/s, 48 kHz. */
     static final long AUDIO_ONLY_BITRATE = 96_000;
+
     private static final String AUDIO_ONLY_RATE = "48000";
     static final int THUMB_WIDTH = 640;
     static final int THUMB_HEIGHT = 360;
@@ -31,8 +32,12 @@ final class EncodeCommand {
     private final InputRange range;
 
     /** @param range the part of the input to encode (chunks are then relative to it), or null for all of it */
-    EncodeCommand(FfmpegBinaries binaries, PipelineRequest request, VideoSpec spec, List<Rendition> renditions,
-                  InputRange range) {
+    EncodeCommand(
+            FfmpegBinaries binaries,
+            PipelineRequest request,
+            VideoSpec spec,
+            List<Rendition> renditions,
+            InputRange range) {
         this.binaries = binaries;
         this.request = request;
         this.spec = spec;
@@ -42,7 +47,9 @@ final class EncodeCommand {
 
     /** Directory (and playlist base) names of the HLS outputs, in encoding order. */
     List<String> outputNames() {
-        return renditions.isEmpty() ? List.of(AUDIO_ONLY) : renditions.stream().map(Rendition::name).toList();
+        return renditions.isEmpty()
+                ? List.of(AUDIO_ONLY)
+                : renditions.stream().map(Rendition::name).toList();
     }
 
     static String chunkPlaylist(String name, int chunk) {
@@ -58,8 +65,18 @@ final class EncodeCommand {
      *                 MP4s are then remuxed from the joined playlists)
      */
     List<String> build(ChunkPlan.Chunk chunk, Set<String> mp4Names) {
-        List<String> cmd = new ArrayList<>(List.of(binaries.ffmpeg().toString(), "-hide_banner", "-nostdin",
-                "-v", "error", "-nostats", "-progress", "pipe:1", "-stats_period", "0.5", "-y"));
+        List<String> cmd = new ArrayList<>(List.of(
+                binaries.ffmpeg().toString(),
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "error",
+                "-nostats",
+                "-progress",
+                "pipe:1",
+                "-stats_period",
+                "0.5",
+                "-y"));
         // input options: ffmpeg seeks to the keyframe before the start and drops the frames decoded before it
         double start = (range == null ? 0 : range.start()) + chunk.start();
         if (start > 0) {
@@ -77,8 +94,15 @@ final class EncodeCommand {
         boolean thumbnails = request.thumbnails() && !renditions.isEmpty();
         List<String> slaves = new ArrayList<>();
         if (renditions.isEmpty()) {
-            cmd.addAll(List.of("-map", audioStream(), "-c:a", "aac", "-b:a", Long.toString(AUDIO_ONLY_BITRATE),
-                    "-ar", AUDIO_ONLY_RATE));
+            cmd.addAll(List.of(
+                    "-map",
+                    audioStream(),
+                    "-c:a",
+                    "aac",
+                    "-b:a",
+                    Long.toString(AUDIO_ONLY_BITRATE),
+                    "-ar",
+                    AUDIO_ONLY_RATE));
             slaves.add(hlsSlave("a", AUDIO_ONLY, false, chunk));
             if (mp4Names.contains(AUDIO_ONLY)) {
                 slaves.add(mp4Slave("a", AUDIO_ONLY));
@@ -121,8 +145,17 @@ final class EncodeCommand {
         // tee cannot tell encoders that MP4 wants global headers; TS muxers re-insert them at keyframes
         cmd.addAll(List.of("-flags", "+global_header", "-f", "tee", String.join("|", slaves)));
         if (thumbnails) {
-            cmd.addAll(List.of("-map", "[thumbs]", "-c:v", "png", "-fps_mode", "passthrough",
-                    "-f", "image2", "-start_number", Integer.toString(chunk.firstSegment()),
+            cmd.addAll(List.of(
+                    "-map",
+                    "[thumbs]",
+                    "-c:v",
+                    "png",
+                    "-fps_mode",
+                    "passthrough",
+                    "-f",
+                    "image2",
+                    "-start_number",
+                    Integer.toString(chunk.firstSegment()),
                     THUMBNAILS + "/keyframes_%d.png"));
         }
         return cmd;
@@ -130,7 +163,9 @@ final class EncodeCommand {
 
     private String filterGraph(boolean thumbnails) {
         int branches = renditions.size() + (thumbnails ? 1 : 0);
-        StringBuilder graph = new StringBuilder("[0:").append(spec.video().orElseThrow().index()).append("]split=")
+        StringBuilder graph = new StringBuilder("[0:")
+                .append(spec.video().orElseThrow().index())
+                .append("]split=")
                 .append(branches);
         for (int i = 0; i < branches; i++) {
             graph.append("[s").append(i).append(']');
@@ -140,17 +175,32 @@ final class EncodeCommand {
             graph.append(";[s").append(i).append(']');
             if (r.fps() != null) {
                 // dropping frames before scaling saves the scaler work
-                graph.append("fps=").append(r.fps()).append('/').append(r.fpsDen()).append(',');
+                graph.append("fps=")
+                        .append(r.fps())
+                        .append('/')
+                        .append(r.fpsDen())
+                        .append(',');
             }
-            graph.append("scale=").append(r.width()).append(':').append(r.height())
-                    .append(",setsar=1,format=yuv420p[v").append(i).append(']');
+            graph.append("scale=")
+                    .append(r.width())
+                    .append(':')
+                    .append(r.height())
+                    .append(",setsar=1,format=yuv420p[v")
+                    .append(i)
+                    .append(']');
         }
         if (thumbnails) {
             int[] size = thumbnailSize();
             // the first frame at or after each segment start: the frame every rendition makes a keyframe
-            graph.append(";[s").append(renditions.size()).append("]select='gte(t,selected_n*")
-                    .append(seconds(request.segmentSeconds())).append(")',scale=").append(size[0]).append(':')
-                    .append(size[1]).append(",setsar=1[thumbs]");
+            graph.append(";[s")
+                    .append(renditions.size())
+                    .append("]select='gte(t,selected_n*")
+                    .append(seconds(request.segmentSeconds()))
+                    .append(")',scale=")
+                    .append(size[0])
+                    .append(':')
+                    .append(size[1])
+                    .append(",setsar=1[thumbs]");
         }
         return graph.toString();
     }
@@ -163,10 +213,13 @@ final class EncodeCommand {
     /** Fits the displayed picture inside 640x360, keeping its aspect ratio; a smaller picture keeps its size. */
     int[] thumbnailSize() {
         VideoSpec.Track video = spec.video().orElseThrow();
-        double scale = Math.min(1, Math.min((double) THUMB_WIDTH / video.displayWidth(),
-                (double) THUMB_HEIGHT / video.displayHeight()));
-        return new int[] {LadderPlanner.roundEven(video.displayWidth() * scale),
-                LadderPlanner.roundEven(video.displayHeight() * scale)};
+        double scale = Math.min(
+                1,
+                Math.min((double) THUMB_WIDTH / video.displayWidth(), (double) THUMB_HEIGHT / video.displayHeight()));
+        return new int[] {
+            LadderPlanner.roundEven(video.displayWidth() * scale),
+            LadderPlanner.roundEven(video.displayHeight() * scale)
+        };
     }
 
     private List<String> videoOptions(int i, Rendition r) {
@@ -183,15 +236,32 @@ final class EncodeCommand {
                 o.addAll(cappedQuality(s, r));
             }
             case HEVC -> {
-                o.addAll(List.of("-c" + s, "libx265", "-preset" + s, request.preset(), "-forced-idr" + s, "1",
-                        "-tag" + s, "hvc1", "-x265-params" + s, "log-level=error"));
+                o.addAll(List.of(
+                        "-c" + s,
+                        "libx265",
+                        "-preset" + s,
+                        request.preset(),
+                        "-forced-idr" + s,
+                        "1",
+                        "-tag" + s,
+                        "hvc1",
+                        "-x265-params" + s,
+                        "log-level=error"));
                 o.addAll(cappedQuality(s, r));
             }
             case VP9 -> {
                 VpxSpeed speed = VpxSpeed.forPreset(request.preset());
-                o.addAll(List.of("-c" + s, "libvpx-vp9", "-deadline" + s, speed.deadline(),
-                        "-cpu-used" + s, Integer.toString(speed.cpuUsed()), "-row-mt" + s, "1",
-                        "-b" + s, Long.toString(r.bitrate())));
+                o.addAll(List.of(
+                        "-c" + s,
+                        "libvpx-vp9",
+                        "-deadline" + s,
+                        speed.deadline(),
+                        "-cpu-used" + s,
+                        Integer.toString(speed.cpuUsed()),
+                        "-row-mt" + s,
+                        "1",
+                        "-b" + s,
+                        Long.toString(r.bitrate())));
                 if (r.quality() != null) {
                     // constrained quality: CRF, with -b:v as the ceiling
                     o.addAll(List.of("-crf" + s, Integer.toString(r.quality())));
@@ -240,15 +310,24 @@ final class EncodeCommand {
      * after the audio), so each segment holds exactly the time its playlist entry says.
      */
     private List<String> frameRateOptions(String s, Rendition r) {
-        String rate = r.fps() != null ? r.fps() + "/" + r.fpsDen() : spec.video().orElseThrow().frameRate();
+        String rate = r.fps() != null
+                ? r.fps() + "/" + r.fpsDen()
+                : spec.video().orElseThrow().frameRate();
         return rate == null ? List.of("-fps_mode" + s, "passthrough") : List.of("-fps_mode" + s, "cfr", "-r" + s, rate);
     }
 
     private String hlsSlave(String select, String name, boolean fmp4, ChunkPlan.Chunk chunk) {
-        StringBuilder slave = new StringBuilder("[select=\\'").append(select).append("\\':f=hls")
-                .append(":hls_time=").append(seconds(request.segmentSeconds()))
-                .append(":hls_playlist_type=vod:start_number=").append(chunk.firstSegment())
-                .append(":hls_segment_filename=").append(name).append("/%d.").append(fmp4 ? "m4s" : "ts");
+        StringBuilder slave = new StringBuilder("[select=\\'")
+                .append(select)
+                .append("\\':f=hls")
+                .append(":hls_time=")
+                .append(seconds(request.segmentSeconds()))
+                .append(":hls_playlist_type=vod:start_number=")
+                .append(chunk.firstSegment())
+                .append(":hls_segment_filename=")
+                .append(name)
+                .append("/%d.")
+                .append(fmp4 ? "m4s" : "ts");
         if (fmp4) {
             // no edit list: it would carry the chunk's start offset, making every chunk's init section differ
             // (tfdt already holds the real times)

@@ -1,13 +1,12 @@
 package dev.spool.media;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ffmpeg and ffprobe executables Spool runs as child processes, and the ffmpeg version they
@@ -27,12 +26,13 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version) {
      * @throws MediaException {@code ffmpeg_unavailable} naming the missing library and the command
      *                        that installs it
      */
-    public static FfmpegBinaries locate(Optional<String> ffmpegOverride, Optional<String> ffprobeOverride,
-                                        Path cacheDir) throws MediaException, InterruptedException {
+    public static FfmpegBinaries locate(
+            Optional<String> ffmpegOverride, Optional<String> ffprobeOverride, Path cacheDir)
+            throws MediaException, InterruptedException {
         FfmpegBinaries found;
         if (ffmpegOverride.isPresent() || ffprobeOverride.isPresent()) {
-            found = verify(Path.of(ffmpegOverride.orElse("ffmpeg")), Path.of(ffprobeOverride.orElse("ffprobe")),
-                    "configured");
+            found = verify(
+                    Path.of(ffmpegOverride.orElse("ffmpeg")), Path.of(ffprobeOverride.orElse("ffprobe")), "configured");
         } else {
             found = bundledOrPath(cacheDir);
         }
@@ -52,8 +52,11 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version) {
             try {
                 return verify(Path.of("ffmpeg"), Path.of("ffprobe"), "PATH");
             } catch (MediaException pathFailure) {
-                throw new MediaException("ffmpeg_unavailable", bundledFailure.getMessage()
-                        + "; no working ffmpeg on PATH either (" + pathFailure.getMessage() + ")", false);
+                throw new MediaException(
+                        "ffmpeg_unavailable",
+                        bundledFailure.getMessage() + "; no working ffmpeg on PATH either (" + pathFailure.getMessage()
+                                + ")",
+                        false);
             }
         }
     }
@@ -73,15 +76,24 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version) {
     private String versionLine(Path executable, String origin) throws MediaException, InterruptedException {
         ChildProcess.Result result;
         try {
-            result = ChildProcess.run(List.of(executable.toString(), "-hide_banner", "-version"),
-                    environment(), null, null, VERSION_TIMEOUT);
+            result = ChildProcess.run(
+                    List.of(executable.toString(), "-hide_banner", "-version"),
+                    environment(),
+                    null,
+                    null,
+                    VERSION_TIMEOUT);
         } catch (MediaException e) {
-            throw new MediaException("ffmpeg_unavailable", "the " + origin + " " + executable
-                    + " cannot start: " + e.getMessage(), false, e);
+            throw new MediaException(
+                    "ffmpeg_unavailable",
+                    "the " + origin + " " + executable + " cannot start: " + e.getMessage(),
+                    false,
+                    e);
         }
         if (!result.ok()) {
-            throw new MediaException("ffmpeg_unavailable", "the " + origin + " " + executable
-                    + " cannot start: " + LoaderError.explain(result.stderrTail()), false);
+            throw new MediaException(
+                    "ffmpeg_unavailable",
+                    "the " + origin + " " + executable + " cannot start: " + LoaderError.explain(result.stderrTail()),
+                    false);
         }
         String first = result.stdout().lines().findFirst().orElse("");
         String[] words = first.split(" ");

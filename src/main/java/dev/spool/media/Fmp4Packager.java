@@ -41,8 +41,8 @@ public final class Fmp4Packager {
      * @param segmentSeconds the pipeline's segment length; keyframes sit on its boundaries, so segments keep them
      * @param outputDir      where the fMP4 ladder goes
      */
-    public Ladder pack(Path hlsDir, List<PipelineResult.HlsRendition> renditions, double segmentSeconds,
-                       Path outputDir) throws MediaException, InterruptedException {
+    public Ladder pack(Path hlsDir, List<PipelineResult.HlsRendition> renditions, double segmentSeconds, Path outputDir)
+            throws MediaException, InterruptedException {
         try (WorkDir work = WorkDir.create(outputDir)) {
             for (PipelineResult.HlsRendition rendition : renditions) {
                 remux(work, hlsDir.resolve(rendition.playlist()), rendition, segmentSeconds);
@@ -60,18 +60,44 @@ public final class Fmp4Packager {
             throws IOException, MediaException, InterruptedException {
         String name = rendition.name();
         Files.createDirectories(work.resolve(name));
-        List<String> command = new ArrayList<>(List.of(binaries.ffmpeg().toString(), "-hide_banner", "-nostdin",
-                "-v", "error", "-y", "-i", Prober.fileUrl(source), "-map", "0", "-c", "copy"));
+        List<String> command = new ArrayList<>(List.of(
+                binaries.ffmpeg().toString(),
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-i",
+                Prober.fileUrl(source),
+                "-map",
+                "0",
+                "-c",
+                "copy"));
         // MPEG-TS carries AAC with ADTS headers, which MP4 does not allow; the filter leaves MP4-style AAC alone
-        command.addAll(List.of("-bsf:a", "aac_adtstoasc", "-f", "hls", "-hls_segment_type", "fmp4",
-                "-hls_playlist_type", "vod", "-hls_time", String.format(Locale.ROOT, "%.3f", segmentSeconds),
-                "-hls_fmp4_init_filename", INIT, "-hls_segment_filename", name + "/%d.m4s",
+        command.addAll(List.of(
+                "-bsf:a",
+                "aac_adtstoasc",
+                "-f",
+                "hls",
+                "-hls_segment_type",
+                "fmp4",
+                "-hls_playlist_type",
+                "vod",
+                "-hls_time",
+                String.format(Locale.ROOT, "%.3f", segmentSeconds),
+                "-hls_fmp4_init_filename",
+                INIT,
+                "-hls_segment_filename",
+                name + "/%d.m4s",
                 rendition.playlist()));
-        ChildProcess.Result result = ChildProcess.run(command, binaries.environment(), work.path(), null,
-                REMUX_TIMEOUT);
+        ChildProcess.Result result =
+                ChildProcess.run(command, binaries.environment(), work.path(), null, REMUX_TIMEOUT);
         if (!result.ok()) {
-            throw new MediaException("ffmpeg_failed", "ffmpeg failed (exit " + result.exitCode() + ") packaging "
-                    + name + " as fMP4: " + result.stderrTail(), true);
+            throw new MediaException(
+                    "ffmpeg_failed",
+                    "ffmpeg failed (exit " + result.exitCode() + ") packaging " + name + " as fMP4: "
+                            + result.stderrTail(),
+                    true);
         }
     }
 }

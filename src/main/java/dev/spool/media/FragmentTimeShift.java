@@ -15,8 +15,7 @@ import java.util.Map;
  */
 final class FragmentTimeShift {
 
-    private FragmentTimeShift() {
-    }
+    private FragmentTimeShift() {}
 
     /** Track id to media timescale, read from an initialisation section's {@code tkhd}/{@code mdhd}. */
     static Map<Integer, Long> timescales(Path init) throws IOException {
@@ -107,7 +106,8 @@ final class FragmentTimeShift {
         int at = from;
         while (at + 8 <= to) {
             long size = Integer.toUnsignedLong(data.getInt(at));
-            String type = new String(new byte[] {data.get(at + 4), data.get(at + 5), data.get(at + 6), data.get(at + 7)},
+            String type = new String(
+                    new byte[] {data.get(at + 4), data.get(at + 5), data.get(at + 6), data.get(at + 7)},
                     java.nio.charset.StandardCharsets.ISO_8859_1);
             int header = 8;
             if (size == 1) {

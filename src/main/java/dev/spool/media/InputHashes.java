@@ -21,7 +21,8 @@ record InputHashes(String md5, String sha256) {
                 sha256.update(buffer, 0, n);
             }
         }
-        return new InputHashes(HexFormat.of().formatHex(md5.digest()), HexFormat.of().formatHex(sha256.digest()));
+        return new InputHashes(
+                HexFormat.of().formatHex(md5.digest()), HexFormat.of().formatHex(sha256.digest()));
     }
 
     private static MessageDigest digest(String algorithm) {

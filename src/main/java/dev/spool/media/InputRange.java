@@ -19,9 +19,12 @@ public record InputRange(double start, double end) {
     /** The range within an input of {@code duration} seconds; the input must reach past {@code start}. */
     InputRange within(double duration) throws MediaException {
         if (start >= duration) {
-            throw MediaException.badInput("range_outside_input", "the range starts at "
-                    + EncodeCommand.seconds(start) + " s, after the input ends (" + EncodeCommand.seconds(duration)
-                    + " s)");
+            throw MediaException.badInput(
+                    "range_outside_input",
+                    "the range starts at "
+                            + EncodeCommand.seconds(start) + " s, after the input ends ("
+                            + EncodeCommand.seconds(duration)
+                            + " s)");
         }
         return new InputRange(start, Math.min(end, duration));
     }

@@ -7,7 +7,8 @@ import java.util.Locale;
  * for callers that compare outputs with Livepeer's.
  */
 public enum Ladder {
-    SPOOL, LIVEPEER;
+    SPOOL,
+    LIVEPEER;
 
     /** From a setting's text, {@code spool} or {@code livepeer}, in any case. */
     public static Ladder parse(String text) {

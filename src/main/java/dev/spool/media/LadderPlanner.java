@@ -1,7 +1,6 @@
 package dev.spool.media;
 
 import dev.spool.media.TranscodeProfile.Encoder;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,10 +20,10 @@ public final class LadderPlanner {
     static final long MAX_BITRATE = 288_000_000L;
     /** Bitrate assumed when neither the stream nor the container declares one. */
     static final long UNKNOWN_SOURCE_BITRATE = 4_000_000L;
+
     static final int DEFAULT_QUALITY = 27;
     private static final List<TranscodeProfile> BASE_RUNGS = List.of(
-            TranscodeProfile.of("360p0", 640, 360, 1_000_000L),
-            TranscodeProfile.of("720p0", 1280, 720, 4_000_000L));
+            TranscodeProfile.of("360p0", 640, 360, 1_000_000L), TranscodeProfile.of("720p0", 1280, 720, 4_000_000L));
     /** Spool's rungs below the source: 1080p too, so sources above 1080p keep a full-HD rendition. */
     private static final List<TranscodeProfile> SPOOL_RUNGS = List.of(
             TranscodeProfile.of("360p0", 640, 360, 1_000_000L),
@@ -32,6 +31,7 @@ public final class LadderPlanner {
             TranscodeProfile.of("1080p0", 1920, 1080, 6_000_000L));
     /** Spool's ladder keeps frame rates up to this; faster sources are divided down to it. */
     static final double MAX_FPS = 60;
+
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> RESERVED_NAMES = Set.of("thumbnails", "index.m3u8");
 
@@ -56,12 +56,21 @@ public final class LadderPlanner {
         boolean spoolLadder = false;
         if (profiles == null || profiles.isEmpty()) {
             spoolLadder = ladder == Ladder.SPOOL;
-            wanted = spoolLadder ? spoolLadder(srcW, srcH, sourceBitrate(spec), Fraction.parse(video.frameRate()))
+            wanted = spoolLadder
+                    ? spoolLadder(srcW, srcH, sourceBitrate(spec), Fraction.parse(video.frameRate()))
                     : livepeerLadder(srcW, srcH, sourceBitrate(spec));
         } else if (profiles.size() == 1 && isBitrateOnly(profiles.get(0))) {
             TranscodeProfile p = profiles.get(0);
-            wanted = List.of(new TranscodeProfile(p.name(), srcW, srcH, p.bitrate(),
-                    p.quality() == null ? DEFAULT_QUALITY : p.quality(), p.fps(), p.fpsDen(), p.gop(), p.profile(),
+            wanted = List.of(new TranscodeProfile(
+                    p.name(),
+                    srcW,
+                    srcH,
+                    p.bitrate(),
+                    p.quality() == null ? DEFAULT_QUALITY : p.quality(),
+                    p.fps(),
+                    p.fpsDen(),
+                    p.gop(),
+                    p.profile(),
                     p.encoder()));
         } else {
             wanted = profiles;
@@ -106,8 +115,9 @@ public final class LadderPlanner {
             return ladder;
         }
         long divisor = (long) Math.ceil(frameRate.value() / MAX_FPS);
-        return ladder.stream().map(p -> p.withFps((int) frameRate.numerator(),
-                (int) (frameRate.denominator() * divisor))).toList();
+        return ladder.stream()
+                .map(p -> p.withFps((int) frameRate.numerator(), (int) (frameRate.denominator() * divisor)))
+                .toList();
     }
 
     private static long scaledBitrate(TranscodeProfile rung, int srcW, int srcH, long cappedSource) {
@@ -119,8 +129,17 @@ public final class LadderPlanner {
         if (r.width() <= srcW && r.height() <= srcH) {
             return r;
         }
-        return new Rendition(r.name(), Math.min(r.width(), roundDownEven(srcW)), Math.min(r.height(),
-                roundDownEven(srcH)), r.bitrate(), r.quality(), r.fps(), r.fpsDen(), r.gop(), r.profile(), r.encoder());
+        return new Rendition(
+                r.name(),
+                Math.min(r.width(), roundDownEven(srcW)),
+                Math.min(r.height(), roundDownEven(srcH)),
+                r.bitrate(),
+                r.quality(),
+                r.fps(),
+                r.fpsDen(),
+                r.gop(),
+                r.profile(),
+                r.encoder());
     }
 
     /** Livepeer's default ladder for a source of the given displayed size and video bitrate. */
@@ -144,7 +163,8 @@ public final class LadderPlanner {
             if (low < 5_000) {
                 low = 5_000;
             }
-            ladder.add(TranscodeProfile.of(Rendition.LOW_BITRATE, evenW, evenH, low).withQuality(DEFAULT_QUALITY));
+            ladder.add(TranscodeProfile.of(Rendition.LOW_BITRATE, evenW, evenH, low)
+                    .withQuality(DEFAULT_QUALITY));
         }
         long top = Math.min(capped * 12 / 10, MAX_BITRATE);
         ladder.add(TranscodeProfile.of(evenH + "p0", evenW, evenH, top).withQuality(DEFAULT_QUALITY));
@@ -177,8 +197,10 @@ public final class LadderPlanner {
         }
         Encoder encoder = p.encoder() == null ? Encoder.H264 : p.encoder();
         if (encoder == Encoder.VP8) {
-            throw MediaException.badInput("unsupported_encoder", "profile \"" + p.name() + "\" asks for VP8, which"
-                    + " HLS cannot carry (neither MPEG-TS nor fragmented MP4 has a VP8 mapping); use VP9, HEVC or H.264");
+            throw MediaException.badInput(
+                    "unsupported_encoder",
+                    "profile \"" + p.name() + "\" asks for VP8, which"
+                            + " HLS cannot carry (neither MPEG-TS nor fragmented MP4 has a VP8 mapping); use VP9, HEVC or H.264");
         }
         if (p.quality() != null && (p.quality() < 0 || p.quality() > 63)) {
             throw invalid("profile \"" + p.name() + "\" has quality " + p.quality() + "; it must be 0 to 63");
@@ -190,7 +212,8 @@ public final class LadderPlanner {
         Integer quality = p.quality() == null || p.quality() == 0 ? null : p.quality();
         Integer fps = orZero(p.fps()) == 0 ? null : p.fps();
         Integer fpsDen = fps == null ? null : p.fpsDen() == null ? 1 : p.fpsDen();
-        return new Rendition(p.name(), size[0], size[1], p.bitrate(), quality, fps, fpsDen, gop(p), p.profile(), encoder);
+        return new Rendition(
+                p.name(), size[0], size[1], p.bitrate(), quality, fps, fpsDen, gop(p), p.profile(), encoder);
     }
 
     /**
@@ -238,7 +261,8 @@ public final class LadderPlanner {
             }
             return seconds == 0 ? null : seconds;
         } catch (NumberFormatException e) {
-            throw invalid("profile \"" + p.name() + "\" has gop \"" + p.gop() + "\"; use seconds (e.g. \"2\") or \"intra\"");
+            throw invalid(
+                    "profile \"" + p.name() + "\" has gop \"" + p.gop() + "\"; use seconds (e.g. \"2\") or \"intra\"");
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.spool.media;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a process killed without warning (kill -9, power loss) leaves in its work directory: ffmpeg children that
@@ -24,18 +23,18 @@ import java.util.stream.Stream;
 public final class LeftoverWork {
     private static final Logger log = LoggerFactory.getLogger(LeftoverWork.class);
 
-    private LeftoverWork() {
-    }
+    private LeftoverWork() {}
 
-    public record Reaped(int processes, int directories) {
-    }
+    public record Reaped(int processes, int directories) {}
 
     public static Reaped reap(Path workRoot, FfmpegBinaries binaries, Duration quiet, Clock clock) {
         int killed = killOrphans(workRoot.toAbsolutePath(), List.of(binaries.ffmpeg(), binaries.ffprobe()));
         int removed = removeQuiet(workRoot, quiet, clock);
         if (killed > 0 || removed > 0) {
-            log.info("reaped {} orphaned ffmpeg processes and {} work directories left by an earlier run",
-                    killed, removed);
+            log.info(
+                    "reaped {} orphaned ffmpeg processes and {} work directories left by an earlier run",
+                    killed,
+                    removed);
         }
         return new Reaped(killed, removed);
     }
@@ -72,7 +71,8 @@ public final class LeftoverWork {
     /** Its parent is gone: reparented to init (pid 1) or to a subreaper, which is no JVM. */
     private static boolean orphaned(ProcessHandle process) {
         Optional<ProcessHandle> parent = process.parent();
-        return parent.isEmpty() || parent.get().pid() == 1
+        return parent.isEmpty()
+                || parent.get().pid() == 1
                 || parent.get().info().command().map(c -> !c.endsWith("/java")).orElse(true);
     }
 

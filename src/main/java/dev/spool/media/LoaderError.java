@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  */
 final class LoaderError {
 
-    private static final Pattern MISSING = Pattern.compile(
-            "error while loading shared libraries: ([^:\\s]+): cannot open shared object file");
+    private static final Pattern MISSING =
+            Pattern.compile("error while loading shared libraries: ([^:\\s]+): cannot open shared object file");
 
     /**
      * Debian packages for the system libraries the bundled ffmpeg links but neither carries nor gets
@@ -21,8 +21,7 @@ final class LoaderError {
             "libstdc++.so.6", "libstdc++6",
             "libgcc_s.so.1", "libgcc-s1");
 
-    private LoaderError() {
-    }
+    private LoaderError() {}
 
     static String explain(String stderr) {
         Matcher m = MISSING.matcher(stderr);

@@ -1,14 +1,12 @@
 package dev.spool.media;
 
-import org.slf4j.MDC;
-
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.MDC;
 
 /** Carries the logging context (the task's ids) of the thread that starts work into the threads that do it. */
 final class LogContext {
-    private LogContext() {
-    }
+    private LogContext() {}
 
     static Runnable carried(Runnable work) {
         Map<String, String> context = MDC.getCopyOfContextMap();

@@ -10,8 +10,7 @@ final class MasterPlaylist {
 
     private static final int LARGE = 960;
 
-    private MasterPlaylist() {
-    }
+    private MasterPlaylist() {}
 
     /**
      * Measured bitrate descending (ties: larger picture first); then, when the first variant is
@@ -19,10 +18,13 @@ final class MasterPlaylist {
      */
     static List<PipelineResult.HlsRendition> order(List<PipelineResult.HlsRendition> renditions) {
         List<PipelineResult.HlsRendition> ordered = new ArrayList<>(renditions);
-        ordered.sort(Comparator.comparingLong(PipelineResult.HlsRendition::averageBandwidth).reversed()
-                .thenComparing(Comparator.comparingLong((PipelineResult.HlsRendition r) -> (long) r.width() * r.height())
-                        .reversed()));
-        if (ordered.size() > 1 && (ordered.get(0).width() >= LARGE || ordered.get(0).height() >= LARGE)) {
+        ordered.sort(Comparator.comparingLong(PipelineResult.HlsRendition::averageBandwidth)
+                .reversed()
+                .thenComparing(
+                        Comparator.comparingLong((PipelineResult.HlsRendition r) -> (long) r.width() * r.height())
+                                .reversed()));
+        if (ordered.size() > 1
+                && (ordered.get(0).width() >= LARGE || ordered.get(0).height() >= LARGE)) {
             ordered.add(1, ordered.remove(0));
         }
         return ordered;
@@ -32,8 +34,10 @@ final class MasterPlaylist {
         StringBuilder out = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
         for (int i = 0; i < ordered.size(); i++) {
             PipelineResult.HlsRendition r = ordered.get(i);
-            out.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(r.bandwidth())
-                    .append(",AVERAGE-BANDWIDTH=").append(r.averageBandwidth());
+            out.append("#EXT-X-STREAM-INF:BANDWIDTH=")
+                    .append(r.bandwidth())
+                    .append(",AVERAGE-BANDWIDTH=")
+                    .append(r.averageBandwidth());
             if (r.width() > 0 && r.height() > 0) {
                 out.append(",RESOLUTION=").append(r.width()).append('x').append(r.height());
             }
@@ -41,8 +45,13 @@ final class MasterPlaylist {
             if (r.frameRate() != null) {
                 out.append(String.format(Locale.ROOT, ",FRAME-RATE=%.3f", r.frameRate()));
             }
-            out.append(",NAME=\"").append(i).append('-').append(r.name()).append("\"\n")
-                    .append(r.playlist()).append('\n');
+            out.append(",NAME=\"")
+                    .append(i)
+                    .append('-')
+                    .append(r.name())
+                    .append("\"\n")
+                    .append(r.playlist())
+                    .append('\n');
         }
         return out.toString();
     }

@@ -1,8 +1,5 @@
 package dev.spool.media;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns one input file into an HLS ladder (master + media playlists + segments), static MP4s and
@@ -62,23 +61,34 @@ public final class MediaPipeline {
         long size = validator.checkFile(request.input());
         VideoSpec probed = prober.probe(request.input());
         validator.checkSpec(probed);
-        InputRange range = request.range() == null || probed.duration() == null ? request.range()
+        InputRange range = request.range() == null || probed.duration() == null
+                ? request.range()
                 : request.range().within(probed.duration());
         VideoSpec spec = range == null ? probed : probed.withDuration(range.length());
         List<Rendition> renditions = planner.plan(spec, request.profiles());
-        List<ChunkPlan.Chunk> chunks = ChunkPlan.plan(spec.duration(), request.segmentSeconds(),
-                request.chunkThresholdSeconds(), request.maxParallel());
+        List<ChunkPlan.Chunk> chunks = ChunkPlan.plan(
+                spec.duration(), request.segmentSeconds(), request.chunkThresholdSeconds(), request.maxParallel());
         ProgressTracker progress = new ProgressTracker(listener, chunks);
         progress.chunk(0, 0);
-        log.info("transcoding {} ({} s, {} renditions, {} chunk(s))", request.input().getFileName(), spec.duration(),
-                Math.max(1, renditions.size()), chunks.size());
+        log.info(
+                "transcoding {} ({} s, {} renditions, {} chunk(s))",
+                request.input().getFileName(),
+                spec.duration(),
+                Math.max(1, renditions.size()),
+                chunks.size());
         ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
         try (WorkDir work = createWorkDir(request.outputDir())) {
             Future<InputHashes> hashes = range == null ? hashing.submit(() -> InputHashes.of(request.input())) : null;
             EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions, range);
             Set<String> mp4Names = mp4Names(request, spec, command.outputNames());
             prepareDirectories(work, command, request, renditions);
-            encode(work, command, chunks, request.maxParallel(), chunks.size() == 1 ? mp4Names : Set.of(), progress,
+            encode(
+                    work,
+                    command,
+                    chunks,
+                    request.maxParallel(),
+                    chunks.size() == 1 ? mp4Names : Set.of(),
+                    progress,
                     outputFps(spec, renditions));
             Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, chunks, mp4Names);
             InputHashes hash;
@@ -93,8 +103,16 @@ public final class MediaPipeline {
             }
             List<String> files = work.publish();
             progress.finished();
-            var result = new PipelineResult(spec, size, hash.md5(), hash.sha256(), packaged.renditions(),
-                    packaged.mp4s(), Packager.MASTER, packaged.thumbnailsVtt(), files);
+            var result = new PipelineResult(
+                    spec,
+                    size,
+                    hash.md5(),
+                    hash.sha256(),
+                    packaged.renditions(),
+                    packaged.mp4s(),
+                    Packager.MASTER,
+                    packaged.thumbnailsVtt(),
+                    files);
             observer.finished(result, Duration.ofNanos(System.nanoTime() - started));
             return result;
         } catch (IOException e) {
@@ -121,8 +139,9 @@ public final class MediaPipeline {
         return wanted;
     }
 
-    private static void prepareDirectories(WorkDir work, EncodeCommand command, PipelineRequest request,
-                                           List<Rendition> renditions) throws IOException {
+    private static void prepareDirectories(
+            WorkDir work, EncodeCommand command, PipelineRequest request, List<Rendition> renditions)
+            throws IOException {
         for (String name : command.outputNames()) {
             Files.createDirectories(work.resolve(name));
         }
@@ -141,14 +160,25 @@ public final class MediaPipeline {
             return (double) first.fps() / first.fpsDen();
         }
         // the constant rate it is encoded at: for a variable-rate source its peak, not the average fps
-        return spec.video().map(v -> Fraction.parse(v.frameRate())).map(Fraction::value).orElse(0.0);
+        return spec.video()
+                .map(v -> Fraction.parse(v.frameRate()))
+                .map(Fraction::value)
+                .orElse(0.0);
     }
 
     /** Runs the chunks, at most {@code maxParallel} at once; the first failure stops the others. */
-    private void encode(WorkDir work, EncodeCommand command, List<ChunkPlan.Chunk> chunks, int maxParallel,
-                        Set<String> mp4Names, ProgressTracker progress, double fps) throws MediaException, InterruptedException {
+    private void encode(
+            WorkDir work,
+            EncodeCommand command,
+            List<ChunkPlan.Chunk> chunks,
+            int maxParallel,
+            Set<String> mp4Names,
+            ProgressTracker progress,
+            double fps)
+            throws MediaException, InterruptedException {
         int parallel = Math.min(chunks.size(), maxParallel);
-        ExecutorService pool = Executors.newFixedThreadPool(parallel, Thread.ofPlatform().name("ffmpeg-chunk-", 0).factory());
+        ExecutorService pool = Executors.newFixedThreadPool(
+                parallel, Thread.ofPlatform().name("ffmpeg-chunk-", 0).factory());
         CompletionService<Void> running = new ExecutorCompletionService<>(pool);
         try {
             for (ChunkPlan.Chunk chunk : chunks) {
@@ -203,24 +233,36 @@ public final class MediaPipeline {
             throw new MediaException("io_error", "cannot read the encoded playlist: " + e.getMessage(), true, e);
         }
         if (declared - decoded > Math.max(MISSING_TOLERANCE_SECONDS, declared * 0.01)) {
-            throw MediaException.badInput("truncated", "the source is incomplete: it declares "
-                    + EncodeCommand.seconds(Math.round(declared * 10) / 10.0) + " s of video but only "
-                    + EncodeCommand.seconds(Math.round(decoded * 10) / 10.0) + " s could be decoded, which happens"
-                    + " when an upload or copy stopped early. Upload the complete file.");
+            throw MediaException.badInput(
+                    "truncated",
+                    "the source is incomplete: it declares "
+                            + EncodeCommand.seconds(Math.round(declared * 10) / 10.0) + " s of video but only "
+                            + EncodeCommand.seconds(Math.round(decoded * 10) / 10.0)
+                            + " s could be decoded, which happens"
+                            + " when an upload or copy stopped early. Upload the complete file.");
         }
     }
 
-    private void encodeChunk(WorkDir work, EncodeCommand command, ChunkPlan.Chunk chunk, Set<String> mp4Names,
-                             ProgressTracker progress, double fps) throws MediaException, InterruptedException {
+    private void encodeChunk(
+            WorkDir work,
+            EncodeCommand command,
+            ChunkPlan.Chunk chunk,
+            Set<String> mp4Names,
+            ProgressTracker progress,
+            double fps)
+            throws MediaException, InterruptedException {
         FfmpegProgress parser = new FfmpegProgress(chunk.expected(), fps, f -> progress.chunk(chunk.index(), f));
         Duration timeout = Duration.ofSeconds(600 + (long) (40 * chunk.expected()));
         List<String> args = command.build(chunk, mp4Names);
         log.debug("chunk {}: {}", chunk.index(), args);
         ChildProcess.Result result = ChildProcess.run(args, binaries.environment(), work.path(), parser, timeout);
         if (!result.ok()) {
-            throw new MediaException("ffmpeg_failed", "ffmpeg failed (exit " + result.exitCode() + ") encoding "
-                    + (chunk.index() == 0 && chunk.length() == null ? "the input" : "chunk " + chunk.index())
-                    + ": " + result.stderrTail(), true);
+            throw new MediaException(
+                    "ffmpeg_failed",
+                    "ffmpeg failed (exit " + result.exitCode() + ") encoding "
+                            + (chunk.index() == 0 && chunk.length() == null ? "the input" : "chunk " + chunk.index())
+                            + ": " + result.stderrTail(),
+                    true);
         }
         progress.chunk(chunk.index(), 1);
     }
@@ -229,8 +271,11 @@ public final class MediaPipeline {
         try {
             return hashes.get();
         } catch (ExecutionException e) {
-            throw new MediaException("io_error", "cannot read the input to hash it: " + e.getCause().getMessage(),
-                    true, e.getCause());
+            throw new MediaException(
+                    "io_error",
+                    "cannot read the input to hash it: " + e.getCause().getMessage(),
+                    true,
+                    e.getCause());
         }
     }
 }

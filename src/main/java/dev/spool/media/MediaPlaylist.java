@@ -15,8 +15,7 @@ import java.util.Locale;
 record MediaPlaylist(List<Segment> segments) {
 
     /** @param init the initialisation section's URI, or null for MPEG-TS */
-    record Segment(String uri, double duration, String init) {
-    }
+    record Segment(String uri, double duration, String init) {}
 
     MediaPlaylist {
         segments = List.copyOf(segments);
@@ -53,10 +52,16 @@ record MediaPlaylist(List<Segment> segments) {
 
     String render() {
         boolean fmp4 = segments.stream().anyMatch(s -> s.init() != null);
-        long target = Math.max(1, segments.stream().mapToLong(s -> Math.round(s.duration())).max().orElse(1));
+        long target = Math.max(
+                1,
+                segments.stream().mapToLong(s -> Math.round(s.duration())).max().orElse(1));
         StringBuilder out = new StringBuilder("#EXTM3U\n")
-                .append("#EXT-X-VERSION:").append(fmp4 ? 7 : 3).append('\n')
-                .append("#EXT-X-TARGETDURATION:").append(target).append('\n')
+                .append("#EXT-X-VERSION:")
+                .append(fmp4 ? 7 : 3)
+                .append('\n')
+                .append("#EXT-X-TARGETDURATION:")
+                .append(target)
+                .append('\n')
                 .append("#EXT-X-MEDIA-SEQUENCE:0\n")
                 .append("#EXT-X-PLAYLIST-TYPE:VOD\n")
                 .append("#EXT-X-INDEPENDENT-SEGMENTS\n");
@@ -66,7 +71,9 @@ record MediaPlaylist(List<Segment> segments) {
                 out.append("#EXT-X-MAP:URI=\"").append(s.init()).append("\"\n");
                 currentInit = s.init();
             }
-            out.append(String.format(Locale.ROOT, "#EXTINF:%.6f,\n", s.duration())).append(s.uri()).append('\n');
+            out.append(String.format(Locale.ROOT, "#EXTINF:%.6f,\n", s.duration()))
+                    .append(s.uri())
+                    .append('\n');
         }
         return out.append("#EXT-X-ENDLIST\n").toString();
     }

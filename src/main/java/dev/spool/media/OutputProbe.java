@@ -2,7 +2,6 @@ package dev.spool.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +17,7 @@ final class OutputProbe {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    record Info(int width, int height, Double frameRate, String codecs, Long bitrate) {
-    }
+    record Info(int width, int height, Double frameRate, String codecs, Long bitrate) {}
 
     private final FfmpegBinaries binaries;
     private final ObjectMapper json = new ObjectMapper();
@@ -29,18 +27,33 @@ final class OutputProbe {
     }
 
     Info inspect(Path file) throws MediaException, InterruptedException {
-        ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffprobe().toString(), "-v", "error",
-                        "-show_format", "-show_streams", "-show_data", "-of", "json", Prober.fileUrl(file)),
-                binaries.environment(), null, null, TIMEOUT);
+        ChildProcess.Result result = ChildProcess.run(
+                List.of(
+                        binaries.ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-show_format",
+                        "-show_streams",
+                        "-show_data",
+                        "-of",
+                        "json",
+                        Prober.fileUrl(file)),
+                binaries.environment(),
+                null,
+                null,
+                TIMEOUT);
         if (!result.ok()) {
-            throw new MediaException("ffmpeg_failed", "the written output " + file.getFileName()
-                    + " cannot be read back: " + result.stderrTail(), true);
+            throw new MediaException(
+                    "ffmpeg_failed",
+                    "the written output " + file.getFileName() + " cannot be read back: " + result.stderrTail(),
+                    true);
         }
         JsonNode root;
         try {
             root = json.readTree(result.stdout());
         } catch (IOException e) {
-            throw new MediaException("ffmpeg_failed", "ffprobe wrote output that is not JSON: " + e.getMessage(), true, e);
+            throw new MediaException(
+                    "ffmpeg_failed", "ffprobe wrote output that is not JSON: " + e.getMessage(), true, e);
         }
         int width = 0;
         int height = 0;
@@ -70,8 +83,13 @@ final class OutputProbe {
         return switch (stream.path("codec_name").asText()) {
             case "h264" -> CodecStrings.h264(extradata);
             case "hevc" -> CodecStrings.hevc(extradata);
-            case "vp9" -> CodecStrings.vp9(vp9Profile(stream.path("profile").asText("")), width, height, fps,
-                    stream.path("pix_fmt").asText("").contains("10") ? 10 : 8);
+            case "vp9" ->
+                CodecStrings.vp9(
+                        vp9Profile(stream.path("profile").asText("")),
+                        width,
+                        height,
+                        fps,
+                        stream.path("pix_fmt").asText("").contains("10") ? 10 : 8);
             default -> stream.path("codec_name").asText();
         };
     }

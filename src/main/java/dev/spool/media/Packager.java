@@ -27,9 +27,8 @@ final class Packager {
     private static final Duration REMUX_TIMEOUT = Duration.ofMinutes(30);
 
     /** @param thumbnailsVtt relative path of the thumbnail track, or null */
-    record Packaged(List<PipelineResult.HlsRendition> renditions, List<PipelineResult.Mp4Output> mp4s,
-                    String thumbnailsVtt) {
-    }
+    record Packaged(
+            List<PipelineResult.HlsRendition> renditions, List<PipelineResult.Mp4Output> mp4s, String thumbnailsVtt) {}
 
     private final FfmpegBinaries binaries;
     private final OutputProbe outputProbe;
@@ -43,8 +42,13 @@ final class Packager {
      * @param names    the HLS outputs in encoding order
      * @param mp4Names outputs that get an MP4; already written when there was one chunk, remuxed otherwise
      */
-    Packaged pack(WorkDir work, List<String> names, List<Rendition> renditions, List<ChunkPlan.Chunk> chunks,
-                  Set<String> mp4Names) throws IOException, MediaException, InterruptedException {
+    Packaged pack(
+            WorkDir work,
+            List<String> names,
+            List<Rendition> renditions,
+            List<ChunkPlan.Chunk> chunks,
+            Set<String> mp4Names)
+            throws IOException, MediaException, InterruptedException {
         List<MediaPlaylist> playlists = new ArrayList<>();
         for (String name : names) {
             playlists.add(join(work, name, chunks));
@@ -54,7 +58,9 @@ final class Packager {
         List<Callable<PipelineResult.Mp4Output>> mp4Jobs = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            long bitrate = renditions.isEmpty() ? EncodeCommand.AUDIO_ONLY_BITRATE : renditions.get(i).bitrate();
+            long bitrate = renditions.isEmpty()
+                    ? EncodeCommand.AUDIO_ONLY_BITRATE
+                    : renditions.get(i).bitrate();
             MediaPlaylist playlist = playlists.get(i);
             describeJobs.add(() -> describe(work, name, bitrate, playlist));
             if (mp4Names.contains(name)) {
@@ -68,7 +74,9 @@ final class Packager {
         Path thumbnailDir = work.resolve(EncodeCommand.THUMBNAILS);
         if (Files.isDirectory(thumbnailDir)) {
             vtt = EncodeCommand.THUMBNAILS + "/" + ThumbnailTrack.FILE;
-            List<Double> durations = playlists.get(0).segments().stream().map(MediaPlaylist.Segment::duration).toList();
+            List<Double> durations = playlists.get(0).segments().stream()
+                    .map(MediaPlaylist.Segment::duration)
+                    .toList();
             Files.writeString(work.resolve(vtt), ThumbnailTrack.render(durations, thumbnailDir));
         }
         return new Packaged(ordered, mp4s, vtt);
@@ -141,24 +149,54 @@ final class Packager {
         double total = playlist.totalDuration();
         long average = total > 0 ? Math.round(bytes * 8 / total) : 0;
         OutputProbe.Info info = outputProbe.inspect(dir.resolve(MEDIA));
-        return new PipelineResult.HlsRendition(name, info.width(), info.height(), targetBitrate,
-                Math.max(average, Math.round(peak)), average, info.codecs(), name + "/" + MEDIA, info.frameRate());
+        return new PipelineResult.HlsRendition(
+                name,
+                info.width(),
+                info.height(),
+                targetBitrate,
+                Math.max(average, Math.round(peak)),
+                average,
+                info.codecs(),
+                name + "/" + MEDIA,
+                info.frameRate());
     }
 
     private PipelineResult.Mp4Output mp4(WorkDir work, String name, boolean remux)
             throws IOException, MediaException, InterruptedException {
         String file = name + ".mp4";
         if (remux) {
-            ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffmpeg().toString(), "-hide_banner",
-                            "-nostdin", "-v", "error", "-y", "-i", name + "/" + MEDIA, "-map", "0", "-c", "copy",
-                            "-movflags", "+faststart", file),
-                    binaries.environment(), work.path(), null, REMUX_TIMEOUT);
+            ChildProcess.Result result = ChildProcess.run(
+                    List.of(
+                            binaries.ffmpeg().toString(),
+                            "-hide_banner",
+                            "-nostdin",
+                            "-v",
+                            "error",
+                            "-y",
+                            "-i",
+                            name + "/" + MEDIA,
+                            "-map",
+                            "0",
+                            "-c",
+                            "copy",
+                            "-movflags",
+                            "+faststart",
+                            file),
+                    binaries.environment(),
+                    work.path(),
+                    null,
+                    REMUX_TIMEOUT);
             if (!result.ok()) {
-                throw new MediaException("ffmpeg_failed", "ffmpeg failed writing " + file + ": " + result.stderrTail(), true);
+                throw new MediaException(
+                        "ffmpeg_failed", "ffmpeg failed writing " + file + ": " + result.stderrTail(), true);
             }
         }
         OutputProbe.Info info = outputProbe.inspect(work.resolve(file));
-        return new PipelineResult.Mp4Output(file, Files.size(work.resolve(file)), info.width(), info.height(),
+        return new PipelineResult.Mp4Output(
+                file,
+                Files.size(work.resolve(file)),
+                info.width(),
+                info.height(),
                 info.bitrate() == null ? 0 : info.bitrate());
     }
 
@@ -178,8 +216,12 @@ final class Packager {
                         case MediaException media -> throw media;
                         case IOException io -> throw io;
                         case InterruptedException interrupted -> throw interrupted;
-                        default -> throw new MediaException("ffmpeg_failed", "reading the outputs back failed: "
-                                + e.getCause(), true, e.getCause());
+                        default ->
+                            throw new MediaException(
+                                    "ffmpeg_failed",
+                                    "reading the outputs back failed: " + e.getCause(),
+                                    true,
+                                    e.getCause());
                     }
                 } catch (InterruptedException e) {
                     executor.shutdownNow();

@@ -19,23 +19,34 @@ import java.util.Set;
  *                              describes that part, every rendition gets an MP4 (the part has no file of its
  *                              own otherwise) and the size and hashes are those of the largest MP4
  */
-public record PipelineRequest(Path input, Path outputDir, List<TranscodeProfile> profiles, double segmentSeconds,
-                              Mp4Mode mp4, boolean thumbnails, String preset, double chunkThresholdSeconds,
-                              int maxParallel, long maxInputBytes, InputRange range) {
+public record PipelineRequest(
+        Path input,
+        Path outputDir,
+        List<TranscodeProfile> profiles,
+        double segmentSeconds,
+        Mp4Mode mp4,
+        boolean thumbnails,
+        String preset,
+        double chunkThresholdSeconds,
+        int maxParallel,
+        long maxInputBytes,
+        InputRange range) {
 
     public static final double DEFAULT_SEGMENT_SECONDS = 6;
     public static final double MAX_SEGMENT_SECONDS = 20;
     public static final double DEFAULT_CHUNK_THRESHOLD_SECONDS = 120;
     public static final int DEFAULT_MAX_PARALLEL = 2;
     public static final String DEFAULT_PRESET = "medium";
-    static final Set<String> PRESETS = Set.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
-            "slow", "slower", "veryslow");
+    static final Set<String> PRESETS =
+            Set.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow");
 
     public PipelineRequest {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(outputDir, "outputDir");
         profiles = profiles == null ? List.of() : List.copyOf(profiles);
-        segmentSeconds = !(segmentSeconds > 0) ? DEFAULT_SEGMENT_SECONDS : Math.max(1, Math.min(MAX_SEGMENT_SECONDS, segmentSeconds));
+        segmentSeconds = !(segmentSeconds > 0)
+                ? DEFAULT_SEGMENT_SECONDS
+                : Math.max(1, Math.min(MAX_SEGMENT_SECONDS, segmentSeconds));
         mp4 = range != null ? Mp4Mode.ALL : mp4 == null ? Mp4Mode.SHORT_ONLY : mp4;
         preset = preset == null ? DEFAULT_PRESET : preset;
         if (!PRESETS.contains(preset)) {
@@ -116,8 +127,18 @@ public record PipelineRequest(Path input, Path outputDir, List<TranscodeProfile>
         }
 
         public PipelineRequest build() {
-            return new PipelineRequest(input, outputDir, profiles, segmentSeconds, mp4, thumbnails, preset,
-                    chunkThresholdSeconds, maxParallel, maxInputBytes, range);
+            return new PipelineRequest(
+                    input,
+                    outputDir,
+                    profiles,
+                    segmentSeconds,
+                    mp4,
+                    thumbnails,
+                    preset,
+                    chunkThresholdSeconds,
+                    maxParallel,
+                    maxInputBytes,
+                    range);
         }
     }
 }

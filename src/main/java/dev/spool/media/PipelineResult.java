@@ -18,9 +18,16 @@ import java.util.Optional;
  * @param thumbnailsVtt  the thumbnail WebVTT track, or null when no thumbnails were made
  * @param files          every file written
  */
-public record PipelineResult(VideoSpec inputSpec, long inputSize, String md5, String sha256,
-                             List<HlsRendition> renditions, List<Mp4Output> mp4s, String masterPlaylist,
-                             String thumbnailsVtt, List<String> files) {
+public record PipelineResult(
+        VideoSpec inputSpec,
+        long inputSize,
+        String md5,
+        String sha256,
+        List<HlsRendition> renditions,
+        List<Mp4Output> mp4s,
+        String masterPlaylist,
+        String thumbnailsVtt,
+        List<String> files) {
 
     public PipelineResult {
         renditions = List.copyOf(renditions);
@@ -34,8 +41,9 @@ public record PipelineResult(VideoSpec inputSpec, long inputSize, String md5, St
     }
 
     static Optional<Mp4Output> largest(List<Mp4Output> mp4s) {
-        return mp4s.stream().max(Comparator.comparingLong((Mp4Output m) -> (long) m.width() * m.height())
-                .thenComparingLong(Mp4Output::bitrate));
+        return mp4s.stream()
+                .max(Comparator.comparingLong((Mp4Output m) -> (long) m.width() * m.height())
+                        .thenComparingLong(Mp4Output::bitrate));
     }
 
     /**
@@ -49,11 +57,17 @@ public record PipelineResult(VideoSpec inputSpec, long inputSize, String md5, St
      * @param codecs           RFC 6381 codec string of the master playlist
      * @param frameRate        actual output frame rate, null for audio-only
      */
-    public record HlsRendition(String name, int width, int height, long bitrate, long bandwidth,
-                               long averageBandwidth, String codecs, String playlist, Double frameRate) {
-    }
+    public record HlsRendition(
+            String name,
+            int width,
+            int height,
+            long bitrate,
+            long bandwidth,
+            long averageBandwidth,
+            String codecs,
+            String playlist,
+            Double frameRate) {}
 
     /** A static MP4, with size, dimensions and bitrate probed from the written file. */
-    public record Mp4Output(String path, long size, int width, int height, long bitrate) {
-    }
+    public record Mp4Output(String path, long size, int width, int height, long bitrate) {}
 }

@@ -2,9 +2,6 @@ package dev.spool.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads an input with ffprobe (format + streams as JSON) into a {@link VideoSpec}, and tells a
@@ -32,8 +31,9 @@ public final class Prober {
     private static final Set<String> ISO_BOX_TYPES = Set.of("ftyp", "moov", "mdat", "free", "skip", "wide", "pnot");
 
     /** Codecs of pictures rather than video: a stream in one of them loses to any stream in a video codec. */
-    private static final Set<String> STILL_IMAGE_CODECS = Set.of("mjpeg", "jpeg", "jpegls", "png", "apng", "bmp",
-            "gif", "tiff", "webp");
+    private static final Set<String> STILL_IMAGE_CODECS =
+            Set.of("mjpeg", "jpeg", "jpegls", "png", "apng", "bmp", "gif", "tiff", "webp");
+
     private static final Logger log = LoggerFactory.getLogger(Prober.class);
 
     private final FfmpegBinaries binaries;
@@ -48,10 +48,22 @@ public final class Prober {
      *                        when the file ends before the data its header promises
      */
     public VideoSpec probe(Path input) throws MediaException, InterruptedException {
-        ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffprobe().toString(),
-                        "-v", "error", "-analyzeduration", ANALYZE_DURATION_US,
-                        "-show_format", "-show_streams", "-of", "json", fileUrl(input)),
-                binaries.environment(), null, null, PROBE_TIMEOUT);
+        ChildProcess.Result result = ChildProcess.run(
+                List.of(
+                        binaries.ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-analyzeduration",
+                        ANALYZE_DURATION_US,
+                        "-show_format",
+                        "-show_streams",
+                        "-of",
+                        "json",
+                        fileUrl(input)),
+                binaries.environment(),
+                null,
+                null,
+                PROBE_TIMEOUT);
         if (!result.ok()) {
             throw unreadable(input, result.stderrTail());
         }
@@ -69,17 +81,46 @@ public final class Prober {
         if (v == null || !v.variableFrameRate()) {
             return spec;
         }
-        ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffprobe().toString(), "-v", "error",
-                        "-select_streams", Integer.toString(v.index()), "-show_entries", "packet=pts_time",
-                        "-of", "csv=p=0", fileUrl(input)),
-                binaries.environment(), null, null, PROBE_TIMEOUT);
-        Fraction peak = FrameRates.peak(result.stdout().lines().map(Prober::parseOrNull).toList());
+        ChildProcess.Result result = ChildProcess.run(
+                List.of(
+                        binaries.ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-select_streams",
+                        Integer.toString(v.index()),
+                        "-show_entries",
+                        "packet=pts_time",
+                        "-of",
+                        "csv=p=0",
+                        fileUrl(input)),
+                binaries.environment(),
+                null,
+                null,
+                PROBE_TIMEOUT);
+        Fraction peak =
+                FrameRates.peak(result.stdout().lines().map(Prober::parseOrNull).toList());
         if (peak == null || (v.fps() != null && peak.value() < v.fps())) {
             return spec;
         }
-        VideoSpec.Track measured = new VideoSpec.Track(v.type(), v.codec(), v.startTime(), v.duration(), v.bitrate(),
-                v.width(), v.height(), v.pixelFormat(), v.fps(), v.channels(), v.sampleRate(), v.bitDepth(),
-                v.rotation(), v.displayAspectRatio(), v.sampleAspectRatio(), peak.toString(), true, v.index());
+        VideoSpec.Track measured = new VideoSpec.Track(
+                v.type(),
+                v.codec(),
+                v.startTime(),
+                v.duration(),
+                v.bitrate(),
+                v.width(),
+                v.height(),
+                v.pixelFormat(),
+                v.fps(),
+                v.channels(),
+                v.sampleRate(),
+                v.bitDepth(),
+                v.rotation(),
+                v.displayAspectRatio(),
+                v.sampleAspectRatio(),
+                peak.toString(),
+                true,
+                v.index());
         List<VideoSpec.Track> tracks = new ArrayList<>(spec.tracks());
         tracks.set(tracks.indexOf(v), measured);
         return new VideoSpec(spec.format(), spec.duration(), spec.bitrate(), tracks, spec.formatBitrate());
@@ -95,13 +136,17 @@ public final class Prober {
 
     private static MediaException unreadable(Path input, String stderr) {
         if (stderr.contains("moov atom not found") && startsLikeIsoMedia(input)) {
-            return MediaException.badInput("truncated", input.getFileName()
-                    + " is an incomplete MP4/MOV file: its index (moov atom) is missing, which happens when an"
-                    + " upload or copy stopped early or the recording was not closed. Upload the complete file.");
+            return MediaException.badInput(
+                    "truncated",
+                    input.getFileName()
+                            + " is an incomplete MP4/MOV file: its index (moov atom) is missing, which happens when an"
+                            + " upload or copy stopped early or the recording was not closed. Upload the complete file.");
         }
-        return MediaException.badInput("not_media", input.getFileName()
-                + " is not a media file that can be read (" + lastLine(stderr)
-                + "). Upload a video or audio file such as MP4, MOV, MKV, WebM, TS, MP3 or WAV.");
+        return MediaException.badInput(
+                "not_media",
+                input.getFileName()
+                        + " is not a media file that can be read (" + lastLine(stderr)
+                        + "). Upload a video or audio file such as MP4, MOV, MKV, WebM, TS, MP3 or WAV.");
     }
 
     /** ffmpeg guesses MP4 from a .mp4 name alone; only a file that starts with an ISO box really is one. */
@@ -127,10 +172,22 @@ public final class Prober {
             return;
         }
         double from = Math.max(0, spec.duration() - TAIL_SECONDS);
-        ChildProcess.Result result = ChildProcess.run(List.of(binaries.ffprobe().toString(), "-v", "error",
-                        "-read_intervals", String.format(Locale.ROOT, "%.3f%%", from),
-                        "-show_entries", "packet=pos,size", "-of", "csv=p=0", fileUrl(input)),
-                binaries.environment(), null, null, PROBE_TIMEOUT);
+        ChildProcess.Result result = ChildProcess.run(
+                List.of(
+                        binaries.ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-read_intervals",
+                        String.format(Locale.ROOT, "%.3f%%", from),
+                        "-show_entries",
+                        "packet=pos,size",
+                        "-of",
+                        "csv=p=0",
+                        fileUrl(input)),
+                binaries.environment(),
+                null,
+                null,
+                PROBE_TIMEOUT);
         long fileSize;
         try {
             fileSize = Files.size(input);
@@ -149,9 +206,12 @@ public final class Prober {
             }
         }
         if (result.stderrTail().contains("partial file") || end > fileSize) {
-            throw MediaException.badInput("truncated", input.getFileName() + " is cut short: its header promises "
-                    + String.format(Locale.ROOT, "%.1f", spec.duration()) + " s of media but the file ends before"
-                    + " that data. Upload the complete file.");
+            throw MediaException.badInput(
+                    "truncated",
+                    input.getFileName() + " is cut short: its header promises "
+                            + String.format(Locale.ROOT, "%.1f", spec.duration())
+                            + " s of media but the file ends before"
+                            + " that data. Upload the complete file.");
         }
     }
 
@@ -160,7 +220,8 @@ public final class Prober {
         try {
             root = json.readTree(ffprobeJson);
         } catch (IOException e) {
-            throw new MediaException("ffmpeg_failed", "ffprobe wrote output that is not JSON: " + e.getMessage(), true, e);
+            throw new MediaException(
+                    "ffmpeg_failed", "ffprobe wrote output that is not JSON: " + e.getMessage(), true, e);
         }
         JsonNode format = root.path("format");
         List<VideoSpec.Track> tracks = new ArrayList<>();
@@ -174,8 +235,11 @@ public final class Prober {
                 break;
             }
         }
-        Double duration = tracks.stream().filter(t -> VideoSpec.Track.VIDEO.equals(t.type()))
-                .map(VideoSpec.Track::duration).filter(d -> d != null && d > 0).findFirst()
+        Double duration = tracks.stream()
+                .filter(t -> VideoSpec.Track.VIDEO.equals(t.type()))
+                .map(VideoSpec.Track::duration)
+                .filter(d -> d != null && d > 0)
+                .findFirst()
                 .orElse(positiveDouble(format, "duration"));
         Long formatBitrate = positiveLong(format, "bit_rate");
         Double size = positiveDouble(format, "size");
@@ -184,7 +248,9 @@ public final class Prober {
         }
         // the tracks' sum only when every track declares its own: otherwise it would be one track's
         boolean allDeclared = !tracks.isEmpty() && tracks.stream().allMatch(t -> t.bitrate() != null);
-        Long bitrate = allDeclared ? Long.valueOf(tracks.stream().mapToLong(VideoSpec.Track::bitrate).sum())
+        Long bitrate = allDeclared
+                ? Long.valueOf(
+                        tracks.stream().mapToLong(VideoSpec.Track::bitrate).sum())
                 : formatBitrate;
         return new VideoSpec(containerName(format), duration, bitrate, tracks, formatBitrate);
     }
@@ -205,7 +271,8 @@ public final class Prober {
             }
         }
         Comparator<JsonNode> rank = Comparator.comparing((JsonNode s) -> !isImageCodec(s))
-                .thenComparingLong(s -> (long) s.path("width").asInt() * s.path("height").asInt())
+                .thenComparingLong(
+                        s -> (long) s.path("width").asInt() * s.path("height").asInt())
                 .thenComparingDouble(s -> {
                     Fraction rate = Fraction.parse(s.path("avg_frame_rate").asText(null));
                     return rate == null ? 0 : rate.value();
@@ -216,8 +283,12 @@ public final class Prober {
             }
         }
         if (best != null && videos.size() > 1) {
-            log.info("using video stream #{} ({} {}x{}) of {} video streams", best.path("index").asInt(),
-                    best.path("codec_name").asText(), best.path("width").asInt(), best.path("height").asInt(),
+            log.info(
+                    "using video stream #{} ({} {}x{}) of {} video streams",
+                    best.path("index").asInt(),
+                    best.path("codec_name").asText(),
+                    best.path("width").asInt(),
+                    best.path("height").asInt(),
                     videos.size());
         }
         return best;
@@ -248,18 +319,34 @@ public final class Prober {
         Fraction real = Fraction.parse(s.path("r_frame_rate").asText(null));
         Fraction rate = avg != null && avg.value() > 0 ? avg : real;
         Double fps = rate == null ? null : rate.value();
-        boolean variable = avg != null && real != null && avg.value() > 0 && real.value() > 0
+        boolean variable = avg != null
+                && real != null
+                && avg.value() > 0
+                && real.value() > 0
                 && Math.abs(avg.value() - real.value()) / avg.value() > 0.01;
         if (!variable && real != null && real.value() > 0) {
             // the base rate every timestamp fits (30000/1001), where the average may be rounded (2997/100)
             rate = real;
         }
-        return new VideoSpec.Track(VideoSpec.Track.VIDEO, s.path("codec_name").asText(null),
-                number(s, "start_time"), positiveDouble(s, "duration"), positiveLong(s, "bit_rate"),
-                positiveInt(s, "width"), positiveInt(s, "height"), s.path("pix_fmt").asText(null), fps,
-                null, null, positiveInt(s, "bits_per_raw_sample"),
-                rotation(s), s.path("display_aspect_ratio").asText(null), s.path("sample_aspect_ratio").asText(null),
-                rate == null ? null : rate.toString(), variable, s.path("index").asInt());
+        return new VideoSpec.Track(
+                VideoSpec.Track.VIDEO,
+                s.path("codec_name").asText(null),
+                number(s, "start_time"),
+                positiveDouble(s, "duration"),
+                positiveLong(s, "bit_rate"),
+                positiveInt(s, "width"),
+                positiveInt(s, "height"),
+                s.path("pix_fmt").asText(null),
+                fps,
+                null,
+                null,
+                positiveInt(s, "bits_per_raw_sample"),
+                rotation(s),
+                s.path("display_aspect_ratio").asText(null),
+                s.path("sample_aspect_ratio").asText(null),
+                rate == null ? null : rate.toString(),
+                variable,
+                s.path("index").asInt());
     }
 
     private static VideoSpec.Track audioTrack(JsonNode s) {
@@ -267,10 +354,25 @@ public final class Prober {
         if (bitDepth == null) {
             bitDepth = positiveInt(s, "bits_per_raw_sample");
         }
-        return new VideoSpec.Track(VideoSpec.Track.AUDIO, s.path("codec_name").asText(null),
-                number(s, "start_time"), positiveDouble(s, "duration"), positiveLong(s, "bit_rate"),
-                null, null, null, null, positiveInt(s, "channels"), positiveInt(s, "sample_rate"), bitDepth,
-                null, null, null, null, false, s.path("index").asInt());
+        return new VideoSpec.Track(
+                VideoSpec.Track.AUDIO,
+                s.path("codec_name").asText(null),
+                number(s, "start_time"),
+                positiveDouble(s, "duration"),
+                positiveLong(s, "bit_rate"),
+                null,
+                null,
+                null,
+                null,
+                positiveInt(s, "channels"),
+                positiveInt(s, "sample_rate"),
+                bitDepth,
+                null,
+                null,
+                null,
+                null,
+                false,
+                s.path("index").asInt());
     }
 
     /** Clockwise degrees from the display matrix (ffprobe reports it counter-clockwise), or the legacy rotate tag. */
@@ -318,7 +420,10 @@ public final class Prober {
 
     private static String lastLine(String text) {
         String[] lines = text.strip().split("\n");
-        String last = lines[lines.length - 1].replaceFirst("^\\[[^]]*] ", "").replaceFirst("^file:.*?: ", "").strip();
+        String last = lines[lines.length - 1]
+                .replaceFirst("^\\[[^]]*] ", "")
+                .replaceFirst("^file:.*?: ", "")
+                .strip();
         return last.isEmpty() ? "ffprobe gave no reason" : last;
     }
 

@@ -21,8 +21,7 @@ final class ProcessSpawner {
     private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("spool-process-spawner").factory());
 
-    private ProcessSpawner() {
-    }
+    private ProcessSpawner() {}
 
     /**
      * The command as it is run: behind setpriv when the OS offers it. A program that cannot be run is started

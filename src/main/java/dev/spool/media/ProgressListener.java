@@ -4,7 +4,7 @@ package dev.spool.media;
 @FunctionalInterface
 public interface ProgressListener {
 
-    ProgressListener NONE = fraction -> { };
+    ProgressListener NONE = fraction -> {};
 
     void progress(double fraction);
 }

@@ -8,9 +8,17 @@ package dev.spool.media;
  * @param fps     output frame rate numerator, or null to keep the source rate
  * @param gop     keyframe interval in seconds, 0 for all-intra, null for the encoder default
  */
-public record Rendition(String name, int width, int height, long bitrate, Integer quality,
-                        Integer fps, Integer fpsDen, Double gop,
-                        TranscodeProfile.H264Profile profile, TranscodeProfile.Encoder encoder) {
+public record Rendition(
+        String name,
+        int width,
+        int height,
+        long bitrate,
+        Integer quality,
+        Integer fps,
+        Integer fpsDen,
+        Double gop,
+        TranscodeProfile.H264Profile profile,
+        TranscodeProfile.Encoder encoder) {
 
     /** The Livepeer default ladder rung that gets no MP4. */
     public static final String LOW_BITRATE = "low-bitrate";

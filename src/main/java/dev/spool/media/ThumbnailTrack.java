@@ -13,8 +13,7 @@ final class ThumbnailTrack {
 
     static final String FILE = "thumbnails.vtt";
 
-    private ThumbnailTrack() {
-    }
+    private ThumbnailTrack() {}
 
     /** Cues for the segments whose picture exists in {@code thumbnailDir}. */
     static String render(List<Double> segmentDurations, Path thumbnailDir) {
@@ -24,8 +23,12 @@ final class ThumbnailTrack {
             double end = start + segmentDurations.get(n);
             String picture = "keyframes_" + n + ".png";
             if (Files.exists(thumbnailDir.resolve(picture))) {
-                out.append(timestamp(start)).append(" --> ").append(timestamp(end)).append('\n')
-                        .append(picture).append("\n\n");
+                out.append(timestamp(start))
+                        .append(" --> ")
+                        .append(timestamp(end))
+                        .append('\n')
+                        .append(picture)
+                        .append("\n\n");
             }
             start = end;
         }
@@ -34,7 +37,12 @@ final class ThumbnailTrack {
 
     static String timestamp(double seconds) {
         long millis = Math.round(seconds * 1000);
-        return String.format(Locale.ROOT, "%02d:%02d:%02d.%03d", millis / 3_600_000, millis / 60_000 % 60,
-                millis / 1000 % 60, millis % 1000);
+        return String.format(
+                Locale.ROOT,
+                "%02d:%02d:%02d.%03d",
+                millis / 3_600_000,
+                millis / 60_000 % 60,
+                millis / 1000 % 60,
+                millis % 1000);
     }
 }

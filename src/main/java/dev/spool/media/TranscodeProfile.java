@@ -2,7 +2,6 @@ package dev.spool.media;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Locale;
 
 /**
@@ -11,8 +10,17 @@ import java.util.Locale;
  * frame rate {@code fps/fpsDen} (0 = keep), keyframe interval {@code gop} (seconds or
  * {@code intra}), H.264 profile and encoder.
  */
-public record TranscodeProfile(String name, Integer width, Integer height, Long bitrate, Integer quality,
-                               Integer fps, Integer fpsDen, String gop, H264Profile profile, Encoder encoder) {
+public record TranscodeProfile(
+        String name,
+        Integer width,
+        Integer height,
+        Long bitrate,
+        Integer quality,
+        Integer fps,
+        Integer fpsDen,
+        String gop,
+        H264Profile profile,
+        Encoder encoder) {
 
     /** A profile with only a box and bitrate; the rest at defaults. */
     public static TranscodeProfile of(String name, int width, int height, long bitrate) {
@@ -44,7 +52,10 @@ public record TranscodeProfile(String name, Integer width, Integer height, Long 
     }
 
     public enum H264Profile {
-        H264Baseline, H264Main, H264High, H264ConstrainedHigh;
+        H264Baseline,
+        H264Main,
+        H264High,
+        H264ConstrainedHigh;
 
         /** Livepeer matches profile names without regard to case. */
         @JsonCreator
@@ -73,7 +84,10 @@ public record TranscodeProfile(String name, Integer width, Integer height, Long 
     }
 
     public enum Encoder {
-        H264("H.264"), HEVC("HEVC"), VP8("VP8"), VP9("VP9");
+        H264("H.264"),
+        HEVC("HEVC"),
+        VP8("VP8"),
+        VP9("VP9");
 
         private final String wireName;
 

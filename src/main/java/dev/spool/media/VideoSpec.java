@@ -2,7 +2,6 @@ package dev.spool.media;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -11,8 +10,12 @@ import java.util.Optional;
  * values are null and left out of JSON. Fields only the planner needs are kept out of JSON.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record VideoSpec(String format, Double duration, Long bitrate, List<Track> tracks,
-                        @JsonIgnore Long formatBitrate) {
+public record VideoSpec(
+        String format,
+        Double duration,
+        Long bitrate,
+        List<Track> tracks,
+        @JsonIgnore Long formatBitrate) {
 
     public VideoSpec {
         tracks = List.copyOf(tracks);
@@ -29,15 +32,25 @@ public record VideoSpec(String format, Double duration, Long bitrate, List<Track
      * @param index              the stream's index in the file, so ffmpeg maps exactly this stream
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Track(String type, String codec, Double startTime, Double duration, Long bitrate,
-                        Integer width, Integer height, String pixelFormat, Double fps,
-                        Integer channels, Integer sampleRate, Integer bitDepth,
-                        @JsonIgnore Integer rotation,
-                        @JsonIgnore String displayAspectRatio,
-                        @JsonIgnore String sampleAspectRatio,
-                        @JsonIgnore String frameRate,
-                        @JsonIgnore boolean variableFrameRate,
-                        @JsonIgnore int index) {
+    public record Track(
+            String type,
+            String codec,
+            Double startTime,
+            Double duration,
+            Long bitrate,
+            Integer width,
+            Integer height,
+            String pixelFormat,
+            Double fps,
+            Integer channels,
+            Integer sampleRate,
+            Integer bitDepth,
+            @JsonIgnore Integer rotation,
+            @JsonIgnore String displayAspectRatio,
+            @JsonIgnore String sampleAspectRatio,
+            @JsonIgnore String frameRate,
+            @JsonIgnore boolean variableFrameRate,
+            @JsonIgnore int index) {
 
         public static final String VIDEO = "video";
         public static final String AUDIO = "audio";
@@ -69,10 +82,26 @@ public record VideoSpec(String format, Double duration, Long bitrate, List<Track
 
     /** The same media cut to {@code seconds}: what a part of this input is. */
     VideoSpec withDuration(double seconds) {
-        List<Track> cut = tracks.stream().map(t -> new Track(t.type(), t.codec(), t.startTime(),
-                t.duration() == null ? null : Math.min(t.duration(), seconds), t.bitrate(), t.width(), t.height(),
-                t.pixelFormat(), t.fps(), t.channels(), t.sampleRate(), t.bitDepth(), t.rotation(),
-                t.displayAspectRatio(), t.sampleAspectRatio(), t.frameRate(), t.variableFrameRate(), t.index()))
+        List<Track> cut = tracks.stream()
+                .map(t -> new Track(
+                        t.type(),
+                        t.codec(),
+                        t.startTime(),
+                        t.duration() == null ? null : Math.min(t.duration(), seconds),
+                        t.bitrate(),
+                        t.width(),
+                        t.height(),
+                        t.pixelFormat(),
+                        t.fps(),
+                        t.channels(),
+                        t.sampleRate(),
+                        t.bitDepth(),
+                        t.rotation(),
+                        t.displayAspectRatio(),
+                        t.sampleAspectRatio(),
+                        t.frameRate(),
+                        t.variableFrameRate(),
+                        t.index()))
                 .toList();
         return new VideoSpec(format, seconds, bitrate, cut, formatBitrate);
     }

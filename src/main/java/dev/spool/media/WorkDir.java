@@ -49,7 +49,8 @@ final class WorkDir implements AutoCloseable {
                 Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
                 try (Stream<Path> walk = Files.walk(target)) {
                     walk.filter(Files::isRegularFile)
-                            .forEach(f -> files.add(outputDir.relativize(f).toString().replace('\\', '/')));
+                            .forEach(f ->
+                                    files.add(outputDir.relativize(f).toString().replace('\\', '/')));
                 }
             }
         }

@@ -6,8 +6,7 @@ import dev.spool.task.engine.TaskFailure;
 
 /** Turns the typed errors of media, fetching and storage into task failures, keeping code, message and retry. */
 public final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     public static <E extends Exception & CodedFailure> TaskFailure of(E e) {
         return of(e.code(), e.getMessage(), e);

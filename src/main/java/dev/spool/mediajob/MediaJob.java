@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.media.MediaException;
 import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.DoubleConsumer;

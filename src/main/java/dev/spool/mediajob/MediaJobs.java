@@ -18,7 +18,6 @@ import dev.spool.task.Task;
 import dev.spool.task.TaskParams;
 import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,8 +39,8 @@ public final class MediaJobs {
     private static final double TRANSCODED = 0.90;
     private static final double PUBLISHED = 0.99;
     /** The version a signed output names as its software agent: the packaged one, or a build from source. */
-    private static final String SPOOL_VERSION = Objects.requireNonNullElse(
-            MediaJobs.class.getPackage().getImplementationVersion(), "development build");
+    private static final String SPOOL_VERSION =
+            Objects.requireNonNullElse(MediaJobs.class.getPackage().getImplementationVersion(), "development build");
 
     private final MediaPipeline pipeline;
     private final Fmp4Packager fmp4;
@@ -50,8 +49,13 @@ public final class MediaJobs {
     private final Path workRoot;
     private final Mp4Signer signer;
 
-    public MediaJobs(MediaPipeline pipeline, Fmp4Packager fmp4, SourceFetcher fetcher, Config.Media settings,
-                     Path workRoot, Mp4Signer signer) {
+    public MediaJobs(
+            MediaPipeline pipeline,
+            Fmp4Packager fmp4,
+            SourceFetcher fetcher,
+            Config.Media settings,
+            Path workRoot,
+            Mp4Signer signer) {
         this.pipeline = pipeline;
         this.fmp4 = fmp4;
         this.fetcher = fetcher;
@@ -73,8 +77,8 @@ public final class MediaJobs {
             context.step("transcoding");
             T transcoded;
             try {
-                transcoded = job.transcode(source, work, context,
-                        p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
+                transcoded = job.transcode(
+                        source, work, context, p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
             } catch (MediaException e) {
                 throw Failures.of(e);
             }
@@ -100,7 +104,7 @@ public final class MediaJobs {
     /** Downloads {@code url} (any scheme the fetcher knows) into {@code target}. */
     public void fetch(String url, Path target) throws TaskFailure, InterruptedException {
         try {
-            fetcher.fetch(url, target, bytes -> { });
+            fetcher.fetch(url, target, bytes -> {});
         } catch (FetchException e) {
             throw Failures.of(e);
         }
@@ -113,17 +117,25 @@ public final class MediaJobs {
     public PipelineResult signMp4s(PipelineResult result, Path out, String sourceName, String creator)
             throws IOException {
         String title = sourceName == null || sourceName.isBlank() ? "source" : sourceName;
-        var provenance = new Provenance(SPOOL_VERSION, title, ContentTypes.forKey(title),
-                HexFormat.of().parseHex(result.sha256()), creator);
+        var provenance = new Provenance(
+                SPOOL_VERSION, title, ContentTypes.forKey(title), HexFormat.of().parseHex(result.sha256()), creator);
         var signed = new ArrayList<PipelineResult.Mp4Output>();
         for (var mp4 : result.mp4s()) {
             Path file = out.resolve(mp4.path());
             signer.sign(file, provenance);
-            signed.add(new PipelineResult.Mp4Output(mp4.path(), Files.size(file), mp4.width(), mp4.height(),
-                    mp4.bitrate()));
+            signed.add(new PipelineResult.Mp4Output(
+                    mp4.path(), Files.size(file), mp4.width(), mp4.height(), mp4.bitrate()));
         }
-        return new PipelineResult(result.inputSpec(), result.inputSize(), result.md5(), result.sha256(),
-                result.renditions(), signed, result.masterPlaylist(), result.thumbnailsVtt(), result.files());
+        return new PipelineResult(
+                result.inputSpec(),
+                result.inputSize(),
+                result.md5(),
+                result.sha256(),
+                result.renditions(),
+                signed,
+                result.masterPlaylist(),
+                result.thumbnailsVtt(),
+                result.files());
     }
 
     /** A fresh directory for one attempt of one task. */
@@ -137,16 +149,22 @@ public final class MediaJobs {
         }
     }
 
-    public PipelineRequest request(Path input, Path output, List<TaskParams.Profile> profiles, Double segmentSeconds,
-                                   Mp4Mode mp4) {
-        return builder(input, output, profiles, segmentSeconds).mp4(mp4).thumbnails(true).build();
+    public PipelineRequest request(
+            Path input, Path output, List<TaskParams.Profile> profiles, Double segmentSeconds, Mp4Mode mp4) {
+        return builder(input, output, profiles, segmentSeconds)
+                .mp4(mp4)
+                .thumbnails(true)
+                .build();
     }
 
     /** A request with the caller's renditions and segment length and this server's media settings. */
-    public PipelineRequest.Builder builder(Path input, Path output, List<TaskParams.Profile> profiles,
-                                           Double segmentSeconds) {
+    public PipelineRequest.Builder builder(
+            Path input, Path output, List<TaskParams.Profile> profiles, Double segmentSeconds) {
         return PipelineRequest.builder(input, output)
-                .profiles(profiles == null ? List.of() : profiles.stream().map(MediaJobs::toPipeline).toList())
+                .profiles(
+                        profiles == null
+                                ? List.of()
+                                : profiles.stream().map(MediaJobs::toPipeline).toList())
                 .segmentSeconds(segmentSeconds == null ? PipelineRequest.DEFAULT_SEGMENT_SECONDS : segmentSeconds)
                 .preset(settings.preset())
                 .chunking(settings.chunkThresholdSeconds(), settings.maxParallel())
@@ -154,8 +172,16 @@ public final class MediaJobs {
     }
 
     private static TranscodeProfile toPipeline(TaskParams.Profile p) {
-        return new TranscodeProfile(p.name(), p.width(), p.height(), p.bitrate(), p.quality(), p.fps(), p.fpsDen(),
-                p.gop(), p.profile() == null ? null : TranscodeProfile.H264Profile.parse(p.profile()),
+        return new TranscodeProfile(
+                p.name(),
+                p.width(),
+                p.height(),
+                p.bitrate(),
+                p.quality(),
+                p.fps(),
+                p.fpsDen(),
+                p.gop(),
+                p.profile() == null ? null : TranscodeProfile.H264Profile.parse(p.profile()),
                 p.encoder() == null ? null : TranscodeProfile.Encoder.parse(p.encoder()));
     }
 

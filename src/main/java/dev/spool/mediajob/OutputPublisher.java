@@ -4,7 +4,6 @@ import dev.spool.storage.ContentTypes;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.StorageException;
 import dev.spool.task.engine.TaskFailure;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.DoubleConsumer;
@@ -14,8 +13,7 @@ import java.util.function.DoubleConsumer;
  * the master playlist last, so a player that finds a playlist finds everything it names.
  */
 public final class OutputPublisher {
-    private OutputPublisher() {
-    }
+    private OutputPublisher() {}
 
     public static void publish(ObjectStore store, String prefix, Path dir, List<String> files, DoubleConsumer progress)
             throws TaskFailure, InterruptedException {

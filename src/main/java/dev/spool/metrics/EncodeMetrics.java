@@ -4,7 +4,6 @@ import dev.spool.media.EncodeObserver;
 import dev.spool.media.PipelineResult;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.time.Duration;
 
 /** Encode speed of each finished pipeline run: seconds of media per second of wall time (2.0 is twice real time). */

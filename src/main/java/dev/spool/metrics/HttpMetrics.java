@@ -5,7 +5,6 @@ import io.javalin.http.RequestLogger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 
 /**
@@ -14,9 +13,19 @@ import java.time.Duration;
  */
 public final class HttpMetrics implements RequestLogger {
     private static final String UNMATCHED = "unmatched";
-    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10)
+    };
     private static final String TUS_PATCH = "/api/asset/upload/tus/{id}";
     private static final String DIRECT_PUT = "/api/asset/upload/direct";
 
@@ -31,8 +40,11 @@ public final class HttpMetrics implements RequestLogger {
     }
 
     private static Counter uploadBytes(MeterRegistry registry, String kind) {
-        return Counter.builder("spool.upload.bytes").baseUnit("bytes").tag("kind", kind)
-                .description("Bytes of media accepted by uploads").register(registry);
+        return Counter.builder("spool.upload.bytes")
+                .baseUnit("bytes")
+                .tag("kind", kind)
+                .description("Bytes of media accepted by uploads")
+                .register(registry);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.spool.metrics;
 import dev.spool.db.Database;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +24,14 @@ public final class QueueDepths {
     public QueueDepths(Database database, MeterRegistry registry) {
         this.database = database;
         for (String phase : PHASES) {
-            Gauge.builder("spool.tasks.unfinished", () -> count(phase)).tag("phase", phase)
-                    .description("Tasks not yet finished, by phase").register(registry);
+            Gauge.builder("spool.tasks.unfinished", () -> count(phase))
+                    .tag("phase", phase)
+                    .description("Tasks not yet finished, by phase")
+                    .register(registry);
         }
         Gauge.builder("spool.webhook.queue", () -> count(WEBHOOKS))
-                .description("Webhook deliveries waiting to be sent (including retries)").register(registry);
+                .description("Webhook deliveries waiting to be sent (including retries)")
+                .register(registry);
     }
 
     private synchronized long count(String name) {
@@ -48,8 +50,11 @@ public final class QueueDepths {
                     .bindList("phases", PHASES)
                     .map((rs, ctx) -> Map.entry(rs.getString("phase"), rs.getLong("n")))
                     .forEach(e -> answer.put(e.getKey(), e.getValue()));
-            answer.put(WEBHOOKS, h.createQuery("SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'pending'")
-                    .mapTo(Long.class).one());
+            answer.put(
+                    WEBHOOKS,
+                    h.createQuery("SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'pending'")
+                            .mapTo(Long.class)
+                            .one());
             return answer;
         });
     }

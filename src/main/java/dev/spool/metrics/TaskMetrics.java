@@ -7,11 +7,10 @@ import dev.spool.task.TaskPhase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.jdbi.v3.core.Handle;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Counts tasks created and finished by type and outcome, and times how long each waited once due and how long it
@@ -22,10 +21,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * did not start is not timed here.
  */
 public final class TaskMetrics implements TaskObserver {
-    private static final Duration[] BUCKETS = {Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5),
-            Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
-            Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1),
-            Duration.ofHours(3), Duration.ofHours(6)};
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(100),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(2),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(30),
+        Duration.ofHours(1),
+        Duration.ofHours(3),
+        Duration.ofHours(6)
+    };
     private final MeterRegistry registry;
     /** Task id -> when this process's claim of it committed; only tasks running here. */
     private final Map<String, Long> runningSince = new ConcurrentHashMap<>();
@@ -39,16 +49,18 @@ public final class TaskMetrics implements TaskObserver {
         String type = task.type().wire();
         switch (kind) {
             case SPAWNED -> h.afterCommit(() -> counter(type, "created").increment());
-            case COMPLETED, FAILED, CANCELLED -> h.afterCommit(() ->
-                    counter(type, kind.name().toLowerCase()).increment());
-            case UPDATED -> { }
+            case COMPLETED, FAILED, CANCELLED ->
+                h.afterCommit(() -> counter(type, kind.name().toLowerCase()).increment());
+            case UPDATED -> {}
         }
         TaskPhase phase = task.status().phase();
         long at = task.status().updatedAt();
         if (phase == TaskPhase.RUNNING && !runningSince.containsKey(task.id())) {
             // The claim: it leaves run_after as it was, the moment the task became due.
-            Long due = h.createQuery("SELECT run_after FROM tasks WHERE id = :id").bind("id", task.id())
-                    .mapTo(Long.class).one();
+            Long due = h.createQuery("SELECT run_after FROM tasks WHERE id = :id")
+                    .bind("id", task.id())
+                    .mapTo(Long.class)
+                    .one();
             h.afterCommit(() -> {
                 runningSince.put(task.id(), at);
                 if (due != null) {
@@ -68,12 +80,18 @@ public final class TaskMetrics implements TaskObserver {
     }
 
     private Counter counter(String type, String event) {
-        return Counter.builder("spool.task.events").tag("type", type).tag("event", event)
-                .description("Tasks created, completed, failed and cancelled, by type").register(registry);
+        return Counter.builder("spool.task.events")
+                .tag("type", type)
+                .tag("event", event)
+                .description("Tasks created, completed, failed and cancelled, by type")
+                .register(registry);
     }
 
     private Timer timer(String name, String description, String type) {
-        return Timer.builder(name).description(description).tag("type", type)
-                .serviceLevelObjectives(BUCKETS).register(registry);
+        return Timer.builder(name)
+                .description(description)
+                .tag("type", type)
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
     }
 }

@@ -14,7 +14,10 @@ public final class WebhookMetrics implements DeliveryObserver {
 
     @Override
     public void attempted(String outcome) {
-        Counter.builder("spool.webhook.deliveries").tag("outcome", outcome)
-                .description("Webhook delivery attempts by outcome").register(registry).increment();
+        Counter.builder("spool.webhook.deliveries")
+                .tag("outcome", outcome)
+                .description("Webhook delivery attempts by outcome")
+                .register(registry)
+                .increment();
     }
 }

@@ -62,8 +62,8 @@ public final class AddressGuard {
     public void check(URI uri) throws FetchException {
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
-            throw FetchException.unretriable(FetchException.INVALID_URL,
-                    "the URL " + UrlMasking.mask(uri.toString()) + " has no host");
+            throw FetchException.unretriable(
+                    FetchException.INVALID_URL, "the URL " + UrlMasking.mask(uri.toString()) + " has no host");
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
@@ -105,13 +105,13 @@ public final class AddressGuard {
         } catch (UnknownHostException e) {
             // The JDK cannot tell NXDOMAIN from a failing resolver; a misspelt host is by far the more
             // common cause, and retrying it would only delay the inevitable failure by minutes.
-            throw FetchException.unretriable(FetchException.SOURCE_UNREACHABLE,
-                    "cannot resolve host " + host);
+            throw FetchException.unretriable(FetchException.SOURCE_UNREACHABLE, "cannot resolve host " + host);
         }
     }
 
     private static FetchException refused(String shown, String reason) {
-        return FetchException.unretriable(FetchException.ADDRESS_REFUSED,
+        return FetchException.unretriable(
+                FetchException.ADDRESS_REFUSED,
                 "refusing to import from " + shown + " (" + reason + "); set SPOOL_IMPORT_ALLOW_PRIVATE=true"
                         + " to allow private addresses");
     }
@@ -160,7 +160,9 @@ public final class AddressGuard {
         } else if ((a & 0xf0) == 240 || (a == 192 && b == 0 && c == 0) || (a == 192 && b == 88 && c == 99)) {
             // 240/4 (with the broadcast address), IETF protocol assignments, the retired 6to4 relay anycast.
             reason = RESERVED;
-        } else if ((a == 192 && b == 0 && c == 2) || (a == 198 && b == 51 && c == 100) || (a == 203 && b == 0 && c == 113)) {
+        } else if ((a == 192 && b == 0 && c == 2)
+                || (a == 198 && b == 51 && c == 100)
+                || (a == 203 && b == 0 && c == 113)) {
             reason = DOCUMENTATION;
         } else if (a == 198 && (b & 0xfe) == 18) {
             reason = BENCHMARKING;
@@ -251,8 +253,13 @@ public final class AddressGuard {
 
     /** fd00:ec2::254, the IPv6 address of the EC2 instance metadata service. */
     private static boolean isEc2Metadata(byte[] b) {
-        return (b[0] & 0xff) == 0xfd && b[1] == 0 && (b[2] & 0xff) == 0x0e && (b[3] & 0xff) == 0xc2
-                && allZero(b, 4, 14) && (b[14] & 0xff) == 0x02 && (b[15] & 0xff) == 0x54;
+        return (b[0] & 0xff) == 0xfd
+                && b[1] == 0
+                && (b[2] & 0xff) == 0x0e
+                && (b[3] & 0xff) == 0xc2
+                && allZero(b, 4, 14)
+                && (b[14] & 0xff) == 0x02
+                && (b[15] & 0xff) == 0x54;
     }
 
     private static boolean allZero(byte[] bytes, int from, int to) {

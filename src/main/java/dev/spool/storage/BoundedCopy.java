@@ -16,8 +16,7 @@ final class BoundedCopy {
 
     private static final int CHUNK = 64 * 1024;
 
-    private BoundedCopy() {
-    }
+    private BoundedCopy() {}
 
     /**
      * Copies {@code in} into {@code target}, replacing what was there.
@@ -46,8 +45,9 @@ final class BoundedCopy {
         return total;
     }
 
-    private static long pump(InputStream in, OutputStream out, Path target, long maxBytes, String shownUrl,
-                             LongConsumer progress) throws IOException, FetchException {
+    private static long pump(
+            InputStream in, OutputStream out, Path target, long maxBytes, String shownUrl, LongConsumer progress)
+            throws IOException, FetchException {
         byte[] buffer = new byte[CHUNK];
         long total = 0;
         int read;
@@ -75,7 +75,8 @@ final class BoundedCopy {
     }
 
     static FetchException tooLarge(String shownUrl, long maxBytes) {
-        return FetchException.unretriable(FetchException.TOO_LARGE,
+        return FetchException.unretriable(
+                FetchException.TOO_LARGE,
                 "the source at " + shownUrl + " is larger than the limit of " + describeSize(maxBytes));
     }
 
@@ -101,7 +102,9 @@ final class BoundedCopy {
 
     private static FetchException writeFailure(Path target, IOException e) {
         // A full or failing disk may recover (other tasks free space), so let the engine try again.
-        return FetchException.retriable(FetchException.LOCAL_WRITE_FAILED,
-                "cannot write the fetched source to " + target.getFileName() + ": " + e, e);
+        return FetchException.retriable(
+                FetchException.LOCAL_WRITE_FAILED,
+                "cannot write the fetched source to " + target.getFileName() + ": " + e,
+                e);
     }
 }

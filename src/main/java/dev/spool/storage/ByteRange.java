@@ -18,8 +18,8 @@ record ByteRange(long offset, long length) {
     /** A range must start inside the object, as S3 answers 416 otherwise. */
     void requireWithin(long size, String key) {
         if (offset >= size) {
-            throw StorageException.invalidRange("byte range starting at " + offset + " lies beyond the end of '"
-                    + key + "' (" + size + " bytes)");
+            throw StorageException.invalidRange(
+                    "byte range starting at " + offset + " lies beyond the end of '" + key + "' (" + size + " bytes)");
         }
     }
 

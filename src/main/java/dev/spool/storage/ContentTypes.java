@@ -18,8 +18,7 @@ public final class ContentTypes {
             "jpg", "image/jpeg",
             "json", "application/json");
 
-    private ContentTypes() {
-    }
+    private ContentTypes() {}
 
     public static String forKey(String key) {
         int slash = key.lastIndexOf('/');

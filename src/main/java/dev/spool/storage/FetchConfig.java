@@ -27,6 +27,7 @@ public record FetchConfig(
 
     /** The input limit of the Livepeer pipeline. */
     public static final long DEFAULT_MAX_BYTES = 30L * 1024 * 1024 * 1024;
+
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_REDIRECTS = 5;
@@ -48,8 +49,14 @@ public record FetchConfig(
     }
 
     public static FetchConfig defaults() {
-        return new FetchConfig(false, DEFAULT_MAX_BYTES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
-                DEFAULT_MAX_REDIRECTS, DEFAULT_IPFS_GATEWAYS, DEFAULT_ARWEAVE_GATEWAYS);
+        return new FetchConfig(
+                false,
+                DEFAULT_MAX_BYTES,
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_READ_TIMEOUT,
+                DEFAULT_MAX_REDIRECTS,
+                DEFAULT_IPFS_GATEWAYS,
+                DEFAULT_ARWEAVE_GATEWAYS);
     }
 
     private static void requirePositive(Duration duration, String name) {
@@ -62,12 +69,15 @@ public record FetchConfig(
     /** Gateways are prefixes, so each must be an http(s) URL ending in a slash; a missing slash is added. */
     private static List<String> normaliseGateways(List<String> gateways, String name) {
         Objects.requireNonNull(gateways, name);
-        return gateways.stream().map(gateway -> {
-            URI uri = URI.create(gateway);
-            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-                throw new IllegalArgumentException(name + " must be http(s) URLs, got " + UrlMasking.mask(gateway));
-            }
-            return gateway.endsWith("/") ? gateway : gateway + "/";
-        }).toList();
+        return gateways.stream()
+                .map(gateway -> {
+                    URI uri = URI.create(gateway);
+                    if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                        throw new IllegalArgumentException(
+                                name + " must be http(s) URLs, got " + UrlMasking.mask(gateway));
+                    }
+                    return gateway.endsWith("/") ? gateway : gateway + "/";
+                })
+                .toList();
     }
 }

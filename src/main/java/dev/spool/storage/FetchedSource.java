@@ -11,5 +11,5 @@ import java.util.OptionalLong;
  * @param contentType   the media type the source announced, if it did (not trusted: the pipeline probes)
  * @param bytesWritten  bytes written to the target, always at least one
  */
-public record FetchedSource(String finalUrl, OptionalLong contentLength, Optional<String> contentType, long bytesWritten) {
-}
+public record FetchedSource(
+        String finalUrl, OptionalLong contentLength, Optional<String> contentType, long bytesWritten) {}

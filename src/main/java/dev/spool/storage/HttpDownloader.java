@@ -33,13 +33,26 @@ final class HttpDownloader {
     private static final Logger log = LoggerFactory.getLogger(HttpDownloader.class);
     private static final String USER_AGENT = "spool-source-fetcher";
     private static final Map<Integer, String> REASONS = Map.ofEntries(
-            Map.entry(300, "Multiple Choices"), Map.entry(301, "Moved Permanently"), Map.entry(302, "Found"),
-            Map.entry(303, "See Other"), Map.entry(304, "Not Modified"), Map.entry(307, "Temporary Redirect"),
-            Map.entry(308, "Permanent Redirect"), Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"),
-            Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"),
-            Map.entry(408, "Request Timeout"), Map.entry(410, "Gone"), Map.entry(429, "Too Many Requests"),
-            Map.entry(451, "Unavailable For Legal Reasons"), Map.entry(500, "Internal Server Error"),
-            Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"), Map.entry(504, "Gateway Timeout"));
+            Map.entry(300, "Multiple Choices"),
+            Map.entry(301, "Moved Permanently"),
+            Map.entry(302, "Found"),
+            Map.entry(303, "See Other"),
+            Map.entry(304, "Not Modified"),
+            Map.entry(307, "Temporary Redirect"),
+            Map.entry(308, "Permanent Redirect"),
+            Map.entry(400, "Bad Request"),
+            Map.entry(401, "Unauthorized"),
+            Map.entry(403, "Forbidden"),
+            Map.entry(404, "Not Found"),
+            Map.entry(405, "Method Not Allowed"),
+            Map.entry(408, "Request Timeout"),
+            Map.entry(410, "Gone"),
+            Map.entry(429, "Too Many Requests"),
+            Map.entry(451, "Unavailable For Legal Reasons"),
+            Map.entry(500, "Internal Server Error"),
+            Map.entry(502, "Bad Gateway"),
+            Map.entry(503, "Service Unavailable"),
+            Map.entry(504, "Gateway Timeout"));
 
     private final FetchConfig config;
     private final AddressGuard guard;
@@ -68,7 +81,10 @@ final class HttpDownloader {
                 if (isRedirect(status)) {
                     closeQuietly(response.body());
                     hop = nextHop(request, status, response.headers().firstValue("Location"), redirects);
-                    log.debug("{} redirected ({}) to {}", UrlMasking.mask(request.toString()), status,
+                    log.debug(
+                            "{} redirected ({}) to {}",
+                            UrlMasking.mask(request.toString()),
+                            status,
                             UrlMasking.mask(hop.toString()));
                     continue;
                 }
@@ -86,35 +102,38 @@ final class HttpDownloader {
     private HttpResponse<InputStream> send(HttpClient client, URI uri, Optional<String> authorization)
             throws FetchException {
         String shown = UrlMasking.mask(uri.toString());
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .GET()
-                .timeout(config.readTimeout())
-                .header("User-Agent", USER_AGENT);
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(uri).GET().timeout(config.readTimeout()).header("User-Agent", USER_AGENT);
         authorization.ifPresent(value -> builder.header("Authorization", value));
         try {
             return client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                    "timed out after " + describe(config.connectTimeout()) + " connecting to " + shown, e);
+            throw FetchException.retriable(
+                    FetchException.SOURCE_UNAVAILABLE,
+                    "timed out after " + describe(config.connectTimeout()) + " connecting to " + shown,
+                    e);
         } catch (HttpTimeoutException e) {
-            throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                    shown + " sent no response within " + describe(config.readTimeout()), e);
+            throw FetchException.retriable(
+                    FetchException.SOURCE_UNAVAILABLE,
+                    shown + " sent no response within " + describe(config.readTimeout()),
+                    e);
         } catch (ConnectException e) {
-            throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                    "cannot connect to " + shown + ": " + describe(e), e);
+            throw FetchException.retriable(
+                    FetchException.SOURCE_UNAVAILABLE, "cannot connect to " + shown + ": " + describe(e), e);
         } catch (SSLException e) {
             // Certificate and protocol mismatches are configuration problems of the source; they do
             // not go away within the minutes a task retry waits.
-            throw new FetchException(FetchException.SOURCE_UNREACHABLE,
-                    "TLS with " + shown + " failed: " + describe(e), false, e);
+            throw new FetchException(
+                    FetchException.SOURCE_UNREACHABLE, "TLS with " + shown + " failed: " + describe(e), false, e);
         } catch (IOException e) {
-            throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                    "fetching " + shown + " failed: " + describe(e), e);
+            throw FetchException.retriable(
+                    FetchException.SOURCE_UNAVAILABLE, "fetching " + shown + " failed: " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw FetchException.retriable(FetchException.INTERRUPTED, "interrupted while fetching " + shown, e);
         } catch (IllegalArgumentException e) {
-            throw FetchException.unretriable(FetchException.INVALID_URL, "cannot request " + shown + ": " + describe(e));
+            throw FetchException.unretriable(
+                    FetchException.INVALID_URL, "cannot request " + shown + ": " + describe(e));
         }
     }
 
@@ -136,18 +155,24 @@ final class HttpDownloader {
                 });
             } catch (IOException e) {
                 if (watchdog.fired()) {
-                    throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                            shown + " stopped sending data for " + describe(config.readTimeout()), e);
+                    throw FetchException.retriable(
+                            FetchException.SOURCE_UNAVAILABLE,
+                            shown + " stopped sending data for " + describe(config.readTimeout()),
+                            e);
                 }
-                throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                        "the transfer from " + shown + " broke off: " + describe(e), e);
+                throw FetchException.retriable(
+                        FetchException.SOURCE_UNAVAILABLE,
+                        "the transfer from " + shown + " broke off: " + describe(e),
+                        e);
             }
         } finally {
             closeQuietly(body);
         }
         if (announced.isPresent() && written != announced.getAsLong()) {
-            throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE, "received " + written + " of the "
-                    + announced.getAsLong() + " bytes announced by " + shown, null);
+            throw FetchException.retriable(
+                    FetchException.SOURCE_UNAVAILABLE,
+                    "received " + written + " of the " + announced.getAsLong() + " bytes announced by " + shown,
+                    null);
         }
         return new FetchedSource(shown, announced, response.headers().firstValue("Content-Type"), written);
     }
@@ -155,18 +180,21 @@ final class HttpDownloader {
     private URI nextHop(URI from, int status, Optional<String> location, int redirectsSoFar) throws FetchException {
         String shown = UrlMasking.mask(from.toString());
         if (location.isEmpty() || location.get().isBlank()) {
-            throw FetchException.unretriable(FetchException.SOURCE_REJECTED,
+            throw FetchException.unretriable(
+                    FetchException.SOURCE_REJECTED,
                     "the source answered " + statusText(status) + " without a Location for " + shown);
         }
         if (redirectsSoFar >= config.maxRedirects()) {
-            throw FetchException.unretriable(FetchException.TOO_MANY_REDIRECTS,
+            throw FetchException.unretriable(
+                    FetchException.TOO_MANY_REDIRECTS,
                     "more than " + config.maxRedirects() + " redirects while fetching, the last from " + shown);
         }
         URI next;
         try {
             next = from.resolve(new URI(location.get().trim()));
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw FetchException.unretriable(FetchException.REDIRECT_REFUSED,
+            throw FetchException.unretriable(
+                    FetchException.REDIRECT_REFUSED,
                     shown + " redirected to an invalid URL: " + UrlMasking.mask(location.get()));
         }
         checkRedirect(from, next);
@@ -179,11 +207,14 @@ final class HttpDownloader {
         String shownFrom = UrlMasking.mask(from.toString());
         String shownTo = UrlMasking.mask(to.toString());
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw FetchException.unretriable(FetchException.REDIRECT_REFUSED,
-                    "refusing to follow the redirect from " + shownFrom + " to " + shownTo + ": only http(s) is followed");
+            throw FetchException.unretriable(
+                    FetchException.REDIRECT_REFUSED,
+                    "refusing to follow the redirect from " + shownFrom + " to " + shownTo
+                            + ": only http(s) is followed");
         }
         if (scheme.equals("http") && "https".equalsIgnoreCase(from.getScheme())) {
-            throw FetchException.unretriable(FetchException.REDIRECT_REFUSED,
+            throw FetchException.unretriable(
+                    FetchException.REDIRECT_REFUSED,
                     "refusing to follow the redirect from " + shownFrom + " to " + shownTo
                             + ": it would downgrade https to plain http");
         }

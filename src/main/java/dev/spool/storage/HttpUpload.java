@@ -58,8 +58,9 @@ public final class HttpUpload {
      * Sends a file the way a caller's export asks: {@code method} PUT when not given, and {@code contentType} unless
      * the caller's headers set one.
      */
-    public Answer export(URI url, String method, Map<String, String> headers, String contentType, InputStream body,
-                         long length) throws DestinationException {
+    public Answer export(
+            URI url, String method, Map<String, String> headers, String contentType, InputStream body, long length)
+            throws DestinationException {
         var all = new java.util.LinkedHashMap<String, String>();
         if (headers == null || headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("content-type"))) {
             all.put("Content-Type", contentType);
@@ -79,14 +80,18 @@ public final class HttpUpload {
             throws DestinationException {
         String shown = UrlMasking.mask(url.toString());
         if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
-            throw DestinationException.unretriable(DestinationException.INVALID,
+            throw DestinationException.unretriable(
+                    DestinationException.INVALID,
                     "cannot send to " + shown + ": only http and https URLs are supported");
         }
         try {
             guard.check(url);
         } catch (FetchException e) {
-            throw new DestinationException(e.retriable() ? DestinationException.UNAVAILABLE
-                    : DestinationException.INVALID, e.getMessage(), e.retriable(), e);
+            throw new DestinationException(
+                    e.retriable() ? DestinationException.UNAVAILABLE : DestinationException.INVALID,
+                    e.getMessage(),
+                    e.retriable(),
+                    e);
         }
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
@@ -98,38 +103,47 @@ public final class HttpUpload {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (HttpConnectTimeoutException e) {
-            throw DestinationException.retriable(DestinationException.UNAVAILABLE,
-                    "timed out connecting to " + shown, e);
+            throw DestinationException.retriable(
+                    DestinationException.UNAVAILABLE, "timed out connecting to " + shown, e);
         } catch (HttpTimeoutException e) {
-            throw DestinationException.retriable(DestinationException.UNAVAILABLE,
-                    shown + " did not take the file within " + HttpDownloader.describe(timeout), e);
+            throw DestinationException.retriable(
+                    DestinationException.UNAVAILABLE,
+                    shown + " did not take the file within " + HttpDownloader.describe(timeout),
+                    e);
         } catch (ConnectException e) {
-            throw DestinationException.retriable(DestinationException.UNAVAILABLE,
-                    "cannot connect to " + shown + ": " + HttpDownloader.describe(e), e);
+            throw DestinationException.retriable(
+                    DestinationException.UNAVAILABLE,
+                    "cannot connect to " + shown + ": " + HttpDownloader.describe(e),
+                    e);
         } catch (IOException e) {
-            throw DestinationException.retriable(DestinationException.UNAVAILABLE,
-                    "sending to " + shown + " failed: " + HttpDownloader.describe(e), e);
+            throw DestinationException.retriable(
+                    DestinationException.UNAVAILABLE,
+                    "sending to " + shown + " failed: " + HttpDownloader.describe(e),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw DestinationException.retriable(DestinationException.INTERRUPTED,
-                    "interrupted while sending to " + shown, e);
+            throw DestinationException.retriable(
+                    DestinationException.INTERRUPTED, "interrupted while sending to " + shown, e);
         } finally {
             client.shutdownNow();
         }
     }
 
-    private HttpRequest request(URI url, String method, Map<String, String> headers, InputStream body, long length,
-                                String shown) throws DestinationException {
-        HttpRequest.BodyPublisher publisher = length == 0 ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), length);
+    private HttpRequest request(
+            URI url, String method, Map<String, String> headers, InputStream body, long length, String shown)
+            throws DestinationException {
+        HttpRequest.BodyPublisher publisher = length == 0
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> body), length);
         try {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout)
-                    .method(method.toUpperCase(Locale.ROOT), publisher);
+            HttpRequest.Builder builder =
+                    HttpRequest.newBuilder(url).timeout(timeout).method(method.toUpperCase(Locale.ROOT), publisher);
             headers.forEach(builder::header);
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw DestinationException.unretriable(DestinationException.INVALID,
-                    "cannot send to " + shown + ": " + HttpDownloader.describe(e));
+            throw DestinationException.unretriable(
+                    DestinationException.INVALID, "cannot send to " + shown + ": " + HttpDownloader.describe(e));
         }
     }
 }

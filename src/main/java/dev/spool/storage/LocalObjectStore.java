@@ -203,8 +203,8 @@ public final class LocalObjectStore implements ObjectStore {
         try {
             Files.createDirectories(dir);
         } catch (FileAlreadyExistsException e) {
-            throw StorageException.invalidKey("cannot store '" + key + "' in " + describe()
-                    + ": a part of its path is already an object");
+            throw StorageException.invalidKey(
+                    "cannot store '" + key + "' in " + describe() + ": a part of its path is already an object");
         }
     }
 
@@ -262,8 +262,8 @@ public final class LocalObjectStore implements ObjectStore {
     /** A file deleted between the directory walk and this read is simply not listed. */
     private Optional<ObjectInfo> infoIfPresent(String key, Path file) {
         try {
-            return Optional.of(info(key, file,
-                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
+            return Optional.of(
+                    info(key, file, Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -316,8 +316,8 @@ public final class LocalObjectStore implements ObjectStore {
         ObjectKeys.requireKey(key);
         for (String segment : key.split("/")) {
             if (segment.startsWith(INTERNAL)) {
-                throw StorageException.invalidKey("object key '" + key + "' uses the reserved name prefix '"
-                        + INTERNAL + "'");
+                throw StorageException.invalidKey(
+                        "object key '" + key + "' uses the reserved name prefix '" + INTERNAL + "'");
             }
         }
         Path path = root.resolve(key).normalize();
@@ -346,13 +346,17 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     private StorageException notFound(String key) {
-        return new StorageException(StorageException.NOT_FOUND, "object '" + key + "' not found in " + describe(), false);
+        return new StorageException(
+                StorageException.NOT_FOUND, "object '" + key + "' not found in " + describe(), false);
     }
 
     private static StorageException ioError(String message, IOException e) {
         boolean denied = e instanceof AccessDeniedException;
-        return new StorageException(denied ? StorageException.ACCESS_DENIED : StorageException.IO_ERROR,
-                message + ": " + describe(e), !denied, e);
+        return new StorageException(
+                denied ? StorageException.ACCESS_DENIED : StorageException.IO_ERROR,
+                message + ": " + describe(e),
+                !denied,
+                e);
     }
 
     private static String describe(IOException e) {

@@ -10,5 +10,4 @@ package dev.spool.storage;
  * @param contentType  the media type; {@code null} in {@link ObjectStore#list} results of stores whose
  *                     listings do not carry it (S3)
  */
-public record ObjectInfo(String key, long size, String etag, long lastModified, String contentType) {
-}
+public record ObjectInfo(String key, long size, String etag, long lastModified, String contentType) {}

@@ -8,8 +8,7 @@ public final class ObjectKeys {
     /** S3's limit on the length of a whole key; a store's own prefix counts against it too. */
     private static final int MAX_KEY_BYTES = 1024;
 
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     /** The key itself; {@link StorageException#INVALID_KEY} naming what is wrong otherwise. */
     public static String requireKey(String key) {
@@ -60,12 +59,14 @@ public final class ObjectKeys {
             throw StorageException.invalidKey(what + " is longer than " + MAX_KEY_BYTES + " bytes");
         }
         if (body.startsWith("/")) {
-            throw StorageException.invalidKey(what + " '" + printable(original) + "' is absolute: keys are relative to the store");
+            throw StorageException.invalidKey(
+                    what + " '" + printable(original) + "' is absolute: keys are relative to the store");
         }
         for (int i = 0; i < body.length(); i++) {
             char c = body.charAt(i);
             if (c == '\\' || Character.isISOControl(c)) {
-                throw StorageException.invalidKey(what + " '" + printable(original) + "' contains a backslash or control character");
+                throw StorageException.invalidKey(
+                        what + " '" + printable(original) + "' contains a backslash or control character");
             }
         }
         for (String segment : body.split("/", -1)) {

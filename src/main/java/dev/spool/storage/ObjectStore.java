@@ -57,6 +57,5 @@ public interface ObjectStore extends AutoCloseable {
     String describe();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -9,8 +9,7 @@ import java.util.Locale;
 /** Opens the object store a storage URL names. */
 public final class ObjectStores {
 
-    private ObjectStores() {
-    }
+    private ObjectStores() {}
 
     /**
      * Opens the store for {@code storageUrl}:
@@ -53,13 +52,16 @@ public final class ObjectStores {
     private static Path fileUrlPath(String url) {
         try {
             URI uri = new URI(url);
-            if (uri.getAuthority() != null || uri.getPath() == null || !uri.getPath().startsWith("/")) {
-                throw StorageException.invalidUrl("file storage URL '" + StorageUrls.mask(url)
-                        + "' must be file:///absolute/path");
+            if (uri.getAuthority() != null
+                    || uri.getPath() == null
+                    || !uri.getPath().startsWith("/")) {
+                throw StorageException.invalidUrl(
+                        "file storage URL '" + StorageUrls.mask(url) + "' must be file:///absolute/path");
             }
             return Path.of(uri.getPath());
         } catch (URISyntaxException | InvalidPathException e) {
-            throw StorageException.invalidUrl("file storage URL '" + StorageUrls.mask(url) + "' is not valid: " + e.getMessage());
+            throw StorageException.invalidUrl(
+                    "file storage URL '" + StorageUrls.mask(url) + "' is not valid: " + e.getMessage());
         }
     }
 }

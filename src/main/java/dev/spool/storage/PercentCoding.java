@@ -11,8 +11,7 @@ final class PercentCoding {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private PercentCoding() {
-    }
+    private PercentCoding() {}
 
     /** Encodes everything but the unreserved characters, and '/' too unless {@code keepSlash}. */
     static String encode(String s, boolean keepSlash) {
@@ -55,7 +54,12 @@ final class PercentCoding {
     }
 
     private static boolean isUnreserved(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~';
+        return (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == '~';
     }
 }

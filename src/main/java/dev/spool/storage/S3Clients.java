@@ -18,13 +18,13 @@ final class S3Clients {
 
     /** Livepeer's budget for object-store writes: 5 retries, exponential from 200 ms up to 5 s. */
     private static final int MAX_ATTEMPTS = 6;
+
     private static final BackoffStrategy BACKOFF =
             BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(5));
     private static final BackoffStrategy THROTTLING_BACKOFF =
             BackoffStrategy.exponentialDelay(Duration.ofSeconds(1), Duration.ofSeconds(20));
 
-    private S3Clients() {
-    }
+    private S3Clients() {}
 
     static S3Client create(S3Location location) {
         RetryStrategy retries = AwsRetryStrategy.standardRetryStrategy().toBuilder()

@@ -9,10 +9,10 @@ import java.util.function.LongConsumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.exception.AbortedException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -35,13 +35,17 @@ final class S3Downloader {
         guard.check(source.endpoint());
         String shown = source.display();
         try (S3Client s3 = client(source)) {
-            GetObjectRequest request = GetObjectRequest.builder().bucket(source.bucket()).key(source.key()).build();
+            GetObjectRequest request = GetObjectRequest.builder()
+                    .bucket(source.bucket())
+                    .key(source.key())
+                    .build();
             ResponseInputStream<GetObjectResponse> body = s3.getObject(request);
             boolean complete = false;
             try {
                 GetObjectResponse response = body.response();
                 OptionalLong announced = response.contentLength() == null
-                        ? OptionalLong.empty() : OptionalLong.of(response.contentLength());
+                        ? OptionalLong.empty()
+                        : OptionalLong.of(response.contentLength());
                 if (announced.isPresent() && announced.getAsLong() > config.maxBytes()) {
                     throw BoundedCopy.tooLarge(shown, config.maxBytes());
                 }
@@ -49,11 +53,15 @@ final class S3Downloader {
                 complete = true;
                 return new FetchedSource(shown, announced, Optional.ofNullable(response.contentType()), written);
             } catch (SocketTimeoutException e) {
-                throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                        shown + " stopped sending data for " + HttpDownloader.describe(config.readTimeout()), e);
+                throw FetchException.retriable(
+                        FetchException.SOURCE_UNAVAILABLE,
+                        shown + " stopped sending data for " + HttpDownloader.describe(config.readTimeout()),
+                        e);
             } catch (IOException e) {
-                throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                        "the transfer from " + shown + " broke off: " + HttpDownloader.describe(e), e);
+                throw FetchException.retriable(
+                        FetchException.SOURCE_UNAVAILABLE,
+                        "the transfer from " + shown + " broke off: " + HttpDownloader.describe(e),
+                        e);
             } finally {
                 if (complete) {
                     closeQuietly(body);
@@ -68,8 +76,10 @@ final class S3Downloader {
             Thread.currentThread().interrupt();
             throw FetchException.retriable(FetchException.INTERRUPTED, "interrupted while fetching " + shown, e);
         } catch (SdkClientException e) {
-            throw FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                    "cannot reach the object store of " + shown + ": " + HttpDownloader.describe(e), e);
+            throw FetchException.retriable(
+                    FetchException.SOURCE_UNAVAILABLE,
+                    "cannot reach the object store of " + shown + ": " + HttpDownloader.describe(e),
+                    e);
         }
     }
 
@@ -93,19 +103,21 @@ final class S3Downloader {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         String where = "bucket " + source.bucket() + " at " + source.hostAndPort();
         if ("NoSuchKey".equals(code) || code == null && e.statusCode() == 404) {
-            return FetchException.unretriable(FetchException.SOURCE_NOT_FOUND,
-                    "the object " + source.key() + " does not exist in " + where);
+            return FetchException.unretriable(
+                    FetchException.SOURCE_NOT_FOUND, "the object " + source.key() + " does not exist in " + where);
         }
         String detail = code == null ? "HTTP " + e.statusCode() : code + " (HTTP " + e.statusCode() + ")";
         if (e.statusCode() >= 500 || e.statusCode() == 429 || "SlowDown".equals(code)) {
-            return FetchException.retriable(FetchException.SOURCE_UNAVAILABLE,
-                    "the object store failed reading " + source.key() + " from " + where + ": " + detail, e);
+            return FetchException.retriable(
+                    FetchException.SOURCE_UNAVAILABLE,
+                    "the object store failed reading " + source.key() + " from " + where + ": " + detail,
+                    e);
         }
         // Bucket and credential errors need the user to fix the URL; no retry changes them.
         String what = switch (code == null ? "" : code) {
             case "NoSuchBucket" -> "the bucket " + source.bucket() + " does not exist at " + source.hostAndPort();
             case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch" ->
-                    "the object store refused access to " + where;
+                "the object store refused access to " + where;
             default -> "the object store rejected reading " + source.key() + " from " + where;
         };
         return new FetchException(FetchException.SOURCE_REJECTED, what + ": " + detail, false, e);

@@ -22,7 +22,8 @@ public record S3Location(URI endpoint, String bucket, String path, String access
     static final String DEFAULT_REGION = "us-east-1";
 
     private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final Pattern AWS_HOST = Pattern.compile("s3[.-]([a-z]{2}(?:-[a-z]+)+-\\d)(?:\\.dualstack)?\\.amazonaws\\.com");
+    private static final Pattern AWS_HOST =
+            Pattern.compile("s3[.-]([a-z]{2}(?:-[a-z]+)+-\\d)(?:\\.dualstack)?\\.amazonaws\\.com");
 
     public S3Location {
         endpoint = hostOnly(endpoint);
@@ -34,8 +35,8 @@ public record S3Location(URI endpoint, String bucket, String path, String access
             ObjectKeys.requireKey(path);
         }
         if (accessKeyId == null || accessKeyId.isEmpty() || secretAccessKey == null || secretAccessKey.isEmpty()) {
-            throw StorageException.invalidUrl("S3 location of bucket '" + bucket
-                    + "' needs both an access key id and a secret access key");
+            throw StorageException.invalidUrl(
+                    "S3 location of bucket '" + bucket + "' needs both an access key id and a secret access key");
         }
     }
 
@@ -52,7 +53,8 @@ public record S3Location(URI endpoint, String bucket, String path, String access
         } else if (lower.startsWith("s3+http://")) {
             scheme = "http";
         } else {
-            throw StorageException.invalidUrl("'" + masked + "' is not an S3 storage URL: expected s3+https://KEY:SECRET@host/bucket");
+            throw StorageException.invalidUrl(
+                    "'" + masked + "' is not an S3 storage URL: expected s3+https://KEY:SECRET@host/bucket");
         }
         String rest = url.substring(url.indexOf("://") + 3);
         int authorityEnd = StorageUrls.authorityEnd(rest);
@@ -60,8 +62,8 @@ public record S3Location(URI endpoint, String bucket, String path, String access
         int at = authority.lastIndexOf('@');
         if (at < 0) {
             String hint = rest.indexOf('@') >= 0 ? " (URL-encode the secret: a '/' in it is written %2F)" : "";
-            throw StorageException.invalidUrl("S3 storage URL '" + masked + "' has no credentials: expected "
-                    + "s3+" + scheme + "://KEY:SECRET@host/bucket" + hint);
+            throw StorageException.invalidUrl("S3 storage URL '" + masked + "' has no credentials: expected " + "s3+"
+                    + scheme + "://KEY:SECRET@host/bucket" + hint);
         }
         String userinfo = authority.substring(0, at);
         int colon = userinfo.indexOf(':');
@@ -76,7 +78,8 @@ public record S3Location(URI endpoint, String bucket, String path, String access
         int slash = bucketAndPath.indexOf('/');
         String bucket = slash < 0 ? bucketAndPath : bucketAndPath.substring(0, slash);
         if (bucket.isEmpty()) {
-            throw StorageException.invalidUrl("S3 storage URL '" + masked + "' names no bucket: expected .../bucket[/path]");
+            throw StorageException.invalidUrl(
+                    "S3 storage URL '" + masked + "' names no bucket: expected .../bucket[/path]");
         }
         return new S3Location(
                 endpoint(scheme + "://" + authority.substring(at + 1), masked),
@@ -90,11 +93,13 @@ public record S3Location(URI endpoint, String bucket, String path, String access
      * Builds a location from Livepeer's structured form {@code {endpoint, bucket, path, credentials}}.
      * As Livepeer does, only the scheme, host and port of {@code endpoint} are used.
      */
-    public static S3Location of(String endpoint, String bucket, String path, String accessKeyId, String secretAccessKey) {
+    public static S3Location of(
+            String endpoint, String bucket, String path, String accessKeyId, String secretAccessKey) {
         if (endpoint == null) {
             throw StorageException.invalidUrl("no S3 endpoint given for bucket '" + bucket + "'");
         }
-        return new S3Location(endpoint(endpoint, StorageUrls.mask(endpoint)), bucket, path, accessKeyId, secretAccessKey);
+        return new S3Location(
+                endpoint(endpoint, StorageUrls.mask(endpoint)), bucket, path, accessKeyId, secretAccessKey);
     }
 
     /** The storage URL with credentials, as Livepeer writes it into task params. Never log it. */
@@ -134,13 +139,14 @@ public record S3Location(URI endpoint, String bucket, String path, String access
         }
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
         if ((!scheme.equals("http") && !scheme.equals("https")) || endpoint.getHost() == null) {
-            throw StorageException.invalidUrl("S3 endpoint '" + StorageUrls.mask(endpoint.toString())
-                    + "' must be http(s)://host[:port]");
+            throw StorageException.invalidUrl(
+                    "S3 endpoint '" + StorageUrls.mask(endpoint.toString()) + "' must be http(s)://host[:port]");
         }
         try {
             return new URI(scheme, null, endpoint.getHost(), endpoint.getPort(), null, null, null);
         } catch (URISyntaxException e) {
-            throw StorageException.invalidUrl("S3 endpoint host '" + endpoint.getHost() + "' is not valid: " + e.getReason());
+            throw StorageException.invalidUrl(
+                    "S3 endpoint host '" + endpoint.getHost() + "' is not valid: " + e.getReason());
         }
     }
 
@@ -148,7 +154,8 @@ public record S3Location(URI endpoint, String bucket, String path, String access
         try {
             return PercentCoding.decode(s);
         } catch (IllegalArgumentException e) {
-            throw StorageException.invalidUrl("S3 storage URL '" + masked + "' is not URL-encoded correctly: " + e.getMessage());
+            throw StorageException.invalidUrl(
+                    "S3 storage URL '" + masked + "' is not URL-encoded correctly: " + e.getMessage());
         }
     }
 }

@@ -79,7 +79,9 @@ final class S3ObjectStore implements ObjectStore {
             throw unreadable(file, key, e);
         }
         if (size <= partSize(size)) {
-            call(() -> s3.putObject(r -> r.bucket(bucket).key(objectKey).contentType(type), RequestBody.fromFile(file)),
+            call(
+                    () -> s3.putObject(
+                            r -> r.bucket(bucket).key(objectKey).contentType(type), RequestBody.fromFile(file)),
                     "write '" + key + "'");
             return;
         }
@@ -91,8 +93,11 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     private StorageException unreadable(Path file, String key, IOException e) {
-        return new StorageException(StorageException.IO_ERROR, "cannot read " + file + " to store it as '" + key
-                + "' in " + describe() + ": " + e, true, e);
+        return new StorageException(
+                StorageException.IO_ERROR,
+                "cannot read " + file + " to store it as '" + key + "' in " + describe() + ": " + e,
+                true,
+                e);
     }
 
     @Override
@@ -105,8 +110,12 @@ final class S3ObjectStore implements ObjectStore {
         String objectKey = objectKey(key);
         try {
             HeadObjectResponse head = s3.headObject(r -> r.bucket(bucket).key(objectKey));
-            return Optional.of(new ObjectInfo(key, head.contentLength(), unquote(head.eTag()),
-                    head.lastModified().toEpochMilli(), head.contentType()));
+            return Optional.of(new ObjectInfo(
+                    key,
+                    head.contentLength(),
+                    unquote(head.eTag()),
+                    head.lastModified().toEpochMilli(),
+                    head.contentType()));
         } catch (AwsServiceException e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
@@ -120,7 +129,8 @@ final class S3ObjectStore implements ObjectStore {
     @Override
     public InputStream get(String key, long offset, long length) {
         ByteRange range = new ByteRange(offset, length);
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(objectKey(key));
+        GetObjectRequest.Builder request =
+                GetObjectRequest.builder().bucket(bucket).key(objectKey(key));
         if (!range.whole()) {
             request.range(range.header());
         }
@@ -137,8 +147,12 @@ final class S3ObjectStore implements ObjectStore {
                     // A "folder" marker made by a console or a filesystem-backed server, not an object.
                     continue;
                 }
-                found.add(new ObjectInfo(object.key().substring(prefix.length()), object.size(),
-                        unquote(object.eTag()), object.lastModified().toEpochMilli(), null));
+                found.add(new ObjectInfo(
+                        object.key().substring(prefix.length()),
+                        object.size(),
+                        unquote(object.eTag()),
+                        object.lastModified().toEpochMilli(),
+                        null));
             }
         });
         return found;
@@ -161,7 +175,8 @@ final class S3ObjectStore implements ObjectStore {
         forEachPage(keyPrefix, page -> {
             List<String> keys = page.contents().stream().map(S3Object::key).toList();
             if (!keys.isEmpty() && !(batchDelete && deleteBatch(keys))) {
-                keys.forEach(key -> call(() -> s3.deleteObject(r -> r.bucket(bucket).key(key)),
+                keys.forEach(key -> call(
+                        () -> s3.deleteObject(r -> r.bucket(bucket).key(key)),
                         "delete '" + key.substring(prefix.length()) + "'"));
             }
         });
@@ -174,33 +189,46 @@ final class S3ObjectStore implements ObjectStore {
 
     /** Returns false when the server does not implement the request. */
     private boolean deleteBatch(List<String> keys) {
-        List<ObjectIdentifier> objects = keys.stream().map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+        List<ObjectIdentifier> objects = keys.stream()
+                .map(key -> ObjectIdentifier.builder().key(key).build())
+                .toList();
         DeleteObjectsResponse response;
         try {
-            response = s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(objects).quiet(true)));
+            response = s3.deleteObjects(
+                    r -> r.bucket(bucket).delete(d -> d.objects(objects).quiet(true)));
         } catch (AwsServiceException e) {
             if (e.statusCode() != 501) {
                 throw S3Errors.map(e, location, "delete " + keys.size() + " objects");
             }
             batchDelete = false;
-            log.info("{} does not implement batch deletes ({}); deleting one object at a time", describe(),
-                    e.awsErrorDetails() == null ? "HTTP 501" : e.awsErrorDetails().errorCode());
+            log.info(
+                    "{} does not implement batch deletes ({}); deleting one object at a time",
+                    describe(),
+                    e.awsErrorDetails() == null
+                            ? "HTTP 501"
+                            : e.awsErrorDetails().errorCode());
             return false;
         } catch (SdkException e) {
             throw S3Errors.map(e, location, "delete " + keys.size() + " objects");
         }
         if (response.hasErrors() && !response.errors().isEmpty()) {
             S3Error first = response.errors().getFirst();
-            throw S3Errors.fromCode(first.code(), 0, false, first.message(), location,
-                    "delete '" + first.key().substring(prefix.length()) + "'", null);
+            throw S3Errors.fromCode(
+                    first.code(),
+                    0,
+                    false,
+                    first.message(),
+                    location,
+                    "delete '" + first.key().substring(prefix.length()) + "'",
+                    null);
         }
         return true;
     }
 
     @Override
     public String describe() {
-        return "S3 bucket '" + bucket + "'" + (prefix.isEmpty() ? "" : " under '" + prefix + "'")
-                + " at " + location.endpoint();
+        return "S3 bucket '" + bucket + "'" + (prefix.isEmpty() ? "" : " under '" + prefix + "'") + " at "
+                + location.endpoint();
     }
 
     @Override
@@ -238,14 +266,20 @@ final class S3ObjectStore implements ObjectStore {
         byte[] chunk = readChunk(in, key, length, 0, partSize);
         if (chunk.length < partSize || chunk.length == length) {
             byte[] whole = chunk;
-            call(() -> s3.putObject(r -> r.bucket(bucket).key(objectKey).contentType(contentType),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(whole), whole.length, contentType)),
+            call(
+                    () -> s3.putObject(
+                            r -> r.bucket(bucket).key(objectKey).contentType(contentType),
+                            RequestBody.fromContentProvider(
+                                    () -> new ByteArrayInputStream(whole), whole.length, contentType)),
                     "write '" + key + "'");
             return;
         }
         String action = "write '" + key + "'";
-        String uploadId = call(() -> s3.createMultipartUpload(r -> r.bucket(bucket).key(objectKey)
-                .contentType(contentType)), action).uploadId();
+        String uploadId = call(
+                        () -> s3.createMultipartUpload(
+                                r -> r.bucket(bucket).key(objectKey).contentType(contentType)),
+                        action)
+                .uploadId();
         boolean completed = false;
         try {
             List<CompletedPart> parts = new ArrayList<>();
@@ -253,16 +287,25 @@ final class S3ObjectStore implements ObjectStore {
             do {
                 int number = parts.size() + 1;
                 byte[] part = chunk;
-                String etag = call(() -> s3.uploadPart(r -> r.bucket(bucket).key(objectKey).uploadId(uploadId)
-                        .partNumber(number).contentLength((long) part.length),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part), part.length, contentType)),
-                        action).eTag();
+                String etag = call(
+                                () -> s3.uploadPart(
+                                        r -> r.bucket(bucket)
+                                                .key(objectKey)
+                                                .uploadId(uploadId)
+                                                .partNumber(number)
+                                                .contentLength((long) part.length),
+                                        RequestBody.fromContentProvider(
+                                                () -> new ByteArrayInputStream(part), part.length, contentType)),
+                                action)
+                        .eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 done += part.length;
                 chunk = readChunk(in, key, length, done, partSize);
             } while (chunk.length > 0);
-            call(() -> s3.completeMultipartUpload(r -> r.bucket(bucket).key(objectKey).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts))), action);
+            call(
+                    () -> s3.completeMultipartUpload(r ->
+                            r.bucket(bucket).key(objectKey).uploadId(uploadId).multipartUpload(m -> m.parts(parts))),
+                    action);
             completed = true;
             log.debug("Stored '{}' in {} as {} parts, {} bytes", key, describe(), parts.size(), done);
         } finally {
@@ -282,8 +325,11 @@ final class S3ObjectStore implements ObjectStore {
             }
             return chunk;
         } catch (IOException e) {
-            throw new StorageException(StorageException.IO_ERROR, "cannot read the data for '" + key + "' after "
-                    + done + " bytes: " + e, true, e);
+            throw new StorageException(
+                    StorageException.IO_ERROR,
+                    "cannot read the data for '" + key + "' after " + done + " bytes: " + e,
+                    true,
+                    e);
         }
     }
 
@@ -301,14 +347,19 @@ final class S3ObjectStore implements ObjectStore {
         try {
             s3.abortMultipartUpload(r -> r.bucket(bucket).key(objectKey).uploadId(uploadId));
         } catch (SdkException e) {
-            log.warn("Could not abort the failed multipart upload of '{}' in {}: {}; its parts stay until the "
-                    + "bucket's lifecycle rules remove them", key, describe(), e.getMessage());
+            log.warn(
+                    "Could not abort the failed multipart upload of '{}' in {}: {}; its parts stay until the "
+                            + "bucket's lifecycle rules remove them",
+                    key,
+                    describe(),
+                    e.getMessage());
         }
     }
 
     private void forEachPage(String keyPrefix, Consumer<ListObjectsV2Response> action) {
         try {
-            s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + keyPrefix)).forEach(action);
+            s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + keyPrefix))
+                    .forEach(action);
         } catch (SdkException e) {
             throw S3Errors.map(e, location, "list the objects under '" + keyPrefix + "'");
         }

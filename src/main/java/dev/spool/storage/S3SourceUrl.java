@@ -52,13 +52,18 @@ record S3SourceUrl(boolean https, String hostAndPort, String bucket, String key,
         } catch (IllegalArgumentException e) {
             throw invalid(url, "its host is not valid");
         }
-        if (endpoint.getHost() == null || endpoint.getRawPath() != null && !endpoint.getRawPath().isEmpty()
+        if (endpoint.getHost() == null
+                || endpoint.getRawPath() != null && !endpoint.getRawPath().isEmpty()
                 || endpoint.getRawQuery() != null) {
             throw invalid(url, "its host is not valid");
         }
-        return new S3SourceUrl(https, hostAndPort, path.substring(0, bucketEnd),
+        return new S3SourceUrl(
+                https,
+                hostAndPort,
+                path.substring(0, bucketEnd),
                 percentDecode(path.substring(bucketEnd + 1), url),
-                percentDecode(userInfo.substring(0, colon), url), percentDecode(userInfo.substring(colon + 1), url));
+                percentDecode(userInfo.substring(0, colon), url),
+                percentDecode(userInfo.substring(colon + 1), url));
     }
 
     URI endpoint() {
@@ -67,7 +72,8 @@ record S3SourceUrl(boolean https, String hostAndPort, String bucket, String key,
 
     /** The URL as it may be shown: credentials masked. */
     String display() {
-        return (https ? "s3+https://" : "s3+http://") + UrlMasking.MASKED_USER_INFO + "@" + hostAndPort + "/" + bucket + "/" + key;
+        return (https ? "s3+https://" : "s3+http://") + UrlMasking.MASKED_USER_INFO + "@" + hostAndPort + "/" + bucket
+                + "/" + key;
     }
 
     @Override
@@ -76,8 +82,8 @@ record S3SourceUrl(boolean https, String hostAndPort, String bucket, String key,
     }
 
     private static FetchException invalid(String url, String why) {
-        return FetchException.unretriable(FetchException.INVALID_URL,
-                "cannot read the object-store URL " + UrlMasking.mask(url) + ": " + why);
+        return FetchException.unretriable(
+                FetchException.INVALID_URL, "cannot read the object-store URL " + UrlMasking.mask(url) + ": " + why);
     }
 
     private static String percentDecode(String text, String url) throws FetchException {

@@ -59,8 +59,8 @@ public final class SourceFetcher {
             FetchedSource fetched = dispatch(trimmed, target, progress);
             if (fetched.bytesWritten() == 0) {
                 // Same words as the hosted service, whose error humanisation keys on them.
-                throw FetchException.unretriable(FetchException.EMPTY_SOURCE,
-                        "zero bytes found for source " + fetched.finalUrl());
+                throw FetchException.unretriable(
+                        FetchException.EMPTY_SOURCE, "zero bytes found for source " + fetched.finalUrl());
             }
             log.info("fetched {} bytes from {}", fetched.bytesWritten(), fetched.finalUrl());
             return fetched;
@@ -76,13 +76,16 @@ public final class SourceFetcher {
         return switch (scheme) {
             case "http", "https" -> http.download(parseHttp(url), target, progress);
             case "s3+http", "s3+https" -> s3.download(S3SourceUrl.parse(url), target, progress);
-            case "ipfs" -> viaGateways("IPFS", config.ipfsGateways(), contentPath(url, "ipfs", IPFS_ID), url,
-                    target, progress);
-            case "ar" -> viaGateways("Arweave", config.arweaveGateways(), contentPath(url, "ar", ARWEAVE_ID), url,
-                    target, progress);
-            default -> throw FetchException.unretriable(FetchException.UNSUPPORTED_URL,
-                    "cannot import from " + UrlMasking.mask(url)
-                            + ": supported are http(s)://, s3+http(s)://, ipfs:// and ar:// URLs");
+            case "ipfs" ->
+                viaGateways("IPFS", config.ipfsGateways(), contentPath(url, "ipfs", IPFS_ID), url, target, progress);
+            case "ar" ->
+                viaGateways(
+                        "Arweave", config.arweaveGateways(), contentPath(url, "ar", ARWEAVE_ID), url, target, progress);
+            default ->
+                throw FetchException.unretriable(
+                        FetchException.UNSUPPORTED_URL,
+                        "cannot import from " + UrlMasking.mask(url)
+                                + ": supported are http(s)://, s3+http(s)://, ipfs:// and ar:// URLs");
         };
     }
 
@@ -90,8 +93,8 @@ public final class SourceFetcher {
         try {
             return new URI(url);
         } catch (URISyntaxException e) {
-            throw FetchException.unretriable(FetchException.INVALID_URL,
-                    "cannot read the URL " + UrlMasking.mask(url) + ": " + e.getReason());
+            throw FetchException.unretriable(
+                    FetchException.INVALID_URL, "cannot read the URL " + UrlMasking.mask(url) + ": " + e.getReason());
         }
     }
 
@@ -123,10 +126,12 @@ public final class SourceFetcher {
         return fragment >= 0 ? rest.substring(0, fragment) : rest;
     }
 
-    private FetchedSource viaGateways(String network, List<String> gateways, String contentPath, String url,
-                                      Path target, LongConsumer progress) throws FetchException {
+    private FetchedSource viaGateways(
+            String network, List<String> gateways, String contentPath, String url, Path target, LongConsumer progress)
+            throws FetchException {
         if (gateways.isEmpty()) {
-            throw FetchException.unretriable(FetchException.UNSUPPORTED_URL,
+            throw FetchException.unretriable(
+                    FetchException.UNSUPPORTED_URL,
                     "cannot import " + UrlMasking.mask(url) + ": no " + network + " gateway is configured");
         }
         FetchException last = null;
@@ -143,18 +148,26 @@ public final class SourceFetcher {
                 if (!e.retriable() || e.code().equals(FetchException.INTERRUPTED)) {
                     throw e;
                 }
-                log.warn("{} gateway {} failed for {}: {}", network, UrlMasking.mask(gateway), UrlMasking.mask(url),
+                log.warn(
+                        "{} gateway {} failed for {}: {}",
+                        network,
+                        UrlMasking.mask(gateway),
+                        UrlMasking.mask(url),
                         e.getMessage());
                 last = e;
             }
         }
-        throw new FetchException(last.code(), "all " + gateways.size() + " " + network + " gateways failed for "
-                + UrlMasking.mask(url) + "; the last said: " + last.getMessage(), true, last);
+        throw new FetchException(
+                last.code(),
+                "all " + gateways.size() + " " + network + " gateways failed for " + UrlMasking.mask(url)
+                        + "; the last said: " + last.getMessage(),
+                true,
+                last);
     }
 
     private static FetchException invalidContentUrl(String url, String why) {
-        return FetchException.unretriable(FetchException.INVALID_URL,
-                "cannot read the URL " + UrlMasking.mask(url) + ": " + why);
+        return FetchException.unretriable(
+                FetchException.INVALID_URL, "cannot read the URL " + UrlMasking.mask(url) + ": " + why);
     }
 
     private static void deleteQuietly(Path target) {

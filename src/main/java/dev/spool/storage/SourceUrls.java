@@ -2,7 +2,6 @@ package dev.spool.storage;
 
 import dev.spool.error.FieldLimits;
 import dev.spool.error.SpoolException;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -12,25 +11,24 @@ import java.util.Set;
 public final class SourceUrls {
     private static final Set<String> SCHEMES = Set.of("http", "https", "ipfs", "ar", "s3+http", "s3+https");
 
-    private SourceUrls() {
-    }
+    private SourceUrls() {}
 
     /** Refuses, naming {@code field}, anything but such a URL. */
     public static void require(String field, String url) {
         if (url == null || url.isBlank()) {
-            throw SpoolException.invalid(field, "is required: the http(s), ipfs://, ar:// or s3+http(s):// address "
-                    + "of the video");
+            throw SpoolException.invalid(
+                    field, "is required: the http(s), ipfs://, ar:// or s3+http(s):// address " + "of the video");
         }
         FieldLimits.check(field, url, FieldLimits.URL);
         try {
             var uri = new URI(url);
             if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
-                throw SpoolException.invalid(field, "must start with http://, https://, ipfs://, ar://, s3+http:// "
-                        + "or s3+https://");
+                throw SpoolException.invalid(
+                        field, "must start with http://, https://, ipfs://, ar://, s3+http:// " + "or s3+https://");
             }
             if (uri.getRawAuthority() == null) {
-                throw SpoolException.invalid(field, "names no host: an absolute URL such as https://host/video.mp4 "
-                        + "is required");
+                throw SpoolException.invalid(
+                        field, "names no host: an absolute URL such as https://host/video.mp4 " + "is required");
             }
         } catch (URISyntaxException e) {
             throw SpoolException.invalid(field, "is not a valid URL (" + e.getReason() + ")");

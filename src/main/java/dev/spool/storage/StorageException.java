@@ -69,8 +69,10 @@ public final class StorageException extends RuntimeException implements CodedFai
 
     /** The caller's stream had fewer bytes than it announced; a new attempt may get them all. */
     static StorageException endedEarly(String key, long read, long announced) {
-        return new StorageException(IO_ERROR, "the data for '" + key + "' ended after " + read + " of the "
-                + announced + " bytes announced", true);
+        return new StorageException(
+                IO_ERROR,
+                "the data for '" + key + "' ended after " + read + " of the " + announced + " bytes announced",
+                true);
     }
 
     @Override

@@ -10,8 +10,7 @@ public final class StorageUrls {
 
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
 
-    private StorageUrls() {
-    }
+    private StorageUrls() {}
 
     /**
      * Replaces the userinfo of a URL ({@code scheme://user:secret@host/...}) with {@code ***:***} and

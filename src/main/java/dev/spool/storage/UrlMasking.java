@@ -9,8 +9,7 @@ final class UrlMasking {
 
     static final String MASKED_USER_INFO = "***:***";
 
-    private UrlMasking() {
-    }
+    private UrlMasking() {}
 
     /**
      * Replaces the user-info part with {@code ***:***}. Works on text that is not a valid URI too,

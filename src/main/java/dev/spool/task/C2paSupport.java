@@ -8,8 +8,7 @@ import dev.spool.error.SpoolException;
  * refused at creation, as silently writing unsigned files would mislead whoever relies on the signature.
  */
 final class C2paSupport {
-    private C2paSupport() {
-    }
+    private C2paSupport() {}
 
     static void refuseUnsigned(TaskParams params) {
         var transcode = params.transcodeFile();
@@ -18,9 +17,12 @@ final class C2paSupport {
         }
         var outputs = transcode.outputs();
         if (outputs == null || outputs.hls() != null || outputs.fmp4() != null || outputs.mp4() == null) {
-            throw new SpoolException(SpoolException.Kind.INVALID, "c2pa_unsupported", "c2pa: Spool signs only "
-                    + "static MP4 outputs; HLS (MPEG-TS segments) and fMP4 outputs cannot be signed: ask for "
-                    + "outputs.mp4 alone, or set c2pa to false");
+            throw new SpoolException(
+                    SpoolException.Kind.INVALID,
+                    "c2pa_unsupported",
+                    "c2pa: Spool signs only "
+                            + "static MP4 outputs; HLS (MPEG-TS segments) and fMP4 outputs cannot be signed: ask for "
+                            + "outputs.mp4 alone, or set c2pa to false");
         }
     }
 }

@@ -11,5 +11,4 @@ public record CreateTask(
         String outputAssetId,
         String requesterId,
         String userId,
-        Boolean pending) {
-}
+        Boolean pending) {}

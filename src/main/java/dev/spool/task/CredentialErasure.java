@@ -10,8 +10,8 @@ import org.jdbi.v3.core.Handle;
 public final class CredentialErasure implements TaskObserver {
     @Override
     public void changed(Handle h, Task task, TaskEvent.Kind kind) {
-        boolean ended = kind == TaskEvent.Kind.COMPLETED || kind == TaskEvent.Kind.FAILED
-                || kind == TaskEvent.Kind.CANCELLED;
+        boolean ended =
+                kind == TaskEvent.Kind.COMPLETED || kind == TaskEvent.Kind.FAILED || kind == TaskEvent.Kind.CANCELLED;
         if (!ended || task.params().transcodeFile() == null) {
             return;
         }

@@ -1,7 +1,6 @@
 package dev.spool.task;
 
 import dev.spool.storage.StorageUrls;
-
 import java.util.regex.Pattern;
 
 /** Masks secrets carried inside URLs: {@code s3+https://KEY:SECRET@host/bucket} -> {@code s3+https://***:***@host/bucket}. */
@@ -9,8 +8,7 @@ public final class Credentials {
     public static final String MASK = "***";
     private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@?#]*)@");
 
-    private Credentials() {
-    }
+    private Credentials() {}
 
     public static String maskUrl(String url) {
         if (url == null) {

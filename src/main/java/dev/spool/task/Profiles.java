@@ -1,19 +1,17 @@
 package dev.spool.task;
 
 import dev.spool.error.SpoolException;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /** Checks caller-given renditions against Livepeer's {@code transcode-profile} rules, naming the offending field. */
 public final class Profiles {
-    private static final Set<String> H264_PROFILES = Set.of("H264Baseline", "H264Main", "H264High",
-            "H264ConstrainedHigh");
+    private static final Set<String> H264_PROFILES =
+            Set.of("H264Baseline", "H264Main", "H264High", "H264ConstrainedHigh");
     private static final Set<String> ENCODERS = Set.of("H.264", "HEVC", "VP8", "VP9");
 
-    private Profiles() {
-    }
+    private Profiles() {}
 
     public static void validate(String field, List<TaskParams.Profile> profiles) {
         if (profiles == null) {
@@ -46,15 +44,21 @@ public final class Profiles {
                 throw SpoolException.invalid(at + ".gop", "must be a number of seconds such as \"2\", or \"intra\"");
             }
             if (p.profile() != null && !H264_PROFILES.contains(p.profile())) {
-                throw SpoolException.invalid(at + ".profile", "must be one of " + String.join(", ",
-                        H264_PROFILES.stream().sorted().toList()));
+                throw SpoolException.invalid(
+                        at + ".profile",
+                        "must be one of "
+                                + String.join(
+                                        ", ", H264_PROFILES.stream().sorted().toList()));
             }
             if (p.encoder() != null && !ENCODERS.contains(p.encoder())) {
                 throw SpoolException.invalid(at + ".encoder", "must be one of H.264, HEVC, VP8, VP9");
             }
-            if (p.name() != null && (p.name().isEmpty() || p.name().length() > 500
-                    || !p.name().matches("[A-Za-z0-9._-]+"))) {
-                throw SpoolException.invalid(at + ".name",
+            if (p.name() != null
+                    && (p.name().isEmpty()
+                            || p.name().length() > 500
+                            || !p.name().matches("[A-Za-z0-9._-]+"))) {
+                throw SpoolException.invalid(
+                        at + ".name",
                         "must be 1 to 500 letters, digits, '.', '_' or '-' (it names a folder of outputs)");
             }
             if (p.name() != null && !names.add(p.name())) {

@@ -24,8 +24,18 @@ public record Task(
 
     /** What a caller may see: credentials always masked; internal fields only for admins. */
     public Task viewFor(boolean admin) {
-        return new Task(id, type, createdAt, scheduledAt, inputAssetId, outputAssetId, projectId, requesterId,
-                params.masked(), admin ? status : status.withoutStep(), admin ? output : publicOutput(output),
+        return new Task(
+                id,
+                type,
+                createdAt,
+                scheduledAt,
+                inputAssetId,
+                outputAssetId,
+                projectId,
+                requesterId,
+                params.masked(),
+                admin ? status : status.withoutStep(),
+                admin ? output : publicOutput(output),
                 userId);
     }
 
@@ -34,8 +44,9 @@ public record Task(
      * gateway setting.
      */
     public Task withIpfsLinks(String gateway) {
-        if (output == null || !(output.path("export").get("ipfs") instanceof ObjectNode)
-                && !(output.path("exportData").get("ipfs") instanceof ObjectNode)) {
+        if (output == null
+                || !(output.path("export").get("ipfs") instanceof ObjectNode)
+                        && !(output.path("exportData").get("ipfs") instanceof ObjectNode)) {
             return this;
         }
         var copy = output.deepCopy();
@@ -43,8 +54,19 @@ public record Task(
             link(ipfs, "videoFileCid", "videoFileUrl", "videoFileGatewayUrl", gateway);
             link(ipfs, "nftMetadataCid", "nftMetadataUrl", "nftMetadataGatewayUrl", gateway);
         }
-        return new Task(id, type, createdAt, scheduledAt, inputAssetId, outputAssetId, projectId, requesterId, params,
-                status, copy, userId);
+        return new Task(
+                id,
+                type,
+                createdAt,
+                scheduledAt,
+                inputAssetId,
+                outputAssetId,
+                projectId,
+                requesterId,
+                params,
+                status,
+                copy,
+                userId);
     }
 
     private static void link(ObjectNode node, String cidField, String urlField, String gatewayField, String gateway) {

@@ -1,7 +1,6 @@
 package dev.spool.task;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 
 /** One outbox row: a task state change, with the public snapshot of the task after it. */
@@ -26,7 +25,9 @@ public record TaskEvent(String id, String taskId, int seq, Kind kind, String sna
         }
 
         public static Kind fromWire(String value) {
-            return Arrays.stream(values()).filter(k -> k.wire.equals(value)).findFirst()
+            return Arrays.stream(values())
+                    .filter(k -> k.wire.equals(value))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("unknown task event " + value));
         }
     }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.spool.crypto.SecretBox;
 import dev.spool.json.TextOrNumber;
 import dev.spool.storage.ObjectKeys;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +31,7 @@ public record TaskParams(
             List<Profile> profiles,
             Double targetSegmentSizeSecs,
             Boolean thumbnails,
-            String catalystPipelineStrategy) {
-    }
+            String catalystPipelineStrategy) {}
 
     /** The encrypted AES key of an upload; never returned in clear. */
     public record Encryption(String encryptedKey) {
@@ -60,24 +58,18 @@ public record TaskParams(
             Integer fpsDen,
             @JsonDeserialize(using = TextOrNumber.class) String gop,
             String profile,
-            String encoder) {
-    }
+            String encoder) {}
 
-    public record Export(Custom custom, Ipfs ipfs) {
-    }
+    public record Export(Custom custom, Ipfs ipfs) {}
 
-    public record Custom(String url, String method, Map<String, String> headers) {
-    }
+    public record Custom(String url, String method, Map<String, String> headers) {}
 
-    public record Ipfs(String nftMetadataTemplate, JsonNode nftMetadata, Pinata pinata) {
-    }
+    public record Ipfs(String nftMetadataTemplate, JsonNode nftMetadata, Pinata pinata) {}
 
     /** A user's own Pinata account: {@code jwt} and {@code apiSecret} are secrets. */
-    public record Pinata(String jwt, String apiKey, String apiSecret) {
-    }
+    public record Pinata(String jwt, String apiKey, String apiSecret) {}
 
-    public record ExportData(JsonNode content, Ipfs ipfs, Custom custom, String type, String id) {
-    }
+    public record ExportData(JsonNode content, Ipfs ipfs, Custom custom, String type, String id) {}
 
     public record TranscodeFile(
             UrlRef input,
@@ -86,18 +78,15 @@ public record TaskParams(
             List<Profile> profiles,
             Double targetSegmentSizeSecs,
             JsonNode creatorId,
-            Boolean c2pa) {
-    }
+            Boolean c2pa) {}
 
     /**
      * A URL as stored: {@code url} in clear when it carries no credentials; otherwise {@code url} is its masked form
      * and {@code sealed} the whole URL encrypted with the server key, kept only while the task can still run.
      */
-    public record UrlRef(String url, String sealed) {
-    }
+    public record UrlRef(String url, String sealed) {}
 
-    public record Outputs(PathRef hls, PathRef mp4, PathRef fmp4) {
-    }
+    public record Outputs(PathRef hls, PathRef mp4, PathRef fmp4) {}
 
     public record PathRef(String path) {
         /** The path as an object key prefix: without leading or trailing {@code /}, empty for the root. */
@@ -107,19 +96,15 @@ public record TaskParams(
     }
 
     public record Clip(
-            String url,
-            ClipStrategy clipStrategy,
-            String catalystPipelineStrategy,
-            String sessionId,
-            String inputId) {
-    }
+            String url, ClipStrategy clipStrategy, String catalystPipelineStrategy, String sessionId, String inputId) {}
 
-    public record ClipStrategy(Double startTime, Double endTime, String playbackId) {
-    }
+    public record ClipStrategy(Double startTime, Double endTime, String playbackId) {}
 
     /** How many variants are set; a valid task has exactly one, matching its type. */
     long variantCount() {
-        return Stream.of(upload, export, exportData, transcodeFile, clip).filter(Objects::nonNull).count();
+        return Stream.of(upload, export, exportData, transcodeFile, clip)
+                .filter(Objects::nonNull)
+                .count();
     }
 
     boolean matches(TaskType type) {
@@ -135,16 +120,34 @@ public record TaskParams(
     /** A copy fit to leave the server: credentials in URLs masked, secrets replaced by {@code ***}. */
     TaskParams masked() {
         return new TaskParams(
-                upload == null ? null : new Upload(Credentials.maskUrl(upload.url()),
-                        upload.encryption() == null ? null : new Encryption(Credentials.MASK),
-                        upload.c2pa(), upload.profiles(), upload.targetSegmentSizeSecs(), upload.thumbnails(),
-                        upload.catalystPipelineStrategy()),
+                upload == null
+                        ? null
+                        : new Upload(
+                                Credentials.maskUrl(upload.url()),
+                                upload.encryption() == null ? null : new Encryption(Credentials.MASK),
+                                upload.c2pa(),
+                                upload.profiles(),
+                                upload.targetSegmentSizeSecs(),
+                                upload.thumbnails(),
+                                upload.catalystPipelineStrategy()),
                 export == null ? null : new Export(maskCustom(export.custom()), maskIpfs(export.ipfs())),
-                exportData == null ? null : new ExportData(exportData.content(), maskIpfs(exportData.ipfs()),
-                        maskCustom(exportData.custom()), exportData.type(), exportData.id()),
+                exportData == null
+                        ? null
+                        : new ExportData(
+                                exportData.content(),
+                                maskIpfs(exportData.ipfs()),
+                                maskCustom(exportData.custom()),
+                                exportData.type(),
+                                exportData.id()),
                 maskTranscodeFile(transcodeFile),
-                clip == null ? null : new Clip(Credentials.maskUrl(clip.url()), clip.clipStrategy(),
-                        clip.catalystPipelineStrategy(), clip.sessionId(), clip.inputId()));
+                clip == null
+                        ? null
+                        : new Clip(
+                                Credentials.maskUrl(clip.url()),
+                                clip.clipStrategy(),
+                                clip.catalystPipelineStrategy(),
+                                clip.sessionId(),
+                                clip.inputId()));
     }
 
     /**
@@ -156,8 +159,18 @@ public record TaskParams(
             return this;
         }
         var t = transcodeFile;
-        return new TaskParams(upload, export, exportData, new TranscodeFile(seal(t.input(), box),
-                seal(t.storage(), box), t.outputs(), t.profiles(), t.targetSegmentSizeSecs(), t.creatorId(), t.c2pa()),
+        return new TaskParams(
+                upload,
+                export,
+                exportData,
+                new TranscodeFile(
+                        seal(t.input(), box),
+                        seal(t.storage(), box),
+                        t.outputs(),
+                        t.profiles(),
+                        t.targetSegmentSizeSecs(),
+                        t.creatorId(),
+                        t.c2pa()),
                 clip);
     }
 
@@ -178,13 +191,22 @@ public record TaskParams(
     }
 
     private static TranscodeFile maskTranscodeFile(TranscodeFile t) {
-        return t == null ? null : new TranscodeFile(maskRef(t.input()), maskRef(t.storage()), t.outputs(),
-                t.profiles(), t.targetSegmentSizeSecs(), t.creatorId(), t.c2pa());
+        return t == null
+                ? null
+                : new TranscodeFile(
+                        maskRef(t.input()),
+                        maskRef(t.storage()),
+                        t.outputs(),
+                        t.profiles(),
+                        t.targetSegmentSizeSecs(),
+                        t.creatorId(),
+                        t.c2pa());
     }
 
     private static Custom maskCustom(Custom custom) {
-        return custom == null ? null : new Custom(Credentials.maskUrl(custom.url()), custom.method(),
-                maskValues(custom.headers()));
+        return custom == null
+                ? null
+                : new Custom(Credentials.maskUrl(custom.url()), custom.method(), maskValues(custom.headers()));
     }
 
     /** Export headers usually carry the target's credentials, so none of their values is echoed. */
@@ -206,9 +228,12 @@ public record TaskParams(
             return ipfs;
         }
         var pinata = ipfs.pinata();
-        return new Ipfs(ipfs.nftMetadataTemplate(), ipfs.nftMetadata(), new Pinata(
-                pinata.jwt() == null ? null : Credentials.MASK,
-                pinata.apiKey(),
-                pinata.apiSecret() == null ? null : Credentials.MASK));
+        return new Ipfs(
+                ipfs.nftMetadataTemplate(),
+                ipfs.nftMetadata(),
+                new Pinata(
+                        pinata.jwt() == null ? null : Credentials.MASK,
+                        pinata.apiKey(),
+                        pinata.apiSecret() == null ? null : Credentials.MASK));
     }
 }

@@ -2,12 +2,16 @@ package dev.spool.task;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 
 /** pending (input not yet there) -> waiting (queued) -> running -> completed | failed | cancelled. */
 public enum TaskPhase {
-    PENDING, WAITING, RUNNING, COMPLETED, FAILED, CANCELLED;
+    PENDING,
+    WAITING,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    CANCELLED;
 
     @JsonValue
     public String wire() {
@@ -20,7 +24,9 @@ public enum TaskPhase {
 
     @JsonCreator
     public static TaskPhase fromWire(String value) {
-        return Arrays.stream(values()).filter(p -> p.wire().equals(value)).findFirst()
+        return Arrays.stream(values())
+                .filter(p -> p.wire().equals(value))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown phase '" + value
                         + "', expected one of pending, waiting, running, completed, failed, cancelled"));
     }

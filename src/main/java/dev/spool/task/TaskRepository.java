@@ -4,10 +4,6 @@ import dev.spool.db.Database;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
 import dev.spool.json.Json;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.RowMapper;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -15,6 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Reads and writes task rows and appends their outbox events; every state change goes through here. */
 public final class TaskRepository {
@@ -27,10 +26,12 @@ public final class TaskRepository {
             "outputAssetId", "output_asset_id",
             "createdAt", "created_at",
             "updatedAt", "updated_at");
+
     public static final Set<String> NUMERIC_FIELDS = java.util.Set.of("createdAt", "updatedAt");
 
-    public static final String COLUMNS = "id, type, user_id, project_id, input_asset_id, output_asset_id, requester_id, "
-            + "created_at, scheduled_at, params, phase, updated_at, progress, error_message, retries, step, output";
+    public static final String COLUMNS =
+            "id, type, user_id, project_id, input_asset_id, output_asset_id, requester_id, "
+                    + "created_at, scheduled_at, params, phase, updated_at, progress, error_message, retries, step, output";
 
     public static final RowMapper<Task> MAPPER = TaskRepository::map;
 
@@ -96,16 +97,19 @@ public final class TaskRepository {
 
     public Optional<Task> find(Handle h, String id) {
         return h.createQuery("SELECT " + COLUMNS + " FROM tasks WHERE id = :id")
-                .bind("id", id).map(MAPPER).findOne();
+                .bind("id", id)
+                .map(MAPPER)
+                .findOne();
     }
 
     /** A page of the owner's tasks in one project (or every task, for an admin listing all users). */
-    public PageQuery.Page<Task> list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
+    public PageQuery.Page<Task> list(
+            Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
         var scope = new java.util.LinkedHashMap<String, Object>();
         userId.ifPresent(u -> scope.put("user_id", u));
         projectId.ifPresent(p -> scope.put("project_id", p));
-        return PageQuery.fetch(jdbi, "tasks", COLUMNS, MAPPER, query, FIELDS, "created_at DESC, id DESC", scope,
-                List.of(), withCount);
+        return PageQuery.fetch(
+                jdbi, "tasks", COLUMNS, MAPPER, query, FIELDS, "created_at DESC, id DESC", scope, List.of(), withCount);
     }
 
     /**
@@ -114,7 +118,9 @@ public final class TaskRepository {
      */
     private void appendEvent(Handle h, Task task, TaskEvent.Kind kind, long now) {
         int seq = h.createQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM task_events WHERE task_id = :task")
-                .bind("task", task.id()).mapTo(Integer.class).one();
+                .bind("task", task.id())
+                .mapTo(Integer.class)
+                .one();
         h.createUpdate("INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, snapshot, created_at) "
                         + "VALUES (:id, :task, :seq, :event, :user, :project, :snapshot, :now)")
                 .bind("id", UUID.randomUUID().toString())
@@ -132,9 +138,14 @@ public final class TaskRepository {
     public List<TaskEvent> eventsAfter(String taskId, int afterSeq) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, task_id, seq, event, snapshot, created_at "
                         + "FROM task_events WHERE task_id = :task AND seq > :seq ORDER BY seq")
-                .bind("task", taskId).bind("seq", afterSeq)
-                .map((rs, ctx) -> new TaskEvent(rs.getString("id"), rs.getString("task_id"), rs.getInt("seq"),
-                        TaskEvent.Kind.fromWire(rs.getString("event")), rs.getString("snapshot"),
+                .bind("task", taskId)
+                .bind("seq", afterSeq)
+                .map((rs, ctx) -> new TaskEvent(
+                        rs.getString("id"),
+                        rs.getString("task_id"),
+                        rs.getInt("seq"),
+                        TaskEvent.Kind.fromWire(rs.getString("event")),
+                        rs.getString("snapshot"),
                         rs.getLong("created_at")))
                 .list());
     }

@@ -9,12 +9,11 @@ import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
 import dev.spool.error.SpoolException;
 import dev.spool.storage.SourceUrls;
-import org.jdbi.v3.core.Handle;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /** Creates tasks within the per-user limits and reads them back for their owners. */
 public final class TaskService {
@@ -28,8 +27,15 @@ public final class TaskService {
     private final RunnableTypes runnable;
 
     /** @param ipfsGateway the gateway base (ending in {@code /ipfs/}) exported CIDs are shown through */
-    public TaskService(TaskRepository tasks, Database database, QueueSignal signal, Config.Engine limits, Clock clock,
-                       SecretBox secrets, String ipfsGateway, RunnableTypes runnable) {
+    public TaskService(
+            TaskRepository tasks,
+            Database database,
+            QueueSignal signal,
+            Config.Engine limits,
+            Clock clock,
+            SecretBox secrets,
+            String ipfsGateway,
+            RunnableTypes runnable) {
         this.tasks = tasks;
         this.runnable = runnable;
         this.ipfsGateway = ipfsGateway;
@@ -53,19 +59,34 @@ public final class TaskService {
         dialect.lockForTransaction(h, ownerId);
         int unfinished = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user "
                         + "AND phase IN ('pending', 'waiting', 'running')")
-                .bind("user", ownerId).mapTo(Integer.class).one();
+                .bind("user", ownerId)
+                .mapTo(Integer.class)
+                .one();
         if (unfinished >= limits.maxUnfinishedPerUser()) {
-            throw new SpoolException(SpoolException.Kind.TOO_MANY, "too_many_tasks",
+            throw new SpoolException(
+                    SpoolException.Kind.TOO_MANY,
+                    "too_many_tasks",
                     "user " + ownerId + " has reached the maximum number of pending tasks ("
-                            + limits.maxUnfinishedPerUser() + "); wait for some to finish", Duration.ofSeconds(30));
+                            + limits.maxUnfinishedPerUser() + "); wait for some to finish",
+                    Duration.ofSeconds(30));
         }
         long now = clock.millis();
         boolean pending = Boolean.TRUE.equals(request.pending());
-        var status = new TaskStatus(pending ? TaskPhase.PENDING : TaskPhase.WAITING, now, null, null,
-                pending ? null : 0, null);
-        var task = new Task(UUID.randomUUID().toString(), request.type(), now, pending ? null : now,
-                request.inputAssetId(), request.outputAssetId(), projectId, request.requesterId(),
-                request.params().sealed(secrets), status, null, ownerId);
+        var status = new TaskStatus(
+                pending ? TaskPhase.PENDING : TaskPhase.WAITING, now, null, null, pending ? null : 0, null);
+        var task = new Task(
+                UUID.randomUUID().toString(),
+                request.type(),
+                now,
+                pending ? null : now,
+                request.inputAssetId(),
+                request.outputAssetId(),
+                projectId,
+                request.requesterId(),
+                request.params().sealed(secrets),
+                status,
+                null,
+                ownerId);
         tasks.insert(h, task);
         if (!pending) {
             tasks.record(h, task, TaskEvent.Kind.UPDATED, now);
@@ -82,7 +103,9 @@ public final class TaskService {
             if (request.userId() != null && !request.userId().equals(caller.userId())) {
                 owner = request.userId();
                 project = h.createQuery("SELECT default_project_id FROM users WHERE id = :id")
-                        .bind("id", owner).mapTo(String.class).findOne()
+                        .bind("id", owner)
+                        .mapTo(String.class)
+                        .findOne()
                         .orElseThrow(() -> SpoolException.invalid("userId", "no user with id " + request.userId()));
             }
             return create(h, owner, project, request);
@@ -99,8 +122,11 @@ public final class TaskService {
 
     public PageQuery.Page<Task> list(Principal caller, ListQuery query, boolean allUsers, boolean withCount) {
         boolean everyone = caller.admin() && allUsers;
-        var page = tasks.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
-                everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
+        var page = tasks.list(
+                everyone ? Optional.empty() : Optional.of(caller.userId()),
+                everyone ? Optional.empty() : Optional.of(caller.projectId()),
+                query,
+                withCount);
         return page.map(t -> t.viewFor(caller.admin()).withIpfsLinks(ipfsGateway));
     }
 
@@ -109,12 +135,14 @@ public final class TaskService {
             throw SpoolException.invalid("type", "is required (upload, export, export-data, transcode-file or clip)");
         }
         if (request.params() == null) {
-            throw SpoolException.invalid("params", "is required, with the key '" + request.type().wire() + "'");
+            throw SpoolException.invalid(
+                    "params", "is required, with the key '" + request.type().wire() + "'");
         }
         if (request.params().variantCount() != 1 || !request.params().matches(request.type())) {
-            String key = request.type() == TaskType.EXPORT_DATA ? "exportData" : request.type().wire();
-            throw SpoolException.invalid("params", "must hold exactly one key, '" + key
-                    + "', matching the task type");
+            String key = request.type() == TaskType.EXPORT_DATA
+                    ? "exportData"
+                    : request.type().wire();
+            throw SpoolException.invalid("params", "must hold exactly one key, '" + key + "', matching the task type");
         }
         if (request.params().upload() != null) {
             SourceUrls.require("params.upload.url", request.params().upload().url());

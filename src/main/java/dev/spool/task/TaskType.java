@@ -2,7 +2,6 @@ package dev.spool.task;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 
 /** The kinds of work a task can be; the wire names are Livepeer's. */
@@ -26,7 +25,9 @@ public enum TaskType {
 
     @JsonCreator
     public static TaskType fromWire(String value) {
-        return Arrays.stream(values()).filter(t -> t.wire.equals(value)).findFirst()
+        return Arrays.stream(values())
+                .filter(t -> t.wire.equals(value))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown task type '" + value
                         + "', expected one of upload, export, export-data, transcode-file, clip"));
     }

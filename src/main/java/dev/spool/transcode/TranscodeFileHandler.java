@@ -26,7 +26,6 @@ import dev.spool.task.TaskType;
 import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
 import dev.spool.task.engine.TaskHandler;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -74,8 +73,7 @@ public final class TranscodeFileHandler implements TaskHandler {
     }
 
     /** The pipeline's files, and the fMP4 ladder when one was asked for. */
-    private record Transcoded(Path out, PipelineResult result, Path fmp4Dir, Fmp4Packager.Ladder fmp4) {
-    }
+    private record Transcoded(Path out, PipelineResult result, Path fmp4Dir, Fmp4Packager.Ladder fmp4) {}
 
     /** One attempt: the input fetched, transcoded, and written to the caller's bucket. */
     private final class Job implements MediaJob<Transcoded> {
@@ -133,8 +131,10 @@ public final class TranscodeFileHandler implements TaskHandler {
             }
             if (transcoded.fmp4() != null) {
                 String prefix = outputs.fmp4().prefix();
-                batches.add(new Batch(prefix, transcoded.fmp4Dir(), transcoded.fmp4().files()));
-                output.putObject("fmp4").put("path", inBucket(storage, prefix, transcoded.fmp4().masterPlaylist()));
+                batches.add(new Batch(
+                        prefix, transcoded.fmp4Dir(), transcoded.fmp4().files()));
+                output.putObject("fmp4")
+                        .put("path", inBucket(storage, prefix, transcoded.fmp4().masterPlaylist()));
             }
             if (outputs.mp4() != null) {
                 batches.add(mp4(storage, outputs.mp4().prefix(), transcoded.out(), result, output));
@@ -142,7 +142,11 @@ public final class TranscodeFileHandler implements TaskHandler {
             TranscodeFileHandler.publish(store, batches, progress);
             output.put("request_id", task.id());
             output.putObject("input_video")
-                    .put("duration", result.inputSpec().duration() == null ? 0 : result.inputSpec().duration())
+                    .put(
+                            "duration",
+                            result.inputSpec().duration() == null
+                                    ? 0
+                                    : result.inputSpec().duration())
                     .put("size", result.inputSize());
             context.progress(1);
             var wrapper = Json.mapper().createObjectNode();
@@ -164,14 +168,17 @@ public final class TranscodeFileHandler implements TaskHandler {
     }
 
     /** One output's files, written together under its prefix. */
-    private record Batch(String prefix, Path dir, List<String> files) {
-    }
+    private record Batch(String prefix, Path dir, List<String> files) {}
 
     /** The HLS ladder: every file the pipeline wrote but the MP4s. */
     private static Batch hls(S3Location storage, String prefix, Path out, PipelineResult result, ObjectNode output) {
-        Set<String> mp4s = result.mp4s().stream().map(PipelineResult.Mp4Output::path).collect(Collectors.toSet());
+        Set<String> mp4s =
+                result.mp4s().stream().map(PipelineResult.Mp4Output::path).collect(Collectors.toSet());
         output.putObject("hls").put("path", inBucket(storage, prefix, result.masterPlaylist()));
-        return new Batch(prefix, out, result.files().stream().filter(f -> !mp4s.contains(f)).toList());
+        return new Batch(
+                prefix,
+                out,
+                result.files().stream().filter(f -> !mp4s.contains(f)).toList());
     }
 
     /** The MP4s, moved aside under Livepeer's names for static renditions, e.g. static360p0.mp4. */
@@ -179,7 +186,10 @@ public final class TranscodeFileHandler implements TaskHandler {
             throws IOException {
         Path dir = Files.createDirectories(out.resolve(".mp4"));
         var names = new ArrayList<String>();
-        for (String file : result.mp4s().stream().map(PipelineResult.Mp4Output::path).sorted().toList()) {
+        for (String file : result.mp4s().stream()
+                .map(PipelineResult.Mp4Output::path)
+                .sorted()
+                .toList()) {
             String name = MP4_PREFIX + file;
             Files.move(out.resolve(file), dir.resolve(name));
             names.add(name);
@@ -197,7 +207,11 @@ public final class TranscodeFileHandler implements TaskHandler {
         for (Batch batch : batches) {
             int before = done;
             int size = batch.files().size();
-            OutputPublisher.publish(store, batch.prefix(), batch.dir(), batch.files(),
+            OutputPublisher.publish(
+                    store,
+                    batch.prefix(),
+                    batch.dir(),
+                    batch.files(),
                     p -> progress.accept((before + size * p) / total));
             done += size;
         }
@@ -221,13 +235,18 @@ public final class TranscodeFileHandler implements TaskHandler {
                 return secrets.open(ref.sealed());
             } catch (SecretBox.UnreadableSecret e) {
                 // Another key sealed it: a worker configured differently from the API; another worker may do.
-                throw TaskFailure.retriable("secret_unreadable", "this worker cannot decrypt the " + field
-                        + " credentials (" + e.getMessage() + "): every Spool process must share SPOOL_SECRET_KEY", e);
+                throw TaskFailure.retriable(
+                        "secret_unreadable",
+                        "this worker cannot decrypt the " + field + " credentials (" + e.getMessage()
+                                + "): every Spool process must share SPOOL_SECRET_KEY",
+                        e);
             }
         }
         if (ref.url().contains("://" + Credentials.MASK)) {
-            throw TaskFailure.unretriable("credentials_erased", "the " + field + " credentials were erased when "
-                    + "this task ended; create a new transcode task instead of retrying this one");
+            throw TaskFailure.unretriable(
+                    "credentials_erased",
+                    "the " + field + " credentials were erased when "
+                            + "this task ended; create a new transcode task instead of retrying this one");
         }
         return ref.url();
     }

@@ -13,7 +13,6 @@ import dev.spool.task.Task;
 import dev.spool.task.TaskParams;
 import dev.spool.task.TaskService;
 import dev.spool.task.TaskType;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -51,43 +50,57 @@ public final class TranscodeService {
             throw SpoolException.invalid("targetSegmentSizeSecs", "must be more than 0 and at most 20 seconds");
         }
         AssetValidation.creatorId(payload.creatorId());
-        return new TaskParams.TranscodeFile(new TaskParams.UrlRef(inputUrl(payload.input()), null),
-                new TaskParams.UrlRef(storageUrl(payload.storage()), null), outputs(payload.outputs()),
-                payload.profiles(), segment, payload.creatorId(), payload.c2pa());
+        return new TaskParams.TranscodeFile(
+                new TaskParams.UrlRef(inputUrl(payload.input()), null),
+                new TaskParams.UrlRef(storageUrl(payload.storage()), null),
+                outputs(payload.outputs()),
+                payload.profiles(),
+                segment,
+                payload.creatorId(),
+                payload.c2pa());
     }
 
     private static String inputUrl(TranscodePayload.Input input) {
         if (input == null) {
-            throw SpoolException.invalid("input", "is required: {\"url\"} or {\"type\": \"s3\", \"endpoint\", "
-                    + "\"bucket\", \"path\", \"credentials\"}");
+            throw SpoolException.invalid(
+                    "input",
+                    "is required: {\"url\"} or {\"type\": \"s3\", \"endpoint\", "
+                            + "\"bucket\", \"path\", \"credentials\"}");
         }
         if (input.url() != null) {
-            if (input.type() != null || input.endpoint() != null || input.bucket() != null || input.path() != null
+            if (input.type() != null
+                    || input.endpoint() != null
+                    || input.bucket() != null
+                    || input.path() != null
                     || input.credentials() != null) {
-                throw SpoolException.invalid("input", "give either url alone or the S3 fields type, endpoint, "
-                        + "bucket, path and credentials");
+                throw SpoolException.invalid(
+                        "input",
+                        "give either url alone or the S3 fields type, endpoint, " + "bucket, path and credentials");
             }
             return checkedInputUrl(input.url());
         }
         if (!"s3".equals(input.type())) {
-            throw SpoolException.invalid(input.type() == null ? "input.url" : "input.type", input.type() == null
-                    ? "is required (or give type \"s3\" with endpoint, bucket, path and credentials)"
-                    : "must be \"s3\", or leave it out and give url");
+            throw SpoolException.invalid(
+                    input.type() == null ? "input.url" : "input.type",
+                    input.type() == null
+                            ? "is required (or give type \"s3\" with endpoint, bucket, path and credentials)"
+                            : "must be \"s3\", or leave it out and give url");
         }
         required("input.path", input.path());
         return s3Url("input", input.endpoint(), input.bucket(), input.path(), input.credentials());
     }
 
     private static String checkedInputUrl(String url) {
-        String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT) : "";
+        String scheme =
+                url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT) : "";
         if (!INPUT_SCHEMES.contains(scheme)) {
-            throw SpoolException.invalid("input.url", "must start with http://, https://, ipfs://, ar://, s3+http:// "
-                    + "or s3+https://");
+            throw SpoolException.invalid(
+                    "input.url", "must start with http://, https://, ipfs://, ar://, s3+http:// " + "or s3+https://");
         }
         if (scheme.startsWith("s3+")) {
             if (location("input.url", () -> S3Location.parse(url)).path().isEmpty()) {
-                throw SpoolException.invalid("input.url", "must name an object: s3+https://KEY:SECRET@host/bucket/"
-                        + "path/to/video.mp4");
+                throw SpoolException.invalid(
+                        "input.url", "must name an object: s3+https://KEY:SECRET@host/bucket/" + "path/to/video.mp4");
             }
             return url;
         }
@@ -110,10 +123,12 @@ public final class TranscodeService {
             throw SpoolException.invalid("storage.type", "'" + storage.type() + "' is not supported; " + STORAGE_FORMS);
         }
         if (storage.url() != null) {
-            if (storage.type() != null || storage.endpoint() != null || storage.bucket() != null
+            if (storage.type() != null
+                    || storage.endpoint() != null
+                    || storage.bucket() != null
                     || storage.credentials() != null) {
-                throw SpoolException.invalid("storage", "give either url alone or type, endpoint, bucket and "
-                        + "credentials");
+                throw SpoolException.invalid(
+                        "storage", "give either url alone or type, endpoint, bucket and " + "credentials");
             }
             location("storage.url", () -> S3Location.parse(storage.url()));
             return storage.url();
@@ -125,32 +140,35 @@ public final class TranscodeService {
     }
 
     /** Livepeer's form: {@code s3+<scheme>://<key>:<secret>@<host[:port]>/<bucket>[/<path>]}, all URL-encoded. */
-    private static String s3Url(String field, String endpoint, String bucket, String path,
-                                TranscodePayload.Keys keys) {
+    private static String s3Url(String field, String endpoint, String bucket, String path, TranscodePayload.Keys keys) {
         required(field + ".endpoint", endpoint);
         if (!endpoint.toLowerCase(Locale.ROOT).matches("^https?://.+")) {
-            throw SpoolException.invalid(field + ".endpoint", "must be an http(s):// URL, e.g. https://s3.amazonaws.com");
+            throw SpoolException.invalid(
+                    field + ".endpoint", "must be an http(s):// URL, e.g. https://s3.amazonaws.com");
         }
         required(field + ".bucket", bucket);
         if (keys == null) {
             throw SpoolException.invalid(field + ".credentials", "is required: {\"accessKeyId\", \"secretAccessKey\"}");
         }
         if (keys.proof() != null) {
-            throw SpoolException.invalid(field + ".credentials.proof", "is only for web3.storage, which is not "
-                    + "supported; " + STORAGE_FORMS);
+            throw SpoolException.invalid(
+                    field + ".credentials.proof",
+                    "is only for web3.storage, which is not " + "supported; " + STORAGE_FORMS);
         }
         required(field + ".credentials.accessKeyId", keys.accessKeyId());
         required(field + ".credentials.secretAccessKey", keys.secretAccessKey());
-        return location(field, () -> S3Location.of(endpoint, bucket, path, keys.accessKeyId(),
-                keys.secretAccessKey())).toUrl();
+        return location(field, () -> S3Location.of(endpoint, bucket, path, keys.accessKeyId(), keys.secretAccessKey()))
+                .toUrl();
     }
 
     private static TaskParams.Outputs outputs(TaskParams.Outputs outputs) {
         if (outputs == null || outputs.hls() == null && outputs.mp4() == null && outputs.fmp4() == null) {
-            throw SpoolException.invalid("outputs", "must ask for at least one of hls, mp4 and fmp4, each with a "
-                    + "path");
+            throw SpoolException.invalid(
+                    "outputs", "must ask for at least one of hls, mp4 and fmp4, each with a " + "path");
         }
-        return new TaskParams.Outputs(path("outputs.hls", outputs.hls()), path("outputs.mp4", outputs.mp4()),
+        return new TaskParams.Outputs(
+                path("outputs.hls", outputs.hls()),
+                path("outputs.mp4", outputs.mp4()),
                 path("outputs.fmp4", outputs.fmp4()));
     }
 

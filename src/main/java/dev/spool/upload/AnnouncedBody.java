@@ -28,8 +28,9 @@ final class AnnouncedBody extends FilterInputStream {
         }
 
         String describe() {
-            return "the upload ended after " + read + (announced >= 0 ? " of the " + announced + " bytes announced"
-                    : " bytes") + "; send the whole file again";
+            return "the upload ended after " + read
+                    + (announced >= 0 ? " of the " + announced + " bytes announced" : " bytes")
+                    + "; send the whole file again";
         }
     }
 

@@ -9,10 +9,6 @@ import dev.spool.crypto.Tokens;
 import dev.spool.db.Database;
 import dev.spool.error.SpoolException;
 import dev.spool.storage.ObjectStore;
-import dev.spool.storage.StorageException;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,11 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.Optional;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Direct and resumable uploads. A request-upload mints a single-use token (only its hash is stored). A direct PUT
@@ -47,8 +45,14 @@ public final class UploadStore implements Uploads {
 
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public UploadStore(Database database, AssetRepository assets, AssetService assetService, ObjectStore store,
-                       Path partsDir, long maxBytes, Clock clock) {
+    public UploadStore(
+            Database database,
+            AssetRepository assets,
+            AssetService assetService,
+            ObjectStore store,
+            Path partsDir,
+            long maxBytes,
+            Clock clock) {
         this.jdbi = database.jdbi();
         this.assets = assets;
         this.assetService = assetService;
@@ -59,16 +63,19 @@ public final class UploadStore implements Uploads {
     }
 
     /** One upload as stored: its tus resource id, asset, declared length and whether it completed. */
-    public record Upload(String id, String assetId, String taskId, Long length, boolean completed) {
-    }
+    public record Upload(String id, String assetId, String taskId, Long length, boolean completed) {}
 
     @Override
     public String create(Handle h, String assetId, String taskId, long now) {
         String token = Tokens.random();
         h.createUpdate("INSERT INTO uploads (id, token_hash, asset_id, task_id, created_at) "
                         + "VALUES (:id, :hash, :asset, :task, :now)")
-                .bind("id", Tokens.random()).bind("hash", Tokens.sha256Hex(token)).bind("asset", assetId).bind("task", taskId)
-                .bind("now", now).execute();
+                .bind("id", Tokens.random())
+                .bind("hash", Tokens.sha256Hex(token))
+                .bind("asset", assetId)
+                .bind("task", taskId)
+                .bind("now", now)
+                .execute();
         return token;
     }
 
@@ -79,11 +86,14 @@ public final class UploadStore implements Uploads {
     /** The upload a token grants, still open; a used or unknown token is refused with a message saying which. */
     public Upload byToken(String token) {
         if (token == null || token.isBlank()) {
-            throw new SpoolException(SpoolException.Kind.UNAUTHENTICATED, "missing_token",
+            throw new SpoolException(
+                    SpoolException.Kind.UNAUTHENTICATED,
+                    "missing_token",
                     "missing upload token: use the url or tusEndpoint returned by /api/asset/request-upload");
         }
-        var upload = find("token_hash = :key", Tokens.sha256Hex(token)).orElseThrow(() -> new SpoolException(
-                SpoolException.Kind.FORBIDDEN, "invalid_token", "invalid upload token"));
+        var upload = find("token_hash = :key", Tokens.sha256Hex(token))
+                .orElseThrow(() ->
+                        new SpoolException(SpoolException.Kind.FORBIDDEN, "invalid_token", "invalid upload token"));
         return open(upload);
     }
 
@@ -95,17 +105,22 @@ public final class UploadStore implements Uploads {
     private Upload open(Upload upload) {
         var asset = assets.find(upload.assetId());
         if (upload.completed() || asset.isEmpty() || asset.get().status().phase() != Asset.Phase.UPLOADING) {
-            throw new SpoolException(SpoolException.Kind.INVALID, "already_uploaded",
+            throw new SpoolException(
+                    SpoolException.Kind.INVALID,
+                    "already_uploaded",
                     "asset has already been uploaded (or was deleted); request a new upload URL");
         }
         return upload;
     }
 
     private Optional<Upload> find(String condition, String key) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, asset_id, task_id, length, completed_at FROM uploads "
-                        + "WHERE " + condition)
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, asset_id, task_id, length, completed_at FROM uploads " + "WHERE " + condition)
                 .bind("key", key)
-                .map((rs, ctx) -> new Upload(rs.getString("id"), rs.getString("asset_id"), rs.getString("task_id"),
+                .map((rs, ctx) -> new Upload(
+                        rs.getString("id"),
+                        rs.getString("asset_id"),
+                        rs.getString("task_id"),
                         rs.getObject("length") == null ? null : rs.getLong("length"),
                         rs.getObject("completed_at") != null))
                 .findOne());
@@ -120,7 +135,10 @@ public final class UploadStore implements Uploads {
             var fresh = byId(upload.id());
             String key = sourceKey(fresh);
             try {
-                store.put(key, new LimitedInputStream(new AnnouncedBody(body, length), maxBytes), length,
+                store.put(
+                        key,
+                        new LimitedInputStream(new AnnouncedBody(body, length), maxBytes),
+                        length,
                         "application/octet-stream");
             } catch (RuntimeException e) {
                 for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -155,7 +173,9 @@ public final class UploadStore implements Uploads {
                 throw new UncheckedIOException(e);
             }
             jdbi.useHandle(h -> h.createUpdate("UPDATE uploads SET length = :length, received = 0 WHERE id = :id")
-                    .bind("length", length).bind("id", upload.id()).execute());
+                    .bind("length", length)
+                    .bind("id", upload.id())
+                    .execute());
             return new Upload(upload.id(), upload.assetId(), upload.taskId(), length, false);
         });
     }
@@ -200,7 +220,9 @@ public final class UploadStore implements Uploads {
             }
             long current = offset(upload);
             if (offset != current) {
-                throw new SpoolException(SpoolException.Kind.CONFLICT, "offset_mismatch",
+                throw new SpoolException(
+                        SpoolException.Kind.CONFLICT,
+                        "offset_mismatch",
                         "Upload-Offset " + offset + " does not match the server's offset " + current
                                 + "; send HEAD to learn where to resume");
             }
@@ -211,9 +233,9 @@ public final class UploadStore implements Uploads {
             Path part = part(id);
             try {
                 Files.createDirectories(partsDir);
-                try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND);
-                     OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+                try (FileChannel channel = FileChannel.open(
+                                part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                        OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
                     try {
                         copyAtMost(body, out, missing);
                         if (body.read() >= 0) {
@@ -231,7 +253,9 @@ public final class UploadStore implements Uploads {
             }
             long now = offset(upload);
             jdbi.useHandle(h -> h.createUpdate("UPDATE uploads SET received = :received WHERE id = :id")
-                    .bind("received", now).bind("id", id).execute());
+                    .bind("received", now)
+                    .bind("id", id)
+                    .execute());
             if (now == upload.length()) {
                 try {
                     store.put(sourceKey(upload), part, "application/octet-stream");
@@ -249,7 +273,9 @@ public final class UploadStore implements Uploads {
         long now = clock.millis();
         jdbi.useTransaction(h -> {
             h.createUpdate("UPDATE uploads SET completed_at = :now WHERE id = :id")
-                    .bind("now", now).bind("id", upload.id()).execute();
+                    .bind("now", now)
+                    .bind("id", upload.id())
+                    .execute();
             assetService.uploadCompleted(h, upload.assetId());
         });
     }
@@ -283,8 +309,8 @@ public final class UploadStore implements Uploads {
     private <T> T withLock(String id, java.util.function.Supplier<T> action) {
         var lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
         if (!acquire(lock, WRITER_WAIT)) {
-            throw new SpoolException(SpoolException.Kind.CONFLICT, "upload_busy",
-                    "another request is writing this upload right now");
+            throw new SpoolException(
+                    SpoolException.Kind.CONFLICT, "upload_busy", "another request is writing this upload right now");
         }
         try {
             return action.get();
@@ -310,12 +336,17 @@ public final class UploadStore implements Uploads {
     }
 
     private static SpoolException pastLength(long missing) {
-        return new SpoolException(SpoolException.Kind.TOO_LARGE, "past_upload_length", "the PATCH carries more "
-                + "than the " + missing + " bytes the upload lacks to reach its Upload-Length");
+        return new SpoolException(
+                SpoolException.Kind.TOO_LARGE,
+                "past_upload_length",
+                "the PATCH carries more " + "than the " + missing
+                        + " bytes the upload lacks to reach its Upload-Length");
     }
 
     private SpoolException tooLarge(long length) {
-        return new SpoolException(SpoolException.Kind.TOO_LARGE, "too_large",
+        return new SpoolException(
+                SpoolException.Kind.TOO_LARGE,
+                "too_large",
                 "the upload is " + length + " bytes; the limit is " + maxBytes + " bytes");
     }
 }

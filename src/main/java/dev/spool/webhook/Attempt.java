@@ -8,8 +8,16 @@ import java.util.Base64;
  * What one POST to a webhook did: the request as sent, and the answer (status, its text, the start of its body and
  * any Retry-After) or why there was none. {@code refused} means the request never left: the address is not allowed.
  */
-record Attempt(WebhookLog.Request request, long startedAt, double duration, Integer status, String statusText,
-               String responseBody, String error, Duration retryAfter, boolean refused) {
+record Attempt(
+        WebhookLog.Request request,
+        long startedAt,
+        double duration,
+        Integer status,
+        String statusText,
+        String responseBody,
+        String error,
+        Duration retryAfter,
+        boolean refused) {
 
     boolean success() {
         return status != null && status >= 200 && status < 300;

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.json.Json;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-
-import java.util.List;
 
 /**
  * The delivery outbox: one row per (event, webhook), written in the transaction of the change it reports, claimed
@@ -24,7 +23,10 @@ public final class Deliveries {
     }
 
     enum State {
-        PENDING, DELIVERED, FAILED, DROPPED;
+        PENDING,
+        DELIVERED,
+        FAILED,
+        DROPPED;
 
         String wire() {
             return name().toLowerCase();
@@ -32,8 +34,15 @@ public final class Deliveries {
     }
 
     /** A claimed delivery; {@code attempts} (this claim's number) and the lease owner fence its finish. */
-    record Due(long position, String webhookId, String eventId, String event, String resourceId, String payload,
-               long createdAt, int attempts) {
+    record Due(
+            long position,
+            String webhookId,
+            String eventId,
+            String event,
+            String resourceId,
+            String payload,
+            long createdAt,
+            int attempts) {
 
         /** The request body for a send at {@code timestamp}, Livepeer's delivery shape. */
         ObjectNode body(long timestamp) {
@@ -48,13 +57,16 @@ public final class Deliveries {
         }
     }
 
-    void insert(Handle h, String webhookId, String eventId, String event, String resourceId, String payload,
-                long now) {
+    void insert(Handle h, String webhookId, String eventId, String event, String resourceId, String payload, long now) {
         h.createUpdate("INSERT INTO webhook_deliveries (webhook_id, event_id, event, resource_id, payload, created_at, "
                         + "state, run_after) VALUES (:webhook, :eventId, :event, :resource, :payload, :now, 'pending', "
                         + ":now)")
-                .bind("webhook", webhookId).bind("eventId", eventId).bind("event", event).bind("resource", resourceId)
-                .bind("payload", payload).bind("now", now)
+                .bind("webhook", webhookId)
+                .bind("eventId", eventId)
+                .bind("event", event)
+                .bind("resource", resourceId)
+                .bind("payload", payload)
+                .bind("now", now)
                 .execute();
     }
 
@@ -71,36 +83,53 @@ public final class Deliveries {
                 + "ORDER BY d.run_after, d.position LIMIT :max" + dialect.skipLocked()
                 + ") RETURNING position, webhook_id, event_id, event, resource_id, payload, created_at, attempts";
         return jdbi.inTransaction(h -> h.createQuery(sql)
-                .bind("owner", owner).bind("until", leaseUntil).bind("now", now).bind("max", max)
-                .map((rs, ctx) -> new Due(rs.getLong("position"), rs.getString("webhook_id"),
-                        rs.getString("event_id"), rs.getString("event"), rs.getString("resource_id"),
-                        rs.getString("payload"), rs.getLong("created_at"), rs.getInt("attempts")))
+                .bind("owner", owner)
+                .bind("until", leaseUntil)
+                .bind("now", now)
+                .bind("max", max)
+                .map((rs, ctx) -> new Due(
+                        rs.getLong("position"),
+                        rs.getString("webhook_id"),
+                        rs.getString("event_id"),
+                        rs.getString("event"),
+                        rs.getString("resource_id"),
+                        rs.getString("payload"),
+                        rs.getLong("created_at"),
+                        rs.getInt("attempts")))
                 .list());
     }
 
     /** Ends a claim: finished in a final state, or pending again from {@code runAfter}. False if the lease was lost. */
     boolean finish(Handle h, Due due, String owner, State state, long runAfter, long now) {
         return h.createUpdate("UPDATE webhook_deliveries SET state = :state, run_after = :runAfter, "
-                        + "lease_owner = NULL, finished_at = :finished "
-                        + "WHERE position = :position AND lease_owner = :owner AND attempts = :attempts "
-                        + "AND state = 'pending'")
-                .bind("state", state.wire()).bind("runAfter", runAfter)
-                .bind("finished", state == State.PENDING ? null : (Long) now)
-                .bind("position", due.position()).bind("owner", owner).bind("attempts", due.attempts())
-                .execute() == 1;
+                                + "lease_owner = NULL, finished_at = :finished "
+                                + "WHERE position = :position AND lease_owner = :owner AND attempts = :attempts "
+                                + "AND state = 'pending'")
+                        .bind("state", state.wire())
+                        .bind("runAfter", runAfter)
+                        .bind("finished", state == State.PENDING ? null : (Long) now)
+                        .bind("position", due.position())
+                        .bind("owner", owner)
+                        .bind("attempts", due.attempts())
+                        .execute()
+                == 1;
     }
 
     /** A deleted webhook gets nothing more. */
     void dropPending(Handle h, String webhookId, long now) {
         h.createUpdate("UPDATE webhook_deliveries SET state = 'dropped', lease_owner = NULL, finished_at = :now "
                         + "WHERE webhook_id = :webhook AND state = 'pending'")
-                .bind("webhook", webhookId).bind("now", now).execute();
+                .bind("webhook", webhookId)
+                .bind("now", now)
+                .execute();
     }
 
     /** Shutdown: what this process claimed but did not finish is due again at once. */
     void release(String owner, long now) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE webhook_deliveries SET run_after = :now, lease_owner = NULL "
                         + "WHERE lease_owner = :owner AND state = 'pending'")
-                .bind("owner", owner).bind("now", now).execute());
+                .bind("owner", owner)
+                .bind("now", now)
+                .execute());
     }
 }

@@ -1,10 +1,7 @@
 package dev.spool.webhook;
 
-import dev.spool.config.Config;
 import dev.spool.concurrent.WakeUp;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.spool.config.Config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +11,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends due deliveries: claims them from the database (so any number of processes can share the work), sends each
@@ -44,9 +43,16 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile boolean closed;
     private Thread loop;
 
-    public WebhookDispatcher(Deliveries deliveries, WebhookRepository webhooks, WebhookLogs logs,
-                             WebhookSender sender, WakeUp wakeUp, Config.Webhooks config, Duration pollInterval,
-                             Clock clock, DeliveryObserver observer) {
+    public WebhookDispatcher(
+            Deliveries deliveries,
+            WebhookRepository webhooks,
+            WebhookLogs logs,
+            WebhookSender sender,
+            WakeUp wakeUp,
+            Config.Webhooks config,
+            Duration pollInterval,
+            Clock clock,
+            DeliveryObserver observer) {
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.logs = logs;
@@ -69,7 +75,8 @@ public final class WebhookDispatcher implements AutoCloseable {
             try {
                 long seen = wakeUp.generation();
                 int free = slots.availablePermits();
-                var claimed = free == 0 ? List.<Deliveries.Due>of()
+                var claimed = free == 0
+                        ? List.<Deliveries.Due>of()
                         : deliveries.claim(owner, free, clock.millis(), clock.millis() + lease.toMillis());
                 for (var due : claimed) {
                     slots.acquire();
@@ -88,8 +95,8 @@ public final class WebhookDispatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("webhook dispatch failed ({}); trying again in {} ms", e.getMessage(),
-                        pollInterval.toMillis());
+                log.warn(
+                        "webhook dispatch failed ({}); trying again in {} ms", e.getMessage(), pollInterval.toMillis());
                 sleep(pollInterval);
             }
         }
@@ -99,8 +106,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         try {
             var target = webhooks.target(due.webhookId());
             if (target.isEmpty()) {
-                webhooks.jdbi().useTransaction(h -> deliveries.finish(h, due, owner, Deliveries.State.DROPPED,
-                        clock.millis(), clock.millis()));
+                webhooks.jdbi()
+                        .useTransaction(h -> deliveries.finish(
+                                h, due, owner, Deliveries.State.DROPPED, clock.millis(), clock.millis()));
                 observer.attempted("dropped");
                 return;
             }
@@ -112,14 +120,20 @@ public final class WebhookDispatcher implements AutoCloseable {
                     deliveries.finish(h, due, owner, Deliveries.State.DELIVERED, now, now);
                     return "delivered";
                 }
-                var next = attempt.retriable() ? retries.next(due.attempts(), due.createdAt(), now,
-                        attempt.retryAfter()) : OptionalLong.empty();
+                var next = attempt.retriable()
+                        ? retries.next(due.attempts(), due.createdAt(), now, attempt.retryAfter())
+                        : OptionalLong.empty();
                 if (next.isPresent()) {
                     deliveries.finish(h, due, owner, Deliveries.State.PENDING, next.getAsLong(), now);
                     return "retrying";
                 }
-                log.info("giving up on event {} ({}) for webhook {} after {} attempt(s): {}", due.eventId(),
-                        due.event(), due.webhookId(), due.attempts(), attempt.error());
+                log.info(
+                        "giving up on event {} ({}) for webhook {} after {} attempt(s): {}",
+                        due.eventId(),
+                        due.event(),
+                        due.webhookId(),
+                        due.attempts(),
+                        attempt.error());
                 deliveries.finish(h, due, owner, Deliveries.State.FAILED, now, now);
                 return "failed";
             });
@@ -128,8 +142,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             // Shutting down: the claim is released and the delivery is sent again later.
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.warn("delivering event {} to webhook {} failed ({}); it is retried when its lease ends",
-                    due.eventId(), due.webhookId(), e.getMessage());
+            log.warn(
+                    "delivering event {} to webhook {} failed ({}); it is retried when its lease ends",
+                    due.eventId(),
+                    due.webhookId(),
+                    e.getMessage());
         }
     }
 

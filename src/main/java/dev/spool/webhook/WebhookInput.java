@@ -1,7 +1,6 @@
 package dev.spool.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 
 /**
@@ -19,5 +18,4 @@ public record WebhookInput(
         String url,
         String sharedSecret,
         String streamId,
-        JsonNode status) {
-}
+        JsonNode status) {}

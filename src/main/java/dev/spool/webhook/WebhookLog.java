@@ -16,9 +16,7 @@ public record WebhookLog(
         Request request,
         Response response) {
 
-    public record Request(String url, String method, Map<String, String> headers, String body) {
-    }
+    public record Request(String url, String method, Map<String, String> headers, String body) {}
 
-    public record Response(String body, Integer status, String statusText) {
-    }
+    public record Response(String body, Integer status, String statusText) {}
 }

@@ -5,10 +5,6 @@ import dev.spool.db.Database;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
 import dev.spool.json.Json;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.StatementContext;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -17,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The log of attempts: recording one writes its log row (when a request was sent) and the webhook's status in the
@@ -32,7 +31,7 @@ public final class WebhookLogs {
 
     private static final String COLUMNS = "id, webhook_id, event, created_at, duration, success, request_url, "
             + "request_method, request_headers, request_body, response_status, response_status_text, response_body";
-    private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() {};
 
     private final Jdbi jdbi;
     private final WebhookRepository webhooks;
@@ -66,7 +65,9 @@ public final class WebhookLogs {
                 .bind("headers", Json.write(log.request().headers()))
                 .bind("body", log.request().body())
                 .bind("status", response.map(WebhookLog.Response::status).orElse(null))
-                .bind("statusText", response.map(WebhookLog.Response::statusText).orElse(null))
+                .bind(
+                        "statusText",
+                        response.map(WebhookLog.Response::statusText).orElse(null))
                 .bind("responseBody", response.map(WebhookLog.Response::body).orElse(null))
                 .execute();
         webhooks.recordAttempt(h, webhookId, attempt.startedAt(), attempt.success() ? null : attempt.failure());
@@ -74,25 +75,47 @@ public final class WebhookLogs {
     }
 
     PageQuery.Page<WebhookLog> list(String webhookId, ListQuery query, boolean withCount) {
-        return PageQuery.fetch(jdbi, "webhook_logs", COLUMNS, WebhookLogs::map, query, FIELDS,
-                "created_at DESC, id DESC", Map.of("webhook_id", webhookId), List.of(), withCount);
+        return PageQuery.fetch(
+                jdbi,
+                "webhook_logs",
+                COLUMNS,
+                WebhookLogs::map,
+                query,
+                FIELDS,
+                "created_at DESC, id DESC",
+                Map.of("webhook_id", webhookId),
+                List.of(),
+                withCount);
     }
 
     Optional<WebhookLog> find(String webhookId, String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM webhook_logs "
-                        + "WHERE id = :id AND webhook_id = :webhook")
-                .bind("id", id).bind("webhook", webhookId).map(WebhookLogs::map).findOne());
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT " + COLUMNS + " FROM webhook_logs " + "WHERE id = :id AND webhook_id = :webhook")
+                .bind("id", id)
+                .bind("webhook", webhookId)
+                .map(WebhookLogs::map)
+                .findOne());
     }
 
     private static WebhookLog map(ResultSet rs, StatementContext ctx) throws SQLException {
-        var request = new WebhookLog.Request(rs.getString("request_url"), rs.getString("request_method"),
-                Json.read(rs.getString("request_headers"), HEADERS), rs.getString("request_body"));
+        var request = new WebhookLog.Request(
+                rs.getString("request_url"),
+                rs.getString("request_method"),
+                Json.read(rs.getString("request_headers"), HEADERS),
+                rs.getString("request_body"));
         WebhookLog.Response response = null;
         if (rs.getObject("response_status") != null) {
-            response = new WebhookLog.Response(rs.getString("response_body"), rs.getInt("response_status"),
-                    rs.getString("response_status_text"));
+            response = new WebhookLog.Response(
+                    rs.getString("response_body"), rs.getInt("response_status"), rs.getString("response_status_text"));
         }
-        return new WebhookLog(rs.getString("id"), rs.getString("webhook_id"), rs.getString("event"),
-                rs.getLong("created_at"), rs.getDouble("duration"), rs.getBoolean("success"), request, response);
+        return new WebhookLog(
+                rs.getString("id"),
+                rs.getString("webhook_id"),
+                rs.getString("event"),
+                rs.getLong("created_at"),
+                rs.getDouble("duration"),
+                rs.getBoolean("success"),
+                request,
+                response);
     }
 }

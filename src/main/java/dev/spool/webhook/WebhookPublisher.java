@@ -4,15 +4,14 @@ import dev.spool.asset.Asset;
 import dev.spool.asset.AssetEvent;
 import dev.spool.asset.AssetObserver;
 import dev.spool.asset.AssetUrls;
+import dev.spool.concurrent.WakeUp;
 import dev.spool.json.Json;
 import dev.spool.task.Task;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskObserver;
-import dev.spool.concurrent.WakeUp;
-import org.jdbi.v3.core.Handle;
-
 import java.time.Clock;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Turns task and asset state changes into deliveries, inside the transaction of the change: one row per live
@@ -27,8 +26,8 @@ public final class WebhookPublisher implements TaskObserver, AssetObserver {
     private final WakeUp wakeUp;
     private final Clock clock;
 
-    public WebhookPublisher(WebhookRepository webhooks, Deliveries deliveries, AssetUrls urls, WakeUp wakeUp,
-                            Clock clock) {
+    public WebhookPublisher(
+            WebhookRepository webhooks, Deliveries deliveries, AssetUrls urls, WakeUp wakeUp, Clock clock) {
         this.webhooks = webhooks;
         this.deliveries = deliveries;
         this.urls = urls;
@@ -37,15 +36,12 @@ public final class WebhookPublisher implements TaskObserver, AssetObserver {
     }
 
     /** {@code payload} of a task event: {@code success} only on the task's end. */
-    record TaskPayload(Boolean success, Subject task) {
-    }
+    record TaskPayload(Boolean success, Subject task) {}
 
-    record AssetPayload(Subject asset) {
-    }
+    record AssetPayload(Subject asset) {}
 
     /** The resource an event is about, with its public snapshot after the change. */
-    record Subject(String id, String type, Object snapshot) {
-    }
+    record Subject(String id, String type, Object snapshot) {}
 
     @Override
     public void changed(Handle h, Task task, TaskEvent.Kind kind) {

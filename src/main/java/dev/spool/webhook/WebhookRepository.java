@@ -6,16 +6,15 @@ import dev.spool.db.Database;
 import dev.spool.db.ListQuery;
 import dev.spool.db.PageQuery;
 import dev.spool.json.Json;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.StatementContext;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /** Reads and writes webhook rows. Deleted webhooks are kept (soft delete) but never read back. */
 public final class WebhookRepository {
@@ -29,7 +28,7 @@ public final class WebhookRepository {
 
     private static final String COLUMNS = "id, user_id, project_id, name, url, events, stream_id, created_at, "
             + "last_triggered_at, last_failure_at, last_failure_error, last_failure_response, last_failure_status";
-    private static final TypeReference<List<String>> EVENTS = new TypeReference<>() { };
+    private static final TypeReference<List<String>> EVENTS = new TypeReference<>() {};
 
     private final Jdbi jdbi;
     private final SecretBox secrets;
@@ -44,8 +43,7 @@ public final class WebhookRepository {
     }
 
     /** Where and how to send: what a delivery needs and nothing the API shows. */
-    record Target(String url, String sharedSecret) {
-    }
+    record Target(String url, String sharedSecret) {}
 
     void insert(Handle h, Webhook webhook, String sharedSecret) {
         h.createUpdate("INSERT INTO webhooks (id, user_id, project_id, name, url, events, shared_secret, "
@@ -64,32 +62,43 @@ public final class WebhookRepository {
     }
 
     /** Replaces what a PUT may change; a null secret keeps the one stored. */
-    void replace(Handle h, String id, String name, String url, List<String> events, String sharedSecret,
-                 String streamId) {
+    void replace(
+            Handle h, String id, String name, String url, List<String> events, String sharedSecret, String streamId) {
         String secret = sharedSecret == null ? "" : "shared_secret = :secret, secret_sealed = TRUE, ";
         h.createUpdate("UPDATE webhooks SET name = :name, url = :url, events = :events, " + secret
                         + "stream_id = :stream WHERE id = :id")
-                .bind("name", name).bind("url", url).bind("events", Json.write(events))
-                .bind("secret", seal(sharedSecret)).bind("stream", streamId).bind("id", id)
+                .bind("name", name)
+                .bind("url", url)
+                .bind("events", Json.write(events))
+                .bind("secret", seal(sharedSecret))
+                .bind("stream", streamId)
+                .bind("id", id)
                 .execute();
     }
 
     void markDeleted(Handle h, String id, long now) {
-        h.createUpdate("UPDATE webhooks SET deleted_at = :now WHERE id = :id").bind("now", now).bind("id", id)
+        h.createUpdate("UPDATE webhooks SET deleted_at = :now WHERE id = :id")
+                .bind("now", now)
+                .bind("id", id)
                 .execute();
     }
 
     Optional<Webhook> find(Handle h, String id) {
         return h.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE id = :id AND deleted_at IS NULL")
-                .bind("id", id).map(WebhookRepository::map).findOne();
+                .bind("id", id)
+                .map(WebhookRepository::map)
+                .findOne();
     }
 
     Optional<Target> target(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT url, shared_secret, secret_sealed FROM webhooks "
                         + "WHERE id = :id AND deleted_at IS NULL")
                 .bind("id", id)
-                .map((rs, ctx) -> new Target(rs.getString("url"), rs.getBoolean("secret_sealed")
-                        ? open(id, rs.getString("shared_secret")) : rs.getString("shared_secret")))
+                .map((rs, ctx) -> new Target(
+                        rs.getString("url"),
+                        rs.getBoolean("secret_sealed")
+                                ? open(id, rs.getString("shared_secret"))
+                                : rs.getString("shared_secret")))
                 .findOne());
     }
 
@@ -98,10 +107,13 @@ public final class WebhookRepository {
         return jdbi.inTransaction(h -> {
             var plain = h.createQuery("SELECT id, shared_secret FROM webhooks "
                             + "WHERE secret_sealed = FALSE AND shared_secret IS NOT NULL")
-                    .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getString("shared_secret"))).list();
+                    .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getString("shared_secret")))
+                    .list();
             for (var row : plain) {
                 h.createUpdate("UPDATE webhooks SET shared_secret = :secret, secret_sealed = TRUE WHERE id = :id")
-                        .bind("secret", seal(row.getValue())).bind("id", row.getKey()).execute();
+                        .bind("secret", seal(row.getValue()))
+                        .bind("id", row.getKey())
+                        .execute();
             }
             return plain.size();
         });
@@ -118,59 +130,84 @@ public final class WebhookRepository {
         try {
             return secrets.open(sealed);
         } catch (SecretBox.UnreadableSecret e) {
-            throw new IllegalStateException("the shared secret of webhook " + id + " cannot be opened ("
-                    + e.getMessage() + "): SPOOL_SECRET_KEY differs from the key it was sealed with", e);
+            throw new IllegalStateException(
+                    "the shared secret of webhook " + id + " cannot be opened (" + e.getMessage()
+                            + "): SPOOL_SECRET_KEY differs from the key it was sealed with",
+                    e);
         }
     }
 
-    PageQuery.Page<Webhook> list(Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
+    PageQuery.Page<Webhook> list(
+            Optional<String> userId, Optional<String> projectId, ListQuery query, boolean withCount) {
         var scope = new java.util.LinkedHashMap<String, Object>();
         userId.ifPresent(u -> scope.put("user_id", u));
         projectId.ifPresent(p -> scope.put("project_id", p));
-        return PageQuery.fetch(jdbi, "webhooks", COLUMNS, WebhookRepository::map, query, FIELDS,
-                "created_at, id", scope, List.of("deleted_at IS NULL"), withCount);
+        return PageQuery.fetch(
+                jdbi,
+                "webhooks",
+                COLUMNS,
+                WebhookRepository::map,
+                query,
+                FIELDS,
+                "created_at, id",
+                scope,
+                List.of("deleted_at IS NULL"),
+                withCount);
     }
 
     /** The live webhooks of one owner and project that subscribe to an event, in the caller's transaction. */
     List<String> subscribers(Handle h, String userId, String projectId, String event) {
-        return h.createQuery("SELECT id, events FROM webhooks WHERE user_id = :user AND project_id = :project "
+        return h
+                .createQuery("SELECT id, events FROM webhooks WHERE user_id = :user AND project_id = :project "
                         + "AND deleted_at IS NULL ORDER BY created_at, id")
-                .bind("user", userId).bind("project", projectId)
+                .bind("user", userId)
+                .bind("project", projectId)
                 .map((rs, ctx) -> new Subscription(rs.getString("id"), Json.read(rs.getString("events"), EVENTS)))
-                .list().stream()
+                .list()
+                .stream()
                 .filter(s -> s.events().contains(event))
                 .map(Subscription::id)
                 .toList();
     }
 
-    private record Subscription(String id, List<String> events) {
-    }
+    private record Subscription(String id, List<String> events) {}
 
     /** An attempt sent a request: the webhook was triggered then, and on failure that is its latest failure. */
     void recordAttempt(Handle h, String id, long at, Webhook.LastFailure failure) {
         if (failure == null) {
             h.createUpdate("UPDATE webhooks SET last_triggered_at = :at WHERE id = :id")
-                    .bind("at", at).bind("id", id).execute();
+                    .bind("at", at)
+                    .bind("id", id)
+                    .execute();
             return;
         }
         h.createUpdate("UPDATE webhooks SET last_triggered_at = :at, last_failure_at = :at, "
                         + "last_failure_error = :error, last_failure_response = :response, "
                         + "last_failure_status = :status WHERE id = :id")
-                .bind("at", at).bind("error", failure.error()).bind("response", failure.response())
-                .bind("status", failure.statusCode()).bind("id", id).execute();
+                .bind("at", at)
+                .bind("error", failure.error())
+                .bind("response", failure.response())
+                .bind("status", failure.statusCode())
+                .bind("id", id)
+                .execute();
     }
 
     /** An attempt that could not even be sent (a refused address) is a failure without a trigger. */
     void recordRefusal(Handle h, String id, Webhook.LastFailure failure) {
         h.createUpdate("UPDATE webhooks SET last_failure_at = :at, last_failure_error = :error, "
                         + "last_failure_response = NULL, last_failure_status = NULL WHERE id = :id")
-                .bind("at", failure.timestamp()).bind("error", failure.error()).bind("id", id).execute();
+                .bind("at", failure.timestamp())
+                .bind("error", failure.error())
+                .bind("id", id)
+                .execute();
     }
 
     private static Webhook map(ResultSet rs, StatementContext ctx) throws SQLException {
         Webhook.LastFailure failure = null;
         if (rs.getObject("last_failure_at") != null) {
-            failure = new Webhook.LastFailure(rs.getLong("last_failure_at"), rs.getString("last_failure_error"),
+            failure = new Webhook.LastFailure(
+                    rs.getLong("last_failure_at"),
+                    rs.getString("last_failure_error"),
                     rs.getString("last_failure_response"),
                     rs.getObject("last_failure_status") == null ? null : rs.getInt("last_failure_status"));
         }

@@ -5,14 +5,10 @@ import dev.spool.json.Json;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchException;
 import io.javalin.http.HttpStatus;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -22,11 +18,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.LinkedHashMap;
 import java.util.function.LongFunction;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Sends one signed POST to a webhook URL and reports what happened; it never retries. The signature is
@@ -76,7 +74,8 @@ public final class WebhookSender implements AutoCloseable {
             String error = refused ? refusal(URI.create(url).getHost()) : e.getMessage();
             return new Attempt(request, startedAt, seconds(started), null, null, null, error, null, refused);
         }
-        var builder = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        var builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         headers.forEach(builder::header);
         var answer = http.sendAsync(builder.build(), info -> new ResponseStart(RESPONSE_CHARS));
@@ -84,10 +83,18 @@ public final class WebhookSender implements AutoCloseable {
             // One deadline for connecting, the answer and the start of its body.
             var response = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             int status = response.statusCode();
-            String error = status >= 200 && status < 300 ? null
-                    : "the receiver answered " + status + " " + statusText(status);
-            return new Attempt(request, startedAt, seconds(started), status, statusText(status), response.body(),
-                    error, retryAfter(response.headers()), false);
+            String error =
+                    status >= 200 && status < 300 ? null : "the receiver answered " + status + " " + statusText(status);
+            return new Attempt(
+                    request,
+                    startedAt,
+                    seconds(started),
+                    status,
+                    statusText(status),
+                    response.body(),
+                    error,
+                    retryAfter(response.headers()),
+                    false);
         } catch (TimeoutException e) {
             answer.cancel(true);
             return failed(request, startedAt, started, "no answer within " + timeout.toMillis() + " ms");
@@ -127,7 +134,8 @@ public final class WebhookSender implements AutoCloseable {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
         } catch (NumberFormatException e) {
             try {
-                var at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                var at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 var wait = Duration.between(clock.instant(), at);
                 return wait.isNegative() ? Duration.ZERO : wait;
             } catch (DateTimeParseException unreadable) {

@@ -11,8 +11,6 @@ import dev.spool.error.SpoolException;
 import dev.spool.json.Json;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchException;
-import org.jdbi.v3.core.Handle;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Webhook subscriptions for their owners: create, read, replace, delete, and their logs with resend. A webhook is
@@ -33,8 +32,13 @@ public final class WebhookService implements PlaybackWebhook {
     private final AddressGuard guard;
     private final Clock clock;
 
-    public WebhookService(WebhookRepository webhooks, WebhookLogs logs, Deliveries deliveries, WebhookSender sender,
-                          AddressGuard guard, Clock clock) {
+    public WebhookService(
+            WebhookRepository webhooks,
+            WebhookLogs logs,
+            Deliveries deliveries,
+            WebhookSender sender,
+            AddressGuard guard,
+            Clock clock) {
         this.webhooks = webhooks;
         this.logs = logs;
         this.deliveries = deliveries;
@@ -45,8 +49,17 @@ public final class WebhookService implements PlaybackWebhook {
 
     public Webhook create(Principal caller, WebhookInput input) {
         validate(input);
-        var webhook = new Webhook(UUID.randomUUID().toString(), input.name(), Webhook.KIND, caller.userId(),
-                caller.projectId(), clock.millis(), List.copyOf(input.events()), input.url(), input.streamId(), null);
+        var webhook = new Webhook(
+                UUID.randomUUID().toString(),
+                input.name(),
+                Webhook.KIND,
+                caller.userId(),
+                caller.projectId(),
+                clock.millis(),
+                List.copyOf(input.events()),
+                input.url(),
+                input.streamId(),
+                null);
         webhooks.jdbi().useTransaction(h -> webhooks.insert(h, webhook, input.sharedSecret()));
         return webhook;
     }
@@ -57,8 +70,11 @@ public final class WebhookService implements PlaybackWebhook {
 
     public PageQuery.Page<Webhook> list(Principal caller, ListQuery query, boolean allUsers, boolean withCount) {
         boolean everyone = caller.admin() && allUsers;
-        return webhooks.list(everyone ? Optional.empty() : Optional.of(caller.userId()),
-                everyone ? Optional.empty() : Optional.of(caller.projectId()), query, withCount);
+        return webhooks.list(
+                everyone ? Optional.empty() : Optional.of(caller.userId()),
+                everyone ? Optional.empty() : Optional.of(caller.projectId()),
+                query,
+                withCount);
     }
 
     /**
@@ -69,7 +85,13 @@ public final class WebhookService implements PlaybackWebhook {
         validate(input);
         return webhooks.jdbi().inTransaction(h -> {
             visible(h, caller, id);
-            webhooks.replace(h, id, input.name(), input.url(), List.copyOf(input.events()), input.sharedSecret(),
+            webhooks.replace(
+                    h,
+                    id,
+                    input.name(),
+                    input.url(),
+                    List.copyOf(input.events()),
+                    input.sharedSecret(),
                     input.streamId());
             return webhooks.find(h, id).orElseThrow();
         });
@@ -106,14 +128,17 @@ public final class WebhookService implements PlaybackWebhook {
         var body = (ObjectNode) Json.tree(logged.request().body());
         Attempt attempt;
         try {
-            attempt = sender.send(logged.request().url(), target.sharedSecret(),
+            attempt = sender.send(
+                    logged.request().url(),
+                    target.sharedSecret(),
                     timestamp -> body.deepCopy().put("timestamp", timestamp));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SpoolException(SpoolException.Kind.UNAVAILABLE, "interrupted", "the server is stopping");
         }
-        return webhooks.jdbi().inTransaction(h -> logs.record(h, id, body.path("id").asText(), logged.event(),
-                attempt)).orElseThrow(() -> SpoolException.invalid("url", attempt.error()));
+        return webhooks.jdbi()
+                .inTransaction(h -> logs.record(h, id, body.path("id").asText(), logged.event(), attempt))
+                .orElseThrow(() -> SpoolException.invalid("url", attempt.error()));
     }
 
     /**
@@ -124,7 +149,8 @@ public final class WebhookService implements PlaybackWebhook {
     @Override
     public Answer ask(String userId, String projectId, String webhookId, String accessKey, JsonNode context)
             throws InterruptedException {
-        var webhook = webhooks.jdbi().withHandle(h -> webhooks.find(h, webhookId))
+        var webhook = webhooks.jdbi()
+                .withHandle(h -> webhooks.find(h, webhookId))
                 .filter(w -> w.userId().equals(userId) && w.projectId().equals(projectId));
         var target = webhook.flatMap(w -> webhooks.target(webhookId));
         if (target.isEmpty()) {
@@ -167,8 +193,9 @@ public final class WebhookService implements PlaybackWebhook {
         for (int i = 0; i < input.events().size(); i++) {
             String event = input.events().get(i);
             if (!Webhook.EVENTS.contains(event)) {
-                throw SpoolException.invalid("events[" + i + "]", "'" + event + "' is not a webhook event; use "
-                        + String.join(", ", Webhook.EVENTS));
+                throw SpoolException.invalid(
+                        "events[" + i + "]",
+                        "'" + event + "' is not a webhook event; use " + String.join(", ", Webhook.EVENTS));
             }
         }
     }

@@ -1,5 +1,8 @@
 package dev.spool.access;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.media.SampleMedia;
 import dev.spool.testing.ApiClient;
@@ -9,14 +12,6 @@ import dev.spool.testing.FileServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,9 +28,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Uploads encrypted with {@code openssl} as Livepeer's clients do (AES-CBC, IV first, the AES key RSA-OAEP-SHA-256
@@ -52,11 +51,12 @@ class EncryptedUploadTest {
     private static FileServer files;
 
     @RegisterExtension
-    static final SharedServers servers = new SharedServers(Map.of("SPOOL_WORKERS", "1",
-            "SPOOL_X264_PRESET", "ultrafast", "SPOOL_IMPORT_ALLOW_PRIVATE", "true"));
+    static final SharedServers servers = new SharedServers(
+            Map.of("SPOOL_WORKERS", "1", "SPOOL_X264_PRESET", "ultrafast", "SPOOL_IMPORT_ALLOW_PRIVATE", "true"));
 
     @Parameter
     Store store;
+
     TestServer server;
     ApiClient owner;
     JsonNode signingKey;
@@ -65,7 +65,10 @@ class EncryptedUploadTest {
     static void generateMedia(@TempDir Path temp) {
         dir = temp;
         plain = SampleMedia.mp4(dir, "plain.mp4", 3, "320x240");
-        plainDuration = SampleMedia.probe(plain.toString()).path("format").path("duration").asDouble();
+        plainDuration = SampleMedia.probe(plain.toString())
+                .path("format")
+                .path("duration")
+                .asDouble();
         files = FileServer.start();
     }
 
@@ -77,13 +80,14 @@ class EncryptedUploadTest {
     @BeforeEach
     void connect() {
         server = servers.on(store);
-        owner = server.client(server.createUserKey("sealed-" + UUID.randomUUID() + "@example.com").key());
-        signingKey = owner.post("/api/access-control/signing-key", Map.of("name", "player")).json();
+        owner = server.client(server.createUserKey("sealed-" + UUID.randomUUID() + "@example.com")
+                .key());
+        signingKey = owner.post("/api/access-control/signing-key", Map.of("name", "player"))
+                .json();
     }
 
     /** The plaintext encrypted with a fresh AES-256 key by openssl, and that key wrapped to the given public key. */
-    record Sealed(Path file, String encryptedKey) {
-    }
+    record Sealed(Path file, String encryptedKey) {}
 
     private Sealed seal(String spkiBase64) throws Exception {
         byte[] aes = new byte[32];
@@ -91,21 +95,46 @@ class EncryptedUploadTest {
         new SecureRandom().nextBytes(aes);
         new SecureRandom().nextBytes(iv);
         Path body = dir.resolve(UUID.randomUUID() + ".enc");
-        openssl("enc", "-aes-256-cbc", "-K", HexFormat.of().formatHex(aes), "-iv", HexFormat.of().formatHex(iv),
-                "-in", plain.toString(), "-out", body.toString());
+        openssl(
+                "enc",
+                "-aes-256-cbc",
+                "-K",
+                HexFormat.of().formatHex(aes),
+                "-iv",
+                HexFormat.of().formatHex(iv),
+                "-in",
+                plain.toString(),
+                "-out",
+                body.toString());
         Path file = dir.resolve(UUID.randomUUID() + ".bin");
         Files.write(file, iv);
         Files.write(file, Files.readAllBytes(body), java.nio.file.StandardOpenOption.APPEND);
         Path pem = dir.resolve(UUID.randomUUID() + ".pem");
-        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(
-                StandardCharsets.US_ASCII)).encodeToString(Base64.getDecoder().decode(spkiBase64))
-                + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                pem,
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(Base64.getDecoder().decode(spkiBase64))
+                        + "\n-----END PUBLIC KEY-----\n");
         Path key = dir.resolve(UUID.randomUUID() + ".key");
         Path wrapped = dir.resolve(UUID.randomUUID() + ".wrapped");
         Files.write(key, aes);
-        openssl("pkeyutl", "-encrypt", "-pubin", "-inkey", pem.toString(), "-pkeyopt", "rsa_padding_mode:oaep",
-                "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256", "-in", key.toString(),
-                "-out", wrapped.toString());
+        openssl(
+                "pkeyutl",
+                "-encrypt",
+                "-pubin",
+                "-inkey",
+                pem.toString(),
+                "-pkeyopt",
+                "rsa_padding_mode:oaep",
+                "-pkeyopt",
+                "rsa_oaep_md:sha256",
+                "-pkeyopt",
+                "rsa_mgf1_md:sha256",
+                "-in",
+                key.toString(),
+                "-out",
+                wrapped.toString());
         return new Sealed(file, Base64.getEncoder().encodeToString(Files.readAllBytes(wrapped)));
     }
 
@@ -124,28 +153,42 @@ class EncryptedUploadTest {
     }
 
     private Map<String, Object> payload(String encryptedKey) {
-        return Map.of("name", "sealed", "playbackPolicy", Map.of("type", "jwt"),
-                "encryption", Map.of("encryptedKey", encryptedKey));
+        return Map.of(
+                "name",
+                "sealed",
+                "playbackPolicy",
+                Map.of("type", "jwt"),
+                "encryption",
+                Map.of("encryptedKey", encryptedKey));
     }
 
     private JsonNode finished(JsonNode created) {
         String taskId = created.path("task").path("id").asText();
-        return Await.until(() -> owner.get("/api/task/" + taskId).json(),
-                t -> List.of("completed", "failed").contains(t.path("status").path("phase").asText()), PROCESSING,
+        return Await.until(
+                () -> owner.get("/api/task/" + taskId).json(),
+                t -> List.of("completed", "failed")
+                        .contains(t.path("status").path("phase").asText()),
+                PROCESSING,
                 "the upload task to finish");
     }
 
     private void assertReadyLikeThePlaintext(JsonNode created, Sealed sealed) throws Exception {
         var task = finished(created);
-        assertThat(task.path("status").path("phase").asText()).as(task.toString()).isEqualTo("completed");
-        var asset = owner.get("/api/asset/" + created.path("asset").path("id").asText()).json();
+        assertThat(task.path("status").path("phase").asText())
+                .as(task.toString())
+                .isEqualTo("completed");
+        var asset = owner.get("/api/asset/" + created.path("asset").path("id").asText())
+                .json();
         assertThat(asset.path("status").path("phase").asText()).isEqualTo("ready");
-        assertThat(asset.path("source").path("encryption").path("encryptedKey").asText()).isEqualTo("***");
+        assertThat(asset.path("source").path("encryption").path("encryptedKey").asText())
+                .isEqualTo("***");
         String token = PlaybackTokens.mint(signingKey, asset.path("playbackId").asText(), Duration.ofMinutes(5));
         var master = SampleMedia.probe(asset.path("playbackUrl").asText() + "?jwt=" + token);
         assertThat(master.path("format").path("duration").asDouble()).isCloseTo(plainDuration, within(0.1));
-        var source = HTTP.send(HttpRequest.newBuilder(URI.create(asset.path("downloadUrl").asText() + "?jwt="
-                + token)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        var source = HTTP.send(
+                HttpRequest.newBuilder(URI.create(asset.path("downloadUrl").asText() + "?jwt=" + token))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(source.statusCode()).isEqualTo(200);
         assertThat(source.body()).isEqualTo(Files.readAllBytes(sealed.file()));
     }
@@ -157,12 +200,16 @@ class EncryptedUploadTest {
         var created = owner.post("/api/asset/request-upload", payload(sealed.encryptedKey()));
         assertThat(created.status()).as(created.body()).isEqualTo(200);
 
-        var put = HTTP.send(HttpRequest.newBuilder(URI.create(created.json().path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofFile(sealed.file())).build(), HttpResponse.BodyHandlers.ofString());
+        var put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(created.json().path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.ofFile(sealed.file()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         assertReadyLikeThePlaintext(created.json(), sealed);
-        var opened = owner.patch("/api/asset/" + created.json().path("asset").path("id").asText(),
+        var opened = owner.patch(
+                "/api/asset/" + created.json().path("asset").path("id").asText(),
                 Map.of("playbackPolicy", Map.of("type", "public")));
         assertThat(opened.status()).isEqualTo(422);
         assertThat(opened.body()).contains("uploaded encrypted");
@@ -171,15 +218,25 @@ class EncryptedUploadTest {
     @Test
     void givenAnOpensslEncryptedFile_whenSentWithTus_thenTheAssetIsReady() throws Exception {
         var sealed = seal(spki());
-        var created = owner.post("/api/asset/request-upload", payload(sealed.encryptedKey())).json();
+        var created = owner.post("/api/asset/request-upload", payload(sealed.encryptedKey()))
+                .json();
         byte[] bytes = Files.readAllBytes(sealed.file());
 
-        var upload = HTTP.send(HttpRequest.newBuilder(URI.create(created.path("tusEndpoint").asText()))
-                .POST(HttpRequest.BodyPublishers.noBody()).header("Tus-Resumable", "1.0.0")
-                .header("Upload-Length", Integer.toString(bytes.length)).build(), HttpResponse.BodyHandlers.ofString());
-        var patch = HTTP.send(HttpRequest.newBuilder(URI.create(upload.headers().firstValue("Location").orElseThrow()))
-                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes)).header("Tus-Resumable", "1.0.0")
-                .header("Upload-Offset", "0").header("Content-Type", "application/offset+octet-stream").build(),
+        var upload = HTTP.send(
+                HttpRequest.newBuilder(URI.create(created.path("tusEndpoint").asText()))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Length", Integer.toString(bytes.length))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        var patch = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                upload.headers().firstValue("Location").orElseThrow()))
+                        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes))
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Offset", "0")
+                        .header("Content-Type", "application/offset+octet-stream")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(patch.statusCode()).as(patch.body()).isEqualTo(204);
@@ -204,13 +261,21 @@ class EncryptedUploadTest {
     void givenAKeyForAnotherFileOrNotForThisServer_thenTheTaskFailsAtOnceSayingWhy() throws Exception {
         var sealed = seal(spki());
         var other = seal(spki());
-        var wrongKey = owner.post("/api/asset/request-upload", payload(other.encryptedKey())).json();
-        HTTP.send(HttpRequest.newBuilder(URI.create(wrongKey.path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofFile(sealed.file())).build(), HttpResponse.BodyHandlers.ofString());
-        var notOurs = owner.post("/api/asset/request-upload", payload(Base64.getEncoder().encodeToString(
-                new byte[256]))).json();
-        HTTP.send(HttpRequest.newBuilder(URI.create(notOurs.path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofFile(sealed.file())).build(), HttpResponse.BodyHandlers.ofString());
+        var wrongKey = owner.post("/api/asset/request-upload", payload(other.encryptedKey()))
+                .json();
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(wrongKey.path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.ofFile(sealed.file()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        var notOurs = owner.post(
+                        "/api/asset/request-upload", payload(Base64.getEncoder().encodeToString(new byte[256])))
+                .json();
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(notOurs.path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.ofFile(sealed.file()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         var failed = finished(wrongKey);
         var refused = finished(notOurs);
@@ -224,8 +289,8 @@ class EncryptedUploadTest {
 
     @Test
     void givenEncryptionWithoutAProtectingPolicyOrWithBadBase64_thenTheAssetIsRefused() {
-        var publicOne = owner.post("/api/asset/request-upload", Map.of("name", "x",
-                "encryption", Map.of("encryptedKey", "AAAA")));
+        var publicOne = owner.post(
+                "/api/asset/request-upload", Map.of("name", "x", "encryption", Map.of("encryptedKey", "AAAA")));
         var badBase64 = owner.post("/api/asset/request-upload", payload("not base64!"));
 
         assertThat(publicOne.status()).isEqualTo(422);

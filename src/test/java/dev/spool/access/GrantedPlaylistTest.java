@@ -1,8 +1,8 @@
 package dev.spool.access;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** Every child URL of a playlist or thumbnail track carries the grant; nothing else changes. */
 class GrantedPlaylistTest {
@@ -66,7 +66,8 @@ class GrantedPlaylistTest {
 
         assertThat(GrantedPlaylist.names("thumbnails/thumbnails.vtt")).isTrue();
         assertThat(GrantedPlaylist.names("240p0/0.ts")).isFalse();
-        assertThat(GrantedPlaylist.rewrite("thumbnails/thumbnails.vtt", track, GRANT)).isEqualTo("""
+        assertThat(GrantedPlaylist.rewrite("thumbnails/thumbnails.vtt", track, GRANT))
+                .isEqualTo("""
                 WEBVTT
 
                 00:00:00.000 --> 00:00:02.000

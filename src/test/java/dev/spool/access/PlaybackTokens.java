@@ -2,7 +2,6 @@ package dev.spool.access;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.Signature;
@@ -21,8 +20,7 @@ final class PlaybackTokens {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
-    private PlaybackTokens() {
-    }
+    private PlaybackTokens() {}
 
     static String mint(JsonNode key, String playbackId, Duration validFor) {
         return mint(key, claims(key, playbackId, Instant.now().plus(validFor)));
@@ -44,8 +42,9 @@ final class PlaybackTokens {
             String header = URL.encodeToString(JSON.writeValueAsBytes(Map.of("alg", "ES256", "typ", "JWT")));
             String payload = URL.encodeToString(JSON.writeValueAsBytes(claims));
             var signer = Signature.getInstance("SHA256withECDSAinP1363Format");
-            signer.initSign(KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(
-                    der(key.path("privateKey").asText()))));
+            signer.initSign(KeyFactory.getInstance("EC")
+                    .generatePrivate(
+                            new PKCS8EncodedKeySpec(der(key.path("privateKey").asText()))));
             signer.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
             return header + "." + payload + "." + URL.encodeToString(signer.sign());
         } catch (Exception e) {

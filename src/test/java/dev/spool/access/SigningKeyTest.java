@@ -1,16 +1,13 @@
 package dev.spool.access;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
@@ -18,8 +15,10 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /** {@code /api/access-control/signing-key} over real HTTP, on both stores: the lifecycle and tenant isolation. */
 @BothStores
@@ -29,6 +28,7 @@ class SigningKeyTest {
 
     @Parameter
     Store store;
+
     TestServer server;
     TestServer.UserKey owner;
     ApiClient client;
@@ -56,32 +56,41 @@ class SigningKeyTest {
         assertThat(created.path("projectId").asText()).isEqualTo(owner.projectId());
         assertThat(created.path("disabled").asBoolean()).isFalse();
         assertThat(created.path("createdAt").asLong()).isPositive();
-        String pem = new String(Base64.getDecoder().decode(created.path("publicKey").asText()),
-                StandardCharsets.US_ASCII);
+        String pem =
+                new String(Base64.getDecoder().decode(created.path("publicKey").asText()), StandardCharsets.US_ASCII);
         assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("-----END PUBLIC KEY-----\n");
-        var publicKey = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(
-                PlaybackTokens.der(created.path("publicKey").asText())));
-        assertThat(((ECPublicKey) publicKey).getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
-        assertThat(KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(
-                PlaybackTokens.der(created.path("privateKey").asText())))).isNotNull();
+        var publicKey = KeyFactory.getInstance("EC")
+                .generatePublic(new X509EncodedKeySpec(
+                        PlaybackTokens.der(created.path("publicKey").asText())));
+        assertThat(((ECPublicKey) publicKey).getParams().getCurve().getField().getFieldSize())
+                .isEqualTo(256);
+        assertThat(KeyFactory.getInstance("EC")
+                        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(
+                                PlaybackTokens.der(created.path("privateKey").asText()))))
+                .isNotNull();
 
         var read = client.get("/api/access-control/signing-key/" + id).json();
         assertThat(read.has("privateKey")).isFalse();
         assertThat(read.path("publicKey")).isEqualTo(created.path("publicKey"));
         assertThat(client.get("/api/access-control/signing-key").json()).containsExactly(read);
 
-        var renamed = client.patch("/api/access-control/signing-key/" + id, Map.of("name", "rotated",
-                "disabled", true));
+        var renamed =
+                client.patch("/api/access-control/signing-key/" + id, Map.of("name", "rotated", "disabled", true));
         assertThat(renamed.status()).as(renamed.body()).isEqualTo(204);
         var changed = client.get("/api/access-control/signing-key/" + id).json();
         assertThat(changed.path("name").asText()).isEqualTo("rotated");
         assertThat(changed.path("disabled").asBoolean()).isTrue();
-        assertThat(client.patch("/api/access-control/signing-key/" + id, Map.of("disabled", false)).status())
+        assertThat(client.patch("/api/access-control/signing-key/" + id, Map.of("disabled", false))
+                        .status())
                 .isEqualTo(204);
-        assertThat(client.get("/api/access-control/signing-key/" + id).json().path("disabled").asBoolean())
+        assertThat(client.get("/api/access-control/signing-key/" + id)
+                        .json()
+                        .path("disabled")
+                        .asBoolean())
                 .isFalse();
 
-        assertThat(client.delete("/api/access-control/signing-key/" + id).status()).isEqualTo(204);
+        assertThat(client.delete("/api/access-control/signing-key/" + id).status())
+                .isEqualTo(204);
         assertThat(client.get("/api/access-control/signing-key/" + id).status()).isEqualTo(404);
         assertThat(client.get("/api/access-control/signing-key").json()).isEmpty();
     }
@@ -97,14 +106,21 @@ class SigningKeyTest {
     @Test
     void anotherTenantsKeyDoesNotExistForTheCaller() {
         String id = create("mine").path("id").asText();
-        var stranger = server.client(server.createUserKey("stranger-" + UUID.randomUUID() + "@example.com").key());
+        var stranger = server.client(server.createUserKey("stranger-" + UUID.randomUUID() + "@example.com")
+                .key());
 
-        assertThat(stranger.get("/api/access-control/signing-key/" + id).status()).isEqualTo(404);
-        assertThat(stranger.patch("/api/access-control/signing-key/" + id, Map.of("disabled", true)).status())
+        assertThat(stranger.get("/api/access-control/signing-key/" + id).status())
                 .isEqualTo(404);
-        assertThat(stranger.delete("/api/access-control/signing-key/" + id).status()).isEqualTo(404);
+        assertThat(stranger.patch("/api/access-control/signing-key/" + id, Map.of("disabled", true))
+                        .status())
+                .isEqualTo(404);
+        assertThat(stranger.delete("/api/access-control/signing-key/" + id).status())
+                .isEqualTo(404);
         assertThat(stranger.get("/api/access-control/signing-key").json()).isEmpty();
-        assertThat(client.get("/api/access-control/signing-key/" + id).json().path("disabled").asBoolean())
+        assertThat(client.get("/api/access-control/signing-key/" + id)
+                        .json()
+                        .path("disabled")
+                        .asBoolean())
                 .isFalse();
     }
 

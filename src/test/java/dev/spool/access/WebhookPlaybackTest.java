@@ -1,5 +1,8 @@
 package dev.spool.access;
 
+import static dev.spool.access.ProtectedPlaybackTest.fetch;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -10,14 +13,6 @@ import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,9 +24,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
-
-import static dev.spool.access.ProtectedPlaybackTest.fetch;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * A {@code webhook} asset over real HTTP, on both stores: the owner's webhook, asked with the viewer's access key
@@ -48,12 +47,19 @@ class WebhookPlaybackTest {
     private static HttpServer receiver;
 
     @RegisterExtension
-    static final SharedServers servers = new SharedServers(Map.of("SPOOL_WORKERS", "1",
-            "SPOOL_X264_PRESET", "ultrafast", "SPOOL_WEBHOOK_ALLOW_PRIVATE", "true",
-            "SPOOL_WEBHOOK_TIMEOUT", "1s"));
+    static final SharedServers servers = new SharedServers(Map.of(
+            "SPOOL_WORKERS",
+            "1",
+            "SPOOL_X264_PRESET",
+            "ultrafast",
+            "SPOOL_WEBHOOK_ALLOW_PRIVATE",
+            "true",
+            "SPOOL_WEBHOOK_TIMEOUT",
+            "1s"));
 
     @Parameter
     Store store;
+
     TestServer server;
     ApiClient owner;
     String master;
@@ -77,8 +83,8 @@ class WebhookPlaybackTest {
     private static void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
             var body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("signed",
-                    exchange.getRequestHeaders().getFirst("Livepeer-Signature") != null);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) body)
+                    .put("signed", exchange.getRequestHeaders().getFirst("Livepeer-Signature") != null);
             asked.add(body);
             String key = body.path("accessKey").asText();
             if (key.equals("slow")) {
@@ -109,8 +115,17 @@ class WebhookPlaybackTest {
     }
 
     private String webhook(String url) {
-        var created = owner.post("/api/webhook", Map.of("name", "gate", "url", url,
-                "events", List.of("playback.accessControl"), "sharedSecret", SECRET));
+        var created = owner.post(
+                "/api/webhook",
+                Map.of(
+                        "name",
+                        "gate",
+                        "url",
+                        url,
+                        "events",
+                        List.of("playback.accessControl"),
+                        "sharedSecret",
+                        SECRET));
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         return created.json().path("id").asText();
     }
@@ -127,8 +142,8 @@ class WebhookPlaybackTest {
     @Test
     void givenAWebhookAsset_thenTheWebhookDecidesWithTheAccessKeyAndTheContext() throws Exception {
         String context = "ctx-" + UUID.randomUUID();
-        policy(Map.of("type", "webhook", "webhookId", webhook(receiverUrl()),
-                "webhookContext", Map.of("viewer", context)));
+        policy(Map.of(
+                "type", "webhook", "webhookId", webhook(receiverUrl()), "webhookContext", Map.of("viewer", context)));
 
         var allowed = fetch(master + "?accessKey=let-me-in", Map.of());
         var byHeader = fetch(master, Map.of(PlaybackGate.ACCESS_KEY_HEADER, "let-me-in"));
@@ -136,17 +151,21 @@ class WebhookPlaybackTest {
         var none = fetch(master, Map.of());
 
         assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
-        assertThat(allowed.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList())
-                .isNotEmpty().allSatisfy(uri -> assertThat(uri).endsWith("?accessKey=let-me-in"));
+        assertThat(allowed.body()
+                        .lines()
+                        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                        .toList())
+                .isNotEmpty()
+                .allSatisfy(uri -> assertThat(uri).endsWith("?accessKey=let-me-in"));
         assertThat(byHeader.statusCode()).isEqualTo(200);
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("webhook refused the access key");
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.body()).contains("needs an access key");
-        var questions = asked.stream().filter(q -> q.path("context").path("viewer").asText().equals(context))
+        var questions = asked.stream()
+                .filter(q -> q.path("context").path("viewer").asText().equals(context))
                 .toList();
-        assertThat(questions).extracting(q -> q.path("accessKey").asText())
-                .contains("let-me-in", "stranger");
+        assertThat(questions).extracting(q -> q.path("accessKey").asText()).contains("let-me-in", "stranger");
         assertThat(questions).allSatisfy(q -> {
             assertThat(q.path("timestamp").asLong()).isPositive();
             assertThat(q.path("signed").asBoolean()).isTrue();
@@ -176,16 +195,23 @@ class WebhookPlaybackTest {
 
     @Test
     void givenAWebhookThatIsNotTheOwners_thenThePolicyIsRefusedWith400() {
-        var stranger = server.client(server.createUserKey("other-" + UUID.randomUUID() + "@example.com").key());
-        String theirs = stranger.post("/api/webhook", Map.of("name", "theirs", "url", receiverUrl(),
-                "events", List.of("asset.ready"))).json().path("id").asText();
+        var stranger = server.client(server.createUserKey("other-" + UUID.randomUUID() + "@example.com")
+                .key());
+        String theirs = stranger.post(
+                        "/api/webhook",
+                        Map.of("name", "theirs", "url", receiverUrl(), "events", List.of("asset.ready")))
+                .json()
+                .path("id")
+                .asText();
 
-        var created = owner.post("/api/asset/request-upload", Map.of("name", "x",
-                "playbackPolicy", Map.of("type", "webhook", "webhookId", theirs)));
-        var patched = owner.patch("/api/asset/" + assetId, Map.of("playbackPolicy",
-                Map.of("type", "webhook", "webhookId", "no-such-webhook")));
-        var missing = owner.post("/api/asset/request-upload", Map.of("name", "x",
-                "playbackPolicy", Map.of("type", "webhook")));
+        var created = owner.post(
+                "/api/asset/request-upload",
+                Map.of("name", "x", "playbackPolicy", Map.of("type", "webhook", "webhookId", theirs)));
+        var patched = owner.patch(
+                "/api/asset/" + assetId,
+                Map.of("playbackPolicy", Map.of("type", "webhook", "webhookId", "no-such-webhook")));
+        var missing = owner.post(
+                "/api/asset/request-upload", Map.of("name", "x", "playbackPolicy", Map.of("type", "webhook")));
 
         assertThat(created.status()).isEqualTo(400);
         assertThat(created.body()).contains("webhook " + theirs + " not found");
@@ -202,8 +228,7 @@ class WebhookPlaybackTest {
         var other = fetch(master, Map.of("Origin", "https://elsewhere.example.com"));
 
         assertThat(allowed.statusCode()).isEqualTo(200);
-        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
-                .contains("https://player.example.com");
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).contains("https://player.example.com");
         assertThat(other.statusCode()).isEqualTo(403);
         assertThat(other.body()).contains("origin https://elsewhere.example.com may not play");
     }

@@ -1,13 +1,12 @@
 package dev.spool.account;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.db.Database;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.CapturedOutput;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /** What the very first start of a server does, and what later starts leave alone. Each test starts its own. */
 @BothStores
@@ -30,7 +29,8 @@ class FirstStartTest {
 
     @Test
     void givenAnEmptyPlace_whenSpoolFirstStarts_thenItCreatesTheDataDirTheDatabaseAndAnAdminWithAKey() {
-        try (var output = CapturedOutput.start(); var server = TestServer.start(store)) {
+        try (var output = CapturedOutput.start();
+                var server = TestServer.start(store)) {
             assertThat(server.dataDir()).isDirectory();
             if (store == Store.SQLITE) {
                 assertThat(server.dataDir().resolve("spool.db")).isRegularFile();
@@ -79,16 +79,22 @@ class FirstStartTest {
             List<Path> files;
             try (Stream<Path> walk = Files.walk(server.dataDir())) {
                 files = walk.filter(Files::isRegularFile)
-                        .filter(path -> !path.getFileName().toString().equals("admin-api-key")).toList();
+                        .filter(path -> !path.getFileName().toString().equals("admin-api-key"))
+                        .toList();
             }
             for (Path file : files) {
-                assertThat(indexOf(Files.readAllBytes(file), key)).as("the key's bytes in %s", file).isEqualTo(-1);
+                assertThat(indexOf(Files.readAllBytes(file), key))
+                        .as("the key's bytes in %s", file)
+                        .isEqualTo(-1);
             }
-            List<Map<String, Object>> rows = server.server().database().jdbi()
-                    .withHandle(h -> h.createQuery("SELECT * FROM api_keys").mapToMap().list());
+            List<Map<String, Object>> rows = server.server()
+                    .database()
+                    .jdbi()
+                    .withHandle(h ->
+                            h.createQuery("SELECT * FROM api_keys").mapToMap().list());
             assertThat(rows).hasSize(1);
-            assertThat(rows.getFirst().values()).allSatisfy(value ->
-                    assertThat(String.valueOf(value)).doesNotContain(server.adminKey()));
+            assertThat(rows.getFirst().values())
+                    .allSatisfy(value -> assertThat(String.valueOf(value)).doesNotContain(server.adminKey()));
         }
     }
 
@@ -96,7 +102,7 @@ class FirstStartTest {
     void givenSpoolAdminApiKey_whenSpoolFirstStarts_thenThatKeyIsTheAdminsAndNoneIsWrittenOrPrinted() {
         String chosen = "chosen-admin-key-" + UUID.randomUUID();
         try (var output = CapturedOutput.start();
-             var server = TestServer.start(store, Map.of("SPOOL_ADMIN_API_KEY", chosen))) {
+                var server = TestServer.start(store, Map.of("SPOOL_ADMIN_API_KEY", chosen))) {
             var tasks = server.client(chosen).get("/api/task");
 
             assertThat(tasks.status()).isEqualTo(200);
@@ -109,15 +115,19 @@ class FirstStartTest {
     void givenAnAdminAlready_whenStartedWithAnotherSpoolAdminApiKey_thenItWarnsHowToRotateAndKeepsTheOldKey() {
         String first = "first-admin-key-" + UUID.randomUUID();
         try (var server = TestServer.start(store, Map.of("SPOOL_ADMIN_API_KEY", first));
-             var database = Database.open(server.databaseUrl())) {
+                var database = Database.open(server.databaseUrl())) {
             var bootstrap = new AdminBootstrap(new Accounts(database, Clock.systemUTC()), server.dataDir());
             String changed = "changed-admin-key-" + UUID.randomUUID();
 
             try (var output = CapturedOutput.start()) {
                 bootstrap.ensureAdmin(Optional.of(changed));
 
-                assertThat(output.text()).contains("WARN").contains("SPOOL_ADMIN_API_KEY")
-                        .contains("spool apikey create").contains("spool apikey revoke").doesNotContain(changed);
+                assertThat(output.text())
+                        .contains("WARN")
+                        .contains("SPOOL_ADMIN_API_KEY")
+                        .contains("spool apikey create")
+                        .contains("spool apikey revoke")
+                        .doesNotContain(changed);
             }
             try (var output = CapturedOutput.start()) {
                 bootstrap.ensureAdmin(Optional.of(first));

@@ -1,18 +1,17 @@
 package dev.spool.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@code /api/docs}: Swagger UI over Spool's own document, every file of it served by Spool itself. */
 class ApiDocsTest {
@@ -37,7 +36,8 @@ class ApiDocsTest {
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
-        var references = REFERENCE.matcher(page.body()).results().map(m -> m.group(1)).toList();
+        var references =
+                REFERENCE.matcher(page.body()).results().map(m -> m.group(1)).toList();
         assertThat(references).hasSizeGreaterThanOrEqualTo(4).allMatch(ref -> ref.startsWith("/api/docs/"));
         for (String reference : references) {
             var asset = get(reference);
@@ -62,7 +62,8 @@ class ApiDocsTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

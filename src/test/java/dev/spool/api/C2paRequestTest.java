@@ -1,18 +1,17 @@
 package dev.spool.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
-
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Spool signs static MP4s only: a request for C2PA provenance on outputs it cannot sign (a transcode's HLS or fMP4
@@ -29,19 +28,22 @@ class C2paRequestTest {
 
     @Parameter
     Store store;
+
     TestServer server;
     ApiClient user;
 
     @BeforeEach
     void connect() {
         server = servers.on(store);
-        user = server.client(server.createUserKey(UUID.randomUUID() + "@example.com").key());
+        user = server.client(
+                server.createUserKey(UUID.randomUUID() + "@example.com").key());
     }
 
     @Test
     void givenC2paTrue_whenATranscodeAsksForHlsOrFmp4_thenItIsRefusedAndNothingIsCreated() {
-        for (String outputs : new String[] {"{\"hls\": {\"path\": \"/hls\"}, \"mp4\": {\"path\": \"/mp4\"}}",
-                "{\"fmp4\": {\"path\": \"/fmp4\"}}"}) {
+        for (String outputs : new String[] {
+            "{\"hls\": {\"path\": \"/hls\"}, \"mp4\": {\"path\": \"/mp4\"}}", "{\"fmp4\": {\"path\": \"/fmp4\"}}"
+        }) {
             var response = user.post("/api/transcode", """
                     {"input": {"url": "https://cdn.example.com/in.mp4"}, "storage": %s,
                      "outputs": %s, "c2pa": true}""".formatted(STORAGE, outputs));
@@ -66,7 +68,12 @@ class C2paRequestTest {
                  "outputs": {"mp4": {"path": "/mp4"}}, "c2pa": true}""".formatted(STORAGE));
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        assertThat(response.json().path("params").path("transcode-file").path("c2pa").asBoolean()).isTrue();
+        assertThat(response.json()
+                        .path("params")
+                        .path("transcode-file")
+                        .path("c2pa")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test

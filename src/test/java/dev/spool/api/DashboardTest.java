@@ -1,18 +1,17 @@
 package dev.spool.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@code /}: the dashboard's files come from the jar, typed, cached and under a strict policy. */
 class DashboardTest {
@@ -40,17 +39,28 @@ class DashboardTest {
         String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertThat(policy).contains("default-src 'self'", "script-src 'self';").doesNotContain("unsafe");
         assertThat(page.body()).doesNotContainPattern("<script(?![^>]*\\ssrc=)");
-        var references = REFERENCE.matcher(page.body()).results().map(m -> m.group(1)).toList();
+        var references =
+                REFERENCE.matcher(page.body()).results().map(m -> m.group(1)).toList();
         assertThat(references).contains("/ui/app.js", "/ui/app.css").anyMatch(r -> r.startsWith("/ui/vendor/hls-"));
         for (String reference : references) {
             var file = get(reference);
             assertThat(file.statusCode()).as(reference).isEqualTo(200);
             String type = file.headers().firstValue("Content-Type").orElseThrow();
-            assertThat(type).as(reference).startsWith(reference.endsWith(".js") ? "text/javascript"
-                    : reference.endsWith(".css") ? "text/css" : "image/svg+xml");
+            assertThat(type)
+                    .as(reference)
+                    .startsWith(
+                            reference.endsWith(".js")
+                                    ? "text/javascript"
+                                    : reference.endsWith(".css") ? "text/css" : "image/svg+xml");
         }
-        assertThat(get(references.stream().filter(r -> r.startsWith("/ui/vendor/")).findFirst().orElseThrow())
-                .headers().firstValue("Cache-Control").orElseThrow()).contains("immutable");
+        assertThat(get(references.stream()
+                                .filter(r -> r.startsWith("/ui/vendor/"))
+                                .findFirst()
+                                .orElseThrow())
+                        .headers()
+                        .firstValue("Cache-Control")
+                        .orElseThrow())
+                .contains("immutable");
     }
 
     @Test
@@ -68,8 +78,11 @@ class DashboardTest {
     void givenAnUnchangedFile_whenAskedWithItsEtag_thenNotModified() throws Exception {
         String etag = get("/ui/app.css").headers().firstValue("ETag").orElseThrow();
 
-        var again = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/ui/app.css"))
-                .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+        var again = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/ui/app.css"))
+                        .header("If-None-Match", etag)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(again.statusCode()).isEqualTo(304);
     }
@@ -84,7 +97,8 @@ class DashboardTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,23 +1,22 @@
 package dev.spool.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * {@code Idempotency-Key} on the creating POSTs: a repeat answers the first answer and creates nothing; the key
@@ -33,18 +32,21 @@ class IdempotencyTest {
 
     @Parameter
     Store store;
+
     TestServer server;
     String aliceKey;
 
     @BeforeEach
     void connect() {
         server = servers.on(store);
-        aliceKey = server.createUserKey("alice-" + UUID.randomUUID() + "@example.com").key();
+        aliceKey = server.createUserKey("alice-" + UUID.randomUUID() + "@example.com")
+                .key();
     }
 
     HttpResponse<String> post(String apiKey, String path, String idempotencyKey, String body) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
@@ -88,7 +90,8 @@ class IdempotencyTest {
 
     @Test
     void givenAWebhookAndATranscodeCreatedTwiceWithOneKey_thenEachExistsOnce() throws Exception {
-        String webhook = "{\"name\": \"w\", \"url\": \"https://hooks.example.com/a\", \"events\": [\"task.completed\"]}";
+        String webhook =
+                "{\"name\": \"w\", \"url\": \"https://hooks.example.com/a\", \"events\": [\"task.completed\"]}";
         String key = UUID.randomUUID().toString();
 
         var first = post(aliceKey, "/api/webhook", key, webhook);
@@ -113,7 +116,8 @@ class IdempotencyTest {
 
     @Test
     void givenTwoUsersWithTheSameKey_thenEachGetsTheirOwnAsset() throws Exception {
-        String bobKey = server.createUserKey("bob-" + UUID.randomUUID() + "@example.com").key();
+        String bobKey = server.createUserKey("bob-" + UUID.randomUUID() + "@example.com")
+                .key();
         String key = "shared-key";
 
         var alice = post(aliceKey, "/api/asset/request-upload", key, "{\"name\": \"a\"}");

@@ -1,19 +1,18 @@
 package dev.spool.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.testing.RawHttp;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Requests a careless or hostile client sends: a JSON body of {@code null}, {@code %u} escapes and bad
@@ -54,8 +53,9 @@ class MalformedRequestTest {
     }
 
     static JsonNode errors(RawHttp.Answer answer) {
-        assertThat(answer.header("content-type")).as(answer.text()).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(answer.header("content-type"))
+                .as(answer.text())
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         try {
             JsonNode errors = JSON.readTree(answer.body()).path("errors");
             assertThat(errors.isArray() && !errors.isEmpty()).as(answer.text()).isTrue();
@@ -67,12 +67,27 @@ class MalformedRequestTest {
 
     @Test
     void givenAJsonBodyOfNull_whenSentToEveryJsonRoute_thenEachAnswers422NamingTheBody() {
-        String webhookId = server.admin().post("/api/webhook", Map.of("name", "w", "url", "https://hooks.example.com/x",
-                "events", List.of("task.completed"))).json().path("id").asText();
-        String assetId = server.admin().post("/api/asset/request-upload", Map.of("name", "a")).json()
-                .path("asset").path("id").asText();
-        var routes = List.of("POST /api/asset/upload/url", "POST /api/asset/request-upload", "POST /api/transcode",
-                "POST /api/webhook", "PUT /api/webhook/" + webhookId, "PATCH /api/asset/" + assetId, "POST /api/task");
+        String webhookId = server.admin()
+                .post(
+                        "/api/webhook",
+                        Map.of("name", "w", "url", "https://hooks.example.com/x", "events", List.of("task.completed")))
+                .json()
+                .path("id")
+                .asText();
+        String assetId = server.admin()
+                .post("/api/asset/request-upload", Map.of("name", "a"))
+                .json()
+                .path("asset")
+                .path("id")
+                .asText();
+        var routes = List.of(
+                "POST /api/asset/upload/url",
+                "POST /api/asset/request-upload",
+                "POST /api/transcode",
+                "POST /api/webhook",
+                "PUT /api/webhook/" + webhookId,
+                "PATCH /api/asset/" + assetId,
+                "POST /api/task");
         for (String route : routes) {
             String[] parts = route.split(" ");
 
@@ -91,8 +106,13 @@ class MalformedRequestTest {
 
         assertThat(created.status()).as(created.text()).isEqualTo(422);
         assertThat(errors(created).get(0).asText()).startsWith("events[0]");
-        String id = server.admin().post("/api/webhook", Map.of("name", "w", "url", "https://hooks.example.com/x",
-                "events", List.of("task.completed"))).json().path("id").asText();
+        String id = server.admin()
+                .post(
+                        "/api/webhook",
+                        Map.of("name", "w", "url", "https://hooks.example.com/x", "events", List.of("task.completed")))
+                .json()
+                .path("id")
+                .asText();
 
         var replaced = request("PUT", "/api/webhook/" + id, admin, body);
 
@@ -102,8 +122,9 @@ class MalformedRequestTest {
 
     @Test
     void givenAPercentUEscapeInAPath_whenRequestedWithAKey_thenTheAnswerIs400() {
-        for (String path : List.of("/api/task/%u0041", "/api/asset/%u0041", "/api/webhook/%u0041/log",
-                "/asset/0123456789abcdef/%u0076ideo")) {
+        for (String path : List.of(
+                "/api/task/%u0041",
+                "/api/asset/%u0041", "/api/webhook/%u0041/log", "/asset/0123456789abcdef/%u0076ideo")) {
             var answer = request("GET", path, admin, null);
 
             assertThat(answer.status()).as(path + ": " + answer.text()).isEqualTo(400);
@@ -138,8 +159,11 @@ class MalformedRequestTest {
 
     @Test
     void givenAHugeAuthorizationHeader_whenRequested_thenTheAnswerIs431InJsonAndSaysItCloses() {
-        var answer = raw.send("GET /api/task HTTP/1.1", Map.of("Authorization", "Bearer " + "k".repeat(64 * 1024)),
-                new byte[0], false);
+        var answer = raw.send(
+                "GET /api/task HTTP/1.1",
+                Map.of("Authorization", "Bearer " + "k".repeat(64 * 1024)),
+                new byte[0],
+                false);
 
         assertThat(answer.status()).isEqualTo(431);
         errors(answer);
@@ -173,10 +197,15 @@ class MalformedRequestTest {
 
     @Test
     void givenAJsonBodyThatEndsBeforeItsContentLength_whenSent_thenTheAnswerIs400NamingTheBody() {
-        byte[] body = "{\"name\":\"x\",\"url\":\"https://example.com/h\"}".getBytes(
-                java.nio.charset.StandardCharsets.UTF_8);
-        var headers = Map.of("Authorization", "Bearer " + admin, "Content-Type", "application/json",
-                "Content-Length", Integer.toString(body.length + 4000));
+        byte[] body =
+                "{\"name\":\"x\",\"url\":\"https://example.com/h\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var headers = Map.of(
+                "Authorization",
+                "Bearer " + admin,
+                "Content-Type",
+                "application/json",
+                "Content-Length",
+                Integer.toString(body.length + 4000));
 
         var answer = raw.send("POST /api/webhook HTTP/1.1", headers, body, true);
 

@@ -1,11 +1,9 @@
 package dev.spool.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +11,9 @@ import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code /asset/<playbackId>/<path>} under what browsers and players really send: gzip offered, several ranges,
@@ -32,9 +31,13 @@ class MediaFileEdgeCasesTest {
         new Random(7).nextBytes(SOURCE);
         server = TestServer.start(Store.SQLITE);
         var alice = server.client(server.createUserKey("alice@example.com").key());
-        var requested = alice.post("/api/asset/request-upload", Map.of("name", "media")).json();
-        var put = HTTP.send(HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(SOURCE)).build(), HttpResponse.BodyHandlers.ofString());
+        var requested =
+                alice.post("/api/asset/request-upload", Map.of("name", "media")).json();
+        var put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(SOURCE))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         String playbackId = requested.path("asset").path("playbackId").asText();
         sourceUrl = server.baseUrl() + "/asset/" + playbackId + "/video";
@@ -77,8 +80,11 @@ class MediaFileEdgeCasesTest {
             client.post("/api/asset/request-upload", Map.of("name", "a fairly long asset name to fill the list " + i));
         }
 
-        var list = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/asset"))
-                .header("Authorization", "Bearer " + key).header("Accept-Encoding", "gzip").build(),
+        var list = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/asset"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Accept-Encoding", "gzip")
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(list.statusCode()).isEqualTo(200);

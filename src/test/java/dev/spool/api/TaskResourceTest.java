@@ -1,5 +1,7 @@
 package dev.spool.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.testing.ApiClient;
@@ -9,17 +11,6 @@ import dev.spool.testing.OpenApiContract;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,8 +20,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code /api/task} over real HTTP, on SQLite and on PostgreSQL. */
 @BothStores
@@ -39,10 +37,12 @@ class TaskResourceTest {
 
     @RegisterExtension
     static final SharedServers servers = new SharedServers();
+
     static CapturedOutput output;
 
     @Parameter
     Store store;
+
     TestServer server;
     ApiClient admin;
 
@@ -90,18 +90,26 @@ class TaskResourceTest {
                                         "profile": "H264High", "encoder": "H.264"}],
                           "targetSegmentSizeSecs": 6,
                           "thumbnails": true}}""", List.of("ENCRYPTED-AES-KEY-0001")),
-                new Variant("export to a custom URL", "export", """
+                new Variant(
+                        "export to a custom URL",
+                        "export",
+                        """
                         {"export": {"custom": {"url": "https://uploader:UPLOAD-PASSWORD-0002@upload.example.com/put",
                           "method": "PUT",
-                          "headers": {"Authorization": "Bearer EXPORT-HEADER-TOKEN-0003"}}}}""", """
+                          "headers": {"Authorization": "Bearer EXPORT-HEADER-TOKEN-0003"}}}}""",
+                        """
                         {"export": {"custom": {"url": "https://***:***@upload.example.com/put",
                           "method": "PUT",
                           "headers": {"Authorization": "***"}}}}""",
                         List.of("UPLOAD-PASSWORD-0002", "EXPORT-HEADER-TOKEN-0003")),
-                new Variant("export to IPFS with a Pinata key and secret", "export", """
+                new Variant(
+                        "export to IPFS with a Pinata key and secret",
+                        "export",
+                        """
                         {"export": {"ipfs": {"nftMetadataTemplate": "player",
                           "nftMetadata": {"name": "My clip", "attributes": {"rating": 5}},
-                          "pinata": {"apiKey": "pinata-api-key", "apiSecret": "PINATA-API-SECRET-0004"}}}}""", """
+                          "pinata": {"apiKey": "pinata-api-key", "apiSecret": "PINATA-API-SECRET-0004"}}}}""",
+                        """
                         {"export": {"ipfs": {"nftMetadataTemplate": "player",
                           "nftMetadata": {"name": "My clip", "attributes": {"rating": 5}},
                           "pinata": {"apiKey": "pinata-api-key", "apiSecret": "***"}}}}""",
@@ -118,7 +126,10 @@ class TaskResourceTest {
                         {"exportData": {"content": {"data": "Hello, World!"},
                           "ipfs": {"pinata": {"jwt": "***"}},
                           "type": "attestation", "id": "attestation-1"}}""", List.of("EXPORT-DATA-JWT-0006")),
-                new Variant("transcode-file with a string creatorId", "transcode-file", """
+                new Variant(
+                        "transcode-file with a string creatorId",
+                        "transcode-file",
+                        """
                         {"transcode-file": {
                           "input": {"url": "s3+https://INPUTKEY0007:INPUTSECRET0008@s3.example.com/bucket/in.mp4"},
                           "storage": {"url": "s3+https://OUTPUTKEY0009:OUTPUTSECRET0010@s3.example.com/out"},
@@ -127,7 +138,8 @@ class TaskResourceTest {
                           "profiles": [{"name": "360p", "width": 640, "height": 360, "bitrate": 1000000, "gop": 2}],
                           "targetSegmentSizeSecs": 10,
                           "creatorId": "creator-1",
-                          "c2pa": false}}""", """
+                          "c2pa": false}}""",
+                        """
                         {"transcode-file": {
                           "input": {"url": "s3+https://***:***@s3.example.com/bucket/in.mp4"},
                           "storage": {"url": "s3+https://***:***@s3.example.com/out"},
@@ -138,12 +150,16 @@ class TaskResourceTest {
                           "creatorId": "creator-1",
                           "c2pa": false}}""",
                         List.of("INPUTKEY0007", "INPUTSECRET0008", "OUTPUTKEY0009", "OUTPUTSECRET0010")),
-                new Variant("transcode-file with an object creatorId", "transcode-file", """
+                new Variant(
+                        "transcode-file with an object creatorId",
+                        "transcode-file",
+                        """
                         {"transcode-file": {
                           "input": {"url": "https://cdn.example.com/in.mp4"},
                           "storage": {"url": "s3+https://OUTPUTKEY0011:OUTPUTSECRET0012@s3.example.com/out"},
                           "outputs": {"hls": {"path": "/hls"}},
-                          "creatorId": {"type": "unverified", "value": "creator-2"}}}""", """
+                          "creatorId": {"type": "unverified", "value": "creator-2"}}}""",
+                        """
                         {"transcode-file": {
                           "input": {"url": "https://cdn.example.com/in.mp4"},
                           "storage": {"url": "s3+https://***:***@s3.example.com/out"},
@@ -164,7 +180,8 @@ class TaskResourceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyParamsVariant")
     void givenATaskOfEachParamsVariant_whenReadBack_thenItHasExactlyItsFieldsWithCredentialsMasked(Variant variant) {
-        var created = admin.post("/api/task", "{\"type\": \"" + variant.type() + "\", \"params\": " + variant.params() + "}");
+        var created =
+                admin.post("/api/task", "{\"type\": \"" + variant.type() + "\", \"params\": " + variant.params() + "}");
         assertThat(created.status()).isEqualTo(201);
         String id = created.json().path("id").asText();
 
@@ -172,13 +189,15 @@ class TaskResourceTest {
 
         assertThat(read.status()).isEqualTo(200);
         JsonNode task = read.json();
-        assertThat(fieldNames(task)).containsExactlyInAnyOrder(
-                "id", "type", "createdAt", "scheduledAt", "projectId", "params", "status");
+        assertThat(fieldNames(task))
+                .containsExactlyInAnyOrder("id", "type", "createdAt", "scheduledAt", "projectId", "params", "status");
         assertThat(task.path("type").asText()).isEqualTo(variant.type());
         assertThat(task.path("createdAt").isIntegralNumber()).isTrue();
-        assertThat(task.path("scheduledAt").asLong()).isEqualTo(task.path("createdAt").asLong());
+        assertThat(task.path("scheduledAt").asLong())
+                .isEqualTo(task.path("createdAt").asLong());
         assertThat(sameJson(task.path("params"), tree(variant.expectedParams())))
-                .as("params read back as %s", task.path("params")).isTrue();
+                .as("params read back as %s", task.path("params"))
+                .isTrue();
         assertThat(fieldNames(task.path("status"))).containsExactlyInAnyOrder("phase", "updatedAt", "retries");
         assertThat(task.path("status").path("phase").asText()).isEqualTo("waiting");
         assertThat(task.path("status").path("updatedAt").isNumber()).isTrue();
@@ -255,8 +274,8 @@ class TaskResourceTest {
     void givenMoreTasksThanALimit_whenFollowingLinkHeaders_thenEveryTaskIsSeenOnceNewestFirst() {
         var user = server.createUserKey("pager-" + UUID.randomUUID() + "@example.com");
         var client = server.client(user.key());
-        List<String> created = createTasksOneMillisecondApart(user.userId(),
-                List.of("upload", "clip", "export", "upload", "clip"));
+        List<String> created =
+                createTasksOneMillisecondApart(user.userId(), List.of("upload", "clip", "export", "upload", "clip"));
 
         var seen = new ArrayList<String>();
         var pageSizes = new ArrayList<Integer>();
@@ -277,8 +296,8 @@ class TaskResourceTest {
     void givenTasksOfSeveralTypesAndPhases_whenFiltered_thenOnlyTheMatchingOnes() {
         var user = server.createUserKey("filter-" + UUID.randomUUID() + "@example.com");
         var client = server.client(user.key());
-        List<String> created = createTasksOneMillisecondApart(user.userId(),
-                List.of("upload", "clip", "export", "clip"));
+        List<String> created =
+                createTasksOneMillisecondApart(user.userId(), List.of("upload", "clip", "export", "clip"));
         String pending = createTask(user.userId(), "upload", true).path("id").asText();
         var all = client.get("/api/task?order=createdAt-false").json();
         long secondCreatedAt = all.get(1).path("createdAt").asLong();
@@ -286,8 +305,9 @@ class TaskResourceTest {
 
         var clips = client.get("/api/task?filters=" + encode("[{\"id\": \"type\", \"value\": \"clip\"}]"));
         var pendings = client.get("/api/task?filters=" + encode("[{\"id\": \"phase\", \"value\": \"pending\"}]"));
-        var between = client.get("/api/task?filters=" + encode("[{\"id\": \"createdAt\", \"value\": {\"gt\": "
-                + secondCreatedAt + ", \"lt\": " + fourthCreatedAt + "}}]"));
+        var between = client.get("/api/task?filters="
+                + encode("[{\"id\": \"createdAt\", \"value\": {\"gt\": " + secondCreatedAt + ", \"lt\": "
+                        + fourthCreatedAt + "}}]"));
 
         assertThat(ids(clips.json())).containsExactly(created.get(3), created.get(1));
         assertThat(ids(pendings.json())).containsExactly(pending);
@@ -306,18 +326,21 @@ class TaskResourceTest {
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource(delimiter = '|', value = {
-            "limit   | abc",
-            "limit   | 0",
-            "limit   | 1001",
-            "cursor  | page-2",
-            "filters | not json",
-            "filters | {\"id\": \"type\", \"value\": \"clip\"}",
-            "filters | [{\"id\": \"colour\", \"value\": \"red\"}]",
-            "filters | [{\"id\": \"type\"}]",
-            "filters | [{\"id\": \"createdAt\", \"value\": {\"about\": 1}}]",
-            "order   | colour-true",
-            "order   | createdAt-sideways"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "limit   | abc",
+                "limit   | 0",
+                "limit   | 1001",
+                "cursor  | page-2",
+                "filters | not json",
+                "filters | {\"id\": \"type\", \"value\": \"clip\"}",
+                "filters | [{\"id\": \"colour\", \"value\": \"red\"}]",
+                "filters | [{\"id\": \"type\"}]",
+                "filters | [{\"id\": \"createdAt\", \"value\": {\"about\": 1}}]",
+                "order   | colour-true",
+                "order   | createdAt-sideways"
+            })
     void givenAMalformedListParameter_whenListing_thenBadRequestNamingIt(String parameter, String value) {
         var response = admin.get("/api/task?" + parameter + "=" + encode(value));
 
@@ -349,20 +372,23 @@ class TaskResourceTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "colour         | {\"type\": \"upload\", \"params\": {\"upload\": {}}, \"colour\": \"red\"}",
-            "params.upload.speed | {\"type\": \"upload\", \"params\": {\"upload\": {\"speed\": 2}}}",
-            "params.upload.targetSegmentSizeSecs | {\"type\": \"upload\", \"params\": {\"upload\": {\"targetSegmentSizeSecs\": \"six\"}}}",
-            "params.upload.profiles | {\"type\": \"upload\", \"params\": {\"upload\": {\"profiles\": {\"name\": \"720p\"}}}}",
-            "type           | {\"type\": \"dance\", \"params\": {\"upload\": {}}}",
-            "type           | {\"params\": {\"upload\": {}}}",
-            "params         | {\"type\": \"clip\", \"params\": {\"upload\": {}}}",
-            "params         | {\"type\": \"upload\", \"params\": {\"upload\": {}, \"clip\": {}}}",
-            "params         | {\"type\": \"upload\"}",
-            "body           | {\"type\": ",
-            "body           | ''"})
-    void givenABodyThatDoesNotMatchTheSchema_whenCreatingATask_thenUnprocessableNamingTheField(String field,
-                                                                                               String body) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "colour         | {\"type\": \"upload\", \"params\": {\"upload\": {}}, \"colour\": \"red\"}",
+                "params.upload.speed | {\"type\": \"upload\", \"params\": {\"upload\": {\"speed\": 2}}}",
+                "params.upload.targetSegmentSizeSecs | {\"type\": \"upload\", \"params\": {\"upload\": {\"targetSegmentSizeSecs\": \"six\"}}}",
+                "params.upload.profiles | {\"type\": \"upload\", \"params\": {\"upload\": {\"profiles\": {\"name\": \"720p\"}}}}",
+                "type           | {\"type\": \"dance\", \"params\": {\"upload\": {}}}",
+                "type           | {\"params\": {\"upload\": {}}}",
+                "params         | {\"type\": \"clip\", \"params\": {\"upload\": {}}}",
+                "params         | {\"type\": \"upload\", \"params\": {\"upload\": {}, \"clip\": {}}}",
+                "params         | {\"type\": \"upload\"}",
+                "body           | {\"type\": ",
+                "body           | ''"
+            })
+    void givenABodyThatDoesNotMatchTheSchema_whenCreatingATask_thenUnprocessableNamingTheField(
+            String field, String body) {
         var response = admin.post("/api/task", body);
 
         assertThat(response.status()).isEqualTo(422);
@@ -456,8 +482,11 @@ class TaskResourceTest {
 
     /** Equal JSON, numbers compared by value: 6 and 6.0 are the same number, "2" and 2 are not the same value. */
     private static boolean sameJson(JsonNode actual, JsonNode expected) {
-        return expected.equals((a, b) -> a.isNumber() && b.isNumber()
-                ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1, actual);
+        return expected.equals(
+                (a, b) -> a.isNumber() && b.isNumber()
+                        ? a.decimalValue().compareTo(b.decimalValue())
+                        : a.equals(b) ? 0 : 1,
+                actual);
     }
 
     private static JsonNode tree(String json) {

@@ -1,5 +1,7 @@
 package dev.spool.asset;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.media.SampleMedia;
 import dev.spool.testing.ApiClient;
@@ -9,16 +11,6 @@ import dev.spool.testing.FileServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -36,8 +28,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Importing a video from a URL, end to end over HTTP: the task, the asset it fills, playback info, the files a
@@ -68,12 +67,13 @@ class AssetImportTest {
 
     @Parameter
     Store store;
+
     TestServer server;
     ApiClient alice;
 
     /** An import as the client saw it: the creation answer, the task and asset once done, and every progress read. */
-    record Imported(JsonNode created, JsonNode task, JsonNode asset, List<Double> taskProgress,
-                    List<Double> assetProgress) {
+    record Imported(
+            JsonNode created, JsonNode task, JsonNode asset, List<Double> taskProgress, List<Double> assetProgress) {
         String playbackId() {
             return asset.path("playbackId").asText();
         }
@@ -107,17 +107,21 @@ class AssetImportTest {
     void givenAVideoAtAUrl_whenImported_thenTheTaskCompletesWithTheAssetSpecAndTheAssetIsReady() throws Exception {
         var imported = readyAsset();
 
-        assertThat(imported.created().path("asset").path("status").path("phase").asText()).isEqualTo("waiting");
-        assertThat(imported.created().path("asset").path("source").path("type").asText()).isEqualTo("url");
+        assertThat(imported.created().path("asset").path("status").path("phase").asText())
+                .isEqualTo("waiting");
+        assertThat(imported.created().path("asset").path("source").path("type").asText())
+                .isEqualTo("url");
         assertThat(imported.created().path("asset").path("source").path("url").asText())
                 .isEqualTo(files.url("/video.mp4"));
 
         var task = imported.task();
         assertThat(task.path("type").asText()).isEqualTo("upload");
-        assertThat(task.path("outputAssetId").asText()).isEqualTo(imported.asset().path("id").asText());
+        assertThat(task.path("outputAssetId").asText())
+                .isEqualTo(imported.asset().path("id").asText());
         var spec = task.path("output").path("upload").path("assetSpec");
-        assertThat(spec.path("id").asText()).as("asset-shaped, as SDKs parse it").isEqualTo(task.path("outputAssetId")
-                .asText());
+        assertThat(spec.path("id").asText())
+                .as("asset-shaped, as SDKs parse it")
+                .isEqualTo(task.path("outputAssetId").asText());
         assertThat(spec.path("source").path("type").asText()).isEqualTo("url");
         assertThat(spec.path("size").asLong()).isEqualTo(Files.size(video));
         assertThat(spec.path("videoSpec").path("duration").asDouble()).isBetween(3.5, 4.5);
@@ -130,13 +134,17 @@ class AssetImportTest {
         assertThat(hash(asset, "sha256")).isEqualTo(digest("SHA-256", video));
         assertThat(asset.path("videoSpec").path("format").asText()).isNotEmpty();
         assertThat(asset.path("videoSpec").path("duration").asDouble()).isBetween(3.5, 4.5);
-        assertThat(asset.path("videoSpec").has("tracks")).as("tracks only with details").isFalse();
+        assertThat(asset.path("videoSpec").has("tracks"))
+                .as("tracks only with details")
+                .isFalse();
         assertThat(asset.path("playbackUrl").asText())
                 .isEqualTo(server.baseUrl() + "/asset/" + imported.playbackId() + "/index.m3u8");
         assertThat(asset.path("downloadUrl").asText()).startsWith(server.baseUrl() + "/asset/" + imported.playbackId());
 
-        var detailed = alice.get("/api/asset/" + asset.path("id").asText() + "?details=1").json();
-        assertThat(detailed.path("videoSpec").path("tracks")).extracting(t -> t.path("type").asText())
+        var detailed = alice.get("/api/asset/" + asset.path("id").asText() + "?details=1")
+                .json();
+        assertThat(detailed.path("videoSpec").path("tracks"))
+                .extracting(t -> t.path("type").asText())
                 .containsExactlyInAnyOrder("video", "audio");
     }
 
@@ -145,24 +153,39 @@ class AssetImportTest {
         var created = alice.post("/api/asset/upload/url", Map.of("name", "long", "url", files.url("/long.mp4")));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String taskId = created.json().path("task").path("id").asText();
-        var encoding = Await.until(AssetImportTest::ffmpegChildren, running -> !running.isEmpty(), PROCESSING,
+        var encoding = Await.until(
+                AssetImportTest::ffmpegChildren,
+                running -> !running.isEmpty(),
+                PROCESSING,
                 "ffmpeg to encode the import");
 
         var cancel = alice.post("/api/task/" + taskId + "/cancel");
 
         assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
-        Await.until(() -> encoding.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList(),
-                List::isEmpty, Duration.ofSeconds(10), "the ffmpeg processes of the cancelled import to be gone");
-        Await.until(AssetImportTest::ffmpegChildren, List::isEmpty, Duration.ofSeconds(10),
-                "no ffmpeg left running");
-        assertThat(alice.get("/api/task/" + taskId).json().path("status").path("phase").asText())
+        Await.until(
+                () -> encoding.stream()
+                        .filter(ProcessHandle::isAlive)
+                        .map(ProcessHandle::pid)
+                        .toList(),
+                List::isEmpty,
+                Duration.ofSeconds(10),
+                "the ffmpeg processes of the cancelled import to be gone");
+        Await.until(AssetImportTest::ffmpegChildren, List::isEmpty, Duration.ofSeconds(10), "no ffmpeg left running");
+        assertThat(alice.get("/api/task/" + taskId)
+                        .json()
+                        .path("status")
+                        .path("phase")
+                        .asText())
                 .isEqualTo("cancelled");
     }
 
     /** The ffmpeg processes this JVM started (Spool runs them as its own children). */
     private static List<ProcessHandle> ffmpegChildren() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString().equals("ffmpeg"))
+        return ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info()
+                        .command()
+                        .map(c -> Path.of(c).getFileName().toString().equals("ffmpeg"))
                         .orElse(false))
                 .toList();
     }
@@ -177,8 +200,8 @@ class AssetImportTest {
     }
 
     @Test
-    void givenAReadyAsset_whenAPlayerFollowsItsPlaybackInfo_thenPlaylistsAndSegmentsAreReadableMedia(
-            @TempDir Path dir) throws Exception {
+    void givenAReadyAsset_whenAPlayerFollowsItsPlaybackInfo_thenPlaylistsAndSegmentsAreReadableMedia(@TempDir Path dir)
+            throws Exception {
         var imported = readyAsset();
 
         var info = server.anonymous().get("/api/playback/" + imported.playbackId());
@@ -188,8 +211,7 @@ class AssetImportTest {
         assertThat(info.json().path("type").asText()).isEqualTo("vod");
         assertThat(meta.path("live").isInt()).isTrue();
         assertThat(meta.path("live").asInt()).isZero();
-        assertThat(meta.path("source")).extracting(s -> s.path("hrn").asText())
-                .containsSubsequence("MP4", "HLS (TS)");
+        assertThat(meta.path("source")).extracting(s -> s.path("hrn").asText()).containsSubsequence("MP4", "HLS (TS)");
 
         String master = sourceUrl(meta, "HLS (TS)");
         assertThat(master).isEqualTo(imported.asset().path("playbackUrl").asText());
@@ -204,15 +226,18 @@ class AssetImportTest {
 
         Path saved = Files.write(dir.resolve("segment.ts"), segmentBytes.body());
         var probed = SampleMedia.probe(saved.toString());
-        assertThat(probed.path("streams")).extracting(s -> s.path("codec_type").asText()).contains("video");
-        assertThat(SampleMedia.probe(master).path("format").path("duration").asDouble()).isBetween(3.0, 5.0);
+        assertThat(probed.path("streams"))
+                .extracting(s -> s.path("codec_type").asText())
+                .contains("video");
+        assertThat(SampleMedia.probe(master).path("format").path("duration").asDouble())
+                .isBetween(3.0, 5.0);
     }
 
     @Test
-    void givenAReadyAssetsMp4_whenAskedForARangeOrAgainWithItsETag_thenItAnswers206And304WithCors()
-            throws Exception {
+    void givenAReadyAssetsMp4_whenAskedForARangeOrAgainWithItsETag_thenItAnswers206And304WithCors() throws Exception {
         var imported = readyAsset();
-        var info = server.anonymous().get("/api/playback/" + imported.playbackId()).json();
+        var info =
+                server.anonymous().get("/api/playback/" + imported.playbackId()).json();
         String mp4 = sourceUrl(info.path("meta"), "MP4");
 
         var whole = fetchBytes(mp4);
@@ -257,8 +282,13 @@ class AssetImportTest {
                 .header("Access-Control-Request-Method", "GET")
                 .header("Access-Control-Request-Headers", "range"));
         assertThat(preflight.statusCode()).isEqualTo(204);
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("")).containsIgnoringCase("range");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .contains("*");
+        assertThat(preflight
+                        .headers()
+                        .firstValue("Access-Control-Allow-Headers")
+                        .orElse(""))
+                .containsIgnoringCase("range");
     }
 
     @Test
@@ -269,13 +299,16 @@ class AssetImportTest {
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(second.status()).isEqualTo(200);
-        assertThat(second.json().path("asset").path("id")).isEqualTo(first.json().path("asset").path("id"));
-        assertThat(second.json().path("task").path("id")).isEqualTo(first.json().path("task").path("id"));
+        assertThat(second.json().path("asset").path("id"))
+                .isEqualTo(first.json().path("asset").path("id"));
+        assertThat(second.json().path("task").path("id"))
+                .isEqualTo(first.json().path("task").path("id"));
 
         var bob = server.client(server.createUserKey("bob@example.com").key());
         var someoneElse = bob.post("/api/asset/upload/url", Map.of("name", "slow", "url", url));
         assertThat(someoneElse.status()).isEqualTo(201);
-        assertThat(someoneElse.json().path("asset").path("id")).isNotEqualTo(first.json().path("asset").path("id"));
+        assertThat(someoneElse.json().path("asset").path("id"))
+                .isNotEqualTo(first.json().path("asset").path("id"));
     }
 
     @Test
@@ -315,19 +348,27 @@ class AssetImportTest {
         assertThat(alice.get("/api/asset/" + id).status()).isEqualTo(404);
         assertThat(alice.delete("/api/asset/" + id).status()).isEqualTo(404);
         assertThat(ids(alice.get("/api/asset?limit=1000").json())).doesNotContain(id);
-        assertThat(server.anonymous().get("/api/playback/" + imported.playbackId()).status()).isEqualTo(404);
-        Await.until(() -> Files.exists(folder), exists -> !exists, Duration.ofSeconds(30),
+        assertThat(server.anonymous()
+                        .get("/api/playback/" + imported.playbackId())
+                        .status())
+                .isEqualTo(404);
+        Await.until(
+                () -> Files.exists(folder),
+                exists -> !exists,
+                Duration.ofSeconds(30),
                 "the files of " + imported.playbackId() + " to be removed");
     }
 
     @Test
     void givenAnotherTenantsAsset_whenReadChangedOrDeleted_thenEveryVerbAnswers404AndListsHideIt() {
-        var created = alice.post("/api/asset/request-upload", Map.of("name", "alice's")).json();
+        var created = alice.post("/api/asset/request-upload", Map.of("name", "alice's"))
+                .json();
         String id = created.path("asset").path("id").asText();
         var bob = server.client(server.createUserKey("bob@example.com").key());
 
         assertThat(bob.get("/api/asset/" + id).status()).isEqualTo(404);
-        assertThat(bob.patch("/api/asset/" + id, Map.of("name", "mine now")).status()).isEqualTo(404);
+        assertThat(bob.patch("/api/asset/" + id, Map.of("name", "mine now")).status())
+                .isEqualTo(404);
         assertThat(bob.delete("/api/asset/" + id).status()).isEqualTo(404);
         assertThat(ids(bob.get("/api/asset?limit=1000").json())).doesNotContain(id);
 
@@ -340,20 +381,27 @@ class AssetImportTest {
     @Test
     void givenAnAssetStillWaitingForItsFile_whenItsPlaybackInfoIsAsked_thenItIs422AndUnknownIdsAre404()
             throws Exception {
-        var created = alice.post("/api/asset/request-upload", Map.of("name", "not yet")).json();
+        var created = alice.post("/api/asset/request-upload", Map.of("name", "not yet"))
+                .json();
         String playbackId = created.path("asset").path("playbackId").asText();
 
         var notReady = server.anonymous().get("/api/playback/" + playbackId);
         assertThat(notReady.status()).isEqualTo(422);
         assertThat(notReady.json().path("errors").get(0).asText()).contains("not ready");
-        assertThat(server.anonymous().get("/api/playback/0000000000000000").status()).isEqualTo(404);
-        assertThat(fetchBytes(server.baseUrl() + "/asset/0000000000000000/index.m3u8").statusCode()).isEqualTo(404);
-        assertThat(fetchBytes(server.baseUrl() + "/asset/" + playbackId + "/index.m3u8").statusCode()).isEqualTo(404);
+        assertThat(server.anonymous().get("/api/playback/0000000000000000").status())
+                .isEqualTo(404);
+        assertThat(fetchBytes(server.baseUrl() + "/asset/0000000000000000/index.m3u8")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(fetchBytes(server.baseUrl() + "/asset/" + playbackId + "/index.m3u8")
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void givenAnAsset_whenPatched_thenTheNewNameAndCreatorAreReadBack() {
-        var created = alice.post("/api/asset/request-upload", Map.of("name", "before")).json();
+        var created = alice.post("/api/asset/request-upload", Map.of("name", "before"))
+                .json();
         String id = created.path("asset").path("id").asText();
 
         var patched = alice.patch("/api/asset/" + id, Map.of("name", "after", "creatorId", "creator-7"));
@@ -382,39 +430,49 @@ class AssetImportTest {
     void givenInvalidPayloads_whenPosted_thenTheyAre422NamingTheField() {
         assertRejected(alice.post("/api/asset/upload/url", Map.of("url", files.url("/video.mp4"))), "name");
         assertRejected(alice.post("/api/asset/upload/url", Map.of("name", "no url")), "url");
-        assertRejected(alice.post("/api/asset/upload/url", Map.of("name", "ftp", "url", "ftp://example.com/v.mp4")),
-                "url");
+        assertRejected(
+                alice.post("/api/asset/upload/url", Map.of("name", "ftp", "url", "ftp://example.com/v.mp4")), "url");
         assertRejected(alice.post("/api/asset/upload/url", """
                 {"name": "tiny", "url": "https://example.com/v.mp4",
-                 "profiles": [{"name": "tiny", "width": 16, "height": 240, "bitrate": 400000}]}"""),
-                "profiles[0].width");
+                 "profiles": [{"name": "tiny", "width": 16, "height": 240, "bitrate": 400000}]}"""), "profiles[0].width");
         assertRejected(alice.post("/api/asset/upload/url", """
                 {"name": "slow", "url": "https://example.com/v.mp4",
                  "profiles": [{"name": "p", "width": 320, "height": 240}]}"""), "profiles[0].bitrate");
         assertRejected(alice.post("/api/asset/upload/url", """
                 {"name": "x", "url": "https://example.com/v.mp4", "colour": "red"}"""), "colour");
         assertRejected(alice.post("/api/asset/request-upload", Map.of("staticMp4", true)), "name");
-        var created = alice.post("/api/asset/request-upload", Map.of("name", "patch me")).json();
-        assertRejected(alice.patch("/api/asset/" + created.path("asset").path("id").asText(),
-                Map.of("url", "https://example.com/v.mp4")), "url");
+        var created = alice.post("/api/asset/request-upload", Map.of("name", "patch me"))
+                .json();
+        assertRejected(
+                alice.patch(
+                        "/api/asset/" + created.path("asset").path("id").asText(),
+                        Map.of("url", "https://example.com/v.mp4")),
+                "url");
     }
 
     @Test
     void givenNoApiKey_whenAnyAssetEndpointIsCalled_thenItAnswers401() {
         var anonymous = server.anonymous();
-        assertThat(anonymous.post("/api/asset/upload/url", Map.of("name", "n", "url", "https://example.com/v.mp4"))
-                .status()).isEqualTo(401);
-        assertThat(anonymous.post("/api/asset/request-upload", Map.of("name", "n")).status()).isEqualTo(401);
+        assertThat(anonymous
+                        .post("/api/asset/upload/url", Map.of("name", "n", "url", "https://example.com/v.mp4"))
+                        .status())
+                .isEqualTo(401);
+        assertThat(anonymous
+                        .post("/api/asset/request-upload", Map.of("name", "n"))
+                        .status())
+                .isEqualTo(401);
         assertThat(anonymous.get("/api/asset").status()).isEqualTo(401);
         assertThat(anonymous.get("/api/asset/some-id").status()).isEqualTo(401);
-        assertThat(anonymous.patch("/api/asset/some-id", Map.of("name", "n")).status()).isEqualTo(401);
+        assertThat(anonymous.patch("/api/asset/some-id", Map.of("name", "n")).status())
+                .isEqualTo(401);
         assertThat(anonymous.delete("/api/asset/some-id").status()).isEqualTo(401);
     }
 
     private Imported readyAsset() {
         var imported = READY.computeIfAbsent(server, s -> importUntilFinished(files.url("/video.mp4")));
         assertThat(imported.task().path("status").path("phase").asText())
-                .as("the import: %s", imported.task()).isEqualTo("completed");
+                .as("the import: %s", imported.task())
+                .isEqualTo("completed");
         return imported;
     }
 
@@ -426,18 +484,22 @@ class AssetImportTest {
         String assetId = created.json().path("asset").path("id").asText();
         var taskProgress = new ArrayList<Double>();
         var assetProgress = new ArrayList<Double>();
-        var task = Await.until(() -> {
-            var t = alice.get("/api/task/" + taskId).json();
-            var a = alice.get("/api/asset/" + assetId).json();
-            if (t.path("status").has("progress")) {
-                taskProgress.add(t.path("status").path("progress").asDouble());
-            }
-            if (a.path("status").has("progress")) {
-                assetProgress.add(a.path("status").path("progress").asDouble());
-            }
-            return t;
-        }, t -> List.of("completed", "failed", "cancelled").contains(t.path("status").path("phase").asText()),
-                PROCESSING, "the import of " + url + " to finish");
+        var task = Await.until(
+                () -> {
+                    var t = alice.get("/api/task/" + taskId).json();
+                    var a = alice.get("/api/asset/" + assetId).json();
+                    if (t.path("status").has("progress")) {
+                        taskProgress.add(t.path("status").path("progress").asDouble());
+                    }
+                    if (a.path("status").has("progress")) {
+                        assetProgress.add(a.path("status").path("progress").asDouble());
+                    }
+                    return t;
+                },
+                t -> List.of("completed", "failed", "cancelled")
+                        .contains(t.path("status").path("phase").asText()),
+                PROCESSING,
+                "the import of " + url + " to finish");
         var asset = alice.get("/api/asset/" + assetId).json();
         return new Imported(created.json(), task, asset, taskProgress, assetProgress);
     }
@@ -448,7 +510,8 @@ class AssetImportTest {
         assertThat(taskStatus.path("errorMessage").asText()).containsIgnoringCase(words);
         var assetStatus = failed.asset().path("status");
         assertThat(assetStatus.path("phase").asText()).isEqualTo("failed");
-        assertThat(assetStatus.path("errorMessage").asText()).isEqualTo(taskStatus.path("errorMessage").asText());
+        assertThat(assetStatus.path("errorMessage").asText())
+                .isEqualTo(taskStatus.path("errorMessage").asText());
     }
 
     private static void assertRejected(ApiClient.Response response, String field) {
@@ -485,7 +548,9 @@ class AssetImportTest {
     }
 
     private static String firstUri(String playlist) {
-        return playlist.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).findFirst()
+        return playlist.lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no URI in the playlist:\n" + playlist));
     }
 

@@ -1,5 +1,7 @@
 package dev.spool.asset;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.storage.ObjectInfo;
@@ -14,15 +16,6 @@ import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import dev.spool.testing.TestVideos;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,8 +31,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The whole asset journey with Spool's own files in an S3 bucket ({@code SPOOL_STORAGE_URL=s3+http://...}, as in a
@@ -64,11 +63,13 @@ class AssetsOnS3Test {
 
     @TempDir
     static Path media;
+
     static Path video;
     static MediaHttpServer http;
 
     @Parameter
     Store store;
+
     TestServer server;
     String key;
 
@@ -98,7 +99,9 @@ class AssetsOnS3Test {
 
     @Test
     void givenFilesInS3_whenAVideoIsImportedPlayedAndDeleted_thenEachStepUsesTheBucket() {
-        var created = send("POST", "/api/asset/upload/url",
+        var created = send(
+                "POST",
+                "/api/asset/upload/url",
                 "{\"name\": \"clip\", \"url\": \"" + http.url("clip.mp4") + "\", \"staticMp4\": true}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         JsonNode asset = created.json().path("asset");
@@ -120,8 +123,10 @@ class AssetsOnS3Test {
         JsonNode body = requested.json();
 
         // Raw HTTP: the body is the video's bytes, which the JSON test client does not send.
-        var put = HTTP.send(HttpRequest.newBuilder(URI.create(body.path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(video))).build(),
+        var put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(body.path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(video)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
 
@@ -131,7 +136,10 @@ class AssetsOnS3Test {
 
     /** Master, media playlist and segment over Spool's HTTP, byte for byte the bucket's; an MP4 byte range too. */
     private void assertPlaysFromTheBucket(String playbackId) {
-        JsonNode sources = send("GET", "/api/playback/" + playbackId, null).json().path("meta").path("source");
+        JsonNode sources = send("GET", "/api/playback/" + playbackId, null)
+                .json()
+                .path("meta")
+                .path("source");
         String master = url(sources, "html5/application/vnd.apple.mpegurl");
         String mp4 = url(sources, "html5/video/mp4");
 
@@ -149,15 +157,21 @@ class AssetsOnS3Test {
     }
 
     private String awaitReady(String assetId) {
-        JsonNode asset = Await.until(() -> send("GET", "/api/asset/" + assetId, null).json(),
-                a -> List.of("ready", "failed").contains(a.path("status").path("phase").asText()),
-                Duration.ofMinutes(3), "asset " + assetId + " ready");
-        assertThat(asset.path("status").path("phase").asText()).as("asset %s", asset).isEqualTo("ready");
+        JsonNode asset = Await.until(
+                () -> send("GET", "/api/asset/" + assetId, null).json(),
+                a -> List.of("ready", "failed")
+                        .contains(a.path("status").path("phase").asText()),
+                Duration.ofMinutes(3),
+                "asset " + assetId + " ready");
+        assertThat(asset.path("status").path("phase").asText())
+                .as("asset %s", asset)
+                .isEqualTo("ready");
         return asset.path("playbackId").asText();
     }
 
     private void awaitEmpty(String playbackId) {
-        Await.until(() -> keys(playbackId), List::isEmpty, Duration.ofSeconds(60), "files of " + playbackId + " removed");
+        Await.until(
+                () -> keys(playbackId), List::isEmpty, Duration.ofSeconds(60), "files of " + playbackId + " removed");
     }
 
     private static List<String> keys(String playbackId) {
@@ -167,7 +181,8 @@ class AssetsOnS3Test {
     }
 
     private static byte[] object(String key) {
-        try (ObjectStore bucket = bucket(); InputStream in = bucket.get(key)) {
+        try (ObjectStore bucket = bucket();
+                InputStream in = bucket.get(key)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -194,7 +209,10 @@ class AssetsOnS3Test {
     }
 
     private static String firstUri(String playlist) {
-        return playlist.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+        return playlist.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no URI in " + playlist));
     }
 

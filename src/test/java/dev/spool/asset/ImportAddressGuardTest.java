@@ -1,5 +1,8 @@
 package dev.spool.asset;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.storage.AddressGuard;
 import dev.spool.testing.ApiClient;
@@ -8,13 +11,6 @@ import dev.spool.testing.BothStores;
 import dev.spool.testing.FileServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -25,9 +21,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * With the default configuration an import may not reach this machine, its private network or a cloud metadata
@@ -42,6 +41,7 @@ class ImportAddressGuardTest {
 
     @Parameter
     Store store;
+
     ApiClient alice;
 
     @BeforeAll
@@ -83,8 +83,8 @@ class ImportAddressGuardTest {
     void givenAPublicUrlRedirectingToLoopback_whenImported_thenTheRedirectIsRefused() {
         var publicAddress = publicLocalAddress();
         assumeTrue(publicAddress.isPresent(), "this machine has no non-private address to serve a redirect from");
-        try (var redirecting = FileServer.start(publicAddress.get())
-                .redirect("/video.mp4", loopback.url("/video.mp4"))) {
+        try (var redirecting =
+                FileServer.start(publicAddress.get()).redirect("/video.mp4", loopback.url("/video.mp4"))) {
             int before = loopback.requests();
             assertRefused(importAndWait(redirecting.url("/video.mp4")), "127.0.0.1", "loopback");
             assertThat(redirecting.requests()).isEqualTo(1);
@@ -93,17 +93,23 @@ class ImportAddressGuardTest {
     }
 
     /** The import's task and asset once the task has finished. */
-    record Outcome(JsonNode task, JsonNode asset) {
-    }
+    record Outcome(JsonNode task, JsonNode asset) {}
 
     private Outcome importAndWait(String url) {
         var created = alice.post("/api/asset/upload/url", Map.of("name", "guarded", "url", url));
         assertThat(created.status()).isEqualTo(201);
         String taskId = created.json().path("task").path("id").asText();
-        var task = Await.until(() -> alice.get("/api/task/" + taskId).json(),
-                t -> List.of("completed", "failed").contains(t.path("status").path("phase").asText()),
-                Duration.ofSeconds(30), "the import of " + url + " to finish");
-        return new Outcome(task, alice.get("/api/asset/" + created.json().path("asset").path("id").asText()).json());
+        var task = Await.until(
+                () -> alice.get("/api/task/" + taskId).json(),
+                t -> List.of("completed", "failed")
+                        .contains(t.path("status").path("phase").asText()),
+                Duration.ofSeconds(30),
+                "the import of " + url + " to finish");
+        return new Outcome(
+                task,
+                alice.get("/api/asset/"
+                                + created.json().path("asset").path("id").asText())
+                        .json());
     }
 
     private static void assertRefused(Outcome outcome, String address, String kind) {

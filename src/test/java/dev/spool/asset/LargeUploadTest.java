@@ -1,14 +1,9 @@
 package dev.spool.asset;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.SpoolProcess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,8 +19,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 2 GiB upload into a server whose heap is 256 MiB: it completes only if the body is streamed to storage, never
@@ -40,12 +39,13 @@ class LargeUploadTest {
 
     @TempDir
     Path dir;
+
     SpoolProcess server;
 
     @BeforeEach
     void startServerWithASmallHeap() {
-        server = SpoolProcess.start(dir, Map.of("SPOOL_ADMIN_API_KEY", ADMIN_KEY),
-                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+        server = SpoolProcess.start(
+                dir, Map.of("SPOOL_ADMIN_API_KEY", ADMIN_KEY), "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
     }
 
     @AfterEach
@@ -57,32 +57,38 @@ class LargeUploadTest {
 
     @Test
     @Timeout(240)
-    void givenAServerWith256MiBOfHeap_whenA2GiBFileIsPut_thenTheUploadCompletesAndEveryByteIsStored()
-            throws Exception {
+    void givenAServerWith256MiBOfHeap_whenA2GiBFileIsPut_thenTheUploadCompletesAndEveryByteIsStored() throws Exception {
         var admin = new ApiClient(server.baseUrl(), ADMIN_KEY);
-        var requested = admin.post("/api/asset/request-upload", Map.of("name", "two gibibytes")).json();
+        var requested = admin.post("/api/asset/request-upload", Map.of("name", "two gibibytes"))
+                .json();
         String assetId = requested.path("asset").path("id").asText();
         String playbackId = requested.path("asset").path("playbackId").asText();
 
         var sent = MessageDigest.getInstance("SHA-256");
         // Raw HTTP: the body is 2 GiB of streamed bytes, which the JSON test client does not send.
-        var put = HTTP.send(HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
-                        .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                                () -> new DigestInputStream(new GeneratedBytes(SIZE), sent)), SIZE))
+        var put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.fromPublisher(
+                                HttpRequest.BodyPublishers.ofInputStream(
+                                        () -> new DigestInputStream(new GeneratedBytes(SIZE), sent)),
+                                SIZE))
                         .timeout(Duration.ofSeconds(100))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        assertThat(put.statusCode()).as(put.body() + "\nserver log: " + Files.readString(server.log()))
+        assertThat(put.statusCode())
+                .as(put.body() + "\nserver log: " + Files.readString(server.log()))
                 .isEqualTo(200);
         assertThat(server.isAlive()).isTrue();
         var asset = admin.get("/api/asset/" + assetId).json();
         assertThat(asset.path("status").path("phase").asText()).isEqualTo("waiting");
-        var task = admin.get("/api/task/" + requested.path("task").path("id").asText()).json();
+        var task = admin.get("/api/task/" + requested.path("task").path("id").asText())
+                .json();
         assertThat(task.path("status").path("phase").asText()).isEqualTo("waiting");
         Path stored = server.dataDir().resolve("objects").resolve(playbackId).resolve("video");
         assertThat(Files.size(stored)).isEqualTo(SIZE);
-        assertThat(sha256(stored)).as("SHA-256 of the stored object")
+        assertThat(sha256(stored))
+                .as("SHA-256 of the stored object")
                 .isEqualTo(HexFormat.of().formatHex(sent.digest()));
     }
 

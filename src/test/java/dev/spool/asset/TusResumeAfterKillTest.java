@@ -1,15 +1,12 @@
 package dev.spool.asset;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.SpoolProcess;
 import io.tus.java.client.TusClient;
-import io.tus.java.client.TusUpload;
 import io.tus.java.client.TusURLMemoryStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.tus.java.client.TusUpload;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -18,8 +15,10 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A tus upload survives its server being killed (SIGKILL, no graceful stop): the bytes acknowledged before the kill
@@ -33,6 +32,7 @@ class TusResumeAfterKillTest {
 
     @TempDir
     Path dir;
+
     SpoolProcess server;
 
     @AfterEach
@@ -50,9 +50,11 @@ class TusResumeAfterKillTest {
         Path file = Files.write(dir.resolve("upload.bin"), bytes);
         server = SpoolProcess.start(dir, Map.of("SPOOL_ADMIN_API_KEY", ADMIN_KEY));
         var admin = new ApiClient(server.baseUrl(), ADMIN_KEY);
-        var requested = admin.post("/api/asset/request-upload", Map.of("name", "killed mid-upload")).json();
+        var requested = admin.post("/api/asset/request-upload", Map.of("name", "killed mid-upload"))
+                .json();
         var client = new TusClient();
-        client.setUploadCreationURL(URI.create(requested.path("tusEndpoint").asText()).toURL());
+        client.setUploadCreationURL(
+                URI.create(requested.path("tusEndpoint").asText()).toURL());
         client.enableResuming(new TusURLMemoryStore());
         var uploader = client.resumeOrCreateUpload(tusUpload(file));
         uploader.setChunkSize(64 * 1024);
@@ -76,7 +78,9 @@ class TusResumeAfterKillTest {
         assertThat(resumed.getOffset()).isEqualTo(SIZE);
         String playbackId = requested.path("asset").path("playbackId").asText();
         Path stored = server.dataDir().resolve("objects").resolve(playbackId).resolve("video");
-        assertThat(sha256(Files.readAllBytes(stored))).as("SHA-256 of the stored object").isEqualTo(sha256(bytes));
+        assertThat(sha256(Files.readAllBytes(stored)))
+                .as("SHA-256 of the stored object")
+                .isEqualTo(sha256(bytes));
     }
 
     private static TusUpload tusUpload(Path file) throws IOException {

@@ -1,5 +1,7 @@
 package dev.spool.asset;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.media.SampleMedia;
 import dev.spool.testing.ApiClient;
@@ -11,14 +13,6 @@ import dev.spool.testing.TestServer;
 import io.tus.java.client.TusClient;
 import io.tus.java.client.TusURLMemoryStore;
 import io.tus.java.client.TusUpload;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -33,8 +27,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Uploading an asset's file after {@code POST /api/asset/request-upload}: one direct PUT, or tus that resumes
@@ -69,19 +67,31 @@ class UploadTest {
     void givenARequestedUpload_whenTheFileIsPut_thenTheAssetWaitsThenBecomesReady() throws Exception {
         var server = servers.on(store);
         var alice = aliceOn(server);
-        var requested = alice.post("/api/asset/request-upload", Map.of("name", "put")).json();
-        assertThat(requested.path("asset").path("status").path("phase").asText()).isEqualTo("uploading");
-        assertThat(alice.get("/api/task/" + requested.path("task").path("id").asText()).json()
-                .path("status").path("phase").asText()).isEqualTo("pending");
+        var requested =
+                alice.post("/api/asset/request-upload", Map.of("name", "put")).json();
+        assertThat(requested.path("asset").path("status").path("phase").asText())
+                .isEqualTo("uploading");
+        assertThat(alice.get("/api/task/" + requested.path("task").path("id").asText())
+                        .json()
+                        .path("status")
+                        .path("phase")
+                        .asText())
+                .isEqualTo("pending");
 
-        var put = HTTP.send(HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofFile(video)).build(), HttpResponse.BodyHandlers.ofString());
+        var put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.ofFile(video))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         assertThat(put.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
         assertReady(alice, requested);
-        var again = HTTP.send(HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofFile(video)).build(), HttpResponse.BodyHandlers.ofString());
+        var again = HTTP.send(
+                HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.ofFile(video))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(again.statusCode()).isEqualTo(422);
     }
 
@@ -89,20 +99,30 @@ class UploadTest {
     void givenAnAssetWaitingForItsFile_whenDeleted_thenItsTaskIsCancelledAndTheUploadRefused() throws Exception {
         var server = servers.on(store);
         var alice = aliceOn(server);
-        var requested = alice.post("/api/asset/request-upload", Map.of("name", "never uploaded")).json();
+        var requested = alice.post("/api/asset/request-upload", Map.of("name", "never uploaded"))
+                .json();
 
-        assertThat(alice.delete("/api/asset/" + requested.path("asset").path("id").asText()).status()).isEqualTo(204);
+        assertThat(alice.delete("/api/asset/"
+                                + requested.path("asset").path("id").asText())
+                        .status())
+                .isEqualTo(204);
 
-        var task = alice.get("/api/task/" + requested.path("task").path("id").asText()).json();
+        var task = alice.get("/api/task/" + requested.path("task").path("id").asText())
+                .json();
         assertThat(task.path("status").path("phase").asText()).isEqualTo("cancelled");
-        var put = HTTP.send(HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofFile(video)).build(), HttpResponse.BodyHandlers.ofString());
+        var put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.ofFile(video))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(422);
-        var tus = HTTP.send(HttpRequest.newBuilder(URI.create(requested.path("tusEndpoint").asText()))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .header("Tus-Resumable", "1.0.0")
-                .header("Upload-Length", Integer.toString(bytes.length))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        var tus = HTTP.send(
+                HttpRequest.newBuilder(URI.create(requested.path("tusEndpoint").asText()))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Length", Integer.toString(bytes.length))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(tus.statusCode()).isEqualTo(422);
     }
 
@@ -111,13 +131,14 @@ class UploadTest {
             throws Exception {
         var server = servers.on(store);
         var alice = aliceOn(server);
-        var requested = alice.post("/api/asset/request-upload", Map.of("name", "tus")).json();
+        var requested =
+                alice.post("/api/asset/request-upload", Map.of("name", "tus")).json();
         String upload = createTusUpload(requested.path("tusEndpoint").asText(), bytes.length);
         int half = bytes.length / 2;
 
         patchAndDropTheConnection(upload, 0, half);
-        long offset = Await.until(() -> offset(upload), o -> o == half, Duration.ofSeconds(10),
-                "the server to hold the first half");
+        long offset = Await.until(
+                () -> offset(upload), o -> o == half, Duration.ofSeconds(10), "the server to hold the first half");
         var wrongOffset = patch(upload, 0, Arrays.copyOfRange(bytes, 0, 10));
         assertThat(wrongOffset.statusCode()).isEqualTo(409);
         var rest = patch(upload, offset, Arrays.copyOfRange(bytes, (int) offset, bytes.length));
@@ -132,9 +153,12 @@ class UploadTest {
             throws Exception {
         var server = servers.on(store);
         var alice = aliceOn(server);
-        var requested = alice.post("/api/asset/request-upload", Map.of("name", "tus again")).json();
+        var requested = alice.post("/api/asset/request-upload", Map.of("name", "tus again"))
+                .json();
         String first = createTusUpload(requested.path("tusEndpoint").asText(), bytes.length);
-        assertThat(patch(first, 0, Arrays.copyOfRange(bytes, 0, bytes.length / 2)).statusCode()).isEqualTo(204);
+        assertThat(patch(first, 0, Arrays.copyOfRange(bytes, 0, bytes.length / 2))
+                        .statusCode())
+                .isEqualTo(204);
 
         String second = createTusUpload(requested.path("tusEndpoint").asText(), bytes.length);
         var whole = patch(second, 0, bytes);
@@ -148,9 +172,11 @@ class UploadTest {
             throws Exception {
         try (var server = TestServer.start(store, CONFIG)) {
             var alice = aliceOn(server);
-            var requested = alice.post("/api/asset/request-upload", Map.of("name", "tus restart")).json();
+            var requested = alice.post("/api/asset/request-upload", Map.of("name", "tus restart"))
+                    .json();
             var client = new TusClient();
-            client.setUploadCreationURL(URI.create(requested.path("tusEndpoint").asText()).toURL());
+            client.setUploadCreationURL(
+                    URI.create(requested.path("tusEndpoint").asText()).toURL());
             client.enableResuming(new TusURLMemoryStore());
 
             var uploader = client.resumeOrCreateUpload(tusUpload());
@@ -189,10 +215,15 @@ class UploadTest {
     private static void assertReady(ApiClient client, JsonNode requested) {
         String assetId = requested.path("asset").path("id").asText();
         String taskId = requested.path("task").path("id").asText();
-        var task = Await.until(() -> client.get("/api/task/" + taskId).json(),
-                t -> List.of("completed", "failed").contains(t.path("status").path("phase").asText()),
-                PROCESSING, "the upload task to finish");
-        assertThat(task.path("status").path("phase").asText()).as(task.toString()).isEqualTo("completed");
+        var task = Await.until(
+                () -> client.get("/api/task/" + taskId).json(),
+                t -> List.of("completed", "failed")
+                        .contains(t.path("status").path("phase").asText()),
+                PROCESSING,
+                "the upload task to finish");
+        assertThat(task.path("status").path("phase").asText())
+                .as(task.toString())
+                .isEqualTo("completed");
         var asset = client.get("/api/asset/" + assetId).json();
         assertThat(asset.path("status").path("phase").asText()).isEqualTo("ready");
         assertThat(asset.path("size").asLong()).isEqualTo(bytes.length);
@@ -202,11 +233,13 @@ class UploadTest {
 
     /** tus creation: answers the upload's URL. */
     private static String createTusUpload(String endpoint, long length) throws Exception {
-        var created = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .header("Tus-Resumable", "1.0.0")
-                .header("Upload-Length", Long.toString(length))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        var created = HTTP.send(
+                HttpRequest.newBuilder(URI.create(endpoint))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Length", Long.toString(length))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(created.headers().firstValue("Upload-Offset")).contains("0");
         return created.headers().firstValue("Location").orElseThrow();
@@ -214,9 +247,12 @@ class UploadTest {
 
     private static long offset(String upload) {
         try {
-            var head = HTTP.send(HttpRequest.newBuilder(URI.create(upload))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .header("Tus-Resumable", "1.0.0").build(), HttpResponse.BodyHandlers.discarding());
+            var head = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(upload))
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .header("Tus-Resumable", "1.0.0")
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             assertThat(head.statusCode()).isEqualTo(200);
             return Long.parseLong(head.headers().firstValue("Upload-Offset").orElseThrow());
         } catch (IOException | InterruptedException e) {
@@ -225,12 +261,14 @@ class UploadTest {
     }
 
     private static HttpResponse<String> patch(String upload, long offset, byte[] body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(upload))
-                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("Tus-Resumable", "1.0.0")
-                .header("Upload-Offset", Long.toString(offset))
-                .header("Content-Type", "application/offset+octet-stream")
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(upload))
+                        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body))
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Offset", Long.toString(offset))
+                        .header("Content-Type", "application/offset+octet-stream")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A PATCH announcing the whole rest of the file that sends only {@code count} bytes and then hangs up. */

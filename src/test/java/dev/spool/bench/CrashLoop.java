@@ -5,7 +5,6 @@ import dev.spool.json.Json;
 import dev.spool.storage.S3ProxyFixture;
 import dev.spool.testing.MediaHttpServer;
 import dev.spool.testing.TestVideos;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -40,7 +39,8 @@ import java.util.stream.Stream;
  * bench/crash-loop.sh; prints the figures and exits 1 when anything was lost or left.
  */
 public final class CrashLoop {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Set<String> FINISHED = Set.of("completed", "failed", "cancelled");
     private static final String ADMIN_KEY = "crash-loop-admin-key-" + UUID.randomUUID();
 
@@ -65,27 +65,32 @@ public final class CrashLoop {
         var s3 = new S3ProxyFixture();
         s3.start();
         int exit = 2;
-        Path video = TestVideos.generate(Files.createDirectories(root.resolve("media")).resolve("clip.mp4"), 4);
+        Path video = TestVideos.generate(
+                Files.createDirectories(root.resolve("media")).resolve("clip.mp4"), 4);
         try (var sources = MediaHttpServer.serving(video.getParent())) {
             int port = freePort();
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            var loop = new CrashLoop(root, Map.ofEntries(
-                    Map.entry("SPOOL_DATABASE_URL", postgres + (postgres.contains("?") ? "&" : "?")
-                            + "currentSchema=" + schema),
-                    Map.entry("SPOOL_STORAGE_URL", s3.storageUrl(s3.createBucket()) + "/spool"),
-                    Map.entry("SPOOL_SECRET_KEY", Base64.getEncoder().encodeToString(key)),
-                    Map.entry("SPOOL_ADMIN_API_KEY", ADMIN_KEY),
-                    Map.entry("SPOOL_PORT", Integer.toString(port)),
-                    Map.entry("SPOOL_PUBLIC_URL", "http://127.0.0.1:" + port),
-                    Map.entry("SPOOL_IMPORT_ALLOW_PRIVATE", "true"),
-                    Map.entry("SPOOL_X264_PRESET", "ultrafast"),
-                    Map.entry("SPOOL_CHUNK_PARALLEL", "1"),
-                    Map.entry("SPOOL_TASK_LEASE", "3s"),
-                    Map.entry("SPOOL_TASK_MAX_RETRIES", "50"),
-                    Map.entry("SPOOL_TASK_FIRST_RETRY_DELAY", "1s"),
-                    Map.entry("SPOOL_TASK_RETRY_DELAY", "1s"),
-                    Map.entry("SPOOL_SHUTDOWN_GRACE", "5s")), port);
+            var loop = new CrashLoop(
+                    root,
+                    Map.ofEntries(
+                            Map.entry(
+                                    "SPOOL_DATABASE_URL",
+                                    postgres + (postgres.contains("?") ? "&" : "?") + "currentSchema=" + schema),
+                            Map.entry("SPOOL_STORAGE_URL", s3.storageUrl(s3.createBucket()) + "/spool"),
+                            Map.entry("SPOOL_SECRET_KEY", Base64.getEncoder().encodeToString(key)),
+                            Map.entry("SPOOL_ADMIN_API_KEY", ADMIN_KEY),
+                            Map.entry("SPOOL_PORT", Integer.toString(port)),
+                            Map.entry("SPOOL_PUBLIC_URL", "http://127.0.0.1:" + port),
+                            Map.entry("SPOOL_IMPORT_ALLOW_PRIVATE", "true"),
+                            Map.entry("SPOOL_X264_PRESET", "ultrafast"),
+                            Map.entry("SPOOL_CHUNK_PARALLEL", "1"),
+                            Map.entry("SPOOL_TASK_LEASE", "3s"),
+                            Map.entry("SPOOL_TASK_MAX_RETRIES", "50"),
+                            Map.entry("SPOOL_TASK_FIRST_RETRY_DELAY", "1s"),
+                            Map.entry("SPOOL_TASK_RETRY_DELAY", "1s"),
+                            Map.entry("SPOOL_SHUTDOWN_GRACE", "5s")),
+                    port);
             exit = loop.run(rounds, new Random(seed), sources.url("clip.mp4"), seed);
         } catch (Exception e) {
             e.printStackTrace();
@@ -102,7 +107,8 @@ public final class CrashLoop {
         // As a cluster is deployed: the schema first, then the API, then the workers.
         int migrated = launch("migrate", "migrate").waitFor();
         if (migrated != 0) {
-            throw new IllegalStateException("spool migrate exited " + migrated + "; see " + root.resolve("migrate.log"));
+            throw new IllegalStateException(
+                    "spool migrate exited " + migrated + "; see " + root.resolve("migrate.log"));
         }
         start("api");
         awaitApi();
@@ -141,17 +147,31 @@ public final class CrashLoop {
         List<Path> leftovers = leftoversAfterARestart();
         long completed = phases.values().stream().filter("completed"::equals).count();
         long failed = phases.values().stream().filter("failed"::equals).count();
-        long unfinished = phases.values().stream().filter(p -> !FINISHED.contains(p)).count();
+        long unfinished =
+                phases.values().stream().filter(p -> !FINISHED.contains(p)).count();
         long lost = unfinished + unreadable;
-        System.out.printf("crash loop (seed %d): %d rounds, kills %s, %d tasks: %d completed, %d failed, %d unfinished,"
+        System.out.printf(
+                "crash loop (seed %d): %d rounds, kills %s, %d tasks: %d completed, %d failed, %d unfinished,"
                         + " %d completed without readable output -> lost %d; orphan processes %d, work-directory"
-                        + " leftovers %d; %.0f s%n", seed, rounds, kills, tasks.size(), completed, failed, unfinished,
-                unreadable, lost, orphans.size(), leftovers.size(), (System.nanoTime() - started) / 1e9);
+                        + " leftovers %d; %.0f s%n",
+                seed,
+                rounds,
+                kills,
+                tasks.size(),
+                completed,
+                failed,
+                unfinished,
+                unreadable,
+                lost,
+                orphans.size(),
+                leftovers.size(),
+                (System.nanoTime() - started) / 1e9);
         orphans.forEach(orphan -> System.out.println("  orphan: " + orphan));
         leftovers.forEach(left -> System.out.println("  left: " + root.relativize(left)));
         phases.forEach((id, phase) -> {
             if (!phase.equals("completed")) {
-                System.out.println("  task " + id + ": " + phase + " " + get("/api/task/" + id).path("status"));
+                System.out.println("  task " + id + ": " + phase + " "
+                        + get("/api/task/" + id).path("status"));
             }
         });
         ProcessHandle.allProcesses().filter(p -> commandLineMentionsRoot(p)).forEach(ProcessHandle::destroyForcibly);
@@ -164,10 +184,16 @@ public final class CrashLoop {
 
     /** {@code spool <command>} as the node {@code name}, with a data directory and a log of its own. */
     private Process launch(String name, String command) throws IOException {
-        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.spool.cli.Main", command)
+        var builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.spool.cli.Main",
+                        command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(name + ".log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        root.resolve(name + ".log").toFile()));
         builder.environment().putAll(env);
         builder.environment().put("SPOOL_DATA_DIR", root.resolve(name).toString());
         builder.environment().put("SPOOL_WORKERS", name.equals("api") ? "0" : "1");
@@ -179,8 +205,12 @@ public final class CrashLoop {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline && nodes.get("api").isAlive()) {
             try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (HTTP.send(
+                                        HttpRequest.newBuilder(URI.create(baseUrl + "/readyz"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -196,7 +226,8 @@ public final class CrashLoop {
     private String importVideo(String source, String name) {
         var body = Json.write(Map.of("name", name, "url", source));
         var answer = send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/asset/upload/url"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
         return answer.path("task").path("id").asText();
     }
 
@@ -205,7 +236,8 @@ public final class CrashLoop {
         var phases = new LinkedHashMap<String, String>();
         while (true) {
             for (String id : tasks) {
-                phases.put(id, get("/api/task/" + id).path("status").path("phase").asText());
+                phases.put(
+                        id, get("/api/task/" + id).path("status").path("phase").asText());
             }
             if (phases.values().stream().allMatch(FINISHED::contains) || System.nanoTime() > deadline) {
                 return phases;
@@ -226,17 +258,22 @@ public final class CrashLoop {
         String rendition = firstUri(master);
         String playlist = text(base + rendition);
         String folder = rendition.contains("/") ? rendition.substring(0, rendition.lastIndexOf('/') + 1) : "";
-        return !master.isEmpty() && !playlist.isEmpty() && !text(base + folder + firstUri(playlist)).isEmpty();
+        return !master.isEmpty()
+                && !playlist.isEmpty()
+                && !text(base + folder + firstUri(playlist)).isEmpty();
     }
 
     private static String firstUri(String playlist) {
-        return playlist.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).findFirst().orElse("");
+        return playlist.lines()
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .findFirst()
+                .orElse("");
     }
 
     private String text(String path) {
         try {
-            var answer = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var answer = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + path)).build(), HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 ? answer.body() : "";
         } catch (IOException e) {
             return "";
@@ -294,21 +331,32 @@ public final class CrashLoop {
     }
 
     private List<String> orphanedProcesses() {
-        var live = nodes.values().stream().filter(Process::isAlive).map(Process::pid).toList();
-        return ProcessHandle.allProcesses().filter(this::commandLineMentionsRoot)
-                .filter(p -> p.parent().map(parent -> !live.contains(parent.pid())).orElse(true))
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList();
+        var live = nodes.values().stream()
+                .filter(Process::isAlive)
+                .map(Process::pid)
+                .toList();
+        return ProcessHandle.allProcesses()
+                .filter(this::commandLineMentionsRoot)
+                .filter(p ->
+                        p.parent().map(parent -> !live.contains(parent.pid())).orElse(true))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                .toList();
     }
 
     /** Processes still running that were started for this run's files (ffmpeg works under the data directories). */
     private List<String> processesOfThisRun() {
-        return ProcessHandle.allProcesses().filter(this::commandLineMentionsRoot)
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList();
+        return ProcessHandle.allProcesses()
+                .filter(this::commandLineMentionsRoot)
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                .toList();
     }
 
     private boolean commandLineMentionsRoot(ProcessHandle process) {
         return process.pid() != ProcessHandle.current().pid()
-                && process.info().commandLine().map(line -> line.contains(root.toString())).orElse(false);
+                && process.info()
+                        .commandLine()
+                        .map(line -> line.contains(root.toString()))
+                        .orElse(false);
     }
 
     /**
@@ -345,7 +393,8 @@ public final class CrashLoop {
     }
 
     private static void execute(String url, String sql) throws SQLException {
-        try (var connection = DriverManager.getConnection(url); var statement = connection.createStatement()) {
+        try (var connection = DriverManager.getConnection(url);
+                var statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

@@ -9,7 +9,6 @@ import dev.spool.task.Task;
 import dev.spool.task.TaskType;
 import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskHandler;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -36,8 +35,7 @@ public final class EngineBench {
     private static final int THROUGHPUT_TASKS = 2000;
     private static final int LATENCY_SAMPLES = 200;
 
-    private EngineBench() {
-    }
+    private EngineBench() {}
 
     /** Records when each task started; completes at once. */
     static final class NoopHandler implements TaskHandler {
@@ -61,14 +59,19 @@ public final class EngineBench {
         run("sqlite", Map.of());
         if (!postgres.isBlank()) {
             String schema = "bench_" + UUID.randomUUID().toString().replace("-", "");
-            try (var c = DriverManager.getConnection(postgres); var s = c.createStatement()) {
+            try (var c = DriverManager.getConnection(postgres);
+                    var s = c.createStatement()) {
                 s.execute("CREATE SCHEMA " + schema);
             }
             try {
-                run("postgresql", Map.of("SPOOL_DATABASE_URL",
-                        postgres + (postgres.contains("?") ? "&" : "?") + "currentSchema=" + schema));
+                run(
+                        "postgresql",
+                        Map.of(
+                                "SPOOL_DATABASE_URL",
+                                postgres + (postgres.contains("?") ? "&" : "?") + "currentSchema=" + schema));
             } finally {
-                try (var c = DriverManager.getConnection(postgres); var s = c.createStatement()) {
+                try (var c = DriverManager.getConnection(postgres);
+                        var s = c.createStatement()) {
                     s.execute("DROP SCHEMA " + schema + " CASCADE");
                 }
             }
@@ -81,7 +84,8 @@ public final class EngineBench {
             measure(name, database, dir);
         } finally {
             try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -113,7 +117,10 @@ public final class EngineBench {
                 Thread.sleep(10);
             }
             long last = System.nanoTime();
-            long first = handler.started.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+            long first = handler.started.values().stream()
+                    .mapToLong(Long::longValue)
+                    .min()
+                    .orElseThrow();
             throughput = THROUGHPUT_TASKS / ((last - first) / 1e9);
 
             // 2. One task at a time into idle workers: creation (the API's createdAt) to the handler's start.
@@ -129,30 +136,44 @@ public final class EngineBench {
                 latencies.add((handler.started.get(id) - createdNanos) / 1_000);
             }
             latencies.sort(Long::compare);
-            System.out.printf("%-10s %14.0f %15.1f ms %15.1f ms%n", name, throughput,
+            System.out.printf(
+                    "%-10s %14.0f %15.1f ms %15.1f ms%n",
+                    name,
+                    throughput,
                     latencies.get(latencies.size() / 2) / 1000.0,
                     latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1) / 1000.0);
         }
     }
 
     private static String create(HttpClient http, String base, String key) throws Exception {
-        var body = Json.write(Map.of("type", "export-data", "params", Map.of("exportData", Map.of("content", Map.of()))));
-        var response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/task"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        var body =
+                Json.write(Map.of("type", "export-data", "params", Map.of("exportData", Map.of("content", Map.of()))));
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/task"))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
-            throw new IllegalStateException("creating a task answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "creating a task answered " + response.statusCode() + ": " + response.body());
         }
         return Json.tree(response.body()).path("id").asText();
     }
 
     private static long completed(HttpClient http, String base, String key) throws Exception {
-        String filters = java.net.URLEncoder.encode("[{\"id\":\"phase\",\"value\":\"completed\"}]",
-                java.nio.charset.StandardCharsets.UTF_8);
-        var response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/task?limit=1&count=true&filters="
-                        + filters)).header("Authorization", "Bearer " + key).build(),
+        String filters = java.net.URLEncoder.encode(
+                "[{\"id\":\"phase\",\"value\":\"completed\"}]", java.nio.charset.StandardCharsets.UTF_8);
+        var response = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/task?limit=1&count=true&filters=" + filters))
+                        .header("Authorization", "Bearer " + key)
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
-        return response.headers().firstValue("X-Total-Count").map(Long::parseLong).orElse(0L);
+        return response.headers()
+                .firstValue("X-Total-Count")
+                .map(Long::parseLong)
+                .orElse(0L);
     }
 
     private static int freePort() throws IOException {

@@ -1,5 +1,7 @@
 package dev.spool.c2pa;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.media.SampleMedia;
 import dev.spool.testing.ApiClient;
@@ -9,14 +11,6 @@ import dev.spool.testing.FileServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +25,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** An upload with {@code c2pa: true} publishes MP4s the C2PA reference reader validates; without it, nothing changes. */
 @BothStores
@@ -50,6 +49,7 @@ class C2paUploadTest {
 
     @Parameter
     Store store;
+
     TestServer server;
     ApiClient user;
 
@@ -67,7 +67,8 @@ class C2paUploadTest {
     @BeforeEach
     void connect() {
         server = servers.on(store);
-        user = server.client(server.createUserKey(UUID.randomUUID() + "@example.com").key());
+        user = server.client(
+                server.createUserKey(UUID.randomUUID() + "@example.com").key());
     }
 
     @Test
@@ -78,16 +79,25 @@ class C2paUploadTest {
         assertThat(mp4s).as(task.toString()).isNotEmpty();
         for (var file : mp4s) {
             byte[] bytes = download(task, file.path("path").asText());
-            assertThat((long) bytes.length).as("the size the asset reports").isEqualTo(file.path("size").asLong());
+            assertThat((long) bytes.length)
+                    .as("the size the asset reports")
+                    .isEqualTo(file.path("size").asLong());
             Path signed = Files.write(Files.createTempFile("signed", ".mp4"), bytes);
             JsonNode store = ReferenceReader.read(signed, "video/mp4");
-            var manifest = store.path("manifests").path(store.path("active_manifest").asText());
-            assertThat(store.path("validation_state").asText()).as(store.toString()).isEqualTo("Valid");
+            var manifest =
+                    store.path("manifests").path(store.path("active_manifest").asText());
+            assertThat(store.path("validation_state").asText())
+                    .as(store.toString())
+                    .isEqualTo("Valid");
             assertThat(store.path("validation_status").findValuesAsText("code"))
                     .containsExactly("signingCredential.untrusted");
             assertThat(manifest.path("assertions").findValuesAsText("action")).containsExactly("c2pa.transcoded");
-            assertThat(manifest.path("assertions").findValuesAsText("softwareAgent").getFirst()).startsWith("Spool ");
-            assertThat(manifest.path("ingredients").path(0).path("relationship").asText()).isEqualTo("parentOf");
+            assertThat(manifest.path("assertions")
+                            .findValuesAsText("softwareAgent")
+                            .getFirst())
+                    .startsWith("Spool ");
+            assertThat(manifest.path("ingredients").path(0).path("relationship").asText())
+                    .isEqualTo("parentOf");
             assertThat(manifest.path("ingredients").path(0).path("instance_id").asText())
                     .isEqualTo("sha256:" + sha256(Files.readAllBytes(video)));
             assertThat(manifest.path("assertions").findValuesAsText("name")).contains("creator-7");
@@ -102,14 +112,19 @@ class C2paUploadTest {
 
         var unsignedFiles = mp4Files(unsigned);
         assertThat(unsignedFiles).isNotEmpty();
-        assertThat(unsignedFiles).extracting(f -> f.path("path").asText())
-                .containsExactlyElementsOf(mp4Files(signed).stream().map(f -> f.path("path").asText()).toList());
+        assertThat(unsignedFiles)
+                .extracting(f -> f.path("path").asText())
+                .containsExactlyElementsOf(mp4Files(signed).stream()
+                        .map(f -> f.path("path").asText())
+                        .toList());
         for (var file : unsignedFiles) {
             String path = file.path("path").asText();
             byte[] plain = download(unsigned, path);
             byte[] withManifest = download(signed, path);
             assertThat(withManifest.length).isGreaterThan(plain.length);
-            assertThat(sha256(Arrays.copyOf(withManifest, plain.length))).as(path).isEqualTo(sha256(plain));
+            assertThat(sha256(Arrays.copyOf(withManifest, plain.length)))
+                    .as(path)
+                    .isEqualTo(sha256(plain));
             byte[] appended = Arrays.copyOfRange(withManifest, plain.length + 8, plain.length + 24);
             assertThat(appended).as("what follows is the C2PA uuid box").isEqualTo(BmffHash.C2PA_UUID);
         }
@@ -117,8 +132,8 @@ class C2paUploadTest {
 
     /** The finished task as an admin sees it: with the output's file list and paths. */
     private JsonNode importVideo(boolean c2pa, String creator) {
-        var body = new java.util.LinkedHashMap<String, Object>(Map.of("name", "signed", "url",
-                files.url("/video.mp4"), "c2pa", c2pa));
+        var body = new java.util.LinkedHashMap<String, Object>(
+                Map.of("name", "signed", "url", files.url("/video.mp4"), "c2pa", c2pa));
         if (creator != null) {
             body.put("creatorId", creator);
         }
@@ -126,10 +141,15 @@ class C2paUploadTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String taskId = created.json().path("task").path("id").asText();
         var admin = server.admin();
-        var task = Await.until(() -> admin.get("/api/task/" + taskId).json(),
-                t -> List.of("completed", "failed", "cancelled").contains(t.path("status").path("phase").asText()),
-                Duration.ofSeconds(120), "the import to finish");
-        assertThat(task.path("status").path("phase").asText()).as(task.toString()).isEqualTo("completed");
+        var task = Await.until(
+                () -> admin.get("/api/task/" + taskId).json(),
+                t -> List.of("completed", "failed", "cancelled")
+                        .contains(t.path("status").path("phase").asText()),
+                Duration.ofSeconds(120),
+                "the import to finish");
+        assertThat(task.path("status").path("phase").asText())
+                .as(task.toString())
+                .isEqualTo("completed");
         return task;
     }
 
@@ -144,9 +164,15 @@ class C2paUploadTest {
     }
 
     private byte[] download(JsonNode task, String path) throws Exception {
-        String playbackId = task.path("output").path("upload").path("videoFilePath").asText().split("/")[0];
-        var response = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/asset/" + playbackId + "/"
-                + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        String playbackId = task.path("output")
+                .path("upload")
+                .path("videoFilePath")
+                .asText()
+                .split("/")[0];
+        var response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/asset/" + playbackId + "/" + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

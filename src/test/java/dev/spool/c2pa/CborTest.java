@@ -1,12 +1,11 @@
 package dev.spool.c2pa;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Encodings checked against the examples of RFC 8949, Appendix A. */
 class CborTest {

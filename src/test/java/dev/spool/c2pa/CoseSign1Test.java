@@ -1,7 +1,6 @@
 package dev.spool.c2pa;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +9,8 @@ import java.security.Signature;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * COSE_Sign1 as RFC 9052 lays it out: tag 18, then [protected header as a byte string, unprotected header map,

@@ -1,13 +1,12 @@
 package dev.spool.c2pa;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The JUMBF layout C2PA reads: a superbox is its size, "jumb", a description box, then its content boxes. */
 class JumbfTest {
@@ -44,8 +43,7 @@ class JumbfTest {
                 .isEqualTo("63326D6100110010800000AA00389B71");
         assertThat(HexFormat.of().withUpperCase().formatHex(Jumbf.ASSERTION_STORE))
                 .isEqualTo("6332617300110010800000AA00389B71");
-        assertThat(HexFormat.of().withUpperCase().formatHex(Jumbf.CLAIM))
-                .isEqualTo("6332636C00110010800000AA00389B71");
+        assertThat(HexFormat.of().withUpperCase().formatHex(Jumbf.CLAIM)).isEqualTo("6332636C00110010800000AA00389B71");
         assertThat(HexFormat.of().withUpperCase().formatHex(Jumbf.SIGNATURE))
                 .isEqualTo("6332637300110010800000AA00389B71");
     }

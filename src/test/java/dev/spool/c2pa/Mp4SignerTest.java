@@ -1,11 +1,9 @@
 package dev.spool.c2pa;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.media.SampleMedia;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -14,13 +12,15 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A signed MP4 as the C2PA reference implementation reads it. */
 class Mp4SignerTest {
     @TempDir
     static Path dir;
+
     static Path source;
     static Mp4Signer signer;
 
@@ -42,7 +42,8 @@ class Mp4SignerTest {
             throws Exception {
         JsonNode store = ReferenceReader.read(signedCopy("signed.mp4", "creator-1"), "video/mp4");
 
-        var manifest = store.path("manifests").path(store.path("active_manifest").asText());
+        var manifest =
+                store.path("manifests").path(store.path("active_manifest").asText());
         assertThat(manifest.path("claim_generator").asText()).isEqualTo("Spool/1.0-test");
         var action = assertion(manifest, "c2pa.actions").path("actions").path(0);
         assertThat(action.path("action").asText()).isEqualTo("c2pa.transcoded");
@@ -51,7 +52,11 @@ class Mp4SignerTest {
         assertThat(ingredient.path("relationship").asText()).isEqualTo("parentOf");
         assertThat(ingredient.path("title").asText()).isEqualTo("source.mp4");
         assertThat(ingredient.path("instance_id").asText()).isEqualTo("sha256:" + sourceHex());
-        assertThat(assertion(manifest, "stds.schema-org.CreativeWork").path("author").path(0).path("name").asText())
+        assertThat(assertion(manifest, "stds.schema-org.CreativeWork")
+                        .path("author")
+                        .path(0)
+                        .path("name")
+                        .asText())
                 .isEqualTo("creator-1");
         assertThat(manifest.path("signature_info").path("alg").asText()).isEqualTo("Es256");
         var results = store.path("validation_results").path("activeManifest");

@@ -2,8 +2,6 @@ package dev.spool.c2pa;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The C2PA reference implementation, c2pa-rs, in its WebAssembly build from npm ({@code @contentauth/c2pa-wasm}),
@@ -22,14 +21,19 @@ public final class ReferenceReader {
     private static final Path HOME = Path.of("target", "c2pa-reader").toAbsolutePath();
     private static final String PACKAGE = "@contentauth/c2pa-wasm@0.15.0";
 
-    private ReferenceReader() {
-    }
+    private ReferenceReader() {}
 
     /** The manifest store the reference reader finds in {@code file}, as its JSON. */
     public static synchronized JsonNode read(Path file, String mediaType) throws IOException, InterruptedException {
         Path script = install();
-        String out = run(List.of("node", script.toString(), HOME.toString(), file.toAbsolutePath().toString(),
-                mediaType), 120);
+        String out = run(
+                List.of(
+                        "node",
+                        script.toString(),
+                        HOME.toString(),
+                        file.toAbsolutePath().toString(),
+                        mediaType),
+                120);
         return Json.tree(out);
     }
 
@@ -45,8 +49,8 @@ public final class ReferenceReader {
             Files.createDirectories(HOME);
             run(List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", HOME.toString(), PACKAGE), 300);
         }
-        try (InputStream in = Objects.requireNonNull(
-                ReferenceReader.class.getResourceAsStream("/c2pa/read-manifest.mjs"))) {
+        try (InputStream in =
+                Objects.requireNonNull(ReferenceReader.class.getResourceAsStream("/c2pa/read-manifest.mjs"))) {
             Files.write(script, in.readAllBytes());
         }
         return script;

@@ -6,7 +6,6 @@ import dev.spool.media.Mp4Mode;
 import dev.spool.media.PipelineRequest;
 import dev.spool.media.ProgressListener;
 import dev.spool.media.SampleMedia;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -19,23 +18,30 @@ import java.util.Optional;
  * BENCH_DIR (target/bench-c2pa) where it works.
  */
 public final class SigningBench {
-    private SigningBench() {
-    }
+    private SigningBench() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = Double.parseDouble(System.getenv().getOrDefault("BENCH_SECONDS", "60"));
         String size = System.getenv().getOrDefault("BENCH_SIZE", "1280x720");
         String preset = System.getenv().getOrDefault("BENCH_PRESET", "veryfast");
-        Path dir = Path.of(System.getenv().getOrDefault("BENCH_DIR", "target/bench-c2pa")).toAbsolutePath();
+        Path dir = Path.of(System.getenv().getOrDefault("BENCH_DIR", "target/bench-c2pa"))
+                .toAbsolutePath();
         Files.createDirectories(dir);
-        var binaries = FfmpegBinaries.locate(Optional.ofNullable(System.getenv("SPOOL_FFMPEG")),
-                Optional.ofNullable(System.getenv("SPOOL_FFPROBE")), Path.of("target", "ffmpeg-cache"));
+        var binaries = FfmpegBinaries.locate(
+                Optional.ofNullable(System.getenv("SPOOL_FFMPEG")),
+                Optional.ofNullable(System.getenv("SPOOL_FFPROBE")),
+                Path.of("target", "ffmpeg-cache"));
         Path source = SampleMedia.mp4(dir, "source.mp4", seconds, size);
         Path out = dir.resolve("out");
 
         long started = System.nanoTime();
-        var result = new MediaPipeline(binaries).run(PipelineRequest.builder(source, out).mp4(Mp4Mode.ALL)
-                .preset(preset).build(), ProgressListener.NONE);
+        var result = new MediaPipeline(binaries)
+                .run(
+                        PipelineRequest.builder(source, out)
+                                .mp4(Mp4Mode.ALL)
+                                .preset(preset)
+                                .build(),
+                        ProgressListener.NONE);
         double pipeline = (System.nanoTime() - started) / 1e9;
 
         var signer = new Mp4Signer(SigningIdentity.selfSigned(dir));
@@ -49,9 +55,18 @@ public final class SigningBench {
         }
         double signing = (System.nanoTime() - started) / 1e9;
 
-        System.out.printf(Locale.ROOT, "%.0f s %s source, preset %s: pipeline %.2f s; signing %d MP4s (%.1f MB) "
-                        + "%.3f s (%.0f MB/s) = %.2f%% of the task%n", seconds, size, preset, pipeline,
-                result.mp4s().size(), bytes / 1e6, signing, bytes / 1e6 / signing,
+        System.out.printf(
+                Locale.ROOT,
+                "%.0f s %s source, preset %s: pipeline %.2f s; signing %d MP4s (%.1f MB) "
+                        + "%.3f s (%.0f MB/s) = %.2f%% of the task%n",
+                seconds,
+                size,
+                preset,
+                pipeline,
+                result.mp4s().size(),
+                bytes / 1e6,
+                signing,
+                bytes / 1e6 / signing,
                 100 * signing / (pipeline + signing));
     }
 }

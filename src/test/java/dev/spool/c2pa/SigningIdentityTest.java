@@ -1,17 +1,16 @@
 package dev.spool.c2pa;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.spool.config.Config;
 import dev.spool.config.ConfigException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Where the C2PA signing identity comes from: the settings, or a self-signed one kept in the data directory. */
 class SigningIdentityTest {
@@ -39,7 +38,8 @@ class SigningIdentityTest {
     @Test
     void givenACertificateAndKeyInTheSettings_whenLoaded_thenTheyAreUsedAndNothingIsMade(@TempDir Path elsewhere) {
         var made = SigningIdentity.load(UNSET, elsewhere);
-        var settings = new Config.C2pa(Optional.of(elsewhere.resolve(SigningIdentity.CERT_FILE)),
+        var settings = new Config.C2pa(
+                Optional.of(elsewhere.resolve(SigningIdentity.CERT_FILE)),
                 Optional.of(elsewhere.resolve(SigningIdentity.KEY_FILE)));
 
         var loaded = SigningIdentity.load(settings, dataDir);
@@ -52,6 +52,7 @@ class SigningIdentityTest {
     void givenACertificateWithoutItsKey_whenConfigured_thenStartIsRefusedNamingBoth() {
         assertThatThrownBy(() -> new Config.C2pa(Optional.of(dataDir.resolve("cert.pem")), Optional.empty()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("SPOOL_C2PA_CERT").hasMessageContaining("SPOOL_C2PA_KEY");
+                .hasMessageContaining("SPOOL_C2PA_CERT")
+                .hasMessageContaining("SPOOL_C2PA_KEY");
     }
 }

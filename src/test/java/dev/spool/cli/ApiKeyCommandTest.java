@@ -1,15 +1,11 @@
 package dev.spool.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-import picocli.CommandLine;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +13,11 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import picocli.CommandLine;
 
 /** {@code spool apikey create|list|revoke} against the database of a running server. */
 @BothStores
@@ -31,6 +30,7 @@ class ApiKeyCommandTest {
 
     @Parameter
     Store store;
+
     TestServer server;
 
     private record CliRun(int exitCode, String out) {
@@ -48,22 +48,24 @@ class ApiKeyCommandTest {
 
     @Test
     void givenARunningServer_whenAKeyIsCreatedForANewUser_thenItAuthenticatesAsThatUserOnly() {
-        var created = spool("apikey", "create", "--email", "cli-" + UUID.randomUUID() + "@example.com",
-                "--name", "laptop");
+        var created =
+                spool("apikey", "create", "--email", "cli-" + UUID.randomUUID() + "@example.com", "--name", "laptop");
 
         assertThat(created.exitCode()).isZero();
         var client = server.client(created.line("secret"));
         var tasks = client.get("/api/task");
         assertThat(tasks.status()).isEqualTo(200);
         assertThat(tasks.body()).isEqualTo("[]");
-        assertThat(client.post("/api/task", "{\"type\": \"upload\", \"params\": {\"upload\": {}}}").status())
-                .as("a new user is no admin").isEqualTo(403);
+        assertThat(client.post("/api/task", "{\"type\": \"upload\", \"params\": {\"upload\": {}}}")
+                        .status())
+                .as("a new user is no admin")
+                .isEqualTo(403);
     }
 
     @Test
     void givenCreatedKeys_whenListed_thenEachIdAndNameIsShownButNeverASecret() {
-        var created = spool("apikey", "create", "--email", "lister-" + UUID.randomUUID() + "@example.com",
-                "--name", "build-box");
+        var created = spool(
+                "apikey", "create", "--email", "lister-" + UUID.randomUUID() + "@example.com", "--name", "build-box");
 
         var listed = spool("apikey", "list");
 
@@ -83,7 +85,8 @@ class ApiKeyCommandTest {
 
         assertThat(revoked.exitCode()).isZero();
         int status = client.get("/api/task").status();
-        while (status == 200 && System.nanoTime() - revokedAt < AUTH_CACHE.plusSeconds(2).toNanos()) {
+        while (status == 200
+                && System.nanoTime() - revokedAt < AUTH_CACHE.plusSeconds(2).toNanos()) {
             Thread.sleep(250);
             status = client.get("/api/task").status();
         }

@@ -1,5 +1,8 @@
 package dev.spool.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.config.Config;
 import dev.spool.config.ConfigException;
@@ -10,10 +13,6 @@ import dev.spool.testing.Await;
 import dev.spool.testing.CapturedOutput;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,9 +25,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Processes on one database agree on the object store and the server key, or do not start: the first start records
@@ -73,8 +72,8 @@ class ClusterAgreementTest {
     }
 
     private Map<String, String> sharedWithApi() {
-        return Map.of("SPOOL_STORAGE_URL", api.dataDir().resolve("objects").toString(),
-                "SPOOL_SECRET_KEY", apiServerKey());
+        return Map.of(
+                "SPOOL_STORAGE_URL", api.dataDir().resolve("objects").toString(), "SPOOL_SECRET_KEY", apiServerKey());
     }
 
     private String apiServerKey() {
@@ -99,26 +98,44 @@ class ClusterAgreementTest {
 
     /** A task only the scripted test handler runs; it stays waiting until a worker claims it. */
     private String createScriptedTask(ApiClient client) {
-        var response = client.post("/api/task", Map.of("type", "export-data",
-                "params", Map.of("exportData", Map.of("content", Map.of()))));
+        var response = client.post(
+                "/api/task",
+                Map.of("type", "export-data", "params", Map.of("exportData", Map.of("content", Map.of()))));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().path("id").asText();
     }
 
     private String phase(String taskId) {
-        return api.admin().get("/api/task/" + taskId).json().path("status").path("phase").asText();
+        return api.admin()
+                .get("/api/task/" + taskId)
+                .json()
+                .path("status")
+                .path("phase")
+                .asText();
     }
 
     private List<String> runsBy() throws IOException {
         return Files.exists(sideEffects)
-                ? Files.readAllLines(sideEffects).stream().filter(l -> !l.isBlank()).map(l -> l.split(" ")[2]).toList()
+                ? Files.readAllLines(sideEffects).stream()
+                        .filter(l -> !l.isBlank())
+                        .map(l -> l.split(" ")[2])
+                        .toList()
                 : List.of();
     }
 
     /** The only listed worker renews its registration: its lastSeen moves past {@code seen}. */
     private void awaitHeartbeatAfter(long seen) {
-        Await.until(() -> api.anonymous().get("/readyz").json().path("workers").path(0).path("lastSeen").asLong(),
-                lastSeen -> lastSeen > seen, WAIT, "the worker's next heartbeat");
+        Await.until(
+                () -> api.anonymous()
+                        .get("/readyz")
+                        .json()
+                        .path("workers")
+                        .path(0)
+                        .path("lastSeen")
+                        .asLong(),
+                lastSeen -> lastSeen > seen,
+                WAIT,
+                "the worker's next heartbeat");
     }
 
     private void assertStaysWaitingUntilAnAgreeingWorkerRunsIt(String taskId) throws IOException {
@@ -134,11 +151,12 @@ class ClusterAgreementTest {
         String taskId = createScriptedTask(api.admin());
         Path ownObjects = api.dataDir().resolveSibling("elsewhere").resolve("objects");
 
-        assertThatThrownBy(() -> startWorker("refused",
-                with(sharedWithApi(), "SPOOL_STORAGE_URL", ownObjects.toString())))
+        assertThatThrownBy(
+                        () -> startWorker("refused", with(sharedWithApi(), "SPOOL_STORAGE_URL", ownObjects.toString())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("this process's object store is local directory " + ownObjects.toRealPath()
-                        + " but the cluster's is local directory " + api.dataDir().resolve("objects").toRealPath()
+                        + " but the cluster's is local directory "
+                        + api.dataDir().resolve("objects").toRealPath()
                         + ": set SPOOL_STORAGE_URL to the cluster's (a local directory only when every process "
                         + "reaches that same directory, e.g. on a shared mount)");
 
@@ -178,20 +196,28 @@ class ClusterAgreementTest {
         String taskId = createScriptedTask(api.admin());
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path stderr = api.dataDir().resolveSibling("worker.err");
-        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", classpath, "dev.spool.cli.Main", "worker")
+        var builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        classpath,
+                        "dev.spool.cli.Main",
+                        "worker")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("SPOOL_"));
         builder.environment().put("SPOOL_DATABASE_URL", api.databaseUrl());
-        builder.environment().put("SPOOL_DATA_DIR", api.dataDir().resolveSibling("worker").toString());
+        builder.environment()
+                .put("SPOOL_DATA_DIR", api.dataDir().resolveSibling("worker").toString());
         var worker = builder.start();
         opened.add(worker::destroyForcibly);
 
         assertThat(worker.waitFor(60, TimeUnit.SECONDS)).as("the worker exits").isTrue();
 
         assertThat(worker.exitValue()).isEqualTo(2);
-        assertThat(Files.readAllLines(stderr)).singleElement().asString()
+        assertThat(Files.readAllLines(stderr))
+                .singleElement()
+                .asString()
                 .startsWith("spool: this process's object store is local directory ")
                 .contains("set SPOOL_STORAGE_URL to the cluster's")
                 .contains("; this process's server key (from ")
@@ -205,8 +231,11 @@ class ClusterAgreementTest {
         String media = s3.createBucket();
         String other = s3.createBucket();
         startApi(Store.POSTGRES, Map.of("SPOOL_STORAGE_URL", s3.storageUrl(media), "SPOOL_SECRET_KEY", otherKey()));
-        var shared = Map.of("SPOOL_STORAGE_URL", s3.storageUrl(media),
-                "SPOOL_SECRET_KEY", api.config().secretKey().orElseThrow());
+        var shared = Map.of(
+                "SPOOL_STORAGE_URL",
+                s3.storageUrl(media),
+                "SPOOL_SECRET_KEY",
+                api.config().secretKey().orElseThrow());
         String taskId = createScriptedTask(api.admin());
 
         assertThatThrownBy(() -> startWorker("refused", with(shared, "SPOOL_STORAGE_URL", s3.storageUrl(other))))
@@ -226,8 +255,8 @@ class ClusterAgreementTest {
     @Test
     void aWorkerWhoseFfmpegCannotRunStartsWithoutMediaTasksAndSaysSo() throws IOException {
         startApi(Store.POSTGRES, Map.of());
-        var imported = api.admin().post("/api/asset/upload/url",
-                Map.of("name", "needs ffmpeg", "url", "https://example.com/video.mp4"));
+        var imported = api.admin()
+                .post("/api/asset/upload/url", Map.of("name", "needs ffmpeg", "url", "https://example.com/video.mp4"));
         assertThat(imported.status()).as(imported.body()).isEqualTo(201);
         String importTask = imported.json().path("task").path("id").asText();
         String scriptedTask = createScriptedTask(api.admin());
@@ -239,19 +268,25 @@ class ClusterAgreementTest {
             said = output.text();
         }
 
-        assertThat(said).contains("ffmpeg cannot run, so this process claims no upload, clip or transcode-file tasks: ")
+        assertThat(said)
+                .contains("ffmpeg cannot run, so this process claims no upload, clip or transcode-file tasks: ")
                 .contains(missing.toString());
         // The import is older than the scripted task: had the worker claimed imports, it would have taken it first.
         Await.until(() -> phase(scriptedTask), "completed"::equals, WAIT, "task " + scriptedTask);
         assertThat(phase(importTask)).isEqualTo("waiting");
         JsonNode workers = api.anonymous().get("/readyz").json().path("workers");
-        assertThat(workers).singleElement().satisfies(worker ->
-                assertThat(worker.path("taskTypes").toString()).isEqualTo("[\"export\",\"export-data\"]"));
+        assertThat(workers)
+                .singleElement()
+                .satisfies(worker ->
+                        assertThat(worker.path("taskTypes").toString()).isEqualTo("[\"export\",\"export-data\"]"));
         // With that worker alive and no other, a new task of a type none can run is refused instead of queued.
-        var refused = api.admin().post("/api/asset/upload/url",
-                Map.of("name", "nobody can encode", "url", "https://example.com/another-video.mp4"));
+        var refused = api.admin()
+                .post(
+                        "/api/asset/upload/url",
+                        Map.of("name", "nobody can encode", "url", "https://example.com/another-video.mp4"));
         assertThat(refused.status()).as(refused.body()).isEqualTo(422);
-        assertThat(refused.body()).contains("no worker of this Spool can run upload tasks")
+        assertThat(refused.body())
+                .contains("no worker of this Spool can run upload tasks")
                 .contains("run export, export-data");
     }
 
@@ -263,12 +298,16 @@ class ClusterAgreementTest {
         var listed = api.anonymous().get("/readyz");
         assertThat(listed.status()).isEqualTo(200);
         assertThat(listed.json().path("workers")).singleElement().satisfies(entry -> {
-            assertThat(entry.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
-            assertThat(entry.path("taskTypes").toString()).isEqualTo("[\"clip\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]");
-            assertThat(entry.path("lastSeen").asLong()).isGreaterThanOrEqualTo(entry.path("startedAt").asLong());
+            assertThat(entry.path("pid").asLong())
+                    .isEqualTo(ProcessHandle.current().pid());
+            assertThat(entry.path("taskTypes").toString())
+                    .isEqualTo("[\"clip\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]");
+            assertThat(entry.path("lastSeen").asLong())
+                    .isGreaterThanOrEqualTo(entry.path("startedAt").asLong());
         });
         assertThat(listed.body()).doesNotContain(apiServerKey());
-        awaitHeartbeatAfter(listed.json().path("workers").path(0).path("lastSeen").asLong());
+        awaitHeartbeatAfter(
+                listed.json().path("workers").path(0).path("lastSeen").asLong());
 
         opened.remove(worker);
         worker.close();
@@ -281,8 +320,10 @@ class ClusterAgreementTest {
         startApi(Store.SQLITE, Map.of("SPOOL_WORKERS", "1"));
 
         var first = api.anonymous().get("/readyz").json().path("workers");
-        assertThat(first).singleElement().satisfies(entry ->
-                assertThat(entry.path("taskTypes").toString()).isEqualTo("[\"clip\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]"));
+        assertThat(first)
+                .singleElement()
+                .satisfies(entry -> assertThat(entry.path("taskTypes").toString())
+                        .isEqualTo("[\"clip\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]"));
         awaitHeartbeatAfter(first.path(0).path("lastSeen").asLong());
     }
 
@@ -290,8 +331,15 @@ class ClusterAgreementTest {
     void anEmbeddedServerRestartedWithAnotherServerKeyIsRefusedAndStartsAgainWithItsOwn() {
         startApi(Store.SQLITE, Map.of());
         api.server().close();
-        var env = Map.of("SPOOL_PORT", Integer.toString(api.config().port()),
-                "SPOOL_DATA_DIR", api.dataDir().toString(), "SPOOL_WORKERS", "0", "SPOOL_SECRET_KEY", otherKey());
+        var env = Map.of(
+                "SPOOL_PORT",
+                Integer.toString(api.config().port()),
+                "SPOOL_DATA_DIR",
+                api.dataDir().toString(),
+                "SPOOL_WORKERS",
+                "0",
+                "SPOOL_SECRET_KEY",
+                otherKey());
 
         assertThatThrownBy(() -> Server.serve(Config.fromEnv(env)))
                 .isInstanceOf(ConfigException.class)

@@ -1,14 +1,13 @@
 package dev.spool.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
 import dev.spool.testing.FileServer;
 import dev.spool.testing.TestVideos;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code SPOOL_LOG_FORMAT=json}, read by the logging configuration at start, so proven on a {@code spool serve} of
@@ -48,35 +47,49 @@ class JsonLogsTest {
             try {
                 Await.until(() -> healthy(baseUrl), ok -> ok, Duration.ofSeconds(60), "spool serve to answer");
                 var admin = new ApiClient(baseUrl, adminKey);
-                var created = admin.post("/api/asset/upload/url",
-                        Map.of("url", files.url("/logged.mp4"), "name", "logged")).json();
+                var created = admin.post(
+                                "/api/asset/upload/url", Map.of("url", files.url("/logged.mp4"), "name", "logged"))
+                        .json();
                 taskId = created.path("task").path("id").asText();
                 assetId = created.path("asset").path("id").asText();
-                Await.until(() -> admin.get("/api/task/" + taskId).json().path("status").path("phase").asText(),
-                        "completed"::equals, Duration.ofSeconds(120), "the import to complete");
+                Await.until(
+                        () -> admin.get("/api/task/" + taskId)
+                                .json()
+                                .path("status")
+                                .path("phase")
+                                .asText(),
+                        "completed"::equals,
+                        Duration.ofSeconds(120),
+                        "the import to complete");
             } finally {
                 serve.destroy();
                 assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
             }
         }
 
-        List<JsonNode> lines = Files.readAllLines(stdout).stream().filter(line -> !line.isBlank())
-                .map(Json::tree).toList();
-        assertThat(lines).allSatisfy(line -> assertThat(line.path("level").isTextual()).isTrue());
-        var taskLines = lines.stream().filter(line -> line.path("mdc").path("taskId").asText().equals(taskId)).toList();
+        List<JsonNode> lines = Files.readAllLines(stdout).stream()
+                .filter(line -> !line.isBlank())
+                .map(Json::tree)
+                .toList();
+        assertThat(lines)
+                .allSatisfy(line -> assertThat(line.path("level").isTextual()).isTrue());
+        var taskLines = lines.stream()
+                .filter(line -> line.path("mdc").path("taskId").asText().equals(taskId))
+                .toList();
         assertThat(taskLines).isNotEmpty().allSatisfy(line -> {
             assertThat(line.path("mdc").path("assetId").asText()).isEqualTo(assetId);
             assertThat(line.path("mdc").path("userId").asText()).isNotEmpty();
             assertThat(line.path("formattedMessage").isTextual()).isTrue();
         });
-        assertThat(taskLines).anySatisfy(line ->
-                assertThat(line.path("formattedMessage").asText()).startsWith("fetching source"));
+        assertThat(taskLines)
+                .anySatisfy(line ->
+                        assertThat(line.path("formattedMessage").asText()).startsWith("fetching source"));
     }
 
     private static Process serve(Path dir, int port, String adminKey, Path stdout) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve")
+        var builder = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectOutput(stdout.toFile());
         var env = builder.environment();
@@ -94,8 +107,12 @@ class JsonLogsTest {
 
     private static boolean healthy(String baseUrl) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/healthz")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(baseUrl + "/healthz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -1,13 +1,10 @@
 package dev.spool.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.BothStores;
 import dev.spool.testing.ScratchDatabase;
 import dev.spool.testing.Store;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import picocli.CommandLine;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,8 +17,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import picocli.CommandLine;
 
 /** {@code spool migrate} creates the whole schema in an empty database, and a second run changes nothing. */
 @BothStores
@@ -43,7 +42,7 @@ class MigrateCommandTest {
             var applied = appliedMigrations(database.url());
             assertThat(applied).isEqualTo(migrationFiles());
             try (var connection = DriverManager.getConnection(database.url());
-                 var count = connection.createStatement().executeQuery("SELECT count(*) FROM tasks")) {
+                    var count = connection.createStatement().executeQuery("SELECT count(*) FROM tasks")) {
                 assertThat(count.next()).isTrue();
                 assertThat(count.getLong(1)).isZero();
             }
@@ -55,16 +54,15 @@ class MigrateCommandTest {
         }
     }
 
-    private record Run(int exitCode, String out) {
-    }
+    private record Run(int exitCode, String out) {}
 
     private Run migrate(String databaseUrl) {
         var out = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            int exitCode = new CommandLine(new Main()).execute("migrate", "--data-dir", dir.resolve("data").toString(),
-                    "--database-url", databaseUrl);
+            int exitCode = new CommandLine(new Main())
+                    .execute("migrate", "--data-dir", dir.resolve("data").toString(), "--database-url", databaseUrl);
             return new Run(exitCode, out.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(original);
@@ -73,7 +71,8 @@ class MigrateCommandTest {
 
     /** The versions of the migration scripts Spool ships (db/migration/V<version>__*.sql), in order. */
     private static List<String> migrationFiles() {
-        try (var files = Files.list(Path.of(MigrateCommandTest.class.getResource("/db/migration").toURI()))) {
+        try (var files = Files.list(
+                Path.of(MigrateCommandTest.class.getResource("/db/migration").toURI()))) {
             return files.map(file -> file.getFileName().toString())
                     .filter(name -> name.matches("V\\d+__.*\\.sql"))
                     .map(name -> name.substring(1, name.indexOf("__")))
@@ -88,8 +87,10 @@ class MigrateCommandTest {
     private static List<String> appliedMigrations(String url) throws SQLException {
         var versions = new ArrayList<String>();
         try (var connection = DriverManager.getConnection(url);
-             var rows = connection.createStatement().executeQuery(
-                     "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")) {
+                var rows = connection
+                        .createStatement()
+                        .executeQuery(
+                                "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")) {
             while (rows.next()) {
                 versions.add(rows.getString(1));
             }

@@ -1,5 +1,7 @@
 package dev.spool.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
 import dev.spool.testing.Await;
@@ -7,12 +9,6 @@ import dev.spool.testing.FileServer;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import dev.spool.testing.TestVideos;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,8 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The CLI for people ({@code spool upload | import | tasks | task | assets}) run in-process through picocli, with
@@ -42,16 +41,17 @@ class RemoteCommandsTest {
     Path stateDir;
 
     /** One run of the CLI: its exit status and what it printed. */
-    record Run(int exitCode, String out, String err) {
-    }
+    record Run(int exitCode, String out, String err) {}
 
     @BeforeAll
     static void start(@TempDir Path media) {
-        server = TestServer.start(Store.SQLITE, Map.of(
-                "SPOOL_WORKERS", "1",
-                "SPOOL_X264_PRESET", "ultrafast",
-                "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
-                "SPOOL_TASK_MAX_RETRIES", "0"));
+        server = TestServer.start(
+                Store.SQLITE,
+                Map.of(
+                        "SPOOL_WORKERS", "1",
+                        "SPOOL_X264_PRESET", "ultrafast",
+                        "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
+                        "SPOOL_TASK_MAX_RETRIES", "0"));
         key = server.createUserKey("cli@example.com").key();
         video = TestVideos.generate(media.resolve("clip.mp4"), 3);
         files = FileServer.start().file("/clip.mp4", video);
@@ -84,7 +84,10 @@ class RemoteCommandsTest {
         var first = startUploadProcess(size / 4);
         long savedOffset;
         try {
-            savedOffset = Await.until(this::savedOffset, offset -> offset > 0, Duration.ofSeconds(60),
+            savedOffset = Await.until(
+                    this::savedOffset,
+                    offset -> offset > 0,
+                    Duration.ofSeconds(60),
                     "the first upload to save some progress");
         } finally {
             first.destroy();
@@ -95,9 +98,12 @@ class RemoteCommandsTest {
         var resumed = spool("upload", video.toString(), "--state-dir", stateDir.toString());
 
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
-        assertThat(resumed.err()).containsPattern("resuming the upload of .* at [1-9][0-9]* of " + size + " bytes")
+        assertThat(resumed.err())
+                .containsPattern("resuming the upload of .* at [1-9][0-9]* of " + size + " bytes")
                 .doesNotContain("uploading " + video);
-        var asset = server.client(key).get("/api/asset/" + line(resumed.out(), "asset")).json();
+        var asset = server.client(key)
+                .get("/api/asset/" + line(resumed.out(), "asset"))
+                .json();
         assertThat(asset.path("status").path("phase").asText()).isEqualTo("ready");
         assertThat(asset.path("size").asLong()).isEqualTo(size);
         assertThat(stateFiles()).isEmpty();
@@ -125,7 +131,9 @@ class RemoteCommandsTest {
         var watched = spool("task", taskId, "--watch");
 
         assertThat(watched.exitCode()).isEqualTo(1);
-        assertThat(watched.err()).contains("spool: task " + taskId + " failed: ").contains("404");
+        assertThat(watched.err())
+                .contains("spool: task " + taskId + " failed: ")
+                .contains("404");
     }
 
     @Test
@@ -138,7 +146,11 @@ class RemoteCommandsTest {
         var tasks = spool("tasks", "--json");
 
         assertThat(assets.exitCode()).isZero();
-        assertThat(assets.out()).startsWith("ID").contains(assetId).contains("listed").contains("ready");
+        assertThat(assets.out())
+                .startsWith("ID")
+                .contains(assetId)
+                .contains("listed")
+                .contains("ready");
         assertThat(tasks.exitCode()).isZero();
         JsonNode list = Json.tree(tasks.out());
         assertThat(list.isArray()).isTrue();
@@ -176,23 +188,39 @@ class RemoteCommandsTest {
     /** The same upload in a process of its own, paced so that it is still sending when it is stopped. */
     private Process startUploadProcess(long bytesPerSecond) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "upload", video.toString(), "--url", server.baseUrl(), "--api-key", key,
-                "--state-dir", stateDir.toString(), "--chunk-size", "16384",
-                "--limit-rate", Long.toString(bytesPerSecond))
+        return new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "upload",
+                        video.toString(),
+                        "--url",
+                        server.baseUrl(),
+                        "--api-key",
+                        key,
+                        "--state-dir",
+                        stateDir.toString(),
+                        "--chunk-size",
+                        "16384",
+                        "--limit-rate",
+                        Long.toString(bytesPerSecond))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
     }
 
     private long savedOffset() {
-        return stateFiles().stream().mapToLong(file -> {
-            try {
-                return Json.tree(Files.readString(file)).path("offset").asLong();
-            } catch (IOException | RuntimeException e) {
-                return 0;
-            }
-        }).max().orElse(0);
+        return stateFiles().stream()
+                .mapToLong(file -> {
+                    try {
+                        return Json.tree(Files.readString(file)).path("offset").asLong();
+                    } catch (IOException | RuntimeException e) {
+                        return 0;
+                    }
+                })
+                .max()
+                .orElse(0);
     }
 
     private List<Path> stateFiles() {
@@ -207,7 +235,10 @@ class RemoteCommandsTest {
     }
 
     private static String line(String out, String label) {
-        return out.lines().filter(l -> l.startsWith(label + " ")).map(l -> l.substring(label.length()).trim())
-                .findFirst().orElseThrow(() -> new AssertionError("no '" + label + "' line in:\n" + out));
+        return out.lines()
+                .filter(l -> l.startsWith(label + " "))
+                .map(l -> l.substring(label.length()).trim())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + label + "' line in:\n" + out));
     }
 }

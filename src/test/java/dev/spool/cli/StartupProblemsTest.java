@@ -1,20 +1,19 @@
 package dev.spool.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.FinishedProcess;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code spool serve} as an operator runs it (a process of its own): a start it cannot make ends
@@ -29,11 +28,13 @@ class StartupProblemsTest {
     void givenServeRunningOnADataDirectory_whenASecondServeStartsThere_thenItIsRefusedNamingTheHolder()
             throws Exception {
         try (var first = TestServer.start(Store.SQLITE)) {
-            FinishedProcess second = serve(Map.of("SPOOL_DATA_DIR", first.dataDir().toString(), "SPOOL_WORKERS", "0"));
+            FinishedProcess second =
+                    serve(Map.of("SPOOL_DATA_DIR", first.dataDir().toString(), "SPOOL_WORKERS", "0"));
 
             assertThat(second.exitCode()).isEqualTo(2);
-            assertThat(oneLineError(second)).startsWith("spool: the data directory " + first.dataDir()
-                            + " is in use by another Spool (pid " + ProcessHandle.current().pid() + ")")
+            assertThat(oneLineError(second))
+                    .startsWith("spool: the data directory " + first.dataDir() + " is in use by another Spool (pid "
+                            + ProcessHandle.current().pid() + ")")
                     .contains("one server per data directory");
             assertThat(first.admin().get("/api/task").status()).isEqualTo(200);
         }
@@ -45,12 +46,19 @@ class StartupProblemsTest {
             taken.bind(new InetSocketAddress(0));
             Path dataDir = dir.resolve("data");
 
-            FinishedProcess run = serve(Map.of("SPOOL_PORT", Integer.toString(taken.getLocalPort()),
-                    "SPOOL_DATA_DIR", dataDir.toString(), "SPOOL_WORKERS", "1"));
+            FinishedProcess run = serve(Map.of(
+                    "SPOOL_PORT",
+                    Integer.toString(taken.getLocalPort()),
+                    "SPOOL_DATA_DIR",
+                    dataDir.toString(),
+                    "SPOOL_WORKERS",
+                    "1"));
 
             assertThat(run.exitCode()).isEqualTo(2);
-            assertThat(oneLineError(run)).isEqualTo("spool: port " + taken.getLocalPort()
-                    + " is already in use; stop what listens there or choose another port with --port or SPOOL_PORT");
+            assertThat(oneLineError(run))
+                    .isEqualTo(
+                            "spool: port " + taken.getLocalPort()
+                                    + " is already in use; stop what listens there or choose another port with --port or SPOOL_PORT");
             assertThat(run.stdout()).doesNotContain("using ffmpeg");
             assertThat(dataDir.resolve("cache")).doesNotExist();
             assertThat(dataDir.resolve("spool.db")).doesNotExist();
@@ -61,10 +69,12 @@ class StartupProblemsTest {
     void givenDataDirectoryPathIsAFile_whenServeStarts_thenOneLineNamesIt() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
 
-        FinishedProcess run = serve(Map.of("SPOOL_DATA_DIR", file.resolve("data").toString(), "SPOOL_WORKERS", "0"));
+        FinishedProcess run =
+                serve(Map.of("SPOOL_DATA_DIR", file.resolve("data").toString(), "SPOOL_WORKERS", "0"));
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(oneLineError(run)).startsWith("spool: cannot create the data directory " + file.resolve("data"))
+        assertThat(oneLineError(run))
+                .startsWith("spool: cannot create the data directory " + file.resolve("data"))
                 .endsWith("choose another with --data-dir or SPOOL_DATA_DIR");
     }
 
@@ -79,8 +89,8 @@ class StartupProblemsTest {
     /** Runs {@code spool serve} in a JVM of its own with this test's classpath and {@code env}. */
     private FinishedProcess serve(Map<String, String> env) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "serve"));
+        ProcessBuilder builder = new ProcessBuilder(
+                List.of(java.toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
         builder.environment().keySet().removeIf(name -> name.startsWith("SPOOL_"));
         builder.environment().put("SPOOL_PORT", Integer.toString(freePort()));
         builder.environment().putAll(env);

@@ -1,18 +1,17 @@
 package dev.spool.crypto;
 
-import dev.spool.config.ConfigException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spool.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SecretBoxTest {
     private static final String URL = "s3+https://KEY:se%2Fcret@s3.example.com/bucket/in.mp4";
@@ -35,8 +34,8 @@ class SecretBoxTest {
     void givenASealedSecret_whenAlteredOrOpenedWithAnotherKey_thenItIsRefused() {
         String sealed = new SecretBox(key(1)).seal(URL);
         int middle = sealed.length() / 2;
-        String altered = sealed.substring(0, middle) + (sealed.charAt(middle) == 'A' ? 'B' : 'A')
-                + sealed.substring(middle + 1);
+        String altered =
+                sealed.substring(0, middle) + (sealed.charAt(middle) == 'A' ? 'B' : 'A') + sealed.substring(middle + 1);
 
         assertThatThrownBy(() -> new SecretBox(key(2)).open(sealed)).isInstanceOf(SecretBox.UnreadableSecret.class);
         assertThatThrownBy(() -> new SecretBox(key(1)).open(altered)).isInstanceOf(SecretBox.UnreadableSecret.class);
@@ -49,7 +48,9 @@ class SecretBoxTest {
 
         assertThat(new SecretBox(key(1)).fingerprint()).isEqualTo(fingerprint);
         assertThat(new SecretBox(key(2)).fingerprint()).isNotEqualTo(fingerprint);
-        assertThat(fingerprint).hasSize(64).doesNotContain(java.util.HexFormat.of().formatHex(key(1)))
+        assertThat(fingerprint)
+                .hasSize(64)
+                .doesNotContain(java.util.HexFormat.of().formatHex(key(1)))
                 .doesNotContain(Base64.getEncoder().encodeToString(key(1)));
     }
 
@@ -82,10 +83,12 @@ class SecretBoxTest {
         String shortKey = Base64.getEncoder().encodeToString(new byte[16]);
 
         assertThatThrownBy(() -> ServerKey.load(Optional.of(shortKey), dataDir))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("SPOOL_SECRET_KEY")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SPOOL_SECRET_KEY")
                 .hasMessageContaining("32");
         assertThatThrownBy(() -> ServerKey.load(Optional.of("not base64!"), dataDir))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("base64");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("base64");
     }
 
     private static byte[] key(int fill) {

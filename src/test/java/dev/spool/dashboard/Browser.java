@@ -1,5 +1,12 @@
 package dev.spool.dashboard;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -13,14 +20,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * A headless Chromium driven by the system's chromedriver. Both come from the OS packages ({@code chromium},
@@ -44,19 +43,29 @@ final class Browser implements AutoCloseable {
     static Browser start() {
         Path chromium = executable("SPOOL_TEST_CHROMIUM", "/usr/bin/chromium");
         Path chromedriver = executable("SPOOL_TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
-        Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
+        Assumptions.assumeTrue(
+                Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
                 "Chromium or chromedriver is not installed (" + chromium + ", " + chromedriver
                         + "): browser tests skipped; install the chromium and chromium-driver packages");
         try {
             Path profile = Files.createTempDirectory("spool-chromium-");
             var options = new ChromeOptions();
             options.setBinary(chromium.toFile());
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--autoplay-policy=no-user-gesture-required",
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--autoplay-policy=no-user-gesture-required",
                     "--user-data-dir=" + profile);
-            var service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                    .usingAnyFreePort().build();
+            var service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(chromedriver.toFile())
+                    .usingAnyFreePort()
+                    .build();
             var driver = new ChromeDriver(service, options);
             driver.manage().window().setSize(DESKTOP);
             return new Browser(driver, profile);
@@ -66,7 +75,9 @@ final class Browser implements AutoCloseable {
     }
 
     private static Path executable(String variable, String fallback) {
-        return Path.of(Optional.ofNullable(System.getenv(variable)).filter(v -> !v.isBlank()).orElse(fallback));
+        return Path.of(Optional.ofNullable(System.getenv(variable))
+                .filter(v -> !v.isBlank())
+                .orElse(fallback));
     }
 
     WebDriver driver() {
@@ -86,13 +97,15 @@ final class Browser implements AutoCloseable {
     }
 
     void click(String css) {
-        until(ExpectedConditions.elementToBeClickable(By.cssSelector(css)), Duration.ofSeconds(15)).click();
+        until(ExpectedConditions.elementToBeClickable(By.cssSelector(css)), Duration.ofSeconds(15))
+                .click();
     }
 
     <T> T until(Function<WebDriver, T> condition, Duration timeout) {
         // Pages re-render as data arrives: an element found a moment ago may have been replaced since.
         return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
-                .ignoring(StaleElementReferenceException.class).until(condition);
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     Object script(String script, Object... args) {
@@ -103,7 +116,7 @@ final class Browser implements AutoCloseable {
     void screenshots(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
-            for (var size : new Dimension[]{DESKTOP, PHONE}) {
+            for (var size : new Dimension[] {DESKTOP, PHONE}) {
                 driver.manage().window().setSize(size);
                 script("window.scrollTo(0, 0)");
                 byte[] png = driver.getScreenshotAs(OutputType.BYTES);
@@ -119,7 +132,8 @@ final class Browser implements AutoCloseable {
     public void close() {
         driver.quit();
         try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

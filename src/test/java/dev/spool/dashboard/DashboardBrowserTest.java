@@ -1,19 +1,13 @@
 package dev.spool.dashboard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.FileServer;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import dev.spool.testing.TestVideos;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,8 +19,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The dashboard in a real headless Chromium against a server with workers: every flow a user needs, driven
@@ -46,11 +44,13 @@ class DashboardBrowserTest {
     @BeforeAll
     static void start() throws IOException {
         browser = Browser.start();
-        server = TestServer.start(Store.SQLITE, Map.of(
-                "SPOOL_WORKERS", "2",
-                "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
-                "SPOOL_WEBHOOK_ALLOW_PRIVATE", "true",
-                "SPOOL_TASK_MAX_RETRIES", "0"));
+        server = TestServer.start(
+                Store.SQLITE,
+                Map.of(
+                        "SPOOL_WORKERS", "2",
+                        "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
+                        "SPOOL_WEBHOOK_ALLOW_PRIVATE", "true",
+                        "SPOOL_TASK_MAX_RETRIES", "0"));
         media = Files.createTempDirectory("spool-dashboard-media-");
         files = FileServer.start();
     }
@@ -115,31 +115,39 @@ class DashboardBrowserTest {
         browser.screenshots("upload");
 
         browser.open(server.baseUrl() + "/#/assets");
-        browser.until(ExpectedConditions.textToBePresentInElementLocated(
-                By.cssSelector("#assets-table tbody tr"), "ready"), PROCESSING);
+        browser.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#assets-table tbody tr"), "ready"),
+                PROCESSING);
         assertThat(browser.find("#assets-table tbody tr").getText()).contains("ten-seconds", "1280×720", "0:10");
         browser.screenshots("assets");
 
         browser.click("#assets-table tbody tr a");
         browser.find("#player");
-        browser.until(d -> browser.script("return document.querySelectorAll('#rendition option').length")
-                .equals(3L), SHORT);
+        browser.until(
+                d -> browser.script("return document.querySelectorAll('#rendition option').length")
+                        .equals(3L),
+                SHORT);
         browser.script("const v = document.getElementById('player'); v.muted = true; v.play();");
-        browser.until(d -> ((Number) browser.script("return document.getElementById('player').currentTime"))
-                .doubleValue() > 2, Duration.ofSeconds(60));
+        browser.until(
+                d -> ((Number) browser.script("return document.getElementById('player').currentTime")).doubleValue()
+                        > 2,
+                Duration.ofSeconds(60));
 
         var rendition = new Select(browser.find("#rendition"));
-        String lowest = browser.script("return [...document.querySelectorAll('#rendition option')]"
-                + ".map(o => o.textContent).filter(t => t !== 'Auto').sort((a, b) => parseInt(a) - parseInt(b))[0]")
+        String lowest = browser.script(
+                        "return [...document.querySelectorAll('#rendition option')]"
+                                + ".map(o => o.textContent).filter(t => t !== 'Auto').sort((a, b) => parseInt(a) - parseInt(b))[0]")
                 .toString();
         rendition.selectByVisibleText(lowest);
         String height = lowest.substring(0, lowest.indexOf('p'));
         browser.until(d -> height.equals(browser.find("#player").getDomAttribute("data-height")), SHORT);
         browser.script("document.getElementById('player').pause()");
 
-        browser.until(d -> (Boolean) browser.script("const r = document.getElementById('scrub'); r.value = '5';"
-                + " r.dispatchEvent(new Event('input')); const p = document.getElementById('scrub-preview');"
-                + " return !p.hidden && p.src.includes('keyframes_') && p.complete && p.naturalWidth > 0"), SHORT);
+        browser.until(
+                d -> (Boolean) browser.script("const r = document.getElementById('scrub'); r.value = '5';"
+                        + " r.dispatchEvent(new Event('input')); const p = document.getElementById('scrub-preview');"
+                        + " return !p.hidden && p.src.includes('keyframes_') && p.complete && p.naturalWidth > 0"),
+                SHORT);
         assertThat(browser.find("#files-table").getText()).contains("MP4");
         assertThat(browser.find("#main").getText()).contains("Playback URL", "Download URL");
         browser.screenshots("asset");
@@ -151,15 +159,26 @@ class DashboardBrowserTest {
         var user = newUser();
         Path video = TestVideos.generate(media.resolve("resumed.mp4"), 2);
         byte[] bytes = Files.readAllBytes(video);
-        var created = server.client(user.key()).post("/api/asset/request-upload", Map.of("name", "resumed")).json();
-        String uploadUrl = startTusUpload(created.path("tusEndpoint").asText(), Arrays.copyOf(bytes, bytes.length / 2),
-                bytes.length);
+        var created = server.client(user.key())
+                .post("/api/asset/request-upload", Map.of("name", "resumed"))
+                .json();
+        String uploadUrl = startTusUpload(
+                created.path("tusEndpoint").asText(), Arrays.copyOf(bytes, bytes.length / 2), bytes.length);
         signIn(user.key());
         // What the page itself stored when the upload began, before the tab was closed.
-        browser.script("localStorage.setItem(arguments[0], arguments[1])",
-                "spool.tus.resumed.mp4:" + bytes.length + ":" + Files.getLastModifiedTime(video).toMillis(),
-                JSON.writeValueAsString(Map.of("url", uploadUrl, "assetId", created.path("asset").path("id").asText(),
-                        "name", "resumed.mp4", "size", bytes.length)));
+        browser.script(
+                "localStorage.setItem(arguments[0], arguments[1])",
+                "spool.tus.resumed.mp4:" + bytes.length + ":"
+                        + Files.getLastModifiedTime(video).toMillis(),
+                JSON.writeValueAsString(Map.of(
+                        "url",
+                        uploadUrl,
+                        "assetId",
+                        created.path("asset").path("id").asText(),
+                        "name",
+                        "resumed.mp4",
+                        "size",
+                        bytes.length)));
 
         browser.open(server.baseUrl() + "/#/upload");
         browser.driver().navigate().refresh();
@@ -169,22 +188,38 @@ class DashboardBrowserTest {
 
         assertThat(browser.find(".upload-item.done").getText()).contains("resumed at 50%");
         String assetId = created.path("asset").path("id").asText();
-        browser.until(d -> server.client(user.key()).get("/api/asset/" + assetId).json()
-                .path("status").path("phase").asText().equals("ready"), PROCESSING);
+        browser.until(
+                d -> server.client(user.key())
+                        .get("/api/asset/" + assetId)
+                        .json()
+                        .path("status")
+                        .path("phase")
+                        .asText()
+                        .equals("ready"),
+                PROCESSING);
     }
 
     /** Creates a tus upload and sends its first bytes, as a browser cut off half-way would have. */
     private static String startTusUpload(String endpoint, byte[] firstPart, long length) throws Exception {
         var http = HttpClient.newHttpClient();
-        var create = http.send(HttpRequest.newBuilder(URI.create(endpoint)).POST(HttpRequest.BodyPublishers.noBody())
-                .header("Tus-Resumable", "1.0.0").header("Upload-Length", Long.toString(length)).build(),
+        var create = http.send(
+                HttpRequest.newBuilder(URI.create(endpoint))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Length", Long.toString(length))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         assertThat(create.statusCode()).isEqualTo(201);
-        String url = URI.create(endpoint).resolve(create.headers().firstValue("Location").orElseThrow()).toString();
-        var patch = http.send(HttpRequest.newBuilder(URI.create(url))
-                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(firstPart))
-                .header("Tus-Resumable", "1.0.0").header("Upload-Offset", "0")
-                .header("Content-Type", "application/offset+octet-stream").build(),
+        String url = URI.create(endpoint)
+                .resolve(create.headers().firstValue("Location").orElseThrow())
+                .toString();
+        var patch = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(firstPart))
+                        .header("Tus-Resumable", "1.0.0")
+                        .header("Upload-Offset", "0")
+                        .header("Content-Type", "application/offset+octet-stream")
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         assertThat(patch.statusCode()).isEqualTo(204);
         return url;
@@ -203,14 +238,20 @@ class DashboardBrowserTest {
         browser.visible("#task-list");
         String taskId = browser.find("#task-list [data-task-id]").getDomAttribute("data-task-id");
         browser.until(d -> "failed".equals(phaseOfTask(taskId)), PROCESSING);
-        assertThat(browser.find("[data-task-id='" + taskId + "'] .task-error").getText()).isNotBlank();
+        assertThat(browser.find("[data-task-id='" + taskId + "'] .task-error").getText())
+                .isNotBlank();
         browser.screenshots("tasks");
 
         files.file(path, TestVideos.generate(media.resolve("late.mp4"), 2));
         browser.click("[data-task-id='" + taskId + "'] .actions button");
         browser.until(d -> "completed".equals(phaseOfTask(taskId)), PROCESSING);
-        assertThat(server.client(user.key()).get("/api/task/" + taskId).json()
-                .path("status").path("phase").asText()).isEqualTo("completed");
+        assertThat(server.client(user.key())
+                        .get("/api/task/" + taskId)
+                        .json()
+                        .path("status")
+                        .path("phase")
+                        .asText())
+                .isEqualTo("completed");
     }
 
     @Test
@@ -218,15 +259,24 @@ class DashboardBrowserTest {
         var user = newUser();
         String path = "/slow-" + UUID.randomUUID() + ".mp4";
         files.slowFile(path, TestVideos.generate(media.resolve("slow.mp4"), 2), Duration.ofSeconds(60));
-        String taskId = server.client(user.key()).post("/api/asset/upload/url",
-                Map.of("url", files.url(path), "name", "slow")).json().path("task").path("id").asText();
+        String taskId = server.client(user.key())
+                .post("/api/asset/upload/url", Map.of("url", files.url(path), "name", "slow"))
+                .json()
+                .path("task")
+                .path("id")
+                .asText();
         signIn(user.key());
 
         browser.open(server.baseUrl() + "/#/tasks");
         browser.click("[data-task-id='" + taskId + "'] .actions button");
         browser.until(d -> "cancelled".equals(phaseOfTask(taskId)), SHORT);
-        assertThat(server.client(user.key()).get("/api/task/" + taskId).json()
-                .path("status").path("phase").asText()).isEqualTo("cancelled");
+        assertThat(server.client(user.key())
+                        .get("/api/task/" + taskId)
+                        .json()
+                        .path("status")
+                        .path("phase")
+                        .asText())
+                .isEqualTo("cancelled");
     }
 
     @Test
@@ -241,12 +291,17 @@ class DashboardBrowserTest {
         browser.click("#webhook-form button[type=submit]");
         browser.visible("#edit-title");
 
-        server.client(user.key()).post("/api/asset/upload/url",
-                Map.of("url", files.url("/never-" + UUID.randomUUID()), "name", "trigger"));
-        browser.until(d -> {
-            browser.click(".page-header .actions button");
-            return !d.findElements(By.cssSelector("#delivery-log [data-event='task.spawned']")).isEmpty();
-        }, SHORT);
+        server.client(user.key())
+                .post(
+                        "/api/asset/upload/url",
+                        Map.of("url", files.url("/never-" + UUID.randomUUID()), "name", "trigger"));
+        browser.until(
+                d -> {
+                    browser.click(".page-header .actions button");
+                    return !d.findElements(By.cssSelector("#delivery-log [data-event='task.spawned']"))
+                            .isEmpty();
+                },
+                SHORT);
         browser.click("#delivery-log summary");
         assertThat(browser.find("#delivery-log").getText()).contains("task.spawned", "200");
         browser.screenshots("webhook");
@@ -265,8 +320,9 @@ class DashboardBrowserTest {
 
         browser.click("[data-key-name='ci pipeline'] button");
         browser.click("dialog button[value=confirm]");
-        browser.until(ExpectedConditions.invisibilityOfElementLocated(
-                By.cssSelector("[data-key-name='ci pipeline']")), SHORT);
+        browser.until(
+                ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-key-name='ci pipeline']")),
+                SHORT);
         browser.until(d -> withNewKey.get("/api/asset").status() == 401, SHORT);
     }
 }

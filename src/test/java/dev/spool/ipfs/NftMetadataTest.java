@@ -1,9 +1,9 @@
 package dev.spool.ipfs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.json.Json;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class NftMetadataTest {
 

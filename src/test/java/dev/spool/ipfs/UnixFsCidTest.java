@@ -1,13 +1,12 @@
 package dev.spool.ipfs;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The vectors are what kubo's {@code ipfs add} prints for the same bytes with its defaults. */
 class UnixFsCidTest {

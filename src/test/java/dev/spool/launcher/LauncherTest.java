@@ -1,10 +1,10 @@
 package dev.spool.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.spool.testing.Await;
 import dev.spool.testing.FinishedProcess;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The jar's entry point under a java older than 21: it re-runs Spool on a JDK 21+ it finds, passing
@@ -52,29 +51,45 @@ class LauncherTest {
     void givenOldJava_whenServingAndStopped_thenSpoolRanOnTheNewerJdkWithTheSameOptionsAndStopsToo() throws Exception {
         Path oldJava = oldJava();
         Path dataDir = dir.resolve("data");
-        ProcessBuilder builder = new ProcessBuilder(oldJava.toString(), "-Dspool.test.forwarded=yes",
-                "-D" + Launcher.SEARCH_PROPERTY + "=" + searchFindingThisJdk(),
-                "-cp", System.getProperty("java.class.path"), Launcher.class.getName(),
-                "serve", "--port", "0", "--data-dir", dataDir.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        oldJava.toString(),
+                        "-Dspool.test.forwarded=yes",
+                        "-D" + Launcher.SEARCH_PROPERTY + "=" + searchFindingThisJdk(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Launcher.class.getName(),
+                        "serve",
+                        "--port",
+                        "0",
+                        "--data-dir",
+                        dataDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("serve.log").toFile());
         builder.environment().remove("JAVA_HOME");
         builder.environment().put("SPOOL_WORKERS", "0");
         Process launcher = builder.start();
         try {
-            Await.until(() -> read(dir.resolve("serve.log")), log -> log.contains("Spool is listening"),
-                    Duration.ofSeconds(90), "spool serve listening");
+            Await.until(
+                    () -> read(dir.resolve("serve.log")),
+                    log -> log.contains("Spool is listening"),
+                    Duration.ofSeconds(90),
+                    "spool serve listening");
             // The lock file of the data directory names the process that serves it: the re-launched Spool.
-            long pid = Long.parseLong(Files.readString(dataDir.resolve("spool.lock")).strip());
+            long pid = Long.parseLong(
+                    Files.readString(dataDir.resolve("spool.lock")).strip());
             ProcessHandle spool = ProcessHandle.of(pid).orElseThrow();
 
             assertThat(pid).isNotEqualTo(launcher.pid());
             assertThat(spool.parent().map(ProcessHandle::pid)).contains(launcher.pid());
-            assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"))
+            assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                            .split("\0"))
                     .contains("-Dspool.test.forwarded=yes");
 
             launcher.destroy();
 
-            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("the launcher stops on SIGTERM").isTrue();
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS))
+                    .as("the launcher stops on SIGTERM")
+                    .isTrue();
             assertThat(spool.isAlive()).as("Spool stopped before its launcher").isFalse();
         } finally {
             launcher.destroyForcibly();
@@ -90,11 +105,13 @@ class LauncherTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr().strip().lines()).singleElement().satisfies(line -> assertThat(line)
-                .contains("Spool needs Java 21 or later")
-                .contains("apt-get install openjdk-21-jre-headless")
-                .contains("Temurin 21")
-                .contains(empty.toString()));
+        assertThat(run.stderr().strip().lines())
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .contains("Spool needs Java 21 or later")
+                        .contains("apt-get install openjdk-21-jre-headless")
+                        .contains("Temurin 21")
+                        .contains(empty.toString()));
     }
 
     @Test
@@ -104,7 +121,8 @@ class LauncherTest {
         Files.writeString(notAJdk.resolve("release"), "JAVA_VERSION=\"99\"\n");
 
         assertThat(Launcher.findJdk(null, List.of(empty))).isNull();
-        assertThat(Launcher.noJdkMessage(17)).contains("this java is 17")
+        assertThat(Launcher.noJdkMessage(17))
+                .contains("this java is 17")
                 .contains("apt-get install openjdk-21-jre-headless");
     }
 
@@ -112,7 +130,8 @@ class LauncherTest {
     void givenThisJdkInASearchFolder_whenSearched_thenFoundOverAnOlderOne() {
         Path thisJdk = Path.of(System.getProperty("java.home"));
 
-        assertThat(Launcher.findJdk("/nonexistent", List.of(thisJdk.getParent()))).isNotNull()
+        assertThat(Launcher.findJdk("/nonexistent", List.of(thisJdk.getParent())))
+                .isNotNull()
                 .satisfies(found -> assertThat(Launcher.version(found)).isGreaterThanOrEqualTo(21));
         assertThat(Launcher.findJdk(thisJdk.toString(), List.of())).isEqualTo(thisJdk);
         assertThat(Launcher.major("1.8.0_392")).isEqualTo(8);
@@ -125,10 +144,12 @@ class LauncherTest {
         Path jvms = Path.of("/usr/lib/jvm");
         if (Files.isDirectory(jvms)) {
             try (Stream<Path> homes = Files.list(jvms)) {
-                found = homes.sorted().filter(home -> {
-                    int version = Launcher.version(home);
-                    return version > 0 && version < Launcher.REQUIRED;
-                }).findFirst();
+                found = homes.sorted()
+                        .filter(home -> {
+                            int version = Launcher.version(home);
+                            return version > 0 && version < Launcher.REQUIRED;
+                        })
+                        .findFirst();
             }
         }
         assumeTrue(found.isPresent(), "no JDK older than 21 under /usr/lib/jvm: the re-launch is not exercised here");
@@ -149,8 +170,12 @@ class LauncherTest {
     }
 
     private FinishedProcess launch(Path java, String search, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-D" + Launcher.SEARCH_PROPERTY + "=" + search,
-                "-cp", System.getProperty("java.class.path"), Launcher.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                java.toString(),
+                "-D" + Launcher.SEARCH_PROPERTY + "=" + search,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Launcher.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("JAVA_HOME");

@@ -9,16 +9,17 @@ import java.util.Map;
  * thread, as a task worker does, until it is killed.
  */
 public final class ChildProcessMain {
-    private ChildProcessMain() {
-    }
+    private ChildProcessMain() {}
 
     public static void main(String[] args) throws Exception {
-        Thread.ofVirtual().start(() -> {
-            try {
-                ChildProcess.run(List.of(args), Map.of(), null, null, Duration.ofMinutes(10));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).join();
+        Thread.ofVirtual()
+                .start(() -> {
+                    try {
+                        ChildProcess.run(List.of(args), Map.of(), null, null, Duration.ofMinutes(10));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .join();
     }
 }

@@ -1,15 +1,14 @@
 package dev.spool.media;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FfmpegBinariesTest {
 
@@ -29,15 +28,18 @@ class FfmpegBinariesTest {
         assertThat(second).isEqualTo(first);
         assertThat(Files.getLastModifiedTime(second.ffmpeg()).toMillis()).isEqualTo(modified);
         try (var entries = Files.list(dir)) {
-            assertThat(entries.map(p -> p.getFileName().toString())).containsExactly(first.ffmpeg().getParent().getFileName().toString());
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .containsExactly(first.ffmpeg().getParent().getFileName().toString());
         }
     }
 
     @Test
     void givenOverrideThatCannotLoadALibrary_whenLocated_thenMessageNamesLibraryAndInstallCommand() throws Exception {
         Path fake = dir.resolve("ffmpeg");
-        Files.writeString(fake, "#!/bin/sh\necho \"$0: error while loading shared libraries: libstdc++.so.6:"
-                + " cannot open shared object file: No such file or directory\" >&2\nexit 127\n");
+        Files.writeString(
+                fake,
+                "#!/bin/sh\necho \"$0: error while loading shared libraries: libstdc++.so.6:"
+                        + " cannot open shared object file: No such file or directory\" >&2\nexit 127\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         assertThatThrownBy(() -> FfmpegBinaries.locate(Optional.of(fake.toString()), Optional.of(fake.toString()), dir))
@@ -50,14 +52,18 @@ class FfmpegBinariesTest {
     @Test
     void givenUnknownMissingLibrary_whenExplained_thenGenericInstallHint() {
         assertThat(LoaderError.explain("x: error while loading shared libraries: libfoo.so.3: cannot open shared"
-                + " object file: No such file or directory")).contains("libfoo.so.3").contains("apt-file search");
+                        + " object file: No such file or directory"))
+                .contains("libfoo.so.3")
+                .contains("apt-file search");
     }
 
     @Test
     void givenWorkingOverride_whenLocated_thenOverrideWins() throws Exception {
         FfmpegBinaries bundled = TestMedia.binaries();
-        FfmpegBinaries chosen = FfmpegBinaries.locate(Optional.of(bundled.ffmpeg().toString()),
-                Optional.of(bundled.ffprobe().toString()), dir.resolve("unused"));
+        FfmpegBinaries chosen = FfmpegBinaries.locate(
+                Optional.of(bundled.ffmpeg().toString()),
+                Optional.of(bundled.ffprobe().toString()),
+                dir.resolve("unused"));
         assertThat(chosen.ffmpeg()).isEqualTo(bundled.ffmpeg());
         assertThat(dir.resolve("unused")).doesNotExist();
     }

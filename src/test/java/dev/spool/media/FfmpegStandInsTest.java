@@ -1,7 +1,6 @@
 package dev.spool.media;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bundled ffmpeg starts with Spool's stand-ins for the capture-device libraries, whatever this
@@ -25,7 +24,8 @@ class FfmpegStandInsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern LOADED = Pattern.compile("^\\s*(\\S+) => (\\S+) \\(0x[0-9a-f]+\\)$");
     /** Libraries every Debian has (libc6, libgcc-s1, libstdc++6 are required by apt itself). */
-    private static final Pattern BASE_SYSTEM = Pattern.compile("(libc|libm|libmvec|libgcc_s|libstdc\\+\\+|ld-linux-.*)\\.so\\..*");
+    private static final Pattern BASE_SYSTEM =
+            Pattern.compile("(libc|libm|libmvec|libgcc_s|libstdc\\+\\+|ld-linux-.*)\\.so\\..*");
 
     @TempDir
     Path dir;
@@ -36,13 +36,45 @@ class FfmpegStandInsTest {
         Map<String, String> env = eagerEnvironment(binaries);
         Path video = dir.resolve("x264.mp4");
 
-        var ffmpegVersion = ChildProcess.run(List.of(binaries.ffmpeg().toString(), "-version"), env, null, null, TIMEOUT);
-        var ffprobeVersion = ChildProcess.run(List.of(binaries.ffprobe().toString(), "-version"), env, null, null, TIMEOUT);
-        var encode = ChildProcess.run(List.of(binaries.ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error",
-                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=1", "-c:v", "libx264", "-y",
-                video.toString()), env, null, null, TIMEOUT);
-        var probe = ChildProcess.run(List.of(binaries.ffprobe().toString(), "-v", "error", "-select_streams", "v:0",
-                "-show_entries", "stream=codec_name", "-of", "csv=p=0", video.toString()), env, null, null, TIMEOUT);
+        var ffmpegVersion =
+                ChildProcess.run(List.of(binaries.ffmpeg().toString(), "-version"), env, null, null, TIMEOUT);
+        var ffprobeVersion =
+                ChildProcess.run(List.of(binaries.ffprobe().toString(), "-version"), env, null, null, TIMEOUT);
+        var encode = ChildProcess.run(
+                List.of(
+                        binaries.ffmpeg().toString(),
+                        "-hide_banner",
+                        "-nostdin",
+                        "-v",
+                        "error",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc2=size=320x240:rate=25:duration=1",
+                        "-c:v",
+                        "libx264",
+                        "-y",
+                        video.toString()),
+                env,
+                null,
+                null,
+                TIMEOUT);
+        var probe = ChildProcess.run(
+                List.of(
+                        binaries.ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "stream=codec_name",
+                        "-of",
+                        "csv=p=0",
+                        video.toString()),
+                env,
+                null,
+                null,
+                TIMEOUT);
 
         assertThat(ffmpegVersion.exitCode()).as(ffmpegVersion.stderrTail()).isZero();
         assertThat(ffprobeVersion.exitCode()).as(ffprobeVersion.stderrTail()).isZero();
@@ -60,13 +92,16 @@ class FfmpegStandInsTest {
         for (Path executable : List.of(binaries.ffmpeg(), binaries.ffprobe())) {
             Map<String, Path> loaded = loadedLibraries(binaries, executable);
 
-            assertThat(loaded).as("libraries %s loads", executable).containsKeys(
-                    BundledFfmpeg.STAND_IN_LIBRARIES.toArray(String[]::new));
+            assertThat(loaded)
+                    .as("libraries %s loads", executable)
+                    .containsKeys(BundledFfmpeg.STAND_IN_LIBRARIES.toArray(String[]::new));
             for (String standIn : BundledFfmpeg.STAND_IN_LIBRARIES) {
                 assertThat(loaded.get(standIn).getParent()).as(standIn).isEqualTo(folder);
             }
             loaded.forEach((soname, path) -> assertThat(path.getParent().equals(folder)
-                    || BASE_SYSTEM.matcher(soname).matches()).as("%s => %s", soname, path).isTrue());
+                            || BASE_SYSTEM.matcher(soname).matches())
+                    .as("%s => %s", soname, path)
+                    .isTrue());
         }
     }
 
@@ -74,12 +109,26 @@ class FfmpegStandInsTest {
     void givenCaptureDeviceInput_whenFfmpegRuns_thenStandInStopsItWithAClearMessage() throws Exception {
         FfmpegBinaries binaries = TestMedia.binaries();
 
-        var result = ChildProcess.run(List.of(binaries.ffmpeg().toString(), "-hide_banner", "-nostdin",
-                "-f", "alsa", "-i", "default", "-t", "1", dir.resolve("capture.wav").toString()),
-                binaries.environment(), null, null, TIMEOUT);
+        var result = ChildProcess.run(
+                List.of(
+                        binaries.ffmpeg().toString(),
+                        "-hide_banner",
+                        "-nostdin",
+                        "-f",
+                        "alsa",
+                        "-i",
+                        "default",
+                        "-t",
+                        "1",
+                        dir.resolve("capture.wav").toString()),
+                binaries.environment(),
+                null,
+                null,
+                TIMEOUT);
 
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.stderrTail()).contains("Spool's ffmpeg was asked to use a capture device; not supported")
+        assertThat(result.stderrTail())
+                .contains("Spool's ffmpeg was asked to use a capture device; not supported")
                 .contains("snd_pcm_open");
     }
 
@@ -114,7 +163,8 @@ class FfmpegStandInsTest {
         builder.environment().putAll(env);
         var process = builder.start();
         String stdout = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(process.waitFor(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(process.waitFor(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isTrue();
         assertThat(process.exitValue()).as(stdout).isZero();
         assertThat(stdout).doesNotContain("not found");
         Map<String, Path> loaded = new HashMap<>();

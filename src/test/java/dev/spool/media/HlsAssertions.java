@@ -1,13 +1,13 @@
 package dev.spool.media;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * What every successful run must satisfy: ffprobe reads every playlist and every segment on its
@@ -16,8 +16,7 @@ import static org.assertj.core.api.Assertions.within;
  */
 final class HlsAssertions {
 
-    private HlsAssertions() {
-    }
+    private HlsAssertions() {}
 
     static void assertPlayable(Path out, PipelineResult result, double sourceDuration) throws IOException {
         String master = Files.readString(out.resolve(result.masterPlaylist()));
@@ -36,40 +35,61 @@ final class HlsAssertions {
             throws IOException {
         Path playlistFile = out.resolve(rendition.playlist());
         String text = Files.readString(playlistFile);
-        assertThat(text).contains("#EXT-X-PLAYLIST-TYPE:VOD").contains("#EXT-X-ENDLIST").doesNotContain("DISCONTINUITY");
-        ChildProcess.Result whole = TestMedia.ffprobe("-show_entries", "format=duration", "-of", "csv=p=0",
-                playlistFile.toString());
-        assertThat(whole.ok()).as("ffprobe reads %s: %s", rendition.playlist(), whole.stderrTail()).isTrue();
+        assertThat(text)
+                .contains("#EXT-X-PLAYLIST-TYPE:VOD")
+                .contains("#EXT-X-ENDLIST")
+                .doesNotContain("DISCONTINUITY");
+        ChildProcess.Result whole =
+                TestMedia.ffprobe("-show_entries", "format=duration", "-of", "csv=p=0", playlistFile.toString());
+        assertThat(whole.ok())
+                .as("ffprobe reads %s: %s", rendition.playlist(), whole.stderrTail())
+                .isTrue();
 
         MediaPlaylist playlist = MediaPlaylist.read(playlistFile);
-        assertThat(playlist.totalDuration()).as("summed segment durations of " + rendition.name())
+        assertThat(playlist.totalDuration())
+                .as("summed segment durations of " + rendition.name())
                 .isCloseTo(sourceDuration, within(0.5));
         boolean video = rendition.width() > 0;
         Double firstStart = null;
         double elapsed = 0;
         for (MediaPlaylist.Segment segment : playlist.segments()) {
             Path file = probeable(playlistFile.getParent(), segment);
-            ChildProcess.Result packets = TestMedia.ffprobe("-select_streams", video ? "v:0" : "a:0",
-                    "-show_entries", "packet=pts_time,duration_time,flags", "-of", "csv=p=0", file.toString());
-            assertThat(packets.ok()).as("ffprobe reads %s: %s", segment.uri(), packets.stderrTail()).isTrue();
+            ChildProcess.Result packets = TestMedia.ffprobe(
+                    "-select_streams",
+                    video ? "v:0" : "a:0",
+                    "-show_entries",
+                    "packet=pts_time,duration_time,flags",
+                    "-of",
+                    "csv=p=0",
+                    file.toString());
+            assertThat(packets.ok())
+                    .as("ffprobe reads %s: %s", segment.uri(), packets.stderrTail())
+                    .isTrue();
             String[] first = packets.stdout().lines().findFirst().orElse("").split(",");
             assertThat(first).as("first packet of " + segment.uri()).hasSizeGreaterThanOrEqualTo(3);
             if (video) {
-                assertThat(first[2]).as("segment %s of %s starts with a keyframe", segment.uri(), rendition.name())
+                assertThat(first[2])
+                        .as("segment %s of %s starts with a keyframe", segment.uri(), rendition.name())
                         .startsWith("K");
             }
             double start = Double.parseDouble(first[0]);
-            double end = packets.stdout().lines().map(l -> l.split(","))
+            double end = packets.stdout()
+                    .lines()
+                    .map(l -> l.split(","))
                     .mapToDouble(p -> Double.parseDouble(p[0]) + (p[1].equals("N/A") ? 0 : Double.parseDouble(p[1])))
-                    .max().orElse(start);
+                    .max()
+                    .orElse(start);
             if (video) {
-                assertThat(end - start).as("what segment %s of %s holds against its playlist entry", segment.uri(),
-                        rendition.name()).isCloseTo(segment.duration(), within(0.1));
+                assertThat(end - start)
+                        .as("what segment %s of %s holds against its playlist entry", segment.uri(), rendition.name())
+                        .isCloseTo(segment.duration(), within(0.1));
             }
             if (firstStart == null) {
                 firstStart = start;
             }
-            assertThat(start - firstStart).as("timestamps continue into " + segment.uri()).isCloseTo(elapsed, within(0.1));
+            assertThat(start - firstStart)
+                    .as("timestamps continue into " + segment.uri())
+                    .isCloseTo(elapsed, within(0.1));
             elapsed += segment.duration();
             if (segment.init() != null) {
                 Files.delete(file);
@@ -98,8 +118,8 @@ final class HlsAssertions {
 
     /** The first audio timestamp minus the first video timestamp of a file or playlist, in seconds. */
     static double audioStartAfterVideo(Path file) {
-        ChildProcess.Result r = TestMedia.ffprobe("-show_entries", "stream=codec_type,start_time", "-of", "csv=p=0",
-                file.toString());
+        ChildProcess.Result r =
+                TestMedia.ffprobe("-show_entries", "stream=codec_type,start_time", "-of", "csv=p=0", file.toString());
         assertThat(r.ok()).as(r.stderrTail()).isTrue();
         Double video = null;
         Double audio = null;
@@ -117,8 +137,8 @@ final class HlsAssertions {
     }
 
     static List<String> videoStreamLine(Path file, String entries) {
-        ChildProcess.Result r = TestMedia.ffprobe("-select_streams", "v:0", "-show_entries", "stream=" + entries,
-                "-of", "csv=p=0", file.toString());
+        ChildProcess.Result r = TestMedia.ffprobe(
+                "-select_streams", "v:0", "-show_entries", "stream=" + entries, "-of", "csv=p=0", file.toString());
         assertThat(r.ok()).as(r.stderrTail()).isTrue();
         // playlists list their streams twice (program and stream sections): the first line is enough
         return List.of(r.stdout().strip().lines().findFirst().orElse("").split(","));

@@ -1,13 +1,12 @@
 package dev.spool.media;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InputValidatorTest {
 
@@ -48,8 +47,10 @@ class InputValidatorTest {
     @Test
     void givenStillImageOrProresCodec_whenChecked_thenUnsupportedCodecNamed() {
         for (String codec : new String[] {"mjpeg", "jpeg", "png", "prores"}) {
-            assertRejected(() -> validator.checkSpec(Specs.video(codec, 640, 360, 1_000_000L, 25.0, 0)),
-                    "unsupported_codec", codec + " is not supported");
+            assertRejected(
+                    () -> validator.checkSpec(Specs.video(codec, 640, 360, 1_000_000L, 25.0, 0)),
+                    "unsupported_codec",
+                    codec + " is not supported");
         }
     }
 
@@ -63,10 +64,14 @@ class InputValidatorTest {
 
     @Test
     void givenZeroOrMissingFrameRate_whenChecked_thenInvalidFps() {
-        assertRejected(() -> validator.checkSpec(Specs.video("h264", 640, 360, 1_000_000L, 0.0, 0)),
-                "invalid_fps", "invalid framerate");
-        assertRejected(() -> validator.checkSpec(Specs.video("h264", 640, 360, 1_000_000L, null, 0)),
-                "invalid_fps", "invalid framerate");
+        assertRejected(
+                () -> validator.checkSpec(Specs.video("h264", 640, 360, 1_000_000L, 0.0, 0)),
+                "invalid_fps",
+                "invalid framerate");
+        assertRejected(
+                () -> validator.checkSpec(Specs.video("h264", 640, 360, 1_000_000L, null, 0)),
+                "invalid_fps",
+                "invalid framerate");
     }
 
     @Test

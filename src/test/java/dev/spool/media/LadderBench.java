@@ -87,13 +87,21 @@ public final class LadderBench {
         String preset = System.getenv().getOrDefault("BENCH_PRESET", "medium");
         double longSeconds = number("BENCH_LONG_SECONDS", 600);
         String longPreset = System.getenv().getOrDefault("BENCH_LONG_PRESET", "veryfast");
-        Path dir = Path.of(System.getenv().getOrDefault("BENCH_DIR", "target/bench")).toAbsolutePath();
+        Path dir = Path.of(System.getenv().getOrDefault("BENCH_DIR", "target/bench"))
+                .toAbsolutePath();
         Files.createDirectories(dir);
-        FfmpegBinaries binaries = FfmpegBinaries.locate(Optional.ofNullable(System.getenv("SPOOL_FFMPEG")),
-                Optional.ofNullable(System.getenv("SPOOL_FFPROBE")), Path.of("target", "ffmpeg-cache"));
+        FfmpegBinaries binaries = FfmpegBinaries.locate(
+                Optional.ofNullable(System.getenv("SPOOL_FFMPEG")),
+                Optional.ofNullable(System.getenv("SPOOL_FFPROBE")),
+                Path.of("target", "ffmpeg-cache"));
         LadderBench bench = new LadderBench(binaries, dir, (int) number("BENCH_REPEAT", 1));
-        System.out.printf(Locale.ROOT, "ffmpeg %s, %d cores, load average %.1f, work in %s%n", binaries.version(),
-                Runtime.getRuntime().availableProcessors(), load(), dir);
+        System.out.printf(
+                Locale.ROOT,
+                "ffmpeg %s, %d cores, load average %.1f, work in %s%n",
+                binaries.version(),
+                Runtime.getRuntime().availableProcessors(),
+                load(),
+                dir);
         if (seconds > 0) {
             bench.ladder(seconds, preset);
         }
@@ -106,8 +114,10 @@ public final class LadderBench {
     /** Default ladder of a 1080p30 source: Spool's pipeline against one hand-written ffmpeg command. */
     private void ladder(double seconds, String preset) throws Exception {
         Path source = source("source-1080p-" + (long) seconds + "s.mp4", seconds, "1920x1080", "12M");
-        PipelineRequest request = PipelineRequest.builder(source, dir.resolve("spool")).preset(preset)
-                .mp4(Mp4Mode.ALL).build();
+        PipelineRequest request = PipelineRequest.builder(source, dir.resolve("spool"))
+                .preset(preset)
+                .mp4(Mp4Mode.ALL)
+                .build();
         VideoSpec spec = new Prober(binaries).probe(source);
         List<Rendition> renditions = new LadderPlanner(Ladder.SPOOL).plan(spec, List.of());
 
@@ -116,12 +126,19 @@ public final class LadderBench {
             Files.createDirectories(plain.resolve(r.name()));
         }
         List<String> command = plainCommand(source, renditions, preset);
-        Timing[] times = race(() -> new MediaPipeline(binaries).run(request, ProgressListener.NONE),
-                () -> run(command, plain));
+        Timing[] times =
+                race(() -> new MediaPipeline(binaries).run(request, ProgressListener.NONE), () -> run(command, plain));
 
-        System.out.printf(Locale.ROOT, "ladder %s, %.0f s 1080p30, preset %s, %.0f s segments, MP4s: %s%n",
-                renditions.stream().map(Rendition::name).toList(), seconds, preset, SEGMENT,
-                renditions.stream().filter(r -> !r.name().equals(Rendition.LOW_BITRATE)).count());
+        System.out.printf(
+                Locale.ROOT,
+                "ladder %s, %.0f s 1080p30, preset %s, %.0f s segments, MP4s: %s%n",
+                renditions.stream().map(Rendition::name).toList(),
+                seconds,
+                preset,
+                SEGMENT,
+                renditions.stream()
+                        .filter(r -> !r.name().equals(Rendition.LOW_BITRATE))
+                        .count());
         System.out.println("  spool pipeline  " + times[0] + "  (probe, encode, thumbnails, read-back, hashes)");
         System.out.println("  single ffmpeg   " + times[1]);
         System.out.println("  spool / ffmpeg  " + times[0].ratio(times[1]));
@@ -131,16 +148,26 @@ public final class LadderBench {
     /** A long 720p source through chunks encoded in parallel, and through one process. */
     private void chunking(double seconds, String preset) throws Exception {
         Path source = source("source-720p-" + (long) seconds + "s.mp4", seconds, "1280x720", "6M");
-        PipelineRequest chunkedRequest = PipelineRequest.builder(source, dir.resolve("chunked")).preset(preset)
-                .mp4(Mp4Mode.NONE).build();
-        PipelineRequest single = PipelineRequest.builder(source, dir.resolve("single")).preset(preset)
-                .mp4(Mp4Mode.NONE).chunking(seconds + 1, PipelineRequest.DEFAULT_MAX_PARALLEL).build();
-        Timing[] times = race(() -> new MediaPipeline(binaries).run(chunkedRequest, ProgressListener.NONE),
+        PipelineRequest chunkedRequest = PipelineRequest.builder(source, dir.resolve("chunked"))
+                .preset(preset)
+                .mp4(Mp4Mode.NONE)
+                .build();
+        PipelineRequest single = PipelineRequest.builder(source, dir.resolve("single"))
+                .preset(preset)
+                .mp4(Mp4Mode.NONE)
+                .chunking(seconds + 1, PipelineRequest.DEFAULT_MAX_PARALLEL)
+                .build();
+        Timing[] times = race(
+                () -> new MediaPipeline(binaries).run(chunkedRequest, ProgressListener.NONE),
                 () -> new MediaPipeline(binaries).run(single, ProgressListener.NONE));
 
         System.out.printf(Locale.ROOT, "default ladder, %.0f s 720p30, preset %s%n", seconds, preset);
-        System.out.printf(Locale.ROOT, "  chunked (%.0f s threshold, %d in parallel)  %s%n",
-                PipelineRequest.DEFAULT_CHUNK_THRESHOLD_SECONDS, PipelineRequest.DEFAULT_MAX_PARALLEL, times[0]);
+        System.out.printf(
+                Locale.ROOT,
+                "  chunked (%.0f s threshold, %d in parallel)  %s%n",
+                PipelineRequest.DEFAULT_CHUNK_THRESHOLD_SECONDS,
+                PipelineRequest.DEFAULT_MAX_PARALLEL,
+                times[0]);
         System.out.println("  one process                          " + times[1]);
         System.out.println("  chunked / one process                " + times[0].ratio(times[1]));
     }
@@ -150,23 +177,39 @@ public final class LadderBench {
      * rendition and the audio encoded once, tee into an HLS muxer and an MP4 muxer per rendition.
      */
     private List<String> plainCommand(Path source, List<Rendition> renditions, String preset) {
-        List<String> cmd = new ArrayList<>(List.of(binaries.ffmpeg().toString(), "-v", "error", "-y",
-                "-i", source.toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of(binaries.ffmpeg().toString(), "-v", "error", "-y", "-i", source.toString()));
         StringBuilder graph = new StringBuilder("[0:v]split=" + renditions.size());
         for (int i = 0; i < renditions.size(); i++) {
             graph.append("[s").append(i).append(']');
         }
         for (int i = 0; i < renditions.size(); i++) {
             Rendition r = renditions.get(i);
-            graph.append(";[s").append(i).append("]scale=").append(r.width()).append(':').append(r.height())
-                    .append("[v").append(i).append(']');
+            graph.append(";[s")
+                    .append(i)
+                    .append("]scale=")
+                    .append(r.width())
+                    .append(':')
+                    .append(r.height())
+                    .append("[v")
+                    .append(i)
+                    .append(']');
         }
         cmd.addAll(List.of("-filter_complex", graph.toString()));
         List<String> slaves = new ArrayList<>();
         for (int i = 0; i < renditions.size(); i++) {
             Rendition r = renditions.get(i);
-            cmd.addAll(List.of("-map", "[v" + i + "]", "-c:v:" + i, "libx264", "-crf:v:" + i, "27",
-                    "-maxrate:v:" + i, Long.toString(r.bitrate()), "-bufsize:v:" + i, Long.toString(r.bitrate())));
+            cmd.addAll(List.of(
+                    "-map",
+                    "[v" + i + "]",
+                    "-c:v:" + i,
+                    "libx264",
+                    "-crf:v:" + i,
+                    "27",
+                    "-maxrate:v:" + i,
+                    Long.toString(r.bitrate()),
+                    "-bufsize:v:" + i,
+                    Long.toString(r.bitrate())));
             String select = "[select=\\'v:" + i + ",a\\':";
             slaves.add(select + "f=hls:hls_time=6:hls_playlist_type=vod:hls_segment_filename=" + r.name() + "/%d.ts]"
                     + r.name() + "/index.m3u8");
@@ -174,9 +217,20 @@ public final class LadderBench {
                 slaves.add(select + "f=mp4:movflags=+faststart]" + r.name() + ".mp4");
             }
         }
-        cmd.addAll(List.of("-map", "0:a", "-c:a", "aac", "-preset", preset,
-                "-force_key_frames", "expr:gte(t,n_forced*6)", "-flags", "+global_header",
-                "-f", "tee", String.join("|", slaves)));
+        cmd.addAll(List.of(
+                "-map",
+                "0:a",
+                "-c:a",
+                "aac",
+                "-preset",
+                preset,
+                "-force_key_frames",
+                "expr:gte(t,n_forced*6)",
+                "-flags",
+                "+global_header",
+                "-f",
+                "tee",
+                String.join("|", slaves)));
         return cmd;
     }
 
@@ -184,18 +238,39 @@ public final class LadderBench {
         Path file = dir.resolve(name);
         if (!Files.exists(file)) {
             long start = System.nanoTime();
-            run(List.of(binaries.ffmpeg().toString(), "-v", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30:duration=" + seconds,
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
-                    "-c:v", "libx264", "-preset", "ultrafast", "-b:v", bitrate, "-c:a", "aac", "-shortest",
-                    file.toString()), dir);
+            run(
+                    List.of(
+                            binaries.ffmpeg().toString(),
+                            "-v",
+                            "error",
+                            "-y",
+                            "-f",
+                            "lavfi",
+                            "-i",
+                            "testsrc2=size=" + size + ":rate=30:duration=" + seconds,
+                            "-f",
+                            "lavfi",
+                            "-i",
+                            "sine=frequency=440:sample_rate=48000:duration=" + seconds,
+                            "-c:v",
+                            "libx264",
+                            "-preset",
+                            "ultrafast",
+                            "-b:v",
+                            bitrate,
+                            "-c:a",
+                            "aac",
+                            "-shortest",
+                            file.toString()),
+                    dir);
             System.out.printf(Locale.ROOT, "generated %s (%.0f s %s) in %.1f s%n", name, seconds, size, elapsed(start));
         }
         return file;
     }
 
     private void run(List<String> command, Path workDir) throws Exception {
-        ChildProcess.Result result = ChildProcess.run(command, binaries.environment(), workDir, null, Duration.ofHours(6));
+        ChildProcess.Result result =
+                ChildProcess.run(command, binaries.environment(), workDir, null, Duration.ofHours(6));
         if (!result.ok()) {
             throw new IllegalStateException("ffmpeg failed: " + result.stderrTail());
         }
@@ -206,8 +281,10 @@ public final class LadderBench {
     }
 
     private static double jvmCpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        return ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime()
+                / 1e9;
     }
 
     static double load() {

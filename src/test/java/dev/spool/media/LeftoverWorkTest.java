@@ -1,10 +1,9 @@
 package dev.spool.media;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a process killed with kill -9 leaves behind: its ffmpeg children die with it, a restart reaps the rest. */
 class LeftoverWorkTest {
@@ -26,10 +25,26 @@ class LeftoverWorkTest {
     void givenAJvmRunningFfmpeg_whenTheJvmIsKilledWithSigkill_thenItsFfmpegChildDiesToo(@TempDir Path dir)
             throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-cp", classpath, ChildProcessMain.class.getName(), TestMedia.binaries().ffmpeg().toString(),
-                "-nostdin", "-re", "-f", "lavfi", "-i", "nullsrc=s=16x16:r=5", "-t", "600", "-f", "null", "-")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("jvm.log").toFile());
+        var builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx128m",
+                        "-cp",
+                        classpath,
+                        ChildProcessMain.class.getName(),
+                        TestMedia.binaries().ffmpeg().toString(),
+                        "-nostdin",
+                        "-re",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "nullsrc=s=16x16:r=5",
+                        "-t",
+                        "600",
+                        "-f",
+                        "null",
+                        "-")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("jvm.log").toFile());
         builder.environment().putAll(TestMedia.binaries().environment());
         var jvm = builder.start();
         ProcessHandle ffmpeg = null;
@@ -39,8 +54,11 @@ class LeftoverWorkTest {
             jvm.destroyForcibly();
             jvm.waitFor(10, TimeUnit.SECONDS);
 
-            assertThat(ffmpeg.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).get())
-                    .as("ffmpeg %d still runs after its JVM was killed", ffmpeg.pid()).isNotNull();
+            assertThat(ffmpeg.onExit()
+                            .completeOnTimeout(null, 10, TimeUnit.SECONDS)
+                            .get())
+                    .as("ffmpeg %d still runs after its JVM was killed", ffmpeg.pid())
+                    .isNotNull();
         } finally {
             jvm.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             jvm.destroyForcibly();
@@ -62,8 +80,12 @@ class LeftoverWorkTest {
         Files.writeString(fresh.resolve("chunk-0.ts"), "being written");
         var binaries = TestMedia.binaries();
         // A shell that starts ffmpeg in the background and exits: ffmpeg is orphaned, as after kill -9 of Spool.
-        var shell = new ProcessBuilder("setsid", "sh", "-c", "'" + binaries.ffmpeg() + "' -nostdin -re -f lavfi "
-                + "-i nullsrc=s=16x16:r=5 -t 600 -f null '" + work.resolve("task-1-1/out") + "' >/dev/null 2>&1 &");
+        var shell = new ProcessBuilder(
+                "setsid",
+                "sh",
+                "-c",
+                "'" + binaries.ffmpeg() + "' -nostdin -re -f lavfi " + "-i nullsrc=s=16x16:r=5 -t 600 -f null '"
+                        + work.resolve("task-1-1/out") + "' >/dev/null 2>&1 &");
         shell.environment().putAll(binaries.environment());
         shell.start().waitFor(10, TimeUnit.SECONDS);
         ProcessHandle orphan = awaitProcessWithArgument(work.toString());
@@ -87,7 +109,8 @@ class LeftoverWorkTest {
     @Test
     void givenAStaleWorkDirectory_whenAServerWithWorkersRestarts_thenItIsRemoved() throws Exception {
         try (var server = TestServer.start(Store.SQLITE, Map.of("SPOOL_WORKERS", "1"))) {
-            Path stale = Files.createDirectories(server.dataDir().resolve("work").resolve("task-9-1"));
+            Path stale =
+                    Files.createDirectories(server.dataDir().resolve("work").resolve("task-9-1"));
             Files.writeString(stale.resolve("chunk-3.ts"), "left by a killed worker");
             age(stale.resolve("chunk-3.ts"));
             age(stale);
@@ -106,7 +129,9 @@ class LeftoverWorkTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             Optional<ProcessHandle> child = parent.descendants()
-                    .filter(p -> p.info().command().filter(c -> c.contains("ffmpeg")).isPresent()).findFirst();
+                    .filter(p ->
+                            p.info().command().filter(c -> c.contains("ffmpeg")).isPresent())
+                    .findFirst();
             if (child.isPresent()) {
                 return child.get();
             }
@@ -119,7 +144,8 @@ class LeftoverWorkTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             Optional<ProcessHandle> found = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().command().filter(c -> c.contains("ffmpeg")).isPresent())
+                    .filter(p ->
+                            p.info().command().filter(c -> c.contains("ffmpeg")).isPresent())
                     .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
                             .anyMatch(a -> a.contains(argument)))
                     .findFirst();

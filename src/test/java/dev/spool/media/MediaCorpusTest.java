@@ -1,11 +1,8 @@
 package dev.spool.media;
 
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +14,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The hard cases real uploads bring, built with the bundled ffmpeg and run through the default ladder;
@@ -37,6 +36,7 @@ class MediaCorpusTest {
 
     @TempDir
     static Path sources;
+
     @TempDir
     Path out;
 
@@ -52,42 +52,228 @@ class MediaCorpusTest {
 
     static Stream<Arguments> corpus() {
         return Stream.of(
-                new Source("cover art before the video", dir -> TestMedia.ffmpeg(dir.resolve("cover-first.mkv"),
-                        List.of("-f", "lavfi", "-i", "testsrc2=size=400x400:rate=1:duration=1", "-i",
-                                small(dir).toString(), "-map", "0:v", "-map", "1:v", "-map", "1:a",
-                                "-c:v:0", "mjpeg", "-frames:v:0", "1", "-c:v:1", "copy", "-c:a", "copy"))),
-                new Source("sparse frames", dir -> TestMedia.generate(dir, "sparse.avi", 4, "160x120", 15, false,
-                        "-vf", "select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,59)'", "-fps_mode", "vfr",
-                        "-c:v", "cinepak")),
-                new Source("late audio", dir -> TestMedia.ffmpeg(dir.resolve("late-audio.mp4"), List.of(
-                        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3", "-itsoffset", "1",
-                        "-f", "lavfi", "-i", "sine=duration=2", "-map", "0:v", "-map", "1:a",
-                        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"))),
-                new Source("late video", dir -> TestMedia.ffmpeg(dir.resolve("late-video.mp4"), List.of(
-                        "-itsoffset", "0.5", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=2",
-                        "-f", "lavfi", "-i", "sine=duration=2.5", "-map", "0:v", "-map", "1:a",
-                        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"))),
-                new Source("4K", dir -> TestMedia.generate(dir, "4k.mp4", 1, "3840x2160", 10, true,
-                        "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "800k", "-c:a", "aac", "-shortest")),
-                new Source("5.1 audio", dir -> TestMedia.generate(dir, "surround.mp4", 2, "320x180", 25, true,
-                        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "6", "-shortest")),
-                new Source("variable frame rate", dir -> TestMedia.generate(dir, "vfr.mp4", 3, "320x180", 30, true,
-                        "-vf", "select='lt(t\\,1.5)+not(mod(n\\,2))'", "-fps_mode", "vfr", "-c:v", "libx264",
-                        "-preset", "ultrafast", "-c:a", "aac", "-shortest")),
-                new Source("high frame rate", dir -> TestMedia.generate(dir, "high-fps.mp4", 1, "320x180", 120, true,
-                        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest")),
-                new Source("MPEG-TS named .mp4", dir -> TestMedia.generate(dir, "transport.mp4", 2, "320x180", 25,
-                        true, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-f", "mpegts")),
-                new Source("WebM named .mov", dir -> TestMedia.generate(dir, "webm.mov", 2, "320x180", 25, true,
-                        "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k",
-                        "-c:a", "libopus", "-shortest", "-f", "webm"))
-        ).map(Arguments::of);
+                        new Source(
+                                "cover art before the video",
+                                dir -> TestMedia.ffmpeg(
+                                        dir.resolve("cover-first.mkv"),
+                                        List.of(
+                                                "-f",
+                                                "lavfi",
+                                                "-i",
+                                                "testsrc2=size=400x400:rate=1:duration=1",
+                                                "-i",
+                                                small(dir).toString(),
+                                                "-map",
+                                                "0:v",
+                                                "-map",
+                                                "1:v",
+                                                "-map",
+                                                "1:a",
+                                                "-c:v:0",
+                                                "mjpeg",
+                                                "-frames:v:0",
+                                                "1",
+                                                "-c:v:1",
+                                                "copy",
+                                                "-c:a",
+                                                "copy"))),
+                        new Source(
+                                "sparse frames",
+                                dir -> TestMedia.generate(
+                                        dir,
+                                        "sparse.avi",
+                                        4,
+                                        "160x120",
+                                        15,
+                                        false,
+                                        "-vf",
+                                        "select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,59)'",
+                                        "-fps_mode",
+                                        "vfr",
+                                        "-c:v",
+                                        "cinepak")),
+                        new Source(
+                                "late audio",
+                                dir -> TestMedia.ffmpeg(
+                                        dir.resolve("late-audio.mp4"),
+                                        List.of(
+                                                "-f",
+                                                "lavfi",
+                                                "-i",
+                                                "testsrc2=size=320x180:rate=25:duration=3",
+                                                "-itsoffset",
+                                                "1",
+                                                "-f",
+                                                "lavfi",
+                                                "-i",
+                                                "sine=duration=2",
+                                                "-map",
+                                                "0:v",
+                                                "-map",
+                                                "1:a",
+                                                "-c:v",
+                                                "libx264",
+                                                "-preset",
+                                                "ultrafast",
+                                                "-c:a",
+                                                "aac"))),
+                        new Source(
+                                "late video",
+                                dir -> TestMedia.ffmpeg(
+                                        dir.resolve("late-video.mp4"),
+                                        List.of(
+                                                "-itsoffset",
+                                                "0.5",
+                                                "-f",
+                                                "lavfi",
+                                                "-i",
+                                                "testsrc2=size=320x180:rate=25:duration=2",
+                                                "-f",
+                                                "lavfi",
+                                                "-i",
+                                                "sine=duration=2.5",
+                                                "-map",
+                                                "0:v",
+                                                "-map",
+                                                "1:a",
+                                                "-c:v",
+                                                "libx264",
+                                                "-preset",
+                                                "ultrafast",
+                                                "-c:a",
+                                                "aac"))),
+                        new Source(
+                                "4K",
+                                dir -> TestMedia.generate(
+                                        dir,
+                                        "4k.mp4",
+                                        1,
+                                        "3840x2160",
+                                        10,
+                                        true,
+                                        "-c:v",
+                                        "libx264",
+                                        "-preset",
+                                        "ultrafast",
+                                        "-b:v",
+                                        "800k",
+                                        "-c:a",
+                                        "aac",
+                                        "-shortest")),
+                        new Source(
+                                "5.1 audio",
+                                dir -> TestMedia.generate(
+                                        dir,
+                                        "surround.mp4",
+                                        2,
+                                        "320x180",
+                                        25,
+                                        true,
+                                        "-c:v",
+                                        "libx264",
+                                        "-preset",
+                                        "ultrafast",
+                                        "-c:a",
+                                        "aac",
+                                        "-ac",
+                                        "6",
+                                        "-shortest")),
+                        new Source(
+                                "variable frame rate",
+                                dir -> TestMedia.generate(
+                                        dir,
+                                        "vfr.mp4",
+                                        3,
+                                        "320x180",
+                                        30,
+                                        true,
+                                        "-vf",
+                                        "select='lt(t\\,1.5)+not(mod(n\\,2))'",
+                                        "-fps_mode",
+                                        "vfr",
+                                        "-c:v",
+                                        "libx264",
+                                        "-preset",
+                                        "ultrafast",
+                                        "-c:a",
+                                        "aac",
+                                        "-shortest")),
+                        new Source(
+                                "high frame rate",
+                                dir -> TestMedia.generate(
+                                        dir,
+                                        "high-fps.mp4",
+                                        1,
+                                        "320x180",
+                                        120,
+                                        true,
+                                        "-c:v",
+                                        "libx264",
+                                        "-preset",
+                                        "ultrafast",
+                                        "-c:a",
+                                        "aac",
+                                        "-shortest")),
+                        new Source(
+                                "MPEG-TS named .mp4",
+                                dir -> TestMedia.generate(
+                                        dir,
+                                        "transport.mp4",
+                                        2,
+                                        "320x180",
+                                        25,
+                                        true,
+                                        "-c:v",
+                                        "libx264",
+                                        "-preset",
+                                        "ultrafast",
+                                        "-c:a",
+                                        "aac",
+                                        "-f",
+                                        "mpegts")),
+                        new Source(
+                                "WebM named .mov",
+                                dir -> TestMedia.generate(
+                                        dir,
+                                        "webm.mov",
+                                        2,
+                                        "320x180",
+                                        25,
+                                        true,
+                                        "-c:v",
+                                        "libvpx-vp9",
+                                        "-deadline",
+                                        "realtime",
+                                        "-cpu-used",
+                                        "8",
+                                        "-b:v",
+                                        "300k",
+                                        "-c:a",
+                                        "libopus",
+                                        "-shortest",
+                                        "-f",
+                                        "webm")))
+                .map(Arguments::of);
     }
 
     private static Path small(Path dir) {
         Path file = dir.resolve("small.mp4");
-        return Files.exists(file) ? file : TestMedia.generate(dir, "small.mp4", 2, "320x180", 25, true,
-                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest");
+        return Files.exists(file)
+                ? file
+                : TestMedia.generate(
+                        dir,
+                        "small.mp4",
+                        2,
+                        "320x180",
+                        25,
+                        true,
+                        "-c:v",
+                        "libx264",
+                        "-preset",
+                        "ultrafast",
+                        "-c:a",
+                        "aac",
+                        "-shortest");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -95,25 +281,35 @@ class MediaCorpusTest {
     void givenAHardCase_whenRunWithTheDefaultLadder_thenEveryOutputIsWhole(Source source) throws Exception {
         Path input = source.build().apply(sources);
 
-        PipelineResult result = pipeline.run(PipelineRequest.builder(input, out).preset(PRESET).segmentSeconds(2)
-                .build(), ProgressListener.NONE);
+        PipelineResult result = pipeline.run(
+                PipelineRequest.builder(input, out)
+                        .preset(PRESET)
+                        .segmentSeconds(2)
+                        .build(),
+                ProgressListener.NONE);
 
         double duration = result.inputSpec().timelineLength();
         HlsAssertions.assertPlayable(out, result, duration);
         Set<String> sizes = new HashSet<>();
         for (PipelineResult.HlsRendition rendition : result.renditions()) {
             assertThat(sizes.add(rendition.width() + "x" + rendition.height()))
-                    .as("no second rendition at %dx%d", rendition.width(), rendition.height()).isTrue();
-            assertThat(rendition.frameRate()).as("frame rate of " + rendition.name()).isNotNull().isLessThanOrEqualTo(60.0);
+                    .as("no second rendition at %dx%d", rendition.width(), rendition.height())
+                    .isTrue();
+            assertThat(rendition.frameRate())
+                    .as("frame rate of " + rendition.name())
+                    .isNotNull()
+                    .isLessThanOrEqualTo(60.0);
             double frame = 1 / rendition.frameRate();
             Path playlist = out.resolve(rendition.playlist());
             assertDecodes(playlist);
-            assertThat(MediaPlaylist.read(playlist).totalDuration()).as("duration of " + rendition.name())
+            assertThat(MediaPlaylist.read(playlist).totalDuration())
+                    .as("duration of " + rendition.name())
                     .isCloseTo(duration, within(frame + 0.001));
             if (result.inputSpec().audio().isPresent()) {
                 // MPEG-TS has no edit list: AAC's priming samples (not played) sit before the first audible one
                 assertThat(HlsAssertions.audioStartAfterVideo(playlist) + aacPriming(playlist))
-                        .as("A/V start of " + rendition.name()).isCloseTo(0, within(frame));
+                        .as("A/V start of " + rendition.name())
+                        .isCloseTo(0, within(frame));
             }
         }
         assertThat(result.mp4s()).isNotEmpty();
@@ -121,52 +317,85 @@ class MediaCorpusTest {
             Path file = out.resolve(mp4.path());
             assertDecodes(file);
             assertFastStart(file);
-            ChildProcess.Result probed = TestMedia.ffprobe("-select_streams", "v:0", "-show_entries",
-                    "stream=duration,r_frame_rate", "-of", "csv=p=0", file.toString());
+            ChildProcess.Result probed = TestMedia.ffprobe(
+                    "-select_streams",
+                    "v:0",
+                    "-show_entries",
+                    "stream=duration,r_frame_rate",
+                    "-of",
+                    "csv=p=0",
+                    file.toString());
             String[] line = probed.stdout().strip().split(",");
             double frame = 1 / Fraction.parse(line[0]).value();
-            assertThat(Double.parseDouble(line[1])).as("video duration of " + mp4.path())
+            assertThat(Double.parseDouble(line[1]))
+                    .as("video duration of " + mp4.path())
                     .isCloseTo(duration, within(frame + 0.001));
             if (result.inputSpec().audio().isPresent()) {
-                assertThat(HlsAssertions.audioVideoStartGap(file)).as("A/V start of " + mp4.path()).isLessThan(frame);
+                assertThat(HlsAssertions.audioVideoStartGap(file))
+                        .as("A/V start of " + mp4.path())
+                        .isLessThan(frame);
             }
         }
     }
 
     @Test
     void givenFastStartMp4CutInHalf_whenRun_thenRefusedAsTruncatedAndNothingPublished() throws Exception {
-        Path whole = TestMedia.generate(sources, "whole.mp4", 4, "160x90", 25, true, "-c:v", "libx264",
-                "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-shortest", "-movflags", "+faststart");
+        Path whole = TestMedia.generate(
+                sources,
+                "whole.mp4",
+                4,
+                "160x90",
+                25,
+                true,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-g",
+                "25",
+                "-c:a",
+                "aac",
+                "-shortest",
+                "-movflags",
+                "+faststart");
         byte[] bytes = Files.readAllBytes(whole);
         Path half = TestMedia.write(sources.resolve("half.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
 
-        assertThatThrownBy(() -> pipeline.run(PipelineRequest.builder(half, out).preset(PRESET).segmentSeconds(2)
-                .build(), ProgressListener.NONE))
-                .isInstanceOfSatisfying(MediaException.class, e -> assertThat(e.code()).isEqualTo("truncated"));
+        assertThatThrownBy(() -> pipeline.run(
+                        PipelineRequest.builder(half, out)
+                                .preset(PRESET)
+                                .segmentSeconds(2)
+                                .build(),
+                        ProgressListener.NONE))
+                .isInstanceOfSatisfying(
+                        MediaException.class, e -> assertThat(e.code()).isEqualTo("truncated"));
         assertThat(out).isEmptyDirectory();
     }
 
     /** The one AAC frame (1024 samples) the encoder puts before the audio. */
     private static double aacPriming(Path file) {
-        ChildProcess.Result rate = TestMedia.ffprobe("-select_streams", "a:0", "-show_entries", "stream=sample_rate",
-                "-of", "csv=p=0", file.toString());
-        return 1024 / Double.parseDouble(rate.stdout().strip().lines().findFirst().orElseThrow());
+        ChildProcess.Result rate = TestMedia.ffprobe(
+                "-select_streams", "a:0", "-show_entries", "stream=sample_rate", "-of", "csv=p=0", file.toString());
+        return 1024
+                / Double.parseDouble(rate.stdout().strip().lines().findFirst().orElseThrow());
     }
 
     private static void assertDecodes(Path file) {
         List<String> args = new ArrayList<>(List.of("-i", file.toString(), "-f", "null"));
         ChildProcess.Result decoded = decode(args);
-        assertThat(decoded.ok() && decoded.stderrTail().isBlank()).as("%s decodes without errors: %s", file,
-                decoded.stderrTail()).isTrue();
+        assertThat(decoded.ok() && decoded.stderrTail().isBlank())
+                .as("%s decodes without errors: %s", file, decoded.stderrTail())
+                .isTrue();
     }
 
     private static ChildProcess.Result decode(List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(TestMedia.binaries().ffmpeg().toString(), "-hide_banner",
-                "-nostdin", "-v", "error"));
+        List<String> cmd = new ArrayList<>(
+                List.of(TestMedia.binaries().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error"));
         cmd.addAll(args);
         cmd.add("-");
         try {
-            return ChildProcess.run(cmd, TestMedia.binaries().environment(), null, null, java.time.Duration.ofMinutes(2));
+            return ChildProcess.run(
+                    cmd, TestMedia.binaries().environment(), null, null, java.time.Duration.ofMinutes(2));
         } catch (MediaException | InterruptedException e) {
             throw new IllegalStateException(e);
         }

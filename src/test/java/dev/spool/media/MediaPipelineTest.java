@@ -1,16 +1,10 @@
 package dev.spool.media;
 
-import dev.spool.testing.CapturedOutput;
-import dev.spool.media.TranscodeProfile.Encoder;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.spool.media.TranscodeProfile.Encoder;
+import dev.spool.testing.CapturedOutput;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +14,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @Tag("media")
 // Encoding with ffmpeg on a loaded 2-core machine: more than the 5 minutes every other test gets.
@@ -43,8 +42,20 @@ class MediaPipelineTest {
 
     @BeforeAll
     static void generate() {
-        small = TestMedia.generate(sources, "small.mp4", 3, "320x180", 30, true,
-                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest");
+        small = TestMedia.generate(
+                sources,
+                "small.mp4",
+                3,
+                "320x180",
+                30,
+                true,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-c:a",
+                "aac",
+                "-shortest");
     }
 
     private static PipelineRequest.Builder request(Path input, Path output) {
@@ -53,27 +64,51 @@ class MediaPipelineTest {
 
     @Test
     void givenOddSized853x479Source_whenRunWithDefaultLadder_thenLadderMp4sThumbnailsAndHashes() throws Exception {
-        Path odd = TestMedia.generate(sources, "odd.mp4", 3, "854x480", 30, true, "-vf", "scale=853:479,setsar=1",
-                "-c:v", "libx264",
-                "-preset", "ultrafast", "-pix_fmt", "yuv444p", "-b:v", "1500k", "-c:a", "aac", "-shortest");
+        Path odd = TestMedia.generate(
+                sources,
+                "odd.mp4",
+                3,
+                "854x480",
+                30,
+                true,
+                "-vf",
+                "scale=853:479,setsar=1",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv444p",
+                "-b:v",
+                "1500k",
+                "-c:a",
+                "aac",
+                "-shortest");
         List<Double> progress = new ArrayList<>();
 
         PipelineResult result = pipeline.run(request(odd, out).build(), progress::add);
 
         // The default (spool) ladder: the 360p rung (below the source's height), not 720p (above it), and a top
         // rung at the source's size rounded down to even.
-        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name)
+        assertThat(result.renditions())
+                .extracting(PipelineResult.HlsRendition::name)
                 .containsExactlyInAnyOrder("360p0", "478p0");
-        PipelineResult.HlsRendition top = result.renditions().stream().filter(r -> r.name().equals("478p0"))
-                .findFirst().orElseThrow();
+        PipelineResult.HlsRendition top = result.renditions().stream()
+                .filter(r -> r.name().equals("478p0"))
+                .findFirst()
+                .orElseThrow();
         assertThat(top.width()).isEqualTo(852);
         assertThat(top.height()).isEqualTo(478);
         assertThat(top.codecs()).matches("avc1\\.[0-9a-f]{6},mp4a\\.40\\.2");
         HlsAssertions.assertPlayable(out, result, 3.0);
 
         String master = Files.readString(out.resolve("index.m3u8"));
-        assertThat(master).contains("RESOLUTION=852x478").contains("AVERAGE-BANDWIDTH=").contains("FRAME-RATE=30.000");
-        assertThat(result.mp4s()).extracting(PipelineResult.Mp4Output::path)
+        assertThat(master)
+                .contains("RESOLUTION=852x478")
+                .contains("AVERAGE-BANDWIDTH=")
+                .contains("FRAME-RATE=30.000");
+        assertThat(result.mp4s())
+                .extracting(PipelineResult.Mp4Output::path)
                 .containsExactlyInAnyOrder("360p0.mp4", "480p0.mp4");
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
             assertThat(mp4.size()).isEqualTo(Files.size(out.resolve(mp4.path())));
@@ -97,52 +132,85 @@ class MediaPipelineTest {
         assertThat(result.md5()).isEqualTo(hash("MD5", odd));
         assertThat(result.sha256()).isEqualTo(hash("SHA-256", odd));
         assertThat(progress).isSorted().last().isEqualTo(1.0);
-        assertThat(result.files()).contains("thumbnails/keyframes_1.png", "478p0/index.m3u8", "478p0/0.ts", "478p0.mp4");
+        assertThat(result.files())
+                .contains("thumbnails/keyframes_1.png", "478p0/index.m3u8", "478p0/0.ts", "478p0.mp4");
     }
 
     @Test
     void givenH264HevcAndVp9Profiles_whenRun_thenTsForH264AndFragmentedMp4ForTheOthers() throws Exception {
         List<TranscodeProfile> profiles = List.of(
                 TranscodeProfile.of("avc", 256, 144, 300_000).withProfile(TranscodeProfile.H264Profile.H264Baseline),
-                TranscodeProfile.of("hevc", 256, 144, 300_000).withEncoder(Encoder.HEVC).withQuality(30),
-                TranscodeProfile.of("vp9", 256, 144, 300_000).withEncoder(Encoder.VP9).withQuality(35));
+                TranscodeProfile.of("hevc", 256, 144, 300_000)
+                        .withEncoder(Encoder.HEVC)
+                        .withQuality(30),
+                TranscodeProfile.of("vp9", 256, 144, 300_000)
+                        .withEncoder(Encoder.VP9)
+                        .withQuality(35));
 
-        PipelineResult result = pipeline.run(request(small, out).profiles(profiles).build(), ProgressListener.NONE);
+        PipelineResult result =
+                pipeline.run(request(small, out).profiles(profiles).build(), ProgressListener.NONE);
 
         HlsAssertions.assertPlayable(out, result, 3.0);
-        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name, PipelineResult.HlsRendition::width,
-                PipelineResult.HlsRendition::height).containsOnly(
-                org.assertj.core.groups.Tuple.tuple("avc", 256, 144), org.assertj.core.groups.Tuple.tuple("hevc", 256, 144),
-                org.assertj.core.groups.Tuple.tuple("vp9", 256, 144));
+        assertThat(result.renditions())
+                .extracting(
+                        PipelineResult.HlsRendition::name,
+                        PipelineResult.HlsRendition::width,
+                        PipelineResult.HlsRendition::height)
+                .containsOnly(
+                        org.assertj.core.groups.Tuple.tuple("avc", 256, 144),
+                        org.assertj.core.groups.Tuple.tuple("hevc", 256, 144),
+                        org.assertj.core.groups.Tuple.tuple("vp9", 256, 144));
         assertThat(codecs(result, "avc")).startsWith("avc1.42");
         assertThat(codecs(result, "hevc")).startsWith("hvc1.1.6.L").endsWith(",mp4a.40.2");
         assertThat(codecs(result, "vp9")).isEqualTo("vp09.00.11.08,mp4a.40.2");
-        assertThat(result.files()).contains("avc/0.ts", "hevc/init.mp4", "hevc/0.m4s", "vp9/init.mp4", "vp9/0.m4s",
-                "hevc.mp4", "vp9.mp4");
-        assertThat(HlsAssertions.videoStreamLine(out.resolve("avc/0.ts"), "has_b_frames")).containsExactly("0");
+        assertThat(result.files())
+                .contains(
+                        "avc/0.ts", "hevc/init.mp4", "hevc/0.m4s", "vp9/init.mp4", "vp9/0.m4s", "hevc.mp4", "vp9.mp4");
+        assertThat(HlsAssertions.videoStreamLine(out.resolve("avc/0.ts"), "has_b_frames"))
+                .containsExactly("0");
     }
 
     @Test
     void givenRotatedSource_whenRun_thenPortraitRenditions() throws Exception {
-        Path rotated = TestMedia.ffmpeg(sources.resolve("rotated.mp4"),
+        Path rotated = TestMedia.ffmpeg(
+                sources.resolve("rotated.mp4"),
                 List.of("-display_rotation", "90", "-i", small.toString(), "-c", "copy"));
 
-        PipelineResult result = pipeline.run(request(rotated, out).mp4(Mp4Mode.NONE).thumbnails(false).build(),
-                ProgressListener.NONE);
+        PipelineResult result = pipeline.run(
+                request(rotated, out).mp4(Mp4Mode.NONE).thumbnails(false).build(), ProgressListener.NONE);
 
         HlsAssertions.assertPlayable(out, result, 3.0);
         assertThat(result.renditions()).allSatisfy(r -> assertThat(r.height()).isGreaterThan(r.width()));
-        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::width).contains(180);
+        assertThat(result.renditions())
+                .extracting(PipelineResult.HlsRendition::width)
+                .contains(180);
         assertThat(result.mp4s()).isEmpty();
         assertThat(result.thumbnailsVtt()).isNull();
     }
 
     @Test
     void givenVariableFrameRateSource_whenRun_thenRenditionsHaveConstantFrameRate() throws Exception {
-        Path vfr = TestMedia.generate(sources, "vfr.mp4", 3, "320x180", 30, false,
-                "-vf", "select='not(between(mod(n,30),5,14))'", "-fps_mode", "vfr", "-c:v", "libx264", "-preset",
+        Path vfr = TestMedia.generate(
+                sources,
+                "vfr.mp4",
+                3,
+                "320x180",
+                30,
+                false,
+                "-vf",
+                "select='not(between(mod(n,30),5,14))'",
+                "-fps_mode",
+                "vfr",
+                "-c:v",
+                "libx264",
+                "-preset",
                 "ultrafast");
-        assertThat(new Prober(TestMedia.binaries()).probe(vfr).video().orElseThrow().variableFrameRate()).isTrue();
+        assertThat(new Prober(TestMedia.binaries())
+                        .probe(vfr)
+                        .video()
+                        .orElseThrow()
+                        .variableFrameRate())
+                .isTrue();
 
         PipelineResult result = pipeline.run(request(vfr, out).mp4(Mp4Mode.NONE).build(), ProgressListener.NONE);
 
@@ -153,35 +221,75 @@ class MediaPipelineTest {
     }
 
     @Test
-    void givenAudioStartingOneSecondAfterTheVideo_whenRun_thenEveryOutputStartsAudioAndVideoTogether() throws Exception {
-        Path late = TestMedia.ffmpeg(sources.resolve("late-audio.mp4"), List.of(
-                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
-                "-itsoffset", "1", "-f", "lavfi", "-i", "sine=duration=2", "-map", "0:v", "-map", "1:a",
-                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"));
+    void givenAudioStartingOneSecondAfterTheVideo_whenRun_thenEveryOutputStartsAudioAndVideoTogether()
+            throws Exception {
+        Path late = TestMedia.ffmpeg(
+                sources.resolve("late-audio.mp4"),
+                List.of(
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc2=size=320x180:rate=25:duration=3",
+                        "-itsoffset",
+                        "1",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=duration=2",
+                        "-map",
+                        "0:v",
+                        "-map",
+                        "1:a",
+                        "-c:v",
+                        "libx264",
+                        "-preset",
+                        "ultrafast",
+                        "-c:a",
+                        "aac"));
         assertThat(HlsAssertions.audioVideoStartGap(late)).isGreaterThan(0.9);
 
-        PipelineResult result = pipeline.run(request(late, out).thumbnails(false).build(), ProgressListener.NONE);
+        PipelineResult result =
+                pipeline.run(request(late, out).thumbnails(false).build(), ProgressListener.NONE);
 
         HlsAssertions.assertPlayable(out, result, 3.0);
         for (PipelineResult.HlsRendition rendition : result.renditions()) {
             assertThat(HlsAssertions.audioVideoStartGap(out.resolve(rendition.playlist())))
-                    .as("audio and video start of " + rendition.name()).isLessThan(0.04);
+                    .as("audio and video start of " + rendition.name())
+                    .isLessThan(0.04);
         }
-        assertThat(result.mp4s()).isNotEmpty().allSatisfy(mp4 ->
-                assertThat(HlsAssertions.audioVideoStartGap(out.resolve(mp4.path()))).as(mp4.path()).isLessThan(0.04));
+        assertThat(result.mp4s())
+                .isNotEmpty()
+                .allSatisfy(mp4 -> assertThat(HlsAssertions.audioVideoStartGap(out.resolve(mp4.path())))
+                        .as(mp4.path())
+                        .isLessThan(0.04));
     }
 
     @Test
     void givenSparseFramesInAvi_whenRun_thenPlaylistsDescribeTheWholeTimelineFromZero() throws Exception {
         // 15 fps AVI with a picture only every 20 frames: the rest are empty "repeat the last frame" chunks
-        Path sparse = TestMedia.generate(sources, "sparse.avi", 6, "160x120", 15, false,
-                "-vf", "select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,89)'", "-fps_mode", "vfr", "-c:v", "cinepak");
+        Path sparse = TestMedia.generate(
+                sources,
+                "sparse.avi",
+                6,
+                "160x120",
+                15,
+                false,
+                "-vf",
+                "select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,89)'",
+                "-fps_mode",
+                "vfr",
+                "-c:v",
+                "cinepak");
 
         PipelineResult result = pipeline.run(request(sparse, out).build(), ProgressListener.NONE);
 
         HlsAssertions.assertPlayable(out, result, 6.0);
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
-            ChildProcess.Result duration = TestMedia.ffprobe("-show_entries", "format=duration", "-of", "csv=p=0",
+            ChildProcess.Result duration = TestMedia.ffprobe(
+                    "-show_entries",
+                    "format=duration",
+                    "-of",
+                    "csv=p=0",
                     out.resolve(mp4.path()).toString());
             assertThat(Double.parseDouble(duration.stdout().strip())).isCloseTo(6.0, within(0.07));
         }
@@ -189,35 +297,84 @@ class MediaPipelineTest {
     }
 
     @Test
-    void givenVariableFrameRateSourceAt30ThenAt15Fps_whenRun_thenEncodedAt30FpsWithoutDroppingFrames() throws Exception {
-        Path vfr = TestMedia.generate(sources, "thirty-then-fifteen.mp4", 4, "320x180", 30, false,
-                "-vf", "select='lt(t\\,2)+not(mod(n\\,2))'", "-fps_mode", "vfr", "-c:v", "libx264", "-preset",
+    void givenVariableFrameRateSourceAt30ThenAt15Fps_whenRun_thenEncodedAt30FpsWithoutDroppingFrames()
+            throws Exception {
+        Path vfr = TestMedia.generate(
+                sources,
+                "thirty-then-fifteen.mp4",
+                4,
+                "320x180",
+                30,
+                false,
+                "-vf",
+                "select='lt(t\\,2)+not(mod(n\\,2))'",
+                "-fps_mode",
+                "vfr",
+                "-c:v",
+                "libx264",
+                "-preset",
                 "ultrafast");
-        VideoSpec.Track probed = new Prober(TestMedia.binaries()).probe(vfr).video().orElseThrow();
+        VideoSpec.Track probed =
+                new Prober(TestMedia.binaries()).probe(vfr).video().orElseThrow();
         assertThat(probed.fps()).isLessThan(25.0);
 
-        PipelineResult result = pipeline.run(request(vfr, out).profiles(List.of(TranscodeProfile.of("p", 320, 180,
-                500_000))).mp4(Mp4Mode.NONE).thumbnails(false).build(), ProgressListener.NONE);
+        PipelineResult result = pipeline.run(
+                request(vfr, out)
+                        .profiles(List.of(TranscodeProfile.of("p", 320, 180, 500_000)))
+                        .mp4(Mp4Mode.NONE)
+                        .thumbnails(false)
+                        .build(),
+                ProgressListener.NONE);
 
         HlsAssertions.assertPlayable(out, result, 4.0);
         Path playlist = out.resolve(result.renditions().get(0).playlist());
         assertThat(HlsAssertions.videoStreamLine(playlist, "r_frame_rate")).containsExactly("30/1");
-        ChildProcess.Result frames = TestMedia.ffprobe("-select_streams", "v:0", "-count_packets",
-                "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", playlist.toString());
-        assertThat(Integer.parseInt(frames.stdout().strip().lines().findFirst().orElseThrow())).isBetween(118, 122);
+        ChildProcess.Result frames = TestMedia.ffprobe(
+                "-select_streams",
+                "v:0",
+                "-count_packets",
+                "-show_entries",
+                "stream=nb_read_packets",
+                "-of",
+                "csv=p=0",
+                playlist.toString());
+        assertThat(Integer.parseInt(frames.stdout().strip().lines().findFirst().orElseThrow()))
+                .isBetween(118, 122);
     }
 
     @Test
     void givenSmallSourceWithSixChannelAudio_whenRun_thenStereoAudioAndThumbnailsNotUpscaled() throws Exception {
-        Path surround = TestMedia.generate(sources, "surround.mp4", 2, "160x90", 25, true,
-                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "6", "-shortest");
+        Path surround = TestMedia.generate(
+                sources,
+                "surround.mp4",
+                2,
+                "160x90",
+                25,
+                true,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-c:a",
+                "aac",
+                "-ac",
+                "6",
+                "-shortest");
 
         PipelineResult result = pipeline.run(request(surround, out).build(), ProgressListener.NONE);
 
         HlsAssertions.assertPlayable(out, result, 2.0);
-        assertThat(result.renditions()).extracting(PipelineResult.HlsRendition::name).containsExactly("90p0");
-        ChildProcess.Result channels = TestMedia.ffprobe("-select_streams", "a:0", "-show_entries", "stream=channels",
-                "-of", "csv=p=0", out.resolve("90p0.mp4").toString());
+        assertThat(result.renditions())
+                .extracting(PipelineResult.HlsRendition::name)
+                .containsExactly("90p0");
+        ChildProcess.Result channels = TestMedia.ffprobe(
+                "-select_streams",
+                "a:0",
+                "-show_entries",
+                "stream=channels",
+                "-of",
+                "csv=p=0",
+                out.resolve("90p0.mp4").toString());
         assertThat(channels.stdout().strip()).isEqualTo("2");
         assertThat(HlsAssertions.videoStreamLine(out.resolve("thumbnails/keyframes_0.png"), "width,height"))
                 .containsExactly("160", "90");
@@ -225,11 +382,23 @@ class MediaPipelineTest {
 
     static Stream<Arguments> nonH264Sources() {
         return Stream.of(
-                Arguments.of("hevc", "mp4", List.of("-c:v", "libx265", "-preset", "ultrafast", "-x265-params",
-                        "log-level=error", "-tag:v", "hvc1")),
+                Arguments.of(
+                        "hevc",
+                        "mp4",
+                        List.of(
+                                "-c:v",
+                                "libx265",
+                                "-preset",
+                                "ultrafast",
+                                "-x265-params",
+                                "log-level=error",
+                                "-tag:v",
+                                "hvc1")),
                 // Livepeer refuses VP9 in MP4; Spool decodes it like any other input
-                Arguments.of("vp9", "mp4", List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
-                        "-b:v", "300k")));
+                Arguments.of(
+                        "vp9",
+                        "mp4",
+                        List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k")));
     }
 
     @ParameterizedTest(name = "{0} in {1}")
@@ -238,11 +407,11 @@ class MediaPipelineTest {
             throws Exception {
         List<String> args = new ArrayList<>(encoder);
         args.addAll(List.of("-c:a", "aac", "-shortest"));
-        Path input = TestMedia.generate(sources, codec + "." + container, 2, "320x180", 25, true,
-                args.toArray(String[]::new));
+        Path input = TestMedia.generate(
+                sources, codec + "." + container, 2, "320x180", 25, true, args.toArray(String[]::new));
 
-        PipelineResult result = pipeline.run(request(input, out).mp4(Mp4Mode.NONE).thumbnails(false).build(),
-                ProgressListener.NONE);
+        PipelineResult result = pipeline.run(
+                request(input, out).mp4(Mp4Mode.NONE).thumbnails(false).build(), ProgressListener.NONE);
 
         assertThat(result.inputSpec().format()).isEqualTo(container);
         assertThat(result.inputSpec().video().orElseThrow().codec()).isEqualTo(codec);
@@ -267,35 +436,68 @@ class MediaPipelineTest {
 
     @Test
     void givenLongerInputThanThreshold_whenRun_thenChunksJoinIntoOneContinuousPlaylist() throws Exception {
-        Path eight = TestMedia.generate(sources, "eight.mp4", 8, "320x180", 30, true,
-                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest");
-        List<TranscodeProfile> profiles = List.of(TranscodeProfile.of("lo", 256, 144, 300_000),
+        Path eight = TestMedia.generate(
+                sources,
+                "eight.mp4",
+                8,
+                "320x180",
+                30,
+                true,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-c:a",
+                "aac",
+                "-shortest");
+        List<TranscodeProfile> profiles = List.of(
+                TranscodeProfile.of("lo", 256, 144, 300_000),
                 TranscodeProfile.of("hevc", 256, 144, 300_000).withEncoder(Encoder.HEVC));
 
         PipelineResult result;
         try (var log = CapturedOutput.start()) {
-            result = pipeline.run(request(eight, out).profiles(profiles).chunking(3, 2)
-                    .mp4(Mp4Mode.ALL).build(), ProgressListener.NONE);
+            result = pipeline.run(
+                    request(eight, out)
+                            .profiles(profiles)
+                            .chunking(3, 2)
+                            .mp4(Mp4Mode.ALL)
+                            .build(),
+                    ProgressListener.NONE);
             // 8 s over a 3 s threshold wants 3 chunks, rounded up to whole waves of 2: 4 chunks of one segment.
-            assertThat(log.text().lines()
-                    .filter(line -> line.startsWith("INFO dev.spool.media.MediaPipeline - transcoding eight.mp4")))
-                    .singleElement().asString().endsWith("4 chunk(s))");
+            assertThat(log.text()
+                            .lines()
+                            .filter(line ->
+                                    line.startsWith("INFO dev.spool.media.MediaPipeline - transcoding eight.mp4")))
+                    .singleElement()
+                    .asString()
+                    .endsWith("4 chunk(s))");
         }
 
         HlsAssertions.assertPlayable(out, result, 8.0);
         assertThat(MediaPlaylist.read(out.resolve("lo/index.m3u8")).segments())
-                .extracting(MediaPlaylist.Segment::uri).containsExactly("0.ts", "1.ts", "2.ts", "3.ts");
+                .extracting(MediaPlaylist.Segment::uri)
+                .containsExactly("0.ts", "1.ts", "2.ts", "3.ts");
         assertThat(Files.readString(out.resolve("hevc/index.m3u8"))).containsOnlyOnce("#EXT-X-MAP");
-        assertThat(result.files()).filteredOn(f -> f.startsWith("thumbnails/keyframes_")).hasSize(4);
+        assertThat(result.files())
+                .filteredOn(f -> f.startsWith("thumbnails/keyframes_"))
+                .hasSize(4);
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
-            ChildProcess.Result duration = TestMedia.ffprobe("-show_entries", "format=duration", "-of", "csv=p=0",
+            ChildProcess.Result duration = TestMedia.ffprobe(
+                    "-show_entries",
+                    "format=duration",
+                    "-of",
+                    "csv=p=0",
                     out.resolve(mp4.path()).toString());
             assertThat(Double.parseDouble(duration.stdout().strip())).isCloseTo(8.0, within(0.5));
         }
     }
 
     private static String codecs(PipelineResult result, String name) {
-        return result.renditions().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow().codecs();
+        return result.renditions().stream()
+                .filter(r -> r.name().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .codecs();
     }
 
     /** With faststart the moov box comes before mdat. */

@@ -1,15 +1,14 @@
 package dev.spool.media;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Playlists, codec strings, chunking and thumbnail cues, without running ffmpeg. */
 class PackagingTest {
@@ -18,22 +17,23 @@ class PackagingTest {
     Path dir;
 
     private static PipelineResult.HlsRendition rendition(String name, int w, int h, long average) {
-        return new PipelineResult.HlsRendition(name, w, h, average, average * 2, average, "avc1.64001f,mp4a.40.2",
-                name + "/index.m3u8", 30.0);
+        return new PipelineResult.HlsRendition(
+                name, w, h, average, average * 2, average, "avc1.64001f,mp4a.40.2", name + "/index.m3u8", 30.0);
     }
 
     @Test
     void givenLadderWithLargeTopRung_whenOrdered_thenBitrateDescendingWithFirstTwoSwapped() {
         List<PipelineResult.HlsRendition> ordered = MasterPlaylist.order(List.of(
-                rendition("360p0", 640, 360, 600_000), rendition("1080p0", 1920, 1080, 5_000_000),
+                rendition("360p0", 640, 360, 600_000),
+                rendition("1080p0", 1920, 1080, 5_000_000),
                 rendition("720p0", 1280, 720, 2_500_000)));
         assertThat(ordered).extracting(PipelineResult.HlsRendition::name).containsExactly("720p0", "1080p0", "360p0");
     }
 
     @Test
     void givenSmallLadder_whenOrdered_thenNoSwapAndTiesPreferLargerPicture() {
-        List<PipelineResult.HlsRendition> ordered = MasterPlaylist.order(List.of(
-                rendition("a", 320, 180, 500_000), rendition("b", 640, 360, 500_000)));
+        List<PipelineResult.HlsRendition> ordered =
+                MasterPlaylist.order(List.of(rendition("a", 320, 180, 500_000), rendition("b", 640, 360, 500_000)));
         assertThat(ordered).extracting(PipelineResult.HlsRendition::name).containsExactly("b", "a");
     }
 
@@ -52,12 +52,17 @@ class PackagingTest {
 
     @Test
     void givenFragmentedSegments_whenPlaylistRenderedAndReadBack_thenSameSegmentsAndOneMap() throws Exception {
-        MediaPlaylist playlist = new MediaPlaylist(List.of(new MediaPlaylist.Segment("0.m4s", 6.0, "init.mp4"),
-                new MediaPlaylist.Segment("1.m4s", 6.4, "init.mp4"), new MediaPlaylist.Segment("2.m4s", 1.5, "init.mp4")));
+        MediaPlaylist playlist = new MediaPlaylist(List.of(
+                new MediaPlaylist.Segment("0.m4s", 6.0, "init.mp4"),
+                new MediaPlaylist.Segment("1.m4s", 6.4, "init.mp4"),
+                new MediaPlaylist.Segment("2.m4s", 1.5, "init.mp4")));
         Path file = Files.writeString(dir.resolve("index.m3u8"), playlist.render());
 
-        assertThat(playlist.render()).contains("#EXT-X-TARGETDURATION:6\n").containsOnlyOnce("#EXT-X-MAP:URI=\"init.mp4\"")
-                .contains("#EXT-X-VERSION:7").endsWith("#EXT-X-ENDLIST\n");
+        assertThat(playlist.render())
+                .contains("#EXT-X-TARGETDURATION:6\n")
+                .containsOnlyOnce("#EXT-X-MAP:URI=\"init.mp4\"")
+                .contains("#EXT-X-VERSION:7")
+                .endsWith("#EXT-X-ENDLIST\n");
         assertThat(MediaPlaylist.read(file)).isEqualTo(playlist);
         assertThat(MediaPlaylist.read(file).totalDuration()).isEqualTo(13.9, org.assertj.core.data.Offset.offset(1e-9));
     }
@@ -66,8 +71,9 @@ class PackagingTest {
     void givenTenMinuteInput_whenChunked_thenWholeWavesOnSegmentBoundaries() {
         List<ChunkPlan.Chunk> chunks = ChunkPlan.plan(600.0, 6, 120, 2);
         assertThat(chunks).hasSize(6);
-        assertThat(chunks).extracting(ChunkPlan.Chunk::start, ChunkPlan.Chunk::firstSegment).startsWith(
-                tuple(0.0, 0), tuple(102.0, 17));
+        assertThat(chunks)
+                .extracting(ChunkPlan.Chunk::start, ChunkPlan.Chunk::firstSegment)
+                .startsWith(tuple(0.0, 0), tuple(102.0, 17));
         assertThat(chunks.get(5).length()).isNull();
         assertThat(chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum()).isEqualTo(600.0);
         assertThat(chunks).allSatisfy(c -> assertThat(c.start() % 6).isZero());
@@ -99,10 +105,12 @@ class PackagingTest {
 
     @Test
     void givenProbedSpec_whenSerialised_thenLivepeerFieldsOnlyAndNoNulls() throws Exception {
-        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Specs.video(1280, 720, 4_000_000L));
-        assertThat(json).isEqualTo("{\"format\":\"mp4\",\"duration\":10.0,\"bitrate\":4000000,\"tracks\":[{\"type\":\"video\","
-                + "\"codec\":\"h264\",\"startTime\":0.0,\"duration\":10.0,\"bitrate\":4000000,\"width\":1280,"
-                + "\"height\":720,\"pixelFormat\":\"yuv420p\",\"fps\":30.0,\"bitDepth\":8}]}");
+        String json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(Specs.video(1280, 720, 4_000_000L));
+        assertThat(json)
+                .isEqualTo("{\"format\":\"mp4\",\"duration\":10.0,\"bitrate\":4000000,\"tracks\":[{\"type\":\"video\","
+                        + "\"codec\":\"h264\",\"startTime\":0.0,\"duration\":10.0,\"bitrate\":4000000,\"width\":1280,"
+                        + "\"height\":720,\"pixelFormat\":\"yuv420p\",\"fps\":30.0,\"bitDepth\":8}]}");
     }
 
     @Test

@@ -1,16 +1,15 @@
 package dev.spool.media;
 
-import dev.spool.testing.TestVideos;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import dev.spool.testing.TestVideos;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PipelineRangeTest {
     private static final int FPS = 30;
@@ -32,12 +31,18 @@ class PipelineRangeTest {
     }
 
     private PipelineResult clip(double start, double end) throws Exception {
-        return pipeline.run(PipelineRequest.builder(numbered, out).preset("ultrafast").segmentSeconds(2)
-                .range(new InputRange(start, end)).build(), ProgressListener.NONE);
+        return pipeline.run(
+                PipelineRequest.builder(numbered, out)
+                        .preset("ultrafast")
+                        .segmentSeconds(2)
+                        .range(new InputRange(start, end))
+                        .build(),
+                ProgressListener.NONE);
     }
 
     @Test
-    void givenRangeBetweenKeyframes_whenRun_thenFirstFrameIsTheSourceFrameAtStartAndLengthIsTheRange() throws Exception {
+    void givenRangeBetweenKeyframes_whenRun_thenFirstFrameIsTheSourceFrameAtStartAndLengthIsTheRange()
+            throws Exception {
         PipelineResult result = clip(13.5, 18.5);
 
         String mp4 = out.resolve(result.mp4s().get(0).path()).toString();
@@ -66,7 +71,8 @@ class PipelineRangeTest {
         PipelineResult result = clip(1, 3);
 
         PipelineResult.Mp4Output largest = result.mp4s().stream()
-                .max(java.util.Comparator.comparingInt(PipelineResult.Mp4Output::width)).orElseThrow();
+                .max(java.util.Comparator.comparingInt(PipelineResult.Mp4Output::width))
+                .orElseThrow();
         assertThat(result.inputSize()).isEqualTo(Files.size(out.resolve(largest.path())));
         assertThat(result.inputSize()).isLessThan(Files.size(numbered));
         assertThat(result.sha256()).isEqualTo(MediaPipelineTest.hash("SHA-256", out.resolve(largest.path())));
@@ -77,7 +83,9 @@ class PipelineRangeTest {
         PipelineResult result = clip(58, 70);
 
         assertThat(result.inputSpec().duration()).isCloseTo(2.0, within(ONE_FRAME));
-        assertThat(TestVideos.videoFrames(out.resolve(result.mp4s().get(0).path()).toString())).isBetween(59, 61);
+        assertThat(TestVideos.videoFrames(
+                        out.resolve(result.mp4s().get(0).path()).toString()))
+                .isBetween(59, 61);
     }
 
     @Test

@@ -1,30 +1,42 @@
 package dev.spool.media;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class ProberTest {
 
     @TempDir
     static Path dir;
+
     private static Path source;
     private final Prober prober = new Prober(TestMedia.binaries());
 
     @BeforeAll
     static void generate() {
-        source = TestMedia.generate(dir, "source.mp4", 2, "320x240", 25, true,
-                "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest");
+        source = TestMedia.generate(
+                dir,
+                "source.mp4",
+                2,
+                "320x240",
+                25,
+                true,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-c:a",
+                "aac",
+                "-shortest");
     }
 
     private void assertRejected(Path input, String code, String messagePart) {
@@ -58,8 +70,8 @@ class ProberTest {
 
     @Test
     void givenRotatedPhoneVideo_whenProbed_thenRotationAndPortraitDisplaySize() throws Exception {
-        Path rotated = TestMedia.ffmpeg(dir.resolve("rotated.mp4"),
-                List.of("-display_rotation", "90", "-i", source.toString(), "-c", "copy"));
+        Path rotated = TestMedia.ffmpeg(
+                dir.resolve("rotated.mp4"), List.of("-display_rotation", "90", "-i", source.toString(), "-c", "copy"));
 
         VideoSpec.Track video = prober.probe(rotated).video().orElseThrow();
 
@@ -70,7 +82,8 @@ class ProberTest {
 
     @Test
     void givenFastStartMp4CutShort_whenProbed_thenTruncated() throws Exception {
-        Path fastStart = TestMedia.ffmpeg(dir.resolve("faststart.mp4"),
+        Path fastStart = TestMedia.ffmpeg(
+                dir.resolve("faststart.mp4"),
                 List.of("-i", source.toString(), "-c", "copy", "-movflags", "+faststart"));
         byte[] bytes = Files.readAllBytes(fastStart);
         Path cut = TestMedia.write(dir.resolve("cut-faststart.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
@@ -103,7 +116,8 @@ class ProberTest {
 
         assertThat(spec.tracks()).isEmpty();
         assertThatThrownBy(() -> new InputValidator().checkSpec(spec))
-                .isInstanceOfSatisfying(MediaException.class, e -> assertThat(e.code()).isEqualTo("no_streams"));
+                .isInstanceOfSatisfying(
+                        MediaException.class, e -> assertThat(e.code()).isEqualTo("no_streams"));
     }
 
     @Test
@@ -112,17 +126,35 @@ class ProberTest {
 
         VideoSpec spec = prober.probe(mjpeg);
 
-        assertThatThrownBy(() -> new InputValidator().checkSpec(spec)).isInstanceOfSatisfying(MediaException.class,
-                e -> assertThat(e).hasMessageContaining("mjpeg is not supported").extracting(MediaException::code)
-                        .isEqualTo("unsupported_codec"));
+        assertThatThrownBy(() -> new InputValidator().checkSpec(spec))
+                .isInstanceOfSatisfying(
+                        MediaException.class,
+                        e -> assertThat(e)
+                                .hasMessageContaining("mjpeg is not supported")
+                                .extracting(MediaException::code)
+                                .isEqualTo("unsupported_codec"));
     }
 
     @Test
     void givenMp3WithCoverArt_whenProbed_thenAudioOnly() throws Exception {
         Path cover = TestMedia.generate(dir, "cover.png", 0.04, "64x64", 25, false, "-frames:v", "1");
-        Path mp3 = TestMedia.ffmpeg(dir.resolve("song.mp3"), List.of("-f", "lavfi", "-i",
-                "sine=duration=1", "-i", cover.toString(), "-map", "0:a", "-map", "1:v", "-c:v", "png",
-                "-disposition:v", "attached_pic"));
+        Path mp3 = TestMedia.ffmpeg(
+                dir.resolve("song.mp3"),
+                List.of(
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=duration=1",
+                        "-i",
+                        cover.toString(),
+                        "-map",
+                        "0:a",
+                        "-map",
+                        "1:v",
+                        "-c:v",
+                        "png",
+                        "-disposition:v",
+                        "attached_pic"));
 
         VideoSpec spec = prober.probe(mp3);
 
@@ -134,10 +166,29 @@ class ProberTest {
     @ValueSource(strings = {"mp4", "mkv"})
     void givenH264WithCoverArtStreamBeforeIt_whenProbedAndValidated_thenTheH264StreamIsUsed(String container)
             throws Exception {
-        Path withCover = TestMedia.ffmpeg(dir.resolve("cover-first." + container), List.of(
-                "-f", "lavfi", "-i", "testsrc2=size=640x640:rate=1:duration=1", "-i", source.toString(),
-                "-map", "0:v", "-map", "1:v", "-map", "1:a", "-c:v:0", "mjpeg", "-frames:v:0", "1",
-                "-c:v:1", "copy", "-c:a", "copy"));
+        Path withCover = TestMedia.ffmpeg(
+                dir.resolve("cover-first." + container),
+                List.of(
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc2=size=640x640:rate=1:duration=1",
+                        "-i",
+                        source.toString(),
+                        "-map",
+                        "0:v",
+                        "-map",
+                        "1:v",
+                        "-map",
+                        "1:a",
+                        "-c:v:0",
+                        "mjpeg",
+                        "-frames:v:0",
+                        "1",
+                        "-c:v:1",
+                        "copy",
+                        "-c:a",
+                        "copy"));
 
         VideoSpec spec = prober.probe(withCover);
 
@@ -150,22 +201,58 @@ class ProberTest {
 
     @Test
     void givenMpegTsNamedMp4WhereOnlyTheAudioDeclaresABitrate_whenProbed_thenBitrateIsTheWholeFiles() throws Exception {
-        Path ts = TestMedia.generate(dir, "transport.mp4", 2, "320x240", 25, true,
-                "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1M", "-c:a", "aac", "-b:a", "64k", "-f", "mpegts");
+        Path ts = TestMedia.generate(
+                dir,
+                "transport.mp4",
+                2,
+                "320x240",
+                25,
+                true,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-b:v",
+                "1M",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "64k",
+                "-f",
+                "mpegts");
 
         VideoSpec spec = prober.probe(ts);
 
         assertThat(spec.video().orElseThrow().bitrate()).isNull();
         assertThat(spec.audio().orElseThrow().bitrate()).isPositive();
         double sizeOverDuration = Files.size(ts) * 8 / spec.duration();
-        assertThat(spec.bitrate().doubleValue()).isCloseTo(sizeOverDuration, org.assertj.core.data.Percentage.withPercentage(5));
+        assertThat(spec.bitrate().doubleValue())
+                .isCloseTo(sizeOverDuration, org.assertj.core.data.Percentage.withPercentage(5));
     }
 
     @Test
     void givenAudioWithAOnePictureVideoStreamNotFlaggedAsCoverArt_whenProbed_thenAudioOnly() throws Exception {
-        Path withPicture = TestMedia.ffmpeg(dir.resolve("song-with-picture.mp4"), List.of(
-                "-f", "lavfi", "-i", "testsrc2=size=64x64:rate=1:duration=1", "-f", "lavfi", "-i", "sine=duration=2",
-                "-map", "0:v", "-map", "1:a", "-c:v", "mjpeg", "-frames:v", "1", "-c:a", "aac"));
+        Path withPicture = TestMedia.ffmpeg(
+                dir.resolve("song-with-picture.mp4"),
+                List.of(
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc2=size=64x64:rate=1:duration=1",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=duration=2",
+                        "-map",
+                        "0:v",
+                        "-map",
+                        "1:a",
+                        "-c:v",
+                        "mjpeg",
+                        "-frames:v",
+                        "1",
+                        "-c:a",
+                        "aac"));
 
         VideoSpec spec = prober.probe(withPicture);
 

@@ -2,20 +2,37 @@ package dev.spool.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
-
 import java.nio.file.Path;
 import java.util.List;
 
 /** Generated media and ffprobe for tests outside this package: small, so they stay quick on a shared machine. */
 public final class SampleMedia {
-    private SampleMedia() {
-    }
+    private SampleMedia() {}
 
     /** An H.264 + AAC MP4 of a testsrc2 picture and a sine tone. */
     public static Path mp4(Path dir, String name, double seconds, String size) {
-        return TestMedia.generate(dir, name, seconds, size, 25, true,
-                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50",
-                "-c:a", "aac", "-b:a", "64k", "-shortest", "-movflags", "+faststart");
+        return TestMedia.generate(
+                dir,
+                name,
+                seconds,
+                size,
+                25,
+                true,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-g",
+                "50",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "64k",
+                "-shortest",
+                "-movflags",
+                "+faststart");
     }
 
     /** What ffprobe reads in a file or URL (format and streams, as JSON); fails when it cannot read it. */
@@ -32,11 +49,22 @@ public final class SampleMedia {
      * warnings and errors: empty when every part could be read.
      */
     public static String decodeEverything(String fileOrUrl) {
-        var cmd = new java.util.ArrayList<>(List.of(TestMedia.binaries().ffmpeg().toString(), "-hide_banner",
-                "-nostdin", "-v", "warning", "-i", fileOrUrl, "-map", "0", "-f", "null", "-"));
+        var cmd = new java.util.ArrayList<>(List.of(
+                TestMedia.binaries().ffmpeg().toString(),
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "warning",
+                "-i",
+                fileOrUrl,
+                "-map",
+                "0",
+                "-f",
+                "null",
+                "-"));
         try {
-            var result = ChildProcess.run(cmd, TestMedia.binaries().environment(), null, null,
-                    java.time.Duration.ofMinutes(5));
+            var result = ChildProcess.run(
+                    cmd, TestMedia.binaries().environment(), null, null, java.time.Duration.ofMinutes(5));
             return result.ok() ? result.stderrTail() : "ffmpeg failed: " + result.stderrTail();
         } catch (MediaException | InterruptedException e) {
             throw new IllegalStateException(e);

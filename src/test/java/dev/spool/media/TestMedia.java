@@ -16,8 +16,7 @@ final class TestMedia {
 
     private static FfmpegBinaries binaries;
 
-    private TestMedia() {
-    }
+    private TestMedia() {}
 
     static synchronized FfmpegBinaries binaries() {
         if (binaries == null) {
@@ -31,10 +30,9 @@ final class TestMedia {
     }
 
     /** A testsrc2 + sine source; {@code extra} goes before the output name (codec, filters...). */
-    static Path generate(Path dir, String name, double seconds, String size, int fps, boolean audio,
-                         String... extra) {
-        List<String> cmd = new ArrayList<>(List.of("-f", "lavfi", "-i",
-                "testsrc2=size=" + size + ":rate=" + fps + ":duration=" + seconds));
+    static Path generate(Path dir, String name, double seconds, String size, int fps, boolean audio, String... extra) {
+        List<String> cmd = new ArrayList<>(
+                List.of("-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + fps + ":duration=" + seconds));
         if (audio) {
             cmd.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=" + seconds));
         }
@@ -44,8 +42,8 @@ final class TestMedia {
 
     /** Runs ffmpeg with the given arguments writing {@code output}; fails the test if ffmpeg fails. */
     static Path ffmpeg(Path output, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(binaries().ffmpeg().toString(), "-hide_banner", "-nostdin",
-                "-v", "error", "-y"));
+        List<String> cmd = new ArrayList<>(
+                List.of(binaries().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-y"));
         cmd.addAll(args);
         cmd.add(output.toString());
         return run(cmd).ok() ? output : fail(output, cmd);

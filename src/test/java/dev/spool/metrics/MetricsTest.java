@@ -1,5 +1,8 @@
 package dev.spool.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.config.ConfigException;
 import dev.spool.testing.ApiClient;
@@ -10,12 +13,6 @@ import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import dev.spool.testing.TestVideos;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,9 +23,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** {@code /metrics} on its own port: strict Prometheus text, moving as a task runs, with no tenant data in labels. */
 @BothStores
@@ -75,33 +74,67 @@ class MetricsTest {
         var alice = server.client(user.key());
         var before = PrometheusText.parse(scrape(server).body());
 
-        var requested = alice.post("/api/asset/request-upload", Map.of("name", "metered")).json();
-        var put = HTTP.send(HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofFile(video)).build(), HttpResponse.BodyHandlers.ofString());
+        var requested = alice.post("/api/asset/request-upload", Map.of("name", "metered"))
+                .json();
+        var put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(requested.path("url").asText()))
+                        .PUT(HttpRequest.BodyPublishers.ofFile(video))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         String taskId = requested.path("task").path("id").asText();
         awaitPhase(alice, taskId, "completed");
 
-        String text = Await.until(() -> scrapeText(server),
-                t -> PrometheusText.parse(t).value("spool_task_events_total", "type", "upload", "event",
-                        "completed") > before.value("spool_task_events_total", "type", "upload", "event",
-                        "completed"), Duration.ofSeconds(10), "the completed upload to be counted");
+        String text = Await.until(
+                () -> scrapeText(server),
+                t -> PrometheusText.parse(t).value("spool_task_events_total", "type", "upload", "event", "completed")
+                        > before.value("spool_task_events_total", "type", "upload", "event", "completed"),
+                Duration.ofSeconds(10),
+                "the completed upload to be counted");
         var after = PrometheusText.parse(text);
         assertThat(delta(before, after, "spool_task_events_total", "type", "upload", "event", "created"))
                 .isEqualTo(1);
         assertThat(delta(before, after, "spool_task_events_total", "type", "upload", "event", "completed"))
                 .isEqualTo(1);
-        assertThat(delta(before, after, "spool_task_wait_seconds_count", "type", "upload")).isEqualTo(1);
-        assertThat(delta(before, after, "spool_task_run_seconds_count", "type", "upload")).isEqualTo(1);
-        assertThat(delta(before, after, "spool_task_run_seconds_sum", "type", "upload")).isPositive();
+        assertThat(delta(before, after, "spool_task_wait_seconds_count", "type", "upload"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "spool_task_run_seconds_count", "type", "upload"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "spool_task_run_seconds_sum", "type", "upload"))
+                .isPositive();
         assertThat(delta(before, after, "spool_encode_speed_count")).isEqualTo(1);
-        assertThat(delta(before, after, "spool_upload_bytes_total", "kind", "direct")).isEqualTo(Files.size(video));
-        assertThat(delta(before, after, "spool_http_server_requests_seconds_count",
-                "method", "POST", "route", "/api/asset/request-upload", "status", "200")).isEqualTo(1);
-        assertThat(after.value("spool_http_server_requests_seconds_bucket", "method", "POST",
-                "route", "/api/asset/request-upload", "status", "200", "le", "+Inf")).isPositive();
-        assertThat(text).doesNotContain(taskId, requested.path("asset").path("id").asText(), user.userId(),
-                user.projectId(), "metered", "metrics@example.com");
+        assertThat(delta(before, after, "spool_upload_bytes_total", "kind", "direct"))
+                .isEqualTo(Files.size(video));
+        assertThat(delta(
+                        before,
+                        after,
+                        "spool_http_server_requests_seconds_count",
+                        "method",
+                        "POST",
+                        "route",
+                        "/api/asset/request-upload",
+                        "status",
+                        "200"))
+                .isEqualTo(1);
+        assertThat(after.value(
+                        "spool_http_server_requests_seconds_bucket",
+                        "method",
+                        "POST",
+                        "route",
+                        "/api/asset/request-upload",
+                        "status",
+                        "200",
+                        "le",
+                        "+Inf"))
+                .isPositive();
+        assertThat(text)
+                .doesNotContain(
+                        taskId,
+                        requested.path("asset").path("id").asText(),
+                        user.userId(),
+                        user.projectId(),
+                        "metered",
+                        "metrics@example.com");
     }
 
     @Test
@@ -109,15 +142,26 @@ class MetricsTest {
         var server = servers.on(store);
         var alice = server.client(server.createUserKey("hooks@example.com").key());
         try (var receiver = FileServer.start()) {
-            assertThat(alice.post("/api/webhook", Map.of("name", "refusing", "url", receiver.url("/hook"),
-                    "events", List.of("asset.created"))).status()).isEqualTo(200);
+            assertThat(alice.post(
+                                    "/api/webhook",
+                                    Map.of(
+                                            "name",
+                                            "refusing",
+                                            "url",
+                                            receiver.url("/hook"),
+                                            "events",
+                                            List.of("asset.created")))
+                            .status())
+                    .isEqualTo(200);
             var before = PrometheusText.parse(scrapeText(server));
 
             alice.post("/api/asset/request-upload", Map.of("name", "announced"));
 
-            Await.until(() -> PrometheusText.parse(scrapeText(server)),
+            Await.until(
+                    () -> PrometheusText.parse(scrapeText(server)),
                     after -> delta(before, after, "spool_webhook_deliveries_total", "outcome", "failed") == 1,
-                    Duration.ofSeconds(20), "the refused delivery to be counted as failed");
+                    Duration.ofSeconds(20),
+                    "the refused delivery to be counted as failed");
         }
     }
 
@@ -127,12 +171,22 @@ class MetricsTest {
         var alice = server.client(server.createUserKey("paths@example.com").key());
 
         assertThat(alice.get("/api/task/no-such-task-4711").status()).isEqualTo(404);
-        HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/no/such/path-4711")).build(),
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/no/such/path-4711"))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
 
         String text = scrapeText(server);
-        assertThat(PrometheusText.parse(text).value("spool_http_server_requests_seconds_count",
-                "method", "GET", "route", "/api/task/{id}", "status", "404")).isPositive();
+        assertThat(PrometheusText.parse(text)
+                        .value(
+                                "spool_http_server_requests_seconds_count",
+                                "method",
+                                "GET",
+                                "route",
+                                "/api/task/{id}",
+                                "status",
+                                "404"))
+                .isPositive();
         assertThat(text).contains("route=\"unmatched\"").doesNotContain("4711");
     }
 
@@ -152,19 +206,25 @@ class MetricsTest {
     }
 
     private static void awaitPhase(ApiClient client, String taskId, String phase) {
-        Await.until(() -> client.get("/api/task/" + taskId).json(),
+        Await.until(
+                () -> client.get("/api/task/" + taskId).json(),
                 (JsonNode task) -> {
                     String now = task.path("status").path("phase").asText();
                     if (now.equals("failed")) {
                         throw new AssertionError("task failed: " + task);
                     }
                     return now.equals(phase);
-                }, Duration.ofSeconds(120), "task " + taskId + " to be " + phase);
+                },
+                Duration.ofSeconds(120),
+                "task " + taskId + " to be " + phase);
     }
 
     private static HttpResponse<String> scrape(TestServer server) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.server().metricsPort()
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + server.server().metricsPort() + "/metrics"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String scrapeText(TestServer server) {

@@ -16,10 +16,10 @@ record PrometheusText(Map<String, Double> samples, Map<String, String> types) {
     private static final String LABEL = "[a-zA-Z_][a-zA-Z0-9_]*=" + LABEL_VALUE;
     private static final String NUMBER = "[-+]?(?:[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?|NaN|Inf)";
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") .*");
-    private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME
-            + ") (counter|gauge|histogram|summary|untyped)");
-    private static final Pattern SAMPLE = Pattern.compile("(" + NAME + ")(\\{(?:" + LABEL + "(?:," + LABEL
-            + ")*,?)?})? (" + NUMBER + ")(?: -?[0-9]+)?");
+    private static final Pattern TYPE =
+            Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
+    private static final Pattern SAMPLE = Pattern.compile(
+            "(" + NAME + ")(\\{(?:" + LABEL + "(?:," + LABEL + ")*,?)?})? (" + NUMBER + ")(?: -?[0-9]+)?");
     private static final Pattern ONE_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=(" + LABEL_VALUE + ")");
 
     static PrometheusText parse(String text) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
-
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,19 +19,55 @@ import java.util.function.Function;
 final class BodyMutations {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> ODD_STRINGS = List.of("", " ", "\u0000", "é\u0301", "🎥🎞️", "\u202Eevil",
-            "../../etc/passwd", "%u0041", "<script>alert(1)</script>", "' OR 1=1 --", "null", "true", "1e999",
-            "\uFEFF", "line\nbreak", "\\", "\"", "http://[fe80::1%25eth0]/", "http://169.254.169.254/latest");
-    private static final List<String> WHOLE_BODIES = List.of("null", "[]", "{}", "\"text\"", "42", "true", "", "{",
-            "{\"name\":", "[{}]", "{\"name\":\"a\",\"name\":\"b\"}", "{\"a\":1}garbage", "\uFEFF{}", "{'name':'x'}",
-            "{\"name\":\"\\ud800\"}", "{\"name\": NaN}", "{\"events\": [null]}", "[null]", "{\"name\":1e99999}",
-            "{\"\":\"\"}", "{\"__proto__\": {\"admin\": true}}");
+    private static final List<String> ODD_STRINGS = List.of(
+            "",
+            " ",
+            "\u0000",
+            "é\u0301",
+            "🎥🎞️",
+            "\u202Eevil",
+            "../../etc/passwd",
+            "%u0041",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "null",
+            "true",
+            "1e999",
+            "\uFEFF",
+            "line\nbreak",
+            "\\",
+            "\"",
+            "http://[fe80::1%25eth0]/",
+            "http://169.254.169.254/latest");
+    private static final List<String> WHOLE_BODIES = List.of(
+            "null",
+            "[]",
+            "{}",
+            "\"text\"",
+            "42",
+            "true",
+            "",
+            "{",
+            "{\"name\":",
+            "[{}]",
+            "{\"name\":\"a\",\"name\":\"b\"}",
+            "{\"a\":1}garbage",
+            "\uFEFF{}",
+            "{'name':'x'}",
+            "{\"name\":\"\\ud800\"}",
+            "{\"name\": NaN}",
+            "{\"events\": [null]}",
+            "[null]",
+            "{\"name\":1e99999}",
+            "{\"\":\"\"}",
+            "{\"__proto__\": {\"admin\": true}}");
 
     private final List<Function<Random, JsonNode>> replacements = List.of(
             r -> NODES.nullNode(),
             r -> NODES.textNode(ODD_STRINGS.get(r.nextInt(ODD_STRINGS.size()))),
             r -> NODES.textNode("x".repeat(100_000)),
-            r -> NODES.numberNode(List.of(-1L, 0L, Long.MAX_VALUE, Long.MIN_VALUE, 4_294_967_296L).get(r.nextInt(5))),
+            r -> NODES.numberNode(List.of(-1L, 0L, Long.MAX_VALUE, Long.MIN_VALUE, 4_294_967_296L)
+                    .get(r.nextInt(5))),
             r -> NODES.numberNode(new BigInteger("9".repeat(40))),
             r -> NODES.numberNode(List.of(1.5, -0.0, 1e308, -1e-300, 0.1).get(r.nextInt(5))),
             r -> NODES.booleanNode(r.nextBoolean()),
@@ -73,7 +108,8 @@ final class BodyMutations {
     }
 
     private void replaceOne(JsonNode container, Random random) {
-        JsonNode replacement = replacements.get(random.nextInt(replacements.size())).apply(random);
+        JsonNode replacement =
+                replacements.get(random.nextInt(replacements.size())).apply(random);
         if (container instanceof ObjectNode object && !object.isEmpty()) {
             var names = new ArrayList<String>();
             object.fieldNames().forEachRemaining(names::add);
@@ -99,7 +135,9 @@ final class BodyMutations {
 
     private void addUnknownField(JsonNode container, Random random) {
         if (container instanceof ObjectNode object) {
-            object.set(List.of("unknown", "isAdmin", "userId", "id", "createdAt", "✓").get(random.nextInt(6)),
+            object.set(
+                    List.of("unknown", "isAdmin", "userId", "id", "createdAt", "✓")
+                            .get(random.nextInt(6)),
                     replacements.get(random.nextInt(replacements.size())).apply(random));
         } else if (container instanceof ArrayNode array) {
             array.add(replacements.get(random.nextInt(replacements.size())).apply(random));
@@ -134,7 +172,7 @@ final class BodyMutations {
     private static void write(JsonNode node, StringBuilder out) {
         if (node.isObject()) {
             out.append('{');
-            var first = new boolean[]{true};
+            var first = new boolean[] {true};
             node.properties().forEach(field -> {
                 if (!first[0]) {
                     out.append(',');
@@ -153,8 +191,7 @@ final class BodyMutations {
                 write(node.get(i), out);
             }
             out.append(']');
-        } else if (node.isPojo() && ((POJONode) node).getPojo()
-                instanceof Nesting nesting) {
+        } else if (node.isPojo() && ((POJONode) node).getPojo() instanceof Nesting nesting) {
             out.append(nesting.text());
         } else {
             out.append(node.isTextual() ? quoted(node.asText()) : node.toString());

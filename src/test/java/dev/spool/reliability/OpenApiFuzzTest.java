@@ -1,5 +1,7 @@
 package dev.spool.reliability;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.testing.ApiClient;
@@ -8,10 +10,6 @@ import dev.spool.testing.OpenApiContract;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.util.ArrayList;
@@ -22,8 +20,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Requests generated from Spool's own OpenAPI document ({@link FuzzRequests}) against a real server on each store:
@@ -54,7 +53,8 @@ class OpenApiFuzzTest {
 
         /** Failures of one kind are listed once: client errors by status, the others by operation. */
         String kind() {
-            return problem.startsWith("a client error") ? problem + " (" + status + ")"
+            return problem.startsWith("a client error")
+                    ? problem + " (" + status + ")"
                     : problem.lines().findFirst().orElse("") + " on " + generated.operationName();
         }
     }
@@ -66,8 +66,9 @@ class OpenApiFuzzTest {
         var requests = new FuzzRequests(OpenApiContract.instance().document(), user.key(), server.adminKey());
         seedObjects(server, user, requests);
         var http = new RawHttp(server.config().port(), TIMEOUT_MILLIS);
-        System.out.printf("OpenApiFuzzTest on %s: seed %d, %d requests over %d operations%n", store, SEED, REQUESTS,
-                requests.operations().size());
+        System.out.printf(
+                "OpenApiFuzzTest on %s: seed %d, %d requests over %d operations%n",
+                store, SEED, REQUESTS, requests.operations().size());
 
         var failures = new ArrayList<Failure>();
         var statuses = new TreeMap<Integer, Integer>();
@@ -79,36 +80,58 @@ class OpenApiFuzzTest {
             try {
                 RawHttp.Response response = http.send(request);
                 statuses.merge(response.status(), 1, Integer::sum);
-                problem(request, response).ifPresent(problem -> failures.add(new Failure(i,
-                        problem, generated, response.status(), response.status() + " "
-                        + response.header("Content-Type").orElse("") + " " + RawHttp.abbreviate(response.body(), 200))));
+                problem(request, response)
+                        .ifPresent(problem -> failures.add(new Failure(
+                                i,
+                                problem,
+                                generated,
+                                response.status(),
+                                response.status() + " "
+                                        + response.header("Content-Type").orElse("") + " "
+                                        + RawHttp.abbreviate(response.body(), 200))));
                 remember(request, response, requests);
             } catch (RawHttp.NoAnswer e) {
-                failures.add(new Failure(i, "no answer (hang or dropped connection): " + e.getMessage(), generated,
-                        0, "-"));
+                failures.add(
+                        new Failure(i, "no answer (hang or dropped connection): " + e.getMessage(), generated, 0, "-"));
             }
         }
         System.out.printf("OpenApiFuzzTest on %s: statuses %s, %d failures%n", store, statuses, failures.size());
 
         if (!failures.isEmpty()) {
             fail("seed " + SEED + " on " + store + ": " + failures.size() + " of " + REQUESTS
-                    + " requests answered wrongly:\n" + failures.stream().collect(Collectors.groupingBy(Failure::kind,
-                            TreeMap::new, Collectors.toList())).entrySet().stream().map(kind -> kind.getValue().size()
-                            + " x " + kind.getKey() + ", e.g.\n" + kind.getValue().getFirst().describe())
-                    .collect(Collectors.joining("\n")));
+                    + " requests answered wrongly:\n"
+                    + failures.stream()
+                            .collect(Collectors.groupingBy(Failure::kind, TreeMap::new, Collectors.toList()))
+                            .entrySet()
+                            .stream()
+                            .map(kind -> kind.getValue().size() + " x " + kind.getKey() + ", e.g.\n"
+                                    + kind.getValue().getFirst().describe())
+                            .collect(Collectors.joining("\n")));
         }
     }
 
     /** One object of each kind the caller owns, so generated paths hit real ids as well as unknown ones. */
     private static void seedObjects(TestServer server, TestServer.UserKey user, FuzzRequests requests) {
         ApiClient client = server.client(user.key());
-        var upload = client.post("/api/asset/request-upload", Map.of("name", "fuzzed")).json();
+        var upload = client.post("/api/asset/request-upload", Map.of("name", "fuzzed"))
+                .json();
         rememberIds(upload, requests);
-        var webhook = client.post("/api/webhook", Map.of("name", "fuzzed", "url", "http://127.0.0.1:9/hook",
-                "events", List.of("task.spawned"))).json();
+        var webhook = client.post(
+                        "/api/webhook",
+                        Map.of("name", "fuzzed", "url", "http://127.0.0.1:9/hook", "events", List.of("task.spawned")))
+                .json();
         requests.remember("id", webhook.path("id").asText());
-        var task = server.admin().post("/api/task", Map.of("type", "export-data", "userId", user.userId(),
-                "params", Map.of("exportData", Map.of("content", Map.of("a", 1))))).json();
+        var task = server.admin()
+                .post(
+                        "/api/task",
+                        Map.of(
+                                "type",
+                                "export-data",
+                                "userId",
+                                user.userId(),
+                                "params",
+                                Map.of("exportData", Map.of("content", Map.of("a", 1)))))
+                .json();
         requests.remember("taskId", task.path("id").asText());
     }
 
@@ -117,8 +140,9 @@ class OpenApiFuzzTest {
         if (response.status() / 100 != 2) {
             return;
         }
-        response.header("Location").ifPresent(location ->
-                requests.remember("uploadId", location.substring(location.lastIndexOf('/') + 1)));
+        response.header("Location")
+                .ifPresent(
+                        location -> requests.remember("uploadId", location.substring(location.lastIndexOf('/') + 1)));
         if (!response.header("Content-Type").orElse("").startsWith("application/json")) {
             return;
         }
@@ -146,10 +170,12 @@ class OpenApiFuzzTest {
         requests.remember("assetId", asset.path("id").asText());
         requests.remember("playbackId", asset.path("playbackId").asText());
         requests.remember("taskId", body.path("task").path("id").asText());
-        for (String url : List.of(body.path("url").asText(), body.path("tusEndpoint").asText())) {
+        for (String url :
+                List.of(body.path("url").asText(), body.path("tusEndpoint").asText())) {
             int token = url.indexOf("token=");
             if (token >= 0) {
-                requests.remember("token", url.substring(token + "token=".length()).split("&")[0]);
+                requests.remember(
+                        "token", url.substring(token + "token=".length()).split("&")[0]);
             }
         }
     }
@@ -170,20 +196,24 @@ class OpenApiFuzzTest {
         }
         // Characters such as { } " [ ] are sent unescaped by many clients and mean one thing only: accepted as sent.
         URI uri = URI.create("http://127.0.0.1" + escapeUnsafe(request.target()));
-        var headers = HttpHeaders.of(response.headers().entrySet().stream().collect(Collectors.toMap(
-                Map.Entry::getKey, e -> List.of(e.getValue()))), (name, value) -> true);
+        var headers = HttpHeaders.of(
+                response.headers().entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))),
+                (name, value) -> true);
         try {
-            OpenApiContract.instance().check(new ApiClient.Response(request.method(), uri, status, headers,
-                    response.body()));
+            OpenApiContract.instance()
+                    .check(new ApiClient.Response(request.method(), uri, status, headers, response.body()));
             return Optional.empty();
         } catch (AssertionError e) {
-            return Optional.of("a success the document does not describe: " + e.getMessage().lines()
-                    .takeWhile(line -> !line.startsWith("  on ")).collect(Collectors.joining("\n")));
+            return Optional.of("a success the document does not describe: "
+                    + e.getMessage()
+                            .lines()
+                            .takeWhile(line -> !line.startsWith("  on "))
+                            .collect(Collectors.joining("\n")));
         }
     }
 
-    private static final java.util.regex.Pattern BROKEN_ESCAPE = java.util.regex.Pattern.compile(
-            "%(?![0-9A-Fa-f]{2})");
+    private static final java.util.regex.Pattern BROKEN_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private static String escapeUnsafe(String target) {
         var escaped = new StringBuilder();

@@ -25,17 +25,30 @@ final class RawHttp {
     /** A request as it goes on the wire; {@code declaredLength} larger than the body means the client stops early. */
     record Request(String method, String target, Map<String, String> headers, byte[] body, long declaredLength) {
         String reproducer() {
-            var text = new StringBuilder(method).append(' ').append(abbreviate(target, 300)).append('\n');
-            headers.forEach((name, value) -> text.append("  ").append(name).append(": ")
-                    .append(abbreviate(value, 200)).append('\n'));
+            var text = new StringBuilder(method)
+                    .append(' ')
+                    .append(abbreviate(target, 300))
+                    .append('\n');
+            headers.forEach((name, value) -> text.append("  ")
+                    .append(name)
+                    .append(": ")
+                    .append(abbreviate(value, 200))
+                    .append('\n'));
             if (declaredLength != body.length) {
-                text.append("  (Content-Length ").append(declaredLength).append(", ").append(body.length)
+                text.append("  (Content-Length ")
+                        .append(declaredLength)
+                        .append(", ")
+                        .append(body.length)
                         .append(" bytes sent, then EOF)\n");
             }
             if (body.length > 0) {
                 boolean json = headers.getOrDefault("Content-Type", "").contains("json");
-                text.append("  body: ").append(json ? abbreviate(new String(body, StandardCharsets.UTF_8), 600)
-                        : body.length + " random bytes").append('\n');
+                text.append("  body: ")
+                        .append(
+                                json
+                                        ? abbreviate(new String(body, StandardCharsets.UTF_8), 600)
+                                        : body.length + " random bytes")
+                        .append('\n');
             }
             return text.toString();
         }
@@ -68,10 +81,17 @@ final class RawHttp {
             socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             OutputStream out = socket.getOutputStream();
-            var head = new StringBuilder(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n")
-                    .append("Host: 127.0.0.1:").append(port).append("\r\n")
+            var head = new StringBuilder(request.method())
+                    .append(' ')
+                    .append(request.target())
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1:")
+                    .append(port)
+                    .append("\r\n")
                     .append("Connection: close\r\n");
-            request.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            request.headers()
+                    .forEach((name, value) ->
+                            head.append(name).append(": ").append(value).append("\r\n"));
             if (request.body().length > 0 || request.declaredLength() > 0 || hasBodyMethod(request.method())) {
                 head.append("Content-Length: ").append(request.declaredLength()).append("\r\n");
             }
@@ -108,10 +128,14 @@ final class RawHttp {
         var headers = new LinkedHashMap<String, String>();
         for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
             int colon = header.indexOf(':');
-            headers.merge(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                    header.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+            headers.merge(
+                    header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    header.substring(colon + 1).trim(),
+                    (a, b) -> a + ", " + b);
         }
-        if (head || status == 204 || status == 304
+        if (head
+                || status == 204
+                || status == 304
                 || headers.getOrDefault("content-type", "").startsWith("text/event-stream")) {
             return new Response(status, headers, "");
         }

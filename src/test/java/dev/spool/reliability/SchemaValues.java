@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,9 +15,13 @@ import java.util.Random;
  */
 final class SchemaValues {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final List<String> URLS = List.of("https://example.com/video.mp4", "http://127.0.0.1:9/x.mp4",
-            "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", "ar://abc",
-            "s3+https://KEY:SECRET@s3.example.com/bucket/file.mp4", "https://example.com/hook");
+    private static final List<String> URLS = List.of(
+            "https://example.com/video.mp4",
+            "http://127.0.0.1:9/x.mp4",
+            "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+            "ar://abc",
+            "s3+https://KEY:SECRET@s3.example.com/bucket/file.mp4",
+            "https://example.com/hook");
 
     private final JsonNode document;
 
@@ -44,7 +47,8 @@ final class SchemaValues {
         }
         for (String choice : List.of("oneOf", "anyOf")) {
             if (schema.has(choice)) {
-                return generate(schema.get(choice).get(random.nextInt(schema.get(choice).size())), name, random, depth);
+                return generate(
+                        schema.get(choice).get(random.nextInt(schema.get(choice).size())), name, random, depth);
             }
         }
         return switch (typeOf(schema, random)) {
@@ -102,7 +106,8 @@ final class SchemaValues {
     }
 
     private static double number(JsonNode schema, Random random) {
-        double min = schema.path("minimum").asDouble(schema.path("exclusiveMinimum").asDouble(0) + 0.5);
+        double min =
+                schema.path("minimum").asDouble(schema.path("exclusiveMinimum").asDouble(0) + 0.5);
         double max = schema.path("maximum").asDouble(min + 100);
         return Math.round((min + random.nextDouble() * (max - min)) * 100) / 100.0;
     }

@@ -1,5 +1,7 @@
 package dev.spool.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.spool.testing.ApiClient;
@@ -9,12 +11,6 @@ import dev.spool.testing.OpenApiContract;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,8 +22,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Two users on one server, on both stores: every keyed route of the document that names an object, called by one
@@ -39,24 +38,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TenantMatrixTest {
     /** Bodies that pass validation, so that only ownership decides the answer of routes that take one. */
     private static final Map<String, String> VALID_BODIES = Map.of(
-            "PATCH /api/asset/{assetId}", "{\"name\":\"renamed\"}",
-            "POST /api/asset/{assetId}/export", "{\"custom\":{\"url\":\"https://example.com/put\"}}",
-            "PATCH /api/access-control/signing-key/{keyId}", "{\"name\":\"renamed\"}",
+            "PATCH /api/asset/{assetId}",
+            "{\"name\":\"renamed\"}",
+            "POST /api/asset/{assetId}/export",
+            "{\"custom\":{\"url\":\"https://example.com/put\"}}",
+            "PATCH /api/access-control/signing-key/{keyId}",
+            "{\"name\":\"renamed\"}",
             "PUT /api/webhook/{id}",
             "{\"name\":\"renamed\",\"url\":\"https://hooks.example.com/other\",\"events\":[\"task.failed\"]}");
 
     @RegisterExtension
-    static final SharedServers servers = new SharedServers(Map.of("SPOOL_WEBHOOK_ALLOW_PRIVATE", "true",
-            "SPOOL_WEBHOOK_RETRY_BASE", "200ms"));
+    static final SharedServers servers =
+            new SharedServers(Map.of("SPOOL_WEBHOOK_ALLOW_PRIVATE", "true", "SPOOL_WEBHOOK_RETRY_BASE", "200ms"));
 
     @Parameter
     Store store;
+
     TestServer server;
     HttpServer hookReceiver;
 
     /** The ids of everything one user owns, by the name of the path parameter that takes them. */
-    private record Owned(Map<String, String> ids) {
-    }
+    private record Owned(Map<String, String> ids) {}
 
     @BeforeEach
     void startReceiver() throws IOException {
@@ -78,7 +80,8 @@ class TenantMatrixTest {
     @Test
     void anotherUsersIdsAreNotFoundOnEveryKeyedRouteAndChangeNothing() {
         var victim = server.createUserKey("victim-" + UUID.randomUUID() + "@example.com");
-        var intruder = server.client(server.createUserKey("intruder-" + UUID.randomUUID() + "@example.com").key());
+        var intruder = server.client(server.createUserKey("intruder-" + UUID.randomUUID() + "@example.com")
+                .key());
         Owned owned = createEverything(victim);
 
         var tried = new ArrayList<String>();
@@ -96,11 +99,14 @@ class TenantMatrixTest {
                 String target = fill(path.getKey(), owned);
                 String body = operation.getValue().has("requestBody") ? VALID_BODIES.get(name) : null;
                 assertThat(operation.getValue().has("requestBody") && body == null)
-                        .as("%s takes a body: give it a valid one in VALID_BODIES", name).isFalse();
+                        .as("%s takes a body: give it a valid one in VALID_BODIES", name)
+                        .isFalse();
 
                 var answer = intruder.send(method, target, body == null ? null : "application/json", body);
 
-                assertThat(answer.status()).as("%s with another user's ids: %s", name, answer.body()).isEqualTo(404);
+                assertThat(answer.status())
+                        .as("%s with another user's ids: %s", name, answer.body())
+                        .isEqualTo(404);
                 tried.add(name);
             }
         }
@@ -111,15 +117,22 @@ class TenantMatrixTest {
     @Test
     void listsNeverShowAnotherUsersObjects() {
         var victim = server.createUserKey("victim-" + UUID.randomUUID() + "@example.com");
-        var intruder = server.client(server.createUserKey("intruder-" + UUID.randomUUID() + "@example.com").key());
+        var intruder = server.client(server.createUserKey("intruder-" + UUID.randomUUID() + "@example.com")
+                .key());
         Owned owned = createEverything(victim);
         var document = OpenApiContract.instance().document();
 
         var lists = new ArrayList<String>();
         for (var path : document.path("paths").properties()) {
             JsonNode get = path.getValue().path("get");
-            boolean list = "array".equals(get.path("responses").path("200").path("content")
-                    .path("application/json").path("schema").path("type").asText());
+            boolean list = "array"
+                    .equals(get.path("responses")
+                            .path("200")
+                            .path("content")
+                            .path("application/json")
+                            .path("schema")
+                            .path("type")
+                            .asText());
             if (path.getKey().contains("{") || !list || !keyed(document, get)) {
                 continue;
             }
@@ -127,8 +140,11 @@ class TenantMatrixTest {
             for (String query : listQueries(owned)) {
                 var answer = intruder.get(path.getKey() + query);
 
-                assertThat(answer.status()).as("%s%s: %s", path.getKey(), query, answer.body()).isIn(200, 400);
-                assertThat(answer.body()).as("%s%s", path.getKey(), query)
+                assertThat(answer.status())
+                        .as("%s%s: %s", path.getKey(), query, answer.body())
+                        .isIn(200, 400);
+                assertThat(answer.body())
+                        .as("%s%s", path.getKey(), query)
                         .doesNotContain(owned.ids().values().toArray(String[]::new));
             }
         }
@@ -144,8 +160,9 @@ class TenantMatrixTest {
         var queries = new ArrayList<>(List.of("", "?allUsers=1", "?allUsers=true&limit=1000"));
         for (String field : List.of("id", "userId", "inputAssetId", "outputAssetId", "playbackId")) {
             for (String id : owned.ids().values()) {
-                queries.add("?filters=" + URLEncoder.encode("[{\"id\":\"" + field + "\",\"value\":\"" + id + "\"}]",
-                        StandardCharsets.UTF_8));
+                queries.add("?filters="
+                        + URLEncoder.encode(
+                                "[{\"id\":\"" + field + "\",\"value\":\"" + id + "\"}]", StandardCharsets.UTF_8));
             }
         }
         return queries;
@@ -163,22 +180,39 @@ class TenantMatrixTest {
     /** An asset with its task, a webhook with a delivered event in its log, and an admin-made task. */
     private Owned createEverything(TestServer.UserKey victim) {
         ApiClient client = server.client(victim.key());
-        var hook = client.post("/api/webhook", Map.of("name", "victim's", "url",
-                "http://127.0.0.1:" + hookReceiver.getAddress().getPort() + "/hook",
-                "events", List.of("task.spawned")));
+        var hook = client.post(
+                "/api/webhook",
+                Map.of(
+                        "name",
+                        "victim's",
+                        "url",
+                        "http://127.0.0.1:" + hookReceiver.getAddress().getPort() + "/hook",
+                        "events",
+                        List.of("task.spawned")));
         assertThat(hook.status()).as(hook.body()).isEqualTo(200);
         String webhookId = hook.json().path("id").asText();
         var upload = client.post("/api/asset/request-upload", Map.of("name", "victim's"));
         assertThat(upload.status()).as(upload.body()).isEqualTo(200);
-        var task = server.admin().post("/api/task", Map.of("type", "export-data", "userId", victim.userId(),
-                "params", Map.of("exportData", Map.of("content", Map.of("a", 1)))));
+        var task = server.admin()
+                .post(
+                        "/api/task",
+                        Map.of(
+                                "type",
+                                "export-data",
+                                "userId",
+                                victim.userId(),
+                                "params",
+                                Map.of("exportData", Map.of("content", Map.of("a", 1)))));
         assertThat(task.status()).as(task.body()).isEqualTo(201);
         var signingKey = client.post("/api/access-control/signing-key", Map.of("name", "victim's"));
         assertThat(signingKey.status()).as(signingKey.body()).isEqualTo(200);
         var apiToken = client.post("/api/api-token", Map.of("name", "victim's"));
         assertThat(apiToken.status()).as(apiToken.body()).isEqualTo(201);
-        var log = Await.until(() -> client.get("/api/webhook/" + webhookId + "/log").json(),
-                entries -> !entries.isEmpty(), Duration.ofSeconds(20), "a delivery in the victim's webhook log");
+        var log = Await.until(
+                () -> client.get("/api/webhook/" + webhookId + "/log").json(),
+                entries -> !entries.isEmpty(),
+                Duration.ofSeconds(20),
+                "a delivery in the victim's webhook log");
         return new Owned(Map.of(
                 "taskId", task.json().path("id").asText(),
                 "assetId", upload.json().path("asset").path("id").asText(),
@@ -191,11 +225,18 @@ class TenantMatrixTest {
 
     private void assertVictimStillOwnsEverything(TestServer.UserKey victim, Owned owned) {
         ApiClient client = server.client(victim.key());
-        assertThat(client.get("/api/asset/" + owned.ids().get("assetId")).json().path("name").asText())
+        assertThat(client.get("/api/asset/" + owned.ids().get("assetId"))
+                        .json()
+                        .path("name")
+                        .asText())
                 .isEqualTo("victim's");
-        assertThat(client.get("/api/access-control/signing-key/" + owned.ids().get("keyId")).json()
-                .path("name").asText()).isEqualTo("victim's");
-        assertThat(client.get("/api/api-token").json().findValuesAsText("id")).contains(owned.ids().get("tokenId"));
+        assertThat(client.get("/api/access-control/signing-key/" + owned.ids().get("keyId"))
+                        .json()
+                        .path("name")
+                        .asText())
+                .isEqualTo("victim's");
+        assertThat(client.get("/api/api-token").json().findValuesAsText("id"))
+                .contains(owned.ids().get("tokenId"));
         var webhook = client.get("/api/webhook/" + owned.ids().get("id")).json();
         assertThat(webhook.path("name").asText()).isEqualTo("victim's");
         for (String task : List.of(owned.ids().get("taskId"), owned.ids().get("uploadTaskId"))) {

@@ -29,11 +29,17 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class FaultyS3Proxy implements AutoCloseable {
     /** What happens to one upload. */
-    enum Fault { NONE, INTERNAL_ERROR, SLOW, CLOSE_MID_UPLOAD }
+    enum Fault {
+        NONE,
+        INTERNAL_ERROR,
+        SLOW,
+        CLOSE_MID_UPLOAD
+    }
 
     private static final Duration SLOW = Duration.ofSeconds(2);
-    private static final String INTERNAL_ERROR = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError"
-            + "</Code><Message>We encountered an internal error. Please try again.</Message></Error>";
+    private static final String INTERNAL_ERROR =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError"
+                    + "</Code><Message>We encountered an internal error. Please try again.</Message></Error>";
 
     private final ServerSocket listener;
     private final URI target;
@@ -86,7 +92,9 @@ final class FaultyS3Proxy implements AutoCloseable {
     }
 
     private void serve(Socket client) {
-        try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
+        try (client;
+                InputStream in = client.getInputStream();
+                OutputStream out = client.getOutputStream()) {
             List<String> head = readHead(in);
             if (head.isEmpty()) {
                 return;
@@ -121,7 +129,8 @@ final class FaultyS3Proxy implements AutoCloseable {
                 in.skipNBytes(length);
                 byte[] body = INTERNAL_ERROR.getBytes(StandardCharsets.UTF_8);
                 out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\n"
-                        + "x-amz-request-id: FAULT\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                                + "x-amz-request-id: FAULT\r\nContent-Length: " + body.length
+                                + "\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.write(body);
                 return;

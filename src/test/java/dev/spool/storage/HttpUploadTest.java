@@ -1,17 +1,16 @@
 package dev.spool.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.spool.testing.HttpReceiver;
 import dev.spool.testing.HttpReceiver.Reply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class HttpUploadTest {
     private static final byte[] FILE = new byte[300_000];
@@ -33,8 +32,12 @@ class HttpUploadTest {
     void givenReceiver_whenSent_thenBodyArrivesByteIdenticalWithMethodAndHeaders() throws Exception {
         receiver = HttpReceiver.start(r -> Reply.status(201));
 
-        HttpUpload.Answer answer = upload.send(URI.create(receiver.url("/put/here?sig=1")), "put",
-                Map.of("Content-Type", "video/mp4", "X-Token", "secret"), new ByteArrayInputStream(FILE), FILE.length);
+        HttpUpload.Answer answer = upload.send(
+                URI.create(receiver.url("/put/here?sig=1")),
+                "put",
+                Map.of("Content-Type", "video/mp4", "X-Token", "secret"),
+                new ByteArrayInputStream(FILE),
+                FILE.length);
 
         assertThat(answer.ok()).isTrue();
         HttpReceiver.Received received = receiver.received().get(0);
@@ -50,8 +53,8 @@ class HttpUploadTest {
     void givenReceiverAnswering403_whenRequired_thenUnretriableNamingTheStatus() throws Exception {
         receiver = HttpReceiver.start(r -> Reply.status(403));
 
-        HttpUpload.Answer answer = upload.send(URI.create(receiver.url("/x")), "PUT", Map.of(),
-                new ByteArrayInputStream(FILE), FILE.length);
+        HttpUpload.Answer answer = upload.send(
+                URI.create(receiver.url("/x")), "PUT", Map.of(), new ByteArrayInputStream(FILE), FILE.length);
 
         assertThatThrownBy(() -> answer.requireOk("the export URL"))
                 .isInstanceOfSatisfying(DestinationException.class, e -> {
@@ -64,11 +67,13 @@ class HttpUploadTest {
     void givenReceiverAnswering502_whenRequired_thenRetriable() throws Exception {
         receiver = HttpReceiver.start(r -> Reply.status(502));
 
-        HttpUpload.Answer answer = upload.send(URI.create(receiver.url("/x")), "POST", Map.of(),
-                new ByteArrayInputStream(FILE), FILE.length);
+        HttpUpload.Answer answer = upload.send(
+                URI.create(receiver.url("/x")), "POST", Map.of(), new ByteArrayInputStream(FILE), FILE.length);
 
         assertThatThrownBy(() -> answer.requireOk("the export URL"))
-                .isInstanceOfSatisfying(DestinationException.class, e -> assertThat(e.retriable()).isTrue());
+                .isInstanceOfSatisfying(
+                        DestinationException.class,
+                        e -> assertThat(e.retriable()).isTrue());
     }
 
     @Test
@@ -76,8 +81,8 @@ class HttpUploadTest {
         receiver = HttpReceiver.start(r -> Reply.status(200));
         HttpUpload guarded = new HttpUpload(new AddressGuard(false), Duration.ofSeconds(30));
 
-        assertThatThrownBy(() -> guarded.send(URI.create(receiver.url("/x")), "PUT", Map.of(),
-                new ByteArrayInputStream(FILE), FILE.length))
+        assertThatThrownBy(() -> guarded.send(
+                        URI.create(receiver.url("/x")), "PUT", Map.of(), new ByteArrayInputStream(FILE), FILE.length))
                 .isInstanceOfSatisfying(DestinationException.class, e -> {
                     assertThat(e.retriable()).isFalse();
                     assertThat(e.getMessage()).contains("loopback");
@@ -91,8 +96,10 @@ class HttpUploadTest {
         String url = receiver.url("/x");
         receiver.close();
 
-        assertThatThrownBy(() -> upload.send(URI.create(url), "PUT", Map.of(), new ByteArrayInputStream(FILE),
-                FILE.length))
-                .isInstanceOfSatisfying(DestinationException.class, e -> assertThat(e.retriable()).isTrue());
+        assertThatThrownBy(() ->
+                        upload.send(URI.create(url), "PUT", Map.of(), new ByteArrayInputStream(FILE), FILE.length))
+                .isInstanceOfSatisfying(
+                        DestinationException.class,
+                        e -> assertThat(e.retriable()).isTrue());
     }
 }

@@ -69,7 +69,8 @@ class LocalObjectStoreTest extends ObjectStoreContract {
         put("real/file.txt", "inside");
         Files.createSymbolicLink(root.resolve("alias"), root.resolve("real"));
 
-        assertThat(new String(TestData.readAll(store.get("alias/file.txt")), StandardCharsets.UTF_8)).isEqualTo("inside");
+        assertThat(new String(TestData.readAll(store.get("alias/file.txt")), StandardCharsets.UTF_8))
+                .isEqualTo("inside");
     }
 
     @Test

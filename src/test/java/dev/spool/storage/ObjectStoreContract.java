@@ -93,8 +93,10 @@ abstract class ObjectStoreContract {
         store.put("range.bin", new ByteArrayInputStream(data), data.length, null);
 
         assertThat(TestData.readAll(store.get("range.bin", 100, 50))).isEqualTo(Arrays.copyOfRange(data, 100, 150));
-        assertThat(TestData.readAll(store.get("range.bin", 9_990, -1))).isEqualTo(Arrays.copyOfRange(data, 9_990, 10_000));
-        assertThat(TestData.readAll(store.get("range.bin", 9_990, 1_000))).isEqualTo(Arrays.copyOfRange(data, 9_990, 10_000));
+        assertThat(TestData.readAll(store.get("range.bin", 9_990, -1)))
+                .isEqualTo(Arrays.copyOfRange(data, 9_990, 10_000));
+        assertThat(TestData.readAll(store.get("range.bin", 9_990, 1_000)))
+                .isEqualTo(Arrays.copyOfRange(data, 9_990, 10_000));
         assertThat(TestData.readAll(store.get("range.bin", 0, -1))).isEqualTo(data);
     }
 
@@ -130,7 +132,8 @@ abstract class ObjectStoreContract {
 
         put("playlist.m3u8", "second version");
 
-        assertThat(new String(TestData.readAll(store.get("playlist.m3u8")), StandardCharsets.UTF_8)).isEqualTo("second version");
+        assertThat(new String(TestData.readAll(store.get("playlist.m3u8")), StandardCharsets.UTF_8))
+                .isEqualTo("second version");
         assertThat(store.head("playlist.m3u8").orElseThrow().etag()).isNotEqualTo(firstEtag);
     }
 
@@ -198,19 +201,23 @@ abstract class ObjectStoreContract {
         assertThat(store.head("big/source.mp4").orElseThrow().size()).isEqualTo(size);
         assertThat(TestData.sha256(store.get("big/source.mp4"))).isEqualTo(expected);
         assertThat(TestData.readAll(store.get("big/source.mp4", 20 * MIB, 16)))
-                .isEqualTo(Arrays.copyOfRange(TestData.bytes(40, (int) (20 * MIB + 16)), (int) (20 * MIB), (int) (20 * MIB + 16)));
+                .isEqualTo(Arrays.copyOfRange(
+                        TestData.bytes(40, (int) (20 * MIB + 16)), (int) (20 * MIB), (int) (20 * MIB + 16)));
     }
 
     @Test
     void givenAStreamShorterThanAnnounced_whenPut_thenIoErrorAndNothingIsStored() {
-        assertCode(() -> store.put("short.bin", new ByteArrayInputStream(new byte[10]), 20, null), StorageException.IO_ERROR);
+        assertCode(
+                () -> store.put("short.bin", new ByteArrayInputStream(new byte[10]), 20, null),
+                StorageException.IO_ERROR);
 
         assertThat(store.head("short.bin")).isEmpty();
         assertThat(keys("")).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "/etc/passwd", "../outside", "a/../../outside", "a/./b", "a//b", "a/", "a\\b", "a\nb", ".."})
+    @ValueSource(
+            strings = {"", "/etc/passwd", "../outside", "a/../../outside", "a/./b", "a//b", "a/", "a\\b", "a\nb", ".."})
     void givenAnInvalidOrEscapingKey_whenUsed_thenInvalidKeyForEveryOperation(String key) {
         assertCode(() -> store.put(key, new ByteArrayInputStream(new byte[1]), 1, null), StorageException.INVALID_KEY);
         assertCode(() -> store.get(key), StorageException.INVALID_KEY);
@@ -240,7 +247,9 @@ abstract class ObjectStoreContract {
     }
 
     static void assertCode(ThrowingCallable call, String code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(StorageException.class,
-                e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        StorageException.class,
+                        e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
     }
 }

@@ -1,5 +1,7 @@
 package dev.spool.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.storage.FaultyS3Proxy.Fault;
 import dev.spool.testing.ApiClient;
@@ -8,12 +10,6 @@ import dev.spool.testing.MediaHttpServer;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import dev.spool.testing.TestVideos;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,8 +21,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Spool's files in an S3 bucket reached through {@link FaultyS3Proxy}: uploads that meet 500s, slow answers and
@@ -41,6 +40,7 @@ class ObjectStoreFaultTest {
 
     @TempDir
     static Path media;
+
     static S3ProxyFixture s3;
     static FaultyS3Proxy faults;
     static MediaHttpServer sources;
@@ -55,18 +55,21 @@ class ObjectStoreFaultTest {
         faults = FaultyS3Proxy.inFrontOf(s3.endpoint());
         TestVideos.generate(media.resolve("clip.mp4"), 2);
         sources = MediaHttpServer.serving(media);
-        String throughFaults = s3.storageUrl(bucket).replace(":" + s3.port() + "/",
-                ":" + faults.endpoint().getPort() + "/");
-        server = TestServer.start(Store.SQLITE, Map.of(
-                "SPOOL_STORAGE_URL", throughFaults + "/spool",
-                "SPOOL_WORKERS", "1",
-                "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
-                "SPOOL_X264_PRESET", "ultrafast",
-                "SPOOL_CHUNK_PARALLEL", "1",
-                "SPOOL_TASK_MAX_RETRIES", "1",
-                "SPOOL_TASK_FIRST_RETRY_DELAY", "500ms",
-                "SPOOL_TASK_RETRY_DELAY", "500ms"));
-        client = server.client(server.createUserKey("faults-" + UUID.randomUUID() + "@example.com").key());
+        String throughFaults = s3.storageUrl(bucket)
+                .replace(":" + s3.port() + "/", ":" + faults.endpoint().getPort() + "/");
+        server = TestServer.start(
+                Store.SQLITE,
+                Map.of(
+                        "SPOOL_STORAGE_URL", throughFaults + "/spool",
+                        "SPOOL_WORKERS", "1",
+                        "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
+                        "SPOOL_X264_PRESET", "ultrafast",
+                        "SPOOL_CHUNK_PARALLEL", "1",
+                        "SPOOL_TASK_MAX_RETRIES", "1",
+                        "SPOOL_TASK_FIRST_RETRY_DELAY", "500ms",
+                        "SPOOL_TASK_RETRY_DELAY", "500ms"));
+        client = server.client(server.createUserKey("faults-" + UUID.randomUUID() + "@example.com")
+                .key());
     }
 
     @AfterAll
@@ -85,16 +88,29 @@ class ObjectStoreFaultTest {
     @Test
     void uploadsThatMeetErrorsSlownessAndDroppedConnectionsAreRetriedUntilTheAssetPlays() {
         // Six failures in a row exhaust the S3 client's attempts at one upload: the task itself must try again.
-        faults.script(Fault.INTERNAL_ERROR, Fault.CLOSE_MID_UPLOAD, Fault.INTERNAL_ERROR, Fault.CLOSE_MID_UPLOAD,
-                Fault.INTERNAL_ERROR, Fault.CLOSE_MID_UPLOAD, Fault.SLOW, Fault.SLOW);
+        faults.script(
+                Fault.INTERNAL_ERROR,
+                Fault.CLOSE_MID_UPLOAD,
+                Fault.INTERNAL_ERROR,
+                Fault.CLOSE_MID_UPLOAD,
+                Fault.INTERNAL_ERROR,
+                Fault.CLOSE_MID_UPLOAD,
+                Fault.SLOW,
+                Fault.SLOW);
 
         JsonNode created = importClip("survives");
         JsonNode asset = awaitAssetIn(created.path("asset").path("id").asText(), Set.of("ready", "failed"));
 
-        assertThat(asset.path("status").path("phase").asText()).as(asset.toString()).isEqualTo("ready");
-        JsonNode task = client.get("/api/task/" + created.path("task").path("id").asText()).json();
+        assertThat(asset.path("status").path("phase").asText())
+                .as(asset.toString())
+                .isEqualTo("ready");
+        JsonNode task = client.get(
+                        "/api/task/" + created.path("task").path("id").asText())
+                .json();
         assertThat(task.path("status").path("phase").asText()).isEqualTo("completed");
-        assertThat(task.path("status").path("retries").asInt()).as("task retried: %s", task).isGreaterThanOrEqualTo(1);
+        assertThat(task.path("status").path("retries").asInt())
+                .as("task retried: %s", task)
+                .isGreaterThanOrEqualTo(1);
         assertThat(faults.applied(Fault.INTERNAL_ERROR)).isEqualTo(3);
         assertThat(faults.applied(Fault.CLOSE_MID_UPLOAD)).isEqualTo(3);
         assertThat(faults.applied(Fault.SLOW)).isEqualTo(2);
@@ -108,8 +124,12 @@ class ObjectStoreFaultTest {
         JsonNode created = importClip("doomed");
         JsonNode asset = awaitAssetIn(created.path("asset").path("id").asText(), Set.of("ready", "failed"));
 
-        assertThat(asset.path("status").path("phase").asText()).as(asset.toString()).isEqualTo("failed");
-        JsonNode task = client.get("/api/task/" + created.path("task").path("id").asText()).json();
+        assertThat(asset.path("status").path("phase").asText())
+                .as(asset.toString())
+                .isEqualTo("failed");
+        JsonNode task = client.get(
+                        "/api/task/" + created.path("task").path("id").asText())
+                .json();
         assertThat(task.path("status").path("phase").asText()).isEqualTo("failed");
         assertThat(task.path("status").path("errorMessage").asText()).contains("InternalError");
         assertThat(task.path("status").path("retries").asInt()).isEqualTo(1);
@@ -122,8 +142,10 @@ class ObjectStoreFaultTest {
     }
 
     private static JsonNode awaitAssetIn(String assetId, Set<String> phases) {
-        return Await.until(() -> client.get("/api/asset/" + assetId).json(),
-                asset -> phases.contains(asset.path("status").path("phase").asText()), WAIT,
+        return Await.until(
+                () -> client.get("/api/asset/" + assetId).json(),
+                asset -> phases.contains(asset.path("status").path("phase").asText()),
+                WAIT,
                 "asset " + assetId + " in " + phases);
     }
 
@@ -131,14 +153,18 @@ class ObjectStoreFaultTest {
     private static void assertPlays(String playbackId) {
         var master = get("/asset/" + playbackId + "/index.m3u8");
         assertThat(master.statusCode()).isEqualTo(200);
-        String rendition = master.body().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
-                .findFirst().orElseThrow();
+        String rendition = master.body()
+                .lines()
+                .filter(line -> !line.startsWith("#") && !line.isBlank())
+                .findFirst()
+                .orElseThrow();
         assertThat(get("/asset/" + playbackId + "/" + rendition).statusCode()).isEqualTo(200);
     }
 
     private static HttpResponse<String> get(String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -51,7 +51,13 @@ class ObjectStoresTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gs://key:TOPSECRET@bucket/x", "https://key:TOPSECRET@host/x", "file://remote-host/data", "file:relative"})
+    @ValueSource(
+            strings = {
+                "gs://key:TOPSECRET@bucket/x",
+                "https://key:TOPSECRET@host/x",
+                "file://remote-host/data",
+                "file:relative"
+            })
     void givenAnUnsupportedUrl_whenOpen_thenInvalidUrlWithoutTheSecret(String url) {
         assertThatThrownBy(() -> ObjectStores.open(url, dataDir)).isInstanceOfSatisfying(StorageException.class, e -> {
             assertThat(e.code()).isEqualTo(StorageException.INVALID_URL);
@@ -82,7 +88,8 @@ class ObjectStoresTest {
         assertThatThrownBy(() -> ObjectStores.open(url, dataDir)).isInstanceOfSatisfying(StorageException.class, e -> {
             assertThat(e.code()).isEqualTo(StorageException.INVALID_CREDENTIALS);
             assertThat(e.retriable()).isFalse();
-            assertThat(e.getMessage()).contains("'" + bucket + "'", "SignatureDoesNotMatch", "secret access key")
+            assertThat(e.getMessage())
+                    .contains("'" + bucket + "'", "SignatureDoesNotMatch", "secret access key")
                     .doesNotContain("WRONGSECRET");
         });
     }
@@ -94,7 +101,8 @@ class ObjectStoresTest {
 
         assertThatThrownBy(() -> ObjectStores.open(url, dataDir)).isInstanceOfSatisfying(StorageException.class, e -> {
             assertThat(e.code()).isEqualTo(StorageException.INVALID_CREDENTIALS);
-            assertThat(e.getMessage()).contains("'" + bucket + "'", "InvalidAccessKeyId", "access key id")
+            assertThat(e.getMessage())
+                    .contains("'" + bucket + "'", "InvalidAccessKeyId", "access key id")
                     .doesNotContain("WRONGSECRET");
         });
     }
@@ -105,7 +113,8 @@ class ObjectStoresTest {
                 .isInstanceOfSatisfying(StorageException.class, e -> {
                     assertThat(e.code()).isEqualTo(StorageException.NO_SUCH_BUCKET);
                     assertThat(e.retriable()).isFalse();
-                    assertThat(e.getMessage()).contains("'no-such-bucket'", "NoSuchBucket", "create it")
+                    assertThat(e.getMessage())
+                            .contains("'no-such-bucket'", "NoSuchBucket", "create it")
                             .doesNotContain(S3ProxyFixture.SECRET_KEY);
                 });
     }
@@ -130,6 +139,7 @@ class ObjectStoresTest {
         Path file = Files.writeString(dataDir.resolve("a-file"), "x");
 
         assertThatThrownBy(() -> ObjectStores.open(file.resolve("sub").toString(), dataDir))
-                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code()).isEqualTo(StorageException.IO_ERROR));
+                .isInstanceOfSatisfying(
+                        StorageException.class, e -> assertThat(e.code()).isEqualTo(StorageException.IO_ERROR));
     }
 }

@@ -14,7 +14,8 @@ class S3LocationTest {
 
     @Test
     void givenALivepeerStorageUrl_whenParse_thenEveryPartIsDecoded() {
-        S3Location location = S3Location.parse("s3+https://AKIA%2BKEY:se%2Fcr+et%40x@storage.example.com:8443/out/videos/2024");
+        S3Location location =
+                S3Location.parse("s3+https://AKIA%2BKEY:se%2Fcr+et%40x@storage.example.com:8443/out/videos/2024");
 
         assertThat(location.endpoint()).isEqualTo(URI.create("https://storage.example.com:8443"));
         assertThat(location.bucket()).isEqualTo("out");
@@ -34,11 +35,12 @@ class S3LocationTest {
 
     @Test
     void givenTheStructuredForm_whenBuilt_thenTheUrlIsLivepeersWithEncodedCredentials() {
-        S3Location location = S3Location.of("https://gateway.storjshare.io/", "videos", "/uploads/in put.mp4",
-                "AKIA/KEY", "abc/def+ghi=");
+        S3Location location = S3Location.of(
+                "https://gateway.storjshare.io/", "videos", "/uploads/in put.mp4", "AKIA/KEY", "abc/def+ghi=");
 
         assertThat(location.toUrl())
-                .isEqualTo("s3+https://AKIA%2FKEY:abc%2Fdef%2Bghi%3D@gateway.storjshare.io/videos/uploads/in%20put.mp4");
+                .isEqualTo(
+                        "s3+https://AKIA%2FKEY:abc%2Fdef%2Bghi%3D@gateway.storjshare.io/videos/uploads/in%20put.mp4");
         assertThat(S3Location.parse(location.toUrl())).isEqualTo(location);
     }
 
@@ -54,7 +56,10 @@ class S3LocationTest {
     void givenALocation_whenPrinted_thenNeitherKeyNorSecretShows() {
         S3Location location = S3Location.parse("s3+https://AKIAKEY:TOPSECRET@host/bucket");
 
-        assertThat(location.toString()).doesNotContain("TOPSECRET").doesNotContain("AKIAKEY").contains("***:***");
+        assertThat(location.toString())
+                .doesNotContain("TOPSECRET")
+                .doesNotContain("AKIAKEY")
+                .contains("***:***");
         assertThat(location.maskedUrl()).isEqualTo("s3+https://***:***@host/bucket");
     }
 
@@ -71,18 +76,19 @@ class S3LocationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "s3+https://storage.example.com/bucket",
-        "s3+https://AKIAKEY:TOPSECRET/X@storage.example.com/bucket",
-        "s3+https://justakey@storage.example.com/bucket",
-        "s3+https://AKIAKEY:TOPSECRET@storage.example.com",
-        "s3+https://AKIAKEY:TOPSECRET@storage.example.com/",
-        "s3+https://AKIAKEY:TOP%ZZSECRET@storage.example.com/bucket",
-        "s3+https://AKIAKEY:TOPSECRET@storage.example.com/bucket?versionId=1",
-        "s3+https://AKIAKEY:TOPSECRET@/bucket",
-        "s3+ftp://AKIAKEY:TOPSECRET@storage.example.com/bucket",
-        "s3://AKIAKEY:TOPSECRET@storage.example.com/bucket",
-    })
+    @ValueSource(
+            strings = {
+                "s3+https://storage.example.com/bucket",
+                "s3+https://AKIAKEY:TOPSECRET/X@storage.example.com/bucket",
+                "s3+https://justakey@storage.example.com/bucket",
+                "s3+https://AKIAKEY:TOPSECRET@storage.example.com",
+                "s3+https://AKIAKEY:TOPSECRET@storage.example.com/",
+                "s3+https://AKIAKEY:TOP%ZZSECRET@storage.example.com/bucket",
+                "s3+https://AKIAKEY:TOPSECRET@storage.example.com/bucket?versionId=1",
+                "s3+https://AKIAKEY:TOPSECRET@/bucket",
+                "s3+ftp://AKIAKEY:TOPSECRET@storage.example.com/bucket",
+                "s3://AKIAKEY:TOPSECRET@storage.example.com/bucket",
+            })
     void givenAMalformedUrl_whenParse_thenInvalidUrlWithoutTheSecret(String url) {
         assertThatThrownBy(() -> S3Location.parse(url)).isInstanceOfSatisfying(StorageException.class, e -> {
             assertThat(e.code()).isEqualTo(StorageException.INVALID_URL);

@@ -109,7 +109,8 @@ class S3ObjectStoreTest extends ObjectStoreContract {
 
         assertThat(store.head("broken.bin")).isEmpty();
         try (S3Client client = S3Clients.create(s3.location(bucket))) {
-            assertThat(client.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
+            assertThat(client.listMultipartUploads(r -> r.bucket(bucket)).uploads())
+                    .isEmpty();
         }
     }
 

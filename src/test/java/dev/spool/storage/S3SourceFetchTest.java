@@ -37,11 +37,18 @@ class S3SourceFetchTest {
     @BeforeAll
     static void startS3() throws Exception {
         new Random(3).nextBytes(CONTENT);
-        context = ContextBuilder.newBuilder("transient").credentials("unused", "unused").build(BlobStoreContext.class);
+        context = ContextBuilder.newBuilder("transient")
+                .credentials("unused", "unused")
+                .build(BlobStoreContext.class);
         BlobStore blobs = context.getBlobStore();
         blobs.createContainerInLocation(null, BUCKET);
-        blobs.putBlob(BUCKET, blobs.blobBuilder("in/clip one.mp4").payload(CONTENT).contentLength(CONTENT.length)
-                .contentType("video/mp4").build());
+        blobs.putBlob(
+                BUCKET,
+                blobs.blobBuilder("in/clip one.mp4")
+                        .payload(CONTENT)
+                        .contentLength(CONTENT.length)
+                        .contentType("video/mp4")
+                        .build());
         proxy = S3Proxy.builder()
                 .blobStore(blobs)
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -64,12 +71,14 @@ class S3SourceFetchTest {
     void givenObjectInBucket_whenFetchingItsS3Url_thenStreamsItIntact() throws Exception {
         Path target = dir.resolve("source.bin");
 
-        FetchedSource fetched = fetcher(true).fetch(url(ACCESS_KEY, SECRET_KEY, BUCKET, "in/clip%20one.mp4"), target, b -> { });
+        FetchedSource fetched =
+                fetcher(true).fetch(url(ACCESS_KEY, SECRET_KEY, BUCKET, "in/clip%20one.mp4"), target, b -> {});
 
         assertThat(Files.readAllBytes(target)).isEqualTo(CONTENT);
         assertThat(fetched.bytesWritten()).isEqualTo(CONTENT.length);
         assertThat(fetched.contentLength()).hasValue(CONTENT.length);
-        assertThat(fetched.finalUrl()).isEqualTo("s3+http://***:***@127.0.0.1:" + proxy.getPort() + "/media/in/clip one.mp4");
+        assertThat(fetched.finalUrl())
+                .isEqualTo("s3+http://***:***@127.0.0.1:" + proxy.getPort() + "/media/in/clip one.mp4");
     }
 
     @Test
@@ -96,8 +105,11 @@ class S3SourceFetchTest {
 
         assertThat(failure.code()).isEqualTo(FetchException.SOURCE_REJECTED);
         assertThat(failure.retriable()).isFalse();
-        assertThat(failure.getMessage()).contains("bucket media").contains("SignatureDoesNotMatch")
-                .doesNotContain("wrong/secret").doesNotContain(SECRET_KEY);
+        assertThat(failure.getMessage())
+                .contains("bucket media")
+                .contains("SignatureDoesNotMatch")
+                .doesNotContain("wrong/secret")
+                .doesNotContain(SECRET_KEY);
     }
 
     @Test
@@ -111,23 +123,30 @@ class S3SourceFetchTest {
     @Test
     void givenObjectAboveTheLimit_whenFetching_thenFailsTooLargeAndLeavesNoFile() {
         Path target = dir.resolve("source.bin");
-        SourceFetcher small = new SourceFetcher(new FetchConfig(true, 1024 * 1024, Duration.ofSeconds(2),
-                Duration.ofSeconds(10), 5, List.of(), List.of()));
+        SourceFetcher small = new SourceFetcher(new FetchConfig(
+                true, 1024 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(10), 5, List.of(), List.of()));
 
-        FetchException failure = catchThrowableOfType(FetchException.class,
-                () -> small.fetch(url(ACCESS_KEY, SECRET_KEY, BUCKET, "in/clip%20one.mp4"), target, b -> { }));
+        FetchException failure = catchThrowableOfType(
+                FetchException.class,
+                () -> small.fetch(url(ACCESS_KEY, SECRET_KEY, BUCKET, "in/clip%20one.mp4"), target, b -> {}));
 
         assertThat(failure.code()).isEqualTo(FetchException.TOO_LARGE);
         assertThat(target).doesNotExist();
     }
 
     private static SourceFetcher fetcher(boolean allowPrivate) {
-        return new SourceFetcher(new FetchConfig(allowPrivate, FetchConfig.DEFAULT_MAX_BYTES, Duration.ofSeconds(2),
-                Duration.ofSeconds(10), 5, List.of(), List.of()));
+        return new SourceFetcher(new FetchConfig(
+                allowPrivate,
+                FetchConfig.DEFAULT_MAX_BYTES,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(10),
+                5,
+                List.of(),
+                List.of()));
     }
 
     private FetchException failure(SourceFetcher fetcher, String url) {
-        return catchThrowableOfType(FetchException.class, () -> fetcher.fetch(url, dir.resolve("f.bin"), b -> { }));
+        return catchThrowableOfType(FetchException.class, () -> fetcher.fetch(url, dir.resolve("f.bin"), b -> {}));
     }
 
     private static String url(String accessKey, String secret, String bucket, String key) {

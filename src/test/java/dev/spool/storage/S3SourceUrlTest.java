@@ -12,7 +12,8 @@ class S3SourceUrlTest {
 
     @Test
     void givenSecretWithRawSlashAndPlus_whenParsing_thenKeepsThemLiterally() throws Exception {
-        S3SourceUrl parsed = S3SourceUrl.parse("s3+https://AKIAEXAMPLE:wJal/rXUt+nFEMI@minio.example.com:9000/media/in/clip.mp4");
+        S3SourceUrl parsed =
+                S3SourceUrl.parse("s3+https://AKIAEXAMPLE:wJal/rXUt+nFEMI@minio.example.com:9000/media/in/clip.mp4");
 
         assertThat(parsed.https()).isTrue();
         assertThat(parsed.accessKey()).isEqualTo("AKIAEXAMPLE");
@@ -44,21 +45,24 @@ class S3SourceUrlTest {
     void givenParsedUrl_whenPrinting_thenTheSecretIsMasked() throws Exception {
         S3SourceUrl parsed = S3SourceUrl.parse("s3+https://AKIA:topsecret@host/bucket/key.mp4");
 
-        assertThat(parsed.toString()).isEqualTo("s3+https://***:***@host/bucket/key.mp4").doesNotContain("topsecret");
+        assertThat(parsed.toString())
+                .isEqualTo("s3+https://***:***@host/bucket/key.mp4")
+                .doesNotContain("topsecret");
         assertThat(parsed.display()).isEqualTo(parsed.toString());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "s3+https://host/bucket/key",
-        "s3+https://onlykey@host/bucket/key",
-        "s3+https://key:@host/bucket/key",
-        "s3+https://key:secret@host",
-        "s3+https://key:secret@host/bucket",
-        "s3+https://key:secret@host/bucket/",
-        "s3+https://key:secret@/bucket/key",
-        "s3+https://key:sec%4@host/bucket/key",
-    })
+    @ValueSource(
+            strings = {
+                "s3+https://host/bucket/key",
+                "s3+https://onlykey@host/bucket/key",
+                "s3+https://key:@host/bucket/key",
+                "s3+https://key:secret@host",
+                "s3+https://key:secret@host/bucket",
+                "s3+https://key:secret@host/bucket/",
+                "s3+https://key:secret@/bucket/key",
+                "s3+https://key:sec%4@host/bucket/key",
+            })
     void givenMalformedUrl_whenParsing_thenFailsInvalidUrlWithoutTheSecret(String url) {
         FetchException failure = catchThrowableOfType(FetchException.class, () -> S3SourceUrl.parse(url));
 

@@ -92,7 +92,7 @@ class SourceFetcherTest {
     void givenFiveRedirects_whenFetching_thenFollowsThemToTheBody() throws Exception {
         routeRedirectChain();
 
-        FetchedSource fetched = fetcher(true).fetch(url(server, "/hop/5"), target, bytes -> { });
+        FetchedSource fetched = fetcher(true).fetch(url(server, "/hop/5"), target, bytes -> {});
 
         assertThat(fetched.finalUrl()).isEqualTo(url(server, "/hop/0"));
         assertThat(Files.readString(target)).isEqualTo("arrived");
@@ -117,7 +117,8 @@ class SourceFetcherTest {
     void givenPrivateAddressesRefused_whenFetchingLoopback_thenRefusesWithoutConnecting(String pattern) {
         route(server, "/a.mp4", exchange -> respond(exchange, 200, "never served"));
 
-        FetchException failure = fetchFailure(fetcher(false), pattern.formatted(server.getAddress().getPort()));
+        FetchException failure = fetchFailure(
+                fetcher(false), pattern.formatted(server.getAddress().getPort()));
 
         assertThat(failure.code()).isEqualTo(FetchException.ADDRESS_REFUSED);
         assertThat(failure.retriable()).isFalse();
@@ -136,9 +137,11 @@ class SourceFetcherTest {
         String internalUrl = "http://127.0.0.2:" + internal.getAddress().getPort() + "/secret";
         route(server, "/public.mp4", exchange -> redirect(exchange, internalUrl));
         // Stands in for DNS that calls the first server public, so only the redirect target is refused.
-        AddressGuard guard = new AddressGuard(false, host -> host.equals("127.0.0.1")
-                ? new InetAddress[] {InetAddress.getByName("93.184.216.34")}
-                : InetAddress.getAllByName(host));
+        AddressGuard guard = new AddressGuard(
+                false,
+                host -> host.equals("127.0.0.1")
+                        ? new InetAddress[] {InetAddress.getByName("93.184.216.34")}
+                        : InetAddress.getAllByName(host));
         SourceFetcher fetcher = new SourceFetcher(config(false, 1024 * MIB), guard);
 
         FetchException failure = fetchFailure(fetcher, url(server, "/public.mp4"));
@@ -164,10 +167,11 @@ class SourceFetcherTest {
         });
         String withCredentials = url(server, "/private.mp4").replace("http://", "http://alice:s3cr3t@");
 
-        FetchedSource fetched = fetcher(true).fetch(withCredentials, target, bytes -> { });
+        FetchedSource fetched = fetcher(true).fetch(withCredentials, target, bytes -> {});
 
-        assertThat(authorization).hasValue(
-                "Basic " + Base64.getEncoder().encodeToString("alice:s3cr3t".getBytes(StandardCharsets.UTF_8)));
+        assertThat(authorization)
+                .hasValue(
+                        "Basic " + Base64.getEncoder().encodeToString("alice:s3cr3t".getBytes(StandardCharsets.UTF_8)));
         assertThat(otherAuthorization).hasValue("null");
         assertThat(Files.readString(target)).isEqualTo("moved content");
         assertThat(fetched.finalUrl()).doesNotContain("s3cr3t");
@@ -184,7 +188,9 @@ class SourceFetcherTest {
         FetchException refused = fetchFailure(fetcher(false), withCredentials);
         assertThat(refused.getMessage()).doesNotContain("s3cr3t");
         FetchException unsupported = fetchFailure(fetcher(false), "ftp://alice:s3cr3t@files.example/a.mp4");
-        assertThat(unsupported.getMessage()).contains("ftp://***:***@files.example/a.mp4").doesNotContain("s3cr3t");
+        assertThat(unsupported.getMessage())
+                .contains("ftp://***:***@files.example/a.mp4")
+                .doesNotContain("s3cr3t");
     }
 
     @Test
@@ -195,7 +201,8 @@ class SourceFetcherTest {
 
         assertThat(failure.code()).isEqualTo(FetchException.SOURCE_NOT_FOUND);
         assertThat(failure.retriable()).isFalse();
-        assertThat(failure.getMessage()).isEqualTo("the source answered 404 Not Found for " + url(server, "/missing.mp4"));
+        assertThat(failure.getMessage())
+                .isEqualTo("the source answered 404 Not Found for " + url(server, "/missing.mp4"));
         assertThat(target).doesNotExist();
     }
 
@@ -248,8 +255,10 @@ class SourceFetcherTest {
         });
         AtomicLong lastProgress = new AtomicLong();
 
-        FetchException failure = catchThrowableOfType(FetchException.class,
-                () -> new SourceFetcher(config(true, MIB)).fetch(url(server, "/endless.mp4"), target, lastProgress::set));
+        FetchException failure = catchThrowableOfType(
+                FetchException.class,
+                () -> new SourceFetcher(config(true, MIB))
+                        .fetch(url(server, "/endless.mp4"), target, lastProgress::set));
 
         assertThat(failure.code()).isEqualTo(FetchException.TOO_LARGE);
         assertThat(failure.retriable()).isFalse();
@@ -270,7 +279,8 @@ class SourceFetcherTest {
         });
         AtomicLong lastProgress = new AtomicLong();
 
-        FetchException failure = catchThrowableOfType(FetchException.class,
+        FetchException failure = catchThrowableOfType(
+                FetchException.class,
                 () -> new SourceFetcher(config(true, MIB)).fetch(url(server, "/huge.mp4"), target, lastProgress::set));
 
         assertThat(failure.code()).isEqualTo(FetchException.TOO_LARGE);
@@ -303,8 +313,8 @@ class SourceFetcherTest {
             awaitRelease();
             exchange.close();
         });
-        FetchConfig quick = new FetchConfig(true, MIB * 100, Duration.ofSeconds(2), Duration.ofMillis(300), 5,
-                List.of(), List.of());
+        FetchConfig quick = new FetchConfig(
+                true, MIB * 100, Duration.ofSeconds(2), Duration.ofMillis(300), 5, List.of(), List.of());
         long started = System.nanoTime();
 
         FetchException failure = fetchFailure(new SourceFetcher(quick), url(server, "/stall.mp4"));
@@ -328,10 +338,17 @@ class SourceFetcherTest {
             askedPath.set(exchange.getRequestURI().getRawPath());
             respond(exchange, 200, "ipfs content");
         });
-        FetchConfig gateways = new FetchConfig(true, MIB, Duration.ofSeconds(2), Duration.ofSeconds(5), 5,
-                List.of(url(server, "/gw1/ipfs/"), url(server, "/gw2/ipfs")), List.of());
+        FetchConfig gateways = new FetchConfig(
+                true,
+                MIB,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                5,
+                List.of(url(server, "/gw1/ipfs/"), url(server, "/gw2/ipfs")),
+                List.of());
 
-        FetchedSource fetched = new SourceFetcher(gateways).fetch("ipfs://bafybeigdyrzt5/videos/clip.mp4", target, b -> { });
+        FetchedSource fetched =
+                new SourceFetcher(gateways).fetch("ipfs://bafybeigdyrzt5/videos/clip.mp4", target, b -> {});
 
         assertThat(firstGatewayHits).hasValue(1);
         assertThat(askedPath).hasValue("/gw2/ipfs/bafybeigdyrzt5/videos/clip.mp4");
@@ -342,23 +359,40 @@ class SourceFetcherTest {
     @Test
     void givenIpfsUrl_whenEveryGatewayFailsRetriably_thenFailsRetriablyNamingTheLastError() {
         route(server, "/down/", exchange -> respond(exchange, 503, "down"));
-        FetchConfig gateways = new FetchConfig(true, MIB, Duration.ofSeconds(2), Duration.ofSeconds(5), 5,
-                List.of(url(server, "/down/a/"), url(server, "/down/b/")), List.of());
+        FetchConfig gateways = new FetchConfig(
+                true,
+                MIB,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                5,
+                List.of(url(server, "/down/a/"), url(server, "/down/b/")),
+                List.of());
 
         FetchException failure = fetchFailure(new SourceFetcher(gateways), "ipfs://ipfs/QmYwAPJzv5CZsnA");
 
         assertThat(failure.retriable()).isTrue();
-        assertThat(failure.getMessage()).startsWith("all 2 IPFS gateways failed for ipfs://ipfs/QmYwAPJzv5CZsnA")
+        assertThat(failure.getMessage())
+                .startsWith("all 2 IPFS gateways failed for ipfs://ipfs/QmYwAPJzv5CZsnA")
                 .contains("503 Service Unavailable for " + url(server, "/down/b/QmYwAPJzv5CZsnA"));
     }
 
     @Test
     void givenArweaveUrl_whenFetching_thenGoesThroughTheArweaveGateway() throws Exception {
-        route(server, "/arweave/", exchange -> respond(exchange, 200, "permaweb " + exchange.getRequestURI().getPath()));
-        FetchConfig gateways = new FetchConfig(true, MIB, Duration.ofSeconds(2), Duration.ofSeconds(5), 5,
-                List.of(), List.of(url(server, "/arweave/")));
+        route(
+                server,
+                "/arweave/",
+                exchange -> respond(
+                        exchange, 200, "permaweb " + exchange.getRequestURI().getPath()));
+        FetchConfig gateways = new FetchConfig(
+                true,
+                MIB,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                5,
+                List.of(),
+                List.of(url(server, "/arweave/")));
 
-        new SourceFetcher(gateways).fetch("ar://bNbA3TEQVL60xlgCcqdz4ZPHFZ711cZ3hmkpGttDt_U", target, b -> { });
+        new SourceFetcher(gateways).fetch("ar://bNbA3TEQVL60xlgCcqdz4ZPHFZ711cZ3hmkpGttDt_U", target, b -> {});
 
         assertThat(Files.readString(target)).isEqualTo("permaweb /arweave/bNbA3TEQVL60xlgCcqdz4ZPHFZ711cZ3hmkpGttDt_U");
     }
@@ -383,8 +417,10 @@ class SourceFetcherTest {
 
     @Test
     void givenHttpsSource_whenRedirectedToPlainHttp_thenRefusesTheDowngrade() {
-        FetchException failure = catchThrowableOfType(FetchException.class, () -> HttpDownloader.checkRedirect(
-                URI.create("https://cdn.example/a.mp4"), URI.create("http://cdn.example/a.mp4")));
+        FetchException failure = catchThrowableOfType(
+                FetchException.class,
+                () -> HttpDownloader.checkRedirect(
+                        URI.create("https://cdn.example/a.mp4"), URI.create("http://cdn.example/a.mp4")));
 
         assertThat(failure.code()).isEqualTo(FetchException.REDIRECT_REFUSED);
         assertThat(failure.retriable()).isFalse();
@@ -405,12 +441,12 @@ class SourceFetcherTest {
     }
 
     private static FetchConfig config(boolean allowPrivate, long maxBytes) {
-        return new FetchConfig(allowPrivate, maxBytes, Duration.ofSeconds(2), Duration.ofSeconds(5), 5,
-                List.of(), List.of());
+        return new FetchConfig(
+                allowPrivate, maxBytes, Duration.ofSeconds(2), Duration.ofSeconds(5), 5, List.of(), List.of());
     }
 
     private FetchException fetchFailure(SourceFetcher fetcher, String url) {
-        return catchThrowableOfType(FetchException.class, () -> fetcher.fetch(url, target, bytes -> { }));
+        return catchThrowableOfType(FetchException.class, () -> fetcher.fetch(url, target, bytes -> {}));
     }
 
     /** /hop/N redirects (relative Location) to /hop/N-1; /hop/0 is the body. */

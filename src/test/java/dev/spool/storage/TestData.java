@@ -11,8 +11,7 @@ import java.util.SplittableRandom;
 /** Reproducible test content of any size, produced as it is read rather than held in memory. */
 final class TestData {
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** {@code size} pseudo-random bytes; the same seed gives the same bytes. */
     static InputStream stream(long seed, long size) {

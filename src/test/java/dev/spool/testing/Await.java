@@ -8,8 +8,7 @@ import java.util.function.Supplier;
 public final class Await {
     private static final Duration PAUSE = Duration.ofMillis(100);
 
-    private Await() {
-    }
+    private Await() {}
 
     public static <T> T until(Supplier<T> probe, Predicate<T> condition, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,12 +1,11 @@
 package dev.spool.testing;
 
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs every test of the annotated class once on SQLite and once on PostgreSQL. The class receives the store in a
@@ -20,5 +19,4 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedClass(name = "[{0}]")
 @MethodSource("dev.spool.testing.Store#selected")
-public @interface BothStores {
-}
+public @interface BothStores {}

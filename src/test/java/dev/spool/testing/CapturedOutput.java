@@ -8,12 +8,11 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the server says while it is open: every log event (message, arguments and stack traces) and whatever is
@@ -36,18 +35,26 @@ public final class CapturedOutput implements AutoCloseable {
     private final Filter<ILoggingEvent> asConfigured = new Filter<>() {
         @Override
         public FilterReply decide(ILoggingEvent event) {
-            return closed || event.getLevel().isGreaterOrEqual(spoolConfigured)
-                    || !event.getLoggerName().startsWith("dev.spool.") ? FilterReply.NEUTRAL : FilterReply.DENY;
+            return closed
+                            || event.getLevel().isGreaterOrEqual(spoolConfigured)
+                            || !event.getLoggerName().startsWith("dev.spool.")
+                    ? FilterReply.NEUTRAL
+                    : FilterReply.DENY;
         }
     };
 
     private final class Appender extends AppenderBase<ILoggingEvent> {
         @Override
         protected void append(ILoggingEvent event) {
-            text.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(" - ")
-                    .append(event.getFormattedMessage()).append('\n');
+            text.append(event.getLevel())
+                    .append(' ')
+                    .append(event.getLoggerName())
+                    .append(" - ")
+                    .append(event.getFormattedMessage())
+                    .append('\n');
             if (event.getThrowableProxy() != null) {
-                text.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
+                text.append(ThrowableProxyUtil.asString(event.getThrowableProxy()))
+                        .append('\n');
             }
         }
     }

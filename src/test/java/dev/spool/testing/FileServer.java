@@ -2,7 +2,6 @@ package dev.spool.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -104,7 +103,8 @@ public final class FileServer implements AutoCloseable {
     private static void send(HttpExchange exchange, Path file) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "video/mp4");
         exchange.sendResponseHeaders(200, Files.size(file));
-        try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
+        try (InputStream in = Files.newInputStream(file);
+                OutputStream out = exchange.getResponseBody()) {
             in.transferTo(out);
         }
     }

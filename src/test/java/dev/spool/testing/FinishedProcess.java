@@ -15,12 +15,15 @@ public record FinishedProcess(int exitCode, String stdout, String stderr) {
             throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "stdout-", ".txt");
         Path err = Files.createTempFile(dir, "stderr-", ".txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process =
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(builder.command() + " was expected to finish within " + limit + " but still runs");
         }
-        return new FinishedProcess(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new FinishedProcess(
+                process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 }

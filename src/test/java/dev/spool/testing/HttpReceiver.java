@@ -2,7 +2,6 @@ package dev.spool.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -92,11 +91,11 @@ public final class HttpReceiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             Map<String, String> headers = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((name, values) ->
-                    headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
             byte[] body = exchange.getRequestBody().readAllBytes();
-            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers,
-                    body);
+            Received request = new Received(
+                    exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body);
             received.add(request);
             Reply reply = replier.apply(request);
             byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);

@@ -3,10 +3,6 @@ package dev.spool.testing;
 import com.sun.security.auth.module.UnixSystem;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.util.ArchUtils;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.tukaani.xz.XZInputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +19,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.tukaani.xz.XZInputStream;
 
 /**
  * A PostgreSQL server for the whole test JVM, from the binaries published on Maven Central (zonky's
@@ -92,16 +91,43 @@ final class LocalPostgres {
             }
             Path data = run.resolve("data");
             Path log = run.resolve("postgres.log");
-            runToEnd(command(asRoot, binaries.resolve("bin/initdb").toString(), "-D", data.toString(),
-                    "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"), log);
+            runToEnd(
+                    command(
+                            asRoot,
+                            binaries.resolve("bin/initdb").toString(),
+                            "-D",
+                            data.toString(),
+                            "-U",
+                            "postgres",
+                            "-A",
+                            "trust",
+                            "-E",
+                            "UTF8",
+                            "--no-locale",
+                            "--no-sync"),
+                    log);
             IllegalStateException last = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 int port = freePort();
-                Process postmaster = new ProcessBuilder(command(asRoot, binaries.resolve("bin/postgres").toString(),
-                        "-D", data.toString(), "-p", Integer.toString(port),
-                        "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-                        "-c", "max_connections=400", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                        "-c", "full_page_writes=off"))
+                Process postmaster = new ProcessBuilder(command(
+                                asRoot,
+                                binaries.resolve("bin/postgres").toString(),
+                                "-D",
+                                data.toString(),
+                                "-p",
+                                Integer.toString(port),
+                                "-c",
+                                "listen_addresses=127.0.0.1",
+                                "-c",
+                                "unix_socket_directories=",
+                                "-c",
+                                "max_connections=400",
+                                "-c",
+                                "fsync=off",
+                                "-c",
+                                "synchronous_commit=off",
+                                "-c",
+                                "full_page_writes=off"))
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .start();
@@ -135,7 +161,7 @@ final class LocalPostgres {
         String os = System.getProperty("os.name").startsWith("Mac") ? "Darwin" : System.getProperty("os.name");
         String arch = ArchUtils.normalize(System.getProperty("os.arch"));
         try (InputStream txz = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(os, arch);
-             var tar = new TarArchiveInputStream(new XZInputStream(txz))) {
+                var tar = new TarArchiveInputStream(new XZInputStream(txz))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path target = into.resolve(entry.getName()).normalize();
@@ -163,15 +189,17 @@ final class LocalPostgres {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path path : paths.filter(p -> !Files.isSymbolicLink(p)).toList()) {
                 boolean executable = Files.isDirectory(path) || Files.isExecutable(path);
-                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
-                        executable ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        path, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
     }
 
     private static void runToEnd(List<String> command, Path log) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         try {
             if (!process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
@@ -210,9 +238,21 @@ final class LocalPostgres {
     /** Fast shutdown: a plain SIGTERM would wait for every client to leave. */
     private void stopPostmaster() {
         try {
-            new ProcessBuilder(command(asRoot, binaries.resolve("bin/pg_ctl").toString(), "stop", "-D", data.toString(),
-                    "-m", "fast", "-w", "-t", "20")).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            new ProcessBuilder(command(
+                            asRoot,
+                            binaries.resolve("bin/pg_ctl").toString(),
+                            "stop",
+                            "-D",
+                            data.toString(),
+                            "-m",
+                            "fast",
+                            "-w",
+                            "-t",
+                            "20"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
             if (!postmaster.waitFor(20, TimeUnit.SECONDS)) {
                 postmaster.destroyForcibly().waitFor();
             }
@@ -232,7 +272,8 @@ final class LocalPostgres {
 
     private static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // Best effort at JVM exit: the directory is in the temporary folder.
         }

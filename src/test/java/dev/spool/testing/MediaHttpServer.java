@@ -1,7 +1,6 @@
 package dev.spool.testing;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -22,7 +21,8 @@ public final class MediaHttpServer implements AutoCloseable {
         try {
             var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.createContext("/", exchange -> {
-                Path file = dir.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+                Path file = dir.resolve(exchange.getRequestURI().getPath().substring(1))
+                        .normalize();
                 if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
                     exchange.sendResponseHeaders(404, -1);
                     exchange.close();

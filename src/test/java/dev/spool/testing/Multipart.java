@@ -9,11 +9,9 @@ import java.util.regex.Pattern;
 final class Multipart {
     private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?");
 
-    record Part(String headers, byte[] body) {
-    }
+    record Part(String headers, byte[] body) {}
 
-    private Multipart() {
-    }
+    private Multipart() {}
 
     static Part part(String contentType, byte[] body, String name) {
         Matcher boundary = BOUNDARY.matcher(contentType == null ? "" : contentType);

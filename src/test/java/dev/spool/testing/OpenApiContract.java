@@ -11,7 +11,6 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.oas.OpenApi31;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,26 +43,30 @@ public final class OpenApiContract {
     private final JsonSchemaFactory factory;
     private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
 
-    private record PathTemplate(String template, Pattern pattern, int variables) {
-    }
+    private record PathTemplate(String template, Pattern pattern, int variables) {}
 
     private OpenApiContract() {
         this.document = readDocument();
         var templates = new ArrayList<PathTemplate>();
-        document.path("paths").fieldNames().forEachRemaining(template -> templates.add(new PathTemplate(template,
-                Pattern.compile("^" + template.replaceAll("\\{[^/}]+}", "[^/]+").replace(".", "\\.") + "$"),
-                template.split("\\{", -1).length - 1)));
+        document.path("paths")
+                .fieldNames()
+                .forEachRemaining(template -> templates.add(new PathTemplate(
+                        template,
+                        Pattern.compile(
+                                "^" + template.replaceAll("\\{[^/}]+}", "[^/]+").replace(".", "\\.") + "$"),
+                        template.split("\\{", -1).length - 1)));
         // A literal path beats a template that would also match it.
         templates.sort(Comparator.comparingInt(PathTemplate::variables));
         this.paths = List.copyOf(templates);
         // Schemas are read out of the whole document, whose top-level OpenAPI fields are no JSON Schema keywords.
         var dialect = JsonMetaSchema.builder(OpenApi31.getInstance())
                 .keywords(Stream.of("openapi", "info", "servers", "security", "tags", "paths", "components")
-                        .map(NonValidationKeyword::new).toList())
+                        .map(NonValidationKeyword::new)
+                        .toList())
                 .build();
-        this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, builder -> builder
-                .metaSchema(dialect)
-                .defaultMetaSchemaIri(dialect.getIri()));
+        this.factory = JsonSchemaFactory.getInstance(
+                SpecVersion.VersionFlag.V202012,
+                builder -> builder.metaSchema(dialect).defaultMetaSchemaIri(dialect.getIri()));
     }
 
     public static OpenApiContract instance() {
@@ -90,15 +93,20 @@ public final class OpenApiContract {
     public void check(ApiClient.Response response) {
         String path = response.uri().getPath();
         String method = response.method().toLowerCase(Locale.ROOT);
-        var template = paths.stream().filter(t -> t.pattern().matcher(path).matches()).findFirst();
+        var template =
+                paths.stream().filter(t -> t.pattern().matcher(path).matches()).findFirst();
         if (template.isEmpty()) {
             expectUndocumentedRoute(response, 404, "no path of " + RESOURCE + " matches " + path);
             return;
         }
-        JsonNode operation = document.path("paths").path(template.get().template()).path(method);
+        JsonNode operation =
+                document.path("paths").path(template.get().template()).path(method);
         if (operation.isMissingNode()) {
-            expectUndocumentedRoute(response, 405, RESOURCE + " has no " + method.toUpperCase(Locale.ROOT)
-                    + " on " + template.get().template());
+            expectUndocumentedRoute(
+                    response,
+                    405,
+                    RESOURCE + " has no " + method.toUpperCase(Locale.ROOT) + " on "
+                            + template.get().template());
             return;
         }
         String where = response.method() + " " + template.get().template();
@@ -117,7 +125,12 @@ public final class OpenApiContract {
         if (content.has("application/json")) {
             String pointer = "/paths/" + escape(template.get().template()) + "/" + method + "/responses/" + statusKey;
             if (operation.path("responses").path(statusKey).has("$ref")) {
-                pointer = operation.path("responses").path(statusKey).path("$ref").asText().substring(1);
+                pointer = operation
+                        .path("responses")
+                        .path(statusKey)
+                        .path("$ref")
+                        .asText()
+                        .substring(1);
             }
             checkJson(response, where + " " + statusKey, pointer + "/content/application~1json/schema");
             return;
@@ -143,13 +156,17 @@ public final class OpenApiContract {
         findNull(body, "$").ifPresent(at -> {
             throw failure(response, what + " has a JSON null at " + at + "; absent fields must be omitted");
         });
-        var schema = schemas.computeIfAbsent(schemaPointer, p -> factory.getSchema(
-                SchemaLocation.of("classpath:" + RESOURCE + "#" + p)));
+        var schema = schemas.computeIfAbsent(
+                schemaPointer, p -> factory.getSchema(SchemaLocation.of("classpath:" + RESOURCE + "#" + p)));
         var problems = schema.validate(body);
         if (!problems.isEmpty()) {
-            throw failure(response, what + " does not match " + RESOURCE + " (#" + schemaPointer + "):\n  "
-                    + problems.stream().map(ValidationMessage::getMessage).sorted()
-                    .collect(Collectors.joining("\n  ")));
+            throw failure(
+                    response,
+                    what + " does not match " + RESOURCE + " (#" + schemaPointer + "):\n  "
+                            + problems.stream()
+                                    .map(ValidationMessage::getMessage)
+                                    .sorted()
+                                    .collect(Collectors.joining("\n  ")));
         }
     }
 

@@ -1,14 +1,13 @@
 package dev.spool.testing;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The contract check itself: it must let a documented response through and stop every kind of undocumented one. */
 class OpenApiContractTest {
@@ -23,7 +22,8 @@ class OpenApiContractTest {
 
     @Test
     void givenADocumentedTask_whenChecked_thenItPasses() {
-        assertThatCode(() -> contract.check(json("GET", "/api/task/t1", 200, TASK))).doesNotThrowAnyException();
+        assertThatCode(() -> contract.check(json("GET", "/api/task/t1", 200, TASK)))
+                .doesNotThrowAnyException();
         assertThatCode(() -> contract.check(json("GET", "/api/task", 200, "[" + TASK + "]")))
                 .doesNotThrowAnyException();
     }
@@ -33,7 +33,8 @@ class OpenApiContractTest {
         String body = TASK.replace("\"projectId\": \"p1\",", "\"projectId\": \"p1\", \"colour\": \"red\",");
 
         assertThatThrownBy(() -> contract.check(json("GET", "/api/task/t1", 200, body)))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("colour");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("colour");
     }
 
     @Test
@@ -41,7 +42,8 @@ class OpenApiContractTest {
         String body = TASK.replace("\"gop\": \"2\"", "\"gop\": 2");
 
         assertThatThrownBy(() -> contract.check(json("GET", "/api/task/t1", 200, body)))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("gop");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("gop");
     }
 
     @Test
@@ -49,7 +51,8 @@ class OpenApiContractTest {
         String body = TASK.replace("\"projectId\": \"p1\"", "\"projectId\": null");
 
         assertThatThrownBy(() -> contract.check(json("GET", "/api/task/t1", 200, body)))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("null at $.projectId");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("null at $.projectId");
     }
 
     @Test
@@ -57,16 +60,18 @@ class OpenApiContractTest {
         var response = json("GET", "/api/task/t1", 500, "{\"errors\": [\"Internal server error: Boom\"]}");
 
         assertThatThrownBy(() -> contract.check(response))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("status 500 of GET /api/task/{taskId}");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("status 500 of GET /api/task/{taskId}");
     }
 
     @Test
     void givenJsonServedWithAnotherContentType_whenChecked_thenItFails() {
-        var response = new ApiClient.Response("GET", URI.create("http://localhost/api/task/t1"), 200,
-                headers("text/plain"), TASK);
+        var response = new ApiClient.Response(
+                "GET", URI.create("http://localhost/api/task/t1"), 200, headers("text/plain"), TASK);
 
         assertThatThrownBy(() -> contract.check(response))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("Content-Type: application/json");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Content-Type: application/json");
     }
 
     @Test
@@ -74,18 +79,20 @@ class OpenApiContractTest {
         assertThatCode(() -> contract.check(json("GET", "/api/nothing", 404, "{\"errors\": [\"not found\"]}")))
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> contract.check(json("GET", "/api/nothing", 200, "{}")))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("should be 404");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("should be 404");
     }
 
     @Test
     void givenAnErrorWithoutMessages_whenChecked_thenItFails() {
         assertThatThrownBy(() -> contract.check(json("GET", "/api/task/t1", 404, "{\"errors\": []}")))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("errors");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("errors");
     }
 
     private static ApiClient.Response json(String method, String path, int status, String body) {
-        return new ApiClient.Response(method, URI.create("http://localhost" + path), status,
-                headers("application/json"), body);
+        return new ApiClient.Response(
+                method, URI.create("http://localhost" + path), status, headers("application/json"), body);
     }
 
     private static HttpHeaders headers(String contentType) {

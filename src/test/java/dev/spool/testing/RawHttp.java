@@ -42,9 +42,15 @@ public final class RawHttp {
     public Answer send(String requestLine, Map<String, String> headers, byte[] body, boolean closeOutputAfterBody) {
         try (var socket = new Socket(host, port)) {
             socket.setSoTimeout(20_000);
-            var head = new StringBuilder(requestLine).append("\r\n")
-                    .append("Host: ").append(host).append(':').append(port).append("\r\n");
-            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            var head = new StringBuilder(requestLine)
+                    .append("\r\n")
+                    .append("Host: ")
+                    .append(host)
+                    .append(':')
+                    .append(port)
+                    .append("\r\n");
+            headers.forEach((name, value) ->
+                    head.append(name).append(": ").append(value).append("\r\n"));
             head.append("\r\n");
             var out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -71,14 +77,17 @@ public final class RawHttp {
         var headers = new LinkedHashMap<String, String>();
         for (String line = line(in); !line.isEmpty(); line = line(in)) {
             int colon = line.indexOf(':');
-            headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
+            headers.merge(
+                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).trim(),
                     (a, b) -> a + ", " + b);
         }
         var body = new ByteArrayOutputStream();
         String length = headers.get("content-length");
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
-                 size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+            for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+                    size > 0;
+                    size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
                 body.write(in.readNBytes(size));
                 line(in);
             }

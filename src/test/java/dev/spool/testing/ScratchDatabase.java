@@ -20,8 +20,8 @@ public record ScratchDatabase(String url, Optional<String> schema) implements Au
         String server = TestServer.postgresUrl();
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
         execute(server, "CREATE SCHEMA " + schema);
-        return new ScratchDatabase(server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                Optional.of(schema));
+        return new ScratchDatabase(
+                server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema, Optional.of(schema));
     }
 
     @Override
@@ -30,7 +30,8 @@ public record ScratchDatabase(String url, Optional<String> schema) implements Au
     }
 
     private static void execute(String url, String sql) {
-        try (var connection = DriverManager.getConnection(url); var statement = connection.createStatement()) {
+        try (var connection = DriverManager.getConnection(url);
+                var statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot " + sql + " in " + url, e);

@@ -1,14 +1,12 @@
 package dev.spool.testing;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterClassTemplateInvocationCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import dev.spool.task.engine.TaskHandler;
-
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterClassTemplateInvocationCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One {@link TestServer} per store for a whole {@link BothStores} test class: started by the first test that asks

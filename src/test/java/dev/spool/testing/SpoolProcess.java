@@ -1,5 +1,7 @@
 package dev.spool.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Spool as a process of its own ({@code spool serve} in a new JVM on the test classpath), for what only a real
@@ -44,13 +44,20 @@ public final class SpoolProcess implements AutoCloseable {
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path")), "dev.spool.cli.Main", "serve"));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "dev.spool.cli.Main",
+                "serve"));
         var environment = new HashMap<>(Map.of(
-                "SPOOL_PORT", Integer.toString(port),
-                "SPOOL_DATA_DIR", dir.resolve("data").toString(),
-                "SPOOL_PUBLIC_URL", baseUrl,
-                "SPOOL_WORKERS", "0"));
+                "SPOOL_PORT",
+                Integer.toString(port),
+                "SPOOL_DATA_DIR",
+                dir.resolve("data").toString(),
+                "SPOOL_PUBLIC_URL",
+                baseUrl,
+                "SPOOL_WORKERS",
+                "0"));
         environment.putAll(env);
         var spool = new SpoolProcess(List.copyOf(command), Map.copyOf(environment), dir.resolve("server.log"), baseUrl);
         spool.launch();
@@ -77,7 +84,9 @@ public final class SpoolProcess implements AutoCloseable {
     public void kill() {
         process.destroyForcibly();
         try {
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the killed server exited").isTrue();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                    .as("the killed server exited")
+                    .isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -103,7 +112,8 @@ public final class SpoolProcess implements AutoCloseable {
     }
 
     private void launch() {
-        var builder = new ProcessBuilder(command).redirectErrorStream(true)
+        var builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().remove("SPOOL_DATABASE_URL");
         builder.environment().remove("SPOOL_STORAGE_URL");
@@ -120,7 +130,9 @@ public final class SpoolProcess implements AutoCloseable {
         try {
             return new ApiClient(baseUrl, null).get("/healthz").status() == 200;
         } catch (UncheckedIOException notListeningYet) {
-            assertThat(process.isAlive()).as("the server process is running (log: %s)", log).isTrue();
+            assertThat(process.isAlive())
+                    .as("the server process is running (log: %s)", log)
+                    .isTrue();
             return false;
         }
     }

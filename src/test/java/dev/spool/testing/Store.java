@@ -6,7 +6,8 @@ import java.util.stream.Stream;
 
 /** The two stores of record Spool runs on: embedded SQLite and clustered PostgreSQL. */
 public enum Store {
-    SQLITE, POSTGRES;
+    SQLITE,
+    POSTGRES;
 
     /**
      * The stores a {@link BothStores} class runs on: both, or only the one the system property
@@ -14,7 +15,8 @@ public enum Store {
      */
     static Stream<Store> selected() {
         String only = System.getProperty("spool.test.store", "").trim();
-        return Arrays.stream(values()).filter(store -> only.isEmpty() || store.toString().equalsIgnoreCase(only));
+        return Arrays.stream(values())
+                .filter(store -> only.isEmpty() || store.toString().equalsIgnoreCase(only));
     }
 
     /** How test names show the store: "[sqlite]", "[postgres]". */

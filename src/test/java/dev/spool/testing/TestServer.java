@@ -3,8 +3,6 @@ package dev.spool.testing;
 import dev.spool.cli.Server;
 import dev.spool.config.Config;
 import dev.spool.task.engine.TaskHandler;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -18,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real Spool ({@link Server#serve(Config, List)}) on a free port, with a fresh data directory and a database of its own:
@@ -38,13 +37,16 @@ public final class TestServer implements AutoCloseable {
     private Server server;
 
     /** An API key of a user created for a test, with the ids a test may need to create tasks on its behalf. */
-    public record UserKey(String userId, String projectId, String key) {
-    }
+    public record UserKey(String userId, String projectId, String key) {}
 
     private final List<TaskHandler> handlers;
 
-    private TestServer(Store store, Path root, Map<String, String> env, Optional<ScratchDatabase> postgres,
-                       List<TaskHandler> handlers) {
+    private TestServer(
+            Store store,
+            Path root,
+            Map<String, String> env,
+            Optional<ScratchDatabase> postgres,
+            List<TaskHandler> handlers) {
         this.handlers = List.copyOf(handlers);
         this.store = store;
         this.root = root;
@@ -77,8 +79,8 @@ public final class TestServer implements AutoCloseable {
             env.put("SPOOL_PUBLIC_URL", "http://127.0.0.1:" + port);
             env.put("SPOOL_WORKERS", "0");
             // On SQLite the server makes its database in the data directory itself, as a first start does.
-            Optional<ScratchDatabase> postgres = store == Store.POSTGRES
-                    ? Optional.of(ScratchDatabase.create(store, root)) : Optional.empty();
+            Optional<ScratchDatabase> postgres =
+                    store == Store.POSTGRES ? Optional.of(ScratchDatabase.create(store, root)) : Optional.empty();
             postgres.ifPresent(database -> env.put("SPOOL_DATABASE_URL", database.url()));
             env.putAll(overrides);
             var testServer = new TestServer(store, root, Map.copyOf(env), postgres, handlers);

@@ -2,7 +2,6 @@ package dev.spool.testing;
 
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.MediaException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class TestVideos {
     private static FfmpegBinaries binaries;
 
-    private TestVideos() {
-    }
+    private TestVideos() {}
 
     /** A 320x240, 25 fps H.264 + AAC MP4 of {@code seconds} seconds: testsrc2 and a 440 Hz tone. */
     public static Path generate(Path file, int seconds) {
@@ -30,10 +28,30 @@ public final class TestVideos {
 
     /** As {@link #generate(Path, int)} at another size ({@code WxH}), e.g. one tall enough for a ladder. */
     public static Path generate(Path file, int seconds, String size) {
-        run(List.of(binaries().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=25:duration=" + seconds,
-                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=" + seconds,
-                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+        run(List.of(
+                binaries().ffmpeg().toString(),
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=" + size + ":rate=25:duration=" + seconds,
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:sample_rate=44100:duration=" + seconds,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-shortest",
                 file.toString()));
         return file;
     }
@@ -45,20 +63,56 @@ public final class TestVideos {
      */
     public static Path numbered(Path file, int seconds, int fps) {
         String digits = "if(lt(X,W/3),mod(N,16),if(lt(X,2*W/3),mod(floor(N/16),16),mod(floor(N/256),16)))*16+8";
-        run(List.of(binaries().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-y",
-                "-f", "lavfi", "-i", "color=c=gray:size=320x180:rate=" + fps + ":duration=" + seconds
-                        + ",format=yuv420p,geq=lum='" + digits + "':cb=128:cr=128",
-                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
-                "-c:v", "libx264", "-preset", "ultrafast", "-g", Integer.toString(10 * fps), "-pix_fmt", "yuv420p",
-                "-c:a", "aac", "-shortest", file.toString()));
+        run(List.of(
+                binaries().ffmpeg().toString(),
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=gray:size=320x180:rate=" + fps + ":duration=" + seconds + ",format=yuv420p,geq=lum='" + digits
+                        + "':cb=128:cr=128",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:sample_rate=48000:duration=" + seconds,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-g",
+                Integer.toString(10 * fps),
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-shortest",
+                file.toString()));
         return file;
     }
 
     /** The number a {@link #numbered} picture shows in the first frame of {@code file} (a file or a URL). */
     public static int frameNumber(String file, Path scratch) {
         Path raw = scratch.resolve("frame-" + System.nanoTime() + ".yuv");
-        run(List.of(binaries().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", file,
-                "-frames:v", "1", "-vf", "scale=3:1:flags=area,format=yuv444p", "-f", "rawvideo", raw.toString()));
+        run(List.of(
+                binaries().ffmpeg().toString(),
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-i",
+                file,
+                "-frames:v",
+                "1",
+                "-vf",
+                "scale=3:1:flags=area,format=yuv444p",
+                "-f",
+                "rawvideo",
+                raw.toString()));
         try {
             byte[] bars = Files.readAllBytes(raw);
             int number = 0;
@@ -73,21 +127,50 @@ public final class TestVideos {
 
     /** How many video frames {@code file} holds, counted by decoding them. */
     public static int videoFrames(String file) {
-        return Integer.parseInt(run(List.of(binaries().ffprobe().toString(), "-v", "error", "-count_frames",
-                "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file)).strip());
+        return Integer.parseInt(run(List.of(
+                        binaries().ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-count_frames",
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "stream=nb_read_frames",
+                        "-of",
+                        "csv=p=0",
+                        file))
+                .strip());
     }
 
     /** Start and duration in seconds of the first stream of {@code kind} ({@code v} or {@code a}) in {@code file}. */
     public static double[] streamTimes(String file, String kind) {
-        String[] line = run(List.of(binaries().ffprobe().toString(), "-v", "error", "-select_streams", kind + ":0",
-                "-show_entries", "stream=start_time,duration", "-of", "csv=p=0", file)).strip().split(",");
+        String[] line = run(List.of(
+                        binaries().ffprobe().toString(),
+                        "-v",
+                        "error",
+                        "-select_streams",
+                        kind + ":0",
+                        "-show_entries",
+                        "stream=start_time,duration",
+                        "-of",
+                        "csv=p=0",
+                        file))
+                .strip()
+                .split(",");
         return new double[] {Double.parseDouble(line[0]), Double.parseDouble(line[1])};
     }
 
     /** The codec types of the streams ffprobe finds in {@code file} (a media file or an HLS playlist), in order. */
     public static List<String> streams(Path file) {
-        String out = run(List.of(binaries().ffprobe().toString(), "-v", "error", "-show_entries",
-                "stream=codec_type", "-of", "csv=p=0", file.toString()));
+        String out = run(List.of(
+                binaries().ffprobe().toString(),
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=codec_type",
+                "-of",
+                "csv=p=0",
+                file.toString()));
         return out.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 

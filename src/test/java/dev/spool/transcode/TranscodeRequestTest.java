@@ -1,10 +1,15 @@
 package dev.spool.transcode;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,12 +17,6 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** What {@code POST /api/transcode} accepts, how it normalises it, and what it refuses; no task runs here. */
 @BothStores
@@ -28,18 +27,20 @@ class TranscodeRequestTest {
              "credentials": {"accessKeyId": "AKID0001", "secretAccessKey": "se/cret+0002"}}""";
 
     @RegisterExtension
-    static final SharedServers servers = new SharedServers(Map.of(
-            "SPOOL_MAX_UNFINISHED_TASKS_PER_USER", Integer.toString(QUEUE_LIMIT)));
+    static final SharedServers servers =
+            new SharedServers(Map.of("SPOOL_MAX_UNFINISHED_TASKS_PER_USER", Integer.toString(QUEUE_LIMIT)));
 
     @Parameter
     Store store;
+
     TestServer server;
     ApiClient user;
 
     @BeforeEach
     void connect() {
         server = servers.on(store);
-        user = server.client(server.createUserKey(UUID.randomUUID() + "@example.com").key());
+        user = server.client(
+                server.createUserKey(UUID.randomUUID() + "@example.com").key());
     }
 
     @Test
@@ -66,7 +67,10 @@ class TranscodeRequestTest {
         assertThat(params.path("outputs").path("fmp4").path("path").asText()).isEqualTo("/out/fmp4");
         assertThat(params.path("targetSegmentSizeSecs").asDouble()).isEqualTo(4);
         assertThat(params.path("creatorId").asText()).isEqualTo("creator-1");
-        assertThat(response.body()).doesNotContain("AKID").doesNotContain("se/cret").doesNotContain("se%2Fcret");
+        assertThat(response.body())
+                .doesNotContain("AKID")
+                .doesNotContain("se/cret")
+                .doesNotContain("se%2Fcret");
         assertThat(user.get("/api/task/" + task.path("id").asText()).json().path("params"))
                 .isEqualTo(task.path("params"));
     }
@@ -89,42 +93,79 @@ class TranscodeRequestTest {
         String outputs = "\"outputs\": {\"hls\": {\"path\": \"/hls\"}}";
         String storage = "\"storage\": " + STORAGE;
         return Stream.of(
-                Arguments.of("storage.type", "web3.storage", "{" + input + ", " + outputs + ", \"storage\": "
-                        + "{\"type\": \"web3.storage\", \"credentials\": {\"proof\": \"EaJlcm9vdHOAZ3Zl\"}}}"),
+                Arguments.of(
+                        "storage.type",
+                        "web3.storage",
+                        "{" + input + ", " + outputs + ", \"storage\": "
+                                + "{\"type\": \"web3.storage\", \"credentials\": {\"proof\": \"EaJlcm9vdHOAZ3Zl\"}}}"),
                 Arguments.of("storage", "s3+https://KEY:SECRET@host/bucket", "{" + input + ", " + outputs + "}"),
-                Arguments.of("storage.url", "credentials", "{" + input + ", " + outputs
-                        + ", \"storage\": {\"url\": \"s3+https://s3.example.com/bucket\"}}"),
-                Arguments.of("storage.endpoint", "http(s)://", "{" + input + ", " + outputs + ", \"storage\": "
-                        + "{\"type\": \"s3\", \"endpoint\": \"s3.example.com\", \"bucket\": \"b\", "
-                        + "\"credentials\": {\"accessKeyId\": \"k\", \"secretAccessKey\": \"s\"}}}"),
-                Arguments.of("storage.credentials.secretAccessKey", "required", "{" + input + ", " + outputs
-                        + ", \"storage\": {\"type\": \"s3\", \"endpoint\": \"https://s3.example.com\", "
-                        + "\"bucket\": \"b\", \"credentials\": {\"accessKeyId\": \"k\"}}}"),
+                Arguments.of(
+                        "storage.url",
+                        "credentials",
+                        "{" + input + ", " + outputs
+                                + ", \"storage\": {\"url\": \"s3+https://s3.example.com/bucket\"}}"),
+                Arguments.of(
+                        "storage.endpoint",
+                        "http(s)://",
+                        "{" + input + ", " + outputs + ", \"storage\": "
+                                + "{\"type\": \"s3\", \"endpoint\": \"s3.example.com\", \"bucket\": \"b\", "
+                                + "\"credentials\": {\"accessKeyId\": \"k\", \"secretAccessKey\": \"s\"}}}"),
+                Arguments.of(
+                        "storage.credentials.secretAccessKey",
+                        "required",
+                        "{" + input + ", " + outputs
+                                + ", \"storage\": {\"type\": \"s3\", \"endpoint\": \"https://s3.example.com\", "
+                                + "\"bucket\": \"b\", \"credentials\": {\"accessKeyId\": \"k\"}}}"),
                 Arguments.of("input", "required", "{" + storage + ", " + outputs + "}"),
-                Arguments.of("input.url", "ipfs://", "{\"input\": {\"url\": \"ftp://example.com/in.mp4\"}, "
-                        + storage + ", " + outputs + "}"),
-                Arguments.of("input.bucket", "required", "{\"input\": {\"type\": \"s3\", \"endpoint\": "
-                        + "\"https://s3.example.com\", \"path\": \"/in.mp4\", \"credentials\": {\"accessKeyId\": "
-                        + "\"k\", \"secretAccessKey\": \"s\"}}, " + storage + ", " + outputs + "}"),
-                Arguments.of("input", "either url", "{\"input\": {\"url\": \"https://example.com/in.mp4\", "
-                        + "\"bucket\": \"b\"}, " + storage + ", " + outputs + "}"),
+                Arguments.of(
+                        "input.url",
+                        "ipfs://",
+                        "{\"input\": {\"url\": \"ftp://example.com/in.mp4\"}, " + storage + ", " + outputs + "}"),
+                Arguments.of(
+                        "input.bucket",
+                        "required",
+                        "{\"input\": {\"type\": \"s3\", \"endpoint\": "
+                                + "\"https://s3.example.com\", \"path\": \"/in.mp4\", \"credentials\": {\"accessKeyId\": "
+                                + "\"k\", \"secretAccessKey\": \"s\"}}, " + storage + ", " + outputs + "}"),
+                Arguments.of(
+                        "input",
+                        "either url",
+                        "{\"input\": {\"url\": \"https://example.com/in.mp4\", " + "\"bucket\": \"b\"}, " + storage
+                                + ", " + outputs + "}"),
                 Arguments.of("outputs", "at least one", "{" + input + ", " + storage + ", \"outputs\": {}}"),
-                Arguments.of("outputs.fmp4.path", "required", "{" + input + ", " + storage
-                        + ", \"outputs\": {\"fmp4\": {}}}"),
-                Arguments.of("outputs.fmp4.path", "..", "{" + input + ", " + storage
-                        + ", \"outputs\": {\"fmp4\": {\"path\": \"/a/../../b\"}}}"),
-                Arguments.of("outputs.hls.path", "required", "{" + input + ", " + storage
-                        + ", \"outputs\": {\"hls\": {}}}"),
-                Arguments.of("outputs.mp4.path", "..", "{" + input + ", " + storage
-                        + ", \"outputs\": {\"mp4\": {\"path\": \"/a/../../b\"}}}"),
-                Arguments.of("profiles[0].bitrate", "400", "{" + input + ", " + storage + ", " + outputs
-                        + ", \"profiles\": [{\"width\": 640, \"height\": 360, \"bitrate\": 100}]}"),
-                Arguments.of("targetSegmentSizeSecs", "20", "{" + input + ", " + storage + ", " + outputs
-                        + ", \"targetSegmentSizeSecs\": 0}"),
-                Arguments.of("creatorId", "unverified", "{" + input + ", " + storage + ", " + outputs
-                        + ", \"creatorId\": {\"type\": \"verified\", \"value\": \"x\"}}"),
-                Arguments.of("catalystPipelineStrategy", "unknown field", "{" + input + ", " + storage + ", "
-                        + outputs + ", \"catalystPipelineStrategy\": \"catalyst\"}"));
+                Arguments.of(
+                        "outputs.fmp4.path",
+                        "required",
+                        "{" + input + ", " + storage + ", \"outputs\": {\"fmp4\": {}}}"),
+                Arguments.of(
+                        "outputs.fmp4.path",
+                        "..",
+                        "{" + input + ", " + storage + ", \"outputs\": {\"fmp4\": {\"path\": \"/a/../../b\"}}}"),
+                Arguments.of(
+                        "outputs.hls.path", "required", "{" + input + ", " + storage + ", \"outputs\": {\"hls\": {}}}"),
+                Arguments.of(
+                        "outputs.mp4.path",
+                        "..",
+                        "{" + input + ", " + storage + ", \"outputs\": {\"mp4\": {\"path\": \"/a/../../b\"}}}"),
+                Arguments.of(
+                        "profiles[0].bitrate",
+                        "400",
+                        "{" + input + ", " + storage + ", " + outputs
+                                + ", \"profiles\": [{\"width\": 640, \"height\": 360, \"bitrate\": 100}]}"),
+                Arguments.of(
+                        "targetSegmentSizeSecs",
+                        "20",
+                        "{" + input + ", " + storage + ", " + outputs + ", \"targetSegmentSizeSecs\": 0}"),
+                Arguments.of(
+                        "creatorId",
+                        "unverified",
+                        "{" + input + ", " + storage + ", " + outputs
+                                + ", \"creatorId\": {\"type\": \"verified\", \"value\": \"x\"}}"),
+                Arguments.of(
+                        "catalystPipelineStrategy",
+                        "unknown field",
+                        "{" + input + ", " + storage + ", " + outputs
+                                + ", \"catalystPipelineStrategy\": \"catalyst\"}"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,10 +1,13 @@
 package dev.spool.transcode;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.spool.c2pa.ReferenceReader;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.ObjectStores;
-import dev.spool.c2pa.ReferenceReader;
 import dev.spool.storage.S3ProxyFixture;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
@@ -15,16 +18,6 @@ import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import dev.spool.testing.TestVideos;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,9 +34,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * {@code POST /api/transcode} end to end: a real Spool with one worker, a real s3proxy for the user's buckets, real
@@ -56,22 +55,26 @@ import static org.assertj.core.api.Assertions.within;
 class TranscodeTest {
     @RegisterExtension
     static final S3ProxyFixture s3 = new S3ProxyFixture();
+
     @RegisterExtension
     static final SharedServers servers = new SharedServers(Map.of(
             "SPOOL_WORKERS", "1",
             "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
             "SPOOL_X264_PRESET", "ultrafast",
             "SPOOL_CHUNK_PARALLEL", "1"));
+
     private static final String ENCODED_SECRET = URLEncoder.encode(S3ProxyFixture.SECRET_KEY, StandardCharsets.UTF_8);
 
     @TempDir
     static Path media;
+
     static Path video;
     static MediaHttpServer http;
     static CapturedOutput output;
 
     @Parameter
     Store store;
+
     TestServer server;
     ApiClient user;
 
@@ -101,12 +104,24 @@ class TranscodeTest {
         String out = s3.createBucket();
         put(in, "in/clip one.mp4", video);
 
-        var created = user.post("/api/transcode", Map.of(
-                "input", Map.of("type", "s3", "endpoint", s3.endpoint().toString(), "bucket", in,
-                        "path", "in/clip one.mp4", "credentials", credentials(S3ProxyFixture.SECRET_KEY)),
-                "storage", s3Storage(out, S3ProxyFixture.SECRET_KEY),
-                "outputs", Map.of("hls", Map.of("path", "out/hls"), "mp4", Map.of("path", "/out/mp4")),
-                "profiles", List.of(Map.of("name", "240p0", "width", 320, "height", 240, "bitrate", 400_000))));
+        var created = user.post(
+                "/api/transcode",
+                Map.of(
+                        "input",
+                                Map.of(
+                                        "type",
+                                        "s3",
+                                        "endpoint",
+                                        s3.endpoint().toString(),
+                                        "bucket",
+                                        in,
+                                        "path",
+                                        "in/clip one.mp4",
+                                        "credentials",
+                                        credentials(S3ProxyFixture.SECRET_KEY)),
+                        "storage", s3Storage(out, S3ProxyFixture.SECRET_KEY),
+                        "outputs", Map.of("hls", Map.of("path", "out/hls"), "mp4", Map.of("path", "/out/mp4")),
+                        "profiles", List.of(Map.of("name", "240p0", "width", 320, "height", 240, "bitrate", 400_000))));
 
         assertThat(created.status()).isEqualTo(200);
         JsonNode task = created.json();
@@ -120,8 +135,10 @@ class TranscodeTest {
         assertThat(params.path("outputs").path("hls").path("path").asText()).isEqualTo("/out/hls");
         assertThat(params.path("outputs").path("mp4").path("path").asText()).isEqualTo("/out/mp4");
         String id = task.path("id").asText();
-        assertThat(storedParams(id)).as("params stored while the task can run")
-                .contains("\"sealed\":\"v1.").satisfies(this::holdsNoSecret);
+        assertThat(storedParams(id))
+                .as("params stored while the task can run")
+                .contains("\"sealed\":\"v1.")
+                .satisfies(this::holdsNoSecret);
 
         JsonNode done = awaitEnd(id);
 
@@ -135,8 +152,10 @@ class TranscodeTest {
         Path copy = download(out);
         assertPlayableHls(copy.resolve("out/hls/index.m3u8"));
         assertThat(TestVideos.streams(copy.resolve("out/mp4/static240p0.mp4"))).containsExactly("video", "audio");
-        assertThat(storedParams(id)).as("params stored after the task ended")
-                .doesNotContain("sealed").satisfies(this::holdsNoSecret);
+        assertThat(storedParams(id))
+                .as("params stored after the task ended")
+                .doesNotContain("sealed")
+                .satisfies(this::holdsNoSecret);
         assertThat(user.get("/api/task/" + id).body()).satisfies(this::holdsNoSecret);
         assertThat(output.text()).as("the server's output").satisfies(this::holdsNoSecret);
     }
@@ -146,11 +165,19 @@ class TranscodeTest {
             throws Exception {
         String out = s3.createBucket();
 
-        var created = user.post("/api/transcode", Map.of(
-                "input", Map.of("url", http.url("clip.mp4")),
-                "storage", Map.of("url", s3.storageUrl(out)),
-                "outputs", Map.of("mp4", Map.of("path", "signed")),
-                "creatorId", "creator-3", "c2pa", true));
+        var created = user.post(
+                "/api/transcode",
+                Map.of(
+                        "input",
+                        Map.of("url", http.url("clip.mp4")),
+                        "storage",
+                        Map.of("url", s3.storageUrl(out)),
+                        "outputs",
+                        Map.of("mp4", Map.of("path", "signed")),
+                        "creatorId",
+                        "creator-3",
+                        "c2pa",
+                        true));
 
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         JsonNode done = awaitEnd(created.json().path("id").asText());
@@ -159,13 +186,18 @@ class TranscodeTest {
         JsonNode mp4s = done.path("output").path("transcodeFile").path("mp4");
         assertThat(mp4s.size()).isPositive();
         for (JsonNode mp4 : mp4s) {
-            JsonNode store = ReferenceReader.read(copy.resolve(mp4.path("path").asText().substring(1)), "video/mp4");
-            var manifest = store.path("manifests").path(store.path("active_manifest").asText());
-            assertThat(store.path("validation_state").asText()).as(store.toString()).isEqualTo("Valid");
+            JsonNode store =
+                    ReferenceReader.read(copy.resolve(mp4.path("path").asText().substring(1)), "video/mp4");
+            var manifest =
+                    store.path("manifests").path(store.path("active_manifest").asText());
+            assertThat(store.path("validation_state").asText())
+                    .as(store.toString())
+                    .isEqualTo("Valid");
             assertThat(store.path("validation_status").findValuesAsText("code"))
                     .containsExactly("signingCredential.untrusted");
             assertThat(manifest.path("assertions").findValuesAsText("action")).containsExactly("c2pa.transcoded");
-            assertThat(manifest.path("ingredients").path(0).path("title").asText()).isEqualTo("clip.mp4");
+            assertThat(manifest.path("ingredients").path(0).path("title").asText())
+                    .isEqualTo("clip.mp4");
             assertThat(manifest.path("assertions").findValuesAsText("name")).contains("creator-3");
         }
     }
@@ -174,13 +206,20 @@ class TranscodeTest {
     void givenAnHttpInput_whenTranscodedToS3WithTheDefaultLadder_thenEveryOutputIsInTheBucketAndPlayable() {
         String out = s3.createBucket();
 
-        var created = user.post("/api/transcode", Map.of(
-                "input", Map.of("url", http.url("clip.mp4")),
-                "storage", Map.of("url", s3.storageUrl(out) + "/users/7"),
-                "outputs", Map.of("hls", Map.of("path", "videos/hls"), "mp4", Map.of("path", "videos/mp4"))));
+        var created = user.post(
+                "/api/transcode",
+                Map.of(
+                        "input", Map.of("url", http.url("clip.mp4")),
+                        "storage", Map.of("url", s3.storageUrl(out) + "/users/7"),
+                        "outputs", Map.of("hls", Map.of("path", "videos/hls"), "mp4", Map.of("path", "videos/mp4"))));
 
         assertThat(created.status()).isEqualTo(200);
-        assertThat(created.json().path("params").path("transcode-file").path("input").path("url").asText())
+        assertThat(created.json()
+                        .path("params")
+                        .path("transcode-file")
+                        .path("input")
+                        .path("url")
+                        .asText())
                 .isEqualTo(http.url("clip.mp4"));
         JsonNode done = awaitEnd(created.json().path("id").asText());
 
@@ -191,7 +230,9 @@ class TranscodeTest {
         assertPlayableHls(copy.resolve("users/7/videos/hls/index.m3u8"));
         assertThat(result.path("mp4").size()).isPositive();
         for (JsonNode mp4 : result.path("mp4")) {
-            assertThat(mp4.path("path").asText()).startsWith("/users/7/videos/mp4/static").endsWith(".mp4");
+            assertThat(mp4.path("path").asText())
+                    .startsWith("/users/7/videos/mp4/static")
+                    .endsWith(".mp4");
             assertThat(TestVideos.streams(copy.resolve(mp4.path("path").asText().substring(1))))
                     .containsExactly("video", "audio");
         }
@@ -201,16 +242,32 @@ class TranscodeTest {
     void givenTwoRenditions_whenTranscodedToHlsMp4AndFmp4_thenTheFmp4LadderRemuxesTheHlsOneAndLastsAsLongAsTheSource() {
         String out = s3.createBucket();
 
-        var created = user.post("/api/transcode", Map.of(
-                "input", Map.of("url", http.url("clip.mp4")),
-                "storage", s3Storage(out, S3ProxyFixture.SECRET_KEY),
-                "outputs", Map.of("hls", Map.of("path", "/v/hls"), "mp4", Map.of("path", "/v/mp4"),
-                        "fmp4", Map.of("path", "v/fmp4")),
-                "profiles", List.of(Map.of("name", "240p0", "width", 320, "height", 240, "bitrate", 400_000),
-                        Map.of("name", "144p0", "width", 192, "height", 144, "bitrate", 200_000))));
+        var created = user.post(
+                "/api/transcode",
+                Map.of(
+                        "input", Map.of("url", http.url("clip.mp4")),
+                        "storage", s3Storage(out, S3ProxyFixture.SECRET_KEY),
+                        "outputs",
+                                Map.of(
+                                        "hls",
+                                        Map.of("path", "/v/hls"),
+                                        "mp4",
+                                        Map.of("path", "/v/mp4"),
+                                        "fmp4",
+                                        Map.of("path", "v/fmp4")),
+                        "profiles",
+                                List.of(
+                                        Map.of("name", "240p0", "width", 320, "height", 240, "bitrate", 400_000),
+                                        Map.of("name", "144p0", "width", 192, "height", 144, "bitrate", 200_000))));
         assertThat(created.status()).as(created.body()).isEqualTo(200);
-        assertThat(created.json().path("params").path("transcode-file").path("outputs").path("fmp4").path("path")
-                .asText()).isEqualTo("/v/fmp4");
+        assertThat(created.json()
+                        .path("params")
+                        .path("transcode-file")
+                        .path("outputs")
+                        .path("fmp4")
+                        .path("path")
+                        .asText())
+                .isEqualTo("/v/fmp4");
         JsonNode done = awaitEnd(created.json().path("id").asText());
 
         assertThat(done.path("status").path("phase").asText()).as("%s", done).isEqualTo("completed");
@@ -229,8 +286,10 @@ class TranscodeTest {
             assertThat(mediaPlaylist.resolveSibling("init.mp4")).exists();
             List<String> segments = uris(mediaPlaylist);
             assertThat(segments).as("segments of %s", playlist).isNotEmpty().allMatch(uri -> uri.endsWith(".m4s"));
-            segments.forEach(segment -> assertThat(mediaPlaylist.resolveSibling(segment)).exists());
-            assertThat(segments).as("one fMP4 segment for each MPEG-TS one of %s", playlist)
+            segments.forEach(
+                    segment -> assertThat(mediaPlaylist.resolveSibling(segment)).exists());
+            assertThat(segments)
+                    .as("one fMP4 segment for each MPEG-TS one of %s", playlist)
                     .hasSameSizeAs(uris(copy.resolve("v/hls").resolve(playlist)));
             assertThat(totalDuration(lines)).as("length of %s", playlist).isCloseTo(sourceSeconds, within(0.5));
             assertThat(TestVideos.streams(mediaPlaylist)).as(playlist).containsOnly("video", "audio");
@@ -242,16 +301,20 @@ class TranscodeTest {
     void givenAWrongSecretForTheStorage_whenRun_thenItFailsAtOnceNamingTheBucketAndTheError() {
         String out = s3.createBucket();
 
-        var created = user.post("/api/transcode", Map.of(
-                "input", Map.of("url", http.url("clip.mp4")),
-                "storage", s3Storage(out, "not-the-secret"),
-                "outputs", Map.of("hls", Map.of("path", "/hls"))));
+        var created = user.post(
+                "/api/transcode",
+                Map.of(
+                        "input", Map.of("url", http.url("clip.mp4")),
+                        "storage", s3Storage(out, "not-the-secret"),
+                        "outputs", Map.of("hls", Map.of("path", "/hls"))));
         JsonNode done = awaitEnd(created.json().path("id").asText());
 
         assertThat(done.path("status").path("phase").asText()).isEqualTo("failed");
         assertThat(done.path("status").path("retries").asInt()).as("retries").isZero();
         assertThat(done.path("status").path("errorMessage").asText())
-                .contains("'" + out + "'").contains("SignatureDoesNotMatch").doesNotContain("not-the-secret");
+                .contains("'" + out + "'")
+                .contains("SignatureDoesNotMatch")
+                .doesNotContain("not-the-secret");
         assertThat(listKeys(out)).isEmpty();
     }
 
@@ -260,17 +323,31 @@ class TranscodeTest {
         String in = s3.createBucket();
         put(in, "clip.mp4", video);
 
-        var created = user.post("/api/transcode", Map.of(
-                "input", Map.of("type", "s3", "endpoint", s3.endpoint().toString(), "bucket", in, "path", "/clip.mp4",
-                        "credentials", credentials("not-the-secret")),
-                "storage", s3Storage(s3.createBucket(), S3ProxyFixture.SECRET_KEY),
-                "outputs", Map.of("mp4", Map.of("path", "/mp4"))));
+        var created = user.post(
+                "/api/transcode",
+                Map.of(
+                        "input",
+                                Map.of(
+                                        "type",
+                                        "s3",
+                                        "endpoint",
+                                        s3.endpoint().toString(),
+                                        "bucket",
+                                        in,
+                                        "path",
+                                        "/clip.mp4",
+                                        "credentials",
+                                        credentials("not-the-secret")),
+                        "storage", s3Storage(s3.createBucket(), S3ProxyFixture.SECRET_KEY),
+                        "outputs", Map.of("mp4", Map.of("path", "/mp4"))));
         JsonNode done = awaitEnd(created.json().path("id").asText());
 
         assertThat(done.path("status").path("phase").asText()).isEqualTo("failed");
         assertThat(done.path("status").path("retries").asInt()).as("retries").isZero();
         assertThat(done.path("status").path("errorMessage").asText())
-                .contains(in).contains("SignatureDoesNotMatch").doesNotContain("not-the-secret");
+                .contains(in)
+                .contains("SignatureDoesNotMatch")
+                .doesNotContain("not-the-secret");
     }
 
     @Test
@@ -282,7 +359,7 @@ class TranscodeTest {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
                 byte[] error = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
-                        + "<Message>Access Denied</Message><RequestId>denied-1</RequestId></Error>")
+                                + "<Message>Access Denied</Message><RequestId>denied-1</RequestId></Error>")
                         .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/xml");
                 exchange.sendResponseHeaders(403, "HEAD".equals(exchange.getRequestMethod()) ? -1 : error.length);
@@ -293,19 +370,32 @@ class TranscodeTest {
         });
         refusing.start();
         try {
-            var created = user.post("/api/transcode", Map.of(
-                    "input", Map.of("url", http.url("clip.mp4")),
-                    "storage", Map.of("type", "s3", "bucket", "locked-down",
-                            "endpoint", "http://127.0.0.1:" + refusing.getAddress().getPort(),
-                            "credentials", credentials(S3ProxyFixture.SECRET_KEY)),
-                    "outputs", Map.of("hls", Map.of("path", "/hls"))));
+            var created = user.post(
+                    "/api/transcode",
+                    Map.of(
+                            "input", Map.of("url", http.url("clip.mp4")),
+                            "storage",
+                                    Map.of(
+                                            "type",
+                                            "s3",
+                                            "bucket",
+                                            "locked-down",
+                                            "endpoint",
+                                            "http://127.0.0.1:"
+                                                    + refusing.getAddress().getPort(),
+                                            "credentials",
+                                            credentials(S3ProxyFixture.SECRET_KEY)),
+                            "outputs", Map.of("hls", Map.of("path", "/hls"))));
             assertThat(created.status()).as(created.body()).isEqualTo(200);
             JsonNode done = awaitEnd(created.json().path("id").asText());
 
             assertThat(done.path("status").path("phase").asText()).isEqualTo("failed");
-            assertThat(done.path("status").path("retries").asInt()).as("retries").isZero();
+            assertThat(done.path("status").path("retries").asInt())
+                    .as("retries")
+                    .isZero();
             assertThat(done.path("status").path("errorMessage").asText())
-                    .contains("'locked-down'").contains("AccessDenied");
+                    .contains("'locked-down'")
+                    .contains("AccessDenied");
         } finally {
             refusing.stop(0);
         }
@@ -313,13 +403,16 @@ class TranscodeTest {
 
     @Test
     void givenAFailedTranscode_whenRetried_thenItFailsSayingItsCredentialsWereErased() {
-        var created = user.post("/api/transcode", Map.of(
-                "input", Map.of("url", http.url("clip.mp4")),
-                "storage", s3Storage("no-such-bucket", S3ProxyFixture.SECRET_KEY),
-                "outputs", Map.of("hls", Map.of("path", "/hls"))));
+        var created = user.post(
+                "/api/transcode",
+                Map.of(
+                        "input", Map.of("url", http.url("clip.mp4")),
+                        "storage", s3Storage("no-such-bucket", S3ProxyFixture.SECRET_KEY),
+                        "outputs", Map.of("hls", Map.of("path", "/hls"))));
         String id = created.json().path("id").asText();
         assertThat(awaitEnd(id).path("status").path("errorMessage").asText())
-                .contains("'no-such-bucket'").contains("NoSuchBucket");
+                .contains("'no-such-bucket'")
+                .contains("NoSuchBucket");
 
         assertThat(user.post("/api/task/" + id + "/retry").status()).isEqualTo(200);
         JsonNode again = awaitEnd(id);
@@ -337,19 +430,25 @@ class TranscodeTest {
             Path mediaPlaylist = master.resolveSibling(playlist);
             List<String> segments = uris(mediaPlaylist);
             assertThat(segments).as("segments of %s", playlist).isNotEmpty();
-            segments.forEach(segment -> assertThat(mediaPlaylist.resolveSibling(segment)).exists());
+            segments.forEach(
+                    segment -> assertThat(mediaPlaylist.resolveSibling(segment)).exists());
         }
         assertThat(TestVideos.streams(master)).contains("video", "audio");
     }
 
     private static List<String> uris(Path playlist) {
-        return lines(playlist).stream().filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        return lines(playlist).stream()
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .toList();
     }
 
     /** The sum of a media playlist's {@code #EXTINF} durations. */
     private static double totalDuration(List<String> lines) {
-        return lines.stream().filter(line -> line.startsWith("#EXTINF:"))
-                .mapToDouble(line -> Double.parseDouble(line.substring("#EXTINF:".length()).split(",")[0])).sum();
+        return lines.stream()
+                .filter(line -> line.startsWith("#EXTINF:"))
+                .mapToDouble(line ->
+                        Double.parseDouble(line.substring("#EXTINF:".length()).split(",")[0]))
+                .sum();
     }
 
     private static List<String> lines(Path playlist) {
@@ -361,24 +460,41 @@ class TranscodeTest {
     }
 
     private void holdsNoSecret(String text) {
-        assertThat(text).doesNotContain(S3ProxyFixture.SECRET_KEY).doesNotContain(ENCODED_SECRET)
+        assertThat(text)
+                .doesNotContain(S3ProxyFixture.SECRET_KEY)
+                .doesNotContain(ENCODED_SECRET)
                 .doesNotContain(S3ProxyFixture.ACCESS_KEY);
     }
 
     private JsonNode awaitEnd(String id) {
-        return Await.until(() -> user.get("/api/task/" + id).json(),
-                task -> Set.of("completed", "failed", "cancelled").contains(task.path("status").path("phase").asText()),
-                Duration.ofMinutes(3), "task " + id + " to end");
+        return Await.until(
+                () -> user.get("/api/task/" + id).json(),
+                task -> Set.of("completed", "failed", "cancelled")
+                        .contains(task.path("status").path("phase").asText()),
+                Duration.ofMinutes(3),
+                "task " + id + " to end");
     }
 
     private String storedParams(String id) {
-        return server.server().database().jdbi().withHandle(h -> h.createQuery("SELECT params FROM tasks WHERE id = :id")
-                .bind("id", id).mapTo(String.class).one());
+        return server.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT params FROM tasks WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .one());
     }
 
     private static Map<String, Object> s3Storage(String bucket, String secret) {
-        return Map.of("type", "s3", "endpoint", s3.endpoint().toString(), "bucket", bucket,
-                "credentials", credentials(secret));
+        return Map.of(
+                "type",
+                "s3",
+                "endpoint",
+                s3.endpoint().toString(),
+                "bucket",
+                bucket,
+                "credentials",
+                credentials(secret));
     }
 
     private static Map<String, String> credentials(String secret) {

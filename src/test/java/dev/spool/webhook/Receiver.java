@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.spool.testing.Await;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,6 +22,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A webhook receiver on 127.0.0.1 (the JDK's HTTP server on a random port): it records every request and answers
@@ -40,8 +39,8 @@ final class Receiver implements AutoCloseable {
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
 
     /** How one request is answered: {@code status} after {@code delay}, or no answer at all ({@code hangUp}). */
-    private record Answer(int status, Duration delay, boolean hangUp) {
-    }
+    private record Answer(int status, Duration delay, boolean hangUp) {}
+
     private final List<Received> received = new ArrayList<>();
 
     /** One request as it arrived: the method, headers (lower-case names) and the exact body bytes. */
@@ -81,7 +80,8 @@ final class Receiver implements AutoCloseable {
                 String[] pair = part.split("=", 2);
                 parts.put(pair[0].trim(), pair.length > 1 ? pair[1].trim() : "");
             }
-            if (!parts.getOrDefault("t", "").equals(Long.toString(json().path("timestamp").asLong()))) {
+            if (!parts.getOrDefault("t", "")
+                    .equals(Long.toString(json().path("timestamp").asLong()))) {
                 return false;
             }
             try {
@@ -161,8 +161,8 @@ final class Receiver implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             var headers = new TreeMap<String, String>();
-            exchange.getRequestHeaders().forEach((name, values) ->
-                    headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
             synchronized (received) {
                 received.add(new Received(exchange.getRequestMethod(), headers, body, System.currentTimeMillis()));
             }

@@ -1,17 +1,16 @@
 package dev.spool.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Under a receiver that never recovers, the webhook and task event tables stay bounded: rows older than
@@ -25,23 +24,47 @@ class RetentionTest {
     Store store;
 
     static long oldest(TestServer server, String table) {
-        return server.server().database().jdbi().withHandle(h -> h.createQuery(
-                "SELECT COALESCE(MIN(created_at), 0) FROM " + table).mapTo(Long.class).one());
+        return server.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT COALESCE(MIN(created_at), 0) FROM " + table)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     static long count(TestServer server, String sql) {
-        return server.server().database().jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+        return server.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
     }
 
     @Test
     void givenAReceiverFailingThroughoutManyRetentionPeriods_thenNoEventRowOutlivesTheRetention() throws Exception {
         try (var receiver = Receiver.start(500);
-             var server = TestServer.start(store, Map.of("SPOOL_EVENT_RETENTION", RETENTION_MILLIS + "ms",
-                     "SPOOL_WEBHOOK_ALLOW_PRIVATE", "true", "SPOOL_WEBHOOK_RETRY_BASE", "100ms",
-                     "SPOOL_WEBHOOK_RETRY_CAP", "200ms", "SPOOL_WEBHOOK_RETRY_WINDOW", "1s"))) {
+                var server = TestServer.start(
+                        store,
+                        Map.of(
+                                "SPOOL_EVENT_RETENTION",
+                                RETENTION_MILLIS + "ms",
+                                "SPOOL_WEBHOOK_ALLOW_PRIVATE",
+                                "true",
+                                "SPOOL_WEBHOOK_RETRY_BASE",
+                                "100ms",
+                                "SPOOL_WEBHOOK_RETRY_CAP",
+                                "200ms",
+                                "SPOOL_WEBHOOK_RETRY_WINDOW",
+                                "1s"))) {
             var admin = server.admin();
-            admin.post("/api/webhook", Map.of("name", "down", "url", receiver.url("/hook"),
-                    "events", List.of("asset.created", "task.spawned")));
+            admin.post(
+                    "/api/webhook",
+                    Map.of(
+                            "name",
+                            "down",
+                            "url",
+                            receiver.url("/hook"),
+                            "events",
+                            List.of("asset.created", "task.spawned")));
             long start = System.currentTimeMillis();
             int created = 0;
             while (System.currentTimeMillis() - start < 3 * RETENTION_MILLIS) {
@@ -51,17 +74,28 @@ class RetentionTest {
 
             // The pruner runs every second at this retention: no row may be older than retention + one period + slack.
             long limit = RETENTION_MILLIS + 2_500;
-            Await.until(() -> oldest(server, "webhook_logs"),
+            Await.until(
+                    () -> oldest(server, "webhook_logs"),
                     oldest -> oldest == 0 || System.currentTimeMillis() - oldest < limit,
-                    Duration.ofSeconds(10), "webhook log rows pruned");
+                    Duration.ofSeconds(10),
+                    "webhook log rows pruned");
             assertThat(receiver.received()).isNotEmpty();
-            assertThat(count(server, "SELECT COUNT(*) FROM webhook_deliveries WHERE state <> 'pending' AND "
-                    + "finished_at < " + (System.currentTimeMillis() - limit))).isZero();
-            assertThat(count(server, "SELECT COUNT(*) FROM task_events e WHERE created_at < "
-                    + (System.currentTimeMillis() - limit) + " AND seq < (SELECT MAX(seq) FROM task_events l "
-                    + "WHERE l.task_id = e.task_id)")).isZero();
-            assertThat(count(server, "SELECT COUNT(DISTINCT task_id) FROM task_events")).isEqualTo(created);
-            assertThat(count(server, "SELECT COUNT(*) FROM webhook_logs")).isLessThan(receiver.received().size());
+            assertThat(count(
+                            server,
+                            "SELECT COUNT(*) FROM webhook_deliveries WHERE state <> 'pending' AND " + "finished_at < "
+                                    + (System.currentTimeMillis() - limit)))
+                    .isZero();
+            assertThat(count(
+                            server,
+                            "SELECT COUNT(*) FROM task_events e WHERE created_at < "
+                                    + (System.currentTimeMillis() - limit)
+                                    + " AND seq < (SELECT MAX(seq) FROM task_events l "
+                                    + "WHERE l.task_id = e.task_id)"))
+                    .isZero();
+            assertThat(count(server, "SELECT COUNT(DISTINCT task_id) FROM task_events"))
+                    .isEqualTo(created);
+            assertThat(count(server, "SELECT COUNT(*) FROM webhook_logs"))
+                    .isLessThan(receiver.received().size());
         }
     }
 }

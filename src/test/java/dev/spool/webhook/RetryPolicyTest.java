@@ -1,16 +1,15 @@
 package dev.spool.webhook;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** When a failed delivery is tried again, with Spool's defaults: 5 s doubling up to 1 h, for 24 h. */
 class RetryPolicyTest {
     private static final long CREATED = 1_700_000_000_000L;
-    private final RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(5), Duration.ofHours(1),
-            Duration.ofHours(24));
+    private final RetryPolicy policy =
+            new RetryPolicy(Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(24));
 
     @Test
     void theWaitStartsAtTheBaseDoublesAndStopsAtTheCap() {

@@ -1,21 +1,20 @@
 package dev.spool.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.crypto.ServerKey;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /** What a copy of the data directory or the database gives away: no plaintext webhook secret, no readable file. */
 @BothStores
@@ -26,13 +25,28 @@ class SecretsAtRestTest {
     Store store;
 
     static String storedSecret(TestServer server, String id) {
-        return server.server().database().jdbi().withHandle(h -> h.createQuery(
-                "SELECT shared_secret FROM webhooks WHERE id = :id").bind("id", id).mapTo(String.class).one());
+        return server.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT shared_secret FROM webhooks WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .one());
     }
 
     static String create(TestServer server, String secret) {
-        var created = server.admin().post("/api/webhook", Map.of("name", "w", "url", "https://hooks.example.com/a",
-                "events", List.of("task.completed"), "sharedSecret", secret));
+        var created = server.admin()
+                .post(
+                        "/api/webhook",
+                        Map.of(
+                                "name",
+                                "w",
+                                "url",
+                                "https://hooks.example.com/a",
+                                "events",
+                                List.of("task.completed"),
+                                "sharedSecret",
+                                secret));
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         return created.json().path("id").asText();
     }
@@ -47,8 +61,18 @@ class SecretsAtRestTest {
             assertThat(storedSecret(server, id)).doesNotContain(SECRET);
             assertThat(box.open(storedSecret(server, id))).isEqualTo(SECRET);
 
-            server.admin().put("/api/webhook/" + id, Map.of("name", "w", "url", "https://hooks.example.com/b",
-                    "events", List.of("task.failed"), "sharedSecret", SECRET + "-2"));
+            server.admin()
+                    .put(
+                            "/api/webhook/" + id,
+                            Map.of(
+                                    "name",
+                                    "w",
+                                    "url",
+                                    "https://hooks.example.com/b",
+                                    "events",
+                                    List.of("task.failed"),
+                                    "sharedSecret",
+                                    SECRET + "-2"));
 
             assertThat(box.open(storedSecret(server, id))).isEqualTo(SECRET + "-2");
         }
@@ -58,14 +82,20 @@ class SecretsAtRestTest {
     void givenASecretStoredInPlaintextByAnEarlierVersion_whenTheServerStarts_thenItIsSealed() throws Exception {
         try (var server = TestServer.start(store)) {
             String id = create(server, SECRET);
-            server.server().database().jdbi().useHandle(h -> h.createUpdate(
-                    "UPDATE webhooks SET shared_secret = :plain, secret_sealed = FALSE WHERE id = :id")
-                    .bind("plain", SECRET).bind("id", id).execute());
+            server.server()
+                    .database()
+                    .jdbi()
+                    .useHandle(h -> h.createUpdate(
+                                    "UPDATE webhooks SET shared_secret = :plain, secret_sealed = FALSE WHERE id = :id")
+                            .bind("plain", SECRET)
+                            .bind("id", id)
+                            .execute());
 
             server.restart();
 
             assertThat(storedSecret(server, id)).doesNotContain(SECRET);
-            assertThat(ServerKey.load(server.config().secretKey(), server.dataDir()).open(storedSecret(server, id)))
+            assertThat(ServerKey.load(server.config().secretKey(), server.dataDir())
+                            .open(storedSecret(server, id)))
                     .isEqualTo(SECRET);
         }
     }
@@ -79,8 +109,10 @@ class SecretsAtRestTest {
 
             assertThat(permissions(dir)).isEqualTo("rwx------");
             try (var files = Files.list(dir)) {
-                var databaseFiles = files.filter(f -> f.getFileName().toString().startsWith("spool.db")).toList();
-                assertThat(databaseFiles).extracting(f -> f.getFileName().toString())
+                var databaseFiles = files.filter(f -> f.getFileName().toString().startsWith("spool.db"))
+                        .toList();
+                assertThat(databaseFiles)
+                        .extracting(f -> f.getFileName().toString())
                         .contains("spool.db", "spool.db-wal", "spool.db-shm");
                 for (Path file : databaseFiles) {
                     assertThat(permissions(file)).as(file.toString()).isEqualTo("rw-------");

@@ -1,38 +1,37 @@
 package dev.spool.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
 import dev.spool.task.engine.ScriptedHandler;
-import dev.spool.testing.Await;
 import dev.spool.testing.ApiClient;
+import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.FileServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import dev.spool.testing.TestVideos;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Deliveries to a real receiver on 127.0.0.1, on SQLite and PostgreSQL: events of tasks and assets in order, signed;
@@ -49,11 +48,12 @@ class WebhookDeliveryTest {
             "SPOOL_WEBHOOK_RETRY_CAP", "1s");
 
     @RegisterExtension
-    static final SharedServers servers = new SharedServers(withWorkers(FAST_RETRIES),
-            List.of(new ScriptedHandler(tempLog(), "webhooks")));
+    static final SharedServers servers =
+            new SharedServers(withWorkers(FAST_RETRIES), List.of(new ScriptedHandler(tempLog(), "webhooks")));
 
     @Parameter
     Store store;
+
     TestServer server;
     TestServer.UserKey owner;
     ApiClient client;
@@ -90,40 +90,73 @@ class WebhookDeliveryTest {
     }
 
     static String subscribe(ApiClient as, Receiver receiver, String... events) {
-        var response = as.post("/api/webhook", Map.of("name", "receiver", "url", receiver.url("/hook"),
-                "events", List.of(events), "sharedSecret", SECRET));
+        var response = as.post(
+                "/api/webhook",
+                Map.of(
+                        "name",
+                        "receiver",
+                        "url",
+                        receiver.url("/hook"),
+                        "events",
+                        List.of(events),
+                        "sharedSecret",
+                        SECRET));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json().path("id").asText();
     }
 
     /** A scripted task of the owner, created by the admin in the owner's project. */
     static String createTask(TestServer server, TestServer.UserKey owner, String script) {
-        var response = server.admin().post("/api/task", Map.of("type", "export-data", "userId", owner.userId(),
-                "params", Map.of("exportData", Map.of("content", Json.tree(script)))));
+        var response = server.admin()
+                .post(
+                        "/api/task",
+                        Map.of(
+                                "type",
+                                "export-data",
+                                "userId",
+                                owner.userId(),
+                                "params",
+                                Map.of("exportData", Map.of("content", Json.tree(script)))));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().path("id").asText();
     }
 
     static List<Receiver.Received> about(List<Receiver.Received> received, String resourceId) {
-        return received.stream().filter(r -> r.json().path("payload").path("task").path("id").asText()
-                .equals(resourceId) || r.json().path("payload").path("asset").path("id").asText().equals(resourceId))
+        return received.stream()
+                .filter(r -> r.json()
+                                .path("payload")
+                                .path("task")
+                                .path("id")
+                                .asText()
+                                .equals(resourceId)
+                        || r.json()
+                                .path("payload")
+                                .path("asset")
+                                .path("id")
+                                .asText()
+                                .equals(resourceId))
                 .toList();
     }
 
     @Test
     void aCompletedTaskIsReportedSpawnedUpdatedCompletedInOrderAndSigned() {
-        String webhookId = subscribe(client, receiver, "task.spawned", "task.updated", "task.completed",
-                "task.failed");
+        String webhookId = subscribe(client, receiver, "task.spawned", "task.updated", "task.completed", "task.failed");
 
         String taskId = createTask(server, owner, "{}");
-        var received = about(receiver.await(r -> about(r, taskId).stream().anyMatch(e ->
-                e.event().equals("task.completed")), WAIT, "task.completed"), taskId);
+        var received = about(
+                receiver.await(
+                        r -> about(r, taskId).stream().anyMatch(e -> e.event().equals("task.completed")),
+                        WAIT,
+                        "task.completed"),
+                taskId);
 
         var events = received.stream().map(Receiver.Received::event).toList();
         assertThat(events.getFirst()).isEqualTo("task.spawned");
         assertThat(events.getLast()).isEqualTo("task.completed");
         assertThat(events.subList(1, events.size() - 1)).isNotEmpty().containsOnly("task.updated");
-        assertThat(received).extracting(r -> r.json().path("createdAt").asLong()).isSorted();
+        assertThat(received)
+                .extracting(r -> r.json().path("createdAt").asLong())
+                .isSorted();
         assertThat(received).extracting(r -> r.json().path("id").asText()).doesNotHaveDuplicates();
         assertThat(received).allSatisfy(r -> {
             assertThat(r.method()).isEqualTo("POST");
@@ -132,12 +165,19 @@ class WebhookDeliveryTest {
             assertThat(r.signedWith(SECRET)).as(r.headers().toString()).isTrue();
             assertThat(r.signedWith("another secret")).isFalse();
             assertThat(r.json().path("webhookId").asText()).isEqualTo(webhookId);
-            assertThat(r.json().path("timestamp").asLong()).isGreaterThanOrEqualTo(r.json().path("createdAt").asLong());
-            assertThat(r.json().path("payload").path("task").path("type").asText()).isEqualTo("export-data");
+            assertThat(r.json().path("timestamp").asLong())
+                    .isGreaterThanOrEqualTo(r.json().path("createdAt").asLong());
+            assertThat(r.json().path("payload").path("task").path("type").asText())
+                    .isEqualTo("export-data");
         });
         var completed = received.getLast().json().path("payload");
         assertThat(completed.path("success").asBoolean()).isTrue();
-        assertThat(completed.path("task").path("snapshot").path("status").path("phase").asText())
+        assertThat(completed
+                        .path("task")
+                        .path("snapshot")
+                        .path("status")
+                        .path("phase")
+                        .asText())
                 .isEqualTo("completed");
         assertThat(completed.path("task").path("snapshot").path("id").asText()).isEqualTo(taskId);
         assertThat(received.getFirst().json().path("payload").has("success")).isFalse();
@@ -151,12 +191,20 @@ class WebhookDeliveryTest {
         subscribe(client, receiver, "task.failed");
 
         String taskId = createTask(server, owner, "{\"fail\": \"unretriable\"}");
-        var failed = receiver.await(r -> !about(r, taskId).isEmpty(), WAIT, "task.failed").getFirst();
+        var failed = receiver.await(r -> !about(r, taskId).isEmpty(), WAIT, "task.failed")
+                .getFirst();
 
         assertThat(failed.event()).isEqualTo("task.failed");
-        assertThat(failed.json().path("payload").path("success").asBoolean(true)).isFalse();
-        assertThat(failed.json().path("payload").path("task").path("snapshot").path("status").path("errorMessage")
-                .asText()).isEqualTo("scripted unretriable failure");
+        assertThat(failed.json().path("payload").path("success").asBoolean(true))
+                .isFalse();
+        assertThat(failed.json()
+                        .path("payload")
+                        .path("task")
+                        .path("snapshot")
+                        .path("status")
+                        .path("errorMessage")
+                        .asText())
+                .isEqualTo("scripted unretriable failure");
     }
 
     @Test
@@ -169,37 +217,55 @@ class WebhookDeliveryTest {
         var logs = awaitLogs(client, webhookId, 4);
 
         assertThat(attempts).hasSize(4);
-        assertThat(attempts).extracting(r -> r.json().path("id").asText()).containsOnly(attempts.getFirst().json()
-                .path("id").asText());
-        assertThat(attempts).extracting(r -> r.json().path("timestamp").asLong()).doesNotHaveDuplicates().isSorted();
+        assertThat(attempts)
+                .extracting(r -> r.json().path("id").asText())
+                .containsOnly(attempts.getFirst().json().path("id").asText());
+        assertThat(attempts)
+                .extracting(r -> r.json().path("timestamp").asLong())
+                .doesNotHaveDuplicates()
+                .isSorted();
         assertThat(attempts).allSatisfy(r -> assertThat(r.signedWith(SECRET)).isTrue());
-        assertThat(attempts.getFirst().json().path("payload").path("task").path("id").asText()).isEqualTo(taskId);
+        assertThat(attempts.getFirst()
+                        .json()
+                        .path("payload")
+                        .path("task")
+                        .path("id")
+                        .asText())
+                .isEqualTo(taskId);
         // Back-off: 200 ms, then 400 ms, then 800 ms.
         assertThat(attempts.get(3).at() - attempts.get(0).at()).isGreaterThanOrEqualTo(1400 - 50);
         assertThat(logs).hasSize(4);
         assertThat(logs).extracting(l -> l.path("success").asBoolean()).containsExactly(true, false, false, false);
-        assertThat(logs).extracting(l -> l.path("response").path("status").asInt())
+        assertThat(logs)
+                .extracting(l -> l.path("response").path("status").asInt())
                 .containsExactly(200, 500, 500, 500);
-        assertThat(logs).extracting(l -> l.path("createdAt").asLong()).isSortedAccordingTo(
-                (a, b) -> Long.compare(b, a));
+        assertThat(logs)
+                .extracting(l -> l.path("createdAt").asLong())
+                .isSortedAccordingTo((a, b) -> Long.compare(b, a));
         var failure = logs.get(3);
         assertThat(failure.path("event").asText()).isEqualTo("task.spawned");
         assertThat(failure.path("webhookId").asText()).isEqualTo(webhookId);
         assertThat(failure.path("request").path("url").asText()).isEqualTo(receiver.url("/hook"));
         assertThat(failure.path("request").path("method").asText()).isEqualTo("POST");
-        assertThat(failure.path("request").path("body").asText()).isEqualTo(attempts.getFirst().text());
-        assertThat(failure.path("request").path("headers").path("Livepeer-Signature").asText())
+        assertThat(failure.path("request").path("body").asText())
+                .isEqualTo(attempts.getFirst().text());
+        assertThat(failure.path("request")
+                        .path("headers")
+                        .path("Livepeer-Signature")
+                        .asText())
                 .isEqualTo(attempts.getFirst().headers().get("livepeer-signature"));
         assertThat(decode(failure.path("response").path("body").asText())).isEqualTo("answered 500");
         assertThat(failure.path("response").path("statusText").asText()).isNotBlank();
         assertThat(failure.path("duration").asDouble()).isPositive();
-        var one = client.get("/api/webhook/" + webhookId + "/log/" + failure.path("id").asText());
+        var one = client.get(
+                "/api/webhook/" + webhookId + "/log/" + failure.path("id").asText());
         assertThat(one.json()).isEqualTo(failure);
         assertThat(logs.toString() + one.body()).doesNotContain(SECRET);
         var status = client.get("/api/webhook/" + webhookId).json().path("status");
         assertThat(status.path("lastFailure").path("statusCode").asInt()).isEqualTo(500);
         assertThat(decode(status.path("lastFailure").path("response").asText())).isEqualTo("answered 500");
-        assertThat(status.path("lastTriggeredAt").asLong()).isEqualTo(logs.get(0).path("createdAt").asLong());
+        assertThat(status.path("lastTriggeredAt").asLong())
+                .isEqualTo(logs.get(0).path("createdAt").asLong());
     }
 
     @Test
@@ -210,8 +276,10 @@ class WebhookDeliveryTest {
         createTask(server, owner, "{}");
         var attempts = receiver.await(r -> r.size() >= 2, WAIT, "the retry after the network error");
 
-        assertThat(attempts.get(1).json().path("id")).isEqualTo(attempts.get(0).json().path("id"));
-        assertThat(awaitLogs(client, webhookId, 2)).extracting(l -> l.path("success").asBoolean())
+        assertThat(attempts.get(1).json().path("id"))
+                .isEqualTo(attempts.get(0).json().path("id"));
+        assertThat(awaitLogs(client, webhookId, 2))
+                .extracting(l -> l.path("success").asBoolean())
                 .containsExactly(true, false);
         awaitNothingPending(server, webhookId);
         assertThat(receiver.received()).hasSize(2);
@@ -232,8 +300,10 @@ class WebhookDeliveryTest {
 
             // The first attempt was abandoned at the timeout, long before its answer was due.
             assertThat(attempts.get(1).at() - attempts.get(0).at()).isLessThan(6000);
-            assertThat(attempts.get(1).json().path("id")).isEqualTo(attempts.get(0).json().path("id"));
-            assertThat(awaitLogs(ownClient, webhookId, 2)).extracting(l -> l.path("success").asBoolean())
+            assertThat(attempts.get(1).json().path("id"))
+                    .isEqualTo(attempts.get(0).json().path("id"));
+            assertThat(awaitLogs(ownClient, webhookId, 2))
+                    .extracting(l -> l.path("success").asBoolean())
                     .containsExactly(true, false);
         }
     }
@@ -249,7 +319,8 @@ class WebhookDeliveryTest {
         // The back-off alone would retry after 200 ms.
         assertThat(attempts.get(1).at() - attempts.get(0).at())
                 .isGreaterThanOrEqualTo(Receiver.RETRY_AFTER_SECONDS * 1000L - 50);
-        assertThat(awaitLogs(client, webhookId, 2)).extracting(l -> l.path("response").path("status").asInt())
+        assertThat(awaitLogs(client, webhookId, 2))
+                .extracting(l -> l.path("response").path("status").asInt())
                 .containsExactly(200, 429);
     }
 
@@ -265,7 +336,8 @@ class WebhookDeliveryTest {
         awaitNothingPending(server, webhookId);
 
         assertThat(receiver.received()).hasSize(1);
-        var failure = client.get("/api/webhook/" + webhookId).json().path("status").path("lastFailure");
+        var failure =
+                client.get("/api/webhook/" + webhookId).json().path("status").path("lastFailure");
         assertThat(failure.path("statusCode").asInt()).isEqualTo(400);
         assertThat(failure.path("error").asText()).contains("400");
         assertThat(failure.path("timestamp").asLong()).isPositive();
@@ -289,7 +361,8 @@ class WebhookDeliveryTest {
         var again = receiver.await(r -> r.size() >= 2, WAIT, "the resend").get(1);
         assertThat(again.json().path("id")).isEqualTo(original.json().path("id"));
         assertThat(again.json().path("payload")).isEqualTo(original.json().path("payload"));
-        assertThat(again.json().path("timestamp").asLong()).isGreaterThan(original.json().path("timestamp").asLong());
+        assertThat(again.json().path("timestamp").asLong())
+                .isGreaterThan(original.json().path("timestamp").asLong());
         assertThat(again.signedWith(SECRET)).isTrue();
         assertThat(resent.json().path("request").path("body").asText()).isEqualTo(again.text());
         assertThat(client.get("/api/webhook/" + webhookId + "/log").json()).hasSize(2);
@@ -303,15 +376,22 @@ class WebhookDeliveryTest {
         createTask(server, owner, "{}");
         receiver.await(r -> !r.isEmpty(), WAIT, "the delivery");
         String logId = awaitLogs(client, webhookId, 1).get(0).path("id").asText();
-        var otherUser = server.client(server.createUserKey("other-" + UUID.randomUUID() + "@example.com").key());
+        var otherUser = server.client(server.createUserKey("other-" + UUID.randomUUID() + "@example.com")
+                .key());
         String otherProject = server.server().accounts().createProject(owner.userId(), "second");
-        var otherProjectKey = server.client(server.server().accounts()
-                .createApiKey(owner.userId(), otherProject, "second").secret());
+        var otherProjectKey = server.client(server.server()
+                .accounts()
+                .createApiKey(owner.userId(), otherProject, "second")
+                .secret());
 
         for (var stranger : List.of(otherUser, otherProjectKey)) {
-            assertThat(stranger.get("/api/webhook/" + webhookId + "/log").status()).isEqualTo(404);
-            assertThat(stranger.get("/api/webhook/" + webhookId + "/log/" + logId).status()).isEqualTo(404);
-            assertThat(stranger.post("/api/webhook/" + webhookId + "/log/" + logId + "/resend").status())
+            assertThat(stranger.get("/api/webhook/" + webhookId + "/log").status())
+                    .isEqualTo(404);
+            assertThat(stranger.get("/api/webhook/" + webhookId + "/log/" + logId)
+                            .status())
+                    .isEqualTo(404);
+            assertThat(stranger.post("/api/webhook/" + webhookId + "/log/" + logId + "/resend")
+                            .status())
                     .isEqualTo(404);
             assertThat(stranger.delete("/api/webhook/" + webhookId).status()).isEqualTo(404);
         }
@@ -324,8 +404,10 @@ class WebhookDeliveryTest {
         var other = Receiver.start();
         try (other) {
             String otherProject = server.server().accounts().createProject(owner.userId(), "elsewhere");
-            var elsewhere = server.client(server.server().accounts()
-                    .createApiKey(owner.userId(), otherProject, "elsewhere").secret());
+            var elsewhere = server.client(server.server()
+                    .accounts()
+                    .createApiKey(owner.userId(), otherProject, "elsewhere")
+                    .secret());
             String otherProjects = subscribe(elsewhere, other, "task.spawned");
             String unsubscribed = subscribe(client, other, "task.completed");
             String deleted = subscribe(client, other, "task.spawned");
@@ -338,7 +420,8 @@ class WebhookDeliveryTest {
             awaitNothingPending(server, otherProjects, unsubscribed, deleted, subscribed);
 
             assertThat(other.received()).isEmpty();
-            assertThat(receiver.received()).extracting(Receiver.Received::event)
+            assertThat(receiver.received())
+                    .extracting(Receiver.Received::event)
                     .containsExactly("task.spawned", "task.failed");
         }
     }
@@ -350,21 +433,38 @@ class WebhookDeliveryTest {
             String webhookId = subscribe(client, receiver, "asset.created", "asset.failed", "asset.ready");
 
             String assetId = importAsset(source.url("/missing.mp4"));
-            var received = receiver.await(r -> r.stream().anyMatch(e -> e.event().equals("asset.failed")), WAIT,
-                    "asset.failed");
+            var received = receiver.await(
+                    r -> r.stream().anyMatch(e -> e.event().equals("asset.failed")), WAIT, "asset.failed");
 
-            assertThat(received).extracting(Receiver.Received::event).containsExactly("asset.created",
-                    "asset.failed");
+            assertThat(received).extracting(Receiver.Received::event).containsExactly("asset.created", "asset.failed");
             assertThat(received).allSatisfy(r -> {
                 assertThat(r.signedWith(SECRET)).isTrue();
                 assertThat(r.json().path("webhookId").asText()).isEqualTo(webhookId);
-                assertThat(r.json().path("payload").path("asset").path("id").asText()).isEqualTo(assetId);
-                assertThat(r.json().path("payload").path("asset").path("snapshot").path("id").asText())
+                assertThat(r.json().path("payload").path("asset").path("id").asText())
+                        .isEqualTo(assetId);
+                assertThat(r.json()
+                                .path("payload")
+                                .path("asset")
+                                .path("snapshot")
+                                .path("id")
+                                .asText())
                         .isEqualTo(assetId);
             });
-            assertThat(received.getLast().json().path("payload").path("asset").path("snapshot").path("status")
-                    .path("phase").asText()).isEqualTo("failed");
-            assertThat(received.getLast().json().path("payload").path("asset").path("snapshot").has("staticMp4"))
+            assertThat(received.getLast()
+                            .json()
+                            .path("payload")
+                            .path("asset")
+                            .path("snapshot")
+                            .path("status")
+                            .path("phase")
+                            .asText())
+                    .isEqualTo("failed");
+            assertThat(received.getLast()
+                            .json()
+                            .path("payload")
+                            .path("asset")
+                            .path("snapshot")
+                            .has("staticMp4"))
                     .isFalse();
         }
     }
@@ -375,13 +475,22 @@ class WebhookDeliveryTest {
         try (var source = FileServer.start().file("/clip.mp4", clip)) {
             String webhookId = subscribe(client, receiver, "asset.ready", "asset.updated", "asset.deleted");
             String assetId = importAsset(source.url("/clip.mp4"));
-            receiver.await(r -> about(r, assetId).stream().anyMatch(e -> e.event().equals("asset.ready")),
-                    Duration.ofMinutes(2), "asset.ready");
+            receiver.await(
+                    r -> about(r, assetId).stream().anyMatch(e -> e.event().equals("asset.ready")),
+                    Duration.ofMinutes(2),
+                    "asset.ready");
 
-            assertThat(client.patch("/api/asset/" + assetId, Map.of("name", "renamed")).status()).isEqualTo(200);
+            assertThat(client.patch("/api/asset/" + assetId, Map.of("name", "renamed"))
+                            .status())
+                    .isEqualTo(200);
             assertThat(client.delete("/api/asset/" + assetId).status()).isEqualTo(204);
-            var received = about(receiver.await(r -> about(r, assetId).stream()
-                    .anyMatch(e -> e.event().equals("asset.deleted")), WAIT, "asset.deleted"), assetId);
+            var received = about(
+                    receiver.await(
+                            r -> about(r, assetId).stream()
+                                    .anyMatch(e -> e.event().equals("asset.deleted")),
+                            WAIT,
+                            "asset.deleted"),
+                    assetId);
 
             var events = received.stream().map(Receiver.Received::event).toList();
             assertThat(events).containsOnlyOnce("asset.ready").endsWith("asset.deleted");
@@ -393,7 +502,9 @@ class WebhookDeliveryTest {
                 assertThat(snapshot(renamed).path("name").asText()).isEqualTo("renamed");
             });
             assertThat(snapshot(received.getLast()).path("id").asText()).isEqualTo(assetId);
-            assertThat(received).allSatisfy(r -> assertThat(r.json().path("webhookId").asText()).isEqualTo(webhookId));
+            assertThat(received)
+                    .allSatisfy(
+                            r -> assertThat(r.json().path("webhookId").asText()).isEqualTo(webhookId));
         }
     }
 
@@ -424,7 +535,8 @@ class WebhookDeliveryTest {
             var attempts = receiver.await(r -> r.size() >= 2, WAIT, "the attempt after the restart");
 
             assertThat(attempts).hasSize(2);
-            assertThat(attempts.get(1).json().path("id")).isEqualTo(attempts.get(0).json().path("id"));
+            assertThat(attempts.get(1).json().path("id"))
+                    .isEqualTo(attempts.get(0).json().path("id"));
             assertThat(attempts.get(1).at() - attempts.get(0).at()).isGreaterThanOrEqualTo(3000 - 50);
             var logs = awaitLogs(ownClient, webhookId, 2);
             assertThat(logs).extracting(l -> l.path("success").asBoolean()).containsExactly(true, false);
@@ -433,8 +545,11 @@ class WebhookDeliveryTest {
 
     /** The webhook's log once it has at least {@code count} entries (a log row commits after the receiver answered). */
     static JsonNode awaitLogs(ApiClient as, String webhookId, int count) {
-        return Await.until(() -> as.get("/api/webhook/" + webhookId + "/log").json(), l -> l.size() >= count,
-                WAIT, "the log of webhook " + webhookId);
+        return Await.until(
+                () -> as.get("/api/webhook/" + webhookId + "/log").json(),
+                l -> l.size() >= count,
+                WAIT,
+                "the log of webhook " + webhookId);
     }
 
     /**
@@ -442,7 +557,10 @@ class WebhookDeliveryTest {
      * is delivered" can be checked against without a fixed sleep.
      */
     static void awaitNothingPending(TestServer on, String... webhookIds) {
-        Await.until(() -> pendingDeliveries(on, List.of(webhookIds)), n -> n == 0, WAIT,
+        Await.until(
+                () -> pendingDeliveries(on, List.of(webhookIds)),
+                n -> n == 0,
+                WAIT,
                 "no pending delivery for " + List.of(webhookIds));
     }
 
@@ -450,7 +568,7 @@ class WebhookDeliveryTest {
         String sql = "SELECT count(*) FROM webhook_deliveries WHERE state = 'pending' AND webhook_id IN ("
                 + String.join(",", java.util.Collections.nCopies(webhookIds.size(), "?")) + ")";
         try (var connection = DriverManager.getConnection(on.databaseUrl());
-             var query = connection.prepareStatement(sql)) {
+                var query = connection.prepareStatement(sql)) {
             for (int i = 0; i < webhookIds.size(); i++) {
                 query.setString(i + 1, webhookIds.get(i));
             }

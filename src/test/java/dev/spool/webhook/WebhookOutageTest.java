@@ -1,5 +1,7 @@
 package dev.spool.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
 import dev.spool.task.engine.EngineSupport;
@@ -9,10 +11,6 @@ import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -27,8 +25,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * A receiver that is down (nothing listens on its port) while tasks run and finish, for several retry rounds, then
@@ -42,11 +41,12 @@ class WebhookOutageTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final SharedServers servers = new SharedServers(Map.of(
-            "SPOOL_WORKERS", "2",
-            "SPOOL_WEBHOOK_ALLOW_PRIVATE", "true",
-            "SPOOL_WEBHOOK_RETRY_BASE", "200ms",
-            "SPOOL_WEBHOOK_RETRY_CAP", "1s"),
+    static final SharedServers servers = new SharedServers(
+            Map.of(
+                    "SPOOL_WORKERS", "2",
+                    "SPOOL_WEBHOOK_ALLOW_PRIVATE", "true",
+                    "SPOOL_WEBHOOK_RETRY_BASE", "200ms",
+                    "SPOOL_WEBHOOK_RETRY_CAP", "1s"),
             List.of(new ScriptedHandler(tempLog(), "outage")));
 
     @Parameter
@@ -58,40 +58,74 @@ class WebhookOutageTest {
         var owner = server.createUserKey("outage-" + UUID.randomUUID() + "@example.com");
         ApiClient client = server.client(owner.key());
         int port = freePort();
-        String webhookId = client.post("/api/webhook", Map.of("name", "down", "url",
-                "http://127.0.0.1:" + port + "/hook", "events", List.of("task.spawned", "task.updated",
-                        "task.completed", "task.failed"))).json().path("id").asText();
+        String webhookId = client.post(
+                        "/api/webhook",
+                        Map.of(
+                                "name",
+                                "down",
+                                "url",
+                                "http://127.0.0.1:" + port + "/hook",
+                                "events",
+                                List.of("task.spawned", "task.updated", "task.completed", "task.failed")))
+                .json()
+                .path("id")
+                .asText();
 
         var taskIds = new ArrayList<String>();
         for (int i = 0; i < TASKS; i++) {
             taskIds.add(WebhookDeliveryTest.createTask(server, owner, "{\"sleepMs\": 200}"));
         }
         for (String taskId : taskIds) {
-            EngineSupport.await(() -> client.get("/api/task/" + taskId).json().path("status").path("phase").asText(),
-                    "completed"::equals, WAIT, "task " + taskId + " completed");
+            EngineSupport.await(
+                    () -> client.get("/api/task/" + taskId)
+                            .json()
+                            .path("status")
+                            .path("phase")
+                            .asText(),
+                    "completed"::equals,
+                    WAIT,
+                    "task " + taskId + " completed");
         }
-        long failedRounds = failedAttemptsOfOneEvent(EngineSupport.await(() -> logs(client, webhookId),
-                logs -> failedAttemptsOfOneEvent(logs) >= FAILED_ROUNDS, WAIT,
+        long failedRounds = failedAttemptsOfOneEvent(EngineSupport.await(
+                () -> logs(client, webhookId),
+                logs -> failedAttemptsOfOneEvent(logs) >= FAILED_ROUNDS,
+                WAIT,
                 FAILED_ROUNDS + " failed attempts of one event while the receiver is down"));
 
         try (var receiver = Receiver.startOn(port, 200)) {
-            receiver.await(received -> taskIds.stream().allMatch(taskId -> WebhookDeliveryTest.about(received, taskId)
-                    .stream().anyMatch(r -> r.event().equals("task.completed"))), WAIT, "task.completed of every task");
-            EngineSupport.await(() -> logs(client, webhookId), WebhookOutageTest::everyEventSucceeded, WAIT,
+            receiver.await(
+                    received -> taskIds.stream()
+                            .allMatch(taskId -> WebhookDeliveryTest.about(received, taskId).stream()
+                                    .anyMatch(r -> r.event().equals("task.completed"))),
+                    WAIT,
+                    "task.completed of every task");
+            EngineSupport.await(
+                    () -> logs(client, webhookId),
+                    WebhookOutageTest::everyEventSucceeded,
+                    WAIT,
                     "a successful attempt of every logged event");
 
             List<Receiver.Received> received = receiver.received();
             var ids = received.stream().map(r -> r.json().path("id").asText()).toList();
-            assertThat(ids).as("event ids received").doesNotHaveDuplicates()
+            assertThat(ids)
+                    .as("event ids received")
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(eventIds(logs(client, webhookId)));
-            System.out.printf("WebhookOutageTest on %s: %d tasks, receiver down for %d attempts, %d events delivered"
-                    + " once each%n", store, TASKS, failedRounds, ids.size());
+            System.out.printf(
+                    "WebhookOutageTest on %s: %d tasks, receiver down for %d attempts, %d events delivered"
+                            + " once each%n",
+                    store, TASKS, failedRounds, ids.size());
             for (String taskId : taskIds) {
                 var events = WebhookDeliveryTest.about(received, taskId);
-                assertThat(events).extracting(Receiver.Received::event).as("events of task %s", taskId)
-                        .startsWith("task.spawned").endsWith("task.completed");
-                assertThat(events).extracting(r -> r.json().path("createdAt").asLong())
-                        .as("events of task %s in the order they happened", taskId).isSorted();
+                assertThat(events)
+                        .extracting(Receiver.Received::event)
+                        .as("events of task %s", taskId)
+                        .startsWith("task.spawned")
+                        .endsWith("task.completed");
+                assertThat(events)
+                        .extracting(r -> r.json().path("createdAt").asLong())
+                        .as("events of task %s in the order they happened", taskId)
+                        .isSorted();
             }
         }
     }
@@ -101,7 +135,10 @@ class WebhookOutageTest {
     }
 
     private static List<String> eventIds(JsonNode logs) {
-        return StreamSupport.stream(logs.spliterator(), false).map(WebhookOutageTest::eventId).distinct().toList();
+        return StreamSupport.stream(logs.spliterator(), false)
+                .map(WebhookOutageTest::eventId)
+                .distinct()
+                .toList();
     }
 
     /** The id of the event a logged request carried: the same in every attempt of one delivery. */
@@ -110,9 +147,14 @@ class WebhookOutageTest {
     }
 
     private static long failedAttemptsOfOneEvent(JsonNode logs) {
-        return StreamSupport.stream(logs.spliterator(), false).filter(log -> !log.path("success").asBoolean())
+        return StreamSupport.stream(logs.spliterator(), false)
+                .filter(log -> !log.path("success").asBoolean())
                 .collect(Collectors.groupingBy(WebhookOutageTest::eventId, Collectors.counting()))
-                .values().stream().mapToLong(Long::longValue).max().orElse(0);
+                .values()
+                .stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(0);
     }
 
     private static boolean everyEventSucceeded(JsonNode logs) {

@@ -1,24 +1,23 @@
 package dev.spool.webhook;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /** {@code /api/webhook} over real HTTP, on SQLite and on PostgreSQL: subscriptions, validation, tenants, paging. */
 @BothStores
@@ -32,6 +31,7 @@ class WebhookResourceTest {
 
     @Parameter
     Store store;
+
     TestServer server;
     TestServer.UserKey owner;
     ApiClient client;
@@ -55,8 +55,19 @@ class WebhookResourceTest {
 
     @Test
     void aWebhookIsCreatedReadListedReplacedAndDeleted() {
-        var created = create(client, Map.of("name", "hooks", "url", URL, "events", List.of("task.completed"),
-                "sharedSecret", SECRET, "streamId", "stream-1"));
+        var created = create(
+                client,
+                Map.of(
+                        "name",
+                        "hooks",
+                        "url",
+                        URL,
+                        "events",
+                        List.of("task.completed"),
+                        "sharedSecret",
+                        SECRET,
+                        "streamId",
+                        "stream-1"));
         String id = created.path("id").asText();
 
         assertThat(created.path("name").asText()).isEqualTo("hooks");
@@ -71,14 +82,16 @@ class WebhookResourceTest {
         assertThat(client.get("/api/webhook/" + id).json()).isEqualTo(created);
         assertThat(client.get("/api/webhook").json()).containsExactly(created);
 
-        var replaced = client.put("/api/webhook/" + id, Map.of("name", "renamed", "url", URL + "/v2",
-                "events", List.of("task.failed", "asset.ready")));
+        var replaced = client.put(
+                "/api/webhook/" + id,
+                Map.of("name", "renamed", "url", URL + "/v2", "events", List.of("task.failed", "asset.ready")));
 
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
         assertThat(replaced.json().path("id").asText()).isEqualTo(id);
         assertThat(replaced.json().path("name").asText()).isEqualTo("renamed");
         assertThat(replaced.json().path("url").asText()).isEqualTo(URL + "/v2");
-        assertThat(replaced.json().path("events")).extracting(JsonNode::asText)
+        assertThat(replaced.json().path("events"))
+                .extracting(JsonNode::asText)
                 .containsExactly("task.failed", "asset.ready");
         assertThat(replaced.json().path("createdAt")).isEqualTo(created.path("createdAt"));
         assertThat(replaced.json().has("streamId")).isFalse();
@@ -105,8 +118,7 @@ class WebhookResourceTest {
 
     @Test
     void invalidInputIsRefusedWith422NamingTheField() {
-        record Case(Object body, String field) {
-        }
+        record Case(Object body, String field) {}
         var cases = List.of(
                 new Case(Map.of("url", URL, "events", List.of("task.spawned")), "name: "),
                 new Case(Map.of("name", "n", "events", List.of("task.spawned")), "url: "),
@@ -115,19 +127,24 @@ class WebhookResourceTest {
                 new Case(Map.of("name", "n", "url", "http://127.0.0.1:9/hook", "events", List.of()), "url: "),
                 new Case(Map.of("name", "n", "url", "http://169.254.169.254/latest", "events", List.of()), "url: "),
                 new Case(Map.of("name", "n", "url", URL), "events: "),
-                new Case(Map.of("name", "n", "url", URL, "events", List.of("task.spawned", "task.exploded")),
+                new Case(
+                        Map.of("name", "n", "url", URL, "events", List.of("task.spawned", "task.exploded")),
                         "events[1]: "),
                 new Case(Map.of("name", "n", "url", URL, "events", "task.spawned"), "events: "),
                 new Case(Map.of("name", "n", "url", URL, "events", List.of(), "colour", "blue"), "colour: "));
 
         for (var c : cases) {
             var response = client.post("/api/webhook", c.body());
-            assertThat(response.status()).as(c.body() + " -> " + response.body()).isEqualTo(422);
-            assertThat(response.json().path("errors").get(0).asText()).as(c.body().toString())
+            assertThat(response.status())
+                    .as(c.body() + " -> " + response.body())
+                    .isEqualTo(422);
+            assertThat(response.json().path("errors").get(0).asText())
+                    .as(c.body().toString())
                     .startsWith(c.field());
         }
         var existing = create(client, webhook("valid", List.of("task.spawned")));
-        var update = client.put("/api/webhook/" + existing.path("id").asText(),
+        var update = client.put(
+                "/api/webhook/" + existing.path("id").asText(),
                 Map.of("name", "n", "url", URL, "events", List.of("asset.exploded")));
         assertThat(update.status()).isEqualTo(422);
         assertThat(update.json().path("errors").get(0).asText()).startsWith("events[0]: ");
@@ -142,24 +159,30 @@ class WebhookResourceTest {
         bodies.add(created.body());
         bodies.add(client.get("/api/webhook/" + id).body());
         bodies.add(client.get("/api/webhook").body());
-        bodies.add(client.put("/api/webhook/" + id, webhook("secret 2", List.of("task.updated"))).body());
+        bodies.add(client.put("/api/webhook/" + id, webhook("secret 2", List.of("task.updated")))
+                .body());
         bodies.add(client.delete("/api/webhook/" + id).body());
 
-        assertThat(bodies).allSatisfy(body -> assertThat(body).doesNotContain(SECRET).doesNotContain("sharedSecret"));
+        assertThat(bodies)
+                .allSatisfy(body -> assertThat(body).doesNotContain(SECRET).doesNotContain("sharedSecret"));
     }
 
     @Test
     void anotherTenantGets404OnEveryVerb() {
         var created = create(client, webhook("mine", List.of("task.spawned")));
         String id = created.path("id").asText();
-        var otherUser = server.client(server.createUserKey("other-" + UUID.randomUUID() + "@example.com").key());
+        var otherUser = server.client(server.createUserKey("other-" + UUID.randomUUID() + "@example.com")
+                .key());
         String otherProject = server.server().accounts().createProject(owner.userId(), "second");
-        var sameUserOtherProject = server.client(server.server().accounts()
-                .createApiKey(owner.userId(), otherProject, "second").secret());
+        var sameUserOtherProject = server.client(server.server()
+                .accounts()
+                .createApiKey(owner.userId(), otherProject, "second")
+                .secret());
 
         for (var stranger : List.of(otherUser, sameUserOtherProject)) {
             assertThat(stranger.get("/api/webhook/" + id).status()).isEqualTo(404);
-            assertThat(stranger.put("/api/webhook/" + id, webhook("theirs", List.of("task.failed"))).status())
+            assertThat(stranger.put("/api/webhook/" + id, webhook("theirs", List.of("task.failed")))
+                            .status())
                     .isEqualTo(404);
             assertThat(stranger.delete("/api/webhook/" + id).status()).isEqualTo(404);
             assertThat(stranger.get("/api/webhook/" + id + "/log").status()).isEqualTo(404);
@@ -186,7 +209,8 @@ class WebhookResourceTest {
         var filtered = client.get("/api/webhook?filters=" + encode("[{\"id\":\"name\",\"value\":\"hook 1\"}]"));
         assertThat(filtered.json()).extracting(w -> w.path("name").asText()).containsExactly("hook 1");
         var byNameDescending = client.get("/api/webhook?order=name-true");
-        assertThat(byNameDescending.json()).extracting(w -> w.path("name").asText())
+        assertThat(byNameDescending.json())
+                .extracting(w -> w.path("name").asText())
                 .containsExactly("hook 2", "hook 1", "hook 0");
         var unknownField = client.get("/api/webhook?filters=" + encode("[{\"id\":\"colour\",\"value\":1}]"));
         assertThat(unknownField.status()).isEqualTo(400);

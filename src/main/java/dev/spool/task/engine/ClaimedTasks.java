@@ -1,5 +1,12 @@
 package dev.spool.task.engine;
 
+import static dev.spool.task.engine.TaskTransitions.CLEAR_ERROR;
+import static dev.spool.task.engine.TaskTransitions.CLEAR_LEASE;
+import static dev.spool.task.engine.TaskTransitions.CLEAR_PROGRESS;
+import static dev.spool.task.engine.TaskTransitions.FENCE;
+import static dev.spool.task.engine.TaskTransitions.RETURNING;
+import static dev.spool.task.engine.TaskTransitions.phaseIs;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
@@ -7,21 +14,13 @@ import dev.spool.json.Json;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
-import org.jdbi.v3.core.Jdbi;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static dev.spool.task.engine.TaskTransitions.CLEAR_ERROR;
-import static dev.spool.task.engine.TaskTransitions.CLEAR_LEASE;
-import static dev.spool.task.engine.TaskTransitions.CLEAR_PROGRESS;
-import static dev.spool.task.engine.TaskTransitions.FENCE;
-import static dev.spool.task.engine.TaskTransitions.RETURNING;
-import static dev.spool.task.engine.TaskTransitions.phaseIs;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * What a worker writes about a task it claimed (progress, outcome, release, lease renewal), each one statement
@@ -50,9 +49,13 @@ final class ClaimedTasks {
                         + "OR progress < :progress THEN :progress ELSE progress END, step = :step, updated_at = :now"
                         + FENCE + RETURNING)
                 .bindMap(fence(owner, id, attempt))
-                .bind("progress", Math.max(0, Math.min(1, progress))).bind("step", step).bind("now", now)
-                .map(TaskRepository.MAPPER).findOne()
-                .map(task -> transitions.record(h, task, TaskEvent.Kind.UPDATED, now)).isPresent());
+                .bind("progress", Math.max(0, Math.min(1, progress)))
+                .bind("step", step)
+                .bind("now", now)
+                .map(TaskRepository.MAPPER)
+                .findOne()
+                .map(task -> transitions.record(h, task, TaskEvent.Kind.UPDATED, now))
+                .isPresent());
     }
 
     boolean complete(String owner, String id, int attempt, JsonNode output) {
@@ -60,10 +63,13 @@ final class ClaimedTasks {
         return jdbi.inTransaction(h -> h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED)
                         + ", output = :output, " + CLEAR_PROGRESS + ", " + CLEAR_ERROR + ", updated_at = :now, "
                         + CLEAR_LEASE + FENCE + RETURNING)
-                .bindMap(fence(owner, id, attempt)).bind("now", now)
+                .bindMap(fence(owner, id, attempt))
+                .bind("now", now)
                 .bind("output", output == null ? null : Json.write(output))
-                .map(TaskRepository.MAPPER).findOne()
-                .map(task -> transitions.ended(h, task, TaskEvent.Kind.COMPLETED, now)).isPresent());
+                .map(TaskRepository.MAPPER)
+                .findOne()
+                .map(task -> transitions.ended(h, task, TaskEvent.Kind.COMPLETED, now))
+                .isPresent());
     }
 
     /** An attempt failed: retried after back-off while retriable and retries remain, failed otherwise. */
@@ -71,8 +77,10 @@ final class ClaimedTasks {
         long now = clock.millis();
         var fence = fence(owner, id, attempt);
         return jdbi.inTransaction(h -> {
-            var current = h.createQuery("SELECT retries FROM tasks" + FENCE).bindMap(fence)
-                    .mapTo(Integer.class).findOne();
+            var current = h.createQuery("SELECT retries FROM tasks" + FENCE)
+                    .bindMap(fence)
+                    .mapTo(Integer.class)
+                    .findOne();
             if (current.isEmpty()) {
                 return false;
             }
@@ -80,10 +88,13 @@ final class ClaimedTasks {
             String message = failure.getMessage() == null ? "internal error processing the task" : failure.getMessage();
             if (failure.retriable() && retries < config.maxRetries()) {
                 long runAfter = now + retryDelay(retries + 1).toMillis();
-                return transitions.requeue(h, FENCE, fence, retries + 1, message, failure.code(), runAfter, now)
+                return transitions
+                        .requeue(h, FENCE, fence, retries + 1, message, failure.code(), runAfter, now)
                         .isPresent();
             }
-            return transitions.fail(h, FENCE, fence, message, failure.code(), now).isPresent();
+            return transitions
+                    .fail(h, FENCE, fence, message, failure.code(), now)
+                    .isPresent();
         });
     }
 
@@ -92,12 +103,15 @@ final class ClaimedTasks {
         long now = clock.millis();
         return jdbi.inTransaction(h -> h.createQuery("UPDATE tasks SET " + WAITING + ", run_after = :now, "
                         + CLEAR_PROGRESS + ", " + CLEAR_LEASE + ", updated_at = :now" + FENCE + RETURNING)
-                .bindMap(fence(owner, id, attempt)).bind("now", now)
-                .map(TaskRepository.MAPPER).findOne()
+                .bindMap(fence(owner, id, attempt))
+                .bind("now", now)
+                .map(TaskRepository.MAPPER)
+                .findOne()
                 .map(task -> {
                     transitions.queued(h);
                     return transitions.record(h, task, TaskEvent.Kind.UPDATED, now);
-                }).isPresent());
+                })
+                .isPresent());
     }
 
     /**
@@ -111,17 +125,21 @@ final class ClaimedTasks {
         long now = clock.millis();
         return jdbi.withHandle(h -> h.createUpdate("UPDATE tasks SET lease_expires_at = :until "
                         + "WHERE lease_owner = :owner AND " + RUNNING + " AND id IN (<ids>)")
-                .bind("until", now + config.leaseDuration().toMillis()).bind("owner", owner)
-                .bindList("ids", List.copyOf(taskIds)).execute());
+                .bind("until", now + config.leaseDuration().toMillis())
+                .bind("owner", owner)
+                .bindList("ids", List.copyOf(taskIds))
+                .execute());
     }
 
     /** The (task id -> attempt) pairs this worker still legitimately runs. */
     Map<String, Integer> held(String owner) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, attempt FROM tasks WHERE lease_owner = :owner AND "
-                        + RUNNING)
+        return jdbi.withHandle(h -> h
+                .createQuery("SELECT id, attempt FROM tasks WHERE lease_owner = :owner AND " + RUNNING)
                 .bind("owner", owner)
                 .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getInt("attempt")))
-                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     Duration retryDelay(int retryNumber) {

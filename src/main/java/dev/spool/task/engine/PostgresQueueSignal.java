@@ -2,14 +2,13 @@ package dev.spool.task.engine;
 
 import dev.spool.concurrent.WakeUp;
 import dev.spool.task.QueueSignal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 
 /**
  * Cluster mode: {@code NOTIFY} inside the queuing transaction (PostgreSQL delivers it at commit) reaches the

@@ -1,5 +1,9 @@
 package dev.spool.task.engine;
 
+import static dev.spool.task.engine.TaskTransitions.CLEAR_ERROR;
+import static dev.spool.task.engine.TaskTransitions.RETURNING;
+import static dev.spool.task.engine.TaskTransitions.phaseIs;
+
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
@@ -8,16 +12,11 @@ import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskType;
-import org.jdbi.v3.core.Jdbi;
-
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-
-import static dev.spool.task.engine.TaskTransitions.CLEAR_ERROR;
-import static dev.spool.task.engine.TaskTransitions.RETURNING;
-import static dev.spool.task.engine.TaskTransitions.phaseIs;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Hands due tasks to workers: one statement moves a task to {@code running} under a lease and increments its
@@ -46,8 +45,7 @@ final class TaskClaims {
     }
 
     /** A task this worker now runs, with the attempt number that fences its writes. */
-    record Claim(Task task, int attempt) {
-    }
+    record Claim(Task task, int attempt) {}
 
     /**
      * Moves the most deserving due task to {@code running} under a lease. Users take turns (the one whose last
@@ -73,9 +71,12 @@ final class TaskClaims {
 
     private boolean claimableWorkExists(Collection<TaskType> types) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users u WHERE " + CLAIMABLE_USER)
-                .bind("now", clock.millis()).bind("maxRunning", config.maxRunningPerUser())
-                .bindList("types", wire(types))
-                .mapTo(Integer.class).one() > 0);
+                        .bind("now", clock.millis())
+                        .bind("maxRunning", config.maxRunningPerUser())
+                        .bindList("types", wire(types))
+                        .mapTo(Integer.class)
+                        .one()
+                > 0);
     }
 
     private static void pauseBriefly() {
@@ -112,14 +113,18 @@ final class TaskClaims {
             }
             var task = claimed.get().task();
             int running = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user AND " + RUNNING)
-                    .bind("user", task.userId()).mapTo(Integer.class).one();
+                    .bind("user", task.userId())
+                    .mapTo(Integer.class)
+                    .one();
             if (running > config.maxRunningPerUser()) {
                 // Two concurrent claimers raced past the per-user limit; this one yields and looks again.
                 h.rollback();
                 return null;
             }
             h.createUpdate("UPDATE users SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) + 1 FROM users) "
-                    + "WHERE id = :user").bind("user", task.userId()).execute();
+                            + "WHERE id = :user")
+                    .bind("user", task.userId())
+                    .execute();
             transitions.record(h, task, TaskEvent.Kind.UPDATED, now);
             return claimed;
         });

@@ -1,22 +1,21 @@
 package dev.spool.task.engine;
 
+import static dev.spool.task.engine.TaskTransitions.CLEAR_ERROR;
+import static dev.spool.task.engine.TaskTransitions.CLEAR_PROGRESS;
+import static dev.spool.task.engine.TaskTransitions.RETURNING;
+import static dev.spool.task.engine.TaskTransitions.phaseIn;
+import static dev.spool.task.engine.TaskTransitions.phaseIs;
+
 import dev.spool.account.Principal;
 import dev.spool.error.SpoolException;
 import dev.spool.task.Task;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-
 import java.time.Clock;
 import java.util.Optional;
-
-import static dev.spool.task.engine.TaskTransitions.CLEAR_ERROR;
-import static dev.spool.task.engine.TaskTransitions.CLEAR_PROGRESS;
-import static dev.spool.task.engine.TaskTransitions.RETURNING;
-import static dev.spool.task.engine.TaskTransitions.phaseIn;
-import static dev.spool.task.engine.TaskTransitions.phaseIs;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /** What callers ask of the engine: cancel, retry, and moving a pending task whose input arrived into the queue. */
 public final class TaskCommands {
@@ -37,9 +36,12 @@ public final class TaskCommands {
         long now = clock.millis();
         return jdbi.inTransaction(h -> {
             var task = visibleTask(h, caller, id);
-            return transitions.cancel(h, id, "cancelled on request", now)
-                    .orElseThrow(() -> SpoolException.badRequest("wrong_phase", "task is " + task.status().phase().wire()
-                            + "; only pending, waiting or running tasks can be cancelled"))
+            return transitions
+                    .cancel(h, id, "cancelled on request", now)
+                    .orElseThrow(() -> SpoolException.badRequest(
+                            "wrong_phase",
+                            "task is " + task.status().phase().wire()
+                                    + "; only pending, waiting or running tasks can be cancelled"))
                     .viewFor(caller.admin());
         });
     }
@@ -58,9 +60,14 @@ public final class TaskCommands {
                             + "scheduled_at = :now, run_after = :now, " + CLEAR_PROGRESS + ", " + CLEAR_ERROR
                             + ", cancel_requested = FALSE, updated_at = :now WHERE id = :id AND "
                             + phaseIn(TaskPhase.FAILED, TaskPhase.CANCELLED) + RETURNING)
-                    .bind("id", id).bind("now", now).map(TaskRepository.MAPPER).findOne()
-                    .orElseThrow(() -> SpoolException.badRequest("wrong_phase", "task is " + task.status().phase().wire()
-                            + "; only failed or cancelled tasks can be retried"));
+                    .bind("id", id)
+                    .bind("now", now)
+                    .map(TaskRepository.MAPPER)
+                    .findOne()
+                    .orElseThrow(() -> SpoolException.badRequest(
+                            "wrong_phase",
+                            "task is " + task.status().phase().wire()
+                                    + "; only failed or cancelled tasks can be retried"));
             transitions.queued(h);
             return transitions.record(h, queued, TaskEvent.Kind.UPDATED, now).viewFor(caller.admin());
         });
@@ -72,7 +79,10 @@ public final class TaskCommands {
         var queued = h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.WAITING) + ", retries = 0, "
                         + "scheduled_at = :now, run_after = :now, updated_at = :now WHERE id = :id AND "
                         + phaseIs(TaskPhase.PENDING) + RETURNING)
-                .bind("id", id).bind("now", now).map(TaskRepository.MAPPER).findOne();
+                .bind("id", id)
+                .bind("now", now)
+                .map(TaskRepository.MAPPER)
+                .findOne();
         queued.ifPresent(task -> {
             transitions.queued(h);
             transitions.record(h, task, TaskEvent.Kind.UPDATED, now);

@@ -4,7 +4,6 @@ import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.task.QueueSignal;
 import dev.spool.task.TaskRepository;
-
 import java.time.Clock;
 
 /**

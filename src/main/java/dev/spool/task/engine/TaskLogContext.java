@@ -5,8 +5,7 @@ import org.slf4j.MDC;
 
 /** The ids a task run concerns, in the logging context (MDC) of the thread that runs it, for every line it logs. */
 final class TaskLogContext {
-    private TaskLogContext() {
-    }
+    private TaskLogContext() {}
 
     static void enter(Task task) {
         MDC.put("taskId", task.id());

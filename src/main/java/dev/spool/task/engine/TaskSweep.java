@@ -1,15 +1,14 @@
 package dev.spool.task.engine;
 
+import static dev.spool.task.engine.TaskTransitions.phaseIs;
+
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.task.TaskPhase;
-import org.jdbi.v3.core.Jdbi;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-
-import static dev.spool.task.engine.TaskTransitions.phaseIs;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Finds what nobody will finish: leases that expired (the worker died: retried as "worker lost"), tasks over the
@@ -34,16 +33,19 @@ final class TaskSweep {
     int sweep() {
         long now = clock.millis();
         int changed = 0;
-        var expired = jdbi.withHandle(h -> h.createQuery("SELECT id, attempt FROM tasks WHERE " + RUNNING
-                        + " AND lease_expires_at < :now")
-                .bind("now", now)
-                .map((rs, ctx) -> Map.<String, Object>of("id", rs.getString("id"), "attempt", rs.getInt("attempt"),
-                        "now", now)).list());
+        var expired = jdbi.withHandle(
+                h -> h.createQuery("SELECT id, attempt FROM tasks WHERE " + RUNNING + " AND lease_expires_at < :now")
+                        .bind("now", now)
+                        .map((rs, ctx) -> Map.<String, Object>of(
+                                "id", rs.getString("id"), "attempt", rs.getInt("attempt"), "now", now))
+                        .list());
         for (var fence : expired) {
             changed += jdbi.inTransaction(h -> {
                 String where = " WHERE id = :id AND attempt = :attempt AND " + RUNNING + " AND lease_expires_at < :now";
-                var retries = h.createQuery("SELECT retries FROM tasks" + where).bindMap(fence)
-                        .mapTo(Integer.class).findOne();
+                var retries = h.createQuery("SELECT retries FROM tasks" + where)
+                        .bindMap(fence)
+                        .mapTo(Integer.class)
+                        .findOne();
                 if (retries.isEmpty()) {
                     return 0;
                 }
@@ -56,25 +58,48 @@ final class TaskSweep {
             });
         }
         long runningSince = now - config.runTimeLimit().toMillis();
-        changed += failAll(RUNNING + " AND started_at < :since", runningSince, "run_time_exceeded",
-                "the task ran longer than its run-time limit of " + human(config.runTimeLimit()), now);
+        changed += failAll(
+                RUNNING + " AND started_at < :since",
+                runningSince,
+                "run_time_exceeded",
+                "the task ran longer than its run-time limit of " + human(config.runTimeLimit()),
+                now);
         long pendingSince = now - config.pendingTimeout().toMillis();
-        changed += failAll(phaseIs(TaskPhase.PENDING) + " AND created_at < :since", pendingSince, "input_timeout",
-                "the task's input never arrived: nothing was uploaded within " + human(config.pendingTimeout()), now);
+        changed += failAll(
+                phaseIs(TaskPhase.PENDING) + " AND created_at < :since",
+                pendingSince,
+                "input_timeout",
+                "the task's input never arrived: nothing was uploaded within " + human(config.pendingTimeout()),
+                now);
         // a queued task no worker takes (no process runs its type, or none runs at all) must not wait for ever
-        changed += failAll(phaseIs(TaskPhase.WAITING) + " AND run_after < :since", pendingSince, "no_worker",
+        changed += failAll(
+                phaseIs(TaskPhase.WAITING) + " AND run_after < :since",
+                pendingSince,
+                "no_worker",
                 "no worker took the task within " + human(config.pendingTimeout())
-                        + ": no running Spool process handles tasks of this type", now);
+                        + ": no running Spool process handles tasks of this type",
+                now);
         return changed;
     }
 
     private int failAll(String condition, long since, String code, String message, long now) {
         var ids = jdbi.withHandle(h -> h.createQuery("SELECT id FROM tasks WHERE " + condition)
-                .bind("since", since).mapTo(String.class).list());
+                .bind("since", since)
+                .mapTo(String.class)
+                .list());
         int changed = 0;
         for (String id : ids) {
-            changed += jdbi.inTransaction(h -> transitions.fail(h, " WHERE id = :id AND " + condition,
-                    Map.of("id", id, "since", since), message, code, now).isPresent() ? 1 : 0);
+            changed += jdbi.inTransaction(h -> transitions
+                            .fail(
+                                    h,
+                                    " WHERE id = :id AND " + condition,
+                                    Map.of("id", id, "since", since),
+                                    message,
+                                    code,
+                                    now)
+                            .isPresent()
+                    ? 1
+                    : 0);
         }
         return changed;
     }

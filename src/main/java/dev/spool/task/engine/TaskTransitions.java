@@ -5,12 +5,11 @@ import dev.spool.task.Task;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
-import org.jdbi.v3.core.Handle;
-
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The state changes that several callers make, each named once: back to the queue, failed, cancelled. Each is one
@@ -20,12 +19,13 @@ import java.util.stream.Collectors;
 final class TaskTransitions {
     /** The columns every transition out of {@code running} clears. */
     static final String CLEAR_LEASE = "lease_owner = NULL, lease_expires_at = NULL";
+
     static final String CLEAR_PROGRESS = "progress = NULL, step = NULL";
     static final String CLEAR_ERROR = "error_message = NULL, error_code = NULL";
     static final String RETURNING = " RETURNING " + TaskRepository.COLUMNS;
     /** A worker's own write: its attempt, under its lease, still running. */
-    static final String FENCE = " WHERE id = :id AND attempt = :attempt AND lease_owner = :owner AND "
-            + phaseIs(TaskPhase.RUNNING);
+    static final String FENCE =
+            " WHERE id = :id AND attempt = :attempt AND lease_owner = :owner AND " + phaseIs(TaskPhase.RUNNING);
 
     private final TaskRepository tasks;
     private final QueueSignal signal;
@@ -42,19 +42,31 @@ final class TaskTransitions {
 
     /** {@code phase IN ('pending', 'waiting')}. */
     static String phaseIn(TaskPhase... phases) {
-        return "phase IN (" + Arrays.stream(phases).map(p -> "'" + p.wire() + "'").collect(Collectors.joining(", "))
-                + ")";
+        return "phase IN ("
+                + Arrays.stream(phases).map(p -> "'" + p.wire() + "'").collect(Collectors.joining(", ")) + ")";
     }
 
     /** Back to {@code waiting} after a failed attempt, runnable again from {@code runAfter}. */
-    Optional<Task> requeue(Handle h, String where, Map<String, Object> fence, int retries, String message,
-                           String code, long runAfter, long now) {
+    Optional<Task> requeue(
+            Handle h,
+            String where,
+            Map<String, Object> fence,
+            int retries,
+            String message,
+            String code,
+            long runAfter,
+            long now) {
         return h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.WAITING) + ", retries = :retries, "
                         + "error_message = :message, error_code = :code, run_after = :runAfter, " + CLEAR_PROGRESS
                         + ", " + CLEAR_LEASE + ", updated_at = :now" + where + RETURNING)
-                .bindMap(fence).bind("retries", retries).bind("message", message).bind("code", code)
-                .bind("runAfter", runAfter).bind("now", now)
-                .map(TaskRepository.MAPPER).findOne()
+                .bindMap(fence)
+                .bind("retries", retries)
+                .bind("message", message)
+                .bind("code", code)
+                .bind("runAfter", runAfter)
+                .bind("now", now)
+                .map(TaskRepository.MAPPER)
+                .findOne()
                 .map(task -> {
                     signal.queued(h);
                     return record(h, task, TaskEvent.Kind.UPDATED, now);
@@ -66,8 +78,12 @@ final class TaskTransitions {
         return h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.FAILED) + ", error_message = :message, "
                         + "error_code = :code, retries = COALESCE(retries, 0), " + CLEAR_PROGRESS + ", " + CLEAR_LEASE
                         + ", updated_at = :now" + where + RETURNING)
-                .bindMap(fence).bind("message", message).bind("code", code).bind("now", now)
-                .map(TaskRepository.MAPPER).findOne()
+                .bindMap(fence)
+                .bind("message", message)
+                .bind("code", code)
+                .bind("now", now)
+                .map(TaskRepository.MAPPER)
+                .findOne()
                 .map(task -> ended(h, task, TaskEvent.Kind.FAILED, now));
     }
 
@@ -77,7 +93,11 @@ final class TaskTransitions {
                         + CLEAR_PROGRESS + ", " + CLEAR_LEASE + ", updated_at = :now, error_message = :reason, "
                         + "error_code = 'cancelled' WHERE id = :id AND "
                         + phaseIn(TaskPhase.PENDING, TaskPhase.WAITING, TaskPhase.RUNNING) + RETURNING)
-                .bind("id", id).bind("now", now).bind("reason", reason).map(TaskRepository.MAPPER).findOne()
+                .bind("id", id)
+                .bind("now", now)
+                .bind("reason", reason)
+                .map(TaskRepository.MAPPER)
+                .findOne()
                 .map(task -> ended(h, task, TaskEvent.Kind.CANCELLED, now));
     }
 

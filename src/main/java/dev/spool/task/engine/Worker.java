@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.concurrent.WakeUp;
 import dev.spool.config.Config;
 import dev.spool.task.TaskType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -18,6 +15,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Claims tasks and runs their handlers, {@code slots} at a time, each under a lease that a supervisor renews.
@@ -62,7 +61,10 @@ public final class Worker implements AutoCloseable {
     public Worker start() {
         claimLoop = Thread.ofPlatform().name("spool-claim").start(this::claimLoop);
         supervisor = Thread.ofPlatform().daemon().name("spool-supervisor").start(this::supervise);
-        log.info("worker {} runs {} task(s) at a time for {}", id, slots,
+        log.info(
+                "worker {} runs {} task(s) at a time for {}",
+                id,
+                slots,
                 handlers.keySet().stream().map(TaskType::wire).sorted().toList());
         return this;
     }
@@ -111,11 +113,13 @@ public final class Worker implements AutoCloseable {
             run.finishing();
             run.flushProgress();
             if (!claimed.complete(id, task.id(), run.attempt, output)) {
-                log.info("task {} attempt {} finished after its lease was lost; result dropped", task.id(), run.attempt);
+                log.info(
+                        "task {} attempt {} finished after its lease was lost; result dropped", task.id(), run.attempt);
             }
         } catch (TaskFailure failure) {
             run.finishing();
-            log.info("task {} attempt {} failed: [{}] {}", task.id(), run.attempt, failure.code(), failure.getMessage());
+            log.info(
+                    "task {} attempt {} failed: [{}] {}", task.id(), run.attempt, failure.code(), failure.getMessage());
             claimed.fail(id, task.id(), run.attempt, failure);
         } catch (InterruptedException e) {
             run.finishing();
@@ -125,8 +129,14 @@ public final class Worker implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             run.finishing();
             log.error("task {} attempt {}: handler crashed", task.id(), run.attempt, e);
-            claimed.fail(id, task.id(), run.attempt, TaskFailure.retriable("internal_error",
-                    "internal error processing the task (" + e.getClass().getSimpleName() + ")"));
+            claimed.fail(
+                    id,
+                    task.id(),
+                    run.attempt,
+                    TaskFailure.retriable(
+                            "internal_error",
+                            "internal error processing the task ("
+                                    + e.getClass().getSimpleName() + ")"));
         } finally {
             TaskLogContext.leave();
             running.remove(task.id());
@@ -169,7 +179,9 @@ public final class Worker implements AutoCloseable {
         for (var run : known) {
             Integer attempt = held.get(run.taskId);
             if ((attempt == null || attempt != run.attempt) && !run.lost && run.stop()) {
-                log.info("task {} attempt {} is no longer ours (cancelled or lease lost): stopping it", run.taskId,
+                log.info(
+                        "task {} attempt {} is no longer ours (cancelled or lease lost): stopping it",
+                        run.taskId,
                         run.attempt);
             }
         }

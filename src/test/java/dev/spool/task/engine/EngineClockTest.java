@@ -1,5 +1,7 @@
 package dev.spool.task.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.spool.concurrent.WakeUp;
@@ -13,19 +15,16 @@ import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The engine's timing on a clock the test moves, on SQLite and PostgreSQL, with Livepeer's defaults: retries after
@@ -59,14 +58,25 @@ class EngineClockTest {
         database = server.server().database();
         tasks = new TaskRepository(database, List.of());
         clock = new SettableClock(Instant.now());
-        engine = new TaskEngine(database, tasks, h -> { }, CONFIG, clock);
-        userId = server.createUserKey("clock-" + System.nanoTime() + "@example.com").userId();
+        engine = new TaskEngine(database, tasks, h -> {}, CONFIG, clock);
+        userId = server.createUserKey("clock-" + System.nanoTime() + "@example.com")
+                .userId();
     }
 
     /** A task created through the API, with the clock set to its creation. */
     private String create(boolean pending) {
-        var response = server.admin().post("/api/task", Map.of("type", "export-data", "userId", userId,
-                "pending", pending, "params", Map.of("exportData", Map.of("content", Map.of()))));
+        var response = server.admin()
+                .post(
+                        "/api/task",
+                        Map.of(
+                                "type",
+                                "export-data",
+                                "userId",
+                                userId,
+                                "pending",
+                                pending,
+                                "params",
+                                Map.of("exportData", Map.of("content", Map.of()))));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         String id = response.json().path("id").asText();
         clock.set(Instant.ofEpochMilli(task(id).createdAt()));
@@ -78,8 +88,11 @@ class EngineClockTest {
     }
 
     private String errorCode(String id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT error_code FROM tasks WHERE id = :id")
-                .bind("id", id).mapTo(String.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT error_code FROM tasks WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .one());
     }
 
     private TaskClaims.Claim claim(String worker) {
@@ -91,9 +104,15 @@ class EngineClockTest {
     }
 
     private static JsonNode output(String id) {
-        return JsonNodeFactory.instance.objectNode().set("exportData",
-                JsonNodeFactory.instance.objectNode().set("ipfs",
-                        JsonNodeFactory.instance.objectNode().put("cid", "done-" + id)));
+        return JsonNodeFactory.instance
+                .objectNode()
+                .set(
+                        "exportData",
+                        JsonNodeFactory.instance
+                                .objectNode()
+                                .set(
+                                        "ipfs",
+                                        JsonNodeFactory.instance.objectNode().put("cid", "done-" + id)));
     }
 
     @Test
@@ -140,7 +159,8 @@ class EngineClockTest {
         assertThat(engine.claimed().complete(WORKER, id, 1, output(id))).isFalse();
         var retry = claim("another-worker");
         assertThat(retry.attempt()).isEqualTo(2);
-        assertThat(engine.claimed().complete("another-worker", id, 2, output(id))).isTrue();
+        assertThat(engine.claimed().complete("another-worker", id, 2, output(id)))
+                .isTrue();
         assertThat(task(id).status().phase()).isEqualTo(TaskPhase.COMPLETED);
     }
 
@@ -202,21 +222,33 @@ class EngineClockTest {
         // A lease longer than the limit: the worker's own heartbeat runs on wall-clock time, so a jump of hours
         // must not expire the lease first (that is the worker-lost case, tested above).
         var d = CONFIG;
-        var longLease = new Config.Engine(d.maxRetries(), d.firstRetryDelay(), d.laterRetryDelay(),
-                d.runTimeLimit().plusHours(1), d.runTimeLimit(), d.pendingTimeout(), d.maxUnfinishedPerUser(),
-                d.maxRunningPerUser(), d.shutdownGrace(), d.pollInterval());
-        engine = new TaskEngine(database, tasks, h -> { }, longLease, clock);
+        var longLease = new Config.Engine(
+                d.maxRetries(),
+                d.firstRetryDelay(),
+                d.laterRetryDelay(),
+                d.runTimeLimit().plusHours(1),
+                d.runTimeLimit(),
+                d.pendingTimeout(),
+                d.maxUnfinishedPerUser(),
+                d.maxRunningPerUser(),
+                d.shutdownGrace(),
+                d.pollInterval());
+        engine = new TaskEngine(database, tasks, h -> {}, longLease, clock);
         String id = create(false);
         var wakeUp = new WakeUp();
         var worker = new Worker(engine, List.of(blocking), wakeUp, 1, longLease).start();
         try {
             wakeUp.wake();
-            assertThat(started.await(10, TimeUnit.SECONDS)).as("the worker started the task").isTrue();
+            assertThat(started.await(10, TimeUnit.SECONDS))
+                    .as("the worker started the task")
+                    .isTrue();
 
             clock.advance(CONFIG.runTimeLimit().plus(MS));
             engine.sweep().sweep();
 
-            assertThat(interrupted.await(5, TimeUnit.SECONDS)).as("the handler was interrupted").isTrue();
+            assertThat(interrupted.await(5, TimeUnit.SECONDS))
+                    .as("the handler was interrupted")
+                    .isTrue();
             assertThat(task(id).status().phase()).isEqualTo(TaskPhase.FAILED);
             assertThat(errorCode(id)).isEqualTo("run_time_exceeded");
         } finally {
@@ -253,8 +285,8 @@ class EngineClockTest {
 
         var failed = task(id);
         assertThat(failed.status().phase()).isEqualTo(TaskPhase.FAILED);
-        assertThat(failed.status().errorMessage()).isEqualTo(
-                "no worker took the task within 24 h: no running Spool process handles tasks of this type");
+        assertThat(failed.status().errorMessage())
+                .isEqualTo("no worker took the task within 24 h: no running Spool process handles tasks of this type");
         assertThat(errorCode(id)).isEqualTo("no_worker");
     }
 }

@@ -3,15 +3,13 @@ package dev.spool.task.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
 import dev.spool.testing.Await;
-
 import java.time.Duration;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** What engine tests share: scripted task payloads and waiting on the engine. */
 public final class EngineSupport {
-    private EngineSupport() {
-    }
+    private EngineSupport() {}
 
     /** {@link Await#until}, under the name engine tests already use. */
     public static <T> T await(Supplier<T> probe, Predicate<T> condition, Duration timeout, String what) {

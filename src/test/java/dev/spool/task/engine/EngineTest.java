@@ -1,16 +1,13 @@
 package dev.spool.task.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,8 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /** The task engine in-process, on SQLite and PostgreSQL: retries, cancel, retry, limits, live events. */
 @BothStores
@@ -30,12 +29,14 @@ class EngineTest {
     static final Path LOG = SideEffects.tempLog("spool-engine-");
 
     @RegisterExtension
-    static final SharedServers servers = new SharedServers(Map.of(
-            "SPOOL_WORKERS", "4",
-            "SPOOL_TASK_FIRST_RETRY_DELAY", "300ms",
-            "SPOOL_TASK_RETRY_DELAY", "600ms",
-            "SPOOL_TASK_LEASE", "3s",
-            "SPOOL_MAX_RUNNING_TASKS_PER_USER", "3"), List.of(new ScriptedHandler(LOG, "inproc")));
+    static final SharedServers servers = new SharedServers(
+            Map.of(
+                    "SPOOL_WORKERS", "4",
+                    "SPOOL_TASK_FIRST_RETRY_DELAY", "300ms",
+                    "SPOOL_TASK_RETRY_DELAY", "600ms",
+                    "SPOOL_TASK_LEASE", "3s",
+                    "SPOOL_MAX_RUNNING_TASKS_PER_USER", "3"),
+            List.of(new ScriptedHandler(LOG, "inproc")));
 
     @Parameter
     Store store;
@@ -51,15 +52,19 @@ class EngineTest {
     }
 
     static String createWith(ApiClient client, String script) {
-        var response = client.post("/api/task", Map.of("type", "export-data",
-                "params", Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
+        var response = client.post(
+                "/api/task",
+                Map.of(
+                        "type",
+                        "export-data",
+                        "params",
+                        Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().path("id").asText();
     }
 
     JsonNode awaitTask(String id, Predicate<JsonNode> condition, Duration timeout) {
-        return EngineSupport.await(() -> admin.get("/api/task/" + id).json(), condition, timeout,
-                "task " + id);
+        return EngineSupport.await(() -> admin.get("/api/task/" + id).json(), condition, timeout, "task " + id);
     }
 
     static String phase(JsonNode task) {
@@ -86,7 +91,8 @@ class EngineTest {
         assertThat(task.path("status").path("retries").asInt()).isEqualTo(2);
         assertThat(task.path("status").path("errorMessage").asText())
                 .isEqualTo("scripted retriable failure on attempt 3");
-        var starts = effects.starts().stream().filter(l -> l.taskId().equals(id)).toList();
+        var starts =
+                effects.starts().stream().filter(l -> l.taskId().equals(id)).toList();
         assertThat(starts).extracting(SideEffects.Line::attempt).containsExactly(1, 2, 3);
         assertThat(starts.get(1).at() - starts.get(0).at()).isGreaterThanOrEqualTo(300);
         assertThat(starts.get(2).at() - starts.get(1).at()).isGreaterThanOrEqualTo(600);
@@ -99,7 +105,12 @@ class EngineTest {
         var task = awaitTask(id, t -> phase(t).equals("completed"), Duration.ofSeconds(10));
 
         assertThat(task.path("status").path("retries").asInt()).isEqualTo(1);
-        assertThat(task.path("output").path("exportData").path("ipfs").path("cid").asText()).isEqualTo("done-" + id);
+        assertThat(task.path("output")
+                        .path("exportData")
+                        .path("ipfs")
+                        .path("cid")
+                        .asText())
+                .isEqualTo("done-" + id);
     }
 
     @Test
@@ -116,8 +127,13 @@ class EngineTest {
         assertThat(cancelled.path("status").has("progress")).isFalse();
         // The handler itself stopped: the worker interrupted its blocking sleep (which would otherwise last 3 s
         // more), and it never reached its end.
-        EngineSupport.await(() -> effects.interruptions().stream().filter(l -> l.taskId().equals(id)).count(),
-                count -> count == 1, Duration.ofSeconds(2), "the interruption of task " + id + "'s handler");
+        EngineSupport.await(
+                () -> effects.interruptions().stream()
+                        .filter(l -> l.taskId().equals(id))
+                        .count(),
+                count -> count == 1,
+                Duration.ofSeconds(2),
+                "the interruption of task " + id + "'s handler");
         assertThat(effects.dones().stream().filter(l -> l.taskId().equals(id))).isEmpty();
 
         var retry = admin.post("/api/task/" + id + "/retry");
@@ -143,8 +159,15 @@ class EngineTest {
 
     @Test
     void aPendingTaskIsCancelledAtOnce() {
-        var response = admin.post("/api/task", Map.of("type", "export-data", "pending", true,
-                "params", Map.of("exportData", Map.of("content", Map.of()))));
+        var response = admin.post(
+                "/api/task",
+                Map.of(
+                        "type",
+                        "export-data",
+                        "pending",
+                        true,
+                        "params",
+                        Map.of("exportData", Map.of("content", Map.of()))));
         String id = response.json().path("id").asText();
         assertThat(phase(response.json())).isEqualTo("pending");
 
@@ -157,7 +180,8 @@ class EngineTest {
     @Test
     void anotherTenantCannotCancelOrRetryATask() {
         String id = createWith(admin, "{\"sleepMs\": 200}");
-        var other = server.client(server.createUserKey("stranger-" + System.nanoTime() + "@example.com").key());
+        var other = server.client(server.createUserKey("stranger-" + System.nanoTime() + "@example.com")
+                .key());
 
         assertThat(other.post("/api/task/" + id + "/cancel").status()).isEqualTo(404);
         assertThat(other.post("/api/task/" + id + "/retry").status()).isEqualTo(404);
@@ -167,13 +191,29 @@ class EngineTest {
     void theHundredAndFirstUnfinishedTaskOfAUserIsRefusedAndNothingIsWritten() {
         var user = server.createUserKey("busy-" + System.nanoTime() + "@example.com");
         for (int i = 0; i < 100; i++) {
-            var created = admin.post("/api/task", Map.of("type", "export-data", "pending", true, "userId",
-                    user.userId(), "params", Map.of("exportData", Map.of("content", Map.of()))));
+            var created = admin.post(
+                    "/api/task",
+                    Map.of(
+                            "type",
+                            "export-data",
+                            "pending",
+                            true,
+                            "userId",
+                            user.userId(),
+                            "params",
+                            Map.of("exportData", Map.of("content", Map.of()))));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
         }
 
-        var refused = admin.post("/api/task", Map.of("type", "export-data", "userId", user.userId(),
-                "params", Map.of("exportData", Map.of("content", Map.of()))));
+        var refused = admin.post(
+                "/api/task",
+                Map.of(
+                        "type",
+                        "export-data",
+                        "userId",
+                        user.userId(),
+                        "params",
+                        Map.of("exportData", Map.of("content", Map.of()))));
 
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.header("Retry-After")).isPresent();
@@ -187,12 +227,14 @@ class EngineTest {
         String id = createWith(admin, "{\"sleepMs\": 1500}");
 
         var request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/task/" + id + "/events"))
-                .header("Authorization", "Bearer " + server.adminKey()).timeout(Duration.ofSeconds(20)).build();
+                .header("Authorization", "Bearer " + server.adminKey())
+                .timeout(Duration.ofSeconds(20))
+                .build();
         var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                ct -> assertThat(ct).startsWith("text/event-stream"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
         var events = new ArrayList<String>();
         var phases = new ArrayList<String>();
         response.body().forEach(line -> {
@@ -217,12 +259,16 @@ class EngineTest {
             String id = createWith(admin, "{}");
             var task = awaitTask(id, t -> phase(t).equals("completed"), Duration.ofSeconds(10));
             long createdAt = task.path("createdAt").asLong();
-            long started = effects.starts().stream().filter(l -> l.taskId().equals(id)).findFirst()
-                    .orElseThrow().at();
+            long started = effects.starts().stream()
+                    .filter(l -> l.taskId().equals(id))
+                    .findFirst()
+                    .orElseThrow()
+                    .at();
             latencies.add(started - createdAt);
         }
         latencies.sort(Long::compare);
-        assertThat(latencies.get(latencies.size() / 2)).as("median create-to-start of %s", latencies)
+        assertThat(latencies.get(latencies.size() / 2))
+                .as("median create-to-start of %s", latencies)
                 .isLessThan(100);
     }
 
@@ -250,8 +296,15 @@ class EngineTest {
     }
 
     private String createFor(String userId, String script) {
-        var response = admin.post("/api/task", Map.of("type", "export-data", "userId", userId,
-                "params", Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
+        var response = admin.post(
+                "/api/task",
+                Map.of(
+                        "type",
+                        "export-data",
+                        "userId",
+                        userId,
+                        "params",
+                        Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().path("id").asText();
     }

@@ -1,16 +1,13 @@
 package dev.spool.task.engine;
 
-import dev.spool.testing.Await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.ApiClient;
+import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.Parameter;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 
 /** Users take turns: one user's backlog cannot starve another's few tasks. */
 @BothStores
@@ -27,8 +26,8 @@ class FairnessTest {
     static final Path LOG = SideEffects.tempLog("spool-fairness-");
 
     @RegisterExtension
-    static final SharedServers servers = new SharedServers(Map.of("SPOOL_WORKERS", "2"),
-            List.of(new ScriptedHandler(LOG, "inproc")));
+    static final SharedServers servers =
+            new SharedServers(Map.of("SPOOL_WORKERS", "2"), List.of(new ScriptedHandler(LOG, "inproc")));
 
     @Parameter
     Store store;
@@ -44,8 +43,15 @@ class FairnessTest {
     }
 
     private String createFor(String userId, String script) {
-        var response = admin.post("/api/task", Map.of("type", "export-data", "userId", userId,
-                "params", Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
+        var response = admin.post(
+                "/api/task",
+                Map.of(
+                        "type",
+                        "export-data",
+                        "userId",
+                        userId,
+                        "params",
+                        Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().path("id").asText();
     }
@@ -56,10 +62,15 @@ class FairnessTest {
         var a = server.createUserKey("a-" + System.nanoTime() + "@example.com");
         var b = server.createUserKey("b-" + System.nanoTime() + "@example.com");
         // Both worker slots are busy while A and B queue, so the order of starts is the engine's choice alone.
-        var blockers = Set.of(createFor(blocker.userId(), "{\"sleepMs\": 4000}"),
-                createFor(blocker.userId(), "{\"sleepMs\": 4000}"));
-        Await.until(() -> effects.starts().stream().filter(s -> blockers.contains(s.taskId())).count(),
-                n -> n == 2, Duration.ofSeconds(5), "the blockers");
+        var blockers = Set.of(
+                createFor(blocker.userId(), "{\"sleepMs\": 4000}"), createFor(blocker.userId(), "{\"sleepMs\": 4000}"));
+        Await.until(
+                () -> effects.starts().stream()
+                        .filter(s -> blockers.contains(s.taskId()))
+                        .count(),
+                n -> n == 2,
+                Duration.ofSeconds(5),
+                "the blockers");
         var aTasks = new HashSet<String>();
         for (int i = 0; i < 50; i++) {
             aTasks.add(createFor(a.userId(), "{\"sleepMs\": 50}"));
@@ -69,11 +80,17 @@ class FairnessTest {
             bTasks.add(createFor(b.userId(), "{\"sleepMs\": 50}"));
         }
 
-        Await.until(() -> effects.dones().stream().filter(d -> aTasks.contains(d.taskId())
-                || bTasks.contains(d.taskId())).count(), n -> n == 55, Duration.ofSeconds(60), "all tasks");
+        Await.until(
+                () -> effects.dones().stream()
+                        .filter(d -> aTasks.contains(d.taskId()) || bTasks.contains(d.taskId()))
+                        .count(),
+                n -> n == 55,
+                Duration.ofSeconds(60),
+                "all tasks");
 
         var order = new ArrayList<String>();
-        effects.starts().stream().filter(s -> aTasks.contains(s.taskId()) || bTasks.contains(s.taskId()))
+        effects.starts().stream()
+                .filter(s -> aTasks.contains(s.taskId()) || bTasks.contains(s.taskId()))
                 .forEach(s -> order.add(aTasks.contains(s.taskId()) ? "A" : "B"));
         int fifteenthOfA = -1;
         int seenA = 0;

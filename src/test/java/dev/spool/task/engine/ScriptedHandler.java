@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.spool.task.Task;
 import dev.spool.task.TaskType;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +37,8 @@ public final class ScriptedHandler implements TaskHandler {
         JsonNode script = task.params().exportData().content();
         append(task.id() + " " + context.attempt() + " " + workerName + " start " + System.currentTimeMillis());
         int slowAttempts = script.path("slowAttempts").asInt(Integer.MAX_VALUE);
-        long sleepMs = context.attempt() <= slowAttempts ? script.path("sleepMs").asLong(0) : 0;
+        long sleepMs =
+                context.attempt() <= slowAttempts ? script.path("sleepMs").asLong(0) : 0;
         int steps = 10;
         for (int i = 1; i <= steps; i++) {
             try {
@@ -59,15 +59,27 @@ public final class ScriptedHandler implements TaskHandler {
                     : TaskFailure.retriable("scripted", "scripted retriable failure on attempt " + context.attempt());
         }
         append(task.id() + " " + context.attempt() + " " + workerName + " done " + System.currentTimeMillis());
-        return JsonNodeFactory.instance.objectNode().set("exportData",
-                JsonNodeFactory.instance.objectNode().set("ipfs",
-                        JsonNodeFactory.instance.objectNode().put("cid", "done-" + task.id())));
+        return JsonNodeFactory.instance
+                .objectNode()
+                .set(
+                        "exportData",
+                        JsonNodeFactory.instance
+                                .objectNode()
+                                .set(
+                                        "ipfs",
+                                        JsonNodeFactory.instance.objectNode().put("cid", "done-" + task.id())));
     }
 
     private synchronized void append(String line) {
         try {
-            Files.writeString(sideEffects, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
+            Files.writeString(
+                    sideEffects,
+                    line + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.DSYNC);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

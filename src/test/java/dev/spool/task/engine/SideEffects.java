@@ -18,18 +18,20 @@ record SideEffects(Path file) {
         }
     }
 
-    record Line(String taskId, int attempt, String worker, String what, long at) {
-    }
+    record Line(String taskId, int attempt, String worker, String what, long at) {}
 
     List<Line> lines() {
         try {
             if (!Files.exists(file)) {
                 return List.of();
             }
-            return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(l -> {
-                String[] f = l.split(" ");
-                return new Line(f[0], Integer.parseInt(f[1]), f[2], f[3], Long.parseLong(f[4]));
-            }).toList();
+            return Files.readAllLines(file).stream()
+                    .filter(l -> !l.isBlank())
+                    .map(l -> {
+                        String[] f = l.split(" ");
+                        return new Line(f[0], Integer.parseInt(f[1]), f[2], f[3], Long.parseLong(f[4]));
+                    })
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

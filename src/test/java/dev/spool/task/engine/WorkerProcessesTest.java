@@ -1,14 +1,11 @@
 package dev.spool.task.engine;
 
-import dev.spool.testing.Await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.spool.testing.ApiClient;
+import dev.spool.testing.Await;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Real {@code spool worker} processes sharing one PostgreSQL database: exactly-once completion across processes,
@@ -53,16 +52,26 @@ class WorkerProcessesTest {
 
     private Process startWorker(String name, Map<String, String> env) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", classpath, WorkerProcessMain.class.getName(), log.toString(), name)
+        var builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        classpath,
+                        WorkerProcessMain.class.getName(),
+                        log.toString(),
+                        name)
                 .redirectErrorStream(true)
-                .redirectOutput(server.dataDir().getParent().resolve(name + ".out").toFile());
+                .redirectOutput(
+                        server.dataDir().getParent().resolve(name + ".out").toFile());
         var processEnv = builder.environment();
         processEnv.put("SPOOL_DATABASE_URL", server.databaseUrl());
-        processEnv.put("SPOOL_DATA_DIR", server.dataDir().getParent().resolve(name).toString());
+        processEnv.put(
+                "SPOOL_DATA_DIR", server.dataDir().getParent().resolve(name).toString());
         // The settings every process of a cluster shares: the API's object store and server key.
         processEnv.put("SPOOL_STORAGE_URL", server.dataDir().resolve("objects").toString());
-        processEnv.put("SPOOL_SECRET_KEY", Files.readString(server.dataDir().resolve("secret-key")).strip());
+        processEnv.put(
+                "SPOOL_SECRET_KEY",
+                Files.readString(server.dataDir().resolve("secret-key")).strip());
         processEnv.put("SPOOL_TASK_LEASE", "2s");
         processEnv.putAll(env);
         var process = builder.start();
@@ -82,8 +91,9 @@ class WorkerProcessesTest {
     void threeWorkerProcessesCompleteTwoHundredTasksExactlyOnce() throws IOException {
         for (String name : List.of("w1", "w2", "w3")) {
             // A lease long enough that even a starved machine renews it: then every task runs exactly once.
-            startWorker(name, Map.of("SPOOL_WORKERS", "2", "SPOOL_MAX_RUNNING_TASKS_PER_USER", "6",
-                    "SPOOL_TASK_LEASE", "20s"));
+            startWorker(
+                    name,
+                    Map.of("SPOOL_WORKERS", "2", "SPOOL_MAX_RUNNING_TASKS_PER_USER", "6", "SPOOL_TASK_LEASE", "20s"));
         }
         var ids = new ArrayList<String>();
         for (int i = 0; i < 200; i++) {
@@ -91,29 +101,33 @@ class WorkerProcessesTest {
         }
 
         try {
-            Await.until(() -> effects.dones().size(), n -> n >= 200, Duration.ofSeconds(90),
-                    "200 completions");
+            Await.until(() -> effects.dones().size(), n -> n >= 200, Duration.ofSeconds(90), "200 completions");
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; unfinished: " + unfinished(ids), e);
         }
         // A side effect is written before its completion commits: once every task reads completed, all are in.
         Await.until(() -> unfinished(ids), List::isEmpty, Duration.ofSeconds(30), "every task completed");
-        var doneByTask = effects.dones().stream().collect(Collectors.groupingBy(SideEffects.Line::taskId,
-                Collectors.counting()));
-        assertThat(doneByTask).hasSize(200).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
+        var doneByTask = effects.dones().stream()
+                .collect(Collectors.groupingBy(SideEffects.Line::taskId, Collectors.counting()));
+        assertThat(doneByTask)
+                .hasSize(200)
+                .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
         var attempts = new HashSet<String>();
         for (var start : effects.starts()) {
             assertThat(attempts.add(start.taskId() + "#" + start.attempt()))
-                    .as("task %s attempt %d ran in two places", start.taskId(), start.attempt()).isTrue();
+                    .as("task %s attempt %d ran in two places", start.taskId(), start.attempt())
+                    .isTrue();
         }
         var byWorker = effects.dones().stream().map(SideEffects.Line::worker).collect(Collectors.toSet());
         assertThat(byWorker).as("every process took work").containsExactlyInAnyOrder("w1", "w2", "w3");
     }
 
     private List<String> unfinished(List<String> ids) {
-        return ids.stream().map(id -> admin.get("/api/task/" + id).json())
+        return ids.stream()
+                .map(id -> admin.get("/api/task/" + id).json())
                 .filter(t -> !t.path("status").path("phase").asText().equals("completed"))
-                .map(t -> t.path("id").asText() + "=" + t.path("status")).toList();
+                .map(t -> t.path("id").asText() + "=" + t.path("status"))
+                .toList();
     }
 
     @Test
@@ -132,21 +146,25 @@ class WorkerProcessesTest {
             assertThat(done.worker()).isEqualTo("survivor");
             assertThat(done.attempt()).isEqualTo(2);
         });
-        var running = admin.get("/api/task?filters=" + java.net.URLEncoder.encode(
-                "[{\"id\":\"phase\",\"value\":\"running\"}]", java.nio.charset.StandardCharsets.UTF_8)).json();
+        var running = admin.get("/api/task?filters="
+                        + java.net.URLEncoder.encode(
+                                "[{\"id\":\"phase\",\"value\":\"running\"}]", java.nio.charset.StandardCharsets.UTF_8))
+                .json();
         assertThat(running).isEmpty();
     }
 
     @Test
     void aWorkerStoppedWithSigtermLetsItsRunningTaskFinishWithinTheGrace() throws Exception {
-        var worker = startWorker("finishing", Map.of("SPOOL_WORKERS", "1", "SPOOL_SHUTDOWN_GRACE", "60s",
-                "SPOOL_TASK_LEASE", "60s"));
+        var worker = startWorker(
+                "finishing", Map.of("SPOOL_WORKERS", "1", "SPOOL_SHUTDOWN_GRACE", "60s", "SPOOL_TASK_LEASE", "60s"));
         String id = create("{\"sleepMs\": 4000}");
         Await.until(() -> effects.starts().size(), n -> n == 1, Duration.ofSeconds(120), "the start");
 
         worker.destroy();
 
-        assertThat(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the worker exited").isTrue();
+        assertThat(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the worker exited")
+                .isTrue();
         assertThat(phase(id)).isEqualTo("completed");
         assertThat(effects.dones()).singleElement().satisfies(done -> {
             assertThat(done.worker()).isEqualTo("finishing");
@@ -156,8 +174,8 @@ class WorkerProcessesTest {
 
     @Test
     void aWorkerStoppedWithSigtermHandsItsTaskBackAtOnceWithoutCountingARetry() throws Exception {
-        var first = startWorker("leaving", Map.of("SPOOL_WORKERS", "1", "SPOOL_SHUTDOWN_GRACE", "1s",
-                "SPOOL_TASK_LEASE", "60s"));
+        var first = startWorker(
+                "leaving", Map.of("SPOOL_WORKERS", "1", "SPOOL_SHUTDOWN_GRACE", "1s", "SPOOL_TASK_LEASE", "60s"));
         String id = create("{\"sleepMs\": 60000, \"slowAttempts\": 1}");
         Await.until(() -> effects.starts().size(), n -> n == 1, Duration.ofSeconds(120), "the first start");
 
@@ -167,6 +185,11 @@ class WorkerProcessesTest {
         startWorker("next", Map.of("SPOOL_WORKERS", "1"));
 
         Await.until(() -> phase(id), "completed"::equals, Duration.ofSeconds(20), "task " + id);
-        assertThat(admin.get("/api/task/" + id).json().path("status").path("retries").asInt()).isZero();
+        assertThat(admin.get("/api/task/" + id)
+                        .json()
+                        .path("status")
+                        .path("retries")
+                        .asInt())
+                .isZero();
     }
 }
