@@ -154,7 +154,7 @@ class AssetImportTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String taskId = created.json().path("task").path("id").asText();
         var encoding = Await.until(
-                AssetImportTest::ffmpegChildren,
+                () -> ffmpegChildrenWorkingOn(taskId),
                 running -> !running.isEmpty(),
                 PROCESSING,
                 "ffmpeg to encode the import");
@@ -170,7 +170,11 @@ class AssetImportTest {
                 List::isEmpty,
                 Duration.ofSeconds(10),
                 "the ffmpeg processes of the cancelled import to be gone");
-        Await.until(AssetImportTest::ffmpegChildren, List::isEmpty, Duration.ofSeconds(10), "no ffmpeg left running");
+        Await.until(
+                () -> ffmpegChildrenWorkingOn(taskId),
+                List::isEmpty,
+                Duration.ofSeconds(10),
+                "no ffmpeg of the cancelled import left running");
         assertThat(alice.get("/api/task/" + taskId)
                         .json()
                         .path("status")
@@ -179,13 +183,20 @@ class AssetImportTest {
                 .isEqualTo("cancelled");
     }
 
-    /** The ffmpeg processes this JVM started (Spool runs them as its own children). */
-    private static List<ProcessHandle> ffmpegChildren() {
+    /**
+     * The ffmpeg processes this JVM started for one task: their arguments name the task's work directory, so the
+     * encodes of other tests' imports on the shared server are not counted.
+     */
+    private static List<ProcessHandle> ffmpegChildrenWorkingOn(String taskId) {
         return ProcessHandle.current()
                 .descendants()
                 .filter(p -> p.info()
                         .command()
                         .map(c -> Path.of(c).getFileName().toString().equals("ffmpeg"))
+                        .orElse(false))
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(args -> String.join(" ", args).contains(taskId + "-"))
                         .orElse(false))
                 .toList();
     }

@@ -310,8 +310,13 @@ public final class Worker implements AutoCloseable {
             written = progress;
             writtenStep = step;
             try {
-                if (!claimed.progress(id, taskId, attempt, progress, step)) {
-                    lost = true;
+                // Progress comes from ffmpeg's output reader, not the handler's thread: a handler blocked on its
+                // child process learns that the task is no longer its own only by the interrupt.
+                if (!claimed.progress(id, taskId, attempt, progress, step) && stop()) {
+                    log.info(
+                            "task {} attempt {} is no longer ours (cancelled or lease lost): stopping it",
+                            taskId,
+                            attempt);
                 }
             } catch (RuntimeException e) {
                 // An interrupted (stopped) handler's last progress write may fail; the task is no longer ours.
