@@ -109,7 +109,7 @@ class MediaPipelineTest {
                 .contains("FRAME-RATE=30.000");
         assertThat(result.mp4s())
                 .extracting(PipelineResult.Mp4Output::path)
-                .containsExactlyInAnyOrder("360p0.mp4", "480p0.mp4");
+                .containsExactlyInAnyOrder("360p0.mp4", "478p0.mp4");
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
             assertThat(mp4.size()).isEqualTo(Files.size(out.resolve(mp4.path())));
             assertThat(mp4.bitrate()).isPositive();
