@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 
@@ -102,12 +101,14 @@ class SecretsAtRestTest {
 
     @Test
     void givenAFirstStart_thenTheDataDirectoryAndTheDatabaseFilesAreTheOwnersOnly() throws IOException {
-        Assumptions.assumeTrue(store == Store.SQLITE, "the database files are SQLite's");
         try (var server = TestServer.start(store)) {
             create(server, SECRET);
             Path dir = server.dataDir();
 
             assertThat(permissions(dir)).isEqualTo("rwx------");
+            if (store != Store.SQLITE) {
+                return; // PostgreSQL keeps its files in its own server's directory, not in Spool's
+            }
             try (var files = Files.list(dir)) {
                 var databaseFiles = files.filter(f -> f.getFileName().toString().startsWith("spool.db"))
                         .toList();
