@@ -5,6 +5,7 @@ import dev.spool.upload.UploadStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -35,12 +36,39 @@ final class UploadRoutes {
         routes.patch("/api/asset/upload/tus/{id}", this::patch);
     }
 
+    private static final long REFUSAL_DRAIN_BYTES = 64L * 1024 * 1024;
+
     private void direct(Context ctx) throws IOException {
         cors(ctx);
-        var upload = uploads.byToken(ctx.queryParam("token"));
+        UploadStore.Upload upload;
+        try {
+            upload = uploads.byToken(ctx.queryParam("token"));
+        } catch (SpoolException refused) {
+            // Clients send the whole body before they read the answer: taking in a bounded amount of it lets the
+            // refusal reach them as an answer, not as a connection reset while they are still sending.
+            drain(
+                    ctx.req().getInputStream(),
+                    Math.min(REFUSAL_DRAIN_BYTES, ctx.req().getContentLengthLong()));
+            throw refused;
+        }
         long length = ctx.req().getContentLengthLong();
         uploads.putDirect(upload, ctx.req().getInputStream(), length);
         ctx.status(200);
+    }
+
+    private static void drain(InputStream body, long bytes) {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            for (long left = bytes; left > 0; ) {
+                int read = body.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (read < 0) {
+                    return;
+                }
+                left -= read;
+            }
+        } catch (IOException e) {
+            // The client went away; the refusal is all that is left to send.
+        }
     }
 
     private void preflight(Context ctx) {
