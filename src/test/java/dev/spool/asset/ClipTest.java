@@ -223,15 +223,23 @@ class ClipTest {
                     () -> receiver.received().stream()
                             .map(r -> Json.tree(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)))
                             .toList(),
+                    // The task's and the asset's events are delivered in order per resource, not across them.
                     list -> list.stream()
-                            .anyMatch(e -> e.path("event").asText().equals("asset.ready")
-                                    && e.path("payload")
-                                            .path("asset")
-                                            .path("id")
-                                            .asText()
-                                            .equals(assetId)),
+                                    .anyMatch(e -> e.path("event").asText().equals("asset.ready")
+                                            && e.path("payload")
+                                                    .path("asset")
+                                                    .path("id")
+                                                    .asText()
+                                                    .equals(assetId))
+                            && list.stream()
+                                    .anyMatch(e -> e.path("event").asText().equals("task.completed")
+                                            && e.path("payload")
+                                                    .path("task")
+                                                    .path("id")
+                                                    .asText()
+                                                    .equals(taskId)),
                     PROCESSING,
-                    "asset.ready of the clip");
+                    "asset.ready and task.completed of the clip");
             assertThat(events).anySatisfy(e -> {
                 assertThat(e.path("event").asText()).isEqualTo("task.completed");
                 assertThat(e.path("payload").path("task").path("id").asText()).isEqualTo(taskId);
