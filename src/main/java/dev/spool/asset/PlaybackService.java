@@ -56,7 +56,7 @@ public final class PlaybackService {
                 .findFirst()
                 .ifPresent(f -> sources.add(new PlaybackInfo.Source(
                         "Thumbnails", "text/vtt", urls.file(asset.playbackId(), f.path()), null, null, null, null)));
-        return new PlaybackInfo("vod", new PlaybackInfo.Meta(0, sources));
+        return new PlaybackInfo("vod", new PlaybackInfo.Meta(0, asset.playbackPolicy(), sources));
     }
 
     /**

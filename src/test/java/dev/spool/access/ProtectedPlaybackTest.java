@@ -160,6 +160,15 @@ class ProtectedPlaybackTest {
     }
 
     @Test
+    void givenAJwtAsset_whenItsPlaybackInfoIsRead_thenItCarriesThePolicySoAPlayerKnowsToAttachAToken() {
+        var info = server.anonymous().get("/api/playback/" + gated.playbackId());
+
+        assertThat(info.status()).as(info.body()).isEqualTo(200);
+        assertThat(info.json().path("meta").path("playbackPolicy").path("type").asText())
+                .isEqualTo("jwt");
+    }
+
+    @Test
     void givenAJwtAsset_whenEveryFileIsFetchedWithAToken_inTheQueryOrTheHeader_thenItIsServed() throws Exception {
         String token = token();
         for (String file : gated.files()) {
