@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -249,6 +250,11 @@ class DashboardBrowserTest {
         var upload = server.client(alice.key())
                 .post("/api/asset/request-upload", Map.of("name", name))
                 .json();
+        var hook = server.client(alice.key())
+                .post(
+                        "/api/webhook",
+                        Map.of("name", name, "url", files.url("/alice-hook"), "events", List.of("asset.ready")));
+        assertThat(hook.status()).as(hook.body()).isEqualTo(200);
         signIn(server.adminKey());
 
         assertThat(browser.visible("#user-switch-box").isDisplayed()).isTrue();
@@ -266,6 +272,9 @@ class DashboardBrowserTest {
         browser.find("[data-task-id='" + upload.path("task").path("id").asText() + "']");
         assertThat(browser.find("#task-list").findElements(By.cssSelector("[data-task-id]")))
                 .hasSize(1);
+        browser.open(server.baseUrl() + "/#/webhooks");
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("webhook-list"), name), SHORT);
+        assertThat(browser.find("#webhook-list").findElements(By.tagName("li"))).hasSize(1);
 
         browser.click("#viewing-banner button");
         browser.until(ExpectedConditions.invisibilityOfElementLocated(By.id("viewing-banner")), SHORT);
