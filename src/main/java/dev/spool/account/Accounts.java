@@ -2,14 +2,19 @@ package dev.spool.account;
 
 import dev.spool.crypto.Tokens;
 import dev.spool.db.Database;
+import dev.spool.db.ListQuery;
+import dev.spool.db.PageQuery;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Users, their projects and API keys. Keys are random 256-bit secrets stored only as SHA-256 hashes. */
 public final class Accounts {
@@ -21,18 +26,39 @@ public final class Accounts {
         this.clock = clock;
     }
 
-    public record User(String id, String email, boolean admin, String defaultProjectId) {}
+    public record User(String id, String email, boolean admin, String defaultProjectId, long createdAt) {}
+
+    /** Public field names usable in a user list's {@code filters} and {@code order}, and their columns. */
+    public static final Map<String, String> USER_FIELDS =
+            Map.of("id", "id", "email", "email", "createdAt", "created_at");
+
+    public static final Set<String> USER_NUMERIC_FIELDS = Set.of("createdAt");
+    private static final String USER_COLUMNS = "id, email, admin, default_project_id, created_at";
+    private static final RowMapper<User> USER = (rs, ctx) -> new User(
+            rs.getString("id"),
+            rs.getString("email"),
+            rs.getBoolean("admin"),
+            rs.getString("default_project_id"),
+            rs.getLong("created_at"));
 
     public Optional<User> findUserByEmail(String email) {
-        return jdbi.withHandle(
-                h -> h.createQuery("SELECT id, email, admin, default_project_id FROM users WHERE email = :email")
-                        .bind("email", email)
-                        .map((rs, ctx) -> new User(
-                                rs.getString("id"),
-                                rs.getString("email"),
-                                rs.getBoolean("admin"),
-                                rs.getString("default_project_id")))
-                        .findOne());
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + USER_COLUMNS + " FROM users WHERE email = :email")
+                .bind("email", email)
+                .map(USER)
+                .findOne());
+    }
+
+    public Optional<User> findUser(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + USER_COLUMNS + " FROM users WHERE id = :id")
+                .bind("id", id)
+                .map(USER)
+                .findOne());
+    }
+
+    /** One page of every user, by email unless the query orders otherwise: what an admin may switch between. */
+    public PageQuery.Page<User> listUsers(ListQuery query, boolean withCount) {
+        return PageQuery.fetch(
+                jdbi, "users", USER_COLUMNS, USER, query, USER_FIELDS, "email, id", Map.of(), List.of(), withCount);
     }
 
     /** Creates a user with its default project, both in one transaction. */
@@ -50,7 +76,7 @@ public final class Accounts {
                     .bind("now", now)
                     .execute();
             insertProject(h, projectId, userId, "Default Project", now);
-            return new User(userId, email, admin, projectId);
+            return new User(userId, email, admin, projectId, now);
         });
     }
 

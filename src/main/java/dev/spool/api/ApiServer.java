@@ -74,6 +74,7 @@ public final class ApiServer {
         var webhookRoutes = new WebhookRoutes(services.webhooks(), auth, idempotency, services.publicUrl());
         var accessRoutes = new AccessRoutes(services.signingKeys(), services.uploadKey(), auth);
         var apiTokenRoutes = new ApiTokenRoutes(services.accounts(), auth);
+        var userRoutes = new UserRoutes(services.accounts(), auth, services.publicUrl());
         byte[] openApi = loadOpenApi();
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -102,6 +103,7 @@ public final class ApiServer {
             webhookRoutes.register(config.routes);
             accessRoutes.register(config.routes);
             apiTokenRoutes.register(config.routes);
+            userRoutes.register(config.routes);
             Dashboard.register(config.routes, services.publicUrl());
         });
     }

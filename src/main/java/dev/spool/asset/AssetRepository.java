@@ -21,6 +21,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class AssetRepository {
     public static final Map<String, String> FIELDS = Map.of(
             "id", "id",
+            "userId", "user_id",
             "name", "name",
             "playbackId", "playback_id",
             "phase", "phase",

@@ -20,6 +20,7 @@ public final class TaskRepository {
     /** Public field names usable in {@code filters} and {@code order}, and their columns. */
     public static final Map<String, String> FIELDS = Map.of(
             "id", "id",
+            "userId", "user_id",
             "type", "type",
             "phase", "phase",
             "inputAssetId", "input_asset_id",

@@ -20,6 +20,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class WebhookRepository {
     public static final Map<String, String> FIELDS = Map.of(
             "id", "id",
+            "userId", "user_id",
             "name", "name",
             "url", "url",
             "streamId", "stream_id",

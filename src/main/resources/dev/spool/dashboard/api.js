@@ -1,5 +1,7 @@
 // Spool's public API, as the dashboard uses it: the key lives in sessionStorage only, sent as a Bearer header.
 const KEY = 'spool.apiKey';
+// The user an admin chose to look at ({id, email}), kept with the key so a reload stays on that user.
+const VIEWING = 'spool.viewing';
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -11,8 +13,33 @@ export class ApiError extends Error {
 export const session = {
   key: () => sessionStorage.getItem(KEY),
   signIn: (key) => sessionStorage.setItem(KEY, key),
-  signOut: () => sessionStorage.removeItem(KEY),
+  signOut: () => {
+    sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(VIEWING);
+  },
 };
+
+/** Whose assets, tasks and webhooks the lists show: null for the caller's own, else a user an admin picked. */
+export const viewing = {
+  user: () => JSON.parse(sessionStorage.getItem(VIEWING) || 'null'),
+  set: (user) => {
+    if (user) sessionStorage.setItem(VIEWING, JSON.stringify({ id: user.id, email: user.email }));
+    else sessionStorage.removeItem(VIEWING);
+  },
+};
+
+/**
+ * The first page of a list, of the user being viewed: an admin looking at another user lists every user's items
+ * (allUsers) filtered on that user's id, which the API allows admins only.
+ */
+export function listPath(base, params, filters = []) {
+  const query = new URLSearchParams(params);
+  const other = viewing.user();
+  const all = other ? [...filters, { id: 'userId', value: other.id }] : filters;
+  if (other) query.set('allUsers', '1');
+  if (all.length) query.set('filters', JSON.stringify(all));
+  return `${base}?${query}`;
+}
 
 function headers(extra = {}) {
   return { Authorization: `Bearer ${session.key()}`, ...extra };

@@ -1,22 +1,15 @@
 // Assets: the list with search and cursor pages, and one asset's page with its player and files.
-import { api, page } from './api.js';
+import { api, listPath, page, viewing } from './api.js';
 import { attachPlayer } from './player.js';
-import { badge, bytes, confirmDialog, copyField, date, duration, empty, failed, h, loading, mount, pageHeader,
-  cursorButtons, progressBar, toast } from './ui.js';
+import { clipsSection } from './clips.js';
+import { ASSET_UNFINISHED, assetStatus, badge, bytes, confirmDialog, copyField, date, duration, empty, failed, h,
+  loading, mount, pageHeader, cursorButtons, progressBar, toast } from './ui.js';
 
-const UNFINISHED = new Set(['uploading', 'waiting', 'processing', 'deleting']);
 const REFRESH_MILLIS = 2000;
 
 function resolution(asset) {
   const video = asset.videoSpec?.tracks?.find((t) => t.type === 'video');
   return video?.width ? `${video.width}×${video.height}` : '—';
-}
-
-function status(asset) {
-  const phase = asset.status?.phase || 'waiting';
-  return h('div', { class: 'status-cell' }, badge(phase),
-    UNFINISHED.has(phase) && asset.status?.progress !== undefined
-      ? progressBar(asset.status.progress, `${asset.name} progress`) : null);
 }
 
 export function assetsPage(main) {
@@ -34,19 +27,19 @@ export function assetsPage(main) {
     load();
   } }, search, h('button', { class: 'button', type: 'submit' }, 'Search'));
 
-  mount(main, pageHeader('Assets', 'Every video on this server that your key can see.',
+  const other = viewing.user();
+  mount(main, pageHeader('Assets', other ? `The videos of ${other.email}.` : 'Every video on this server that your key can see.',
     h('a', { class: 'button primary', href: '#/upload' }, 'Upload')), form, body, pager);
 
   async function load(quiet = false) {
     clearTimeout(timer);
     if (!quiet) mount(body, loading('Loading assets'));
-    const params = new URLSearchParams({ limit: '20', details: '1' });
-    if (query) params.set('filters', JSON.stringify([{ id: 'name', value: query }]));
-    const path = cursors[cursors.length - 1] || `/api/asset?${params}`;
+    const path = cursors[cursors.length - 1]
+      || listPath('/api/asset', { limit: '20', details: '1' }, query ? [{ id: 'name', value: query }] : []);
     try {
       const result = await page(path);
       render(result);
-      if (result.items.some((a) => UNFINISHED.has(a.status?.phase))) timer = setTimeout(() => load(true), REFRESH_MILLIS);
+      if (result.items.some((a) => ASSET_UNFINISHED.has(a.status?.phase))) timer = setTimeout(() => load(true), REFRESH_MILLIS);
     } catch (error) {
       mount(body, failed(error, () => load()));
     }
@@ -66,7 +59,7 @@ export function assetsPage(main) {
         .map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, items.map((a) => h('tr', { dataset: { assetId: a.id } },
         h('td', { class: 'name' }, h('a', { href: `#/assets/${encodeURIComponent(a.id)}` }, a.name)),
-        h('td', { 'data-label': 'Status' }, status(a)),
+        h('td', { 'data-label': 'Status' }, assetStatus(a)),
         h('td', { 'data-label': 'Duration' }, duration(a.videoSpec?.duration)),
         h('td', { 'data-label': 'Resolution' }, resolution(a)),
         h('td', { 'data-label': 'Created' }, date(a.createdAt))))))));
@@ -80,6 +73,7 @@ export function assetsPage(main) {
 export function assetPage(main, id) {
   let timer = null;
   let player = null;
+  let clips = null;
   mount(main, loading('Loading the asset'));
 
   async function load() {
@@ -90,7 +84,7 @@ export function assetPage(main, id) {
         playback = await api.get(`/api/playback/${encodeURIComponent(asset.playbackId)}`);
       }
       render(asset, playback);
-      if (UNFINISHED.has(asset.status?.phase)) timer = setTimeout(load, REFRESH_MILLIS);
+      if (ASSET_UNFINISHED.has(asset.status?.phase)) timer = setTimeout(load, REFRESH_MILLIS);
     } catch (error) {
       mount(main, h('p', {}, h('a', { href: '#/assets' }, '← Assets')), failed(error, load));
     }
@@ -98,6 +92,7 @@ export function assetPage(main, id) {
 
   function render(asset, playback) {
     if (player) player.destroy();
+    if (clips) clips.stop();
     player = null;
     const phase = asset.status?.phase;
     const sources = playback?.meta?.source || [];
@@ -109,7 +104,7 @@ export function assetPage(main, id) {
       stage.append(h('div', { class: 'player-placeholder' },
         phase === 'failed' ? 'Processing failed' : h('span', {}, h('span', { class: 'spinner', 'aria-hidden': 'true' }),
           ` ${phase === 'ready' ? 'No stream' : 'Processing'}…`),
-        UNFINISHED.has(phase) && asset.status?.progress !== undefined
+        ASSET_UNFINISHED.has(phase) && asset.status?.progress !== undefined
           ? progressBar(asset.status.progress, 'Processing progress') : null));
     }
     const name = h('input', { id: 'asset-name', class: 'input', value: asset.name, required: true });
@@ -134,6 +129,7 @@ export function assetPage(main, id) {
         toast(error.message, 'error');
       }
     } }, 'Delete');
+    clips = clipsSection(asset, phase === 'ready' && player ? player.video : null);
     const files = sources.filter((s) => s.hrn !== 'HLS (TS)' && s.hrn !== 'Thumbnails');
     mount(main,
       h('p', { class: 'crumbs' }, h('a', { href: '#/assets' }, '← Assets')),
@@ -141,7 +137,7 @@ export function assetPage(main, id) {
       phase === 'failed' && asset.status?.errorMessage
         ? h('div', { class: 'callout error', role: 'alert' }, asset.status.errorMessage) : null,
       h('div', { class: 'grid-2' },
-        h('section', { class: 'card', 'aria-label': 'Player' }, stage),
+        h('section', { class: 'card', 'aria-label': 'Player' }, stage, clips.maker),
         h('section', { class: 'card stack', 'aria-labelledby': 'details-title' },
           h('h2', { id: 'details-title' }, 'Details'),
           h('dl', { class: 'facts' },
@@ -151,6 +147,7 @@ export function assetPage(main, id) {
             h('dt', {}, 'Created'), h('dd', {}, date(asset.createdAt)),
             h('dt', {}, 'Asset id'), h('dd', { class: 'mono' }, asset.id)),
           rename)),
+      clips.section,
       h('section', { class: 'card stack', 'aria-labelledby': 'urls-title' },
         h('h2', { id: 'urls-title' }, 'Playback and download'),
         asset.playbackUrl ? copyField('Playback URL (HLS)', asset.playbackUrl) : null,
@@ -172,5 +169,6 @@ export function assetPage(main, id) {
   return () => {
     clearTimeout(timer);
     if (player) player.destroy();
+    if (clips) clips.stop();
   };
 }

@@ -91,10 +91,10 @@ export function attachPlayer(stage, url, thumbnailsUrl) {
     });
     hls.loadSource(url);
     hls.attachMedia(video);
-    return { destroy: () => hls.destroy() };
+    return { video, destroy: () => hls.destroy() };
   }
   // Safari plays HLS natively; it picks the rendition itself.
   video.src = url;
   now.textContent = 'Quality chosen by the browser';
-  return { destroy: () => video.removeAttribute('src') };
+  return { video, destroy: () => video.removeAttribute('src') };
 }

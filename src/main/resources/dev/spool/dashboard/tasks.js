@@ -1,5 +1,5 @@
 // Tasks: filters by type and phase, live progress over SSE for unfinished tasks, cancel and retry.
-import { api, events, page } from './api.js';
+import { api, events, listPath, page } from './api.js';
 import { badge, date, empty, failed, h, loading, mount, pageHeader, cursorButtons, progressBar, toast } from './ui.js';
 
 const TYPES = ['upload', 'export', 'export-data', 'transcode-file', 'clip'];
@@ -42,10 +42,8 @@ export function tasksPage(main) {
     const filters = [];
     if (type.value) filters.push({ id: 'type', value: type.value });
     if (phase.value) filters.push({ id: 'phase', value: phase.value });
-    const params = new URLSearchParams({ limit: '20' });
-    if (filters.length) params.set('filters', JSON.stringify(filters));
     try {
-      const result = await page(cursors[cursors.length - 1] || `/api/task?${params}`);
+      const result = await page(cursors[cursors.length - 1] || listPath('/api/task', { limit: '20' }, filters));
       render(result);
     } catch (error) {
       mount(body, failed(error, () => load()));

@@ -55,6 +55,17 @@ export function badge(phase) {
   return h('span', { class: `badge ${phase}` }, phase);
 }
 
+/** Asset phases that are still moving: their pages refresh until they settle. */
+export const ASSET_UNFINISHED = new Set(['uploading', 'waiting', 'processing', 'deleting']);
+
+/** An asset's phase, with its progress while it is still being made. */
+export function assetStatus(asset) {
+  const phase = asset.status?.phase || 'waiting';
+  return h('div', { class: 'status-cell' }, badge(phase),
+    ASSET_UNFINISHED.has(phase) && asset.status?.progress !== undefined
+      ? progressBar(asset.status.progress, `${asset.name} progress`) : null);
+}
+
 export function progressBar(fraction, label) {
   const percent = Math.round(Math.max(0, Math.min(1, fraction || 0)) * 100);
   const bar = h('div', { class: 'bar' });

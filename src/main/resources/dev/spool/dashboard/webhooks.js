@@ -1,5 +1,5 @@
 // Webhooks: the list with create, one webhook's page with edit, delete, its delivery log and resend.
-import { api, page } from './api.js';
+import { api, listPath, page } from './api.js';
 import { badge, confirmDialog, date, empty, failed, h, loading, mount, pageHeader, toast } from './ui.js';
 
 const EVENTS = ['asset.created', 'asset.updated', 'asset.ready', 'asset.failed', 'asset.deleted',
@@ -52,7 +52,7 @@ export function webhooksPage(main) {
   async function load() {
     mount(body, loading('Loading webhooks'));
     try {
-      const { items } = await page('/api/webhook?limit=100');
+      const { items } = await page(listPath('/api/webhook', { limit: '100' }));
       mount(body, items.length
         ? h('ul', { class: 'card-list', id: 'webhook-list' }, items.map((w) => h('li', { class: 'card' },
           h('a', { class: 'row-link', href: `#/webhooks/${encodeURIComponent(w.id)}` }, h('strong', {}, w.name)),

@@ -114,11 +114,20 @@ final class Browser implements AutoCloseable {
 
     /** Writes the current page at desktop and at phone width to target/screenshots/NAME-desktop.png etc. */
     void screenshots(String name) {
+        screenshots(name, null);
+    }
+
+    /** The same, scrolled so that the element {@code css} names starts at the top (null: the page's top). */
+    void screenshots(String name, String css) {
         try {
             Files.createDirectories(SCREENSHOTS);
             for (var size : new Dimension[] {DESKTOP, PHONE}) {
                 driver.manage().window().setSize(size);
-                script("window.scrollTo(0, 0)");
+                if (css == null) {
+                    script("window.scrollTo(0, 0)");
+                } else {
+                    script("document.querySelector(arguments[0]).scrollIntoView({ block: 'start' })", css);
+                }
                 byte[] png = driver.getScreenshotAs(OutputType.BYTES);
                 Files.write(SCREENSHOTS.resolve(name + "-" + (size == DESKTOP ? "desktop" : "phone") + ".png"), png);
             }

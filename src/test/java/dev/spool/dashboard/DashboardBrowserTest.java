@@ -17,12 +17,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -151,6 +155,157 @@ class DashboardBrowserTest {
         assertThat(browser.find("#files-table").getText()).contains("MP4");
         assertThat(browser.find("#main").getText()).contains("Playback URL", "Download URL");
         browser.screenshots("asset");
+    }
+
+    @Test
+    void givenAVideoDroppedOnTheDropZone_thenItUploadsAndBecomesReady() throws IOException {
+        Path video = TestVideos.generate(media.resolve("dropped.mp4"), 4);
+        signIn(newUser().key());
+        browser.open(server.baseUrl() + "/#/upload");
+        browser.visible("#dropzone");
+
+        // What a browser hands the page when a file is dragged from the desktop and let go over the zone.
+        browser.script(
+                "const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));"
+                        + " const data = new DataTransfer();"
+                        + " data.items.add(new File([bytes], 'dropped.mp4', { type: 'video/mp4' }));"
+                        + " const zone = document.getElementById('dropzone');"
+                        + " for (const type of ['dragenter', 'dragover', 'drop']) {"
+                        + "   zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));"
+                        + " }",
+                Base64.getEncoder().encodeToString(Files.readAllBytes(video)));
+
+        assertThat(browser.visible(".upload-item").getText()).contains("dropped.mp4");
+        browser.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".upload-item.done a")), PROCESSING);
+        browser.open(server.baseUrl() + "/#/assets");
+        browser.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#assets-table tbody tr"), "ready"),
+                PROCESSING);
+        assertThat(browser.find("#assets-table tbody tr").getText()).contains("dropped", "0:04");
+    }
+
+    @Test
+    void givenAReadyAsset_whenInAndOutAreMarkedOnThePlayer_thenTheClipIsMadeAndReachesReadyInTheList() {
+        var user = newUser();
+        String path = "/clip-source-" + UUID.randomUUID() + ".mp4";
+        files.file(path, TestVideos.generate(media.resolve("clip-source.mp4"), 6));
+        ApiClient api = server.client(user.key());
+        String assetId = api.post("/api/asset/upload/url", Map.of("url", files.url(path), "name", "clip source"))
+                .json()
+                .path("asset")
+                .path("id")
+                .asText();
+        browser.until(d -> phaseOfAsset(api, assetId).equals("ready"), PROCESSING);
+        signIn(user.key());
+
+        browser.open(server.baseUrl() + "/#/assets/" + assetId);
+        browser.visible("#clips .state.empty");
+        browser.until(
+                d -> (Boolean)
+                        browser.script(
+                                "const v = document.getElementById('player');"
+                                        + " return !!v && v.readyState >= 1 && document.querySelectorAll('#rendition option').length > 1"),
+                SHORT);
+        assertThat(browser.find("#clip-create").isEnabled()).isFalse();
+
+        // Marked the wrong way round, from the keyboard: refused on the page, nothing is sent.
+        seek(3);
+        browser.find("#mark-in").sendKeys(Keys.ENTER);
+        seek(1);
+        new Actions(browser.driver()).sendKeys("o").perform();
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("clip-error"), "after"), SHORT);
+        assertThat(browser.find("#clip-create").isEnabled()).isFalse();
+
+        browser.click("#mark-in");
+        seek(3);
+        browser.click("#mark-out");
+        assertThat(browser.find("#clip-range").getText()).contains("0:01.0", "0:03.0", "2.0 s");
+        assertThat(browser.find("#clip-error").getText()).isEmpty();
+        browser.find("#clip-name").sendKeys("highlight");
+        browser.screenshots("clip-marked", ".grid-2 > .card");
+        browser.click("#clip-create");
+
+        browser.visible("#clips-table [data-clip-id]");
+        browser.screenshots("clip-processing", "#clips");
+        browser.until(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#clips-table [data-phase='ready']")),
+                PROCESSING);
+        var row = browser.find("#clips-table [data-phase='ready']");
+        assertThat(row.getText()).contains("highlight", "ready");
+        var clip = api.get("/api/asset/" + row.getDomAttribute("data-clip-id")).json();
+        assertThat(clip.path("source").path("assetId").asText()).isEqualTo(assetId);
+        assertThat(clip.path("videoSpec").path("duration").asDouble()).isBetween(1.5, 2.6);
+        browser.screenshots("clips", "#clips");
+    }
+
+    @Test
+    void givenTheAdmin_whenSwitchingToAUser_thenTheirAssetsAndTasksShow_andANonAdminHasNoSwitch() {
+        var alice = newUser();
+        String email = server.server()
+                .accounts()
+                .findUser(alice.userId())
+                .orElseThrow()
+                .email();
+        String name = "alice's " + UUID.randomUUID();
+        var upload = server.client(alice.key())
+                .post("/api/asset/request-upload", Map.of("name", name))
+                .json();
+        var hook = server.client(alice.key())
+                .post(
+                        "/api/webhook",
+                        Map.of("name", name, "url", files.url("/alice-hook"), "events", List.of("asset.ready")));
+        assertThat(hook.status()).as(hook.body()).isEqualTo(200);
+        signIn(server.adminKey());
+
+        assertThat(browser.visible("#user-switch-box").isDisplayed()).isTrue();
+        assertThat(browser.find("#viewing-banner").isDisplayed()).isFalse();
+        assertThat(browser.find("#main").getText()).doesNotContain(name);
+        new Select(browser.find("#user-switch")).selectByVisibleText(email);
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("viewing-banner"), email), SHORT);
+        browser.until(
+                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#assets-table tbody"), name), SHORT);
+        assertThat(browser.find("#assets-table tbody").findElements(By.tagName("tr")))
+                .hasSize(1);
+        browser.screenshots("user-switch");
+
+        browser.open(server.baseUrl() + "/#/tasks");
+        browser.find("[data-task-id='" + upload.path("task").path("id").asText() + "']");
+        assertThat(browser.find("#task-list").findElements(By.cssSelector("[data-task-id]")))
+                .hasSize(1);
+        browser.open(server.baseUrl() + "/#/webhooks");
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("webhook-list"), name), SHORT);
+        assertThat(browser.find("#webhook-list").findElements(By.tagName("li"))).hasSize(1);
+
+        browser.click("#viewing-banner button");
+        browser.until(ExpectedConditions.invisibilityOfElementLocated(By.id("viewing-banner")), SHORT);
+        browser.until(
+                ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(
+                        "[data-task-id='" + upload.path("task").path("id").asText() + "']")),
+                SHORT);
+
+        signIn(alice.key());
+        assertThat(browser.visible("#assets-table").getText()).contains(name);
+        assertThat(browser.find("#user-switch-box").isDisplayed()).isFalse();
+        assertThat(browser.find("#viewing-banner").isDisplayed()).isFalse();
+    }
+
+    private static String phaseOfAsset(ApiClient api, String assetId) {
+        return api.get("/api/asset/" + assetId)
+                .json()
+                .path("status")
+                .path("phase")
+                .asText();
+    }
+
+    /** Seeks the player and waits until the video is there, so that a mark reads exactly that time. */
+    private static void seek(double seconds) {
+        browser.script("document.getElementById('player').currentTime = arguments[0]", seconds);
+        browser.until(
+                d -> (Boolean) browser.script(
+                        "const v = document.getElementById('player');"
+                                + " return !v.seeking && Math.abs(v.currentTime - arguments[0]) < 0.01",
+                        seconds),
+                SHORT);
     }
 
     @Test
