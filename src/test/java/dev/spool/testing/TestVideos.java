@@ -2,6 +2,7 @@ package dev.spool.testing;
 
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.MediaException;
+import dev.spool.media.TestMedia;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,32 +29,12 @@ public final class TestVideos {
 
     /** As {@link #generate(Path, int)} at another size ({@code WxH}), e.g. one tall enough for a ladder. */
     public static Path generate(Path file, int seconds, String size) {
-        run(List.of(
-                binaries().ffmpeg().toString(),
-                "-hide_banner",
-                "-nostdin",
-                "-v",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc2=size=" + size + ":rate=25:duration=" + seconds,
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=frequency=440:sample_rate=44100:duration=" + seconds,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-pix_fmt",
-                "yuv420p",
-                "-c:a",
-                "aac",
-                "-shortest",
-                file.toString()));
-        return file;
+        return TestMedia.video()
+                .seconds(seconds)
+                .size(size)
+                .withAudio()
+                .pixelFormat("yuv420p")
+                .writeTo(file);
     }
 
     /**
@@ -62,36 +43,16 @@ public final class TestVideos {
      * re-encoded copy. Keyframes only every 10 s, so a cut between them must decode up to its start.
      */
     public static Path numbered(Path file, int seconds, int fps) {
-        String digits = "if(lt(X,W/3),mod(N,16),if(lt(X,2*W/3),mod(floor(N/16),16),mod(floor(N/256),16)))*16+8";
-        run(List.of(
-                binaries().ffmpeg().toString(),
-                "-hide_banner",
-                "-nostdin",
-                "-v",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-                "color=c=gray:size=320x180:rate=" + fps + ":duration=" + seconds + ",format=yuv420p,geq=lum='" + digits
-                        + "':cb=128:cr=128",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=frequency=440:sample_rate=48000:duration=" + seconds,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-g",
-                Integer.toString(10 * fps),
-                "-pix_fmt",
-                "yuv420p",
-                "-c:a",
-                "aac",
-                "-shortest",
-                file.toString()));
-        return file;
+        return TestMedia.video()
+                .numberedFrames()
+                .seconds(seconds)
+                .size(320, 180)
+                .fps(fps)
+                .withAudio()
+                .sampleRate(48000)
+                .gop(10 * fps)
+                .pixelFormat("yuv420p")
+                .writeTo(file);
     }
 
     /** The number a {@link #numbered} picture shows in the first frame of {@code file} (a file or a URL). */
