@@ -272,12 +272,21 @@ public final class TestMedia {
     }
 
     /** Runs ffmpeg with the given arguments writing {@code output}; fails the test if ffmpeg fails. */
-    static Path ffmpeg(Path output, List<String> args) {
+    public static Path ffmpeg(Path output, List<String> args) {
         List<String> cmd = new ArrayList<>(
                 List.of(binaries().ffmpeg().toString(), "-hide_banner", "-nostdin", "-v", "error", "-y"));
         cmd.addAll(args);
         cmd.add(output.toString());
         return run(cmd).ok() ? output : fail(output, cmd);
+    }
+
+    /** What ffprobe prints for {@code args}; fails the test if ffprobe fails. */
+    public static String probe(String... args) {
+        ChildProcess.Result result = ffprobe(args);
+        if (!result.ok()) {
+            throw new AssertionError("ffprobe " + List.of(args) + " failed: " + result.stderrTail());
+        }
+        return result.stdout();
     }
 
     static ChildProcess.Result ffprobe(String... args) {
