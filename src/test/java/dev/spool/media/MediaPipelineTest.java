@@ -226,13 +226,7 @@ class MediaPipelineTest {
 
         HlsAssertions.assertPlayable(out, result, 6.0);
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
-            ChildProcess.Result duration = TestMedia.ffprobe(
-                    "-show_entries",
-                    "format=duration",
-                    "-of",
-                    "csv=p=0",
-                    out.resolve(mp4.path()).toString());
-            assertThat(Double.parseDouble(duration.stdout().strip())).isCloseTo(6.0, within(0.07));
+            assertThat(HlsAssertions.formatDuration(out.resolve(mp4.path()))).isCloseTo(6.0, within(0.07));
         }
         assertThat(Files.readString(out.resolve(result.thumbnailsVtt()))).contains("00:00:04.000 --> 00:00:06.000");
     }
@@ -389,13 +383,7 @@ class MediaPipelineTest {
                 .filteredOn(f -> f.startsWith("thumbnails/keyframes_"))
                 .hasSize(4);
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
-            ChildProcess.Result duration = TestMedia.ffprobe(
-                    "-show_entries",
-                    "format=duration",
-                    "-of",
-                    "csv=p=0",
-                    out.resolve(mp4.path()).toString());
-            assertThat(Double.parseDouble(duration.stdout().strip())).isCloseTo(8.0, within(0.5));
+            assertThat(HlsAssertions.formatDuration(out.resolve(mp4.path()))).isCloseTo(8.0, within(0.5));
         }
     }
 
