@@ -34,16 +34,11 @@ final class ImportCommand implements Callable<Integer> {
             body.put("name", name == null ? lastPart(url) : name);
             var created = client.post("/api/asset/upload/url", body);
             String taskId = created.path("task").path("id").asText();
-            if (remote.json) {
-                remote.out().println(created);
-            } else {
-                remote.out().println("asset " + created.path("asset").path("id").asText());
-                remote.out().println("task  " + taskId);
-            }
-            if (!watch) {
-                return 0;
-            }
-            return TaskWatcher.report(TaskWatcher.follow(client, taskId, remote.err()), remote.err()) ? 0 : 1;
+            remote.print(created, (out, answer) -> {
+                out.println("asset " + answer.path("asset").path("id").asText());
+                out.println("task  " + taskId);
+            });
+            return watch ? remote.outcome(remote.follow(client, taskId)) : 0;
         });
     }
 

@@ -43,14 +43,28 @@ final class Remote {
     /** Prints what the server answers for {@code path}: its JSON as is, or as columns for people. */
     int show(String path, BiConsumer<PrintWriter, JsonNode> columns) throws Exception {
         return run(() -> {
-            var answer = client().get(path);
-            if (json) {
-                out().println(answer);
-            } else {
-                columns.accept(out(), answer);
-            }
+            print(client().get(path), columns);
             return 0;
         });
+    }
+
+    /** Prints an answer: its JSON as is with {@code --json}, otherwise as {@code text} lays it out for people. */
+    void print(JsonNode answer, BiConsumer<PrintWriter, JsonNode> text) {
+        if (json) {
+            out().println(answer);
+        } else {
+            text.accept(out(), answer);
+        }
+    }
+
+    /** Follows a task to its end with a progress bar on stderr, and answers the task as it ended. */
+    JsonNode follow(SpoolClient client, String taskId) {
+        return TaskWatcher.follow(client, taskId, err());
+    }
+
+    /** The exit status a task that ended gives: 0 if it completed, otherwise 1 after saying why on stderr. */
+    int outcome(JsonNode task) {
+        return TaskWatcher.report(task, err()) ? 0 : 1;
     }
 
     /** Runs a command, turning a {@link CliException} into one line on stderr and its exit status. */

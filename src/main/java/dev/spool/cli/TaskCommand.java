@@ -25,16 +25,9 @@ final class TaskCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         return remote.run(() -> {
             var client = remote.client();
-            var task = watch ? TaskWatcher.follow(client, id, remote.err()) : client.get("/api/task/" + id);
-            if (remote.json) {
-                remote.out().println(task);
-            } else {
-                Listing.task(remote.out(), task);
-            }
-            if (!watch) {
-                return 0;
-            }
-            return TaskWatcher.report(task, remote.err()) ? 0 : 1;
+            var task = watch ? remote.follow(client, id) : client.get("/api/task/" + id);
+            remote.print(task, Listing::task);
+            return watch ? remote.outcome(task) : 0;
         });
     }
 }

@@ -1,6 +1,5 @@
 package dev.spool.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -92,17 +91,14 @@ final class UploadCommand implements Callable<Integer> {
         bar.done();
         states.delete(key);
 
-        var task = TaskWatcher.follow(client, state.taskId(), remote.err());
-        if (!TaskWatcher.report(task, remote.err())) {
-            return 1;
+        int outcome = remote.outcome(remote.follow(client, state.taskId()));
+        if (outcome != 0) {
+            return outcome;
         }
-        JsonNode asset = client.get("/api/asset/" + state.assetId());
-        if (remote.json) {
-            remote.out().println(asset);
-        } else {
-            remote.out().println("asset    " + asset.path("id").asText());
-            remote.out().println("playback " + asset.path("playbackUrl").asText(""));
-        }
+        remote.print(client.get("/api/asset/" + state.assetId()), (out, asset) -> {
+            out.println("asset    " + asset.path("id").asText());
+            out.println("playback " + asset.path("playbackUrl").asText(""));
+        });
         return 0;
     }
 

@@ -1,12 +1,12 @@
 package dev.spool.storage;
 
-import dev.spool.error.CodedFailure;
+import dev.spool.error.CodedException;
 
 /**
  * Why a file could not be sent where the caller asked (their URL, an IPFS service), as a value the task engine can
  * act on: a stable {@link #code()}, a message safe to show (credentials masked), and whether trying again may help.
  */
-public final class DestinationException extends Exception implements CodedFailure {
+public final class DestinationException extends CodedException {
 
     /** The destination answered with a status that will not change by asking again (a 4xx, a redirect). */
     public static final String REJECTED = "destination_rejected";
@@ -19,13 +19,8 @@ public final class DestinationException extends Exception implements CodedFailur
     /** The sending thread was interrupted, usually because the task is being cancelled. */
     public static final String INTERRUPTED = "interrupted";
 
-    private final String code;
-    private final boolean retriable;
-
     public DestinationException(String code, String message, boolean retriable, Throwable cause) {
-        super(message, cause);
-        this.code = code;
-        this.retriable = retriable;
+        super(code, message, retriable, cause);
     }
 
     public static DestinationException unretriable(String code, String message) {
@@ -34,15 +29,5 @@ public final class DestinationException extends Exception implements CodedFailur
 
     public static DestinationException retriable(String code, String message, Throwable cause) {
         return new DestinationException(code, message, true, cause);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retriable() {
-        return retriable;
     }
 }

@@ -1,13 +1,13 @@
 package dev.spool.storage;
 
-import dev.spool.error.CodedFailure;
+import dev.spool.error.CodedException;
 
 /**
  * Why a source could not be fetched, as a value the task engine can act on: a stable {@link #code()}
  * for programs, a human message that is safe to show to the user (credentials are always masked), and
  * whether trying again later may succeed.
  */
-public final class FetchException extends Exception implements CodedFailure {
+public final class FetchException extends CodedException {
 
     /** The URL points at an address this server refuses to connect to (loopback, private, metadata...). */
     public static final String ADDRESS_REFUSED = "address_refused";
@@ -36,17 +36,12 @@ public final class FetchException extends Exception implements CodedFailure {
     /** The fetching thread was interrupted, usually because the task is being cancelled. */
     public static final String INTERRUPTED = "interrupted";
 
-    private final String code;
-    private final boolean retriable;
-
     FetchException(String code, String message, boolean retriable) {
         this(code, message, retriable, null);
     }
 
     FetchException(String code, String message, boolean retriable, Throwable cause) {
-        super(message, cause);
-        this.code = code;
-        this.retriable = retriable;
+        super(code, message, retriable, cause);
     }
 
     static FetchException unretriable(String code, String message) {
@@ -55,15 +50,5 @@ public final class FetchException extends Exception implements CodedFailure {
 
     static FetchException retriable(String code, String message, Throwable cause) {
         return new FetchException(code, message, true, cause);
-    }
-
-    @Override
-    public String code() {
-        return code;
-    }
-
-    @Override
-    public boolean retriable() {
-        return retriable;
     }
 }

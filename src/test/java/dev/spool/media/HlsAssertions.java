@@ -136,6 +136,12 @@ final class HlsAssertions {
         return audio - video;
     }
 
+    /** The duration of a whole file (its format), in seconds. */
+    static double formatDuration(Path file) {
+        return Double.parseDouble(TestMedia.probe("-show_entries", "format=duration", "-of", "csv=p=0", file.toString())
+                .strip());
+    }
+
     static List<String> videoStreamLine(Path file, String entries) {
         ChildProcess.Result r = TestMedia.ffprobe(
                 "-select_streams", "v:0", "-show_entries", "stream=" + entries, "-of", "csv=p=0", file.toString());

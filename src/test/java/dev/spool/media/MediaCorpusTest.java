@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,205 +53,84 @@ class MediaCorpusTest {
         return Stream.of(
                         new Source(
                                 "cover art before the video",
-                                dir -> TestMedia.ffmpeg(
-                                        dir.resolve("cover-first.mkv"),
-                                        List.of(
-                                                "-f",
-                                                "lavfi",
-                                                "-i",
-                                                "testsrc2=size=400x400:rate=1:duration=1",
-                                                "-i",
-                                                small(dir).toString(),
-                                                "-map",
-                                                "0:v",
-                                                "-map",
-                                                "1:v",
-                                                "-map",
-                                                "1:a",
-                                                "-c:v:0",
-                                                "mjpeg",
-                                                "-frames:v:0",
-                                                "1",
-                                                "-c:v:1",
-                                                "copy",
-                                                "-c:a",
-                                                "copy"))),
+                                dir -> TestMedia.coverArtFirst(small(dir), 400, dir.resolve("cover-first.mkv"))),
                         new Source(
                                 "sparse frames",
-                                dir -> TestMedia.generate(
-                                        dir,
-                                        "sparse.avi",
-                                        4,
-                                        "160x120",
-                                        15,
-                                        false,
-                                        "-vf",
-                                        "select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,59)'",
-                                        "-fps_mode",
-                                        "vfr",
-                                        "-c:v",
-                                        "cinepak")),
+                                dir -> TestMedia.video()
+                                        .seconds(4)
+                                        .size(160, 120)
+                                        .fps(15)
+                                        .filter("select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,59)'")
+                                        .variableFrameRate()
+                                        .codec("cinepak")
+                                        .writeTo(dir.resolve("sparse.avi"))),
                         new Source(
                                 "late audio",
-                                dir -> TestMedia.ffmpeg(
-                                        dir.resolve("late-audio.mp4"),
-                                        List.of(
-                                                "-f",
-                                                "lavfi",
-                                                "-i",
-                                                "testsrc2=size=320x180:rate=25:duration=3",
-                                                "-itsoffset",
-                                                "1",
-                                                "-f",
-                                                "lavfi",
-                                                "-i",
-                                                "sine=duration=2",
-                                                "-map",
-                                                "0:v",
-                                                "-map",
-                                                "1:a",
-                                                "-c:v",
-                                                "libx264",
-                                                "-preset",
-                                                "ultrafast",
-                                                "-c:a",
-                                                "aac"))),
+                                dir -> TestMedia.video()
+                                        .seconds(3)
+                                        .size(320, 180)
+                                        .audioLate(1)
+                                        .writeTo(dir.resolve("late-audio.mp4"))),
                         new Source(
                                 "late video",
-                                dir -> TestMedia.ffmpeg(
-                                        dir.resolve("late-video.mp4"),
-                                        List.of(
-                                                "-itsoffset",
-                                                "0.5",
-                                                "-f",
-                                                "lavfi",
-                                                "-i",
-                                                "testsrc2=size=320x180:rate=25:duration=2",
-                                                "-f",
-                                                "lavfi",
-                                                "-i",
-                                                "sine=duration=2.5",
-                                                "-map",
-                                                "0:v",
-                                                "-map",
-                                                "1:a",
-                                                "-c:v",
-                                                "libx264",
-                                                "-preset",
-                                                "ultrafast",
-                                                "-c:a",
-                                                "aac"))),
+                                dir -> TestMedia.video()
+                                        .seconds(2.5)
+                                        .size(320, 180)
+                                        .videoLate(0.5)
+                                        .writeTo(dir.resolve("late-video.mp4"))),
                         new Source(
                                 "4K",
-                                dir -> TestMedia.generate(
-                                        dir,
-                                        "4k.mp4",
-                                        1,
-                                        "3840x2160",
-                                        10,
-                                        true,
-                                        "-c:v",
-                                        "libx264",
-                                        "-preset",
-                                        "ultrafast",
-                                        "-b:v",
-                                        "800k",
-                                        "-c:a",
-                                        "aac",
-                                        "-shortest")),
+                                dir -> TestMedia.video()
+                                        .seconds(1)
+                                        .size(3840, 2160)
+                                        .fps(10)
+                                        .withAudio()
+                                        .bitrate("800k")
+                                        .writeTo(dir.resolve("4k.mp4"))),
                         new Source(
                                 "5.1 audio",
-                                dir -> TestMedia.generate(
-                                        dir,
-                                        "surround.mp4",
-                                        2,
-                                        "320x180",
-                                        25,
-                                        true,
-                                        "-c:v",
-                                        "libx264",
-                                        "-preset",
-                                        "ultrafast",
-                                        "-c:a",
-                                        "aac",
-                                        "-ac",
-                                        "6",
-                                        "-shortest")),
+                                dir -> TestMedia.video()
+                                        .seconds(2)
+                                        .size(320, 180)
+                                        .withAudio()
+                                        .audioChannels(6)
+                                        .writeTo(dir.resolve("surround.mp4"))),
                         new Source(
                                 "variable frame rate",
-                                dir -> TestMedia.generate(
-                                        dir,
-                                        "vfr.mp4",
-                                        3,
-                                        "320x180",
-                                        30,
-                                        true,
-                                        "-vf",
-                                        "select='lt(t\\,1.5)+not(mod(n\\,2))'",
-                                        "-fps_mode",
-                                        "vfr",
-                                        "-c:v",
-                                        "libx264",
-                                        "-preset",
-                                        "ultrafast",
-                                        "-c:a",
-                                        "aac",
-                                        "-shortest")),
+                                dir -> TestMedia.video()
+                                        .seconds(3)
+                                        .size(320, 180)
+                                        .fps(30)
+                                        .withAudio()
+                                        .filter("select='lt(t\\,1.5)+not(mod(n\\,2))'")
+                                        .variableFrameRate()
+                                        .writeTo(dir.resolve("vfr.mp4"))),
                         new Source(
                                 "high frame rate",
-                                dir -> TestMedia.generate(
-                                        dir,
-                                        "high-fps.mp4",
-                                        1,
-                                        "320x180",
-                                        120,
-                                        true,
-                                        "-c:v",
-                                        "libx264",
-                                        "-preset",
-                                        "ultrafast",
-                                        "-c:a",
-                                        "aac",
-                                        "-shortest")),
+                                dir -> TestMedia.video()
+                                        .seconds(1)
+                                        .size(320, 180)
+                                        .fps(120)
+                                        .withAudio()
+                                        .writeTo(dir.resolve("high-fps.mp4"))),
                         new Source(
                                 "MPEG-TS named .mp4",
-                                dir -> TestMedia.generate(
-                                        dir,
-                                        "transport.mp4",
-                                        2,
-                                        "320x180",
-                                        25,
-                                        true,
-                                        "-c:v",
-                                        "libx264",
-                                        "-preset",
-                                        "ultrafast",
-                                        "-c:a",
-                                        "aac",
-                                        "-f",
-                                        "mpegts")),
+                                dir -> TestMedia.video()
+                                        .seconds(2)
+                                        .size(320, 180)
+                                        .withAudio()
+                                        .format("mpegts")
+                                        .writeTo(dir.resolve("transport.mp4"))),
                         new Source(
                                 "WebM named .mov",
-                                dir -> TestMedia.generate(
-                                        dir,
-                                        "webm.mov",
-                                        2,
-                                        "320x180",
-                                        25,
-                                        true,
-                                        "-c:v",
-                                        "libvpx-vp9",
-                                        "-deadline",
-                                        "realtime",
-                                        "-cpu-used",
-                                        "8",
-                                        "-b:v",
-                                        "300k",
-                                        "-c:a",
-                                        "libopus",
-                                        "-shortest",
-                                        "-f",
-                                        "webm")))
+                                dir -> TestMedia.video()
+                                        .seconds(2)
+                                        .size(320, 180)
+                                        .withAudio()
+                                        .codec("libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k")
+                                        .audioCodec("libopus")
+                                        .format("webm")
+                                        .writeTo(dir.resolve("webm.mov"))))
                 .map(Arguments::of);
     }
 
@@ -260,20 +138,7 @@ class MediaCorpusTest {
         Path file = dir.resolve("small.mp4");
         return Files.exists(file)
                 ? file
-                : TestMedia.generate(
-                        dir,
-                        "small.mp4",
-                        2,
-                        "320x180",
-                        25,
-                        true,
-                        "-c:v",
-                        "libx264",
-                        "-preset",
-                        "ultrafast",
-                        "-c:a",
-                        "aac",
-                        "-shortest");
+                : TestMedia.video().seconds(2).size(320, 180).withAudio().writeTo(dir.resolve("small.mp4"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -340,26 +205,14 @@ class MediaCorpusTest {
 
     @Test
     void givenFastStartMp4CutInHalf_whenRun_thenRefusedAsTruncatedAndNothingPublished() throws Exception {
-        Path whole = TestMedia.generate(
-                sources,
-                "whole.mp4",
-                4,
-                "160x90",
-                25,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-g",
-                "25",
-                "-c:a",
-                "aac",
-                "-shortest",
-                "-movflags",
-                "+faststart");
-        byte[] bytes = Files.readAllBytes(whole);
-        Path half = TestMedia.write(sources.resolve("half.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path whole = TestMedia.video()
+                .seconds(4)
+                .size(160, 90)
+                .withAudio()
+                .gop(25)
+                .fastStart()
+                .writeTo(sources.resolve("whole.mp4"));
+        Path half = TestMedia.firstHalf(whole, sources.resolve("half.mp4"));
 
         assertThatThrownBy(() -> pipeline.run(
                         PipelineRequest.builder(half, out)

@@ -42,20 +42,7 @@ class MediaPipelineTest {
 
     @BeforeAll
     static void generate() {
-        small = TestMedia.generate(
-                sources,
-                "small.mp4",
-                3,
-                "320x180",
-                30,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-c:a",
-                "aac",
-                "-shortest");
+        small = TestMedia.video().seconds(3).size(320, 180).fps(30).withAudio().writeTo(sources.resolve("small.mp4"));
     }
 
     private static PipelineRequest.Builder request(Path input, Path output) {
@@ -64,26 +51,15 @@ class MediaPipelineTest {
 
     @Test
     void givenOddSized853x479Source_whenRunWithDefaultLadder_thenLadderMp4sThumbnailsAndHashes() throws Exception {
-        Path odd = TestMedia.generate(
-                sources,
-                "odd.mp4",
-                3,
-                "854x480",
-                30,
-                true,
-                "-vf",
-                "scale=853:479,setsar=1",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-pix_fmt",
-                "yuv444p",
-                "-b:v",
-                "1500k",
-                "-c:a",
-                "aac",
-                "-shortest");
+        Path odd = TestMedia.video()
+                .seconds(3)
+                .size(854, 480)
+                .fps(30)
+                .withAudio()
+                .filter("scale=853:479,setsar=1")
+                .pixelFormat("yuv444p")
+                .bitrate("1500k")
+                .writeTo(sources.resolve("odd.mp4"));
         List<Double> progress = new ArrayList<>();
 
         PipelineResult result = pipeline.run(request(odd, out).build(), progress::add);
@@ -190,21 +166,13 @@ class MediaPipelineTest {
 
     @Test
     void givenVariableFrameRateSource_whenRun_thenRenditionsHaveConstantFrameRate() throws Exception {
-        Path vfr = TestMedia.generate(
-                sources,
-                "vfr.mp4",
-                3,
-                "320x180",
-                30,
-                false,
-                "-vf",
-                "select='not(between(mod(n,30),5,14))'",
-                "-fps_mode",
-                "vfr",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast");
+        Path vfr = TestMedia.video()
+                .seconds(3)
+                .size(320, 180)
+                .fps(30)
+                .filter("select='not(between(mod(n,30),5,14))'")
+                .variableFrameRate()
+                .writeTo(sources.resolve("vfr.mp4"));
         assertThat(new Prober(TestMedia.binaries())
                         .probe(vfr)
                         .video()
@@ -223,29 +191,7 @@ class MediaPipelineTest {
     @Test
     void givenAudioStartingOneSecondAfterTheVideo_whenRun_thenEveryOutputStartsAudioAndVideoTogether()
             throws Exception {
-        Path late = TestMedia.ffmpeg(
-                sources.resolve("late-audio.mp4"),
-                List.of(
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "testsrc2=size=320x180:rate=25:duration=3",
-                        "-itsoffset",
-                        "1",
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "sine=duration=2",
-                        "-map",
-                        "0:v",
-                        "-map",
-                        "1:a",
-                        "-c:v",
-                        "libx264",
-                        "-preset",
-                        "ultrafast",
-                        "-c:a",
-                        "aac"));
+        Path late = TestMedia.video().seconds(3).size(320, 180).audioLate(1).writeTo(sources.resolve("late-audio.mp4"));
         assertThat(HlsAssertions.audioVideoStartGap(late)).isGreaterThan(0.9);
 
         PipelineResult result =
@@ -267,31 +213,20 @@ class MediaPipelineTest {
     @Test
     void givenSparseFramesInAvi_whenRun_thenPlaylistsDescribeTheWholeTimelineFromZero() throws Exception {
         // 15 fps AVI with a picture only every 20 frames: the rest are empty "repeat the last frame" chunks
-        Path sparse = TestMedia.generate(
-                sources,
-                "sparse.avi",
-                6,
-                "160x120",
-                15,
-                false,
-                "-vf",
-                "select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,89)'",
-                "-fps_mode",
-                "vfr",
-                "-c:v",
-                "cinepak");
+        Path sparse = TestMedia.video()
+                .seconds(6)
+                .size(160, 120)
+                .fps(15)
+                .filter("select='gte(n\\,17)*not(mod(n\\,20))+eq(n\\,89)'")
+                .variableFrameRate()
+                .codec("cinepak")
+                .writeTo(sources.resolve("sparse.avi"));
 
         PipelineResult result = pipeline.run(request(sparse, out).build(), ProgressListener.NONE);
 
         HlsAssertions.assertPlayable(out, result, 6.0);
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
-            ChildProcess.Result duration = TestMedia.ffprobe(
-                    "-show_entries",
-                    "format=duration",
-                    "-of",
-                    "csv=p=0",
-                    out.resolve(mp4.path()).toString());
-            assertThat(Double.parseDouble(duration.stdout().strip())).isCloseTo(6.0, within(0.07));
+            assertThat(HlsAssertions.formatDuration(out.resolve(mp4.path()))).isCloseTo(6.0, within(0.07));
         }
         assertThat(Files.readString(out.resolve(result.thumbnailsVtt()))).contains("00:00:04.000 --> 00:00:06.000");
     }
@@ -299,21 +234,13 @@ class MediaPipelineTest {
     @Test
     void givenVariableFrameRateSourceAt30ThenAt15Fps_whenRun_thenEncodedAt30FpsWithoutDroppingFrames()
             throws Exception {
-        Path vfr = TestMedia.generate(
-                sources,
-                "thirty-then-fifteen.mp4",
-                4,
-                "320x180",
-                30,
-                false,
-                "-vf",
-                "select='lt(t\\,2)+not(mod(n\\,2))'",
-                "-fps_mode",
-                "vfr",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast");
+        Path vfr = TestMedia.video()
+                .seconds(4)
+                .size(320, 180)
+                .fps(30)
+                .filter("select='lt(t\\,2)+not(mod(n\\,2))'")
+                .variableFrameRate()
+                .writeTo(sources.resolve("thirty-then-fifteen.mp4"));
         VideoSpec.Track probed =
                 new Prober(TestMedia.binaries()).probe(vfr).video().orElseThrow();
         assertThat(probed.fps()).isLessThan(25.0);
@@ -344,22 +271,12 @@ class MediaPipelineTest {
 
     @Test
     void givenSmallSourceWithSixChannelAudio_whenRun_thenStereoAudioAndThumbnailsNotUpscaled() throws Exception {
-        Path surround = TestMedia.generate(
-                sources,
-                "surround.mp4",
-                2,
-                "160x90",
-                25,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-c:a",
-                "aac",
-                "-ac",
-                "6",
-                "-shortest");
+        Path surround = TestMedia.video()
+                .seconds(2)
+                .size(160, 90)
+                .withAudio()
+                .audioChannels(6)
+                .writeTo(sources.resolve("surround.mp4"));
 
         PipelineResult result = pipeline.run(request(surround, out).build(), ProgressListener.NONE);
 
@@ -385,30 +302,26 @@ class MediaPipelineTest {
                 Arguments.of(
                         "hevc",
                         "mp4",
-                        List.of(
-                                "-c:v",
-                                "libx265",
-                                "-preset",
-                                "ultrafast",
-                                "-x265-params",
-                                "log-level=error",
-                                "-tag:v",
-                                "hvc1")),
+                        "libx265",
+                        List.of("-preset", "ultrafast", "-x265-params", "log-level=error", "-tag:v", "hvc1")),
                 // Livepeer refuses VP9 in MP4; Spool decodes it like any other input
                 Arguments.of(
                         "vp9",
                         "mp4",
-                        List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k")));
+                        "libvpx-vp9",
+                        List.of("-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k")));
     }
 
     @ParameterizedTest(name = "{0} in {1}")
     @MethodSource("nonH264Sources")
-    void givenNonH264Source_whenRun_thenAcceptedAndTranscoded(String codec, String container, List<String> encoder)
-            throws Exception {
-        List<String> args = new ArrayList<>(encoder);
-        args.addAll(List.of("-c:a", "aac", "-shortest"));
-        Path input = TestMedia.generate(
-                sources, codec + "." + container, 2, "320x180", 25, true, args.toArray(String[]::new));
+    void givenNonH264Source_whenRun_thenAcceptedAndTranscoded(
+            String codec, String container, String encoder, List<String> options) throws Exception {
+        Path input = TestMedia.video()
+                .seconds(2)
+                .size(320, 180)
+                .withAudio()
+                .codec(encoder, options.toArray(String[]::new))
+                .writeTo(sources.resolve(codec + "." + container));
 
         PipelineResult result = pipeline.run(
                 request(input, out).mp4(Mp4Mode.NONE).thumbnails(false).build(), ProgressListener.NONE);
@@ -420,7 +333,7 @@ class MediaPipelineTest {
 
     @Test
     void givenAudioOnlySource_whenRun_thenOneAacRenditionWithoutThumbnails() throws Exception {
-        Path mp3 = TestMedia.ffmpeg(sources.resolve("tone.mp3"), List.of("-f", "lavfi", "-i", "sine=duration=3"));
+        Path mp3 = TestMedia.tone().seconds(3).writeTo(sources.resolve("tone.mp3"));
 
         PipelineResult result = pipeline.run(request(mp3, out).build(), ProgressListener.NONE);
 
@@ -436,20 +349,8 @@ class MediaPipelineTest {
 
     @Test
     void givenLongerInputThanThreshold_whenRun_thenChunksJoinIntoOneContinuousPlaylist() throws Exception {
-        Path eight = TestMedia.generate(
-                sources,
-                "eight.mp4",
-                8,
-                "320x180",
-                30,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-c:a",
-                "aac",
-                "-shortest");
+        Path eight =
+                TestMedia.video().seconds(8).size(320, 180).fps(30).withAudio().writeTo(sources.resolve("eight.mp4"));
         List<TranscodeProfile> profiles = List.of(
                 TranscodeProfile.of("lo", 256, 144, 300_000),
                 TranscodeProfile.of("hevc", 256, 144, 300_000).withEncoder(Encoder.HEVC));
@@ -482,13 +383,7 @@ class MediaPipelineTest {
                 .filteredOn(f -> f.startsWith("thumbnails/keyframes_"))
                 .hasSize(4);
         for (PipelineResult.Mp4Output mp4 : result.mp4s()) {
-            ChildProcess.Result duration = TestMedia.ffprobe(
-                    "-show_entries",
-                    "format=duration",
-                    "-of",
-                    "csv=p=0",
-                    out.resolve(mp4.path()).toString());
-            assertThat(Double.parseDouble(duration.stdout().strip())).isCloseTo(8.0, within(0.5));
+            assertThat(HlsAssertions.formatDuration(out.resolve(mp4.path()))).isCloseTo(8.0, within(0.5));
         }
     }
 

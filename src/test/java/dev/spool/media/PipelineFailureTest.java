@@ -32,20 +32,7 @@ class PipelineFailureTest {
 
     @BeforeAll
     static void generate() {
-        valid = TestMedia.generate(
-                sources,
-                "valid.mp4",
-                2,
-                "320x180",
-                25,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-c:a",
-                "aac",
-                "-shortest");
+        valid = TestMedia.video().seconds(2).size(320, 180).withAudio().writeTo(sources.resolve("valid.mp4"));
     }
 
     private void assertRejected(Path input, String code, String messagePart) {
@@ -85,26 +72,14 @@ class PipelineFailureTest {
     @Test
     void givenFastStartMp4CutInHalf_whenRun_thenTruncatedInsteadOfPublishedAtHalfLength() throws Exception {
         // a keyframe every second: reading the last seconds then seeks past the end and finds nothing at all
-        Path whole = TestMedia.generate(
-                sources,
-                "whole-faststart.mp4",
-                8,
-                "160x90",
-                25,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-g",
-                "25",
-                "-c:a",
-                "aac",
-                "-shortest",
-                "-movflags",
-                "+faststart");
-        byte[] bytes = Files.readAllBytes(whole);
-        Path half = TestMedia.write(sources.resolve("half-faststart.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path whole = TestMedia.video()
+                .seconds(8)
+                .size(160, 90)
+                .withAudio()
+                .gop(25)
+                .fastStart()
+                .writeTo(sources.resolve("whole-faststart.mp4"));
+        Path half = TestMedia.firstHalf(whole, sources.resolve("half-faststart.mp4"));
 
         assertRejected(
                 PipelineRequest.builder(half, out)
@@ -127,13 +102,19 @@ class PipelineFailureTest {
 
     @Test
     void givenProresVideo_whenRun_thenUnsupportedCodec() {
-        Path prores = TestMedia.generate(sources, "prores.mov", 0.2, "64x64", 10, false, "-c:v", "prores_ks");
+        Path prores = TestMedia.video()
+                .seconds(0.2)
+                .size(64, 64)
+                .fps(10)
+                .codec("prores_ks")
+                .writeTo(sources.resolve("prores.mov"));
         assertRejected(prores, "unsupported_codec", "prores is not supported");
     }
 
     @Test
     void givenTinyPicture_whenRun_thenInvalidDimensions() {
-        Path tiny = TestMedia.generate(sources, "tiny.mkv", 0.5, "8x8", 10, false, "-c:v", "ffv1");
+        Path tiny =
+                TestMedia.video().seconds(0.5).size(8, 8).fps(10).codec("ffv1").writeTo(sources.resolve("tiny.mkv"));
         assertRejected(tiny, "invalid_dimensions", "8x8");
     }
 
@@ -144,20 +125,7 @@ class PipelineFailureTest {
 
     @Test
     void givenRunningEncode_whenThreadInterrupted_thenFfmpegKilledQuicklyAndNothingLeft() throws Exception {
-        Path longer = TestMedia.generate(
-                sources,
-                "longer.mp4",
-                20,
-                "640x360",
-                25,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-c:a",
-                "aac",
-                "-shortest");
+        Path longer = TestMedia.video().seconds(20).size(640, 360).withAudio().writeTo(sources.resolve("longer.mp4"));
         CountDownLatch started = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread worker = Thread.ofPlatform().start(() -> {
@@ -192,8 +160,7 @@ class PipelineFailureTest {
 
     @Test
     void givenProgressListener_whenRun_thenFractionsRiseAtMostEvery500msAndEndAtOne() throws Exception {
-        Path six = TestMedia.generate(
-                sources, "six.mp4", 6, "640x360", 25, false, "-c:v", "libx264", "-preset", "ultrafast");
+        Path six = TestMedia.video().seconds(6).size(640, 360).writeTo(sources.resolve("six.mp4"));
         List<long[]> calls = Collections.synchronizedList(new ArrayList<>());
         List<Double> values = Collections.synchronizedList(new ArrayList<>());
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,20 +22,7 @@ class ProberTest {
 
     @BeforeAll
     static void generate() {
-        source = TestMedia.generate(
-                dir,
-                "source.mp4",
-                2,
-                "320x240",
-                25,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-c:a",
-                "aac",
-                "-shortest");
+        source = TestMedia.video().seconds(2).size(320, 240).withAudio().writeTo(dir.resolve("source.mp4"));
     }
 
     private void assertRejected(Path input, String code, String messagePart) {
@@ -85,16 +71,14 @@ class ProberTest {
         Path fastStart = TestMedia.ffmpeg(
                 dir.resolve("faststart.mp4"),
                 List.of("-i", source.toString(), "-c", "copy", "-movflags", "+faststart"));
-        byte[] bytes = Files.readAllBytes(fastStart);
-        Path cut = TestMedia.write(dir.resolve("cut-faststart.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path cut = TestMedia.firstHalf(fastStart, dir.resolve("cut-faststart.mp4"));
 
         assertRejected(cut, "truncated", "cut short");
     }
 
     @Test
     void givenMp4WithoutItsIndex_whenProbed_thenTruncated() throws Exception {
-        byte[] bytes = Files.readAllBytes(source);
-        Path cut = TestMedia.write(dir.resolve("cut.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path cut = TestMedia.firstHalf(source, dir.resolve("cut.mp4"));
 
         assertRejected(cut, "truncated", "moov atom");
     }
@@ -122,7 +106,8 @@ class ProberTest {
 
     @Test
     void givenMjpegVideo_whenProbedAndValidated_thenUnsupportedCodec() throws Exception {
-        Path mjpeg = TestMedia.generate(dir, "mjpeg.avi", 1, "64x64", 10, false, "-c:v", "mjpeg");
+        Path mjpeg =
+                TestMedia.video().seconds(1).size(64, 64).fps(10).codec("mjpeg").writeTo(dir.resolve("mjpeg.avi"));
 
         VideoSpec spec = prober.probe(mjpeg);
 
@@ -137,7 +122,11 @@ class ProberTest {
 
     @Test
     void givenMp3WithCoverArt_whenProbed_thenAudioOnly() throws Exception {
-        Path cover = TestMedia.generate(dir, "cover.png", 0.04, "64x64", 25, false, "-frames:v", "1");
+        Path cover = TestMedia.video()
+                .seconds(0.04)
+                .size(64, 64)
+                .codec("png", "-frames:v", "1")
+                .writeTo(dir.resolve("cover.png"));
         Path mp3 = TestMedia.ffmpeg(
                 dir.resolve("song.mp3"),
                 List.of(
@@ -166,29 +155,7 @@ class ProberTest {
     @ValueSource(strings = {"mp4", "mkv"})
     void givenH264WithCoverArtStreamBeforeIt_whenProbedAndValidated_thenTheH264StreamIsUsed(String container)
             throws Exception {
-        Path withCover = TestMedia.ffmpeg(
-                dir.resolve("cover-first." + container),
-                List.of(
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "testsrc2=size=640x640:rate=1:duration=1",
-                        "-i",
-                        source.toString(),
-                        "-map",
-                        "0:v",
-                        "-map",
-                        "1:v",
-                        "-map",
-                        "1:a",
-                        "-c:v:0",
-                        "mjpeg",
-                        "-frames:v:0",
-                        "1",
-                        "-c:v:1",
-                        "copy",
-                        "-c:a",
-                        "copy"));
+        Path withCover = TestMedia.coverArtFirst(source, 640, dir.resolve("cover-first." + container));
 
         VideoSpec spec = prober.probe(withCover);
 
@@ -201,25 +168,14 @@ class ProberTest {
 
     @Test
     void givenMpegTsNamedMp4WhereOnlyTheAudioDeclaresABitrate_whenProbed_thenBitrateIsTheWholeFiles() throws Exception {
-        Path ts = TestMedia.generate(
-                dir,
-                "transport.mp4",
-                2,
-                "320x240",
-                25,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-b:v",
-                "1M",
-                "-c:a",
-                "aac",
-                "-b:a",
-                "64k",
-                "-f",
-                "mpegts");
+        Path ts = TestMedia.video()
+                .seconds(2)
+                .size(320, 240)
+                .withAudio()
+                .bitrate("1M")
+                .audioBitrate("64k")
+                .format("mpegts")
+                .writeTo(dir.resolve("transport.mp4"));
 
         VideoSpec spec = prober.probe(ts);
 
@@ -232,27 +188,13 @@ class ProberTest {
 
     @Test
     void givenAudioWithAOnePictureVideoStreamNotFlaggedAsCoverArt_whenProbed_thenAudioOnly() throws Exception {
-        Path withPicture = TestMedia.ffmpeg(
-                dir.resolve("song-with-picture.mp4"),
-                List.of(
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "testsrc2=size=64x64:rate=1:duration=1",
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "sine=duration=2",
-                        "-map",
-                        "0:v",
-                        "-map",
-                        "1:a",
-                        "-c:v",
-                        "mjpeg",
-                        "-frames:v",
-                        "1",
-                        "-c:a",
-                        "aac"));
+        Path withPicture = TestMedia.video()
+                .seconds(1)
+                .size(64, 64)
+                .fps(1)
+                .codec("mjpeg", "-frames:v", "1")
+                .audioSeconds(2)
+                .writeTo(dir.resolve("song-with-picture.mp4"));
 
         VideoSpec spec = prober.probe(withPicture);
 

@@ -11,28 +11,15 @@ public final class SampleMedia {
 
     /** An H.264 + AAC MP4 of a testsrc2 picture and a sine tone. */
     public static Path mp4(Path dir, String name, double seconds, String size) {
-        return TestMedia.generate(
-                dir,
-                name,
-                seconds,
-                size,
-                25,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-pix_fmt",
-                "yuv420p",
-                "-g",
-                "50",
-                "-c:a",
-                "aac",
-                "-b:a",
-                "64k",
-                "-shortest",
-                "-movflags",
-                "+faststart");
+        return TestMedia.video()
+                .seconds(seconds)
+                .size(size)
+                .withAudio()
+                .pixelFormat("yuv420p")
+                .gop(50)
+                .audioBitrate("64k")
+                .fastStart()
+                .writeTo(dir.resolve(name));
     }
 
     /** What ffprobe reads in a file or URL (format and streams, as JSON); fails when it cannot read it. */

@@ -166,7 +166,7 @@ final class FuzzRequests {
     }
 
     /** A request and the operation of the document it was generated from. */
-    record Generated(Operation operation, RawHttp.Request request) {
+    record Generated(Operation operation, FuzzRequest request) {
         String operationName() {
             return operation.method() + " " + operation.template();
         }
@@ -222,7 +222,7 @@ final class FuzzRequests {
             headers.put("Content-Type", "application/json");
         }
         long declared = body.length + (random.nextInt(100) < 4 ? 1 + random.nextInt(5000) : 0);
-        return new Generated(operation, new RawHttp.Request(method, target, headers, body, declared));
+        return new Generated(operation, new FuzzRequest(method, target, headers, body, declared));
     }
 
     private Optional<String> authorization(Random random) {

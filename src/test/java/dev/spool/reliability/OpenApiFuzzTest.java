@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.OpenApiContract;
+import dev.spool.testing.RawHttp;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
@@ -65,7 +66,7 @@ class OpenApiFuzzTest {
         var user = server.createUserKey("fuzz-" + UUID.randomUUID() + "@example.com");
         var requests = new FuzzRequests(OpenApiContract.instance().document(), user.key(), server.adminKey());
         seedObjects(server, user, requests);
-        var http = new RawHttp(server.config().port(), TIMEOUT_MILLIS);
+        var http = new RawHttp(server.baseUrl(), TIMEOUT_MILLIS);
         System.out.printf(
                 "OpenApiFuzzTest on %s: seed %d, %d requests over %d operations%n",
                 store, SEED, REQUESTS, requests.operations().size());
@@ -76,9 +77,9 @@ class OpenApiFuzzTest {
             int i = n;
             var random = new Random(SEED * 1_000_003L + i);
             FuzzRequests.Generated generated = requests.next(random);
-            RawHttp.Request request = generated.request();
+            FuzzRequest request = generated.request();
             try {
-                RawHttp.Response response = http.send(request);
+                RawHttp.Answer response = request.send(http);
                 statuses.merge(response.status(), 1, Integer::sum);
                 problem(request, response)
                         .ifPresent(problem -> failures.add(new Failure(
@@ -88,7 +89,7 @@ class OpenApiFuzzTest {
                                 response.status(),
                                 response.status() + " "
                                         + response.header("Content-Type").orElse("") + " "
-                                        + RawHttp.abbreviate(response.body(), 200))));
+                                        + FuzzRequest.abbreviate(response.text(), 200))));
                 remember(request, response, requests);
             } catch (RawHttp.NoAnswer e) {
                 failures.add(
@@ -136,7 +137,7 @@ class OpenApiFuzzTest {
     }
 
     /** Ids of the caller's objects in a successful answer become path parameters of later requests. */
-    private static void remember(RawHttp.Request request, RawHttp.Response response, FuzzRequests requests) {
+    private static void remember(FuzzRequest request, RawHttp.Answer response, FuzzRequests requests) {
         if (response.status() / 100 != 2) {
             return;
         }
@@ -147,7 +148,7 @@ class OpenApiFuzzTest {
             return;
         }
         try {
-            JsonNode body = JSON.readTree(response.body());
+            JsonNode body = JSON.readTree(response.text());
             String path = request.target();
             for (JsonNode item : body.isArray() ? body : List.of(body)) {
                 if (path.startsWith("/api/webhook/") && path.contains("/log")) {
@@ -180,7 +181,7 @@ class OpenApiFuzzTest {
         }
     }
 
-    private static Optional<String> problem(RawHttp.Request request, RawHttp.Response response) {
+    private static Optional<String> problem(FuzzRequest request, RawHttp.Answer response) {
         int status = response.status();
         if (status >= 500) {
             return Optional.of("server error " + status);
@@ -202,7 +203,7 @@ class OpenApiFuzzTest {
                 (name, value) -> true);
         try {
             OpenApiContract.instance()
-                    .check(new ApiClient.Response(request.method(), uri, status, headers, response.body()));
+                    .check(new ApiClient.Response(request.method(), uri, status, headers, response.text()));
             return Optional.empty();
         } catch (AssertionError e) {
             return Optional.of("a success the document does not describe: "
@@ -225,12 +226,12 @@ class OpenApiFuzzTest {
         return escaped.toString();
     }
 
-    private static Optional<String> errorBody(RawHttp.Response response) {
+    private static Optional<String> errorBody(RawHttp.Answer response) {
         if (!response.header("Content-Type").orElse("").startsWith("application/json")) {
             return Optional.of("a client error that is not JSON");
         }
         try {
-            JsonNode body = JSON.readTree(response.body());
+            JsonNode body = JSON.readTree(response.text());
             JsonNode errors = body.path("errors");
             boolean wellFormed = body.isObject() && body.size() == 1 && errors.isArray() && !errors.isEmpty();
             for (JsonNode error : errors) {
