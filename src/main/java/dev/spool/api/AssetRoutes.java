@@ -121,7 +121,8 @@ final class AssetRoutes {
 
     private void list(Context ctx) {
         var caller = auth.require(ctx);
-        var query = ListRequest.parse(ctx, AssetRepository.FIELDS, AssetRepository.NUMERIC_FIELDS);
+        var query = ListRequest.parse(
+                ctx, AssetRepository.FIELDS, AssetRepository.NUMERIC_FIELDS, AssetRepository.FULL_TEXT_FIELDS);
         var page = assets.list(caller, query, ListRequest.allUsers(ctx), details(ctx), ListRequest.wantsCount(ctx));
         ListRequest.respond(ctx, query, page, publicUrl);
     }

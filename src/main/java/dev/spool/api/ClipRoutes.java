@@ -37,7 +37,8 @@ final class ClipRoutes {
 
     private void list(Context ctx) {
         var caller = auth.require(ctx);
-        var query = ListRequest.parse(ctx, AssetRepository.FIELDS, AssetRepository.NUMERIC_FIELDS);
+        var query = ListRequest.parse(
+                ctx, AssetRepository.FIELDS, AssetRepository.NUMERIC_FIELDS, AssetRepository.FULL_TEXT_FIELDS);
         var page = assets.clips(caller, ctx.pathParam("id"), query, ListRequest.wantsCount(ctx));
         ListRequest.respond(ctx, query, page, publicUrl);
     }

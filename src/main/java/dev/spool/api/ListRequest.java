@@ -23,10 +23,15 @@ final class ListRequest {
 
     private ListRequest() {}
 
-    static ListQuery parse(Context ctx, Map<String, String> fields, Set<String> numericFields) {
+    /**
+     * A filter on a numeric field compares numbers, one on a full-text field matches a case-insensitive substring
+     * (Livepeer's {@code ILIKE %value%}), any other compares the string form for equality.
+     */
+    static ListQuery parse(
+            Context ctx, Map<String, String> fields, Set<String> numericFields, Set<String> fullTextFields) {
         int limit = parseLimit(ctx.queryParam("limit"));
         long offset = parseCursor(ctx.queryParam("cursor"));
-        var filters = parseFilters(ctx.queryParam("filters"), fields, numericFields);
+        var filters = parseFilters(ctx.queryParam("filters"), fields, numericFields, fullTextFields);
         var order = parseOrder(ctx.queryParam("order"), fields);
         return new ListQuery(filters, order, limit, offset);
     }
@@ -101,7 +106,7 @@ final class ListRequest {
     }
 
     private static List<ListQuery.Filter> parseFilters(
-            String value, Map<String, String> fields, Set<String> numericFields) {
+            String value, Map<String, String> fields, Set<String> numericFields, Set<String> fullTextFields) {
         if (value == null || value.isEmpty()) {
             return List.of();
         }
@@ -131,7 +136,8 @@ final class ListRequest {
             if (numericFields.contains(field)) {
                 filters.addAll(numericFilters(field, v));
             } else if (v.isValueNode()) {
-                filters.add(new ListQuery.Filter(field, ListQuery.Op.EQ, v.asText()));
+                var op = fullTextFields.contains(field) ? ListQuery.Op.CONTAINS : ListQuery.Op.EQ;
+                filters.add(new ListQuery.Filter(field, op, v.asText()));
             } else {
                 throw bad("filters", "the value for '" + field + "' must be a string");
             }

@@ -58,7 +58,8 @@ final class TaskRoutes {
 
     private void list(Context ctx) {
         var caller = auth.require(ctx);
-        var query = ListRequest.parse(ctx, TaskRepository.FIELDS, TaskRepository.NUMERIC_FIELDS);
+        var query = ListRequest.parse(
+                ctx, TaskRepository.FIELDS, TaskRepository.NUMERIC_FIELDS, TaskRepository.FULL_TEXT_FIELDS);
         var page = tasks.list(caller, query, ListRequest.allUsers(ctx), ListRequest.wantsCount(ctx));
         ListRequest.respond(ctx, query, page, publicUrl);
     }

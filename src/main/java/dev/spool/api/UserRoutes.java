@@ -5,6 +5,7 @@ import dev.spool.error.SpoolException;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code GET /api/user/me} (the caller's own user, so a client can tell an admin's key from another) and the
@@ -30,7 +31,7 @@ final class UserRoutes {
         });
         routes.get("/api/user", ctx -> {
             auth.requireAdmin(ctx);
-            var query = ListRequest.parse(ctx, Accounts.USER_FIELDS, Accounts.USER_NUMERIC_FIELDS);
+            var query = ListRequest.parse(ctx, Accounts.USER_FIELDS, Accounts.USER_NUMERIC_FIELDS, Set.of());
             var page = accounts.listUsers(query, ListRequest.wantsCount(ctx)).map(UserRoutes::view);
             ListRequest.respond(ctx, query, page, publicUrl);
         });

@@ -44,14 +44,16 @@ final class WebhookRoutes {
 
     private void list(Context ctx) {
         var caller = auth.require(ctx);
-        var query = ListRequest.parse(ctx, WebhookRepository.FIELDS, WebhookRepository.NUMERIC_FIELDS);
+        var query = ListRequest.parse(
+                ctx, WebhookRepository.FIELDS, WebhookRepository.NUMERIC_FIELDS, WebhookRepository.FULL_TEXT_FIELDS);
         var page = webhooks.list(caller, query, ListRequest.allUsers(ctx), ListRequest.wantsCount(ctx));
         ListRequest.respond(ctx, query, page, publicUrl);
     }
 
     private void logs(Context ctx) {
         var caller = auth.require(ctx);
-        var query = ListRequest.parse(ctx, WebhookLogs.FIELDS, WebhookLogs.NUMERIC_FIELDS);
+        var query =
+                ListRequest.parse(ctx, WebhookLogs.FIELDS, WebhookLogs.NUMERIC_FIELDS, WebhookLogs.FULL_TEXT_FIELDS);
         var page = webhooks.logs(caller, ctx.pathParam("id"), query, ListRequest.wantsCount(ctx));
         ListRequest.respond(ctx, query, page, publicUrl);
     }

@@ -29,6 +29,7 @@ public final class AssetRepository {
             "createdAt", "created_at",
             "updatedAt", "updated_at");
     public static final Set<String> NUMERIC_FIELDS = Set.of("createdAt", "updatedAt");
+    public static final Set<String> FULL_TEXT_FIELDS = Set.of("name");
 
     private static final String COLUMNS = "id, playback_id, user_id, project_id, name, source, creator_id, profiles, "
             + "playback_policy, static_mp4, target_segment_secs, phase, progress, error_message, updated_at, "

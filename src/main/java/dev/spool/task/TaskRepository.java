@@ -26,9 +26,12 @@ public final class TaskRepository {
             "inputAssetId", "input_asset_id",
             "outputAssetId", "output_asset_id",
             "createdAt", "created_at",
-            "updatedAt", "updated_at");
+            "updatedAt", "updated_at",
+            // Livepeer accepts a full-text filter on a task's name, but tasks have none: it matches no task.
+            "name", "CAST(NULL AS TEXT)");
 
     public static final Set<String> NUMERIC_FIELDS = java.util.Set.of("createdAt", "updatedAt");
+    public static final Set<String> FULL_TEXT_FIELDS = java.util.Set.of("name");
 
     public static final String COLUMNS =
             "id, type, user_id, project_id, input_asset_id, output_asset_id, requester_id, "

@@ -26,8 +26,11 @@ public final class WebhookLogs {
             "id", "id",
             "event", "event",
             "createdAt", "created_at",
-            "statusCode", "response_status");
+            "statusCode", "response_status",
+            // Livepeer's name for a search inside the logged request body, where the event's resource ids are.
+            "resourceId", "request_body");
     public static final Set<String> NUMERIC_FIELDS = Set.of("createdAt", "statusCode");
+    public static final Set<String> FULL_TEXT_FIELDS = Set.of("resourceId");
 
     private static final String COLUMNS = "id, webhook_id, event, created_at, duration, success, request_url, "
             + "request_method, request_headers, request_body, response_status, response_status_text, response_body";

@@ -26,6 +26,7 @@ public final class WebhookRepository {
             "streamId", "stream_id",
             "createdAt", "created_at");
     public static final Set<String> NUMERIC_FIELDS = Set.of("createdAt");
+    public static final Set<String> FULL_TEXT_FIELDS = Set.of("name");
 
     private static final String COLUMNS = "id, user_id, project_id, name, url, events, stream_id, created_at, "
             + "last_triggered_at, last_failure_at, last_failure_error, last_failure_response, last_failure_status";

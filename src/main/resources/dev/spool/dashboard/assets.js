@@ -6,6 +6,8 @@ import { ASSET_UNFINISHED, assetStatus, badge, bytes, confirmDialog, copyField, 
   loading, mount, pageHeader, cursorButtons, progressBar, toast } from './ui.js';
 
 const REFRESH_MILLIS = 2000;
+// How long typing must pause before the list is asked for: one request per pause, not one per key.
+const SEARCH_DEBOUNCE_MILLIS = 250;
 
 function resolution(asset) {
   const video = asset.videoSpec?.tracks?.find((t) => t.type === 'video');
@@ -14,18 +16,32 @@ function resolution(asset) {
 
 export function assetsPage(main) {
   let timer = null;
+  let typing = null;
   let query = '';
   let cursors = [null];
-  const search = h('input', { id: 'asset-search', class: 'input', type: 'search', placeholder: 'Exact asset name',
-    'aria-label': 'Search assets by name' });
+  // Each load's number: an answer that comes back after a newer load started is dropped, so a slow answer to an
+  // earlier search never replaces the list of the latest one.
+  let latest = 0;
+  const search = h('input', { id: 'asset-search', class: 'input', type: 'search', placeholder: 'Search by name',
+    'aria-label': 'Search assets by name', oninput: () => {
+      clearTimeout(typing);
+      typing = setTimeout(() => searchFor(search.value), SEARCH_DEBOUNCE_MILLIS);
+    } });
   const body = h('div', {});
   const pager = h('div', { class: 'pager' });
   const form = h('form', { class: 'toolbar', role: 'search', onsubmit: (e) => {
     e.preventDefault();
-    query = search.value.trim();
-    cursors = [null];
-    load();
+    clearTimeout(typing);
+    searchFor(search.value);
   } }, search, h('button', { class: 'button', type: 'submit' }, 'Search'));
+
+  /** Lists the assets whose name contains the text, in any case (the API's full-text filter on name). */
+  function searchFor(text) {
+    if (text.trim() === query) return;
+    query = text.trim();
+    cursors = [null];
+    load(true);
+  }
 
   const other = viewing.user();
   mount(main, pageHeader('Assets', other ? `The videos of ${other.email}.` : 'Every video on this server that your key can see.',
@@ -33,22 +49,24 @@ export function assetsPage(main) {
 
   async function load(quiet = false) {
     clearTimeout(timer);
+    const mine = ++latest;
     if (!quiet) mount(body, loading('Loading assets'));
     const path = cursors[cursors.length - 1]
       || listPath('/api/asset', { limit: '20', details: '1' }, query ? [{ id: 'name', value: query }] : []);
     try {
       const result = await page(path);
+      if (mine !== latest) return;
       render(result);
       if (result.items.some((a) => ASSET_UNFINISHED.has(a.status?.phase))) timer = setTimeout(() => load(true), REFRESH_MILLIS);
     } catch (error) {
-      mount(body, failed(error, () => load()));
+      if (mine === latest) mount(body, failed(error, () => load()));
     }
   }
 
   function render({ items, next }) {
     if (!items.length) {
       mount(body, query
-        ? empty('No asset has that name', 'Names match exactly. Clear the search to see every asset.')
+        ? empty('No asset name contains that', 'The search matches any part of a name, in any case. Clear it to see every asset.')
         : empty('No assets yet', 'Upload a video or import one from a URL to get started.',
           h('a', { class: 'button primary', href: '#/upload' }, 'Upload a video')));
       mount(pager);
@@ -67,7 +85,10 @@ export function assetsPage(main) {
   }
 
   load();
-  return () => clearTimeout(timer);
+  return () => {
+    clearTimeout(timer);
+    clearTimeout(typing);
+  };
 }
 
 export function assetPage(main, id) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -106,6 +107,35 @@ class DashboardBrowserTest {
         browser.click("#sign-out");
         browser.visible("#api-key");
         assertThat(browser.script("return sessionStorage.length")).isEqualTo(0L);
+    }
+
+    @Test
+    void givenAssets_whenPartOfANameIsTypedInAnotherCase_thenTheListNarrowsToIt_withNoRequestPerKey() {
+        var user = newUser();
+        var api = server.client(user.key());
+        for (String name : List.of("Harbour at Dusk", "harbour tour", "Mountain pass")) {
+            var created = api.post("/api/asset/request-upload", Map.of("name", name));
+            assertThat(created.status()).as(created.body()).isEqualTo(200);
+        }
+        signIn(user.key());
+        browser.until(d -> listedAssetNames().size() == 3, SHORT);
+
+        browser.visible("#asset-search").sendKeys("HARBOUR");
+        browser.until(d -> listedAssetNames().size() == 2, SHORT);
+        browser.find("#asset-search").sendKeys(" AT d");
+        browser.until(d -> listedAssetNames().equals(List.of("Harbour at Dusk")), SHORT);
+
+        // The keys arrive faster than the debounce: only the text at each pause is asked for, never a prefix.
+        var searched = browser.script("return performance.getEntriesByType('resource')"
+                + ".map((e) => new URL(e.name)).filter((u) => u.pathname === '/api/asset' && u.searchParams.has('filters'))"
+                + ".map((u) => JSON.parse(u.searchParams.get('filters'))[0].value)");
+        assertThat((List<?>) searched).isNotEmpty().allMatch(v -> v.equals("HARBOUR") || v.equals("HARBOUR AT d"));
+    }
+
+    private static List<String> listedAssetNames() {
+        return browser.driver().findElements(By.cssSelector("#assets-table tbody td.name")).stream()
+                .map(WebElement::getText)
+                .toList();
     }
 
     @Test

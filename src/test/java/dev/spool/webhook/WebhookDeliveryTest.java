@@ -15,6 +15,7 @@ import dev.spool.testing.TestServer;
 import dev.spool.testing.TestVideos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -344,6 +346,25 @@ class WebhookDeliveryTest {
         var logs = client.get("/api/webhook/" + webhookId + "/log").json();
         assertThat(logs).hasSize(1);
         assertThat(logs.get(0).path("success").asBoolean()).isFalse();
+    }
+
+    @Test
+    void givenLogsOfTwoTasksEvents_whenFilteredByPartOfOneTaskIdInAnotherCase_thenOnlyItsLogIsListed() {
+        String webhookId = subscribe(client, receiver, "task.spawned");
+        String first = createTask(server, owner, "{}");
+        String second = createTask(server, owner, "{}");
+        awaitLogs(client, webhookId, 2);
+
+        // The middle of the id: a search inside the logged body, not a match of the whole value.
+        String part = first.substring(4, 20).toUpperCase(Locale.ROOT);
+        var logs = client.get("/api/webhook/" + webhookId + "/log?filters="
+                + URLEncoder.encode(
+                        Json.write(List.of(Map.of("id", "resourceId", "value", part))), StandardCharsets.UTF_8));
+
+        assertThat(logs.status()).as(logs.body()).isEqualTo(200);
+        assertThat(logs.json()).hasSize(1);
+        String body = logs.json().get(0).path("request").path("body").asText();
+        assertThat(body).contains(first).doesNotContain(second);
     }
 
     @Test
