@@ -1,6 +1,7 @@
 package dev.spool.media;
 
 import dev.spool.mediajob.OutputPublisher;
+import dev.spool.mediajob.SegmentPublisher;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.SourceFetcher;
@@ -50,6 +51,7 @@ final class ImportTask {
         fetcher.fetch(url, source, bytes -> {});
         start = step("fetch", start);
         Path out = work.resolve("out");
+        SegmentPublisher segments = new SegmentPublisher(store, PREFIX);
         PipelineResult result = new MediaPipeline(binaries)
                 .run(
                         PipelineRequest.builder(source, out)
@@ -57,9 +59,10 @@ final class ImportTask {
                                 .mp4(Mp4Mode.ALL)
                                 .thumbnails(true)
                                 .build(),
-                        ProgressListener.NONE);
-        start = step("pipeline", start);
-        OutputPublisher.publish(store, PREFIX, out, result.files(), p -> {});
+                        ProgressListener.NONE,
+                        segments);
+        start = step("pipeline and segments", start);
+        OutputPublisher.publish(store, PREFIX, out, segments.remaining(result.files()), p -> {});
         store.put(PREFIX + "/source", source, "application/octet-stream");
         step("publish", start);
         WorkDir.deleteTree(work);
