@@ -11,6 +11,7 @@ import dev.spool.mediajob.Failures;
 import dev.spool.mediajob.MediaJob;
 import dev.spool.mediajob.MediaJobs;
 import dev.spool.mediajob.OutputPublisher;
+import dev.spool.mediajob.SegmentPublisher;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.StorageException;
 import dev.spool.task.Task;
@@ -65,6 +66,8 @@ public final class UploadHandler implements TaskHandler {
         private final boolean uploaded;
         /** The input as received, when it is encrypted: what Spool keeps as the asset's source. */
         private Path encrypted;
+        /** Segments go into the store while the encode runs; the publishing step writes the rest. */
+        private final SegmentPublisher segments;
 
         private record Transcoded(Path source, Path output, PipelineResult result) {}
 
@@ -72,6 +75,7 @@ public final class UploadHandler implements TaskHandler {
             this.task = task;
             this.asset = asset;
             this.uploaded = "directUpload".equals(asset.source().type());
+            this.segments = new SegmentPublisher(store, asset.playbackId());
         }
 
         /** Brings the input in; an encrypted one is decrypted beside it, in the attempt's work directory. */
@@ -102,10 +106,17 @@ public final class UploadHandler implements TaskHandler {
             // HLS segments cannot carry a C2PA manifest: a signed asset always has signed MP4 siblings.
             var mp4 = Boolean.TRUE.equals(asset.staticMp4()) || c2pa ? Mp4Mode.ALL : Mp4Mode.SHORT_ONLY;
             Path output = work.resolve("out");
-            var result = jobs.pipeline()
-                    .run(
-                            jobs.request(source, output, params.profiles(), params.targetSegmentSizeSecs(), mp4),
-                            progress::accept);
+            PipelineResult result;
+            try {
+                result = jobs.pipeline()
+                        .run(
+                                jobs.request(source, output, params.profiles(), params.targetSegmentSizeSecs(), mp4),
+                                progress::accept,
+                                segments);
+            } catch (MediaException | InterruptedException | RuntimeException e) {
+                segments.withdraw();
+                throw e;
+            }
             if (c2pa) {
                 result = jobs.signMp4s(
                         result,
@@ -124,7 +135,7 @@ public final class UploadHandler implements TaskHandler {
             Files.writeString(
                     transcoded.output().resolve(AssetSpecs.METADATA),
                     Json.write(AssetSpecs.metadata(task, asset, result)));
-            var files = new ArrayList<>(result.files());
+            var files = new ArrayList<>(segments.remaining(result.files()));
             files.add(AssetSpecs.METADATA);
             OutputPublisher.publish(store, prefix, transcoded.output(), files, progress);
             if (!uploaded) {

@@ -322,7 +322,9 @@ final class EncodeCommand {
                 .append("\\':f=hls")
                 .append(":hls_time=")
                 .append(seconds(request.segmentSeconds()))
-                .append(":hls_playlist_type=vod:start_number=")
+                // segments are written under a temporary name and renamed when complete, so one that carries its real
+                // name can be published while the encode goes on
+                .append(":hls_playlist_type=vod:hls_flags=temp_file:start_number=")
                 .append(chunk.firstSegment())
                 .append(":hls_segment_filename=")
                 .append(name)

@@ -56,6 +56,17 @@ public final class MediaPipeline {
      */
     public PipelineResult run(PipelineRequest request, ProgressListener listener)
             throws MediaException, InterruptedException {
+        return run(request, listener, SegmentListener.NONE);
+    }
+
+    /**
+     * @param segments told about each finished segment while a single-process encode runs (a chunked encode
+     *                 reports none: its segments change when the chunks are joined)
+     * @throws MediaException       unretriable for bad input or profiles, retriable when ffmpeg fails
+     * @throws InterruptedException when the calling thread was interrupted; ffmpeg is killed first
+     */
+    public PipelineResult run(PipelineRequest request, ProgressListener listener, SegmentListener segments)
+            throws MediaException, InterruptedException {
         long started = System.nanoTime();
         InputValidator validator = new InputValidator(request.maxInputBytes());
         long size = validator.checkFile(request.input());
@@ -82,14 +93,21 @@ public final class MediaPipeline {
             EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions, range);
             Set<String> mp4Names = mp4Names(request, spec, command.outputNames());
             prepareDirectories(work, command, request, renditions);
-            encode(
-                    work,
-                    command,
-                    chunks,
-                    request.maxParallel(),
-                    chunks.size() == 1 ? mp4Names : Set.of(),
-                    progress,
-                    outputFps(spec, renditions));
+            try (SegmentWatcher watcher = chunks.size() == 1 && segments != SegmentListener.NONE
+                    ? SegmentWatcher.start(work, command.outputNames(), segments)
+                    : null) {
+                encode(
+                        work,
+                        command,
+                        chunks,
+                        request.maxParallel(),
+                        chunks.size() == 1 ? mp4Names : Set.of(),
+                        progress,
+                        outputFps(spec, renditions));
+                if (watcher != null) {
+                    watcher.finish();
+                }
+            }
             Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, chunks, mp4Names);
             InputHashes hash;
             if (range == null) {

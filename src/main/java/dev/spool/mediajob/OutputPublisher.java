@@ -25,7 +25,7 @@ public final class OutputPublisher {
                 throw new InterruptedException("publishing was interrupted");
             }
             String file = ordered.get(i);
-            String key = prefix.isEmpty() ? file : prefix + "/" + file;
+            String key = key(prefix, file);
             try {
                 store.put(key, dir.resolve(file), ContentTypes.forKey(key));
             } catch (StorageException e) {
@@ -33,6 +33,10 @@ public final class OutputPublisher {
             }
             progress.accept((i + 1) / (double) ordered.size());
         }
+    }
+
+    static String key(String prefix, String file) {
+        return prefix.isEmpty() ? file : prefix + "/" + file;
     }
 
     /** Segments and media first, then media playlists, then the master ({@code index.m3u8} at the top). */

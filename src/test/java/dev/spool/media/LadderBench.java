@@ -1,16 +1,18 @@
 package dev.spool.media;
 
+import dev.spool.storage.LocalObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Times Spool's pipeline against the best single ffmpeg command for the same job, and the chunked
- * path against one process. Run it through {@code bench/ladder.sh}; environment variables shorten it:
+ * Times Spool's import task end to end against the best single ffmpeg command for the same job at equal
+ * bits, with each side's per-rendition bitrate and quality, and the chunked path against one process. Run it through {@code bench/ladder.sh}; environment variables shorten it:
  * BENCH_SECONDS (60, 0 skips the ladder run), BENCH_PRESET (medium), BENCH_LONG_SECONDS (600, 0 skips the long run),
  * BENCH_LONG_PRESET (veryfast), BENCH_REPEAT (1: runs each side this many times, alternating, and
  * keeps the fastest, which damps the noise of a shared machine), BENCH_DIR (target/bench; sources are
@@ -111,24 +113,34 @@ public final class LadderBench {
         System.out.printf(Locale.ROOT, "load average at the end %.1f%n", load());
     }
 
-    /** Default ladder of a 1080p30 source: Spool's pipeline against one hand-written ffmpeg command. */
+    /**
+     * Default ladder of a 1080p30 source: Spool end to end as an import task does it (fetch from a URL, probe,
+     * encode, package, hashes, publish into an object store, source copy kept) against one hand-written ffmpeg
+     * command on the local file that encodes every rendition at the video bitrate Spool's own rendition measured,
+     * with a VOD VBV, so the quality of the two is compared at equal bits.
+     */
     private void ladder(double seconds, String preset) throws Exception {
         Path source = source("source-1080p-" + (long) seconds + "s.mp4", seconds, "1920x1080", "12M");
-        PipelineRequest request = PipelineRequest.builder(source, dir.resolve("spool"))
-                .preset(preset)
-                .mp4(Mp4Mode.ALL)
-                .build();
         VideoSpec spec = new Prober(binaries).probe(source);
         List<Rendition> renditions = new LadderPlanner(Ladder.SPOOL).plan(spec, List.of());
-
         Path plain = dir.resolve("ffmpeg");
         for (Rendition r : renditions) {
             Files.createDirectories(plain.resolve(r.name()));
         }
-        List<String> command = plainCommand(source, renditions, preset);
-        Timing[] times =
-                race(() -> new MediaPipeline(binaries).run(request, ProgressListener.NONE), () -> run(command, plain));
-
+        Path storeRoot = dir.resolve("store");
+        ImportTask task = new ImportTask(binaries, dir.resolve("task"), new LocalObjectStore(storeRoot), preset);
+        Quality quality = new Quality(binaries, dir);
+        List<List<String>> anchor = new ArrayList<>();
+        Timing[] times;
+        try (SourceServer server = SourceServer.serving(source)) {
+            times = race(() -> task.run(server.url()), () -> {
+                if (anchor.isEmpty()) {
+                    anchor.add(anchorCommand(
+                            source, renditions, preset, task.videoBitrates(storeRoot, renditions, quality)));
+                }
+                run(anchor.get(0), plain);
+            });
+        }
         System.out.printf(
                 Locale.ROOT,
                 "ladder %s, %.0f s 1080p30, preset %s, %.0f s segments, MP4s: %s%n",
@@ -139,10 +151,25 @@ public final class LadderBench {
                 renditions.stream()
                         .filter(r -> !r.name().equals(Rendition.LOW_BITRATE))
                         .count());
-        System.out.println("  spool pipeline  " + times[0] + "  (probe, encode, thumbnails, read-back, hashes)");
-        System.out.println("  single ffmpeg   " + times[1]);
-        System.out.println("  spool / ffmpeg  " + times[0].ratio(times[1]));
-        System.out.println("  ffmpeg command: " + String.join(" ", command.subList(1, command.size())));
+        System.out.println("  spool import task  " + times[0] + "  (" + task.steps() + ")");
+        System.out.println("  single ffmpeg      " + times[1]);
+        System.out.println("  spool / ffmpeg     " + times[0].ratio(times[1]));
+        System.out.println("  ffmpeg command: "
+                + String.join(" ", anchor.get(0).subList(1, anchor.get(0).size())));
+        System.out.println("  quality at equal bits (video bitstream only; PSNR of the luma and chroma average against"
+                + " the source scaled to the rendition" + (quality.vmaf() ? ", VMAF" : "; this ffmpeg has no libvmaf")
+                + "):");
+        for (Rendition r : renditions) {
+            Quality.Measure ours = quality.measure(ImportTask.published(storeRoot, r.name()), source, r);
+            Quality.Measure theirs = quality.measure(plain.resolve(r.name()).resolve("index.m3u8"), source, r);
+            System.out.printf(
+                    Locale.ROOT,
+                    "    %-7s spool %s  ffmpeg %s  PSNR spool - ffmpeg %+.2f dB%n",
+                    r.name(),
+                    ours,
+                    theirs,
+                    ours.psnr() - theirs.psnr());
+        }
     }
 
     /** A long 720p source through chunks encoded in parallel, and through one process. */
@@ -173,10 +200,12 @@ public final class LadderBench {
     }
 
     /**
-     * The fastest plain command found for the job: one decode, a split per rendition, each
-     * rendition and the audio encoded once, tee into an HLS muxer and an MP4 muxer per rendition.
+     * The plain command: one decode, a split per rendition, each rendition and the audio encoded once, tee into an
+     * HLS muxer and an MP4 muxer per rendition. Each rendition gets the video bitrate Spool's measured, capped by a
+     * VOD VBV (peak 1.1x, buffer 2x the target).
      */
-    private List<String> plainCommand(Path source, List<Rendition> renditions, String preset) {
+    private List<String> anchorCommand(
+            Path source, List<Rendition> renditions, String preset, Map<String, Long> bitrates) {
         List<String> cmd =
                 new ArrayList<>(List.of(binaries.ffmpeg().toString(), "-v", "error", "-y", "-i", source.toString()));
         StringBuilder graph = new StringBuilder("[0:v]split=" + renditions.size());
@@ -199,17 +228,18 @@ public final class LadderBench {
         List<String> slaves = new ArrayList<>();
         for (int i = 0; i < renditions.size(); i++) {
             Rendition r = renditions.get(i);
+            long target = bitrates.get(r.name());
             cmd.addAll(List.of(
                     "-map",
                     "[v" + i + "]",
                     "-c:v:" + i,
                     "libx264",
-                    "-crf:v:" + i,
-                    "27",
+                    "-b:v:" + i,
+                    Long.toString(target),
                     "-maxrate:v:" + i,
-                    Long.toString(r.bitrate()),
+                    Long.toString(Math.round(target * 1.1)),
                     "-bufsize:v:" + i,
-                    Long.toString(r.bitrate())));
+                    Long.toString(target * 2)));
             String select = "[select=\\'v:" + i + ",a\\':";
             slaves.add(select + "f=hls:hls_time=6:hls_playlist_type=vod:hls_segment_filename=" + r.name() + "/%d.ts]"
                     + r.name() + "/index.m3u8");
@@ -222,6 +252,8 @@ public final class LadderBench {
                 "0:a",
                 "-c:a",
                 "aac",
+                "-b:a",
+                "128k",
                 "-preset",
                 preset,
                 "-force_key_frames",
@@ -268,7 +300,7 @@ public final class LadderBench {
         return file;
     }
 
-    private void run(List<String> command, Path workDir) throws Exception {
+    void run(List<String> command, Path workDir) throws Exception {
         ChildProcess.Result result =
                 ChildProcess.run(command, binaries.environment(), workDir, null, Duration.ofHours(6));
         if (!result.ok()) {

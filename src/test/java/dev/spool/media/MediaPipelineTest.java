@@ -396,6 +396,58 @@ class MediaPipelineTest {
     }
 
     /** With faststart the moov box comes before mdat. */
+    @Test
+    void givenOneProcessEncode_whenRunWithSegmentListener_thenEverySegmentIsHandedOverWholeAndSomeBeforeTheEncodeEnds()
+            throws Exception {
+        // given: 20 s at 640x360 in 2 s segments, encoded at a preset slow enough that the encode outlasts a few looks
+        Path source = TestMedia.generate(
+                sources,
+                "segments.mp4",
+                20,
+                "640x360",
+                30,
+                true,
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-c:a",
+                "aac",
+                "-shortest");
+        Path copies = Files.createTempDirectory(sources, "handed");
+        List<String> handed = new ArrayList<>();
+        List<String> beforeTheirPlaylist = new ArrayList<>();
+
+        // when: each segment is copied the moment it is handed over, as a publisher would upload it
+        PipelineResult result =
+                pipeline.run(request(source, out).preset("medium").build(), ProgressListener.NONE, (file, path) -> {
+                    Path copy = copies.resolve(file);
+                    Files.createDirectories(copy.getParent());
+                    Files.copy(path, copy);
+                    handed.add(file);
+                    // the HLS muxer writes a VOD playlist when it ends: none yet means the encode is still running
+                    try (Stream<Path> siblings = Files.list(path.getParent())) {
+                        if (siblings.noneMatch(f -> f.toString().endsWith(".m3u8"))) {
+                            beforeTheirPlaylist.add(file);
+                        }
+                    }
+                });
+
+        // then: every segment, and nothing else, was handed over once, with the bytes it was published with
+        List<String> segments = result.files().stream()
+                .filter(f -> f.endsWith(".ts") || f.endsWith(".m4s"))
+                .toList();
+        assertThat(segments).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(handed).containsExactlyInAnyOrderElementsOf(segments);
+        for (String file : handed) {
+            assertThat(Files.mismatch(copies.resolve(file), out.resolve(file)))
+                    .as("%s as handed over", file)
+                    .isEqualTo(-1L);
+        }
+        assertThat(beforeTheirPlaylist).isNotEmpty();
+        HlsAssertions.assertPlayable(out, result, 20.0);
+    }
+
     private static void assertFastStart(Path mp4) throws Exception {
         byte[] bytes = Files.readAllBytes(mp4);
         String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
