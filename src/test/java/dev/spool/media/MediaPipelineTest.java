@@ -395,25 +395,16 @@ class MediaPipelineTest {
                 .codecs();
     }
 
-    /** With faststart the moov box comes before mdat. */
     @Test
     void givenOneProcessEncode_whenRunWithSegmentListener_thenEverySegmentIsHandedOverWholeAndSomeBeforeTheEncodeEnds()
             throws Exception {
         // given: 20 s at 640x360 in 2 s segments, encoded at a preset slow enough that the encode outlasts a few looks
-        Path source = TestMedia.generate(
-                sources,
-                "segments.mp4",
-                20,
-                "640x360",
-                30,
-                true,
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-c:a",
-                "aac",
-                "-shortest");
+        Path source = TestMedia.video()
+                .seconds(20)
+                .size(640, 360)
+                .fps(30)
+                .withAudio()
+                .writeTo(sources.resolve("segments.mp4"));
         Path copies = Files.createTempDirectory(sources, "handed");
         List<String> handed = new ArrayList<>();
         List<String> beforeTheirPlaylist = new ArrayList<>();
@@ -448,6 +439,7 @@ class MediaPipelineTest {
         HlsAssertions.assertPlayable(out, result, 20.0);
     }
 
+    /** With faststart the moov box comes before mdat. */
     private static void assertFastStart(Path mp4) throws Exception {
         byte[] bytes = Files.readAllBytes(mp4);
         String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
