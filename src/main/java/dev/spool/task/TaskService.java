@@ -58,7 +58,7 @@ public final class TaskService {
         // The count and the insert serialised per owner, or two concurrent creates could both pass the limit.
         dialect.lockForTransaction(h, ownerId);
         int unfinished = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user "
-                        + "AND phase IN ('pending', 'waiting', 'running')")
+                        + "AND phase IN ('pending', 'waiting', 'running') AND " + TaskRepository.PUBLIC)
                 .bind("user", ownerId)
                 .mapTo(Integer.class)
                 .one();
