@@ -56,6 +56,15 @@ public final class MediaPipeline {
      */
     public PipelineResult run(PipelineRequest request, ProgressListener listener)
             throws MediaException, InterruptedException {
+        return run(request, listener, null);
+    }
+
+    /**
+     * @param chunkRunner where a long input's chunks are encoded (see {@link DistributedEncode#applies}), or null
+     *                    to encode them in this process
+     */
+    public PipelineResult run(PipelineRequest request, ProgressListener listener, ChunkRunner chunkRunner)
+            throws MediaException, InterruptedException {
         long started = System.nanoTime();
         InputValidator validator = new InputValidator(request.maxInputBytes());
         long size = validator.checkFile(request.input());
@@ -82,15 +91,30 @@ public final class MediaPipeline {
             EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions, range);
             Set<String> mp4Names = mp4Names(request, spec, command.outputNames());
             prepareDirectories(work, command, request, renditions);
-            encode(
-                    work,
-                    command,
-                    chunks,
-                    request.maxParallel(),
-                    chunks.size() == 1 ? mp4Names : Set.of(),
-                    progress,
-                    outputFps(spec, renditions));
-            Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, chunks, mp4Names);
+            List<ChunkPlan.Chunk> encoded = chunks;
+            if (DistributedEncode.applies(chunkRunner, chunks, renditions)) {
+                encoded = List.of(new DistributedEncode(binaries)
+                        .encode(
+                                work,
+                                command,
+                                chunks,
+                                mp4Names,
+                                progress,
+                                outputFps(spec, renditions),
+                                chunkRunner,
+                                request.input()));
+                checkComplete(work, command, encoded);
+            } else {
+                encode(
+                        work,
+                        command,
+                        chunks,
+                        request.maxParallel(),
+                        chunks.size() == 1 ? mp4Names : Set.of(),
+                        progress,
+                        outputFps(spec, renditions));
+            }
+            Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, encoded, mp4Names);
             InputHashes hash;
             if (range == null) {
                 hash = awaitHashes(hashes);
