@@ -102,10 +102,11 @@ public final class UploadHandler implements TaskHandler {
             // HLS segments cannot carry a C2PA manifest: a signed asset always has signed MP4 siblings.
             var mp4 = Boolean.TRUE.equals(asset.staticMp4()) || c2pa ? Mp4Mode.ALL : Mp4Mode.SHORT_ONLY;
             Path output = work.resolve("out");
-            var result = jobs.pipeline()
-                    .run(
-                            jobs.request(source, output, params.profiles(), params.targetSegmentSizeSecs(), mp4),
-                            progress::accept);
+            var result = jobs.encode(
+                    task,
+                    context,
+                    jobs.request(source, output, params.profiles(), params.targetSegmentSizeSecs(), mp4),
+                    progress);
             if (c2pa) {
                 result = jobs.signMp4s(
                         result,
