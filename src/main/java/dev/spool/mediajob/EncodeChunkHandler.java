@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one chunk of a long media task on whichever worker claimed it: reads the source where the store keeps it (a
@@ -25,6 +27,8 @@ import java.util.stream.Stream;
  * puts what it wrote under the prefix its parent collects.
  */
 public final class EncodeChunkHandler implements TaskHandler {
+    private static final Logger log = LoggerFactory.getLogger(EncodeChunkHandler.class);
+
     private final ObjectStore store;
     private final ChunkEncoder encoder;
     private final MediaJobs jobs;
@@ -53,7 +57,13 @@ public final class EncodeChunkHandler implements TaskHandler {
                 }
             }
             Path out = Files.createDirectories(dir.resolve("out"));
+            long started = System.nanoTime();
             encoder.encode(spec.job(), input, out, context::progress);
+            log.info(
+                    "encoded chunk {} ({} s of media) in {} ms",
+                    spec.job().index(),
+                    Math.round(spec.job().expected() * 10) / 10.0,
+                    (System.nanoTime() - started) / 1_000_000);
             context.checkCancelled();
             List<Path> files;
             try (Stream<Path> walk = Files.walk(out)) {
