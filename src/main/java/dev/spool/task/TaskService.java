@@ -134,6 +134,10 @@ public final class TaskService {
         if (request.type() == null) {
             throw SpoolException.invalid("type", "is required (upload, export, export-data, transcode-file or clip)");
         }
+        if (request.type().internal()) {
+            // a long media task's own parts, spawned by the engine: never created from outside
+            throw SpoolException.invalid("type", "must be one of upload, export, export-data, transcode-file or clip");
+        }
         if (request.params() == null) {
             throw SpoolException.invalid(
                     "params", "is required, with the key '" + request.type().wire() + "'");
