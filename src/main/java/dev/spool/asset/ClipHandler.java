@@ -97,7 +97,7 @@ public final class ClipHandler implements TaskHandler {
                     .thumbnails(true)
                     .range(range)
                     .build();
-            return new Transcoded(output, jobs.pipeline().run(request, progress::accept));
+            return new Transcoded(output, jobs.encode(task, context, request, progress));
         }
 
         @Override

@@ -108,11 +108,12 @@ public final class UploadHandler implements TaskHandler {
             Path output = work.resolve("out");
             PipelineResult result;
             try {
-                result = jobs.pipeline()
-                        .run(
-                                jobs.request(source, output, params.profiles(), params.targetSegmentSizeSecs(), mp4),
-                                progress::accept,
-                                segments);
+                result = jobs.encode(
+                        task,
+                        context,
+                        jobs.request(source, output, params.profiles(), params.targetSegmentSizeSecs(), mp4),
+                        progress,
+                        segments);
             } catch (MediaException | InterruptedException | RuntimeException e) {
                 segments.withdraw();
                 throw e;

@@ -33,12 +33,14 @@ import dev.spool.crypto.ServerKey;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.db.Retention;
+import dev.spool.media.ChunkEncoder;
 import dev.spool.media.FfmpegBinaries;
 import dev.spool.media.Fmp4Packager;
 import dev.spool.media.Ladder;
 import dev.spool.media.LeftoverWork;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
+import dev.spool.mediajob.EncodeChunkHandler;
 import dev.spool.mediajob.MediaJobs;
 import dev.spool.metrics.EncodeMetrics;
 import dev.spool.metrics.HttpMetrics;
@@ -257,11 +259,13 @@ public final class Server implements AutoCloseable {
                             fetcher,
                             config.media(),
                             config.dataDir().resolve("work"),
-                            signer);
+                            signer,
+                            objects);
                     handlers.add(new UploadHandler(assetRepository, objects, jobs, new UploadDecryption(uploadKey)));
                     handlers.add(new ClipHandler(assetRepository, objects, jobs));
                     handlers.add(
                             new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()), jobs));
+                    handlers.add(new EncodeChunkHandler(objects, new ChunkEncoder(binaries), jobs));
                 });
                 handlers.add(new ExportHandler(
                         assetRepository, objects, config.exports(), new AddressGuard(config.importAllowPrivate())));

@@ -22,6 +22,9 @@ final class EncodeCommand {
     static final long AUDIO_ONLY_BITRATE = 96_000;
 
     private static final String AUDIO_ONLY_RATE = "48000";
+    /** Seconds added to every cluster chunk's timestamps; more than any encoder's reordering delay. */
+    private static final double CHUNK_TS_LEAD = 10;
+
     static final int THUMB_WIDTH = 640;
     static final int THUMB_HEIGHT = 360;
 
@@ -60,43 +63,39 @@ final class EncodeCommand {
         return "init_" + chunk + ".mp4";
     }
 
+    /** The video-only MPEG-TS file a chunk encoded in the cluster writes for one rendition. */
+    static String chunkVideo(String name, int chunk) {
+        return name + "/chunk_" + chunk + ".ts";
+    }
+
     /**
      * @param mp4Names renditions whose MP4 this process writes directly (empty when chunked: the
      *                 MP4s are then remuxed from the joined playlists)
      */
     List<String> build(ChunkPlan.Chunk chunk, Set<String> mp4Names) {
-        List<String> cmd = new ArrayList<>(List.of(
-                binaries.ffmpeg().toString(),
-                "-hide_banner",
-                "-nostdin",
-                "-v",
-                "error",
-                "-nostats",
-                "-progress",
-                "pipe:1",
-                "-stats_period",
-                "0.5",
-                "-y"));
-        // input options: ffmpeg seeks to the keyframe before the start and drops the frames decoded before it
-        double start = (range == null ? 0 : range.start()) + chunk.start();
-        if (start > 0) {
-            cmd.addAll(List.of("-ss", seconds(start)));
-        }
-        Double length = chunk.length();
-        if (length == null && range != null) {
-            length = range.length() - chunk.start();
-        }
-        if (length != null) {
-            cmd.addAll(List.of("-t", seconds(length)));
-        }
-        cmd.addAll(List.of("-i", Prober.fileUrl(request.input())));
-        boolean audio = spec.audio().isPresent();
+        return build(chunk, mp4Names, Prober.fileUrl(request.input()), false);
+    }
+
+    /**
+     * A chunk's video only, for a worker of the cluster reading the source at {@code input}: each rendition goes to
+     * its own MPEG-TS file ({@link #chunkVideo}) whose timestamps continue from the previous chunk's, so the chunks
+     * join byte by byte; {@link #buildJoin} then adds the audio, encoded once.
+     */
+    List<String> buildVideo(ChunkPlan.Chunk chunk, String input) {
+        return build(chunk, Set.of(), input, true);
+    }
+
+    private List<String> build(ChunkPlan.Chunk chunk, Set<String> mp4Names, String input, boolean videoOnly) {
+        List<String> cmd = head();
+        cmd.addAll(inputRange(chunk));
+        cmd.addAll(List.of("-i", input));
+        boolean audio = !videoOnly && spec.audio().isPresent();
         boolean thumbnails = request.thumbnails() && !renditions.isEmpty();
         List<String> slaves = new ArrayList<>();
         if (renditions.isEmpty()) {
             cmd.addAll(List.of(
                     "-map",
-                    audioStream(),
+                    audioStream(0),
                     "-c:a",
                     "aac",
                     "-b:a",
@@ -113,18 +112,15 @@ final class EncodeCommand {
                 cmd.addAll(List.of("-map", "[v" + i + "]"));
             }
             if (audio) {
-                cmd.addAll(List.of("-map", audioStream(), "-c:a", "aac", "-b:a", AUDIO_BITRATE));
-                // audio that starts after the video is padded with silence from the timeline's start (gaps are
-                // filled too), so players start both streams together
-                cmd.addAll(List.of("-af", "aresample=async=1:first_pts=0"));
-                if (spec.audio().get().channels() != null && spec.audio().get().channels() > 2) {
-                    // 128 kb/s is a stereo budget: six channels in it sound worse than a stereo downmix
-                    cmd.addAll(List.of("-ac", "2"));
-                }
+                cmd.addAll(audioOptions(0));
             }
             for (int i = 0; i < renditions.size(); i++) {
                 Rendition r = renditions.get(i);
                 cmd.addAll(videoOptions(i, r));
+                if (videoOnly) {
+                    slaves.add("[select=\\'v:" + i + "\\':f=mpegts]" + chunkVideo(r.name(), chunk.index()));
+                    continue;
+                }
                 String select = audio ? "v:" + i + ",a" : "v:" + i;
                 slaves.add(hlsSlave(select, r.name(), r.fragmentedMp4(), chunk));
                 if (mp4Names.contains(r.name())) {
@@ -132,16 +128,16 @@ final class EncodeCommand {
                 }
             }
         }
-        if (chunk.start() > 0) {
+        if (videoOnly) {
+            // Every chunk, the first too, lies CHUNK_TS_LEAD later than its place: no chunk then starts with a
+            // negative decoding time (B-frames) that the muxer would shift, so the chunks stay frame-exact end to end.
+            cmd.addAll(List.of("-output_ts_offset", seconds(CHUNK_TS_LEAD + chunk.start())));
+        } else if (chunk.start() > 0) {
             // MPEG-TS timestamps then continue from the previous chunk, so the joined playlist needs no
             // discontinuity (the MP4 muxer restarts at 0 anyway: the packager shifts fragmented MP4 times)
             cmd.addAll(List.of("-output_ts_offset", seconds(chunk.start())));
         }
-        Double timeline = spec.timelineLength();
-        if (chunk.length() == null && timeline != null && !renditions.isEmpty()) {
-            // a constant frame rate repeats the last frame for as long as the gap before it; the source ends here
-            cmd.addAll(List.of("-t", seconds(timeline - chunk.start())));
-        }
+        cmd.addAll(timelineEnd(chunk));
         // tee cannot tell encoders that MP4 wants global headers; TS muxers re-insert them at keyframes
         cmd.addAll(List.of("-flags", "+global_header", "-f", "tee", String.join("|", slaves)));
         if (thumbnails) {
@@ -159,6 +155,101 @@ final class EncodeCommand {
                     THUMBNAILS + "/keyframes_%d.png"));
         }
         return cmd;
+    }
+
+    /**
+     * The pass that joins what the cluster encoded: each rendition's chunk files read as one stream (the concat
+     * protocol; their timestamps are continuous) and copied, the audio encoded once from the source for the whole
+     * timeline, both muxed into the HLS outputs and MP4s exactly as a one-chunk encode ({@code whole}) writes them.
+     * A single audio encode leaves no gap, overlap or priming at the chunk joins.
+     */
+    List<String> buildJoin(List<ChunkPlan.Chunk> chunks, ChunkPlan.Chunk whole, Set<String> mp4Names) {
+        List<String> cmd = head();
+        for (Rendition r : renditions) {
+            List<String> parts =
+                    chunks.stream().map(c -> chunkVideo(r.name(), c.index())).toList();
+            cmd.addAll(List.of("-i", "concat:" + String.join("|", parts)));
+        }
+        boolean audio = spec.audio().isPresent();
+        if (audio) {
+            cmd.addAll(inputRange(whole));
+            cmd.addAll(List.of("-i", Prober.fileUrl(request.input())));
+        }
+        for (int i = 0; i < renditions.size(); i++) {
+            // the MPEG-TS stream type would otherwise be copied into the MP4s as their codec tag
+            String tag = renditions.get(i).encoder() == TranscodeProfile.Encoder.HEVC ? "hvc1" : "avc1";
+            cmd.addAll(List.of("-map", i + ":v:0", "-tag:v:" + i, tag));
+        }
+        cmd.addAll(List.of("-c:v", "copy"));
+        if (audio) {
+            cmd.addAll(audioOptions(renditions.size()));
+        }
+        List<String> slaves = new ArrayList<>();
+        for (int i = 0; i < renditions.size(); i++) {
+            Rendition r = renditions.get(i);
+            String select = audio ? "v:" + i + ",a" : "v:" + i;
+            slaves.add(hlsSlave(select, r.name(), r.fragmentedMp4(), whole));
+            if (mp4Names.contains(r.name())) {
+                slaves.add(mp4Slave(select, r.name()));
+            }
+        }
+        cmd.addAll(timelineEnd(whole));
+        cmd.addAll(List.of("-flags", "+global_header", "-f", "tee", String.join("|", slaves)));
+        return cmd;
+    }
+
+    private List<String> head() {
+        return new ArrayList<>(List.of(
+                binaries.ffmpeg().toString(),
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "error",
+                "-nostats",
+                "-progress",
+                "pipe:1",
+                "-stats_period",
+                "0.5",
+                "-y"));
+    }
+
+    /** Input options: ffmpeg seeks to the keyframe before the start and drops the frames decoded before it. */
+    private List<String> inputRange(ChunkPlan.Chunk chunk) {
+        List<String> o = new ArrayList<>();
+        double start = (range == null ? 0 : range.start()) + chunk.start();
+        if (start > 0) {
+            o.addAll(List.of("-ss", seconds(start)));
+        }
+        Double length = chunk.length();
+        if (length == null && range != null) {
+            length = range.length() - chunk.start();
+        }
+        if (length != null) {
+            o.addAll(List.of("-t", seconds(length)));
+        }
+        return o;
+    }
+
+    /** AAC for the renditions, from the probed audio stream of input number {@code input}. */
+    private List<String> audioOptions(int input) {
+        List<String> o = new ArrayList<>(List.of("-map", audioStream(input), "-c:a", "aac", "-b:a", AUDIO_BITRATE));
+        // audio that starts after the video is padded with silence from the timeline's start (gaps are
+        // filled too), so players start both streams together
+        o.addAll(List.of("-af", "aresample=async=1:first_pts=0"));
+        if (spec.audio().get().channels() != null && spec.audio().get().channels() > 2) {
+            // 128 kb/s is a stereo budget: six channels in it sound worse than a stereo downmix
+            o.addAll(List.of("-ac", "2"));
+        }
+        return o;
+    }
+
+    /** For the last chunk: a constant frame rate repeats the last frame for as long as the gap before it; the source ends here. */
+    private List<String> timelineEnd(ChunkPlan.Chunk chunk) {
+        Double timeline = spec.timelineLength();
+        if (chunk.length() == null && timeline != null && !renditions.isEmpty()) {
+            return List.of("-t", seconds(timeline - chunk.start()));
+        }
+        return List.of();
     }
 
     private String filterGraph(boolean thumbnails) {
@@ -205,9 +296,9 @@ final class EncodeCommand {
         return graph.toString();
     }
 
-    /** The probed audio stream, by its index in the file. */
-    private String audioStream() {
-        return "0:" + spec.audio().orElseThrow().index();
+    /** The probed audio stream, by its index in the file, of input number {@code input}. */
+    private String audioStream(int input) {
+        return input + ":" + spec.audio().orElseThrow().index();
     }
 
     /** Fits the displayed picture inside 640x360, keeping its aspect ratio; a smaller picture keeps its size. */

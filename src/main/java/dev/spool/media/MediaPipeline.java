@@ -56,16 +56,19 @@ public final class MediaPipeline {
      */
     public PipelineResult run(PipelineRequest request, ProgressListener listener)
             throws MediaException, InterruptedException {
-        return run(request, listener, SegmentListener.NONE);
+        return run(request, listener, SegmentListener.NONE, null);
     }
 
     /**
-     * @param segments told about each finished segment while a single-process encode runs (a chunked encode
-     *                 reports none: its segments change when the chunks are joined)
+     * @param segments    told about each finished segment while a single-process encode runs (a chunked encode
+     *                    reports none: its segments change when the chunks are joined)
+     * @param chunkRunner where a long input's chunks are encoded (see {@link DistributedEncode#applies}), or null
+     *                    to encode them in this process
      * @throws MediaException       unretriable for bad input or profiles, retriable when ffmpeg fails
      * @throws InterruptedException when the calling thread was interrupted; ffmpeg is killed first
      */
-    public PipelineResult run(PipelineRequest request, ProgressListener listener, SegmentListener segments)
+    public PipelineResult run(
+            PipelineRequest request, ProgressListener listener, SegmentListener segments, ChunkRunner chunkRunner)
             throws MediaException, InterruptedException {
         long started = System.nanoTime();
         InputValidator validator = new InputValidator(request.maxInputBytes());
@@ -93,22 +96,37 @@ public final class MediaPipeline {
             EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions, range);
             Set<String> mp4Names = mp4Names(request, spec, command.outputNames());
             prepareDirectories(work, command, request, renditions);
-            try (SegmentWatcher watcher = chunks.size() == 1 && segments != SegmentListener.NONE
-                    ? SegmentWatcher.start(work, command.outputNames(), segments)
-                    : null) {
-                encode(
-                        work,
-                        command,
-                        chunks,
-                        request.maxParallel(),
-                        chunks.size() == 1 ? mp4Names : Set.of(),
-                        progress,
-                        outputFps(spec, renditions));
-                if (watcher != null) {
-                    watcher.finish();
+            List<ChunkPlan.Chunk> encoded = chunks;
+            if (DistributedEncode.applies(chunkRunner, chunks, renditions)) {
+                encoded = List.of(new DistributedEncode(binaries)
+                        .encode(
+                                work,
+                                command,
+                                chunks,
+                                mp4Names,
+                                progress,
+                                outputFps(spec, renditions),
+                                chunkRunner,
+                                request.input()));
+                checkComplete(work, command, encoded);
+            } else {
+                try (SegmentWatcher watcher = chunks.size() == 1 && segments != SegmentListener.NONE
+                        ? SegmentWatcher.start(work, command.outputNames(), segments)
+                        : null) {
+                    encode(
+                            work,
+                            command,
+                            chunks,
+                            request.maxParallel(),
+                            chunks.size() == 1 ? mp4Names : Set.of(),
+                            progress,
+                            outputFps(spec, renditions));
+                    if (watcher != null) {
+                        watcher.finish();
+                    }
                 }
             }
-            Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, chunks, mp4Names);
+            Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, encoded, mp4Names);
             InputHashes hash;
             if (range == null) {
                 hash = awaitHashes(hashes);

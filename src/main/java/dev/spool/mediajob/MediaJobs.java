@@ -10,9 +10,11 @@ import dev.spool.media.MediaPipeline;
 import dev.spool.media.Mp4Mode;
 import dev.spool.media.PipelineRequest;
 import dev.spool.media.PipelineResult;
+import dev.spool.media.SegmentListener;
 import dev.spool.media.TranscodeProfile;
 import dev.spool.storage.ContentTypes;
 import dev.spool.storage.FetchException;
+import dev.spool.storage.ObjectStore;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.Task;
 import dev.spool.task.TaskParams;
@@ -27,6 +29,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.DoubleConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -48,20 +51,24 @@ public final class MediaJobs {
     private final Config.Media settings;
     private final Path workRoot;
     private final Mp4Signer signer;
+    private final ObjectStore objects;
 
+    /** @param objects where long inputs' chunks are exchanged with the workers that encode them */
     public MediaJobs(
             MediaPipeline pipeline,
             Fmp4Packager fmp4,
             SourceFetcher fetcher,
             Config.Media settings,
             Path workRoot,
-            Mp4Signer signer) {
+            Mp4Signer signer,
+            ObjectStore objects) {
         this.pipeline = pipeline;
         this.fmp4 = fmp4;
         this.fetcher = fetcher;
         this.settings = settings;
         this.workRoot = workRoot;
         this.signer = signer;
+        this.objects = objects;
     }
 
     /** Fetch, transcode, publish, each step named and followed by a cancellation point; the work dir goes after. */
@@ -95,6 +102,22 @@ public final class MediaJobs {
 
     public MediaPipeline pipeline() {
         return pipeline;
+    }
+
+    /**
+     * Runs the pipeline for a task: a long input's chunks become {@code encode-chunk} child tasks that any worker of
+     * the cluster claims (this one included), so a lost chunk is retried alone.
+     */
+    public PipelineResult encode(Task task, TaskContext context, PipelineRequest request, DoubleConsumer progress)
+            throws MediaException, InterruptedException {
+        return encode(task, context, request, progress, SegmentListener.NONE);
+    }
+
+    /** As above, handing each finished segment of a single-process encode to {@code segments} as it is written. */
+    public PipelineResult encode(
+            Task task, TaskContext context, PipelineRequest request, DoubleConsumer progress, SegmentListener segments)
+            throws MediaException, InterruptedException {
+        return pipeline.run(request, progress::accept, segments, new ClusterChunks(objects, context, task.id()));
     }
 
     public Fmp4Packager fmp4() {
@@ -139,7 +162,7 @@ public final class MediaJobs {
     }
 
     /** A fresh directory for one attempt of one task. */
-    private Path workDir(String taskId, int attempt) {
+    Path workDir(String taskId, int attempt) {
         try {
             Path dir = workRoot.resolve(taskId + "-" + attempt);
             deleteTree(dir);
@@ -185,7 +208,7 @@ public final class MediaJobs {
                 p.encoder() == null ? null : TranscodeProfile.Encoder.parse(p.encoder()));
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -111,6 +111,17 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
+    public Optional<Path> localFile(String key) {
+        Path file = resolve(key);
+        try {
+            requireInside(file);
+        } catch (IOException e) {
+            throw ioError("cannot read '" + key + "' in " + describe(), e);
+        }
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    @Override
     public List<ObjectInfo> list(String prefix) {
         ObjectKeys.requirePrefix(prefix);
         Path start = root.resolve(prefix.substring(0, prefix.lastIndexOf('/') + 1));

@@ -44,6 +44,15 @@ public interface ObjectStore extends AutoCloseable {
      */
     InputStream get(String key, long offset, long length);
 
+    /**
+     * The object as a file this process can read in place (a local store's own file), so a reader that seeks (ffmpeg
+     * encoding one chunk of a long video) reads only what it needs; empty when the object lives elsewhere (S3) or
+     * does not exist. The file must not be written to.
+     */
+    default Optional<Path> localFile(String key) {
+        return Optional.empty();
+    }
+
     /** All objects whose key starts with {@code prefix}, sorted by key. */
     List<ObjectInfo> list(String prefix);
 

@@ -22,7 +22,18 @@ public record TaskParams(
         Export export,
         ExportData exportData,
         @JsonProperty("transcode-file") TranscodeFile transcodeFile,
-        Clip clip) {
+        Clip clip,
+        @JsonProperty("encode-chunk") JsonNode encodeChunk) {
+
+    /** A public task's parameters: every type but the internal {@code encode-chunk}. */
+    public TaskParams(Upload upload, Export export, ExportData exportData, TranscodeFile transcodeFile, Clip clip) {
+        this(upload, export, exportData, transcodeFile, clip, null);
+    }
+
+    /** An {@code encode-chunk} child task's parameters: what the media job that spawned it wrote. */
+    public static TaskParams encodeChunk(JsonNode chunk) {
+        return new TaskParams(null, null, null, null, null, chunk);
+    }
 
     public record Upload(
             String url,
@@ -102,7 +113,7 @@ public record TaskParams(
 
     /** How many variants are set; a valid task has exactly one, matching its type. */
     long variantCount() {
-        return Stream.of(upload, export, exportData, transcodeFile, clip)
+        return Stream.of(upload, export, exportData, transcodeFile, clip, encodeChunk)
                 .filter(Objects::nonNull)
                 .count();
     }
@@ -114,6 +125,7 @@ public record TaskParams(
             case EXPORT_DATA -> exportData != null;
             case TRANSCODE_FILE -> transcodeFile != null;
             case CLIP -> clip != null;
+            case ENCODE_CHUNK -> encodeChunk != null;
         };
     }
 
@@ -147,7 +159,8 @@ public record TaskParams(
                                 clip.clipStrategy(),
                                 clip.catalystPipelineStrategy(),
                                 clip.sessionId(),
-                                clip.inputId()));
+                                clip.inputId()),
+                encodeChunk);
     }
 
     /**
@@ -171,12 +184,13 @@ public record TaskParams(
                         t.targetSegmentSizeSecs(),
                         t.creatorId(),
                         t.c2pa()),
-                clip);
+                clip,
+                encodeChunk);
     }
 
     /** What is kept once the task has ended: the transcode-file credentials only in masked form, sealed or not. */
     TaskParams erased() {
-        return new TaskParams(upload, export, exportData, maskTranscodeFile(transcodeFile), clip);
+        return new TaskParams(upload, export, exportData, maskTranscodeFile(transcodeFile), clip, encodeChunk);
     }
 
     private static UrlRef seal(UrlRef ref, SecretBox box) {

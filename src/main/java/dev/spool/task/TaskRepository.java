@@ -37,6 +37,12 @@ public final class TaskRepository {
             "id, type, user_id, project_id, input_asset_id, output_asset_id, requester_id, "
                     + "created_at, scheduled_at, params, phase, updated_at, progress, error_message, retries, step, output";
 
+    /**
+     * The condition every public read, count and listing carries: child tasks (a long encode's chunks) are the
+     * engine's units of work, not Livepeer tasks, and never leave the server.
+     */
+    public static final String PUBLIC = "parent_id IS NULL";
+
     public static final RowMapper<Task> MAPPER = TaskRepository::map;
 
     private final Jdbi jdbi;
@@ -56,12 +62,22 @@ public final class TaskRepository {
 
     /** Inserts a new task and its {@code task.spawned} event, in the caller's transaction. */
     public void insert(Handle h, Task task) {
+        insert(h, task, null);
+    }
+
+    /** Inserts a child task of {@code parentId} (internal: no event), in the caller's transaction. */
+    public void insertChild(Handle h, Task task, String parentId) {
+        insert(h, task, parentId);
+    }
+
+    private void insert(Handle h, Task task, String parentId) {
         var status = task.status();
         h.createUpdate("INSERT INTO tasks (id, type, user_id, project_id, input_asset_id, output_asset_id, "
                         + "requester_id, created_at, scheduled_at, params, phase, updated_at, progress, error_message, "
-                        + "retries, step, output, run_after) VALUES (:id, :type, :user, :project, :input, :outputAsset, "
-                        + ":requester, :created, :scheduled, :params, :phase, :updated, :progress, :error, :retries, "
-                        + ":step, :output, :runAfter)")
+                        + "retries, step, output, run_after, parent_id) VALUES (:id, :type, :user, :project, :input, "
+                        + ":outputAsset, :requester, :created, :scheduled, :params, :phase, :updated, :progress, "
+                        + ":error, :retries, :step, :output, :runAfter, :parent)")
+                .bind("parent", parentId)
                 .bind("id", task.id())
                 .bind("type", task.type().wire())
                 .bind("user", task.userId())
@@ -84,8 +100,14 @@ public final class TaskRepository {
         record(h, task, TaskEvent.Kind.SPAWNED, task.createdAt());
     }
 
-    /** Appends the outbox event for a state change and tells the observers, all in the change's transaction. */
+    /**
+     * Appends the outbox event for a state change and tells the observers, all in the change's transaction. An
+     * internal child task has neither: no webhook, event or asset status speaks of it.
+     */
     public Task record(Handle h, Task task, TaskEvent.Kind kind, long now) {
+        if (task.type().internal()) {
+            return task;
+        }
         h.afterCommit(() -> cache.committed(task.id()));
         appendEvent(h, task, kind, now);
         for (var observer : observers) {
@@ -100,7 +122,7 @@ public final class TaskRepository {
     }
 
     public Optional<Task> find(Handle h, String id) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM tasks WHERE id = :id")
+        return h.createQuery("SELECT " + COLUMNS + " FROM tasks WHERE id = :id AND " + PUBLIC)
                 .bind("id", id)
                 .map(MAPPER)
                 .findOne();
@@ -113,7 +135,16 @@ public final class TaskRepository {
         userId.ifPresent(u -> scope.put("user_id", u));
         projectId.ifPresent(p -> scope.put("project_id", p));
         return PageQuery.fetch(
-                jdbi, "tasks", COLUMNS, MAPPER, query, FIELDS, "created_at DESC, id DESC", scope, List.of(), withCount);
+                jdbi,
+                "tasks",
+                COLUMNS,
+                MAPPER,
+                query,
+                FIELDS,
+                "created_at DESC, id DESC",
+                scope,
+                List.of(PUBLIC),
+                withCount);
     }
 
     /**

@@ -58,7 +58,7 @@ public final class TaskService {
         // The count and the insert serialised per owner, or two concurrent creates could both pass the limit.
         dialect.lockForTransaction(h, ownerId);
         int unfinished = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user "
-                        + "AND phase IN ('pending', 'waiting', 'running')")
+                        + "AND phase IN ('pending', 'waiting', 'running') AND " + TaskRepository.PUBLIC)
                 .bind("user", ownerId)
                 .mapTo(Integer.class)
                 .one();
@@ -133,6 +133,10 @@ public final class TaskService {
     private static void validate(CreateTask request) {
         if (request.type() == null) {
             throw SpoolException.invalid("type", "is required (upload, export, export-data, transcode-file or clip)");
+        }
+        if (request.type().internal()) {
+            // a long media task's own parts, spawned by the engine: never created from outside
+            throw SpoolException.invalid("type", "must be one of upload, export, export-data, transcode-file or clip");
         }
         if (request.params() == null) {
             throw SpoolException.invalid(

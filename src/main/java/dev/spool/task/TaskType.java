@@ -10,7 +10,9 @@ public enum TaskType {
     EXPORT("export"),
     EXPORT_DATA("export-data"),
     TRANSCODE_FILE("transcode-file"),
-    CLIP("clip");
+    CLIP("clip"),
+    /** One chunk of a long input's encode: a child task, never shown, counted or announced. */
+    ENCODE_CHUNK("encode-chunk");
 
     private final String wire;
 
@@ -21,6 +23,11 @@ public enum TaskType {
     @JsonValue
     public String wire() {
         return wire;
+    }
+
+    /** Internal types exist only as child tasks of a public one. */
+    public boolean internal() {
+        return this == ENCODE_CHUNK;
     }
 
     @JsonCreator

@@ -105,7 +105,7 @@ public final class TranscodeFileHandler implements TaskHandler {
                     .mp4(outputs.mp4() == null ? Mp4Mode.NONE : Mp4Mode.ALL)
                     .thumbnails(false)
                     .build();
-            PipelineResult result = jobs.pipeline().run(request, progress::accept);
+            PipelineResult result = jobs.encode(task, context, request, progress);
             if (Boolean.TRUE.equals(params.c2pa())) {
                 var creator = AssetValidation.creatorId(params.creatorId());
                 result = jobs.signMp4s(result, out, fileName(input), creator == null ? null : creator.value());

@@ -381,6 +381,7 @@ class TaskResourceTest {
                 "params.upload.profiles | {\"type\": \"upload\", \"params\": {\"upload\": {\"profiles\": {\"name\": \"720p\"}}}}",
                 "type           | {\"type\": \"dance\", \"params\": {\"upload\": {}}}",
                 "type           | {\"params\": {\"upload\": {}}}",
+                "type           | {\"type\": \"encode-chunk\", \"params\": {\"encode-chunk\": {\"job\": {}}}}",
                 "params         | {\"type\": \"clip\", \"params\": {\"upload\": {}}}",
                 "params         | {\"type\": \"upload\", \"params\": {\"upload\": {}, \"clip\": {}}}",
                 "params         | {\"type\": \"upload\"}",

@@ -7,6 +7,7 @@ import dev.spool.media.SampleMedia;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
+import dev.spool.testing.FfmpegProcesses;
 import dev.spool.testing.FileServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
@@ -183,22 +184,9 @@ class AssetImportTest {
                 .isEqualTo("cancelled");
     }
 
-    /**
-     * The ffmpeg processes this JVM started for one task: their arguments name the task's work directory, so the
-     * encodes of other tests' imports on the shared server are not counted.
-     */
+    /** The encodes of one task: their arguments name its work directory (not other tests' imports). */
     private static List<ProcessHandle> ffmpegChildrenWorkingOn(String taskId) {
-        return ProcessHandle.current()
-                .descendants()
-                .filter(p -> p.info()
-                        .command()
-                        .map(c -> Path.of(c).getFileName().toString().equals("ffmpeg"))
-                        .orElse(false))
-                .filter(p -> p.info()
-                        .arguments()
-                        .map(args -> String.join(" ", args).contains(taskId + "-"))
-                        .orElse(false))
-                .toList();
+        return FfmpegProcesses.naming(taskId + "-");
     }
 
     @Test

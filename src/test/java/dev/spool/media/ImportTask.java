@@ -60,7 +60,8 @@ final class ImportTask {
                                 .thumbnails(true)
                                 .build(),
                         ProgressListener.NONE,
-                        segments);
+                        segments,
+                        null);
         start = step("pipeline and segments", start);
         OutputPublisher.publish(store, PREFIX, out, segments.remaining(result.files()), p -> {});
         store.put(PREFIX + "/source", source, "application/octet-stream");

@@ -410,8 +410,10 @@ class MediaPipelineTest {
         List<String> beforeTheirPlaylist = new ArrayList<>();
 
         // when: each segment is copied the moment it is handed over, as a publisher would upload it
-        PipelineResult result =
-                pipeline.run(request(source, out).preset("medium").build(), ProgressListener.NONE, (file, path) -> {
+        PipelineResult result = pipeline.run(
+                request(source, out).preset("medium").build(),
+                ProgressListener.NONE,
+                (file, path) -> {
                     Path copy = copies.resolve(file);
                     Files.createDirectories(copy.getParent());
                     Files.copy(path, copy);
@@ -422,7 +424,8 @@ class MediaPipelineTest {
                             beforeTheirPlaylist.add(file);
                         }
                     }
-                });
+                },
+                null);
 
         // then: every segment, and nothing else, was handed over once, with the bytes it was published with
         List<String> segments = result.files().stream()

@@ -57,4 +57,54 @@ public final class SampleMedia {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * The silent stretches of at least {@code seconds} in the first audio stream of a file or URL, each as
+     * {@code [start, end]} in seconds from the audio's start (ffmpeg's silencedetect; a stretch running to the end
+     * has no end: {@code [start, NaN]}). A tone with a gap or a dropout at a join shows one there.
+     */
+    public static List<double[]> silences(String fileOrUrl, double seconds) {
+        var cmd = List.of(
+                TestMedia.binaries().ffmpeg().toString(),
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "error",
+                "-i",
+                fileOrUrl,
+                "-map",
+                "0:a:0",
+                "-af",
+                "silencedetect=noise=-40dB:d=" + seconds + ",ametadata=mode=print:file=pipe\\\\:1",
+                "-f",
+                "null",
+                "-");
+        try {
+            var result = ChildProcess.run(
+                    cmd, TestMedia.binaries().environment(), null, null, java.time.Duration.ofMinutes(5));
+            if (!result.ok()) {
+                throw new AssertionError("ffmpeg cannot decode the audio of " + fileOrUrl + ": " + result.stderrTail());
+            }
+            var silences = new java.util.ArrayList<double[]>();
+            for (String line : result.stdout().lines().toList()) {
+                double value = line.contains("=") ? parseOrNaN(line.substring(line.indexOf('=') + 1)) : Double.NaN;
+                if (line.startsWith("lavfi.silence_start=")) {
+                    silences.add(new double[] {value, Double.NaN});
+                } else if (line.startsWith("lavfi.silence_end=") && !silences.isEmpty()) {
+                    silences.getLast()[1] = value;
+                }
+            }
+            return silences;
+        } catch (MediaException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double parseOrNaN(String text) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
 }

@@ -13,4 +13,7 @@ public interface TaskContext {
 
     /** Throws when the task was cancelled or this worker lost its lease; handlers call it between steps. */
     void checkCancelled() throws InterruptedException;
+
+    /** The child tasks this task may split its work into. */
+    Children children();
 }

@@ -15,6 +15,7 @@ public final class TaskEngine {
     private final ClaimedTasks claimed;
     private final TaskSweep sweep;
     private final TaskCommands commands;
+    private final ChildRows children;
 
     public TaskEngine(Database database, TaskRepository tasks, QueueSignal signal, Config.Engine config, Clock clock) {
         var transitions = new TaskTransitions(tasks, signal);
@@ -22,6 +23,7 @@ public final class TaskEngine {
         this.claimed = new ClaimedTasks(database, transitions, config, clock);
         this.sweep = new TaskSweep(database, transitions, config, clock);
         this.commands = new TaskCommands(database.jdbi(), tasks, transitions, clock);
+        this.children = new ChildRows(database, tasks, transitions, config, clock);
     }
 
     public TaskCommands commands() {
@@ -34,6 +36,10 @@ public final class TaskEngine {
 
     ClaimedTasks claimed() {
         return claimed;
+    }
+
+    ChildRows children() {
+        return children;
     }
 
     TaskSweep sweep() {

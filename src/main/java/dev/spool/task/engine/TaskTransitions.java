@@ -84,7 +84,10 @@ final class TaskTransitions {
                 .bind("now", now)
                 .map(TaskRepository.MAPPER)
                 .findOne()
-                .map(task -> ended(h, task, TaskEvent.Kind.FAILED, now));
+                .map(task -> {
+                    cancelChildren(h, task.id(), "the task they belong to failed", now);
+                    return ended(h, task, TaskEvent.Kind.FAILED, now);
+                });
     }
 
     /** To {@code cancelled} from any unfinished phase; a running task's worker sees it at its next check. */
@@ -98,7 +101,25 @@ final class TaskTransitions {
                 .bind("reason", reason)
                 .map(TaskRepository.MAPPER)
                 .findOne()
-                .map(task -> ended(h, task, TaskEvent.Kind.CANCELLED, now));
+                .map(task -> {
+                    cancelChildren(h, id, reason, now);
+                    return ended(h, task, TaskEvent.Kind.CANCELLED, now);
+                });
+    }
+
+    /**
+     * Cancels a task's unfinished child tasks (internal: no events). Workers running one find it no longer theirs at
+     * their next supervision round and stop it; waiting ones are never claimed.
+     */
+    void cancelChildren(Handle h, String parentId, String reason, long now) {
+        h.createUpdate("UPDATE tasks SET " + phaseIs(TaskPhase.CANCELLED) + ", cancel_requested = TRUE, "
+                        + CLEAR_PROGRESS + ", " + CLEAR_LEASE + ", updated_at = :now, error_message = :reason, "
+                        + "error_code = 'cancelled' WHERE parent_id = :parent AND "
+                        + phaseIn(TaskPhase.PENDING, TaskPhase.WAITING, TaskPhase.RUNNING))
+                .bind("parent", parentId)
+                .bind("now", now)
+                .bind("reason", reason)
+                .execute();
     }
 
     /**

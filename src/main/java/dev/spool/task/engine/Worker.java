@@ -3,6 +3,7 @@ package dev.spool.task.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.concurrent.WakeUp;
 import dev.spool.config.Config;
+import dev.spool.task.Task;
 import dev.spool.task.TaskType;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -33,6 +34,7 @@ public final class Worker implements AutoCloseable {
     private final TaskClaims claims;
     private final ClaimedTasks claimed;
     private final TaskSweep sweep;
+    private final ChildRows children;
     private final Map<TaskType, TaskHandler> handlers;
     private final WakeUp wakeUp;
     private final int slots;
@@ -48,6 +50,7 @@ public final class Worker implements AutoCloseable {
         this.claims = engine.claims();
         this.claimed = engine.claimed();
         this.sweep = engine.sweep();
+        this.children = engine.children();
         this.handlers = handlers.stream().collect(Collectors.toMap(TaskHandler::type, Function.identity()));
         this.wakeUp = wakeUp;
         this.slots = slots;
@@ -96,12 +99,37 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void begin(TaskClaims.Claim claim) {
+    private Run begin(TaskClaims.Claim claim) {
         var task = claim.task();
-        var run = new Run(claim.task().id(), claim.attempt());
+        var run = new Run(claim.task(), claim.attempt());
         running.put(task.id(), run);
         run.thread = Thread.ofVirtual().name("task-" + task.id()).unstarted(() -> execute(claim, run));
         run.thread.start();
+        return run;
+    }
+
+    /**
+     * A running parent helps with its own children: one due child is claimed and run like any claimed task (leased,
+     * supervised, fenced), outside the slot count, while the parent's thread waits for it. So a parent never holds
+     * the only slot while its children wait, and each worker that has a free slot takes children as well.
+     */
+    private boolean runChild(String parentId) throws InterruptedException {
+        if (stopping) {
+            return false;
+        }
+        var claim = children.claim(id, parentId);
+        if (claim.isEmpty()) {
+            return false;
+        }
+        var child = begin(claim.get());
+        try {
+            child.thread.join();
+        } catch (InterruptedException e) {
+            child.stop();
+            child.thread.join();
+            throw e;
+        }
+        return true;
     }
 
     private void execute(TaskClaims.Claim claim, Run run) {
@@ -248,6 +276,7 @@ public final class Worker implements AutoCloseable {
     private final class Run implements TaskContext {
         private final String taskId;
         private final int attempt;
+        private final Children children;
         private volatile Thread thread;
         private volatile boolean lost;
         private boolean finishing;
@@ -258,9 +287,15 @@ public final class Worker implements AutoCloseable {
         private String writtenStep;
         private long lastWrite;
 
-        Run(String taskId, int attempt) {
-            this.taskId = taskId;
+        Run(Task task, int attempt) {
+            this.taskId = task.id();
             this.attempt = attempt;
+            this.children = new Children(Worker.this.children, task, attempt, Worker.this::runChild);
+        }
+
+        @Override
+        public Children children() {
+            return children;
         }
 
         @Override

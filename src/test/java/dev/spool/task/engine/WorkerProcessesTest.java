@@ -2,8 +2,10 @@ package dev.spool.task.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spool.media.SampleMedia;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
+import dev.spool.testing.MediaHttpServer;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import java.io.IOException;
@@ -14,11 +16,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real {@code spool worker} processes sharing one PostgreSQL database: exactly-once completion across processes,
@@ -35,7 +39,9 @@ class WorkerProcessesTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = TestServer.start(Store.POSTGRES, Map.of("SPOOL_MAX_UNFINISHED_TASKS_PER_USER", "1000"));
+        server = TestServer.start(
+                Store.POSTGRES,
+                Map.of("SPOOL_MAX_UNFINISHED_TASKS_PER_USER", "1000", "SPOOL_IMPORT_ALLOW_PRIVATE", "true"));
         admin = server.admin();
         log = Files.createTempFile("spool-workers-", ".log");
         effects = new SideEffects(log);
@@ -191,5 +197,106 @@ class WorkerProcessesTest {
                         .path("retries")
                         .asInt())
                 .isZero();
+    }
+
+    /**
+     * A long import's chunks spread over two worker processes; the one that is not running the import is killed
+     * with SIGKILL (its ffmpeg too) while it encodes a chunk: only that chunk runs again, on the surviving worker
+     * after its lease expired, and the import completes with the parent's first attempt.
+     */
+    @Test
+    void aChunkOfAWorkerKilledWithSigkillRunsAgainAloneOnTheOtherWorker(@TempDir Path media) throws IOException {
+        SampleMedia.mp4(media, "long.mp4", 24, "1280x720");
+        var chunked = Map.of(
+                "SPOOL_WORKERS", "1",
+                "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
+                "SPOOL_X264_PRESET", "ultrafast",
+                "SPOOL_CHUNK_THRESHOLD_SECONDS", "6",
+                "SPOOL_CHUNK_PARALLEL", "4");
+        try (var files = MediaHttpServer.serving(media)) {
+            var workers = List.of(startWorker("w1", chunked), startWorker("w2", chunked));
+            for (String name : List.of("w1", "w2")) {
+                Path out = server.dataDir().getParent().resolve(name + ".out");
+                Await.until(
+                        () -> Files.exists(out) && readString(out).contains("worker ready"),
+                        ready -> ready,
+                        Duration.ofSeconds(120),
+                        name + " to start");
+            }
+            var created = admin.post(
+                    "/api/asset/upload/url",
+                    Map.of("name", "long", "url", files.url("long.mp4"), "targetSegmentSizeSecs", 2));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            String id = created.json().path("task").path("id").asText();
+            long parentPid = Await.until(() -> leaseOwnerPid(id), pid -> pid > 0, Duration.ofSeconds(60), "a claim");
+            var doomed = workers.stream()
+                    .filter(w -> w.pid() != parentPid)
+                    .findFirst()
+                    .orElseThrow();
+            var encoding = Await.until(
+                    () -> chunkEncodes(doomed.toHandle()),
+                    running -> !running.isEmpty(),
+                    Duration.ofSeconds(120),
+                    "the worker not running the import to encode a chunk");
+            String chunk = encoding.getFirst()
+                    .info()
+                    .arguments()
+                    .map(args -> String.join(" ", args).replaceAll(".*/chunk_(\\d+)\\.ts.*", "$1"))
+                    .orElseThrow();
+
+            doomed.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            doomed.destroyForcibly();
+
+            Await.until(
+                    () -> phase(id),
+                    p -> Set.of("completed", "failed", "cancelled").contains(p),
+                    Duration.ofSeconds(180),
+                    "the import to end");
+            assertThat(phase(id)).isEqualTo("completed");
+            var attempts = server.server()
+                    .database()
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("SELECT id, attempt FROM tasks WHERE id = :id OR parent_id = :id")
+                            .bind("id", id)
+                            .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getInt("attempt")))
+                            .list());
+            assertThat(attempts)
+                    .as("chunk %s, killed with its worker, ran twice; every other chunk and the parent once", chunk)
+                    .hasSize(5)
+                    .allSatisfy(row -> assertThat(row.getValue())
+                            .as(row.getKey())
+                            .isEqualTo(row.getKey().endsWith("-c000" + chunk) ? 2 : 1));
+        }
+    }
+
+    /** The process id in the lease owner of a running task ("host/pid/random"), 0 while nobody holds it. */
+    private long leaseOwnerPid(String id) {
+        String owner = server.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT lease_owner FROM tasks WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .findOne()
+                        .orElse(null));
+        return owner == null ? 0 : Long.parseLong(owner.split("/")[1]);
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The chunk encodes among a worker process's children: ffmpeg writing a cluster chunk's video file. */
+    private static List<ProcessHandle> chunkEncodes(ProcessHandle worker) {
+        return worker.descendants()
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(args -> String.join(" ", args).matches(".*/chunk_\\d+\\.ts.*"))
+                        .orElse(false))
+                .toList();
     }
 }

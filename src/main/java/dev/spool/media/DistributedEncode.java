@@ -1,0 +1,87 @@
+package dev.spool.media;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A long input encoded by a {@link ChunkRunner}: each chunk's video (every rendition, forced keyframes on the
+ * segment grid, thumbnails) is a job any worker may run; the jobs' MPEG-TS files come back here and one copy pass
+ * joins them per rendition, adds the audio encoded once for the whole input, and writes the HLS outputs and MP4s
+ * exactly as a one-chunk encode does, so the packager sees a single chunk.
+ */
+final class DistributedEncode {
+    private final FfmpegBinaries binaries;
+
+    DistributedEncode(FfmpegBinaries binaries) {
+        this.binaries = binaries;
+    }
+
+    /**
+     * Only video renditions that MPEG-TS carries (H.264, HEVC) are joined this way; VP9 and audio-only inputs, and
+     * inputs short enough for one chunk, are encoded in the pipeline's process.
+     */
+    static boolean applies(ChunkRunner runner, List<ChunkPlan.Chunk> chunks, List<Rendition> renditions) {
+        return runner != null
+                && chunks.size() > 1
+                && !renditions.isEmpty()
+                && renditions.stream().allMatch(r -> r.encoder() != TranscodeProfile.Encoder.VP9);
+    }
+
+    /** @return the one chunk the joined outputs now form, for the packager */
+    ChunkPlan.Chunk encode(
+            WorkDir work,
+            EncodeCommand command,
+            List<ChunkPlan.Chunk> chunks,
+            Set<String> mp4Names,
+            ProgressTracker progress,
+            double fps,
+            ChunkRunner runner,
+            Path input)
+            throws MediaException, InterruptedException {
+        List<String> directories = new ArrayList<>(command.outputNames());
+        if (Files.isDirectory(work.resolve(EncodeCommand.THUMBNAILS))) {
+            directories.add(EncodeCommand.THUMBNAILS);
+        }
+        List<ChunkRunner.Job> jobs = new ArrayList<>();
+        for (ChunkPlan.Chunk chunk : chunks) {
+            List<String> args = command.buildVideo(chunk, ChunkRunner.INPUT);
+            jobs.add(new ChunkRunner.Job(
+                    chunk.index(),
+                    List.copyOf(args.subList(1, args.size())),
+                    directories,
+                    chunk.expected(),
+                    fps,
+                    600 + (long) (40 * chunk.expected())));
+        }
+        runner.run(input, work.path(), jobs, progress::chunk);
+        double duration = chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum();
+        var whole = new ChunkPlan.Chunk(0, 0, null, 0, duration);
+        ChildProcess.Result joined = ChildProcess.run(
+                command.buildJoin(chunks, whole, mp4Names),
+                binaries.environment(),
+                work.path(),
+                null,
+                Duration.ofSeconds(600 + (long) (4 * duration)));
+        if (!joined.ok()) {
+            throw new MediaException(
+                    "ffmpeg_failed",
+                    "ffmpeg failed (exit " + joined.exitCode() + ") joining the chunks: " + joined.stderrTail(),
+                    true);
+        }
+        try {
+            for (String name : command.outputNames()) {
+                for (ChunkPlan.Chunk chunk : chunks) {
+                    Files.deleteIfExists(work.resolve(EncodeCommand.chunkVideo(name, chunk.index())));
+                }
+            }
+        } catch (IOException e) {
+            throw new MediaException("io_error", "cannot remove the joined chunks: " + e.getMessage(), true, e);
+        }
+        return whole;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.spool.task.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.task.Task;
+import dev.spool.task.TaskPhase;
+import dev.spool.task.TaskType;
+import java.util.List;
+
+/**
+ * A running task's child tasks: parts of its work (a long input's chunks) that any worker of the cluster claims
+ * through the engine, each under its own lease, fencing and retries, so a lost part is retried alone. Children are
+ * internal: no public read, list, count or event shows them. Cancelling or failing the parent cancels them.
+ */
+public final class Children {
+    /** One child as last committed; {@code progress} is 0 until it runs, its {@code output} set once completed. */
+    public record Child(
+            String id,
+            TaskPhase phase,
+            int attempt,
+            double progress,
+            JsonNode output,
+            String errorCode,
+            String errorMessage) {}
+
+    /** Runs one due child on the parent's worker; false when none is due. */
+    @FunctionalInterface
+    interface Helper {
+        boolean runOne(String parentId) throws InterruptedException;
+    }
+
+    private final ChildRows rows;
+    private final Task parent;
+    private final int attempt;
+    private final Helper helper;
+
+    Children(ChildRows rows, Task parent, int attempt, Helper helper) {
+        this.rows = rows;
+        this.parent = parent;
+        this.attempt = attempt;
+        this.helper = helper;
+    }
+
+    /**
+     * Queues one {@code encode-chunk} child per entry of {@code params}, in order, replacing any child of an earlier
+     * attempt; answers their ids.
+     */
+    public List<String> spawn(List<JsonNode> params) {
+        return rows.spawn(parent, attempt, TaskType.ENCODE_CHUNK, params);
+    }
+
+    /** The children, in the order they were spawned. */
+    public List<Child> list() {
+        return rows.list(parent.id());
+    }
+
+    /**
+     * Claims one due child and runs it here, on this worker, before returning: a parent waiting for its children
+     * helps with them instead of holding its slot idle, so even a single-slot cluster finishes them. Interrupting the
+     * caller stops the child (it goes back to the queue). False when no child is due.
+     */
+    public boolean runOne() throws InterruptedException {
+        return helper.runOne(parent.id());
+    }
+
+    /** Cancels every child that has not ended; workers running one stop it within a supervision round. */
+    public void cancelUnfinished(String reason) {
+        rows.cancelUnfinished(parent.id(), reason);
+    }
+
+    /** Removes the children's rows once the parent has collected what they made. */
+    public void delete() {
+        rows.delete(parent.id());
+    }
+}

@@ -1,0 +1,252 @@
+package dev.spool.mediajob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.media.SampleMedia;
+import dev.spool.testing.ApiClient;
+import dev.spool.testing.Await;
+import dev.spool.testing.BothStores;
+import dev.spool.testing.FfmpegProcesses;
+import dev.spool.testing.MediaHttpServer;
+import dev.spool.testing.SharedServers;
+import dev.spool.testing.Store;
+import dev.spool.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+
+/**
+ * A long import's chunks as child tasks of the engine, on a server with a single worker slot (the parent runs its
+ * own chunks while it waits): a chunk whose ffmpeg dies is retried alone, cancelling the parent stops every chunk,
+ * and the joined outputs play through with the audio continuous across the joins. The chunks never show in the API.
+ */
+@Tag("media")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@BothStores
+class ClusterChunksTest {
+    /** 24 s in 2 s segments over a 6 s threshold: 4 chunks of 3 segments. */
+    private static final int SECONDS = 24;
+
+    private static final int CHUNKS = 4;
+    private static final double FRAME = 1.0 / 25;
+    private static final Duration ENCODE = Duration.ofMinutes(2);
+
+    @RegisterExtension
+    static final SharedServers servers = new SharedServers(Map.of(
+            "SPOOL_WORKERS", "1",
+            "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
+            "SPOOL_X264_PRESET", "ultrafast",
+            "SPOOL_CHUNK_THRESHOLD_SECONDS", "6",
+            "SPOOL_CHUNK_PARALLEL", "4",
+            "SPOOL_TASK_FIRST_RETRY_DELAY", "1s"));
+
+    static MediaHttpServer files;
+
+    @Parameter
+    Store store;
+
+    TestServer server;
+    ApiClient user;
+
+    @BeforeAll
+    static void serveMedia(@TempDir Path dir) {
+        SampleMedia.mp4(dir, "long.mp4", SECONDS, "1280x720");
+        files = MediaHttpServer.serving(dir);
+    }
+
+    @AfterAll
+    static void stopServing() {
+        files.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        server = servers.on(store);
+        user = server.client(server.createUserKey("chunks@example.com").key());
+    }
+
+    @Test
+    void givenALongImport_whenOneChunksFfmpegIsKilled_thenOnlyThatChunkRunsAgainAndTheJoinedOutputsPlayThrough() {
+        String taskId = importLong("killed chunk");
+        String second = chunkId(taskId, 1);
+        var progress = new ArrayList<Double>();
+        var killed = Await.until(
+                () -> {
+                    sampleProgress(taskId, progress);
+                    return chunkFfmpeg(taskId, 1);
+                },
+                running -> !running.isEmpty(),
+                ENCODE,
+                "the second chunk's ffmpeg to run");
+
+        killed.forEach(ProcessHandle::destroyForcibly);
+
+        JsonNode done = Await.until(
+                () -> {
+                    sampleProgress(taskId, progress);
+                    return user.get("/api/task/" + taskId).json();
+                },
+                task -> Set.of("completed", "failed", "cancelled")
+                        .contains(task.path("status").path("phase").asText()),
+                ENCODE,
+                "the import to end");
+        assertThat(done.path("status").path("phase").asText()).as("%s", done).isEqualTo("completed");
+        assertThat(chunkRows(taskId))
+                .as("the killed chunk ran twice, every other chunk and the parent once")
+                .containsExactly(
+                        chunkId(taskId, 0) + " completed 1",
+                        second + " completed 2",
+                        chunkId(taskId, 2) + " completed 1",
+                        chunkId(taskId, 3) + " completed 1");
+        assertThat(attempt(taskId)).isEqualTo(1);
+        assertThat(progress)
+                .as("the parent's progress")
+                .isSorted()
+                .last()
+                .satisfies(p -> assertThat(p).isGreaterThan(0.85));
+
+        var asset =
+                user.get("/api/asset/" + done.path("outputAssetId").asText()).json();
+        String master = asset.path("playbackUrl").asText();
+        assertThat(SampleMedia.decodeEverything(master))
+                .as("decoding every rendition")
+                .isEmpty();
+        var probed = SampleMedia.probe(master);
+        assertThat(probed.path("format").path("duration").asDouble()).isCloseTo(SECONDS, within(FRAME));
+        double videoStart = start(probed, "video");
+        double audioStart = start(probed, "audio");
+        assertThat(audioStart - videoStart).as("audio starts with the video").isCloseTo(0, within(FRAME));
+        assertThat(SampleMedia.silences(master, 0.005))
+                .as("the tone sounds from the first frame to the end, without a gap at the joins (every 6 s)")
+                .allSatisfy(silence -> assertThat(silence[1] < FRAME || silence[0] > SECONDS - 0.1)
+                        .as("silence from %s to %s s", silence[0], silence[1])
+                        .isTrue());
+        String mp4 = asset.path("downloadUrl").asText();
+        assertThat(SampleMedia.decodeEverything(mp4)).as("decoding the MP4").isEmpty();
+        assertThat(SampleMedia.probe(mp4).path("format").path("duration").asDouble())
+                .isCloseTo(SECONDS, within(FRAME));
+        assertChunksAreNotTasks(taskId);
+    }
+
+    @Test
+    void givenALongImportRunningItsChunks_whenTheParentIsCancelled_thenNoChunkFfmpegIsLeftAndEveryChunkIsCancelled() {
+        String taskId = importLong("cancelled");
+        var encoding = Await.until(
+                () -> chunkFfmpeg(taskId, 0), running -> !running.isEmpty(), ENCODE, "the first chunk's ffmpeg to run");
+
+        var cancel = user.post("/api/task/" + taskId + "/cancel");
+
+        assertThat(cancel.status()).as(cancel.body()).isEqualTo(200);
+        Await.until(
+                () -> encoding.stream().filter(ProcessHandle::isAlive).toList(),
+                List::isEmpty,
+                Duration.ofSeconds(10),
+                "the running chunk's ffmpeg to be killed");
+        Await.until(
+                () -> FfmpegProcesses.naming(taskId + "-"),
+                List::isEmpty,
+                Duration.ofSeconds(10),
+                "no ffmpeg of the cancelled import left");
+        assertThat(chunkRows(taskId))
+                .as("no chunk left to run, the waiting ones never ran")
+                .containsExactly(
+                        chunkId(taskId, 0) + " cancelled 1",
+                        chunkId(taskId, 1) + " cancelled 0",
+                        chunkId(taskId, 2) + " cancelled 0",
+                        chunkId(taskId, 3) + " cancelled 0");
+        assertThat(user.get("/api/task/" + taskId)
+                        .json()
+                        .path("status")
+                        .path("phase")
+                        .asText())
+                .isEqualTo("cancelled");
+        assertChunksAreNotTasks(taskId);
+    }
+
+    private String importLong(String name) {
+        var created = user.post(
+                "/api/asset/upload/url",
+                Map.of("name", name, "url", files.url("long.mp4"), "targetSegmentSizeSecs", 2));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("task").path("id").asText();
+    }
+
+    private void sampleProgress(String taskId, List<Double> samples) {
+        var status = user.get("/api/task/" + taskId).json().path("status");
+        if (status.has("progress")) {
+            samples.add(status.path("progress").asDouble());
+        }
+    }
+
+    /** Chunk rows exist, yet neither the owner's nor the admin's list, nor a read by id, shows one. */
+    private void assertChunksAreNotTasks(String taskId) {
+        assertThat(chunkRows(taskId)).hasSize(CHUNKS);
+        for (String list : List.of("/api/task?limit=100", "/api/task?limit=100&allUsers=1")) {
+            var client = list.contains("allUsers") ? server.admin() : user;
+            var listed = client.get(list).json();
+            assertThat(StreamSupport.stream(listed.spliterator(), false)
+                            .map(t ->
+                                    t.path("id").asText() + " " + t.path("type").asText()))
+                    .isNotEmpty()
+                    .noneMatch(t -> t.startsWith(taskId + "-") || t.endsWith("encode-chunk"));
+        }
+        assertThat(user.get("/api/task/" + chunkId(taskId, 0)).status()).isEqualTo(404);
+        assertThat(server.admin().get("/api/task/" + chunkId(taskId, 0)).status())
+                .isEqualTo(404);
+    }
+
+    private static String chunkId(String taskId, int index) {
+        return taskId + "-a1-c000" + index;
+    }
+
+    /** "id phase attempt" of the task's chunk rows, read from the database: the API never shows them. */
+    private List<String> chunkRows(String taskId) {
+        return server.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT id, phase, attempt FROM tasks WHERE parent_id = :parent ORDER BY id")
+                        .bind("parent", taskId)
+                        .map((rs, ctx) -> rs.getString("id") + " " + rs.getString("phase") + " " + rs.getInt("attempt"))
+                        .list());
+    }
+
+    private int attempt(String taskId) {
+        return server.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT attempt FROM tasks WHERE id = :id")
+                        .bind("id", taskId)
+                        .mapTo(Integer.class)
+                        .one());
+    }
+
+    private static double start(JsonNode probed, String type) {
+        return StreamSupport.stream(probed.path("streams").spliterator(), false)
+                .filter(s -> s.path("codec_type").asText().equals(type))
+                .mapToDouble(s -> s.path("start_time").asDouble())
+                .min()
+                .orElseThrow(() -> new AssertionError("no " + type + " stream in " + probed));
+    }
+
+    /** The ffmpeg encoding chunk {@code index} of the task: it reads the task's source and writes that chunk. */
+    private static List<ProcessHandle> chunkFfmpeg(String taskId, int index) {
+        return FfmpegProcesses.naming(taskId + "-a1/source", "/chunk_" + index + ".ts");
+    }
+}
