@@ -8,11 +8,12 @@ import java.time.Clock;
 
 /**
  * The task engine's parts over one database, all reading time from one clock: claims and the claimed tasks' fenced
- * writes (for {@link Worker}), the sweep, and the commands callers send ({@link #commands()}).
+ * writes, grouped into rounds (for {@link Worker}), the sweep, and the commands callers send ({@link #commands()}).
  */
 public final class TaskEngine {
     private final TaskClaims claims;
     private final ClaimedTasks claimed;
+    private final WorkerRounds rounds;
     private final TaskSweep sweep;
     private final TaskCommands commands;
 
@@ -20,6 +21,7 @@ public final class TaskEngine {
         var transitions = new TaskTransitions(tasks, signal);
         this.claims = new TaskClaims(database, transitions, config, clock);
         this.claimed = new ClaimedTasks(database, transitions, config, clock);
+        this.rounds = new WorkerRounds(database, claims, claimed);
         this.sweep = new TaskSweep(database, transitions, config, clock);
         this.commands = new TaskCommands(database.jdbi(), tasks, transitions, clock);
     }
@@ -34,6 +36,10 @@ public final class TaskEngine {
 
     ClaimedTasks claimed() {
         return claimed;
+    }
+
+    WorkerRounds rounds() {
+        return rounds;
     }
 
     TaskSweep sweep() {
