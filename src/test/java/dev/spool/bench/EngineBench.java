@@ -61,8 +61,12 @@ public final class EngineBench {
             return TaskType.EXPORT_DATA;
         }
 
+        /** Opened once the bench counts statements: the worker starts before the server hands over its database. */
+        final CountDownLatch counting = new CountDownLatch(1);
+
         @Override
-        public JsonNode run(Task task, TaskContext context) {
+        public JsonNode run(Task task, TaskContext context) throws InterruptedException {
+            counting.await();
             started.put(task.id(), System.nanoTime());
             return JsonNodeFactory.instance.objectNode();
         }
@@ -144,6 +148,7 @@ public final class EngineBench {
         var counter = new Counter();
         try (var server = Server.serve(Config.fromEnv(env), List.of(handler))) {
             counter.install(server.database().jdbi());
+            handler.counting.countDown();
             while (handler.started.size() < THROUGHPUT_TASKS) {
                 Thread.sleep(5);
             }
