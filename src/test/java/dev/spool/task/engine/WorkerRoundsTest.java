@@ -61,18 +61,7 @@ class WorkerRoundsTest {
     }
 
     private TaskEngine engine(int maxRunningPerUser, List<TaskObserver> observers) {
-        var d = Config.Engine.defaults();
-        var config = new Config.Engine(
-                d.maxRetries(),
-                d.firstRetryDelay(),
-                d.laterRetryDelay(),
-                d.leaseDuration(),
-                d.runTimeLimit(),
-                d.pendingTimeout(),
-                d.maxUnfinishedPerUser(),
-                maxRunningPerUser,
-                d.shutdownGrace(),
-                d.pollInterval());
+        var config = EngineSupport.defaultsWith(Config.Engine.defaults().leaseDuration(), maxRunningPerUser);
         return new TaskEngine(database, new TaskRepository(database, observers), h -> {}, config, Clock.systemUTC());
     }
 
