@@ -70,6 +70,25 @@ public enum Dialect {
         return skipLocked;
     }
 
+    /**
+     * Row-locking suffix for rows the transaction will change only in non-key columns, skipping rows another
+     * transaction holds: unlike {@link #skipLocked()} it leaves inserts of rows whose foreign key names them free to
+     * proceed (on PostgreSQL those take a key-share lock, which a full {@code FOR UPDATE} blocks).
+     */
+    public String skipLockedForNonKeyUpdate() {
+        return skipLocked.isEmpty() ? "" : " FOR NO KEY UPDATE SKIP LOCKED";
+    }
+
+    /**
+     * {@code column} among the rows a locking subquery picks ({@code SELECT id ... LIMIT n FOR UPDATE SKIP LOCKED}),
+     * the subquery run exactly once. PostgreSQL may otherwise run an {@code IN (...)} subquery again for each
+     * candidate row of the outer statement, and each run skips the rows the previous ones locked: an UPDATE would
+     * then take more rows than the LIMIT. An array built from the subquery is evaluated once, before the outer scan.
+     */
+    public String inLockedSubquery(String column, String subquery) {
+        return this == POSTGRES ? column + " = ANY(ARRAY(" + subquery + "))" : column + " IN (" + subquery + ")";
+    }
+
     /** Whether a claim that found nothing may have passed over rows another claimer holds locked. */
     public boolean skipsLockedRows() {
         return !skipLocked.isEmpty();

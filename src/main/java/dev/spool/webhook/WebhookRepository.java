@@ -8,10 +8,13 @@ import dev.spool.db.PageQuery;
 import dev.spool.json.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -34,6 +37,12 @@ public final class WebhookRepository {
 
     private final Jdbi jdbi;
     private final SecretBox secrets;
+    /**
+     * Per open transaction (by identity: handles compare by their connection), the subscriptions it read, by owner
+     * and project; dropped when it ends or changes a webhook.
+     */
+    private final Map<Handle, Map<String, List<Subscription>>> readIn =
+            Collections.synchronizedMap(new IdentityHashMap<>());
 
     public WebhookRepository(Database database, SecretBox secrets) {
         this.jdbi = database.jdbi();
@@ -48,6 +57,7 @@ public final class WebhookRepository {
     record Target(String url, String sharedSecret) {}
 
     void insert(Handle h, Webhook webhook, String sharedSecret) {
+        readIn.remove(h);
         h.createUpdate("INSERT INTO webhooks (id, user_id, project_id, name, url, events, shared_secret, "
                         + "secret_sealed, stream_id, created_at) "
                         + "VALUES (:id, :user, :project, :name, :url, :events, :secret, TRUE, :stream, :created)")
@@ -66,6 +76,7 @@ public final class WebhookRepository {
     /** Replaces what a PUT may change; a null secret keeps the one stored. */
     void replace(
             Handle h, String id, String name, String url, List<String> events, String sharedSecret, String streamId) {
+        readIn.remove(h);
         String secret = sharedSecret == null ? "" : "shared_secret = :secret, secret_sealed = TRUE, ";
         h.createUpdate("UPDATE webhooks SET name = :name, url = :url, events = :events, " + secret
                         + "stream_id = :stream WHERE id = :id")
@@ -79,6 +90,7 @@ public final class WebhookRepository {
     }
 
     void markDeleted(Handle h, String id, long now) {
+        readIn.remove(h);
         h.createUpdate("UPDATE webhooks SET deleted_at = :now WHERE id = :id")
                 .bind("now", now)
                 .bind("id", id)
@@ -157,19 +169,39 @@ public final class WebhookRepository {
                 withCount);
     }
 
-    /** The live webhooks of one owner and project that subscribe to an event, in the caller's transaction. */
+    /**
+     * The live webhooks of one owner and project that subscribe to an event, in the caller's transaction. A
+     * transaction reads them once however many changes it publishes (a worker ends several tasks in one).
+     */
     List<String> subscribers(Handle h, String userId, String projectId, String event) {
-        return h
-                .createQuery("SELECT id, events FROM webhooks WHERE user_id = :user AND project_id = :project "
+        return subscriptions(h, userId, projectId).stream()
+                .filter(s -> s.events().contains(event))
+                .map(Subscription::id)
+                .toList();
+    }
+
+    private List<Subscription> subscriptions(Handle h, String userId, String projectId) {
+        if (!h.isInTransaction()) {
+            return readSubscriptions(h, userId, projectId);
+        }
+        var owner = userId + "/" + projectId;
+        var known = readIn.get(h);
+        if (known == null) {
+            known = new ConcurrentHashMap<>();
+            readIn.put(h, known);
+            h.afterCommit(() -> readIn.remove(h));
+            h.afterRollback(() -> readIn.remove(h));
+        }
+        return known.computeIfAbsent(owner, o -> readSubscriptions(h, userId, projectId));
+    }
+
+    private List<Subscription> readSubscriptions(Handle h, String userId, String projectId) {
+        return h.createQuery("SELECT id, events FROM webhooks WHERE user_id = :user AND project_id = :project "
                         + "AND deleted_at IS NULL ORDER BY created_at, id")
                 .bind("user", userId)
                 .bind("project", projectId)
                 .map((rs, ctx) -> new Subscription(rs.getString("id"), Json.read(rs.getString("events"), EVENTS)))
-                .list()
-                .stream()
-                .filter(s -> s.events().contains(event))
-                .map(Subscription::id)
-                .toList();
+                .list();
     }
 
     private record Subscription(String id, List<String> events) {}

@@ -20,11 +20,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * What a worker writes about a task it claimed (progress, outcome, release, lease renewal), each one statement
- * fenced by (attempt, lease owner, phase running): a worker that lost its lease changes nothing.
+ * What a worker writes about a task it claimed (progress, outcome, release, lease renewal), each fenced by (attempt,
+ * lease owner, phase running): a worker that lost its lease changes nothing. Outcomes are written in the caller's
+ * transaction ({@link #write}), so a worker can group those of runs that ended close together.
  */
 final class ClaimedTasks {
     private static final String WAITING = phaseIs(TaskPhase.WAITING);
@@ -59,51 +61,88 @@ final class ClaimedTasks {
     }
 
     boolean complete(String owner, String id, int attempt, JsonNode output) {
+        return jdbi.inTransaction(h -> write(h, owner, new Completed(id, attempt, output)));
+    }
+
+    /** An attempt failed: retried after back-off while retriable and retries remain, failed otherwise. */
+    boolean fail(String owner, String id, int attempt, TaskFailure failure) {
+        return jdbi.inTransaction(h -> write(h, owner, new Failed(id, attempt, failure)));
+    }
+
+    /** Shutdown: gives a running task back to the queue at once, without counting a retry. */
+    boolean release(String owner, String id, int attempt) {
+        return jdbi.inTransaction(h -> write(h, owner, new Released(id, attempt)));
+    }
+
+    /** How one attempt of a task ended, to be written under that attempt's fence. */
+    sealed interface Outcome permits Completed, Failed, Released {
+        String taskId();
+
+        int attempt();
+    }
+
+    /** The handler returned its output. */
+    record Completed(String taskId, int attempt, JsonNode output) implements Outcome {}
+
+    /** The handler failed. */
+    record Failed(String taskId, int attempt, TaskFailure failure) implements Outcome {}
+
+    /** The handler was stopped while the task was still this worker's (shutdown): back to the queue. */
+    record Released(String taskId, int attempt) implements Outcome {}
+
+    /**
+     * Writes an outcome in the caller's transaction, beside any others: its own fenced statements and outbox events,
+     * so one whose fence fails (the lease was lost) changes nothing and leaves the rest of the transaction alone.
+     * False when the fence failed.
+     */
+    boolean write(Handle h, String owner, Outcome outcome) {
         long now = clock.millis();
-        return jdbi.inTransaction(h -> h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED)
-                        + ", output = :output, " + CLEAR_PROGRESS + ", " + CLEAR_ERROR + ", updated_at = :now, "
-                        + CLEAR_LEASE + FENCE + RETURNING)
-                .bindMap(fence(owner, id, attempt))
+        var fence = fence(owner, outcome.taskId(), outcome.attempt());
+        if (outcome instanceof Completed completed) {
+            return complete(h, fence, completed.output(), now);
+        }
+        if (outcome instanceof Failed failed) {
+            return fail(h, fence, failed.failure(), now);
+        }
+        return release(h, fence, now);
+    }
+
+    private boolean complete(Handle h, Map<String, Object> fence, JsonNode output, long now) {
+        return h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED) + ", output = :output, "
+                        + CLEAR_PROGRESS + ", " + CLEAR_ERROR + ", updated_at = :now, " + CLEAR_LEASE + FENCE
+                        + RETURNING)
+                .bindMap(fence)
                 .bind("now", now)
                 .bind("output", output == null ? null : Json.write(output))
                 .map(TaskRepository.MAPPER)
                 .findOne()
                 .map(task -> transitions.ended(h, task, TaskEvent.Kind.COMPLETED, now))
-                .isPresent());
+                .isPresent();
     }
 
-    /** An attempt failed: retried after back-off while retriable and retries remain, failed otherwise. */
-    boolean fail(String owner, String id, int attempt, TaskFailure failure) {
-        long now = clock.millis();
-        var fence = fence(owner, id, attempt);
-        return jdbi.inTransaction(h -> {
-            var current = h.createQuery("SELECT retries FROM tasks" + FENCE)
-                    .bindMap(fence)
-                    .mapTo(Integer.class)
-                    .findOne();
-            if (current.isEmpty()) {
-                return false;
-            }
-            int retries = current.get() == null ? 0 : current.get();
-            String message = failure.getMessage() == null ? "internal error processing the task" : failure.getMessage();
-            if (failure.retriable() && retries < config.maxRetries()) {
-                long runAfter = now + retryDelay(retries + 1).toMillis();
-                return transitions
-                        .requeue(h, FENCE, fence, retries + 1, message, failure.code(), runAfter, now)
-                        .isPresent();
-            }
+    private boolean fail(Handle h, Map<String, Object> fence, TaskFailure failure, long now) {
+        var current = h.createQuery("SELECT retries FROM tasks" + FENCE)
+                .bindMap(fence)
+                .mapTo(Integer.class)
+                .findOne();
+        if (current.isEmpty()) {
+            return false;
+        }
+        int retries = current.get() == null ? 0 : current.get();
+        String message = failure.getMessage() == null ? "internal error processing the task" : failure.getMessage();
+        if (failure.retriable() && retries < config.maxRetries()) {
+            long runAfter = now + retryDelay(retries + 1).toMillis();
             return transitions
-                    .fail(h, FENCE, fence, message, failure.code(), now)
+                    .requeue(h, FENCE, fence, retries + 1, message, failure.code(), runAfter, now)
                     .isPresent();
-        });
+        }
+        return transitions.fail(h, FENCE, fence, message, failure.code(), now).isPresent();
     }
 
-    /** Shutdown: gives a running task back to the queue at once, without counting a retry. */
-    boolean release(String owner, String id, int attempt) {
-        long now = clock.millis();
-        return jdbi.inTransaction(h -> h.createQuery("UPDATE tasks SET " + WAITING + ", run_after = :now, "
-                        + CLEAR_PROGRESS + ", " + CLEAR_LEASE + ", updated_at = :now" + FENCE + RETURNING)
-                .bindMap(fence(owner, id, attempt))
+    private boolean release(Handle h, Map<String, Object> fence, long now) {
+        return h.createQuery("UPDATE tasks SET " + WAITING + ", run_after = :now, " + CLEAR_PROGRESS + ", "
+                        + CLEAR_LEASE + ", updated_at = :now" + FENCE + RETURNING)
+                .bindMap(fence)
                 .bind("now", now)
                 .map(TaskRepository.MAPPER)
                 .findOne()
@@ -111,7 +150,7 @@ final class ClaimedTasks {
                     transitions.queued(h);
                     return transitions.record(h, task, TaskEvent.Kind.UPDATED, now);
                 })
-                .isPresent());
+                .isPresent();
     }
 
     /**

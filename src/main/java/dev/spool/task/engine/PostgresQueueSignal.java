@@ -5,6 +5,9 @@ import dev.spool.task.QueueSignal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -20,6 +23,10 @@ public final class PostgresQueueSignal implements QueueSignal, AutoCloseable {
 
     private final WakeUp wakeUp;
     private final String jdbcUrl;
+    /** Transactions that already sent their NOTIFY (by identity: handles compare by their connection). */
+    private final Set<Handle> notifying =
+            Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+
     private final Thread listener;
     private volatile boolean closed;
 
@@ -32,8 +39,21 @@ public final class PostgresQueueSignal implements QueueSignal, AutoCloseable {
 
     @Override
     public void queued(Handle h) {
-        h.execute("NOTIFY " + CHANNEL);
-        h.afterCommit(wakeUp::wake);
+        if (!h.isInTransaction()) {
+            h.execute("NOTIFY " + CHANNEL);
+            wakeUp.wake();
+            return;
+        }
+        // One NOTIFY per transaction: PostgreSQL folds repeats into one anyway, and a transaction that ends many
+        // tasks (a worker's round) would otherwise pay a round trip for each.
+        if (notifying.add(h)) {
+            h.execute("NOTIFY " + CHANNEL);
+            h.afterCommit(() -> {
+                notifying.remove(h);
+                wakeUp.wake();
+            });
+            h.afterRollback(() -> notifying.remove(h));
+        }
     }
 
     private void listen() {

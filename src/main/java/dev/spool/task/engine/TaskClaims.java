@@ -13,14 +13,19 @@ import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskType;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Hands due tasks to workers: one statement moves a task to {@code running} under a lease and increments its
- * attempt, the fencing token of every later write ({@link ClaimedTasks}).
+ * Hands due tasks to workers: one statement moves a user's due tasks to {@code running} under a lease and increments
+ * their attempt, the fencing token of every later write ({@link ClaimedTasks}).
  */
 final class TaskClaims {
     private static final String WAITING = phaseIs(TaskPhase.WAITING);
@@ -47,29 +52,157 @@ final class TaskClaims {
     /** A task this worker now runs, with the attempt number that fences its writes. */
     record Claim(Task task, int attempt) {}
 
-    /**
-     * Moves the most deserving due task to {@code running} under a lease. Users take turns (the one whose last
-     * claim is oldest goes first) and none runs more than its limit at once.
-     */
+    /** One claim in a transaction of its own (tests, tools); workers claim in batches ({@link WorkerRounds}). */
     Optional<Claim> claim(String owner, Collection<TaskType> types) {
-        if (types.isEmpty()) {
-            return Optional.empty();
-        }
         for (int attempt = 0; attempt < 5; attempt++) {
-            var claimed = tryClaim(owner, types);
-            if (claimed == null) {
-                continue;
+            var claimed = jdbi.inTransaction(h -> claim(h, owner, types, 1));
+            if (!claimed.isEmpty()) {
+                return Optional.of(claimed.getFirst());
             }
-            if (claimed.isPresent() || !dialect.skipsLockedRows() || !claimableWorkExists(types)) {
-                return claimed;
+            if (!mayBeHeldByAnotherClaimer(types)) {
+                return Optional.empty();
             }
-            // Another process holds the row locks of the user whose turn it is; its commit moves the turn on.
             pauseBriefly();
         }
         return Optional.empty();
     }
 
-    private boolean claimableWorkExists(Collection<TaskType> types) {
+    /**
+     * Moves up to {@code slots} of the most deserving due tasks to {@code running} under leases, in the caller's
+     * transaction. Users take turns: those whose last claim is oldest go first, the slots are dealt to them one at
+     * a time in that order, and none runs more than its limit at once. Each user's share is one statement and comes
+     * back oldest due first.
+     */
+    List<Claim> claim(Handle h, String owner, Collection<TaskType> types, int slots) {
+        var claims = new ArrayList<Claim>();
+        if (types.isEmpty() || slots <= 0) {
+            return claims;
+        }
+        long now = clock.millis();
+        while (claims.size() < slots) {
+            int wanted = slots - claims.size();
+            var turns = turns(h, types, wanted, now);
+            var served = new ArrayList<String>();
+            for (var share : deal(turns, wanted).entrySet()) {
+                var claimed = claimFor(h, owner, share.getKey(), share.getValue(), types, now);
+                if (!claimed.isEmpty()) {
+                    served.add(share.getKey());
+                    claims.addAll(claimed);
+                }
+            }
+            if (!served.isEmpty()) {
+                takeTurns(h, served);
+            }
+            // Fewer users than slots: every user with claimable work had its turn.
+            if (served.isEmpty() || turns.size() < wanted) {
+                break;
+            }
+        }
+        for (var claim : claims) {
+            transitions.record(h, claim.task(), TaskEvent.Kind.UPDATED, now);
+        }
+        return claims;
+    }
+
+    /**
+     * Whose turn it is: up to {@code slots} users with due work and a free running slot, oldest last claim first,
+     * each with its free running slots. They stay locked until the transaction ends (users another claimer holds
+     * are skipped), which makes each user's claim exact ({@link #claimFor}): a concurrent claimer of the same user
+     * waits for this one to commit. It is a non-key lock, so tasks being created for these users (whose foreign key
+     * names them) are not held up.
+     */
+    private Map<String, Integer> turns(Handle h, Collection<TaskType> types, int slots, long now) {
+        var free = new LinkedHashMap<String, Integer>();
+        h.createQuery("SELECT u.id, (SELECT COUNT(*) FROM tasks r WHERE r.user_id = u.id AND r." + RUNNING
+                        + ") AS running FROM users u WHERE " + CLAIMABLE_USER
+                        + " ORDER BY u.last_claim, u.id LIMIT :users" + dialect.skipLockedForNonKeyUpdate())
+                .bind("now", now)
+                .bind("maxRunning", config.maxRunningPerUser())
+                .bind("users", slots)
+                .bindList("types", wire(types))
+                .map((rs, ctx) -> Map.entry(rs.getString("id"), config.maxRunningPerUser() - rs.getInt("running")))
+                .forEach(e -> free.put(e.getKey(), e.getValue()));
+        return free;
+    }
+
+    /** The slots dealt one at a time to the users in turn order, each up to its free running slots. */
+    private static Map<String, Integer> deal(Map<String, Integer> free, int slots) {
+        var shares = new LinkedHashMap<String, Integer>();
+        int left = slots;
+        boolean dealt = true;
+        while (left > 0 && dealt) {
+            dealt = false;
+            for (var user : free.entrySet()) {
+                if (left > 0 && shares.getOrDefault(user.getKey(), 0) < user.getValue()) {
+                    shares.merge(user.getKey(), 1, Integer::sum);
+                    left--;
+                    dealt = true;
+                }
+            }
+        }
+        return shares;
+    }
+
+    /**
+     * Up to {@code share} of the user's oldest due tasks, claimed in one statement. The user's running count read
+     * by that statement caps it again: read after the user's lock was taken, it includes every claim committed
+     * before, where the count read with the lock may be older.
+     */
+    private List<Claim> claimFor(Handle h, String owner, String user, int share, Collection<TaskType> types, long now) {
+        String free = ":maxRunning - COUNT(*)";
+        String sql = "UPDATE tasks SET " + RUNNING + ", attempt = attempt + 1, lease_owner = :owner, "
+                + "lease_expires_at = :until, started_at = :now, updated_at = :now, progress = 0, " + CLEAR_ERROR
+                + ", step = NULL, cancel_requested = FALSE WHERE " + WAITING + " AND "
+                + dialect.inLockedSubquery(
+                        "id",
+                        "SELECT t.id FROM tasks t WHERE t." + WAITING + " AND t.run_after <= :now "
+                                + "AND t.type IN (<types>) AND t.user_id = :user ORDER BY t.run_after "
+                                + "LIMIT (SELECT CASE WHEN " + free + " <= 0 THEN 0 WHEN " + free + " < :share THEN "
+                                + free + " ELSE :share END FROM tasks r WHERE r.user_id = :user AND r." + RUNNING
+                                + ")" + dialect.skipLocked())
+                + RETURNING + ", attempt, run_after";
+        var claimed = h.createQuery(sql)
+                .bind("owner", owner)
+                .bind("until", now + config.leaseDuration().toMillis())
+                .bind("now", now)
+                .bind("user", user)
+                .bind("share", share)
+                .bind("maxRunning", config.maxRunningPerUser())
+                .bindList("types", wire(types))
+                .map((rs, ctx) -> Map.entry(
+                        rs.getLong("run_after"), new Claim(TaskRepository.MAPPER.map(rs, ctx), rs.getInt("attempt"))))
+                .list();
+        return claimed.stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(Map.Entry::getValue)
+                .toList();
+    }
+
+    /** The users that just claimed go to the back of the line, in the order they were served. */
+    private void takeTurns(Handle h, Collection<String> users) {
+        var order = new StringBuilder("CASE id");
+        var binds = new HashMap<String, Object>();
+        int i = 0;
+        for (String user : users) {
+            order.append(" WHEN :u").append(i).append(" THEN ").append(i + 1);
+            binds.put("u" + i, user);
+            i++;
+        }
+        h.createUpdate("UPDATE users SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) FROM users) + " + order
+                        + " END WHERE id IN (<users>)")
+                .bindMap(binds)
+                .bindList("users", List.copyOf(users))
+                .execute();
+    }
+
+    /**
+     * Whether a claim that found nothing may have passed over work another claimer holds locked (its commit moves
+     * the turn on): then the caller looks again shortly instead of waiting for a wake-up.
+     */
+    boolean mayBeHeldByAnotherClaimer(Collection<TaskType> types) {
+        if (!dialect.skipsLockedRows() || types.isEmpty()) {
+            return false;
+        }
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users u WHERE " + CLAIMABLE_USER)
                         .bind("now", clock.millis())
                         .bind("maxRunning", config.maxRunningPerUser())
@@ -85,49 +218,6 @@ final class TaskClaims {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** One claim; null when a concurrent claimer won the user's last running slot and this one must look again. */
-    private Optional<Claim> tryClaim(String owner, Collection<TaskType> types) {
-        long now = clock.millis();
-        // The user first (whose turn it is: the oldest last claim among users with due work and a free running
-        // slot), then that user's oldest due task. Both steps are index probes, whatever the backlog.
-        String sql = "UPDATE tasks SET " + RUNNING + ", attempt = attempt + 1, lease_owner = :owner, "
-                + "lease_expires_at = :until, started_at = :now, updated_at = :now, progress = 0, " + CLEAR_ERROR
-                + ", step = NULL, cancel_requested = FALSE WHERE " + WAITING + " AND id = ("
-                + "SELECT t.id FROM tasks t WHERE t." + WAITING + " AND t.run_after <= :now AND t.type IN (<types>) "
-                + "AND t.user_id = (SELECT u.id FROM users u WHERE " + CLAIMABLE_USER + " "
-                + "ORDER BY u.last_claim, u.id LIMIT 1) "
-                + "ORDER BY t.run_after LIMIT 1" + dialect.skipLocked() + ")" + RETURNING + ", attempt";
-        return jdbi.inTransaction(h -> {
-            var claimed = h.createQuery(sql)
-                    .bind("owner", owner)
-                    .bind("until", now + config.leaseDuration().toMillis())
-                    .bind("now", now)
-                    .bind("maxRunning", config.maxRunningPerUser())
-                    .bindList("types", wire(types))
-                    .map((rs, ctx) -> new Claim(TaskRepository.MAPPER.map(rs, ctx), rs.getInt("attempt")))
-                    .findOne();
-            if (claimed.isEmpty()) {
-                return Optional.<Claim>empty();
-            }
-            var task = claimed.get().task();
-            int running = h.createQuery("SELECT COUNT(*) FROM tasks WHERE user_id = :user AND " + RUNNING)
-                    .bind("user", task.userId())
-                    .mapTo(Integer.class)
-                    .one();
-            if (running > config.maxRunningPerUser()) {
-                // Two concurrent claimers raced past the per-user limit; this one yields and looks again.
-                h.rollback();
-                return null;
-            }
-            h.createUpdate("UPDATE users SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) + 1 FROM users) "
-                            + "WHERE id = :user")
-                    .bind("user", task.userId())
-                    .execute();
-            transitions.record(h, task, TaskEvent.Kind.UPDATED, now);
-            return claimed;
-        });
     }
 
     private static List<String> wire(Collection<TaskType> types) {

@@ -8,11 +8,12 @@ import java.time.Clock;
 
 /**
  * The task engine's parts over one database, all reading time from one clock: claims and the claimed tasks' fenced
- * writes (for {@link Worker}), the sweep, and the commands callers send ({@link #commands()}).
+ * writes, grouped into rounds (for {@link Worker}), the sweep, and the commands callers send ({@link #commands()}).
  */
 public final class TaskEngine {
     private final TaskClaims claims;
     private final ClaimedTasks claimed;
+    private final WorkerRounds rounds;
     private final TaskSweep sweep;
     private final TaskCommands commands;
     private final ChildRows children;
@@ -21,6 +22,7 @@ public final class TaskEngine {
         var transitions = new TaskTransitions(tasks, signal);
         this.claims = new TaskClaims(database, transitions, config, clock);
         this.claimed = new ClaimedTasks(database, transitions, config, clock);
+        this.rounds = new WorkerRounds(database, claims, claimed);
         this.sweep = new TaskSweep(database, transitions, config, clock);
         this.commands = new TaskCommands(database.jdbi(), tasks, transitions, clock);
         this.children = new ChildRows(database, tasks, transitions, config, clock);
@@ -40,6 +42,10 @@ public final class TaskEngine {
 
     ChildRows children() {
         return children;
+    }
+
+    WorkerRounds rounds() {
+        return rounds;
     }
 
     TaskSweep sweep() {

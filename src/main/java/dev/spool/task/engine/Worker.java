@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -21,18 +22,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims tasks and runs their handlers, {@code slots} at a time, each under a lease that a supervisor renews.
- * The supervisor also stops handlers whose task was cancelled or whose lease was lost, and sweeps for tasks that
- * nobody will finish.
+ * One loop makes the worker's durable writes in rounds ({@link WorkerRounds}): the outcomes of the runs that ended
+ * since the last round and the claims for the slots they left free, in one transaction. The supervisor also stops
+ * handlers whose task was cancelled or whose lease was lost, and sweeps for tasks that nobody will finish.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration SUPERVISE_EVERY = Duration.ofMillis(250);
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(2);
     private static final long PROGRESS_WRITE_MILLIS = 500;
+    /** Consecutive short looks for work another claimer holds locked, before waiting for a wake-up. */
+    private static final int LOCKED_LOOKS = 5;
+    /** How long shutdown waits for the loop's last round (the outcomes of runs that just ended). */
+    private static final Duration LOOP_JOIN = Duration.ofSeconds(10);
 
     private final String id;
-    private final TaskClaims claims;
     private final ClaimedTasks claimed;
+    private final TaskClaims claims;
+    private final WorkerRounds rounds;
     private final TaskSweep sweep;
     private final ChildRows children;
     private final Map<TaskType, TaskHandler> handlers;
@@ -41,14 +48,23 @@ public final class Worker implements AutoCloseable {
     private final Config.Engine config;
     private final Map<String, Run> running = new ConcurrentHashMap<>();
     private final Object slotFreed = new Object();
+    /** Runs that ended, with how, in the order they ended; the loop writes them in its next round. */
+    private final List<Ended> ended = new ArrayList<>();
+    /** Set (under the lock of {@link #ended}) once the loop has written its last round. */
+    private boolean loopDone;
+
     private volatile boolean stopping;
-    private Thread claimLoop;
+    private volatile boolean closed;
+    private Thread loop;
     private Thread supervisor;
+
+    private record Ended(Run run, ClaimedTasks.Outcome outcome) {}
 
     public Worker(TaskEngine engine, Collection<TaskHandler> handlers, WakeUp wakeUp, int slots, Config.Engine config) {
         this.id = workerId();
-        this.claims = engine.claims();
         this.claimed = engine.claimed();
+        this.claims = engine.claims();
+        this.rounds = engine.rounds();
         this.sweep = engine.sweep();
         this.children = engine.children();
         this.handlers = handlers.stream().collect(Collectors.toMap(TaskHandler::type, Function.identity()));
@@ -62,7 +78,7 @@ public final class Worker implements AutoCloseable {
     }
 
     public Worker start() {
-        claimLoop = Thread.ofPlatform().name("spool-claim").start(this::claimLoop);
+        loop = Thread.ofPlatform().name("spool-claim").start(this::loop);
         supervisor = Thread.ofPlatform().daemon().name("spool-supervisor").start(this::supervise);
         log.info(
                 "worker {} runs {} task(s) at a time for {}",
@@ -72,26 +88,53 @@ public final class Worker implements AutoCloseable {
         return this;
     }
 
-    private void claimLoop() {
-        while (!stopping) {
+    /**
+     * Round after round: writes what ended and fills the free slots. Idle (nothing ended, no free slot or nothing
+     * to claim) it waits for a wake-up: a run ending, a task queued in any process, or the poll interval.
+     */
+    private void loop() {
+        int lockedLooks = 0;
+        while (true) {
+            long seen = wakeUp.generation();
+            List<Ended> round;
+            synchronized (ended) {
+                if (closed && ended.isEmpty()) {
+                    loopDone = true;
+                    return;
+                }
+                round = List.copyOf(ended);
+                ended.clear();
+            }
+            int free = stopping ? 0 : slots - running.size() + round.size();
             try {
-                long seen = wakeUp.generation();
-                if (running.size() >= slots) {
-                    synchronized (slotFreed) {
-                        if (running.size() >= slots && !stopping) {
-                            slotFreed.wait(config.pollInterval().toMillis());
-                        }
-                    }
+                if (round.isEmpty() && free <= 0) {
+                    wakeUp.await(seen, config.pollInterval());
                     continue;
                 }
-                var claim = claims.claim(id, handlers.keySet());
-                if (claim.isPresent()) {
-                    begin(claim.get());
+                var result = rounds.run(id, round.stream().map(Ended::outcome).toList(), free, handlers.keySet());
+                finish(round, result.outcomes());
+                for (var claim : result.claims()) {
+                    begin(claim);
+                }
+                if (free > 0 && result.claims().size() < free) {
+                    // The round took all there was: look again when woken, unless work passed over may be
+                    // another claimer's, whose commit is near.
+                    if (result.claims().isEmpty()
+                            && lockedLooks < LOCKED_LOOKS
+                            && claims.mayBeHeldByAnotherClaimer(handlers.keySet())) {
+                        lockedLooks++;
+                        Thread.sleep(5);
+                    } else {
+                        lockedLooks = 0;
+                        wakeUp.await(seen, config.pollInterval());
+                    }
                 } else {
-                    wakeUp.await(seen, config.pollInterval());
+                    lockedLooks = 0;
                 }
             } catch (InterruptedException e) {
-                return;
+                // Nothing interrupts the loop but the end of the process: stop claiming, write what is left.
+                stopping = true;
+                closed = true;
             } catch (RuntimeException e) {
                 log.error("claiming failed; trying again in a moment", e);
                 pause();
@@ -99,9 +142,37 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** The runs of a written round leave their slots, each reported as its outcome fared. */
+    private void finish(List<Ended> round, List<WorkerRounds.Written> written) {
+        for (int i = 0; i < round.size(); i++) {
+            var run = round.get(i).run();
+            var outcome = round.get(i).outcome();
+            if (written.get(i) == WorkerRounds.Written.FENCED && outcome instanceof ClaimedTasks.Completed) {
+                log.info(
+                        "task {} attempt {} finished after its lease was lost; result dropped",
+                        run.taskId,
+                        run.attempt);
+            }
+            leave(run);
+        }
+    }
+
+    private void leave(Run run) {
+        running.remove(run.taskId, run);
+        synchronized (slotFreed) {
+            slotFreed.notifyAll();
+        }
+    }
+
+    /** Starts the claimed task's run, or gives it back (and returns null) when shutdown has begun. */
     private Run begin(TaskClaims.Claim claim) {
         var task = claim.task();
-        var run = new Run(claim.task(), claim.attempt());
+        if (stopping) {
+            // Claimed while shutdown began: back to the queue at once, untouched.
+            claimed.release(id, task.id(), claim.attempt());
+            return null;
+        }
+        var run = new Run(task, claim.attempt());
         running.put(task.id(), run);
         run.thread = Thread.ofVirtual().name("task-" + task.id()).unstarted(() -> execute(claim, run));
         run.thread.start();
@@ -122,6 +193,9 @@ public final class Worker implements AutoCloseable {
             return false;
         }
         var child = begin(claim.get());
+        if (child == null) {
+            return false;
+        }
         try {
             child.thread.join();
         } catch (InterruptedException e) {
@@ -136,29 +210,26 @@ public final class Worker implements AutoCloseable {
         var task = claim.task();
         var handler = handlers.get(task.type());
         TaskLogContext.enter(task);
+        ClaimedTasks.Outcome outcome;
         try {
             JsonNode output = handler.run(task, run);
             run.finishing();
             run.flushProgress();
-            if (!claimed.complete(id, task.id(), run.attempt, output)) {
-                log.info(
-                        "task {} attempt {} finished after its lease was lost; result dropped", task.id(), run.attempt);
-            }
+            outcome = new ClaimedTasks.Completed(task.id(), run.attempt, output);
         } catch (TaskFailure failure) {
             run.finishing();
             log.info(
                     "task {} attempt {} failed: [{}] {}", task.id(), run.attempt, failure.code(), failure.getMessage());
-            claimed.fail(id, task.id(), run.attempt, failure);
+            outcome = new ClaimedTasks.Failed(task.id(), run.attempt, failure);
         } catch (InterruptedException e) {
             run.finishing();
             // Cancelled or lost: the fenced release changes nothing. Shutting down, or stopped for any other
             // reason while the task is still ours: it goes straight back to the queue rather than sit "running".
-            claimed.release(id, task.id(), run.attempt);
+            outcome = new ClaimedTasks.Released(task.id(), run.attempt);
         } catch (RuntimeException | Error e) {
             run.finishing();
             log.error("task {} attempt {}: handler crashed", task.id(), run.attempt, e);
-            claimed.fail(
-                    id,
+            outcome = new ClaimedTasks.Failed(
                     task.id(),
                     run.attempt,
                     TaskFailure.retriable(
@@ -167,11 +238,21 @@ public final class Worker implements AutoCloseable {
                                     + e.getClass().getSimpleName() + ")"));
         } finally {
             TaskLogContext.leave();
-            running.remove(task.id());
-            synchronized (slotFreed) {
-                slotFreed.notifyAll();
+        }
+        submit(run, outcome);
+    }
+
+    /** Hands an outcome to the loop's next round; once the loop has stopped, writes it here. */
+    private void submit(Run run, ClaimedTasks.Outcome outcome) {
+        synchronized (ended) {
+            if (!loopDone) {
+                ended.add(new Ended(run, outcome));
+                wakeUp.wake();
+                return;
             }
         }
+        var written = rounds.run(id, List.of(outcome), 0, handlers.keySet());
+        finish(List.of(new Ended(run, outcome)), written.outcomes());
     }
 
     private void supervise() {
@@ -221,9 +302,7 @@ public final class Worker implements AutoCloseable {
      */
     public void shutdown(Duration grace) {
         stopping = true;
-        if (claimLoop != null) {
-            claimLoop.interrupt();
-        }
+        wakeUp.wake();
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (slotFreed) {
             while (!running.isEmpty() && System.nanoTime() < deadline) {
@@ -235,16 +314,27 @@ public final class Worker implements AutoCloseable {
                 }
             }
         }
+        int released = 0;
         for (var run : running.values()) {
             if (run.stop()) {
                 claimed.release(id, run.taskId, run.attempt);
+                released++;
+            }
+        }
+        closed = true;
+        if (loop != null) {
+            wakeUp.wake();
+            try {
+                loop.join(LOOP_JOIN.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         if (supervisor != null) {
             supervisor.interrupt();
         }
-        if (!running.isEmpty()) {
-            log.info("released {} running task(s) back to the queue", running.size());
+        if (released > 0) {
+            log.info("released {} running task(s) back to the queue", released);
         }
     }
 

@@ -221,18 +221,7 @@ class EngineClockTest {
         };
         // A lease longer than the limit: the worker's own heartbeat runs on wall-clock time, so a jump of hours
         // must not expire the lease first (that is the worker-lost case, tested above).
-        var d = CONFIG;
-        var longLease = new Config.Engine(
-                d.maxRetries(),
-                d.firstRetryDelay(),
-                d.laterRetryDelay(),
-                d.runTimeLimit().plusHours(1),
-                d.runTimeLimit(),
-                d.pendingTimeout(),
-                d.maxUnfinishedPerUser(),
-                d.maxRunningPerUser(),
-                d.shutdownGrace(),
-                d.pollInterval());
+        var longLease = EngineSupport.defaultsWith(CONFIG.runTimeLimit().plusHours(1), CONFIG.maxRunningPerUser());
         engine = new TaskEngine(database, tasks, h -> {}, longLease, clock);
         String id = create(false);
         var wakeUp = new WakeUp();

@@ -1,6 +1,7 @@
 package dev.spool.task.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.spool.config.Config;
 import dev.spool.json.Json;
 import dev.spool.testing.Await;
 import java.time.Duration;
@@ -14,6 +15,22 @@ public final class EngineSupport {
     /** {@link Await#until}, under the name engine tests already use. */
     public static <T> T await(Supplier<T> probe, Predicate<T> condition, Duration timeout, String what) {
         return Await.until(probe, condition, timeout, what);
+    }
+
+    /** Livepeer's engine defaults with another lease duration and running limit per user. */
+    static Config.Engine defaultsWith(Duration leaseDuration, int maxRunningPerUser) {
+        var d = Config.Engine.defaults();
+        return new Config.Engine(
+                d.maxRetries(),
+                d.firstRetryDelay(),
+                d.laterRetryDelay(),
+                leaseDuration,
+                d.runTimeLimit(),
+                d.pendingTimeout(),
+                d.maxUnfinishedPerUser(),
+                maxRunningPerUser,
+                d.shutdownGrace(),
+                d.pollInterval());
     }
 
     static JsonNode json(String text) {

@@ -1,0 +1,87 @@
+package dev.spool.task.engine;
+
+import dev.spool.db.Database;
+import dev.spool.task.TaskType;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's durable writes, grouped: one transaction per round carries the outcomes of every run that ended since
+ * the previous round, each under its own fence, then the claims for the slots free after them. Tasks that finish
+ * close together share one commit, and a slot is refilled in the commit that frees it.
+ *
+ * <p>When the grouped transaction fails (a deadlock, a lost connection, one outcome whose write throws), each outcome
+ * is written again in a transaction of its own, so that none is lost for another's sake; that round claims nothing.
+ */
+final class WorkerRounds {
+    private static final Logger log = LoggerFactory.getLogger(WorkerRounds.class);
+
+    /** What became of one outcome. */
+    enum Written {
+        /** Committed. */
+        WRITTEN,
+        /** The attempt's fence failed (cancelled, timed out or swept): nothing changed. */
+        FENCED,
+        /** The write itself failed; the task's lease will expire and the sweep takes it back. */
+        FAILED
+    }
+
+    /** The outcomes' fates, in the order given, and the tasks claimed. */
+    record Result(List<Written> outcomes, List<TaskClaims.Claim> claims) {}
+
+    private final Jdbi jdbi;
+    private final TaskClaims claims;
+    private final ClaimedTasks claimed;
+
+    WorkerRounds(Database database, TaskClaims claims, ClaimedTasks claimed) {
+        this.jdbi = database.jdbi();
+        this.claims = claims;
+        this.claimed = claimed;
+    }
+
+    /**
+     * Writes the outcomes and claims up to {@code slots} tasks of the given types, in one transaction. Throws only
+     * when there were no outcomes and the claim failed.
+     */
+    Result run(String owner, List<ClaimedTasks.Outcome> outcomes, int slots, Collection<TaskType> types) {
+        try {
+            return jdbi.inTransaction(h -> {
+                var written = new ArrayList<Written>();
+                for (var outcome : outcomes) {
+                    written.add(claimed.write(h, owner, outcome) ? Written.WRITTEN : Written.FENCED);
+                }
+                return new Result(written, claims.claim(h, owner, types, slots));
+            });
+        } catch (RuntimeException e) {
+            if (outcomes.isEmpty()) {
+                throw e;
+            }
+            log.warn(
+                    "a grouped write of {} task outcome(s) failed ({}); writing each alone",
+                    outcomes.size(),
+                    e.toString());
+            var written = new ArrayList<Written>();
+            for (var outcome : outcomes) {
+                written.add(writeAlone(owner, outcome));
+            }
+            return new Result(written, List.of());
+        }
+    }
+
+    private Written writeAlone(String owner, ClaimedTasks.Outcome outcome) {
+        try {
+            return jdbi.inTransaction(h -> claimed.write(h, owner, outcome)) ? Written.WRITTEN : Written.FENCED;
+        } catch (RuntimeException e) {
+            log.error(
+                    "writing the outcome of task {} attempt {} failed; its lease will expire and the sweep takes it back",
+                    outcome.taskId(),
+                    outcome.attempt(),
+                    e);
+            return Written.FAILED;
+        }
+    }
+}
