@@ -2,10 +2,13 @@ package dev.spool.task;
 
 import dev.spool.db.Database;
 import dev.spool.db.ListQuery;
+import dev.spool.db.Notifications;
 import dev.spool.db.PageQuery;
+import dev.spool.db.ReadCache;
 import dev.spool.json.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,15 +38,24 @@ public final class TaskRepository {
 
     public static final RowMapper<Task> MAPPER = TaskRepository::map;
 
+    /** The notifications of a committed change to a task, keyed by its id. */
+    private static final String CHANGED = "task";
+
+    private static final int CACHED_MAX = 50_000;
+
     private final Jdbi jdbi;
     private final List<TaskObserver> observers;
-    private final TaskReadCache cache;
+    private final Notifications notifications;
+    private final ReadCache<String, Optional<Task>> cache;
 
     public TaskRepository(Database database, List<TaskObserver> observers) {
         this.jdbi = database.jdbi();
         this.observers = List.copyOf(observers);
-        // Only the embedded store is written by this process alone; PostgreSQL has other writers.
-        this.cache = new TaskReadCache(database.dialect().singleWriter());
+        this.notifications = database.notifications();
+        // Polling clients then cost a map lookup instead of a query; every change, made by any process, is heard.
+        // No change goes unannounced, so an entry may stay for as long as the notifications are live.
+        this.cache = new ReadCache<>(notifications::live, CACHED_MAX, ChronoUnit.FOREVER.getDuration());
+        notifications.subscribe(CHANGED, cache::forget, cache::forgetAll);
     }
 
     public Jdbi jdbi() {
@@ -82,7 +94,7 @@ public final class TaskRepository {
 
     /** Appends the outbox event for a state change and tells the observers, all in the change's transaction. */
     public Task record(Handle h, Task task, TaskEvent.Kind kind, long now) {
-        h.afterCommit(() -> cache.committed(task.id()));
+        notifications.publish(h, CHANGED, task.id());
         appendEvent(h, task, kind, now);
         for (var observer : observers) {
             observer.changed(h, task, kind);
@@ -90,7 +102,7 @@ public final class TaskRepository {
         return task;
     }
 
-    /** A task as last committed (from the read cache on the embedded store). */
+    /** A task as last committed: this process's own changes at once, other processes' once they are heard. */
     public Optional<Task> find(String id) {
         return cache.get(id, () -> jdbi.withHandle(h -> find(h, id)));
     }
