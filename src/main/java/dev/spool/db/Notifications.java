@@ -111,6 +111,7 @@ public final class Notifications implements AutoCloseable {
                 }
                 // Changes committed while no connection listened were never heard: whatever was kept goes.
                 lostAll();
+                log.info("listening for committed changes on {} (connection {})", CHANNEL, connectionName);
                 stayCaughtUp(connection);
             } catch (SQLException | RuntimeException e) {
                 liveUntilNanos = System.nanoTime();
