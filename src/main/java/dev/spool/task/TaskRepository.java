@@ -129,15 +129,12 @@ public final class TaskRepository {
      * caller's transaction so that nothing is published for a change that did not commit.
      */
     private void appendEvent(Handle h, Task task, TaskEvent.Kind kind, long now) {
-        int seq = h.createQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM task_events WHERE task_id = :task")
-                .bind("task", task.id())
-                .mapTo(Integer.class)
-                .one();
+        // One statement numbers and inserts the event: a round trip fewer per change than a separate SELECT.
         h.createUpdate("INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, snapshot, created_at) "
-                        + "VALUES (:id, :task, :seq, :event, :user, :project, :snapshot, :now)")
+                        + "SELECT :id, :task, COALESCE(MAX(seq), 0) + 1, :event, :user, :project, :snapshot, :now "
+                        + "FROM task_events WHERE task_id = :task")
                 .bind("id", UUID.randomUUID().toString())
                 .bind("task", task.id())
-                .bind("seq", seq)
                 .bind("event", kind.wire())
                 .bind("user", task.userId())
                 .bind("project", task.projectId())
