@@ -11,50 +11,17 @@ set -euo pipefail
 
 duration="${1:-20}"
 connections="${2:-64}"
-threads=2
-root="$(cd "$(dirname "$0")/.." && pwd)"
-jar="$root/target/spool.jar"
-
-[[ -f "$jar" ]] || { echo "no $jar: build it first with 'mvn -q -B package -DskipTests'" >&2; exit 1; }
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-java_major="$("$java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
-(( java_major >= 21 )) || { echo "Spool needs Java 21 or later; '$java' is $java_major (set JAVA_HOME)" >&2; exit 1; }
-for tool in curl openssl xxd; do
+source "$(dirname "$0")/lib.sh"
+for tool in openssl xxd; do
     command -v "$tool" >/dev/null || { echo "this bench needs $tool" >&2; exit 1; }
 done
-if ! command -v wrk >/dev/null; then
-    apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
-fi
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-    if [[ -n "$server_pid" ]]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-SPOOL_PORT=0 SPOOL_DATA_DIR="$work/data" SPOOL_WORKERS=1 SPOOL_X264_PRESET=ultrafast \
-    "$java" -jar "$jar" serve >"$work/server.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 1 240); do
-    port="$(sed -n 's/.*Spool is listening on port \([0-9]*\).*/\1/p' "$work/server.log")"
-    [[ -n "$port" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
-    sleep 0.5
-done
-[[ -n "$port" ]] || { echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-base="http://127.0.0.1:$port"
-key="$(cat "$work/data/admin-api-key")"
+start_spool playback SPOOL_WORKERS=1 SPOOL_X264_PRESET=ultrafast
 api() { curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "$@"; }
 field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -1; }
 
 # A small 10-second test video (small segments put the cost per request, not per byte, in front), made with the ffmpeg that Spool extracted into its data directory.
-ffmpeg="$(find "$work/data/cache" -type f -name ffmpeg | head -1)"
+ffmpeg="$(find "$work/playback/cache" -type f -name ffmpeg | head -1)"
 LD_LIBRARY_PATH="$(dirname "$ffmpeg")" "$ffmpeg" -hide_banner -nostdin -v error -y \
     -f lavfi -i testsrc2=size=320x240:rate=25:duration=10 -f lavfi -i sine=frequency=440:duration=10 \
     -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -shortest "$work/video.mp4"
@@ -111,19 +78,6 @@ gated_url="$(segment "$gated_id" "jwt=$token")"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "${gated_url%%\?*}")" == 401 ]] \
     || { echo "the protected segment is served without a token" >&2; exit 1; }
 
-# Runs wrk and prints "requests/s p50 p99" (latencies in ms).
-load() {
-    local out
-    out="$(wrk -t"$threads" -c"$connections" -d"${2}s" --latency "$1")"
-    awk '
-        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-        /Requests\/sec/ { rps = $2 }
-        /Non-2xx/ { bad = $NF }
-        $1 == "50%" { p50 = ms($2) }
-        $1 == "99%" { p99 = ms($2) }
-        END { if (bad > 0) { print "wrk saw " bad " failed answers" > "/dev/stderr"; exit 1 }
-              printf "%.0f %.2f %.2f\n", rps, p50, p99 }' <<<"$out"
-}
 load "$public_url" 5 >/dev/null
 load "$gated_url" 5 >/dev/null
 for _ in 1 2; do

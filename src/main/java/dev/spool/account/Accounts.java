@@ -3,6 +3,7 @@ package dev.spool.account;
 import dev.spool.crypto.Tokens;
 import dev.spool.db.Database;
 import dev.spool.db.ListQuery;
+import dev.spool.db.Notifications;
 import dev.spool.db.PageQuery;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,11 +19,16 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Users, their projects and API keys. Keys are random 256-bit secrets stored only as SHA-256 hashes. */
 public final class Accounts {
+    /** The topic of {@link Notifications} that tells of an API key created or revoked (the key is its id). */
+    public static final String KEYS_CHANGED = "apikey";
+
     private final Jdbi jdbi;
+    private final Notifications notifications;
     private final Clock clock;
 
     public Accounts(Database database, Clock clock) {
         this.jdbi = database.jdbi();
+        this.notifications = database.notifications();
         this.clock = clock;
     }
 
@@ -103,15 +109,19 @@ public final class Accounts {
     /** Stores a key whose secret the operator chose (SPOOL_ADMIN_API_KEY); only its hash is kept. */
     public CreatedApiKey storeApiKey(String userId, String projectId, String name, String secret) {
         var info = new ApiKeyInfo(UUID.randomUUID().toString(), name, userId, projectId, clock.millis(), null);
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO api_keys (id, key_hash, user_id, project_id, name, created_at) "
-                        + "VALUES (:id, :hash, :user, :project, :name, :now)")
-                .bind("id", info.id())
-                .bind("hash", hash(secret))
-                .bind("user", userId)
-                .bind("project", projectId)
-                .bind("name", name)
-                .bind("now", info.createdAt())
-                .execute());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO api_keys (id, key_hash, user_id, project_id, name, created_at) "
+                            + "VALUES (:id, :hash, :user, :project, :name, :now)")
+                    .bind("id", info.id())
+                    .bind("hash", hash(secret))
+                    .bind("user", userId)
+                    .bind("project", projectId)
+                    .bind("name", name)
+                    .bind("now", info.createdAt())
+                    .execute();
+            // A process that found this secret unknown a moment ago must look again.
+            notifications.publish(h, KEYS_CHANGED, info.id());
+        });
         return new CreatedApiKey(info, secret);
     }
 
@@ -147,24 +157,35 @@ public final class Accounts {
 
     /** Revokes a live key of one user in one project; answers false for another tenant's key or an unknown id. */
     public boolean revokeApiKey(String userId, String projectId, String keyId) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE api_keys SET revoked_at = :now WHERE id = :id "
+        return jdbi.inTransaction(h -> revoked(
+                h,
+                keyId,
+                h.createUpdate("UPDATE api_keys SET revoked_at = :now WHERE id = :id "
                                 + "AND user_id = :user AND project_id = :project AND revoked_at IS NULL")
                         .bind("now", clock.millis())
                         .bind("id", keyId)
                         .bind("user", userId)
                         .bind("project", projectId)
-                        .execute())
-                == 1;
+                        .execute()));
     }
 
     /** Revokes by key id; answers whether a live key was revoked. */
     public boolean revokeApiKey(String keyId) {
-        return jdbi.withHandle(h -> h.createUpdate(
-                                "UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
+        return jdbi.inTransaction(h -> revoked(
+                h,
+                keyId,
+                h.createUpdate("UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
                         .bind("now", clock.millis())
                         .bind("id", keyId)
-                        .execute())
-                == 1;
+                        .execute()));
+    }
+
+    /** Tells every process that remembers the key to forget it, when one was revoked. */
+    private boolean revoked(Handle h, String keyId, int rows) {
+        if (rows == 1) {
+            notifications.publish(h, KEYS_CHANGED, keyId);
+        }
+        return rows == 1;
     }
 
     /**

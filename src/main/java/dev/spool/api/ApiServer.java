@@ -48,7 +48,7 @@ public final class ApiServer {
             ExportService exports) {}
 
     public ApiServer(Services services) {
-        var auth = new Authentication(services.accounts(), services.clock());
+        var auth = new Authentication(services.accounts(), services.database().notifications());
         var idempotency = new Idempotency(new IdempotencyKeys(services.database()), auth, services.clock());
         var taskRoutes = new TaskRoutes(
                 services.tasks(),

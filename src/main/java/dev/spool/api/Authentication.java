@@ -2,32 +2,35 @@ package dev.spool.api;
 
 import dev.spool.account.Accounts;
 import dev.spool.account.Principal;
+import dev.spool.db.Notifications;
+import dev.spool.db.ReadCache;
 import dev.spool.error.SpoolException;
 import io.javalin.http.Context;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.MDC;
 
 /**
- * Resolves {@code Authorization: Bearer <key>} to a principal. A key seen recently is remembered for a few
- * seconds so that polling clients cost one hash, not one query per request; revocation takes effect within that.
+ * Resolves {@code Authorization: Bearer <key>} to a principal. A key seen recently is remembered so that polling
+ * clients cost a map lookup, not one query per request. A key created or revoked by any process is forgotten by
+ * every process as soon as it hears of it (at once in the process that revoked it); when the store's notifications
+ * are not live, every request asks the store. A key changed where this process cannot hear it (the {@code apikey}
+ * command run beside a server on the embedded store's file) is forgotten after {@link #REMEMBER} all the same.
  */
 final class Authentication {
     private static final String ATTRIBUTE = "spool.principal";
-    private static final long REMEMBER_MILLIS = 5_000;
+    static final Duration REMEMBER = Duration.ofSeconds(5);
     private static final int REMEMBER_MAX = 10_000;
 
     private final Accounts accounts;
-    private final Clock clock;
-    private final ConcurrentHashMap<String, Remembered> recent = new ConcurrentHashMap<>();
+    private final ReadCache<String, Optional<Principal>> recent;
 
-    private record Remembered(Optional<Principal> principal, long until) {}
-
-    Authentication(Accounts accounts, Clock clock) {
+    Authentication(Accounts accounts, Notifications notifications) {
         this.accounts = accounts;
-        this.clock = clock;
+        this.recent = new ReadCache<>(notifications::live, REMEMBER_MAX, REMEMBER);
+        // A revocation names the key by id, which a secret is not looked up by: every remembered key goes.
+        notifications.subscribe(Accounts.KEYS_CHANGED, key -> recent.forgetAll(), recent::forgetAll);
     }
 
     /** The caller, or 401 with a message that says what is wrong with the credentials. */
@@ -60,17 +63,7 @@ final class Authentication {
     }
 
     private Optional<Principal> lookup(String secret) {
-        long now = clock.millis();
-        var remembered = recent.get(secret);
-        if (remembered != null && remembered.until() > now) {
-            return remembered.principal();
-        }
-        var principal = accounts.authenticate(secret);
-        if (recent.size() >= REMEMBER_MAX) {
-            recent.clear();
-        }
-        recent.put(secret, new Remembered(principal, now + REMEMBER_MILLIS));
-        return principal;
+        return recent.get(secret, () -> accounts.authenticate(secret));
     }
 
     private static SpoolException unauthenticated(String message) {

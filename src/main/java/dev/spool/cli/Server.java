@@ -58,8 +58,7 @@ import dev.spool.task.QueueSignal;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
 import dev.spool.task.TaskType;
-import dev.spool.task.engine.LocalQueueSignal;
-import dev.spool.task.engine.PostgresQueueSignal;
+import dev.spool.task.engine.NotifiedQueueSignal;
 import dev.spool.task.engine.TaskEngine;
 import dev.spool.task.engine.TaskHandler;
 import dev.spool.task.engine.Worker;
@@ -171,14 +170,7 @@ public final class Server implements AutoCloseable {
             }
             var accounts = new Accounts(database, clock);
             var wakeUp = new WakeUp();
-            QueueSignal signal;
-            if (!database.dialect().singleWriter()) {
-                var postgresSignal = new PostgresQueueSignal(wakeUp, config.databaseUrl());
-                resources.add(postgresSignal);
-                signal = postgresSignal;
-            } else {
-                signal = new LocalQueueSignal(wakeUp);
-            }
+            QueueSignal signal = new NotifiedQueueSignal(wakeUp, database.notifications());
             var objects = ObjectStores.open(config.storageUrl().orElse(null), config.dataDir());
             resources.add(objects);
             log.info("object store: {}", objects.describe());

@@ -17,12 +17,14 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final String url;
+    private final Notifications notifications;
 
     private Database(HikariDataSource dataSource, Dialect dialect, String url) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.dialect = dialect;
         this.url = url;
+        this.notifications = new Notifications(url, dialect);
     }
 
     public static Database open(String jdbcUrl) {
@@ -77,6 +79,11 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
+    /** Committed changes, told to every process of this store (listening starts with the first subscriber). */
+    public Notifications notifications() {
+        return notifications;
+    }
+
     /** True when a trivial query answers: what {@code /readyz} reports. */
     public boolean reachable() {
         try {
@@ -90,6 +97,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        notifications.close();
         dataSource.close();
     }
 }
