@@ -301,7 +301,7 @@ class ClusterAgreementTest {
             assertThat(entry.path("pid").asLong())
                     .isEqualTo(ProcessHandle.current().pid());
             assertThat(entry.path("taskTypes").toString())
-                    .isEqualTo("[\"clip\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]");
+                    .isEqualTo("[\"clip\",\"encode-chunk\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]");
             assertThat(entry.path("lastSeen").asLong())
                     .isGreaterThanOrEqualTo(entry.path("startedAt").asLong());
         });
@@ -323,7 +323,7 @@ class ClusterAgreementTest {
         assertThat(first)
                 .singleElement()
                 .satisfies(entry -> assertThat(entry.path("taskTypes").toString())
-                        .isEqualTo("[\"clip\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]"));
+                        .isEqualTo("[\"clip\",\"encode-chunk\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]"));
         awaitHeartbeatAfter(first.path(0).path("lastSeen").asLong());
     }
 
