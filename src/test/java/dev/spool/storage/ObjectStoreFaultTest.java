@@ -87,8 +87,16 @@ class ObjectStoreFaultTest {
 
     @Test
     void uploadsThatMeetErrorsSlownessAndDroppedConnectionsAreRetriedUntilTheAssetPlays() {
-        // Six failures in a row exhaust the S3 client's attempts at one upload: the task itself must try again.
+        // Six failures in a row exhaust the S3 client's attempts at one upload. The first six meet the segment
+        // published while the encode runs, which the publishing step writes again; the next six meet that step's
+        // first upload, and then the task itself must try again.
         faults.script(
+                Fault.INTERNAL_ERROR,
+                Fault.CLOSE_MID_UPLOAD,
+                Fault.INTERNAL_ERROR,
+                Fault.CLOSE_MID_UPLOAD,
+                Fault.INTERNAL_ERROR,
+                Fault.CLOSE_MID_UPLOAD,
                 Fault.INTERNAL_ERROR,
                 Fault.CLOSE_MID_UPLOAD,
                 Fault.INTERNAL_ERROR,
@@ -111,8 +119,8 @@ class ObjectStoreFaultTest {
         assertThat(task.path("status").path("retries").asInt())
                 .as("task retried: %s", task)
                 .isGreaterThanOrEqualTo(1);
-        assertThat(faults.applied(Fault.INTERNAL_ERROR)).isEqualTo(3);
-        assertThat(faults.applied(Fault.CLOSE_MID_UPLOAD)).isEqualTo(3);
+        assertThat(faults.applied(Fault.INTERNAL_ERROR)).isEqualTo(6);
+        assertThat(faults.applied(Fault.CLOSE_MID_UPLOAD)).isEqualTo(6);
         assertThat(faults.applied(Fault.SLOW)).isEqualTo(2);
         assertPlays(asset.path("playbackId").asText());
     }
