@@ -322,8 +322,10 @@ class ClusterAgreementTest {
         var first = api.anonymous().get("/readyz").json().path("workers");
         assertThat(first)
                 .singleElement()
-                .satisfies(entry -> assertThat(entry.path("taskTypes").toString())
-                        .isEqualTo("[\"clip\",\"encode-chunk\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]"));
+                .satisfies(
+                        entry -> assertThat(entry.path("taskTypes").toString())
+                                .isEqualTo(
+                                        "[\"clip\",\"encode-chunk\",\"export\",\"export-data\",\"transcode-file\",\"upload\"]"));
         awaitHeartbeatAfter(first.path(0).path("lastSeen").asLong());
     }
 
