@@ -3,6 +3,7 @@ package dev.spool.db;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -52,6 +54,8 @@ public final class Notifications implements AutoCloseable {
     private final ConcurrentHashMap<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
     /** Per open transaction (by identity: handles compare by their connection), the changes it published. */
     private final Map<Handle, Set<String>> inTransaction = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** Per transaction running {@link #batched}, the payloads held back to be sent together at its end. */
+    private final Map<Handle, List<String>> held = Collections.synchronizedMap(new IdentityHashMap<>());
 
     private volatile long liveUntilNanos = System.nanoTime();
     private volatile boolean closed;
@@ -67,24 +71,59 @@ public final class Notifications implements AutoCloseable {
      * {@code h}'s transaction commits (at once if it runs outside one). {@code topic} holds no colon.
      */
     public void publish(Handle h, String topic, String key) {
-        if (h.isInTransaction() && !publishedIn(h).add(topic + ":" + key)) {
+        String payload = topic + ":" + key;
+        if (h.isInTransaction() && !publishedIn(h).add(payload)) {
             // PostgreSQL folds a repeat within one transaction anyway: a worker's round that ends many tasks
             // would otherwise pay a round trip for each repeat.
             return;
         }
         if (shared) {
-            // pg_notify returns void, which no Jdbi mapper reads: the row only proves the statement ran.
-            h.createQuery("SELECT pg_notify(:channel, :payload)")
-                    .bind("channel", CHANNEL)
-                    .bind("payload", topic + ":" + key)
-                    .map((rs, ctx) -> Boolean.TRUE)
-                    .one();
+            var batch = held.get(h);
+            if (batch != null) {
+                batch.add(payload);
+            } else {
+                send(h, List.of(payload));
+            }
         }
         if (h.isInTransaction()) {
             h.afterCommit(() -> deliver(topic, key));
         } else {
             deliver(topic, key);
         }
+    }
+
+    /**
+     * Runs {@code work} in {@code h}'s open transaction with every change it publishes sent in one statement at its
+     * end, instead of one statement each: what a worker's round, which changes many tasks, publishes. Still inside
+     * the transaction, so nothing is heard unless it commits. When {@code work} throws, nothing is sent.
+     */
+    public <T> T batched(Handle h, Supplier<T> work) {
+        if (!shared || !h.isInTransaction() || held.containsKey(h)) {
+            return work.get();
+        }
+        var batch = new ArrayList<String>();
+        held.put(h, batch);
+        try {
+            T result = work.get();
+            held.remove(h);
+            send(h, batch);
+            return result;
+        } finally {
+            held.remove(h);
+        }
+    }
+
+    /** One statement for any number of payloads (each well under PostgreSQL's 8000-byte limit: a topic and a key). */
+    private static void send(Handle h, List<String> payloads) {
+        if (payloads.isEmpty()) {
+            return;
+        }
+        // pg_notify returns void, which no Jdbi mapper reads: the rows only prove the statement ran.
+        h.createQuery("SELECT pg_notify(:channel, p) FROM unnest(:payloads) AS p")
+                .bind("channel", CHANNEL)
+                .bindArray("payloads", String.class, payloads)
+                .map((rs, ctx) -> Boolean.TRUE)
+                .list();
     }
 
     /** What {@code h}'s open transaction has published so far; forgotten when it ends. */

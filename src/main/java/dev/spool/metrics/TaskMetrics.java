@@ -53,22 +53,8 @@ public final class TaskMetrics implements TaskObserver {
                 h.afterCommit(() -> counter(type, kind.name().toLowerCase()).increment());
             case UPDATED -> {}
         }
-        TaskPhase phase = task.status().phase();
-        long at = task.status().updatedAt();
-        if (phase == TaskPhase.RUNNING && !runningSince.containsKey(task.id())) {
-            // The claim: it leaves run_after as it was, the moment the task became due.
-            Long due = h.createQuery("SELECT run_after FROM tasks WHERE id = :id")
-                    .bind("id", task.id())
-                    .mapTo(Long.class)
-                    .one();
-            h.afterCommit(() -> {
-                runningSince.put(task.id(), at);
-                if (due != null) {
-                    timer("spool.task.wait", "Time tasks waited from due to claimed", type)
-                            .record(Duration.ofMillis(Math.max(0, at - due)));
-                }
-            });
-        } else if (phase != TaskPhase.RUNNING && runningSince.containsKey(task.id())) {
+        if (task.status().phase() != TaskPhase.RUNNING && runningSince.containsKey(task.id())) {
+            long at = task.status().updatedAt();
             h.afterCommit(() -> {
                 Long since = runningSince.remove(task.id());
                 if (since != null) {
@@ -77,6 +63,19 @@ public final class TaskMetrics implements TaskObserver {
                 }
             });
         }
+    }
+
+    @Override
+    public void claimed(Handle h, Task task, long dueAt) {
+        long at = task.status().updatedAt();
+        h.afterCommit(() -> {
+            runningSince.put(task.id(), at);
+            timer(
+                            "spool.task.wait",
+                            "Time tasks waited from due to claimed",
+                            task.type().wire())
+                    .record(Duration.ofMillis(Math.max(0, at - dueAt)));
+        });
     }
 
     private Counter counter(String type, String event) {

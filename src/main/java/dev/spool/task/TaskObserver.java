@@ -8,4 +8,10 @@ import org.jdbi.v3.core.Handle;
  */
 public interface TaskObserver {
     void changed(Handle h, Task task, TaskEvent.Kind kind);
+
+    /**
+     * A worker claimed the task (told after {@link #changed} reported the claim as an update), which had been due
+     * since {@code dueAt}.
+     */
+    default void claimed(Handle h, Task task, long dueAt) {}
 }

@@ -1,6 +1,7 @@
 package dev.spool.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spool.testing.Await;
 import dev.spool.testing.ScratchDatabase;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,33 @@ class NotificationsTest {
         Await.until(notifications::live, live -> live, WAIT, "listening again once the path is back");
         notifyDirectly("t:second");
         Await.until(() -> heard, h -> h.contains("second"), WAIT, "a notification on the new connection");
+    }
+
+    @Test
+    void givenChangesPublishedInABatch_whenTheTransactionCommits_thenEveryKeyIsHeardOnce_andNothingOfARollback()
+            throws Exception {
+        Await.until(notifications::live, live -> live, WAIT, "the listening connection to be live");
+        // A second process's notifications, on the same store: it publishes, the first one listens.
+        var publisher = new Notifications(database.url(), Dialect.POSTGRES);
+        var jdbi = Jdbi.create(database.url());
+        var keys = List.of("a", "b", "c", "d", "e");
+
+        jdbi.useTransaction(h -> publisher.batched(h, () -> {
+            for (String key : keys) {
+                publisher.publish(h, "t", key);
+                publisher.publish(h, "t", key);
+            }
+            return null;
+        }));
+        assertThatThrownBy(() -> jdbi.useTransaction(h -> publisher.batched(h, () -> {
+                    publisher.publish(h, "t", "rolled-back");
+                    throw new IllegalStateException("scripted failure");
+                })))
+                .hasMessageContaining("scripted failure");
+        notifyDirectly("t:after");
+
+        Await.until(() -> heard, h -> h.contains("after"), WAIT, "the notification sent after both transactions");
+        assertThat(heard).containsExactly("a", "b", "c", "d", "e", "after");
     }
 
     private void notifyDirectly(String payload) throws SQLException {

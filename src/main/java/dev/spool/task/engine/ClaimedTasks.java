@@ -11,14 +11,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.json.Json;
+import dev.spool.task.Task;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -105,6 +109,71 @@ final class ClaimedTasks {
             return fail(h, fence, failed.failure(), now);
         }
         return release(h, fence, now);
+    }
+
+    /**
+     * Writes several outcomes in the caller's transaction, each under its own fence, and answers, in the order given,
+     * which were written (false: that one's fence failed and it changed nothing). The completions, the common case,
+     * share one UPDATE; failures and releases are written one by one.
+     */
+    List<Boolean> writeAll(Handle h, String owner, List<Outcome> outcomes) {
+        var completions = outcomes.stream()
+                .filter(Completed.class::isInstance)
+                .map(Completed.class::cast)
+                .toList();
+        var completed = completeAll(h, owner, completions);
+        var written = new ArrayList<Boolean>();
+        for (var outcome : outcomes) {
+            written.add(outcome instanceof Completed ? completed.contains(outcome.taskId()) : write(h, owner, outcome));
+        }
+        return written;
+    }
+
+    /**
+     * One UPDATE completes every task whose fence holds: the id, with that task's own attempt, under this owner's
+     * lease, still running. Answers the ids it completed.
+     */
+    private Set<String> completeAll(Handle h, String owner, List<Completed> completions) {
+        if (completions.isEmpty()) {
+            return Set.of();
+        }
+        if (completions.size() == 1) {
+            var only = completions.getFirst();
+            return complete(h, fence(owner, only.taskId(), only.attempt()), only.output(), clock.millis())
+                    ? Set.of(only.taskId())
+                    : Set.of();
+        }
+        long now = clock.millis();
+        var attempts = new StringBuilder("CASE id");
+        var outputs = new StringBuilder("CASE id");
+        var binds = new HashMap<String, Object>();
+        for (int i = 0; i < completions.size(); i++) {
+            var completion = completions.get(i);
+            attempts.append(" WHEN :id").append(i).append(" THEN :attempt").append(i);
+            outputs.append(" WHEN :id").append(i).append(" THEN :output").append(i);
+            binds.put("id" + i, completion.taskId());
+            binds.put("attempt" + i, completion.attempt());
+            binds.put("output" + i, completion.output() == null ? null : Json.write(completion.output()));
+        }
+        var byId = new HashMap<String, Task>();
+        h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED) + ", output = " + outputs + " END, "
+                        + CLEAR_PROGRESS + ", " + CLEAR_ERROR + ", updated_at = :now, " + CLEAR_LEASE
+                        + " WHERE id IN (<ids>) AND attempt = " + attempts + " END AND lease_owner = :owner AND "
+                        + RUNNING + RETURNING)
+                .bindMap(binds)
+                .bindList("ids", completions.stream().map(Completed::taskId).toList())
+                .bind("owner", owner)
+                .bind("now", now)
+                .map(TaskRepository.MAPPER)
+                .forEach(task -> byId.put(task.id(), task));
+        // Recorded in the order given, as one at a time would have.
+        for (var completion : completions) {
+            var task = byId.get(completion.taskId());
+            if (task != null) {
+                transitions.ended(h, task, TaskEvent.Kind.COMPLETED, now);
+            }
+        }
+        return byId.keySet();
     }
 
     private boolean complete(Handle h, Map<String, Object> fence, JsonNode output, long now) {

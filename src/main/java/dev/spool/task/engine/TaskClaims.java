@@ -8,13 +8,13 @@ import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.task.Task;
-import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +52,9 @@ final class TaskClaims {
     /** A task this worker now runs, with the attempt number that fences its writes. */
     record Claim(Task task, int attempt) {}
 
+    /** A claim with the moment its task became due (the metrics' wait). */
+    private record Due(Claim claim, long dueAt) {}
+
     /** One claim in a transaction of its own (tests, tools); workers claim in batches ({@link WorkerRounds}). */
     Optional<Claim> claim(String owner, Collection<TaskType> types) {
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -74,9 +77,9 @@ final class TaskClaims {
      * back oldest due first.
      */
     List<Claim> claim(Handle h, String owner, Collection<TaskType> types, int slots) {
-        var claims = new ArrayList<Claim>();
+        var claims = new ArrayList<Due>();
         if (types.isEmpty() || slots <= 0) {
-            return claims;
+            return List.of();
         }
         long now = clock.millis();
         while (claims.size() < slots) {
@@ -99,9 +102,9 @@ final class TaskClaims {
             }
         }
         for (var claim : claims) {
-            transitions.record(h, claim.task(), TaskEvent.Kind.UPDATED, now);
+            transitions.claimed(h, claim.claim().task(), claim.dueAt(), now);
         }
-        return claims;
+        return claims.stream().map(Due::claim).toList();
     }
 
     /**
@@ -148,7 +151,7 @@ final class TaskClaims {
      * by that statement caps it again: read after the user's lock was taken, it includes every claim committed
      * before, where the count read with the lock may be older.
      */
-    private List<Claim> claimFor(Handle h, String owner, String user, int share, Collection<TaskType> types, long now) {
+    private List<Due> claimFor(Handle h, String owner, String user, int share, Collection<TaskType> types, long now) {
         String free = ":maxRunning - COUNT(*)";
         String sql = "UPDATE tasks SET " + RUNNING + ", attempt = attempt + 1, lease_owner = :owner, "
                 + "lease_expires_at = :until, started_at = :now, updated_at = :now, progress = 0, " + CLEAR_ERROR
@@ -161,7 +164,8 @@ final class TaskClaims {
                                 + free + " ELSE :share END FROM tasks r WHERE r.user_id = :user AND r." + RUNNING
                                 + ")" + dialect.skipLocked())
                 + RETURNING + ", attempt, run_after";
-        var claimed = h.createQuery(sql)
+        return h
+                .createQuery(sql)
                 .bind("owner", owner)
                 .bind("until", now + config.leaseDuration().toMillis())
                 .bind("now", now)
@@ -169,12 +173,11 @@ final class TaskClaims {
                 .bind("share", share)
                 .bind("maxRunning", config.maxRunningPerUser())
                 .bindList("types", wire(types))
-                .map((rs, ctx) -> Map.entry(
-                        rs.getLong("run_after"), new Claim(TaskRepository.MAPPER.map(rs, ctx), rs.getInt("attempt"))))
-                .list();
-        return claimed.stream()
-                .sorted(Map.Entry.comparingByKey())
-                .map(Map.Entry::getValue)
+                .map((rs, ctx) -> new Due(
+                        new Claim(TaskRepository.MAPPER.map(rs, ctx), rs.getInt("attempt")), rs.getLong("run_after")))
+                .list()
+                .stream()
+                .sorted(Comparator.comparingLong(Due::dueAt))
                 .toList();
     }
 

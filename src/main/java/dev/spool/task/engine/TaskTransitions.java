@@ -137,6 +137,11 @@ final class TaskTransitions {
         signal.queued(h);
     }
 
+    /** A worker claimed the task, due since {@code dueAt}. */
+    Task claimed(Handle h, Task task, long dueAt, long now) {
+        return tasks.recordClaim(h, task, dueAt, now);
+    }
+
     Task record(Handle h, Task task, TaskEvent.Kind kind, long now) {
         return tasks.record(h, task, kind, now);
     }

@@ -1,6 +1,7 @@
 package dev.spool.task.engine;
 
 import dev.spool.db.Database;
+import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskType;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,7 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker's durable writes, grouped: one transaction per round carries the outcomes of every run that ended since
  * the previous round, each under its own fence, then the claims for the slots free after them. Tasks that finish
- * close together share one commit, and a slot is refilled in the commit that frees it.
+ * close together share one commit, and a slot is refilled in the commit that frees it. Within the round the
+ * completions share one UPDATE, and the outbox events and change notifications of every task it changes are written
+ * together at its end ({@link TaskRepository#batched}), so a round costs a few statements however many tasks it
+ * moves.
  *
  * <p>When the grouped transaction fails (a deadlock, a lost connection, one outcome whose write throws), each outcome
  * is written again in a transaction of its own, so that none is lost for another's sake; that round claims nothing.
@@ -34,11 +38,13 @@ final class WorkerRounds {
     record Result(List<Written> outcomes, List<TaskClaims.Claim> claims) {}
 
     private final Jdbi jdbi;
+    private final TaskRepository tasks;
     private final TaskClaims claims;
     private final ClaimedTasks claimed;
 
-    WorkerRounds(Database database, TaskClaims claims, ClaimedTasks claimed) {
+    WorkerRounds(Database database, TaskRepository tasks, TaskClaims claims, ClaimedTasks claimed) {
         this.jdbi = database.jdbi();
+        this.tasks = tasks;
         this.claims = claims;
         this.claimed = claimed;
     }
@@ -49,13 +55,12 @@ final class WorkerRounds {
      */
     Result run(String owner, List<ClaimedTasks.Outcome> outcomes, int slots, Collection<TaskType> types) {
         try {
-            return jdbi.inTransaction(h -> {
-                var written = new ArrayList<Written>();
-                for (var outcome : outcomes) {
-                    written.add(claimed.write(h, owner, outcome) ? Written.WRITTEN : Written.FENCED);
-                }
+            return jdbi.inTransaction(h -> tasks.batched(h, () -> {
+                var written = claimed.writeAll(h, owner, outcomes).stream()
+                        .map(w -> w ? Written.WRITTEN : Written.FENCED)
+                        .toList();
                 return new Result(written, claims.claim(h, owner, types, slots));
-            });
+            }));
         } catch (RuntimeException e) {
             if (outcomes.isEmpty()) {
                 throw e;

@@ -288,4 +288,111 @@ class WorkerRoundsTest {
         }
         assertThat(phases).containsExactly(List.of("running", "completed", "completed"));
     }
+
+    private static ClaimedTasks.Outcome completed(String id, int attempt) {
+        return new ClaimedTasks.Completed(id, attempt, JsonNodeFactory.instance.objectNode());
+    }
+
+    @Test
+    void completionsWrittenTogetherAreEachFencedByTheirOwnAttempt_andTheFencedOnesAreReported() {
+        var engine = engine(100, List.of());
+        var repository = new TaskRepository(database, List.of());
+        String user = newUser("together");
+        var created = create(user, 4);
+        assertThat(ids(engine.rounds().run("worker", List.of(), 4, TYPES).claims()))
+                .containsExactlyElementsOf(created);
+        database.jdbi()
+                .useTransaction(h -> engine.commands().cancelUnfinished(h, created.get(3), "cancelled by the test"));
+        int eventsOfTheSecond = repository.eventsAfter(created.get(1), 0).size();
+
+        var round = engine.rounds()
+                .run(
+                        "worker",
+                        List.of(
+                                completed(created.get(0), 1),
+                                completed(created.get(1), 2),
+                                completed(created.get(2), 1),
+                                completed(created.get(3), 1)),
+                        0,
+                        TYPES);
+
+        assertThat(round.outcomes())
+                .containsExactly(
+                        WorkerRounds.Written.WRITTEN,
+                        WorkerRounds.Written.FENCED,
+                        WorkerRounds.Written.WRITTEN,
+                        WorkerRounds.Written.FENCED);
+        assertThat(task(created.get(0)).status().phase()).isEqualTo(TaskPhase.COMPLETED);
+        assertThat(task(created.get(1)).status().phase())
+                .as("attempt 2 is not the attempt running")
+                .isEqualTo(TaskPhase.RUNNING);
+        assertThat(task(created.get(2)).status().phase()).isEqualTo(TaskPhase.COMPLETED);
+        assertThat(task(created.get(3)).status().phase()).isEqualTo(TaskPhase.CANCELLED);
+        assertThat(repository.eventsAfter(created.get(1), 0)).hasSize(eventsOfTheSecond);
+        var byAnother = engine.rounds().run("another-worker", List.of(completed(created.get(1), 1)), 0, TYPES);
+        assertThat(byAnother.outcomes())
+                .as("a completion under another worker's lease")
+                .containsExactly(WorkerRounds.Written.FENCED);
+    }
+
+    @Test
+    void aRoundThatCompletesSomeTasksAndClaimsOthersRecordsEachChangeOnceAndInOrder() {
+        var told = Collections.synchronizedList(new ArrayList<String>());
+        TaskObserver recording = new TaskObserver() {
+            @Override
+            public void changed(org.jdbi.v3.core.Handle h, Task task, TaskEvent.Kind kind) {
+                told.add(task.id() + " " + kind.wire() + " "
+                        + task.status().phase().wire());
+            }
+
+            @Override
+            public void claimed(org.jdbi.v3.core.Handle h, Task task, long dueAt) {
+                told.add(task.id() + " claimed");
+            }
+        };
+        var engine = engine(100, List.of(recording));
+        var repository = new TaskRepository(database, List.of());
+        String user = newUser("mixed");
+        var created = create(user, 6);
+        var atCreation = new HashMap<String, Integer>();
+        created.forEach(id -> atCreation.put(id, repository.eventsAfter(id, 0).size()));
+        var first = engine.rounds().run("worker", List.of(), 3, TYPES).claims();
+        assertThat(ids(first)).containsExactlyElementsOf(created.subList(0, 3));
+        told.clear();
+
+        var round = engine.rounds()
+                .run(
+                        "worker",
+                        first.stream()
+                                .map(c -> completed(c.task().id(), c.attempt()))
+                                .toList(),
+                        3,
+                        TYPES);
+
+        assertThat(round.outcomes()).containsOnly(WorkerRounds.Written.WRITTEN);
+        assertThat(ids(round.claims())).containsExactlyElementsOf(created.subList(3, 6));
+        var expected = new ArrayList<String>();
+        for (String id : created.subList(0, 3)) {
+            expected.add(id + " task.updated completed");
+            expected.add(id + " task.completed completed");
+        }
+        for (String id : created.subList(3, 6)) {
+            expected.add(id + " task.updated running");
+            expected.add(id + " claimed");
+        }
+        assertThat(told).containsExactlyElementsOf(expected);
+        for (String id : created) {
+            int before = atCreation.get(id);
+            var events = repository.eventsAfter(id, before);
+            var kinds = created.subList(0, 3).contains(id)
+                    ? List.of(TaskEvent.Kind.UPDATED, TaskEvent.Kind.UPDATED, TaskEvent.Kind.COMPLETED)
+                    : List.of(TaskEvent.Kind.UPDATED);
+            assertThat(events.stream().map(TaskEvent::kind)).as(id).containsExactlyElementsOf(kinds);
+            assertThat(events.stream().map(TaskEvent::seq))
+                    .as("%s numbered on from its %d events at creation", id, before)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(before + 1, before + kinds.size())
+                            .boxed()
+                            .toList());
+        }
+    }
 }
