@@ -281,7 +281,12 @@ class EncryptedUploadTest {
         var refused = finished(notOurs);
 
         assertThat(failed.path("status").path("phase").asText()).isEqualTo("failed");
-        assertThat(failed.path("status").path("errorMessage").asText()).startsWith("decryption failed: bad padding");
+        // CBC has no integrity check: about one wrong key in 256 happens to end in valid padding, and the garbage
+        // it decrypts to is then refused as no media file. Either way the task fails at once, saying why.
+        assertThat(failed.path("status").path("errorMessage").asText())
+                .satisfiesAnyOf(
+                        message -> assertThat(message).startsWith("decryption failed: bad padding"),
+                        message -> assertThat(message).startsWith("source is not a media file that can be read"));
         assertThat(failed.path("status").path("retries").asInt(0)).isZero();
         assertThat(refused.path("status").path("errorMessage").asText())
                 .startsWith("decryption failed: the encryptedKey was not encrypted with this server's public key");
