@@ -66,7 +66,7 @@ final class ClusterChunks implements ChunkRunner {
     }
 
     private String output(Job job) {
-        return prefix + "c" + job.index() + "/";
+        return prefix + "c" + job.index();
     }
 
     /**
@@ -126,7 +126,8 @@ final class ClusterChunks implements ChunkRunner {
     }
 
     /** Brings the files under {@code from} into {@code work}, under their paths relative to it. */
-    private void collect(String from, Path work) throws IOException {
+    private void collect(String output, Path work) throws IOException {
+        String from = output + "/";
         for (ObjectInfo object : store.list(from)) {
             Path target = work.resolve(object.key().substring(from.length())).normalize();
             if (!target.startsWith(work)) {

@@ -65,14 +65,14 @@ public final class EncodeChunkHandler implements TaskHandler {
                     Math.round(spec.job().expected() * 10) / 10.0,
                     (System.nanoTime() - started) / 1_000_000);
             context.checkCancelled();
-            List<Path> files;
+            List<String> files;
             try (Stream<Path> walk = Files.walk(out)) {
-                files = walk.filter(Files::isRegularFile).sorted().toList();
+                files = walk.filter(Files::isRegularFile)
+                        .map(file -> out.relativize(file).toString().replace('\\', '/'))
+                        .sorted()
+                        .toList();
             }
-            for (Path file : files) {
-                String relative = out.relativize(file).toString().replace('\\', '/');
-                store.put(spec.output() + relative, file, null);
-            }
+            OutputPublisher.publish(store, spec.output(), out, files, p -> {});
             return Json.mapper().valueToTree(Map.of("files", files.size()));
         } catch (MediaException e) {
             throw Failures.of(e);
