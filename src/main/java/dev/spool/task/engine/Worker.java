@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -35,6 +36,13 @@ public final class Worker implements AutoCloseable {
     private static final int LOCKED_LOOKS = 5;
     /** How long shutdown waits for the loop's last round (the outcomes of runs that just ended). */
     private static final Duration LOOP_JOIN = Duration.ofSeconds(10);
+    /**
+     * How long a round that began runs lets them end before the next round starts: runs that end moments after they
+     * begin (quick tasks, immediate failures) then share one commit instead of costing one each.
+     */
+    private static final long GATHER_NANOS = Duration.ofMillis(1).toNanos();
+
+    private static final long GATHER_STEP_NANOS = 20_000;
 
     private final String id;
     private final ClaimedTasks claimed;
@@ -113,9 +121,14 @@ public final class Worker implements AutoCloseable {
                 }
                 var result = rounds.run(id, round.stream().map(Ended::outcome).toList(), free, handlers.keySet());
                 finish(round, result.outcomes());
+                var begun = new ArrayList<Run>();
                 for (var claim : result.claims()) {
-                    begin(claim);
+                    var run = begin(claim);
+                    if (run != null) {
+                        begun.add(run);
+                    }
                 }
+                gather(begun);
                 if (free > 0 && result.claims().size() < free) {
                     // The round took all there was: look again when woken, unless work passed over may be
                     // another claimer's, whose commit is near.
@@ -139,6 +152,14 @@ public final class Worker implements AutoCloseable {
                 log.error("claiming failed; trying again in a moment", e);
                 pause();
             }
+        }
+    }
+
+    /** Waits until the runs just begun have all ended, or {@link #GATHER_NANOS}: whichever comes first. */
+    private static void gather(List<Run> begun) {
+        long deadline = System.nanoTime() + GATHER_NANOS;
+        while (begun.stream().anyMatch(run -> !run.ended) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(GATHER_STEP_NANOS);
         }
     }
 
@@ -244,6 +265,7 @@ public final class Worker implements AutoCloseable {
 
     /** Hands an outcome to the loop's next round; once the loop has stopped, writes it here. */
     private void submit(Run run, ClaimedTasks.Outcome outcome) {
+        run.ended = true;
         synchronized (ended) {
             if (!loopDone) {
                 ended.add(new Ended(run, outcome));
@@ -369,6 +391,9 @@ public final class Worker implements AutoCloseable {
         private final Children children;
         private volatile Thread thread;
         private volatile boolean lost;
+        /** Its outcome was handed to the loop. */
+        private volatile boolean ended;
+
         private boolean finishing;
         private double progress;
         // The claim wrote progress 0 and no step: nothing to write until the handler reports more.
