@@ -4,17 +4,19 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.spool.crypto.SecretBox;
 import dev.spool.db.Database;
 import dev.spool.db.ListQuery;
+import dev.spool.db.Notifications;
 import dev.spool.db.PageQuery;
+import dev.spool.db.ReadCache;
 import dev.spool.json.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -35,18 +37,27 @@ public final class WebhookRepository {
             + "last_triggered_at, last_failure_at, last_failure_error, last_failure_response, last_failure_status";
     private static final TypeReference<List<String>> EVENTS = new TypeReference<>() {};
 
+    private static final String CHANGED = "webhooks";
+    private static final int CACHED_OWNERS = 10_000;
+
     private final Jdbi jdbi;
     private final SecretBox secrets;
+    private final Notifications notifications;
     /**
-     * Per open transaction (by identity: handles compare by their connection), the subscriptions it read, by owner
-     * and project; dropped when it ends or changes a webhook.
+     * Each owner and project's subscriptions, as last committed: every task change reads them, and webhooks change
+     * rarely, so any change to one, made by any process, forgets them all.
      */
-    private final Map<Handle, Map<String, List<Subscription>>> readIn =
-            Collections.synchronizedMap(new IdentityHashMap<>());
+    private final ReadCache<String, List<Subscription>> subscriptions;
+    /** Open transactions (by identity: handles compare by their connection) that changed a webhook. */
+    private final Set<Handle> changing =
+            Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
     public WebhookRepository(Database database, SecretBox secrets) {
         this.jdbi = database.jdbi();
         this.secrets = secrets;
+        this.notifications = database.notifications();
+        this.subscriptions = new ReadCache<>(notifications::live, CACHED_OWNERS, ChronoUnit.FOREVER.getDuration());
+        notifications.subscribe(CHANGED, id -> subscriptions.forgetAll(), subscriptions::forgetAll);
     }
 
     Jdbi jdbi() {
@@ -57,7 +68,7 @@ public final class WebhookRepository {
     record Target(String url, String sharedSecret) {}
 
     void insert(Handle h, Webhook webhook, String sharedSecret) {
-        readIn.remove(h);
+        changing(h, webhook.id());
         h.createUpdate("INSERT INTO webhooks (id, user_id, project_id, name, url, events, shared_secret, "
                         + "secret_sealed, stream_id, created_at) "
                         + "VALUES (:id, :user, :project, :name, :url, :events, :secret, TRUE, :stream, :created)")
@@ -76,7 +87,7 @@ public final class WebhookRepository {
     /** Replaces what a PUT may change; a null secret keeps the one stored. */
     void replace(
             Handle h, String id, String name, String url, List<String> events, String sharedSecret, String streamId) {
-        readIn.remove(h);
+        changing(h, id);
         String secret = sharedSecret == null ? "" : "shared_secret = :secret, secret_sealed = TRUE, ";
         h.createUpdate("UPDATE webhooks SET name = :name, url = :url, events = :events, " + secret
                         + "stream_id = :stream WHERE id = :id")
@@ -90,7 +101,7 @@ public final class WebhookRepository {
     }
 
     void markDeleted(Handle h, String id, long now) {
-        readIn.remove(h);
+        changing(h, id);
         h.createUpdate("UPDATE webhooks SET deleted_at = :now WHERE id = :id")
                 .bind("now", now)
                 .bind("id", id)
@@ -170,8 +181,8 @@ public final class WebhookRepository {
     }
 
     /**
-     * The live webhooks of one owner and project that subscribe to an event, in the caller's transaction. A
-     * transaction reads them once however many changes it publishes (a worker ends several tasks in one).
+     * The live webhooks of one owner and project that subscribe to an event, as the caller's transaction sees them:
+     * read from the store only after a webhook changed.
      */
     List<String> subscribers(Handle h, String userId, String projectId, String event) {
         return subscriptions(h, userId, projectId).stream()
@@ -181,18 +192,20 @@ public final class WebhookRepository {
     }
 
     private List<Subscription> subscriptions(Handle h, String userId, String projectId) {
-        if (!h.isInTransaction()) {
+        if (changing.contains(h)) {
+            // Its own uncommitted changes are what it must see, and no one else may.
             return readSubscriptions(h, userId, projectId);
         }
-        var owner = userId + "/" + projectId;
-        var known = readIn.get(h);
-        if (known == null) {
-            known = new ConcurrentHashMap<>();
-            readIn.put(h, known);
-            h.afterCommit(() -> readIn.remove(h));
-            h.afterRollback(() -> readIn.remove(h));
+        return subscriptions.get(userId + "/" + projectId, () -> readSubscriptions(h, userId, projectId));
+    }
+
+    /** {@code h} changes webhook {@code id}: its transaction reads its own changes, and every process forgets. */
+    private void changing(Handle h, String id) {
+        notifications.publish(h, CHANGED, id);
+        if (h.isInTransaction() && changing.add(h)) {
+            h.afterCommit(() -> changing.remove(h));
+            h.afterRollback(() -> changing.remove(h));
         }
-        return known.computeIfAbsent(owner, o -> readSubscriptions(h, userId, projectId));
     }
 
     private List<Subscription> readSubscriptions(Handle h, String userId, String projectId) {
