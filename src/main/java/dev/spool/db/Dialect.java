@@ -89,6 +89,11 @@ public enum Dialect {
         return this == POSTGRES ? column + " = ANY(ARRAY(" + subquery + "))" : column + " IN (" + subquery + ")";
     }
 
+    /** Whether one statement may change rows of another table in its WITH clause (data-modifying CTEs). */
+    public boolean changesInWith() {
+        return this == POSTGRES;
+    }
+
     /** Whether a claim that found nothing may have passed over rows another claimer holds locked. */
     public boolean skipsLockedRows() {
         return !skipLocked.isEmpty();

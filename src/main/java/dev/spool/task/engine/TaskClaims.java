@@ -30,10 +30,18 @@ import org.jdbi.v3.core.Jdbi;
 final class TaskClaims {
     private static final String WAITING = phaseIs(TaskPhase.WAITING);
     private static final String RUNNING = phaseIs(TaskPhase.RUNNING);
-    /** Users with due work of these types and a free running slot. */
-    private static final String CLAIMABLE_USER = "EXISTS (SELECT 1 FROM tasks w WHERE w.user_id = u.id AND w."
-            + WAITING + " AND w.run_after <= :now AND w.type IN (<types>)) AND (SELECT COUNT(*) FROM tasks r "
-            + "WHERE r.user_id = u.id AND r." + RUNNING + ") < :maxRunning";
+    private static final String DUE = WAITING + " AND w.run_after <= :now AND w.type IN (<types>)";
+    /**
+     * The users with due work of these types, found by stepping through the waiting tasks' index from one user to
+     * the next: a step per user with work, however long the queue.
+     */
+    private static final String QUEUED_USERS = "WITH RECURSIVE queued (user_id) AS (SELECT (SELECT w.user_id FROM "
+            + "tasks w WHERE w." + DUE + " ORDER BY w.user_id LIMIT 1) UNION ALL SELECT (SELECT w.user_id FROM tasks w "
+            + "WHERE w." + DUE + " AND w.user_id > q.user_id ORDER BY w.user_id LIMIT 1) FROM queued q "
+            + "WHERE q.user_id IS NOT NULL) ";
+    /** Users with due work of these types and a free running slot (after {@link #QUEUED_USERS}). */
+    private static final String CLAIMABLE_USER = "u.id IN (SELECT user_id FROM queued) AND (SELECT COUNT(*) FROM "
+            + "tasks r WHERE r.user_id = u.id AND r." + RUNNING + ") < :maxRunning";
 
     private final Jdbi jdbi;
     private final Dialect dialect;
@@ -93,7 +101,7 @@ final class TaskClaims {
                     claims.addAll(claimed);
                 }
             }
-            if (!served.isEmpty()) {
+            if (!served.isEmpty() && !dialect.changesInWith()) {
                 takeTurns(h, served);
             }
             // Fewer users than slots: every user with claimable work had its turn.
@@ -116,7 +124,8 @@ final class TaskClaims {
      */
     private Map<String, Integer> turns(Handle h, Collection<TaskType> types, int slots, long now) {
         var free = new LinkedHashMap<String, Integer>();
-        h.createQuery("SELECT u.id, (SELECT COUNT(*) FROM tasks r WHERE r.user_id = u.id AND r." + RUNNING
+        h.createQuery(QUEUED_USERS + "SELECT u.id, (SELECT COUNT(*) FROM tasks r WHERE r.user_id = u.id AND r."
+                        + RUNNING
                         + ") AS running FROM users u WHERE " + CLAIMABLE_USER
                         + " ORDER BY u.last_claim, u.id LIMIT :users" + dialect.skipLockedForNonKeyUpdate())
                 .bind("now", now)
@@ -149,13 +158,14 @@ final class TaskClaims {
     /**
      * Up to {@code share} of the user's oldest due tasks, claimed in one statement. The user's running count read
      * by that statement caps it again: read after the user's lock was taken, it includes every claim committed
-     * before, where the count read with the lock may be older.
+     * before, where the count read with the lock may be older. Where the store allows it, the same statement sends
+     * the user to the back of the line when it claimed anything ({@link #takeTurns} otherwise).
      */
     private List<Due> claimFor(Handle h, String owner, String user, int share, Collection<TaskType> types, long now) {
         String free = ":maxRunning - COUNT(*)";
         String sql = "UPDATE tasks SET " + RUNNING + ", attempt = attempt + 1, lease_owner = :owner, "
                 + "lease_expires_at = :until, started_at = :now, updated_at = :now, progress = 0, " + CLEAR_ERROR
-                + ", step = NULL, cancel_requested = FALSE WHERE " + WAITING + " AND "
+                + ", step = NULL, cancel_requested = FALSE WHERE "
                 + dialect.inLockedSubquery(
                         "id",
                         "SELECT t.id FROM tasks t WHERE t." + WAITING + " AND t.run_after <= :now "
@@ -164,6 +174,11 @@ final class TaskClaims {
                                 + free + " ELSE :share END FROM tasks r WHERE r.user_id = :user AND r." + RUNNING
                                 + ")" + dialect.skipLocked())
                 + RETURNING + ", attempt, run_after";
+        if (dialect.changesInWith()) {
+            sql = "WITH claimed AS (" + sql + "), turn AS (UPDATE users SET last_claim = "
+                    + "(SELECT COALESCE(MAX(last_claim), 0) FROM users) + 1 WHERE id = :user "
+                    + "AND EXISTS (SELECT 1 FROM claimed)) SELECT * FROM claimed";
+        }
         return h
                 .createQuery(sql)
                 .bind("owner", owner)
@@ -206,7 +221,7 @@ final class TaskClaims {
         if (!dialect.skipsLockedRows() || types.isEmpty()) {
             return false;
         }
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users u WHERE " + CLAIMABLE_USER)
+        return jdbi.withHandle(h -> h.createQuery(QUEUED_USERS + "SELECT COUNT(*) FROM users u WHERE " + CLAIMABLE_USER)
                         .bind("now", clock.millis())
                         .bind("maxRunning", config.maxRunningPerUser())
                         .bindList("types", wire(types))
