@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -118,12 +120,37 @@ public final class Notifications implements AutoCloseable {
         if (payloads.isEmpty()) {
             return;
         }
-        // pg_notify returns void, which no Jdbi mapper reads: the rows only prove the statement ran.
-        h.createQuery("SELECT pg_notify(:channel, p) FROM unnest(:payloads) AS p")
-                .bind("channel", CHANNEL)
-                .bindArray("payloads", String.class, payloads)
-                .map((rs, ctx) -> Boolean.TRUE)
-                .list();
+        var sending = new Sending(payloads);
+        sending.bind(h.createQuery("SELECT " + sending.condition()))
+                .mapTo(Boolean.class)
+                .one();
+    }
+
+    /**
+     * Hands the changes that {@code h}'s batch ({@link #batched}) holds so far to a statement of the caller's, which
+     * sends them by carrying {@link Sending#condition()}: the batch's last statement then notifies as well, a round
+     * trip fewer. Empty when there is nothing to carry (the embedded store, no batch, nothing held).
+     */
+    public Optional<Sending> carry(Handle h) {
+        var batch = held.get(h);
+        if (batch == null || batch.isEmpty()) {
+            return Optional.empty();
+        }
+        var payloads = List.copyOf(batch);
+        batch.clear();
+        return Optional.of(new Sending(payloads));
+    }
+
+    /** Payloads to send from inside a statement. */
+    public record Sending(List<String> payloads) {
+        /** Always true; evaluated once, it sends every payload (an uncorrelated subquery runs once per statement). */
+        public String condition() {
+            return "(SELECT COUNT(pg_notify(:notifyChannel, p)) FROM unnest(:notifyPayloads) AS p) >= 0";
+        }
+
+        public <S extends SqlStatement<S>> S bind(S statement) {
+            return statement.bind("notifyChannel", CHANNEL).bindArray("notifyPayloads", String.class, payloads);
+        }
     }
 
     /** What {@code h}'s open transaction has published so far; forgotten when it ends. */

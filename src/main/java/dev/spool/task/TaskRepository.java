@@ -167,7 +167,12 @@ public final class TaskRepository {
                 T result = work.get();
                 held.remove(h);
                 for (int from = 0; from < events.size(); from += EVENTS_PER_INSERT) {
-                    appendEvents(h, events.subList(from, Math.min(events.size(), from + EVENTS_PER_INSERT)));
+                    int to = Math.min(events.size(), from + EVENTS_PER_INSERT);
+                    // The last INSERT also sends the round's notifications.
+                    appendEvents(
+                            h,
+                            events.subList(from, to),
+                            to == events.size() ? notifications.carry(h) : Optional.empty());
                 }
                 return result;
             } finally {
@@ -212,7 +217,7 @@ public final class TaskRepository {
         if (batch != null) {
             batch.add(event);
         } else {
-            appendEvents(h, List.of(event));
+            appendEvents(h, List.of(event), Optional.empty());
         }
     }
 
@@ -223,7 +228,7 @@ public final class TaskRepository {
      * writer appends for the task meanwhile: each event follows an UPDATE of its task's row in the same
      * transaction, whose lock holds them off until the commit.
      */
-    private void appendEvents(Handle h, List<Event> events) {
+    private void appendEvents(Handle h, List<Event> events, Optional<Notifications.Sending> sending) {
         var rows = new StringBuilder();
         var perTask = new HashMap<String, Integer>();
         var binds = new HashMap<String, Object>();
@@ -243,12 +248,15 @@ public final class TaskRepository {
             binds.put("now" + i, event.now());
         }
         // VALUES columns are named column1, column2, ... by both stores.
-        h.createUpdate("INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, snapshot, created_at) "
-                        + "SELECT v.column1, v.column2, COALESCE((SELECT MAX(e.seq) FROM task_events e "
-                        + "WHERE e.task_id = v.column2), 0) + v.column3, v.column4, v.column5, v.column6, v.column7, "
-                        + "v.column8 FROM (VALUES " + rows + ") AS v")
-                .bindMap(binds)
-                .execute();
+        var insert = h.createUpdate(
+                        "INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, snapshot, created_at) "
+                                + "SELECT v.column1, v.column2, COALESCE((SELECT MAX(e.seq) FROM task_events e "
+                                + "WHERE e.task_id = v.column2), 0) + v.column3, v.column4, v.column5, v.column6, "
+                                + "v.column7, v.column8 FROM (VALUES " + rows + ") AS v"
+                                + sending.map(s -> " WHERE " + s.condition()).orElse(""))
+                .bindMap(binds);
+        sending.ifPresent(s -> s.bind(insert));
+        insert.execute();
     }
 
     /** The task's events after a given sequence number, oldest first. */

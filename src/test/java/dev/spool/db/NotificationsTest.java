@@ -108,6 +108,34 @@ class NotificationsTest {
         assertThat(heard).containsExactly("a", "b", "c", "d", "e", "after");
     }
 
+    @Test
+    void givenABatchWhoseLastStatementCarriesItsChanges_whenItCommits_thenEachIsHeardOnce_andNoneIsSentTwice()
+            throws Exception {
+        Await.until(notifications::live, live -> live, WAIT, "the listening connection to be live");
+        var publisher = new Notifications(database.url(), Dialect.POSTGRES);
+        var jdbi = Jdbi.create(database.url());
+        jdbi.useHandle(h -> h.execute("CREATE TABLE carried (n INTEGER)"));
+
+        jdbi.useTransaction(h -> publisher.batched(h, () -> {
+            publisher.publish(h, "t", "x");
+            publisher.publish(h, "t", "y");
+            var sending = publisher.carry(h).orElseThrow();
+            sending.bind(h.createUpdate("INSERT INTO carried (n) SELECT v.column1 FROM (VALUES (1), (2)) AS v WHERE "
+                            + sending.condition()))
+                    .execute();
+            assertThat(publisher.carry(h)).as("nothing left to carry").isEmpty();
+            return null;
+        }));
+        notifyDirectly("t:after");
+
+        Await.until(() -> heard, h -> h.contains("after"), WAIT, "the notification sent after the batch");
+        assertThat(heard).containsExactly("x", "y", "after");
+        int rows = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM carried")
+                .mapTo(Integer.class)
+                .one());
+        assertThat(rows).as("rows the carrying statement wrote").isEqualTo(2);
+    }
+
     private void notifyDirectly(String payload) throws SQLException {
         try (var connection = DriverManager.getConnection(database.url());
                 var statement = connection.prepareStatement("SELECT pg_notify('spool_changes', ?)")) {
