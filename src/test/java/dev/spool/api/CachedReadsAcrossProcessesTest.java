@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * Two Spool processes on one PostgreSQL schema (two servers in this JVM, each with its own pool, caches and
  * listening connection: to PostgreSQL they are two processes). Each caches task reads and API keys, yet a change
  * committed by the other, or by plain SQL that notifies, is served once its notification arrives; a key revoked on
- * one is refused by the other long before it would be forgotten without notifications; and when a listening
- * connection is lost, what its process cached goes, changes made meanwhile included.
+ * one is refused by the other long before it would be forgotten without notifications; a webhook added on one
+ * receives the other's next events; and when a listening connection is lost, what its process cached goes, changes
+ * made meanwhile included.
  */
 class CachedReadsAcrossProcessesTest {
     /**
@@ -41,6 +44,7 @@ class CachedReadsAcrossProcessesTest {
     void twoProcessesOnOneSchema() {
         var shared = new HashMap<String, String>();
         shared.put("SPOOL_SECRET_KEY", randomKey());
+        shared.put("SPOOL_WEBHOOK_ALLOW_PRIVATE", "true");
         first = TestServer.start(Store.POSTGRES, shared);
         shared.put("SPOOL_DATABASE_URL", first.databaseUrl());
         shared.put("SPOOL_STORAGE_URL", first.dataDir().resolve("objects").toString());
@@ -102,6 +106,26 @@ class CachedReadsAcrossProcessesTest {
     }
 
     @Test
+    void givenAnOwnersSubscriptionsKnownToOneProcess_whenTheOtherAddsAWebhook_thenTheFirstsNextEventsReachIt() {
+        // The second process records an event for this owner, and with it that the owner has no webhook.
+        CachedReadsTest.createTask(secondAdmin);
+        var created = firstAdmin.post(
+                "/api/webhook",
+                Map.of("name", "late", "url", "http://127.0.0.1:9/hook", "events", List.of("task.spawned")));
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String webhookId = created.json().path("id").asText();
+
+        Await.until(
+                () -> {
+                    CachedReadsTest.createTask(secondAdmin);
+                    return deliveries(webhookId);
+                },
+                n -> n > 0,
+                HEARD,
+                "a task created on the other process queued for the new webhook");
+    }
+
+    @Test
     void givenACachedTask_whenTheListeningConnectionIsLostAndTheTaskChangesUnheard_thenTheChangeIsServedAfterwards()
             throws SQLException {
         String id = CachedReadsTest.createTask(firstAdmin);
@@ -142,6 +166,20 @@ class CachedReadsAcrossProcessesTest {
         var read = client.get("/api/task/" + id);
         assertThat(read.status()).as(read.body()).isEqualTo(200);
         return read.json().path("status").path("updatedAt").asLong();
+    }
+
+    private int deliveries(String webhookId) {
+        try (var connection = DriverManager.getConnection(first.databaseUrl());
+                var statement =
+                        connection.prepareStatement("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?")) {
+            statement.setString(1, webhookId);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The backend of the listening connection with this application name, 0 while there is none. */
