@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,18 +29,22 @@ import org.jdbi.v3.core.Jdbi;
 final class TaskClaims {
     private static final String WAITING = phaseIs(TaskPhase.WAITING);
     private static final String RUNNING = phaseIs(TaskPhase.RUNNING);
-    private static final String DUE = WAITING + " AND w.run_after <= :now AND w.type IN (<types>)";
+    private static final String DUE = "w." + WAITING + " AND w.run_after <= :now AND w.type IN (<types>)";
     /**
      * The users with due work of these types, found by stepping through the waiting tasks' index from one user to
      * the next: a step per user with work, however long the queue.
      */
     private static final String QUEUED_USERS = "WITH RECURSIVE queued (user_id) AS (SELECT (SELECT w.user_id FROM "
-            + "tasks w WHERE w." + DUE + " ORDER BY w.user_id LIMIT 1) UNION ALL SELECT (SELECT w.user_id FROM tasks w "
-            + "WHERE w." + DUE + " AND w.user_id > q.user_id ORDER BY w.user_id LIMIT 1) FROM queued q "
+            + "tasks w WHERE " + DUE + " ORDER BY w.user_id LIMIT 1) UNION ALL SELECT (SELECT w.user_id FROM tasks w "
+            + "WHERE " + DUE + " AND w.user_id > q.user_id ORDER BY w.user_id LIMIT 1) FROM queued q "
             + "WHERE q.user_id IS NOT NULL) ";
     /** Users with due work of these types and a free running slot (after {@link #QUEUED_USERS}). */
     private static final String CLAIMABLE_USER = "u.id IN (SELECT user_id FROM queued) AND (SELECT COUNT(*) FROM "
             + "tasks r WHERE r.user_id = u.id AND r." + RUNNING + ") < :maxRunning";
+
+    /** The user goes to the back of the line: behind every user that claimed before. */
+    private static final String TAKE_TURN =
+            "UPDATE users SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) FROM users) + 1 WHERE id = :user";
 
     private final Jdbi jdbi;
     private final Dialect dialect;
@@ -93,19 +96,14 @@ final class TaskClaims {
         while (claims.size() < slots) {
             int wanted = slots - claims.size();
             var turns = turns(h, types, wanted, now);
-            var served = new ArrayList<String>();
+            boolean served = false;
             for (var share : deal(turns, wanted).entrySet()) {
                 var claimed = claimFor(h, owner, share.getKey(), share.getValue(), types, now);
-                if (!claimed.isEmpty()) {
-                    served.add(share.getKey());
-                    claims.addAll(claimed);
-                }
-            }
-            if (!served.isEmpty() && !dialect.changesInWith()) {
-                takeTurns(h, served);
+                served |= !claimed.isEmpty();
+                claims.addAll(claimed);
             }
             // Fewer users than slots: every user with claimable work had its turn.
-            if (served.isEmpty() || turns.size() < wanted) {
+            if (!served || turns.size() < wanted) {
                 break;
             }
         }
@@ -158,8 +156,8 @@ final class TaskClaims {
     /**
      * Up to {@code share} of the user's oldest due tasks, claimed in one statement. The user's running count read
      * by that statement caps it again: read after the user's lock was taken, it includes every claim committed
-     * before, where the count read with the lock may be older. Where the store allows it, the same statement sends
-     * the user to the back of the line when it claimed anything ({@link #takeTurns} otherwise).
+     * before, where the count read with the lock may be older. A user that claimed anything goes to the back of the
+     * line, in the same statement where the store allows it.
      */
     private List<Due> claimFor(Handle h, String owner, String user, int share, Collection<TaskType> types, long now) {
         String free = ":maxRunning - COUNT(*)";
@@ -175,11 +173,10 @@ final class TaskClaims {
                                 + ")" + dialect.skipLocked())
                 + RETURNING + ", attempt, run_after";
         if (dialect.changesInWith()) {
-            sql = "WITH claimed AS (" + sql + "), turn AS (UPDATE users SET last_claim = "
-                    + "(SELECT COALESCE(MAX(last_claim), 0) FROM users) + 1 WHERE id = :user "
-                    + "AND EXISTS (SELECT 1 FROM claimed)) SELECT * FROM claimed";
+            sql = "WITH claimed AS (" + sql + "), turn AS (" + TAKE_TURN
+                    + " AND EXISTS (SELECT 1 FROM claimed)) SELECT * FROM claimed";
         }
-        return h
+        var claimed = h
                 .createQuery(sql)
                 .bind("owner", owner)
                 .bind("until", now + config.leaseDuration().toMillis())
@@ -194,23 +191,10 @@ final class TaskClaims {
                 .stream()
                 .sorted(Comparator.comparingLong(Due::dueAt))
                 .toList();
-    }
-
-    /** The users that just claimed go to the back of the line, in the order they were served. */
-    private void takeTurns(Handle h, Collection<String> users) {
-        var order = new StringBuilder("CASE id");
-        var binds = new HashMap<String, Object>();
-        int i = 0;
-        for (String user : users) {
-            order.append(" WHEN :u").append(i).append(" THEN ").append(i + 1);
-            binds.put("u" + i, user);
-            i++;
+        if (!claimed.isEmpty() && !dialect.changesInWith()) {
+            h.createUpdate(TAKE_TURN).bind("user", user).execute();
         }
-        h.createUpdate("UPDATE users SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) FROM users) + " + order
-                        + " END WHERE id IN (<users>)")
-                .bindMap(binds)
-                .bindList("users", List.copyOf(users))
-                .execute();
+        return claimed;
     }
 
     /**
