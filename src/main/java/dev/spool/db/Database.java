@@ -15,13 +15,19 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    /** Null where {@link #plannedOnce()} is the main pool. */
+    private final HikariDataSource plannedOnceSource;
+
+    private final Jdbi plannedOnce;
     private final Dialect dialect;
     private final String url;
     private final Notifications notifications;
 
-    private Database(HikariDataSource dataSource, Dialect dialect, String url) {
+    private Database(HikariDataSource dataSource, HikariDataSource plannedOnceSource, Dialect dialect, String url) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.plannedOnceSource = plannedOnceSource;
+        this.plannedOnce = plannedOnceSource == null ? jdbi : Jdbi.create(plannedOnceSource);
         this.dialect = dialect;
         this.url = url;
         this.notifications = new Notifications(url, dialect);
@@ -29,21 +35,31 @@ public final class Database implements AutoCloseable {
 
     public static Database open(String jdbcUrl) {
         var dialect = Dialect.of(jdbcUrl);
-        var hikari = new HikariConfig();
-        hikari.setPoolName("spool-db");
-        hikari.setJdbcUrl(jdbcUrl);
+        var hikari = poolConfig("spool-db", jdbcUrl);
         dialect.configurePool(hikari, jdbcUrl);
-        hikari.setMinimumIdle(1);
-        hikari.setConnectionTimeout(30_000);
         var dataSource = new HikariDataSource(hikari);
+        HikariDataSource plannedOnce = null;
         try {
             migrate(dataSource, dialect);
+            var plannedOnceConfig = poolConfig("spool-db-planned-once", jdbcUrl);
+            if (dialect.configurePlannedOncePool(plannedOnceConfig)) {
+                plannedOnce = new HikariDataSource(plannedOnceConfig);
+            }
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
         log.info("store of record: {} ({})", maskUrl(jdbcUrl), dialect.name().toLowerCase());
-        return new Database(dataSource, dialect, jdbcUrl);
+        return new Database(dataSource, plannedOnce, dialect, jdbcUrl);
+    }
+
+    private static HikariConfig poolConfig(String name, String jdbcUrl) {
+        var hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setJdbcUrl(jdbcUrl);
+        hikari.setMinimumIdle(1);
+        hikari.setConnectionTimeout(30_000);
+        return hikari;
     }
 
     private static void migrate(HikariDataSource dataSource, Dialect dialect) {
@@ -65,10 +81,23 @@ public final class Database implements AutoCloseable {
     /** Publishes the connection pool's meters (connections active, idle, pending; acquire times) to a registry. */
     public void bindMetrics(MeterRegistry registry) {
         dataSource.setMetricRegistry(registry);
+        if (plannedOnceSource != null) {
+            plannedOnceSource.setMetricRegistry(registry);
+        }
     }
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * Connections for a few statements of fixed shape that run many times a second and have one best plan whatever
+     * their parameters: the task engine's rounds. PostgreSQL plans each of them once on these connections, where by
+     * default it plans a statement anew at every execution while its one-for-all plan looks costlier, and planning
+     * the claim's walk over the queue took longer than running it. Elsewhere the same connections as {@link #jdbi()}.
+     */
+    public Jdbi plannedOnce() {
+        return plannedOnce;
     }
 
     public Dialect dialect() {
@@ -98,6 +127,9 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         notifications.close();
+        if (plannedOnceSource != null) {
+            plannedOnceSource.close();
+        }
         dataSource.close();
     }
 }

@@ -31,6 +31,12 @@ public enum Dialect {
         }
 
         @Override
+        boolean configurePlannedOncePool(HikariConfig hikari) {
+            // SQLite plans a prepared statement when it is prepared, and its plans do not weigh parameter values.
+            return false;
+        }
+
+        @Override
         public void lockForTransaction(Handle h, String key) {
             // IMMEDIATE transactions already run one at a time.
         }
@@ -39,6 +45,14 @@ public enum Dialect {
         @Override
         void configurePool(HikariConfig hikari, String jdbcUrl) {
             hikari.setMaximumPoolSize(16);
+        }
+
+        @Override
+        boolean configurePlannedOncePool(HikariConfig hikari) {
+            hikari.setConnectionInitSql("SET plan_cache_mode = force_generic_plan");
+            // A worker's round loop, and the few outcomes written after it stops.
+            hikari.setMaximumPoolSize(2);
+            return true;
         }
 
         @Override
@@ -112,6 +126,9 @@ public enum Dialect {
 
     /** The connection pool's settings for this database. */
     abstract void configurePool(HikariConfig hikari, String jdbcUrl);
+
+    /** Configures the pool of {@link Database#plannedOnce()}; false when this database needs none of its own. */
+    abstract boolean configurePlannedOncePool(HikariConfig hikari);
 
     String autoIncrementKey() {
         return autoIncrementKey;

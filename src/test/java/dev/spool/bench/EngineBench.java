@@ -156,6 +156,9 @@ public final class EngineBench {
         var counter = new Counter();
         try (var server = Server.serve(Config.fromEnv(env), List.of(handler))) {
             counter.install(server.database().jdbi());
+            if (server.database().plannedOnce() != server.database().jdbi()) {
+                counter.install(server.database().plannedOnce());
+            }
             handler.counting.countDown();
             while (handler.started.size() < WARMUP_TASKS + THROUGHPUT_TASKS) {
                 Thread.sleep(5);

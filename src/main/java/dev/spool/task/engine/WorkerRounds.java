@@ -43,7 +43,7 @@ final class WorkerRounds {
     private final ClaimedTasks claimed;
 
     WorkerRounds(Database database, TaskRepository tasks, TaskClaims claims, ClaimedTasks claimed) {
-        this.jdbi = database.jdbi();
+        this.jdbi = database.plannedOnce();
         this.tasks = tasks;
         this.claims = claims;
         this.claimed = claimed;
