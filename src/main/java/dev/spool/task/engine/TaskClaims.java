@@ -11,6 +11,8 @@ import dev.spool.task.Task;
 import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskType;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,10 +23,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * Hands due tasks to workers: one statement moves a user's due tasks to {@code running} under a lease and increments
- * their attempt, the fencing token of every later write ({@link ClaimedTasks}).
+ * Hands due tasks to workers: due tasks move to {@code running} under a lease and their attempt is incremented, the
+ * fencing token of every later write ({@link ClaimedTasks}). On PostgreSQL one statement picks the users whose turn
+ * it is, deals them the slots and claims their tasks; on SQLite (one writer at a time, in-process statements) a
+ * query picks the users and one statement per user claims its share.
  */
 final class TaskClaims {
     private static final String WAITING = phaseIs(TaskPhase.WAITING);
@@ -42,9 +47,33 @@ final class TaskClaims {
     private static final String CLAIMABLE_USER = "u.id IN (SELECT user_id FROM queued) AND (SELECT COUNT(*) FROM "
             + "tasks r WHERE r.user_id = u.id AND r." + RUNNING + ") < :maxRunning";
 
+    /** The columns a claim sets, before its {@code WHERE}. */
+    private static final String CLAIM = "UPDATE tasks SET " + RUNNING + ", attempt = attempt + 1, lease_owner = "
+            + ":owner, lease_expires_at = :until, started_at = :now, updated_at = :now, progress = 0, " + CLEAR_ERROR
+            + ", step = NULL, cancel_requested = FALSE WHERE ";
+
     /** The user goes to the back of the line: behind every user that claimed before. */
     private static final String TAKE_TURN =
             "UPDATE users SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) FROM users) + 1 WHERE id = :user";
+
+    /** {@link #claimInOneStatement}: PostgreSQL's locking clauses and data-modifying WITH. */
+    private static final String CLAIM_IN_TURN = QUEUED_USERS
+            + ", turn AS MATERIALIZED (SELECT u.id, u.last_claim, :maxRunning - (SELECT COUNT(*) FROM tasks r WHERE "
+            + "r.user_id = u.id AND r." + RUNNING + ") AS free FROM users u WHERE " + CLAIMABLE_USER
+            + " AND u.last_claim = (SELECT s.last_claim FROM users s WHERE s.id = u.id) ORDER BY u.last_claim, u.id "
+            + "LIMIT :users FOR NO KEY UPDATE SKIP LOCKED), "
+            + "picked AS MATERIALIZED (SELECT id, user_id, last_claim, rank FROM (SELECT c.id, t.id AS user_id, "
+            + "t.last_claim, row_number() OVER (PARTITION BY t.id ORDER BY c.run_after, c.id) AS rank FROM turn t "
+            + "CROSS JOIN LATERAL (SELECT w.id, w.run_after FROM tasks w WHERE w.user_id = t.id AND " + DUE
+            + " ORDER BY w.run_after LIMIT LEAST(t.free, :users) FOR UPDATE SKIP LOCKED) c) ranked "
+            + "ORDER BY rank, last_claim, user_id LIMIT :users), "
+            + "claimed AS (" + CLAIM + "id IN (SELECT id FROM picked)" + RETURNING + ", attempt, run_after), "
+            + "served AS (SELECT user_id, row_number() OVER (ORDER BY MIN(last_claim), user_id) AS place FROM picked "
+            + "GROUP BY user_id), "
+            + "took AS (UPDATE users u SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) FROM users) + s.place "
+            + "FROM served s WHERE u.id = s.user_id) "
+            + "SELECT c.*, (SELECT COUNT(*) FROM turn) AS turn_users FROM claimed c JOIN picked p ON p.id = c.id "
+            + "ORDER BY p.rank, p.last_claim, p.user_id";
 
     private final Jdbi jdbi;
     private final Dialect dialect;
@@ -66,6 +95,9 @@ final class TaskClaims {
     /** A claim with the moment its task became due (the metrics' wait). */
     private record Due(Claim claim, long dueAt) {}
 
+    /** A claim of {@link #claimInOneStatement}, with how many users had their turn in its statement. */
+    private record Dealt(Due due, int turnUsers) {}
+
     /** One claim in a transaction of its own (tests, tools); workers claim in batches ({@link WorkerRounds}). */
     Optional<Claim> claim(String owner, Collection<TaskType> types) {
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -84,15 +116,25 @@ final class TaskClaims {
     /**
      * Moves up to {@code slots} of the most deserving due tasks to {@code running} under leases, in the caller's
      * transaction. Users take turns: those whose last claim is oldest go first, the slots are dealt to them one at
-     * a time in that order, and none runs more than its limit at once. Each user's share is one statement and comes
-     * back oldest due first.
+     * a time in that order, and none runs more than its limit at once. The claims come back in turn order (on PostgreSQL
+     * in the order dealt), each user's oldest due first.
      */
     List<Claim> claim(Handle h, String owner, Collection<TaskType> types, int slots) {
-        var claims = new ArrayList<Due>();
         if (types.isEmpty() || slots <= 0) {
             return List.of();
         }
         long now = clock.millis();
+        var claims = dialect.changesInWith()
+                ? claimInOneStatement(h, owner, types, slots, now)
+                : claimUserByUser(h, owner, types, slots, now);
+        for (var claim : claims) {
+            transitions.claimed(h, claim.claim().task(), claim.dueAt(), now);
+        }
+        return claims.stream().map(Due::claim).toList();
+    }
+
+    private List<Due> claimUserByUser(Handle h, String owner, Collection<TaskType> types, int slots, long now) {
+        var claims = new ArrayList<Due>();
         while (claims.size() < slots) {
             int wanted = slots - claims.size();
             var turns = turns(h, types, wanted, now);
@@ -107,10 +149,44 @@ final class TaskClaims {
                 break;
             }
         }
-        for (var claim : claims) {
-            transitions.claimed(h, claim.claim().task(), claim.dueAt(), now);
+        return claims;
+    }
+
+    /**
+     * The users whose turn it is, the slots dealt to them and their tasks claimed, in one statement (PostgreSQL):
+     * <ul>
+     *   <li>{@code turn} locks up to {@code slots} users with due work and a free running slot, oldest last claim
+     *       first, with each one's free slots. A user whose row changed since the statement began is passed over:
+     *       a claim for that user committed meanwhile (every claim moves its user's turn), which the statement's
+     *       running count cannot see, so its free slots would be overstated. Skipped, the user is seen again by the
+     *       next claim, which the worker makes shortly when it finds nothing ({@link #mayBeHeldByAnotherClaimer}).
+     *   <li>{@code picked} deals the slots one at a time in turn order, each user's oldest due tasks first and never
+     *       more than its free slots: its due tasks ranked within the user, ordered by rank, then turn.
+     *   <li>The picked tasks are claimed, and the users served go to the back of the line in the order they were
+     *       served.
+     * </ul>
+     * It runs again while it filled some slots but not all and more users may have work than it could look at.
+     */
+    private List<Due> claimInOneStatement(Handle h, String owner, Collection<TaskType> types, int slots, long now) {
+        var claims = new ArrayList<Due>();
+        while (claims.size() < slots) {
+            int wanted = slots - claims.size();
+            var dealt = h.createQuery(CLAIM_IN_TURN)
+                    .bind("owner", owner)
+                    .bind("until", now + config.leaseDuration().toMillis())
+                    .bind("now", now)
+                    .bind("users", wanted)
+                    .bind("maxRunning", config.maxRunningPerUser())
+                    .bindList("types", wire(types))
+                    .map((rs, ctx) -> new Dealt(due(rs, ctx), rs.getInt("turn_users")))
+                    .list();
+            dealt.forEach(d -> claims.add(d.due()));
+            // Fewer users than slots: every user with claimable work had its turn.
+            if (dealt.isEmpty() || dealt.getFirst().turnUsers() < wanted) {
+                break;
+            }
         }
-        return claims.stream().map(Due::claim).toList();
+        return claims;
     }
 
     /**
@@ -157,13 +233,11 @@ final class TaskClaims {
      * Up to {@code share} of the user's oldest due tasks, claimed in one statement. The user's running count read
      * by that statement caps it again: read after the user's lock was taken, it includes every claim committed
      * before, where the count read with the lock may be older. A user that claimed anything goes to the back of the
-     * line, in the same statement where the store allows it.
+     * line.
      */
     private List<Due> claimFor(Handle h, String owner, String user, int share, Collection<TaskType> types, long now) {
         String free = ":maxRunning - COUNT(*)";
-        String sql = "UPDATE tasks SET " + RUNNING + ", attempt = attempt + 1, lease_owner = :owner, "
-                + "lease_expires_at = :until, started_at = :now, updated_at = :now, progress = 0, " + CLEAR_ERROR
-                + ", step = NULL, cancel_requested = FALSE WHERE "
+        String sql = CLAIM
                 + dialect.inLockedSubquery(
                         "id",
                         "SELECT t.id FROM tasks t WHERE t." + WAITING + " AND t.run_after <= :now "
@@ -172,10 +246,6 @@ final class TaskClaims {
                                 + free + " ELSE :share END FROM tasks r WHERE r.user_id = :user AND r." + RUNNING
                                 + ")" + dialect.skipLocked())
                 + RETURNING + ", attempt, run_after";
-        if (dialect.changesInWith()) {
-            sql = "WITH claimed AS (" + sql + "), turn AS (" + TAKE_TURN
-                    + " AND EXISTS (SELECT 1 FROM claimed)) SELECT * FROM claimed";
-        }
         var claimed = h
                 .createQuery(sql)
                 .bind("owner", owner)
@@ -185,16 +255,19 @@ final class TaskClaims {
                 .bind("share", share)
                 .bind("maxRunning", config.maxRunningPerUser())
                 .bindList("types", wire(types))
-                .map((rs, ctx) -> new Due(
-                        new Claim(TaskRepository.MAPPER.map(rs, ctx), rs.getInt("attempt")), rs.getLong("run_after")))
+                .map(TaskClaims::due)
                 .list()
                 .stream()
                 .sorted(Comparator.comparingLong(Due::dueAt))
                 .toList();
-        if (!claimed.isEmpty() && !dialect.changesInWith()) {
+        if (!claimed.isEmpty()) {
             h.createUpdate(TAKE_TURN).bind("user", user).execute();
         }
         return claimed;
+    }
+
+    private static Due due(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Due(new Claim(TaskRepository.MAPPER.map(rs, ctx), rs.getInt("attempt")), rs.getLong("run_after"));
     }
 
     /**

@@ -1,14 +1,18 @@
 package dev.spool.task.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.config.Config;
 import dev.spool.json.Json;
 import dev.spool.testing.Await;
+import dev.spool.testing.TestServer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** What engine tests share: scripted task payloads and waiting on the engine. */
+/** What engine tests share: scripted task payloads, tasks to claim and waiting on the engine. */
 public final class EngineSupport {
     private EngineSupport() {}
 
@@ -31,6 +35,25 @@ public final class EngineSupport {
                 maxRunningPerUser,
                 d.shutdownGrace(),
                 d.pollInterval());
+    }
+
+    /**
+     * An {@code export-data} task of the user, created through the API by the admin, whose content is the given JSON
+     * (a script for {@link ScriptedHandler}, or {@code {}}): its id.
+     */
+    static String createExportTask(TestServer server, String userId, String content) {
+        var response = server.admin()
+                .post(
+                        "/api/task",
+                        Map.of(
+                                "type",
+                                "export-data",
+                                "userId",
+                                userId,
+                                "params",
+                                Map.of("exportData", Map.of("content", json(content)))));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().path("id").asText();
     }
 
     static JsonNode json(String text) {

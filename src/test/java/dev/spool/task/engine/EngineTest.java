@@ -296,16 +296,6 @@ class EngineTest {
     }
 
     private String createFor(String userId, String script) {
-        var response = admin.post(
-                "/api/task",
-                Map.of(
-                        "type",
-                        "export-data",
-                        "userId",
-                        userId,
-                        "params",
-                        Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return response.json().path("id").asText();
+        return EngineSupport.createExportTask(server, userId, script);
     }
 }

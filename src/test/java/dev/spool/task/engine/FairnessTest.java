@@ -2,7 +2,6 @@ package dev.spool.task.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
@@ -34,26 +33,14 @@ class FairnessTest {
 
     final SideEffects effects = new SideEffects(LOG);
     TestServer server;
-    ApiClient admin;
 
     @BeforeEach
     void connect() {
         server = servers.on(store);
-        admin = server.admin();
     }
 
     private String createFor(String userId, String script) {
-        var response = admin.post(
-                "/api/task",
-                Map.of(
-                        "type",
-                        "export-data",
-                        "userId",
-                        userId,
-                        "params",
-                        Map.of("exportData", Map.of("content", EngineSupport.json(script)))));
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return response.json().path("id").asText();
+        return EngineSupport.createExportTask(server, userId, script);
     }
 
     @Test

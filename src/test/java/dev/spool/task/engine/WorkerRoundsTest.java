@@ -22,7 +22,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -73,18 +72,7 @@ class WorkerRoundsTest {
     private List<String> create(String userId, int count) {
         var ids = new ArrayList<String>();
         for (int i = 0; i < count; i++) {
-            var response = server.admin()
-                    .post(
-                            "/api/task",
-                            Map.of(
-                                    "type",
-                                    "export-data",
-                                    "userId",
-                                    userId,
-                                    "params",
-                                    Map.of("exportData", Map.of("content", Map.of()))));
-            assertThat(response.status()).as(response.body()).isEqualTo(201);
-            ids.add(response.json().path("id").asText());
+            ids.add(EngineSupport.createExportTask(server, userId, "{}"));
         }
         return ids;
     }
