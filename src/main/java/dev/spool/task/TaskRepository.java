@@ -232,6 +232,8 @@ public final class TaskRepository {
         var rows = new StringBuilder();
         var perTask = new HashMap<String, Integer>();
         var binds = new HashMap<String, Object>();
+        // A task that ends is recorded twice in one state (updated, then how it ended): its snapshot is written once.
+        var snapshots = new IdentityHashMap<Task, String>();
         for (int i = 0; i < events.size(); i++) {
             var event = events.get(i);
             var task = event.task();
@@ -244,7 +246,7 @@ public final class TaskRepository {
             binds.put("event" + i, event.kind().wire());
             binds.put("user" + i, task.userId());
             binds.put("project" + i, task.projectId());
-            binds.put("snapshot" + i, Json.write(task.viewFor(false)));
+            binds.put("snapshot" + i, snapshots.computeIfAbsent(task, t -> Json.write(t.viewFor(false))));
             binds.put("now" + i, event.now());
         }
         // VALUES columns are named column1, column2, ... by both stores.
