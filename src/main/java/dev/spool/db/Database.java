@@ -92,9 +92,10 @@ public final class Database implements AutoCloseable {
 
     /**
      * Connections for a few statements of fixed shape that run many times a second and have one best plan whatever
-     * their parameters: the task engine's rounds. PostgreSQL plans each of them once on these connections, where by
-     * default it plans a statement anew at every execution while its one-for-all plan looks costlier, and planning
-     * the claim's walk over the queue took longer than running it. Elsewhere the same connections as {@link #jdbi()}.
+     * their parameters: the task engine's rounds. On these connections PostgreSQL plans each of them once (once the
+     * driver prepares it on the server, from its fifth run on a connection), where by default it plans a statement
+     * anew at every execution while its one-for-all plan looks costlier, and planning the claim took longer than
+     * running it. The connections need PostgreSQL 12 or later. Elsewhere the same connections as {@link #jdbi()}.
      */
     public Jdbi plannedOnce() {
         return plannedOnce;

@@ -50,7 +50,7 @@ public enum Dialect {
         @Override
         boolean configurePlannedOncePool(HikariConfig hikari) {
             hikari.setConnectionInitSql("SET plan_cache_mode = force_generic_plan");
-            // A worker's round loop, and the few outcomes written after it stops.
+            // A worker's round loop; after it stops, the outcomes of handlers still ending queue for these two.
             hikari.setMaximumPoolSize(2);
             return true;
         }
@@ -82,25 +82,6 @@ public enum Dialect {
     /** Row-locking suffix for a claim query: SQLite has a single writer, so it needs none. */
     public String skipLocked() {
         return skipLocked;
-    }
-
-    /**
-     * Row-locking suffix for rows the transaction will change only in non-key columns, skipping rows another
-     * transaction holds: unlike {@link #skipLocked()} it leaves inserts of rows whose foreign key names them free to
-     * proceed (on PostgreSQL those take a key-share lock, which a full {@code FOR UPDATE} blocks).
-     */
-    public String skipLockedForNonKeyUpdate() {
-        return skipLocked.isEmpty() ? "" : " FOR NO KEY UPDATE SKIP LOCKED";
-    }
-
-    /**
-     * {@code column} among the rows a locking subquery picks ({@code SELECT id ... LIMIT n FOR UPDATE SKIP LOCKED}),
-     * the subquery run exactly once. PostgreSQL may otherwise run an {@code IN (...)} subquery again for each
-     * candidate row of the outer statement, and each run skips the rows the previous ones locked: an UPDATE would
-     * then take more rows than the LIMIT. An array built from the subquery is evaluated once, before the outer scan.
-     */
-    public String inLockedSubquery(String column, String subquery) {
-        return this == POSTGRES ? column + " = ANY(ARRAY(" + subquery + "))" : column + " IN (" + subquery + ")";
     }
 
     /** Whether one statement may change rows of another table in its WITH clause (data-modifying CTEs). */

@@ -232,7 +232,7 @@ public final class TaskRepository {
         var rows = new StringBuilder();
         var perTask = new HashMap<String, Integer>();
         var binds = new HashMap<String, Object>();
-        // A task that ends is recorded twice in one state (updated, then how it ended): its snapshot is written once.
+        // A task that ends is recorded twice in one state (updated, then how it ended): one JSON for both events.
         var snapshots = new IdentityHashMap<Task, String>();
         for (int i = 0; i < events.size(); i++) {
             var event = events.get(i);

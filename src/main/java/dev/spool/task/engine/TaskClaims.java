@@ -65,7 +65,7 @@ final class TaskClaims {
             + "picked AS MATERIALIZED (SELECT id, user_id, last_claim, rank FROM (SELECT c.id, t.id AS user_id, "
             + "t.last_claim, row_number() OVER (PARTITION BY t.id ORDER BY c.run_after, c.id) AS rank FROM turn t "
             + "CROSS JOIN LATERAL (SELECT w.id, w.run_after FROM tasks w WHERE w.user_id = t.id AND " + DUE
-            + " ORDER BY w.run_after LIMIT LEAST(t.free, :users) FOR UPDATE SKIP LOCKED) c) ranked "
+            + " ORDER BY w.run_after LIMIT LEAST(t.free, :users) FOR NO KEY UPDATE SKIP LOCKED) c) ranked "
             + "ORDER BY rank, last_claim, user_id LIMIT :users), "
             + "claimed AS (" + CLAIM + "id IN (SELECT id FROM picked)" + RETURNING + ", attempt, run_after), "
             + "served AS (SELECT user_id, row_number() OVER (ORDER BY MIN(last_claim), user_id) AS place FROM picked "
@@ -156,10 +156,12 @@ final class TaskClaims {
      * The users whose turn it is, the slots dealt to them and their tasks claimed, in one statement (PostgreSQL):
      * <ul>
      *   <li>{@code turn} locks up to {@code slots} users with due work and a free running slot, oldest last claim
-     *       first, with each one's free slots. A user whose row changed since the statement began is passed over:
+     *       first, with each one's free slots. Its locks, like the tasks', are non-key locks: tasks being created
+     *       for these users (whose foreign key names them) are not held up. A user whose row changed since the statement began is passed over:
      *       a claim for that user committed meanwhile (every claim moves its user's turn), which the statement's
-     *       running count cannot see, so its free slots would be overstated. Skipped, the user is seen again by the
-     *       next claim, which the worker makes shortly when it finds nothing ({@link #mayBeHeldByAnotherClaimer}).
+     *       running count cannot see, so its free slots would be overstated. Skipped, the user waits for the next
+     *       claim: the worker's next round, or shortly when this round found nothing at all
+     *       ({@link #mayBeHeldByAnotherClaimer}); having just been served, the user is at the back of the line.
      *   <li>{@code picked} deals the slots one at a time in turn order, each user's oldest due tasks first and never
      *       more than its free slots: its due tasks ranked within the user, ordered by rank, then turn.
      *   <li>The picked tasks are claimed, and the users served go to the back of the line in the order they were
@@ -190,18 +192,16 @@ final class TaskClaims {
     }
 
     /**
-     * Whose turn it is: up to {@code slots} users with due work and a free running slot, oldest last claim first,
-     * each with its free running slots. They stay locked until the transaction ends (users another claimer holds
-     * are skipped), which makes each user's claim exact ({@link #claimFor}): a concurrent claimer of the same user
-     * waits for this one to commit. It is a non-key lock, so tasks being created for these users (whose foreign key
-     * names them) are not held up.
+     * Whose turn it is (SQLite): up to {@code slots} users with due work and a free running slot, oldest last claim
+     * first, each with its free running slots. SQLite's transactions run one at a time, so the counts read here
+     * still hold when {@link #claimFor} claims.
      */
     private Map<String, Integer> turns(Handle h, Collection<TaskType> types, int slots, long now) {
         var free = new LinkedHashMap<String, Integer>();
         h.createQuery(QUEUED_USERS + "SELECT u.id, (SELECT COUNT(*) FROM tasks r WHERE r.user_id = u.id AND r."
                         + RUNNING
                         + ") AS running FROM users u WHERE " + CLAIMABLE_USER
-                        + " ORDER BY u.last_claim, u.id LIMIT :users" + dialect.skipLockedForNonKeyUpdate())
+                        + " ORDER BY u.last_claim, u.id LIMIT :users")
                 .bind("now", now)
                 .bind("maxRunning", config.maxRunningPerUser())
                 .bind("users", slots)
@@ -230,22 +230,13 @@ final class TaskClaims {
     }
 
     /**
-     * Up to {@code share} of the user's oldest due tasks, claimed in one statement. The user's running count read
-     * by that statement caps it again: read after the user's lock was taken, it includes every claim committed
-     * before, where the count read with the lock may be older. A user that claimed anything goes to the back of the
-     * line.
+     * Up to {@code share} of the user's oldest due tasks, claimed in one statement (SQLite). A user that claimed
+     * anything goes to the back of the line.
      */
     private List<Due> claimFor(Handle h, String owner, String user, int share, Collection<TaskType> types, long now) {
-        String free = ":maxRunning - COUNT(*)";
-        String sql = CLAIM
-                + dialect.inLockedSubquery(
-                        "id",
-                        "SELECT t.id FROM tasks t WHERE t." + WAITING + " AND t.run_after <= :now "
-                                + "AND t.type IN (<types>) AND t.user_id = :user ORDER BY t.run_after "
-                                + "LIMIT (SELECT CASE WHEN " + free + " <= 0 THEN 0 WHEN " + free + " < :share THEN "
-                                + free + " ELSE :share END FROM tasks r WHERE r.user_id = :user AND r." + RUNNING
-                                + ")" + dialect.skipLocked())
-                + RETURNING + ", attempt, run_after";
+        String sql = CLAIM + "id IN (SELECT t.id FROM tasks t WHERE t." + WAITING + " AND t.run_after <= :now "
+                + "AND t.type IN (<types>) AND t.user_id = :user ORDER BY t.run_after LIMIT :share)" + RETURNING
+                + ", attempt, run_after";
         var claimed = h
                 .createQuery(sql)
                 .bind("owner", owner)
@@ -253,7 +244,6 @@ final class TaskClaims {
                 .bind("now", now)
                 .bind("user", user)
                 .bind("share", share)
-                .bind("maxRunning", config.maxRunningPerUser())
                 .bindList("types", wire(types))
                 .map(TaskClaims::due)
                 .list()

@@ -63,8 +63,8 @@ class ConcurrentClaimsTest {
                     + "FOR EACH STATEMENT EXECUTE FUNCTION record_running()");
         });
         var config = EngineSupport.defaultsWith(Config.Engine.defaults().leaseDuration(), LIMIT);
-        var engine =
-                new TaskEngine(database, new TaskRepository(database, List.of()), h -> {}, config, Clock.systemUTC());
+        // Each claimer with a store of its own, as each worker process has: their rounds overlap freely.
+        var stores = new ArrayList<Database>();
 
         var rounds = new AtomicInteger();
         var start = new CountDownLatch(1);
@@ -72,6 +72,10 @@ class ConcurrentClaimsTest {
         long end = System.nanoTime() + RACE.toNanos();
         for (int i = 0; i < CLAIMERS; i++) {
             String owner = "claimer-" + i;
+            var store = Database.open(database.url());
+            stores.add(store);
+            var engine =
+                    new TaskEngine(store, new TaskRepository(store, List.of()), h -> {}, config, Clock.systemUTC());
             threads.add(Thread.ofPlatform().start(() -> {
                 awaitQuietly(start);
                 while (System.nanoTime() < end) {
@@ -92,6 +96,7 @@ class ConcurrentClaimsTest {
         for (var thread : threads) {
             thread.join();
         }
+        stores.forEach(Database::close);
 
         long completed = count(user, "completed");
         long most = database.jdbi()
