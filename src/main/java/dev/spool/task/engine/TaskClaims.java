@@ -43,9 +43,12 @@ final class TaskClaims {
             + "tasks w WHERE " + DUE + " ORDER BY w.user_id LIMIT 1) UNION ALL SELECT (SELECT w.user_id FROM tasks w "
             + "WHERE " + DUE + " AND w.user_id > q.user_id ORDER BY w.user_id LIMIT 1) FROM queued q "
             + "WHERE q.user_id IS NOT NULL) ";
+    /** How many tasks user {@code u} runs. */
+    private static final String RUNNING_OF_USER =
+            "(SELECT COUNT(*) FROM tasks r WHERE r.user_id = u.id AND r." + RUNNING + ")";
     /** Users with due work of these types and a free running slot (after {@link #QUEUED_USERS}). */
-    private static final String CLAIMABLE_USER = "u.id IN (SELECT user_id FROM queued) AND (SELECT COUNT(*) FROM "
-            + "tasks r WHERE r.user_id = u.id AND r." + RUNNING + ") < :maxRunning";
+    private static final String CLAIMABLE_USER =
+            "u.id IN (SELECT user_id FROM queued) AND " + RUNNING_OF_USER + " < :maxRunning";
 
     /** The columns a claim sets, before its {@code WHERE}. */
     private static final String CLAIM = "UPDATE tasks SET " + RUNNING + ", attempt = attempt + 1, lease_owner = "
@@ -58,8 +61,8 @@ final class TaskClaims {
 
     /** {@link #claimInOneStatement}: PostgreSQL's locking clauses and data-modifying WITH. */
     private static final String CLAIM_IN_TURN = QUEUED_USERS
-            + ", turn AS MATERIALIZED (SELECT u.id, u.last_claim, :maxRunning - (SELECT COUNT(*) FROM tasks r WHERE "
-            + "r.user_id = u.id AND r." + RUNNING + ") AS free FROM users u WHERE " + CLAIMABLE_USER
+            + ", turn AS MATERIALIZED (SELECT u.id, u.last_claim, :maxRunning - " + RUNNING_OF_USER
+            + " AS free FROM users u WHERE " + CLAIMABLE_USER
             + " AND u.last_claim = (SELECT s.last_claim FROM users s WHERE s.id = u.id) ORDER BY u.last_claim, u.id "
             + "LIMIT :users FOR NO KEY UPDATE SKIP LOCKED), "
             + "picked AS MATERIALIZED (SELECT id, user_id, last_claim, rank FROM (SELECT c.id, t.id AS user_id, "
@@ -198,9 +201,8 @@ final class TaskClaims {
      */
     private Map<String, Integer> turns(Handle h, Collection<TaskType> types, int slots, long now) {
         var free = new LinkedHashMap<String, Integer>();
-        h.createQuery(QUEUED_USERS + "SELECT u.id, (SELECT COUNT(*) FROM tasks r WHERE r.user_id = u.id AND r."
-                        + RUNNING
-                        + ") AS running FROM users u WHERE " + CLAIMABLE_USER
+        h.createQuery(QUEUED_USERS + "SELECT u.id, " + RUNNING_OF_USER + " AS running FROM users u WHERE "
+                        + CLAIMABLE_USER
                         + " ORDER BY u.last_claim, u.id LIMIT :users")
                 .bind("now", now)
                 .bind("maxRunning", config.maxRunningPerUser())
