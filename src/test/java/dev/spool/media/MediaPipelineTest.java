@@ -147,6 +147,35 @@ class MediaPipelineTest {
     }
 
     @Test
+    void givenRungsEachHalfTheNext_whenRun_thenEveryRungIsTheSourcePictureAtItsSize() throws Exception {
+        Path source = TestMedia.video()
+                .seconds(2)
+                .size(640, 360)
+                .fps(30)
+                .bitrate("4M")
+                .writeTo(sources.resolve("halves.mp4"));
+        // each smaller rung is scaled from the next larger one's picture
+        List<TranscodeProfile> profiles = List.of(
+                TranscodeProfile.of("full", 640, 360, 4_000_000).withQuality(16),
+                TranscodeProfile.of("half", 320, 180, 2_000_000).withQuality(16),
+                TranscodeProfile.of("quarter", 160, 90, 1_000_000).withQuality(16));
+
+        PipelineResult result =
+                pipeline.run(request(source, out).profiles(profiles).build(), ProgressListener.NONE);
+
+        HlsAssertions.assertPlayable(out, result, 2.0);
+        Quality quality = new Quality(TestMedia.binaries(), out);
+        for (Rendition r :
+                new LadderPlanner(Ladder.SPOOL).plan(new Prober(TestMedia.binaries()).probe(source), profiles)) {
+            // against the source scaled straight to the rung's size: a wrong or garbled picture scores below 20 dB
+            assertThat(quality.measure(out.resolve(r.name()).resolve(Packager.MEDIA), source, r)
+                            .psnr())
+                    .as(r.name())
+                    .isGreaterThan(35);
+        }
+    }
+
+    @Test
     void givenRotatedSource_whenRun_thenPortraitRenditions() throws Exception {
         Path rotated = TestMedia.ffmpeg(
                 sources.resolve("rotated.mp4"),
