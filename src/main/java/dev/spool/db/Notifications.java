@@ -149,7 +149,7 @@ public final class Notifications implements AutoCloseable {
         }
 
         public <S extends SqlStatement<S>> S bind(S statement) {
-            return statement.bind("notifyChannel", CHANNEL).bindArray("notifyPayloads", String.class, payloads);
+            return statement.bind("notifyChannel", CHANNEL).bind("notifyPayloads", Bound.textArray(payloads));
         }
     }
 

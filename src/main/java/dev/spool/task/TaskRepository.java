@@ -1,5 +1,6 @@
 package dev.spool.task;
 
+import dev.spool.db.Bound;
 import dev.spool.db.Database;
 import dev.spool.db.ListQuery;
 import dev.spool.db.Notifications;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Reads and writes task rows and appends their outbox events; every state change goes through here. */
@@ -231,7 +233,7 @@ public final class TaskRepository {
     private void appendEvents(Handle h, List<Event> events, Optional<Notifications.Sending> sending) {
         var rows = new StringBuilder();
         var perTask = new HashMap<String, Integer>();
-        var binds = new HashMap<String, Object>();
+        var binds = new HashMap<String, Argument>();
         // A task that ends is recorded twice in one state (updated, then how it ended): one JSON for both events.
         var snapshots = new IdentityHashMap<Task, String>();
         for (int i = 0; i < events.size(); i++) {
@@ -240,23 +242,23 @@ public final class TaskRepository {
             rows.append(i == 0 ? "" : ", ")
                     .append("(:id{i}, :task{i}, :n{i}, :event{i}, :user{i}, :project{i}, :snapshot{i}, :now{i})"
                             .replace("{i}", Integer.toString(i)));
-            binds.put("id" + i, UUID.randomUUID().toString());
-            binds.put("task" + i, task.id());
-            binds.put("n" + i, perTask.merge(task.id(), 1, Integer::sum));
-            binds.put("event" + i, event.kind().wire());
-            binds.put("user" + i, task.userId());
-            binds.put("project" + i, task.projectId());
-            binds.put("snapshot" + i, snapshots.computeIfAbsent(task, t -> Json.write(t.viewFor(false))));
-            binds.put("now" + i, event.now());
+            binds.put("id" + i, Bound.text(UUID.randomUUID().toString()));
+            binds.put("task" + i, Bound.text(task.id()));
+            binds.put("n" + i, Bound.number(perTask.merge(task.id(), 1, Integer::sum)));
+            binds.put("event" + i, Bound.text(event.kind().wire()));
+            binds.put("user" + i, Bound.text(task.userId()));
+            binds.put("project" + i, Bound.text(task.projectId()));
+            binds.put("snapshot" + i, Bound.text(snapshots.computeIfAbsent(task, t -> Json.write(t.viewFor(false)))));
+            binds.put("now" + i, Bound.number(event.now()));
         }
         // VALUES columns are named column1, column2, ... by both stores.
         var insert = h.createUpdate(
-                        "INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, snapshot, created_at) "
-                                + "SELECT v.column1, v.column2, COALESCE((SELECT MAX(e.seq) FROM task_events e "
-                                + "WHERE e.task_id = v.column2), 0) + v.column3, v.column4, v.column5, v.column6, "
-                                + "v.column7, v.column8 FROM (VALUES " + rows + ") AS v"
-                                + sending.map(s -> " WHERE " + s.condition()).orElse(""))
-                .bindMap(binds);
+                "INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, snapshot, created_at) "
+                        + "SELECT v.column1, v.column2, COALESCE((SELECT MAX(e.seq) FROM task_events e "
+                        + "WHERE e.task_id = v.column2), 0) + v.column3, v.column4, v.column5, v.column6, "
+                        + "v.column7, v.column8 FROM (VALUES " + rows + ") AS v"
+                        + sending.map(s -> " WHERE " + s.condition()).orElse(""));
+        binds.forEach(insert::bind);
         sending.ifPresent(s -> s.bind(insert));
         insert.execute();
     }

@@ -9,6 +9,7 @@ import static dev.spool.task.engine.TaskTransitions.phaseIs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.config.Config;
+import dev.spool.db.Bound;
 import dev.spool.db.Database;
 import dev.spool.json.Json;
 import dev.spool.task.Task;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.Argument;
 
 /**
  * What a worker writes about a task it claimed (progress, outcome, release, lease renewal), each fenced by (attempt,
@@ -146,26 +148,26 @@ final class ClaimedTasks {
         long now = clock.millis();
         var attempts = new StringBuilder("CASE id");
         var outputs = new StringBuilder("CASE id");
-        var binds = new HashMap<String, Object>();
+        var binds = new HashMap<String, Argument>();
         for (int i = 0; i < completions.size(); i++) {
             var completion = completions.get(i);
             attempts.append(" WHEN :id").append(i).append(" THEN :attempt").append(i);
             outputs.append(" WHEN :id").append(i).append(" THEN :output").append(i);
-            binds.put("id" + i, completion.taskId());
-            binds.put("attempt" + i, completion.attempt());
-            binds.put("output" + i, completion.output() == null ? null : Json.write(completion.output()));
+            binds.put("id" + i, Bound.text(completion.taskId()));
+            binds.put("attempt" + i, Bound.number(completion.attempt()));
+            binds.put("output" + i, Bound.text(completion.output() == null ? null : Json.write(completion.output())));
         }
         var byId = new HashMap<String, Task>();
-        h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED) + ", output = " + outputs + " END, "
+        var update = h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED) + ", output = " + outputs
+                        + " END, "
                         + CLEAR_PROGRESS + ", " + CLEAR_ERROR + ", updated_at = :now, " + CLEAR_LEASE
                         + " WHERE id IN (<ids>) AND attempt = " + attempts + " END AND lease_owner = :owner AND "
                         + RUNNING + RETURNING)
-                .bindMap(binds)
                 .bindList("ids", completions.stream().map(Completed::taskId).toList())
                 .bind("owner", owner)
-                .bind("now", now)
-                .map(TaskRepository.MAPPER)
-                .forEach(task -> byId.put(task.id(), task));
+                .bind("now", now);
+        binds.forEach(update::bind);
+        update.map(TaskRepository.MAPPER).forEach(task -> byId.put(task.id(), task));
         // Recorded in the order given, as one at a time would have.
         for (var completion : completions) {
             var task = byId.get(completion.taskId());
