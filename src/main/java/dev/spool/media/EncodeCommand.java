@@ -350,7 +350,7 @@ final class EncodeCommand {
         return from;
     }
 
-    /** At least twice as wide and as tall, at the same frame rate: {@code small} loses nothing read from it. */
+    /** At least twice as wide and as tall, at the same frame rate: {@code small} read from it is all but the same. */
     private static boolean scalesDownTo(Rendition big, Rendition small) {
         return big.width() >= 2 * small.width()
                 && big.height() >= 2 * small.height()
