@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.config.Config;
 import dev.spool.db.Bound;
 import dev.spool.db.Database;
+import dev.spool.db.Returning;
 import dev.spool.json.Json;
 import dev.spool.task.Task;
 import dev.spool.task.TaskEvent;
@@ -23,7 +24,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -103,10 +103,10 @@ final class ClaimedTasks {
      */
     boolean write(Handle h, String owner, Outcome outcome) {
         long now = clock.millis();
-        var fence = fence(owner, outcome.taskId(), outcome.attempt());
         if (outcome instanceof Completed completed) {
-            return complete(h, fence, completed.output(), now);
+            return completeAll(h, owner, List.of(completed), now).getFirst();
         }
+        var fence = fence(owner, outcome.taskId(), outcome.attempt());
         if (outcome instanceof Failed failed) {
             return fail(h, fence, failed.failure(), now);
         }
@@ -123,29 +123,41 @@ final class ClaimedTasks {
                 .filter(Completed.class::isInstance)
                 .map(Completed.class::cast)
                 .toList();
-        var completed = completeAll(h, owner, completions);
+        var completed = new HashMap<String, Boolean>();
+        if (!completions.isEmpty()) {
+            var written = completeAll(h, owner, completions, clock.millis());
+            for (int i = 0; i < completions.size(); i++) {
+                completed.put(completions.get(i).taskId(), written.get(i));
+            }
+        }
         var written = new ArrayList<Boolean>();
         for (var outcome : outcomes) {
-            written.add(outcome instanceof Completed ? completed.contains(outcome.taskId()) : write(h, owner, outcome));
+            written.add(outcome instanceof Completed ? completed.get(outcome.taskId()) : write(h, owner, outcome));
         }
         return written;
     }
 
+    private List<Boolean> completeAll(Handle h, String owner, List<Completed> completions, long now) {
+        return completed(h, completions, completion(owner, completions, now).run(h), now);
+    }
+
     /**
-     * One UPDATE completes every task whose fence holds: the id, with that task's own attempt, under this owner's
-     * lease, still running. Answers the ids it completed.
+     * The statement that completes every task whose fence holds: the id, with that task's own attempt, under this
+     * owner's lease, still running. It answers the tasks it completed, for {@link #completed}. It binds {@code owner}
+     * and {@code now} by those names: a statement sent with it ({@link Returning#together}) may use them too.
      */
-    private Set<String> completeAll(Handle h, String owner, List<Completed> completions) {
-        if (completions.isEmpty()) {
-            return Set.of();
-        }
+    Returning<Task> completion(String owner, List<Completed> completions, long now) {
+        String set = "UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED) + ", output = ";
+        String cleared = ", " + CLEAR_PROGRESS + ", " + CLEAR_ERROR + ", updated_at = :now, " + CLEAR_LEASE;
         if (completions.size() == 1) {
             var only = completions.getFirst();
-            return complete(h, fence(owner, only.taskId(), only.attempt()), only.output(), clock.millis())
-                    ? Set.of(only.taskId())
-                    : Set.of();
+            return new Returning<>(
+                    set + ":output" + cleared + FENCE + RETURNING,
+                    q -> q.bindMap(fence(owner, only.taskId(), only.attempt()))
+                            .bind("now", now)
+                            .bind("output", Bound.text(output(only))),
+                    TaskRepository.MAPPER);
         }
-        long now = clock.millis();
         var attempts = new StringBuilder("CASE id");
         var outputs = new StringBuilder("CASE id");
         var binds = new HashMap<String, Argument>();
@@ -155,40 +167,42 @@ final class ClaimedTasks {
             outputs.append(" WHEN :id").append(i).append(" THEN :output").append(i);
             binds.put("id" + i, Bound.text(completion.taskId()));
             binds.put("attempt" + i, Bound.number(completion.attempt()));
-            binds.put("output" + i, Bound.text(completion.output() == null ? null : Json.write(completion.output())));
+            binds.put("output" + i, Bound.text(output(completion)));
         }
+        return new Returning<>(
+                set + outputs + " END" + cleared + " WHERE id IN (<ids>) AND attempt = " + attempts
+                        + " END AND lease_owner = :owner AND " + RUNNING + RETURNING,
+                q -> {
+                    q.bindList(
+                                    "ids",
+                                    completions.stream().map(Completed::taskId).toList())
+                            .bind("owner", owner)
+                            .bind("now", now);
+                    binds.forEach(q::bind);
+                },
+                TaskRepository.MAPPER);
+    }
+
+    /**
+     * Records the tasks the {@link #completion} statement completed (its rows), in the order given, as one at a time
+     * would have, and answers in that order which were written: the others' fence failed.
+     */
+    List<Boolean> completed(Handle h, List<Completed> completions, List<Task> rows, long now) {
         var byId = new HashMap<String, Task>();
-        var update = h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED) + ", output = " + outputs
-                        + " END, "
-                        + CLEAR_PROGRESS + ", " + CLEAR_ERROR + ", updated_at = :now, " + CLEAR_LEASE
-                        + " WHERE id IN (<ids>) AND attempt = " + attempts + " END AND lease_owner = :owner AND "
-                        + RUNNING + RETURNING)
-                .bindList("ids", completions.stream().map(Completed::taskId).toList())
-                .bind("owner", owner)
-                .bind("now", now);
-        binds.forEach(update::bind);
-        update.map(TaskRepository.MAPPER).forEach(task -> byId.put(task.id(), task));
-        // Recorded in the order given, as one at a time would have.
+        rows.forEach(task -> byId.put(task.id(), task));
+        var written = new ArrayList<Boolean>();
         for (var completion : completions) {
             var task = byId.get(completion.taskId());
             if (task != null) {
                 transitions.ended(h, task, TaskEvent.Kind.COMPLETED, now);
             }
+            written.add(task != null);
         }
-        return byId.keySet();
+        return written;
     }
 
-    private boolean complete(Handle h, Map<String, Object> fence, JsonNode output, long now) {
-        return h.createQuery("UPDATE tasks SET " + phaseIs(TaskPhase.COMPLETED) + ", output = :output, "
-                        + CLEAR_PROGRESS + ", " + CLEAR_ERROR + ", updated_at = :now, " + CLEAR_LEASE + FENCE
-                        + RETURNING)
-                .bindMap(fence)
-                .bind("now", now)
-                .bind("output", output == null ? null : Json.write(output))
-                .map(TaskRepository.MAPPER)
-                .findOne()
-                .map(task -> transitions.ended(h, task, TaskEvent.Kind.COMPLETED, now))
-                .isPresent();
+    private static String output(Completed completion) {
+        return completion.output() == null ? null : Json.write(completion.output());
     }
 
     private boolean fail(Handle h, Map<String, Object> fence, TaskFailure failure, long now) {

@@ -7,6 +7,7 @@ import static dev.spool.task.engine.TaskTransitions.phaseIs;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
+import dev.spool.db.Returning;
 import dev.spool.task.Task;
 import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
@@ -59,7 +60,7 @@ final class TaskClaims {
     private static final String TAKE_TURN =
             "UPDATE users SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) FROM users) + 1 WHERE id = :user";
 
-    /** {@link #claimInOneStatement}: PostgreSQL's locking clauses and data-modifying WITH. */
+    /** {@link #claimInTurn}: PostgreSQL's locking clauses and data-modifying WITH. */
     private static final String CLAIM_IN_TURN = QUEUED_USERS
             + ", turn AS MATERIALIZED (SELECT u.id, u.last_claim, :maxRunning - " + RUNNING_OF_USER
             + " AS free FROM users u WHERE " + CLAIMABLE_USER
@@ -98,8 +99,8 @@ final class TaskClaims {
     /** A claim with the moment its task became due (the metrics' wait). */
     private record Due(Claim claim, long dueAt) {}
 
-    /** A claim of {@link #claimInOneStatement}, with how many users had their turn in its statement. */
-    private record Dealt(Due due, int turnUsers) {}
+    /** A claim of {@link #claimInTurn}, with how many users had their turn in its statement. */
+    record Dealt(Due due, int turnUsers) {}
 
     /** One claim in a transaction of its own (tests, tools); workers claim in batches ({@link WorkerRounds}). */
     Optional<Claim> claim(String owner, Collection<TaskType> types) {
@@ -127,9 +128,45 @@ final class TaskClaims {
             return List.of();
         }
         long now = clock.millis();
-        var claims = dialect.changesInWith()
-                ? claimInOneStatement(h, owner, types, slots, now)
-                : claimUserByUser(h, owner, types, slots, now);
+        var first = firstStatement(owner, types, slots, now);
+        return first.isPresent()
+                ? claimedAfter(h, owner, types, slots, now, first.get().run(h))
+                : recorded(h, claimUserByUser(h, owner, types, slots, now), now);
+    }
+
+    /**
+     * The first statement of a claim on PostgreSQL ({@link #claimInTurn}), for the caller to send together with a
+     * statement of its own ({@link Returning#together}) before handing its rows to {@link #claimedAfter}; empty on
+     * SQLite, which claims user by user, and when there is nothing to claim for.
+     */
+    Optional<Returning<Dealt>> firstStatement(String owner, Collection<TaskType> types, int slots, long now) {
+        if (!dialect.changesInWith() || types.isEmpty() || slots <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(claimInTurn(owner, types, slots, now));
+    }
+
+    /**
+     * Goes on with a claim whose {@link #firstStatement} dealt {@code first}, in the caller's transaction, as
+     * {@link #claim(Handle, String, Collection, int)} does.
+     */
+    List<Claim> claimedAfter(
+            Handle h, String owner, Collection<TaskType> types, int slots, long now, List<Dealt> first) {
+        var claims = new ArrayList<Due>();
+        int wanted = slots;
+        var dealt = first;
+        while (true) {
+            dealt.forEach(d -> claims.add(d.due()));
+            // Fewer users than slots: every user with claimable work had its turn.
+            if (dealt.isEmpty() || dealt.getFirst().turnUsers() < wanted || claims.size() >= slots) {
+                return recorded(h, claims, now);
+            }
+            wanted = slots - claims.size();
+            dealt = claimInTurn(owner, types, wanted, now).run(h);
+        }
+    }
+
+    private List<Claim> recorded(Handle h, List<Due> claims, long now) {
         for (var claim : claims) {
             transitions.claimed(h, claim.claim().task(), claim.dueAt(), now);
         }
@@ -170,28 +207,19 @@ final class TaskClaims {
      *   <li>The picked tasks are claimed, and the users served go to the back of the line in the order they were
      *       served.
      * </ul>
-     * It runs again while it filled some slots but not all and more users may have work than it could look at.
+     * {@link #claimedAfter} runs it again while it filled some slots but not all and more users may have work than it
+     * could look at. It binds {@code owner} and {@code now} by those names: a statement sent with it may use them too.
      */
-    private List<Due> claimInOneStatement(Handle h, String owner, Collection<TaskType> types, int slots, long now) {
-        var claims = new ArrayList<Due>();
-        while (claims.size() < slots) {
-            int wanted = slots - claims.size();
-            var dealt = h.createQuery(CLAIM_IN_TURN)
-                    .bind("owner", owner)
-                    .bind("until", now + config.leaseDuration().toMillis())
-                    .bind("now", now)
-                    .bind("users", wanted)
-                    .bind("maxRunning", config.maxRunningPerUser())
-                    .bindList("types", wire(types))
-                    .map((rs, ctx) -> new Dealt(due(rs, ctx), rs.getInt("turn_users")))
-                    .list();
-            dealt.forEach(d -> claims.add(d.due()));
-            // Fewer users than slots: every user with claimable work had its turn.
-            if (dealt.isEmpty() || dealt.getFirst().turnUsers() < wanted) {
-                break;
-            }
-        }
-        return claims;
+    private Returning<Dealt> claimInTurn(String owner, Collection<TaskType> types, int wanted, long now) {
+        return new Returning<>(
+                CLAIM_IN_TURN,
+                q -> q.bind("owner", owner)
+                        .bind("until", now + config.leaseDuration().toMillis())
+                        .bind("now", now)
+                        .bind("users", wanted)
+                        .bind("maxRunning", config.maxRunningPerUser())
+                        .bindList("types", wire(types)),
+                (rs, ctx) -> new Dealt(due(rs, ctx), rs.getInt("turn_users")));
     }
 
     /**

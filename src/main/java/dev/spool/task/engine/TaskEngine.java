@@ -22,7 +22,7 @@ public final class TaskEngine {
         var transitions = new TaskTransitions(tasks, signal);
         this.claims = new TaskClaims(database, transitions, config, clock);
         this.claimed = new ClaimedTasks(database, transitions, config, clock);
-        this.rounds = new WorkerRounds(database, tasks, claims, claimed);
+        this.rounds = new WorkerRounds(database, tasks, claims, claimed, clock);
         this.sweep = new TaskSweep(database, transitions, config, clock);
         this.commands = new TaskCommands(database.jdbi(), tasks, transitions, clock);
         this.children = new ChildRows(database, tasks, transitions, config, clock);

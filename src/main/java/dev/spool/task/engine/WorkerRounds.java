@@ -1,11 +1,14 @@
 package dev.spool.task.engine;
 
 import dev.spool.db.Database;
+import dev.spool.db.Returning;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskType;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * close together share one commit, and a slot is refilled in the commit that frees it. Within the round the
  * completions share one UPDATE, and the outbox events and change notifications of every task it changes are written
  * together at its end ({@link TaskRepository#batched}), so a round costs a few statements however many tasks it
- * moves.
+ * moves; on PostgreSQL the completions' UPDATE and the claim's first statement go to the server in one round trip.
  *
  * <p>When the grouped transaction fails (a deadlock, a lost connection, one outcome whose write throws), each outcome
  * is written again in a transaction of its own, so that none is lost for another's sake; that round claims nothing.
@@ -41,9 +44,11 @@ final class WorkerRounds {
     private final TaskRepository tasks;
     private final TaskClaims claims;
     private final ClaimedTasks claimed;
+    private final Clock clock;
 
-    WorkerRounds(Database database, TaskRepository tasks, TaskClaims claims, ClaimedTasks claimed) {
+    WorkerRounds(Database database, TaskRepository tasks, TaskClaims claims, ClaimedTasks claimed, Clock clock) {
         this.jdbi = database.plannedOnce();
+        this.clock = clock;
         this.tasks = tasks;
         this.claims = claims;
         this.claimed = claimed;
@@ -55,12 +60,7 @@ final class WorkerRounds {
      */
     Result run(String owner, List<ClaimedTasks.Outcome> outcomes, int slots, Collection<TaskType> types) {
         try {
-            return jdbi.inTransaction(h -> tasks.batched(h, () -> {
-                var written = claimed.writeAll(h, owner, outcomes).stream()
-                        .map(w -> w ? Written.WRITTEN : Written.FENCED)
-                        .toList();
-                return new Result(written, claims.claim(h, owner, types, slots));
-            }));
+            return jdbi.inTransaction(h -> tasks.batched(h, () -> round(h, owner, outcomes, slots, types)));
         } catch (RuntimeException e) {
             if (outcomes.isEmpty()) {
                 throw e;
@@ -75,6 +75,33 @@ final class WorkerRounds {
             }
             return new Result(written, List.of());
         }
+    }
+
+    /**
+     * The round's statements. When every outcome is a completion (the common case) and the claim starts with one
+     * statement (PostgreSQL), the completions' UPDATE is sent with it, in one round trip; the claim, run after the
+     * UPDATE, sees the slots it freed. Measured in alternating rounds of one process, that took a round of four
+     * no-op tasks from 2.8-3.2 ms to 2.6-2.9 ms.
+     */
+    private Result round(
+            Handle h, String owner, List<ClaimedTasks.Outcome> outcomes, int slots, Collection<TaskType> types) {
+        long now = clock.millis();
+        var completions = outcomes.stream()
+                .filter(ClaimedTasks.Completed.class::isInstance)
+                .map(ClaimedTasks.Completed.class::cast)
+                .toList();
+        var first = claims.firstStatement(owner, types, slots, now);
+        if (completions.isEmpty() || completions.size() < outcomes.size() || first.isEmpty()) {
+            var written = claimed.writeAll(h, owner, outcomes);
+            return new Result(fates(written), claims.claim(h, owner, types, slots));
+        }
+        var both = Returning.together(h, claimed.completion(owner, completions, now), first.get());
+        var written = claimed.completed(h, completions, both.first(), now);
+        return new Result(fates(written), claims.claimedAfter(h, owner, types, slots, now, both.second()));
+    }
+
+    private static List<Written> fates(List<Boolean> written) {
+        return written.stream().map(w -> w ? Written.WRITTEN : Written.FENCED).toList();
     }
 
     private Written writeAlone(String owner, ClaimedTasks.Outcome outcome) {

@@ -211,15 +211,19 @@ class WorkerRoundsTest {
         assertThat(task(created.get(2)).status().errorMessage()).isEqualTo("scripted failure");
     }
 
-    @Test
-    void aGroupedRoundThatFailsWritesEachOutcomeAloneSoOneBrokenWriteLosesNoOther() {
-        Set<String> broken = ConcurrentHashMap.newKeySet();
-        TaskObserver breaking = (h, task, kind) -> {
+    /** An observer that fails the write of the completion of each task in {@code broken}. */
+    private static TaskObserver failingToComplete(Set<String> broken) {
+        return (h, task, kind) -> {
             if (kind == TaskEvent.Kind.COMPLETED && broken.contains(task.id())) {
                 throw new IllegalStateException("scripted failure of the write of " + task.id());
             }
         };
-        var engine = engine(100, List.of(breaking));
+    }
+
+    @Test
+    void aGroupedRoundThatFailsWritesEachOutcomeAloneSoOneBrokenWriteLosesNoOther() {
+        Set<String> broken = ConcurrentHashMap.newKeySet();
+        var engine = engine(100, List.of(failingToComplete(broken)));
         String user = newUser("broken");
         var created = create(user, 3);
         engine.rounds().run("worker", List.of(), 3, TYPES);
@@ -279,6 +283,46 @@ class WorkerRoundsTest {
 
     private static ClaimedTasks.Outcome completed(String id, int attempt) {
         return new ClaimedTasks.Completed(id, attempt, JsonNodeFactory.instance.objectNode());
+    }
+
+    @Test
+    void aRoundThatClaimsBesideItsCompletionsRefillsExactlyTheSlotsTheWrittenOnesFreed() {
+        var engine = engine(2, List.of());
+        String user = newUser("refill");
+        var created = create(user, 4);
+        assertThat(ids(engine.rounds().run("worker", List.of(), 2, TYPES).claims()))
+                .containsExactlyElementsOf(created.subList(0, 2));
+
+        var round = engine.rounds()
+                .run("worker", List.of(completed(created.get(0), 1), completed(created.get(1), 2)), 2, TYPES);
+
+        assertThat(round.outcomes()).containsExactly(WorkerRounds.Written.WRITTEN, WorkerRounds.Written.FENCED);
+        assertThat(ids(round.claims()))
+                .as("the user runs at most 2 and the fenced task still runs")
+                .containsExactly(created.get(2));
+        assertThat(task(created.get(0)).status().phase()).isEqualTo(TaskPhase.COMPLETED);
+        assertThat(task(created.get(1)).status().phase()).isEqualTo(TaskPhase.RUNNING);
+        assertThat(task(created.get(3)).status().phase()).isEqualTo(TaskPhase.WAITING);
+    }
+
+    @Test
+    void aRoundThatFailsAfterItClaimedGivesTheClaimsBack_andWritesEachOutcomeAlone() {
+        Set<String> broken = ConcurrentHashMap.newKeySet();
+        var engine = engine(100, List.of(failingToComplete(broken)));
+        String user = newUser("broken-claim");
+        var created = create(user, 4);
+        engine.rounds().run("worker", List.of(), 2, TYPES);
+        broken.add(created.get(1));
+
+        var round = engine.rounds()
+                .run("worker", List.of(completed(created.get(0), 1), completed(created.get(1), 1)), 2, TYPES);
+
+        assertThat(round.outcomes()).containsExactly(WorkerRounds.Written.WRITTEN, WorkerRounds.Written.FAILED);
+        assertThat(round.claims()).isEmpty();
+        assertThat(task(created.get(0)).status().phase()).isEqualTo(TaskPhase.COMPLETED);
+        assertThat(task(created.get(1)).status().phase()).isEqualTo(TaskPhase.RUNNING);
+        assertThat(task(created.get(2)).status().phase()).isEqualTo(TaskPhase.WAITING);
+        assertThat(task(created.get(3)).status().phase()).isEqualTo(TaskPhase.WAITING);
     }
 
     @Test
