@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,8 +40,6 @@ public final class Worker implements AutoCloseable {
      * begin (quick tasks, immediate failures) then share one commit instead of costing one each.
      */
     private static final long GATHER_NANOS = Duration.ofMillis(1).toNanos();
-
-    private static final long GATHER_STEP_NANOS = 20_000;
 
     private final String id;
     private final ClaimedTasks claimed;
@@ -155,11 +152,18 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Waits until the runs just begun have all ended, or {@link #GATHER_NANOS}: whichever comes first. */
-    private static void gather(List<Run> begun) {
+    /**
+     * Waits until the runs just begun have all ended, or {@link #GATHER_NANOS}: whichever comes first. Each run that
+     * ends wakes it ({@link #submit}), so the round starts as soon as the last one ends.
+     */
+    private void gather(List<Run> begun) throws InterruptedException {
         long deadline = System.nanoTime() + GATHER_NANOS;
-        while (begun.stream().anyMatch(run -> !run.ended) && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(GATHER_STEP_NANOS);
+        synchronized (ended) {
+            long left = GATHER_NANOS;
+            while (begun.stream().anyMatch(run -> !run.ended) && left > 0) {
+                ended.wait(left / 1_000_000, (int) (left % 1_000_000));
+                left = deadline - System.nanoTime();
+            }
         }
     }
 
@@ -269,6 +273,7 @@ public final class Worker implements AutoCloseable {
         synchronized (ended) {
             if (!loopDone) {
                 ended.add(new Ended(run, outcome));
+                ended.notifyAll();
                 wakeUp.wake();
                 return;
             }
