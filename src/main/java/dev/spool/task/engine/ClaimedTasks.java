@@ -119,10 +119,7 @@ final class ClaimedTasks {
      * share one UPDATE; failures and releases are written one by one.
      */
     List<Boolean> writeAll(Handle h, String owner, List<Outcome> outcomes) {
-        var completions = outcomes.stream()
-                .filter(Completed.class::isInstance)
-                .map(Completed.class::cast)
-                .toList();
+        var completions = completions(outcomes);
         var completed = new HashMap<String, Boolean>();
         if (!completions.isEmpty()) {
             var written = completeAll(h, owner, completions, clock.millis());
@@ -135,6 +132,14 @@ final class ClaimedTasks {
             written.add(outcome instanceof Completed ? completed.get(outcome.taskId()) : write(h, owner, outcome));
         }
         return written;
+    }
+
+    /** The outcomes that are completions, in the order given. */
+    static List<Completed> completions(List<Outcome> outcomes) {
+        return outcomes.stream()
+                .filter(Completed.class::isInstance)
+                .map(Completed.class::cast)
+                .toList();
     }
 
     private List<Boolean> completeAll(Handle h, String owner, List<Completed> completions, long now) {

@@ -86,10 +86,7 @@ final class WorkerRounds {
     private Result round(
             Handle h, String owner, List<ClaimedTasks.Outcome> outcomes, int slots, Collection<TaskType> types) {
         long now = clock.millis();
-        var completions = outcomes.stream()
-                .filter(ClaimedTasks.Completed.class::isInstance)
-                .map(ClaimedTasks.Completed.class::cast)
-                .toList();
+        var completions = ClaimedTasks.completions(outcomes);
         var first = claims.firstStatement(owner, types, slots, now);
         if (completions.isEmpty() || completions.size() < outcomes.size() || first.isEmpty()) {
             var written = claimed.writeAll(h, owner, outcomes);
