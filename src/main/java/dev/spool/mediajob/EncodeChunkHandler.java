@@ -12,22 +12,26 @@ import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
 import dev.spool.task.engine.TaskHandler;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one chunk of a long media task on whichever worker claimed it: reads the source where the store keeps it (a
- * local store's file in place, so ffmpeg seeks to the chunk; otherwise a download), encodes the chunk's video and
- * puts what it wrote under the prefix its parent collects.
+ * local store's file in place; otherwise a signed URL, read in ranges), so ffmpeg seeks to the chunk and reads its part
+ * only; encodes the chunk's video and puts what it wrote under the prefix its parent collects.
  */
 public final class EncodeChunkHandler implements TaskHandler {
     private static final Logger log = LoggerFactory.getLogger(EncodeChunkHandler.class);
+
+    private static final Duration SIGNED_URL_MARGIN = Duration.ofMinutes(10);
 
     private final ObjectStore store;
     private final ChunkEncoder encoder;
@@ -44,21 +48,32 @@ public final class EncodeChunkHandler implements TaskHandler {
         return TaskType.ENCODE_CHUNK;
     }
 
+    /**
+     * The source through a signed URL valid for the chunk's whole time limit and then some, so ffmpeg seeks to the
+     * chunk and fetches its part only, not the whole source.
+     */
+    private URI signedSource(ChunkSpec spec) throws TaskFailure {
+        Duration valid = Duration.ofSeconds(spec.job().timeoutSeconds()).plus(SIGNED_URL_MARGIN);
+        return store.signedReadUrl(spec.source(), valid)
+                .orElseThrow(() -> TaskFailure.unretriable(
+                        "storage_unreadable",
+                        "the object store " + store.describe()
+                                + " can neither hand out the source as a local file nor sign a URL for it"));
+    }
+
     @Override
     public JsonNode run(Task task, TaskContext context) throws TaskFailure, InterruptedException {
         var spec = ChunkSpec.of(task.params().encodeChunk());
         Path dir = jobs.workDir(task.id(), context.attempt());
         try {
-            Path input = store.localFile(spec.source()).orElse(null);
-            if (input == null) {
-                input = dir.resolve("source");
-                try (InputStream in = store.get(spec.source())) {
-                    Files.copy(in, input);
-                }
-            }
             Path out = Files.createDirectories(dir.resolve("out"));
             long started = System.nanoTime();
-            encoder.encode(spec.job(), input, out, context::progress);
+            Optional<Path> local = store.localFile(spec.source());
+            if (local.isPresent()) {
+                encoder.encode(spec.job(), local.get(), out, context::progress);
+            } else {
+                encoder.encode(spec.job(), signedSource(spec), out, context::progress);
+            }
             log.info(
                     "encoded chunk {} ({} s of media) in {} ms",
                     spec.job().index(),

@@ -12,6 +12,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Builds the S3 client for one location, set up for any S3-compatible server rather than AWS alone. */
 final class S3Clients {
@@ -37,8 +39,7 @@ final class S3Clients {
                 .region(Region.of(location.region()))
                 // Most S3-compatible servers have no per-bucket DNS names.
                 .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(location.accessKeyId(), location.secretAccessKey())))
+                .credentialsProvider(credentials(location))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60)))
@@ -49,5 +50,21 @@ final class S3Clients {
                 .addPlugin(LegacyMd5Plugin.create())
                 .overrideConfiguration(o -> o.retryStrategy(retries))
                 .build();
+    }
+
+    /** Signs URLs for the same location as {@link #create}: same endpoint, region, credentials and path style. */
+    static S3Presigner presigner(S3Location location) {
+        return S3Presigner.builder()
+                .endpointOverride(location.endpoint())
+                .region(Region.of(location.region()))
+                .serviceConfiguration(
+                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .credentialsProvider(credentials(location))
+                .build();
+    }
+
+    private static StaticCredentialsProvider credentials(S3Location location) {
+        return StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(location.accessKeyId(), location.secretAccessKey()));
     }
 }

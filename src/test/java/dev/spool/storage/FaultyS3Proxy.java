@@ -1,6 +1,7 @@
 package dev.spool.storage;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,13 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of an S3 server that spoils uploads ({@code PUT}s) as a failing object store
  * does: it answers 500 {@code InternalError}, answers late, or closes the connection halfway through the body. Each
  * request gets a connection of its own ({@code Connection: close} both ways), so every one can be faulted. The
- * faults come from a script, one per {@code PUT} in order, then from a standing fault.
+ * faults come from a script, one per {@code PUT} in order, then from a standing fault. Downloads through signed URLs
+ * (a {@code GET} carrying its signature in the query, as ffmpeg reads a chunk's source) are counted, and can be cut
+ * off after a number of bytes, as a connection that drops does.
  */
 final class FaultyS3Proxy implements AutoCloseable {
     /** What happens to one upload. */
@@ -47,6 +52,9 @@ final class FaultyS3Proxy implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Fault> standing = new AtomicReference<>(Fault.NONE);
     private final Map<Fault, Integer> applied = new ConcurrentHashMap<>();
+    private final AtomicLong signedBytes = new AtomicLong();
+    private final AtomicInteger signedCutOff = new AtomicInteger();
+    private volatile long cutSignedAfter = Long.MAX_VALUE;
 
     private FaultyS3Proxy(ServerSocket listener, URI target) {
         this.listener = listener;
@@ -74,6 +82,27 @@ final class FaultyS3Proxy implements AutoCloseable {
 
     int applied(Fault fault) {
         return applied.getOrDefault(fault, 0);
+    }
+
+    /** Every response to a signed download from now on ends after {@code bytes} (headers included). */
+    void cutSignedDownloadsAfter(long bytes) {
+        cutSignedAfter = bytes;
+    }
+
+    /** Bytes sent in answer to signed downloads, headers included. */
+    long signedBytes() {
+        return signedBytes.get();
+    }
+
+    /** How many answers to signed downloads were cut off. */
+    int signedCutOff() {
+        return signedCutOff.get();
+    }
+
+    /** The fixture's storage URL for {@code bucket}, reaching it through this proxy. */
+    String storageUrl(S3ProxyFixture s3, String bucket) {
+        return s3.storageUrl(bucket)
+                .replace(":" + s3.port() + "/", ":" + endpoint().getPort() + "/");
     }
 
     URI endpoint() {
@@ -142,7 +171,8 @@ final class FaultyS3Proxy implements AutoCloseable {
             if (fault == Fault.SLOW) {
                 Thread.sleep(SLOW);
             }
-            forward(forwarded, in, length, out);
+            boolean signed = method.equals("GET") && head.getFirst().contains("X-Amz-Signature=");
+            forward(forwarded, in, length, signed ? new SignedDownload(out) : out);
         } catch (IOException e) {
             // The client gave up on this connection: nothing to answer.
         } catch (InterruptedException e) {
@@ -162,6 +192,32 @@ final class FaultyS3Proxy implements AutoCloseable {
             copy(in, toServer, length);
             toServer.flush();
             server.getInputStream().transferTo(out);
+        }
+    }
+
+    /** Counts what goes back to a signed download, and cuts it off past the set number of bytes. */
+    private final class SignedDownload extends FilterOutputStream {
+        private long sent;
+
+        SignedDownload(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int allowed = (int) Math.min(len, Math.max(0, cutSignedAfter - sent));
+            out.write(b, off, allowed);
+            sent += allowed;
+            signedBytes.addAndGet(allowed);
+            if (allowed < len) {
+                signedCutOff.incrementAndGet();
+                throw new IOException("cut off after " + sent + " bytes");
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
         }
     }
 

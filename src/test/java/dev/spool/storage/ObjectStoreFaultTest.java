@@ -55,8 +55,7 @@ class ObjectStoreFaultTest {
         faults = FaultyS3Proxy.inFrontOf(s3.endpoint());
         TestVideos.generate(media.resolve("clip.mp4"), 2);
         sources = MediaHttpServer.serving(media);
-        String throughFaults = s3.storageUrl(bucket)
-                .replace(":" + s3.port() + "/", ":" + faults.endpoint().getPort() + "/");
+        String throughFaults = faults.storageUrl(s3, bucket);
         server = TestServer.start(
                 Store.SQLITE,
                 Map.of(
