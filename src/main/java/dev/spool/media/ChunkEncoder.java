@@ -28,8 +28,12 @@ public final class ChunkEncoder {
             "5xx",
             "-reconnect_delay_max",
             "30");
-    /** What ffmpeg writes when reading its input failed for good: what it encoded stops short of the chunk's end. */
-    private static final String READ_FAILED = "Error during demuxing";
+    /**
+     * What ffmpeg writes when reading its input failed for good, though it still exits 0 with what it encoded so far:
+     * the demuxer's read error, or the MP4 demuxer finding a sample cut off (a resumed read that was refused ends the
+     * input without an error). The source in the store is whole, so either means the read, not the file, fell short.
+     */
+    private static final List<String> READ_FAILED = List.of("Error during demuxing", "partial file");
 
     private final FfmpegBinaries binaries;
 
@@ -88,7 +92,7 @@ public final class ChunkEncoder {
                 dir,
                 parser,
                 line -> {
-                    if (line.contains(READ_FAILED)) {
+                    if (READ_FAILED.stream().anyMatch(line::contains)) {
                         readFailed.set(true);
                     }
                 },

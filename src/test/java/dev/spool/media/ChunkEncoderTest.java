@@ -1,0 +1,89 @@
+package dev.spool.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A chunk encoded from a URL whose read breaks off and cannot be resumed: ffmpeg itself would end the chunk early
+ * and exit as if it were done; the encoder fails it instead, to be retried, without the URL in its message.
+ */
+@Tag("media")
+class ChunkEncoderTest {
+    private static final int SECONDS = 6;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void givenASourceWhoseReadBreaksOffForGood_whenAChunkIsEncodedFromItsUrl_thenItFailsToBeRetriedNotShort()
+            throws Exception {
+        // The index first, so that ffmpeg decodes from the first answer until it breaks off halfway.
+        Path plain = SampleMedia.mp4(dir, "plain.mp4", SECONDS, "640x360");
+        Path source = TestMedia.ffmpeg(
+                dir.resolve("source.mp4"), List.of("-i", plain.toString(), "-c", "copy", "-movflags", "+faststart"));
+        byte[] bytes = Files.readAllBytes(source);
+        var requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/source.mp4", exchange -> {
+            try (exchange) {
+                if (requests.incrementAndGet() > 1) {
+                    exchange.sendResponseHeaders(404, -1);
+                    return;
+                }
+                exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+                exchange.getResponseBody().flush();
+                throw new IOException("the connection drops halfway");
+            }
+        });
+        server.start();
+        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/source.mp4?X-Amz-Signature=abc");
+        var job = new ChunkRunner.Job(
+                0,
+                List.of(
+                        "-v",
+                        "error",
+                        "-i",
+                        ChunkRunner.INPUT,
+                        "-map",
+                        "0:v",
+                        "-c:v",
+                        "libx264",
+                        "-preset",
+                        "ultrafast",
+                        "-f",
+                        "mpegts",
+                        "chunk.ts"),
+                List.of(),
+                SECONDS,
+                25,
+                120);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        try {
+            var failure = catchThrowableOfType(
+                    MediaException.class, () -> new ChunkEncoder(TestMedia.binaries()).encode(job, url, out, p -> {}));
+
+            assertThat(failure).as("the chunk is not taken as done").isNotNull();
+            assertThat(failure.code()).isEqualTo("source_read_failed");
+            assertThat(failure.retriable()).isTrue();
+            assertThat(failure.getMessage()).contains("chunk 0").doesNotContain("X-Amz-Signature", "127.0.0.1");
+            assertThat(requests.get()).as("a resumed read was tried").isGreaterThan(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+}
