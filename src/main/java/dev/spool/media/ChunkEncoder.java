@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleConsumer;
+import java.util.regex.Pattern;
 
 /**
  * Runs one {@link ChunkRunner.Job} on this machine: the chunk's ffmpeg, reading the source from a local path or, on a
@@ -97,7 +98,7 @@ public final class ChunkEncoder {
                     }
                 },
                 Duration.ofSeconds(job.timeoutSeconds()));
-        String errors = streamed ? result.stderrTail().replace(input, "<the source>") : result.stderrTail();
+        String errors = streamed ? masked(result.stderrTail(), input) : result.stderrTail();
         if (!result.ok()) {
             throw new MediaException(
                     "ffmpeg_failed",
@@ -112,5 +113,12 @@ public final class ChunkEncoder {
                     true);
         }
         progress.accept(1);
+    }
+
+    /** {@code text} with the URL, or what is left of it in a line cut short, replaced: its query is a credential. */
+    private static String masked(String text, String url) {
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        return text.replaceAll(Pattern.quote(base) + "\\S*", "<the source>");
     }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A chunk encoded from a URL whose read breaks off and cannot be resumed: ffmpeg itself would end the chunk early
- * and exit as if it were done; the encoder fails it instead, to be retried, without the URL in its message.
+ * A chunk encoded from a signed URL: a read that breaks off and cannot be resumed, which ffmpeg itself would take for
+ * the end of the file, fails the chunk to be retried; and no message names the URL, whose query is a credential.
  */
 @Tag("media")
 class ChunkEncoderTest {
@@ -52,7 +52,53 @@ class ChunkEncoderTest {
         });
         server.start();
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/source.mp4?X-Amz-Signature=abc");
-        var job = new ChunkRunner.Job(
+        Path out = Files.createDirectories(dir.resolve("out"));
+        try {
+            var failure = catchThrowableOfType(
+                    MediaException.class,
+                    () -> new ChunkEncoder(TestMedia.binaries()).encode(job(), url, out, p -> {}));
+
+            assertThat(failure).as("the chunk is not taken as done").isNotNull();
+            assertThat(failure.code()).isEqualTo("source_read_failed");
+            assertThat(failure.retriable()).isTrue();
+            assertThat(failure.getMessage()).contains("chunk 0").doesNotContain("X-Amz-Signature", "127.0.0.1");
+            assertThat(requests.get()).as("a resumed read was tried").isGreaterThan(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void givenASignedSourceUrlThatIsRefused_whenAChunkIsEncodedFromIt_thenTheErrorSaysSoWithoutTheUrl()
+            throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/source.mp4", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(403, -1);
+            }
+        });
+        server.start();
+        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/source.mp4?X-Amz-Signature=abc");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        try {
+            var failure = catchThrowableOfType(
+                    MediaException.class,
+                    () -> new ChunkEncoder(TestMedia.binaries()).encode(job(), url, out, p -> {}));
+
+            assertThat(failure).isNotNull();
+            assertThat(failure.code()).isEqualTo("ffmpeg_failed");
+            assertThat(failure.retriable()).isTrue();
+            assertThat(failure.getMessage())
+                    .contains("403", "<the source>")
+                    .doesNotContain("X-Amz-Signature", "source.mp4");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** Chunk 0: the source's video, encoded whole into one MPEG-TS file. */
+    private static ChunkRunner.Job job() {
+        return new ChunkRunner.Job(
                 0,
                 List.of(
                         "-v",
@@ -72,18 +118,5 @@ class ChunkEncoderTest {
                 SECONDS,
                 25,
                 120);
-        Path out = Files.createDirectories(dir.resolve("out"));
-        try {
-            var failure = catchThrowableOfType(
-                    MediaException.class, () -> new ChunkEncoder(TestMedia.binaries()).encode(job, url, out, p -> {}));
-
-            assertThat(failure).as("the chunk is not taken as done").isNotNull();
-            assertThat(failure.code()).isEqualTo("source_read_failed");
-            assertThat(failure.retriable()).isTrue();
-            assertThat(failure.getMessage()).contains("chunk 0").doesNotContain("X-Amz-Signature", "127.0.0.1");
-            assertThat(requests.get()).as("a resumed read was tried").isGreaterThan(1);
-        } finally {
-            server.stop(0);
-        }
     }
 }
