@@ -3,6 +3,7 @@ package dev.spool.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,61 +37,54 @@ class ChunkEncoderTest {
                 dir.resolve("source.mp4"), List.of("-i", plain.toString(), "-c", "copy", "-movflags", "+faststart"));
         byte[] bytes = Files.readAllBytes(source);
         var requests = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/source.mp4", exchange -> {
-            try (exchange) {
-                if (requests.incrementAndGet() > 1) {
-                    exchange.sendResponseHeaders(404, -1);
-                    return;
-                }
-                exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
-                exchange.sendResponseHeaders(200, bytes.length);
-                exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
-                exchange.getResponseBody().flush();
-                throw new IOException("the connection drops halfway");
-            }
-        });
-        server.start();
-        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/source.mp4?X-Amz-Signature=abc");
-        Path out = Files.createDirectories(dir.resolve("out"));
-        try {
-            var failure = catchThrowableOfType(
-                    MediaException.class,
-                    () -> new ChunkEncoder(TestMedia.binaries()).encode(job(), url, out, p -> {}));
 
-            assertThat(failure).as("the chunk is not taken as done").isNotNull();
-            assertThat(failure.code()).isEqualTo("source_read_failed");
-            assertThat(failure.retriable()).isTrue();
-            assertThat(failure.getMessage()).contains("chunk 0").doesNotContain("X-Amz-Signature", "127.0.0.1");
-            assertThat(requests.get()).as("a resumed read was tried").isGreaterThan(1);
-        } finally {
-            server.stop(0);
-        }
+        var failure = encodeFrom(exchange -> {
+            if (requests.incrementAndGet() > 1) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+            exchange.getResponseBody().flush();
+            throw new IOException("the connection drops halfway");
+        });
+
+        assertThat(failure).as("the chunk is not taken as done").isNotNull();
+        assertThat(failure.code()).isEqualTo("source_read_failed");
+        assertThat(failure.retriable()).isTrue();
+        assertThat(failure.getMessage()).contains("chunk 0").doesNotContain("X-Amz-Signature", "127.0.0.1");
+        assertThat(requests.get()).as("a resumed read was tried").isGreaterThan(1);
     }
 
     @Test
     void givenASignedSourceUrlThatIsRefused_whenAChunkIsEncodedFromIt_thenTheErrorSaysSoWithoutTheUrl()
             throws Exception {
+        var failure = encodeFrom(exchange -> exchange.sendResponseHeaders(403, -1));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.code()).isEqualTo("ffmpeg_failed");
+        assertThat(failure.retriable()).isTrue();
+        assertThat(failure.getMessage())
+                .contains("403", "<the source>")
+                .doesNotContain("X-Amz-Signature", "source.mp4");
+    }
+
+    /** Encodes {@link #job()} from a signed-looking URL that {@code source} answers; the failure, or null. */
+    private MediaException encodeFrom(HttpHandler source) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/source.mp4", exchange -> {
             try (exchange) {
-                exchange.sendResponseHeaders(403, -1);
+                source.handle(exchange);
             }
         });
         server.start();
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/source.mp4?X-Amz-Signature=abc");
         Path out = Files.createDirectories(dir.resolve("out"));
         try {
-            var failure = catchThrowableOfType(
+            return catchThrowableOfType(
                     MediaException.class,
                     () -> new ChunkEncoder(TestMedia.binaries()).encode(job(), url, out, p -> {}));
-
-            assertThat(failure).isNotNull();
-            assertThat(failure.code()).isEqualTo("ffmpeg_failed");
-            assertThat(failure.retriable()).isTrue();
-            assertThat(failure.getMessage())
-                    .contains("403", "<the source>")
-                    .doesNotContain("X-Amz-Signature", "source.mp4");
         } finally {
             server.stop(0);
         }
