@@ -37,9 +37,12 @@ public final class ChunkEncoder {
     private static final List<String> READ_FAILED = List.of("Error during demuxing", "partial file");
 
     private final FfmpegBinaries binaries;
+    private final Path trustedCertificates;
 
-    public ChunkEncoder(FfmpegBinaries binaries) {
+    /** @param trustedCertificates the PEM bundle ffmpeg checks HTTPS servers against ({@link TrustedCertificates}) */
+    public ChunkEncoder(FfmpegBinaries binaries, Path trustedCertificates) {
         this.binaries = binaries;
+        this.trustedCertificates = trustedCertificates;
     }
 
     /**
@@ -75,6 +78,10 @@ public final class ChunkEncoder {
             boolean namesInput = i + 1 < jobArgs.size() && jobArgs.get(i + 1).equals(ChunkRunner.INPUT);
             if (streamed && arg.equals("-i") && namesInput) {
                 args.addAll(RESUMED_READS);
+                if (input.startsWith("https:")) {
+                    // ffmpeg knows these options only where it speaks TLS
+                    args.addAll(List.of("-tls_verify", "1", "-ca_file", trustedCertificates.toString()));
+                }
             }
             args.add(arg.equals(ChunkRunner.INPUT) ? input : arg);
         }

@@ -2,6 +2,7 @@ package dev.spool.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -32,10 +33,7 @@ class ChunkEncoderTest {
     void givenASourceWhoseReadBreaksOffForGood_whenAChunkIsEncodedFromItsUrl_thenItFailsToBeRetriedNotShort()
             throws Exception {
         // The index first, so that ffmpeg decodes from the first answer until it breaks off halfway.
-        Path plain = SampleMedia.mp4(dir, "plain.mp4", SECONDS, "640x360");
-        Path source = TestMedia.ffmpeg(
-                dir.resolve("source.mp4"), List.of("-i", plain.toString(), "-c", "copy", "-movflags", "+faststart"));
-        byte[] bytes = Files.readAllBytes(source);
+        byte[] bytes = Files.readAllBytes(faststartSource());
         var requests = new AtomicInteger();
 
         var failure = encodeFrom(exchange -> {
@@ -70,21 +68,72 @@ class ChunkEncoderTest {
                 .doesNotContain("X-Amz-Signature", "source.mp4");
     }
 
+    @Test
+    void givenAnHttpsSourceWhoseCertificateIsInTheBundle_whenAChunkIsEncoded_thenItIsRead() throws Exception {
+        var tls = SelfSignedServer.create(dir);
+        byte[] bytes = Files.readAllBytes(faststartSource());
+
+        var failure = encodeFrom(tls.server(), "https", serving(bytes), tls.writeCertificate(dir.resolve("own.pem")));
+
+        assertThat(failure).as("the chunk encodes").isNull();
+        assertThat(SampleMedia.probe(dir.resolve("out/chunk.ts").toString())
+                        .path("format")
+                        .path("duration")
+                        .asDouble())
+                .isCloseTo(SECONDS, within(0.1));
+    }
+
+    @Test
+    void givenAnHttpsSourceWhoseCertificateIsNotTrusted_whenAChunkIsEncoded_thenItIsRefused() throws Exception {
+        var tls = SelfSignedServer.create(dir);
+        byte[] bytes = Files.readAllBytes(faststartSource());
+
+        var failure =
+                encodeFrom(tls.server(), "https", serving(bytes), TrustedCertificates.write(dir.resolve("jvm.pem")));
+
+        assertThat(failure).as("an unknown certificate is refused").isNotNull();
+        assertThat(failure.code()).isEqualTo("ffmpeg_failed");
+        assertThat(failure.getMessage()).doesNotContain("X-Amz-Signature");
+    }
+
+    /** The MP4 with its index first, so that ffmpeg decodes it as it arrives. */
+    private Path faststartSource() {
+        Path plain = SampleMedia.mp4(dir, "plain.mp4", SECONDS, "640x360");
+        return TestMedia.ffmpeg(
+                dir.resolve("source.mp4"), List.of("-i", plain.toString(), "-c", "copy", "-movflags", "+faststart"));
+    }
+
+    private static HttpHandler serving(byte[] bytes) {
+        return exchange -> {
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        };
+    }
+
     /** Encodes {@link #job()} from a signed-looking URL that {@code source} answers; the failure, or null. */
     private MediaException encodeFrom(HttpHandler source) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        return encodeFrom(
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0),
+                "http",
+                source,
+                TrustedCertificates.write(dir.resolve("jvm.pem")));
+    }
+
+    private MediaException encodeFrom(HttpServer server, String scheme, HttpHandler source, Path trusted)
+            throws IOException {
         server.createContext("/source.mp4", exchange -> {
             try (exchange) {
                 source.handle(exchange);
             }
         });
         server.start();
-        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/source.mp4?X-Amz-Signature=abc");
+        URI url = URI.create(
+                scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/source.mp4?X-Amz-Signature=abc");
         Path out = Files.createDirectories(dir.resolve("out"));
         try {
             return catchThrowableOfType(
                     MediaException.class,
-                    () -> new ChunkEncoder(TestMedia.binaries()).encode(job(), url, out, p -> {}));
+                    () -> new ChunkEncoder(TestMedia.binaries(), trusted).encode(job(), url, out, p -> {}));
         } finally {
             server.stop(0);
         }
