@@ -50,15 +50,16 @@ public final class EncodeChunkHandler implements TaskHandler {
 
     /**
      * The source through a signed URL valid for the chunk's whole time limit and then some, so ffmpeg seeks to the
-     * chunk and fetches its part only, not the whole source.
+     * chunk and fetches its part only, not the whole source. A store without such URLs keeps its objects as local
+     * files, so there the source is simply gone: the encode it belongs to has ended or started over.
      */
     private URI signedSource(ChunkSpec spec) throws TaskFailure {
         Duration valid = Duration.ofSeconds(spec.job().timeoutSeconds()).plus(SIGNED_URL_MARGIN);
         return store.signedReadUrl(spec.source(), valid)
                 .orElseThrow(() -> TaskFailure.unretriable(
-                        "storage_unreadable",
-                        "the object store " + store.describe()
-                                + " can neither hand out the source as a local file nor sign a URL for it"));
+                        "source_missing",
+                        "the chunk's source " + spec.source() + " is not in " + store.describe()
+                                + ": the encode it belongs to has ended or started over"));
     }
 
     @Override
