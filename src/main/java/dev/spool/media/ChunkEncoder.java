@@ -31,10 +31,12 @@ public final class ChunkEncoder {
             "30");
     /**
      * What ffmpeg writes when reading its input failed for good, though it still exits 0 with what it encoded so far:
-     * the demuxer's read error, or the MP4 demuxer finding a sample cut off (a resumed read that was refused ends the
-     * input without an error). The source in the store is whole, so either means the read, not the file, fell short.
+     * the demuxer's read error, or the MP4 or Matroska demuxer finding the file cut off (a resumed read that was
+     * refused ends the input without an error). The source in the store is whole, so each means the read, not the
+     * file, fell short. An MPEG-TS source says nothing: there only the parent's check of the joined duration is left.
      */
-    private static final List<String> READ_FAILED = List.of("Error during demuxing", "partial file");
+    private static final List<String> READ_FAILED =
+            List.of("Error during demuxing", "partial file", "File ended prematurely");
 
     private final FfmpegBinaries binaries;
     private final Path trustedCertificates;
