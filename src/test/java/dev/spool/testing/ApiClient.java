@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -97,8 +98,11 @@ public final class ApiClient {
         HttpResponse<String> answer;
         try {
             answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+        } catch (ConnectException e) {
             throw new UncheckedIOException(method + " " + uri + " failed", e);
+        } catch (IOException e) {
+            // Connected but unanswered: where the server's handler waited is what explains it.
+            throw new UncheckedIOException(method + " " + uri + " failed" + ThreadDump.written(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during " + method + " " + uri, e);
