@@ -262,7 +262,8 @@ public final class Server implements AutoCloseable {
                             objects,
                             new ChunkEncoder(
                                     binaries,
-                                    TrustedCertificates.write(config.dataDir().resolve("trusted-certificates.pem"))),
+                                    TrustedCertificates.writtenOnFirstUse(
+                                            config.dataDir().resolve("trusted-certificates.pem"))),
                             jobs));
                 });
                 handlers.add(new ExportHandler(

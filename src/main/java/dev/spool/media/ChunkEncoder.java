@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleConsumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -39,10 +40,13 @@ public final class ChunkEncoder {
             List.of("Error during demuxing", "partial file", "File ended prematurely");
 
     private final FfmpegBinaries binaries;
-    private final Path trustedCertificates;
+    private final Supplier<Path> trustedCertificates;
 
-    /** @param trustedCertificates the PEM bundle ffmpeg checks HTTPS servers against ({@link TrustedCertificates}) */
-    public ChunkEncoder(FfmpegBinaries binaries, Path trustedCertificates) {
+    /**
+     * @param trustedCertificates the PEM bundle ffmpeg checks HTTPS servers against, asked for only when a source is
+     *     read over HTTPS ({@link TrustedCertificates#writtenOnFirstUse})
+     */
+    public ChunkEncoder(FfmpegBinaries binaries, Supplier<Path> trustedCertificates) {
         this.binaries = binaries;
         this.trustedCertificates = trustedCertificates;
     }
@@ -82,7 +86,11 @@ public final class ChunkEncoder {
                 args.addAll(RESUMED_READS);
                 if (input.startsWith("https:")) {
                     // ffmpeg knows these options only where it speaks TLS
-                    args.addAll(List.of("-tls_verify", "1", "-ca_file", trustedCertificates.toString()));
+                    args.addAll(List.of(
+                            "-tls_verify",
+                            "1",
+                            "-ca_file",
+                            trustedCertificates.get().toString()));
                 }
             }
             args.add(arg.equals(ChunkRunner.INPUT) ? input : arg);

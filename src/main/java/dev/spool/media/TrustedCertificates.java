@@ -11,6 +11,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -22,6 +24,22 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class TrustedCertificates {
     private TrustedCertificates() {}
+
+    /**
+     * The bundle at {@code file}, written (replacing it whole) when first asked for: only a process that reads a
+     * source over HTTPS needs it, so none is written at start.
+     */
+    public static Supplier<Path> writtenOnFirstUse(Path file) {
+        var written = new AtomicReference<Path>();
+        return () -> {
+            synchronized (written) {
+                if (written.get() == null) {
+                    written.set(write(file));
+                }
+                return written.get();
+            }
+        };
+    }
 
     /** Writes the bundle to {@code file} (replacing it whole) and returns it. */
     public static Path write(Path file) {

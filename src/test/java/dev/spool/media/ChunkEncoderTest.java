@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,8 +81,9 @@ class ChunkEncoderTest {
     void givenAnHttpsSourceWhoseCertificateIsInTheBundle_whenAChunkIsEncoded_thenItIsRead() throws Exception {
         var tls = SelfSignedServer.create(dir);
         byte[] bytes = Files.readAllBytes(faststartSource());
+        Path own = tls.writeCertificate(dir.resolve("own.pem"));
 
-        var failure = encodeFrom(tls.server(), "https", serving(bytes), tls.writeCertificate(dir.resolve("own.pem")));
+        var failure = encodeFrom(tls.server(), "https", serving(bytes), () -> own);
 
         assertThat(failure).as("the chunk encodes").isNull();
         assertThat(SampleMedia.probe(dir.resolve("out/chunk.ts").toString())
@@ -96,8 +98,8 @@ class ChunkEncoderTest {
         var tls = SelfSignedServer.create(dir);
         byte[] bytes = Files.readAllBytes(faststartSource());
 
-        var failure =
-                encodeFrom(tls.server(), "https", serving(bytes), TrustedCertificates.write(dir.resolve("jvm.pem")));
+        var failure = encodeFrom(
+                tls.server(), "https", serving(bytes), TrustedCertificates.writtenOnFirstUse(dir.resolve("jvm.pem")));
 
         assertThat(failure).as("an unknown certificate is refused").isNotNull();
         assertThat(failure.code()).isEqualTo("ffmpeg_failed");
@@ -124,10 +126,10 @@ class ChunkEncoderTest {
                 HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0),
                 "http",
                 source,
-                TrustedCertificates.write(dir.resolve("jvm.pem")));
+                TrustedCertificates.writtenOnFirstUse(dir.resolve("jvm.pem")));
     }
 
-    private MediaException encodeFrom(HttpServer server, String scheme, HttpHandler source, Path trusted)
+    private MediaException encodeFrom(HttpServer server, String scheme, HttpHandler source, Supplier<Path> trusted)
             throws IOException {
         server.createContext("/source.mp4", exchange -> {
             try (exchange) {
