@@ -89,6 +89,14 @@ public enum Dialect {
         return this == POSTGRES;
     }
 
+    /**
+     * Whether a statement sent in one execution with a {@code COMMIT} after it is committed by it: PostgreSQL runs
+     * every statement of an execution in order; SQLite's driver runs only the first.
+     */
+    public boolean commitsInStatement() {
+        return this == POSTGRES;
+    }
+
     /** Whether a claim that found nothing may have passed over rows another claimer holds locked. */
     public boolean skipsLockedRows() {
         return !skipLocked.isEmpty();

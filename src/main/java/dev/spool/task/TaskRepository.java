@@ -2,6 +2,7 @@ package dev.spool.task;
 
 import dev.spool.db.Bound;
 import dev.spool.db.Database;
+import dev.spool.db.Dialect;
 import dev.spool.db.ListQuery;
 import dev.spool.db.Notifications;
 import dev.spool.db.PageQuery;
@@ -63,6 +64,7 @@ public final class TaskRepository {
     private static final int EVENTS_PER_INSERT = 500;
 
     private final Jdbi jdbi;
+    private final Dialect dialect;
     private final List<TaskObserver> observers;
     private final Notifications notifications;
     private final ReadCache<String, Optional<Task>> cache;
@@ -74,6 +76,7 @@ public final class TaskRepository {
 
     public TaskRepository(Database database, List<TaskObserver> observers) {
         this.jdbi = database.jdbi();
+        this.dialect = database.dialect();
         this.observers = List.copyOf(observers);
         this.notifications = database.notifications();
         // Polling clients then cost a map lookup instead of a query; every change, made by any process, is heard.
@@ -159,6 +162,21 @@ public final class TaskRepository {
      * events keep their order and numbering. When {@code work} throws, nothing is written.
      */
     public <T> T batched(Handle h, Supplier<T> work) {
+        return batched(h, work, false);
+    }
+
+    /**
+     * As {@link #batched}, and on PostgreSQL the statement that writes the events also commits the transaction: sent
+     * as one execution, the server runs the COMMIT after the INSERT, and only if it succeeded, so the worker's round
+     * saves the round trip of a commit of its own. The caller's commit then finds nothing left to commit (the driver
+     * knows the transaction ended from the server's answer; had it not, a COMMIT outside a transaction is only a
+     * warning). Nothing else may run in {@code h} after it: that would begin a transaction of its own.
+     */
+    public <T> T batchedUpToCommit(Handle h, Supplier<T> work) {
+        return batched(h, work, dialect.commitsInStatement());
+    }
+
+    private <T> T batched(Handle h, Supplier<T> work, boolean commitWithEvents) {
         if (!h.isInTransaction() || held.containsKey(h)) {
             return work.get();
         }
@@ -170,11 +188,13 @@ public final class TaskRepository {
                 held.remove(h);
                 for (int from = 0; from < events.size(); from += EVENTS_PER_INSERT) {
                     int to = Math.min(events.size(), from + EVENTS_PER_INSERT);
+                    boolean last = to == events.size();
                     // The last INSERT also sends the round's notifications.
                     appendEvents(
                             h,
                             events.subList(from, to),
-                            to == events.size() ? notifications.carry(h) : Optional.empty());
+                            last ? notifications.carry(h) : Optional.empty(),
+                            last && commitWithEvents);
                 }
                 return result;
             } finally {
@@ -219,7 +239,7 @@ public final class TaskRepository {
         if (batch != null) {
             batch.add(event);
         } else {
-            appendEvents(h, List.of(event), Optional.empty());
+            appendEvents(h, List.of(event), Optional.empty(), false);
         }
     }
 
@@ -230,7 +250,7 @@ public final class TaskRepository {
      * writer appends for the task meanwhile: each event follows an UPDATE of its task's row in the same
      * transaction, whose lock holds them off until the commit.
      */
-    private void appendEvents(Handle h, List<Event> events, Optional<Notifications.Sending> sending) {
+    private void appendEvents(Handle h, List<Event> events, Optional<Notifications.Sending> sending, boolean commit) {
         var rows = new StringBuilder();
         var perTask = new HashMap<String, Integer>();
         var binds = new HashMap<String, Argument>();
@@ -257,7 +277,8 @@ public final class TaskRepository {
                         + "SELECT v.column1, v.column2, COALESCE((SELECT MAX(e.seq) FROM task_events e "
                         + "WHERE e.task_id = v.column2), 0) + v.column3, v.column4, v.column5, v.column6, "
                         + "v.column7, v.column8 FROM (VALUES " + rows + ") AS v"
-                        + sending.map(s -> " WHERE " + s.condition()).orElse(""));
+                        + sending.map(s -> " WHERE " + s.condition()).orElse("")
+                        + (commit ? ";\nCOMMIT" : ""));
         binds.forEach(insert::bind);
         sending.ifPresent(s -> s.bind(insert));
         insert.execute();

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -305,6 +306,19 @@ class WorkerRoundsTest {
         assertThat(task(created.get(3)).status().phase()).isEqualTo(TaskPhase.WAITING);
     }
 
+    /**
+     * A round that completed the first two of four tasks and claimed the others failed, the second's write failing
+     * again alone: only the first is completed, and nothing the round claimed is kept.
+     */
+    private void theFirstWasWrittenAloneAndNothingElseOfTheRoundHeld(WorkerRounds.Result round, List<String> created) {
+        assertThat(round.outcomes()).containsExactly(WorkerRounds.Written.WRITTEN, WorkerRounds.Written.FAILED);
+        assertThat(round.claims()).isEmpty();
+        assertThat(task(created.get(0)).status().phase()).isEqualTo(TaskPhase.COMPLETED);
+        assertThat(task(created.get(1)).status().phase()).isEqualTo(TaskPhase.RUNNING);
+        assertThat(task(created.get(2)).status().phase()).isEqualTo(TaskPhase.WAITING);
+        assertThat(task(created.get(3)).status().phase()).isEqualTo(TaskPhase.WAITING);
+    }
+
     @Test
     void aRoundThatFailsAfterItClaimedGivesTheClaimsBack_andWritesEachOutcomeAlone() {
         Set<String> broken = ConcurrentHashMap.newKeySet();
@@ -317,12 +331,72 @@ class WorkerRoundsTest {
         var round = engine.rounds()
                 .run("worker", List.of(completed(created.get(0), 1), completed(created.get(1), 1)), 2, TYPES);
 
-        assertThat(round.outcomes()).containsExactly(WorkerRounds.Written.WRITTEN, WorkerRounds.Written.FAILED);
-        assertThat(round.claims()).isEmpty();
-        assertThat(task(created.get(0)).status().phase()).isEqualTo(TaskPhase.COMPLETED);
-        assertThat(task(created.get(1)).status().phase()).isEqualTo(TaskPhase.RUNNING);
-        assertThat(task(created.get(2)).status().phase()).isEqualTo(TaskPhase.WAITING);
-        assertThat(task(created.get(3)).status().phase()).isEqualTo(TaskPhase.WAITING);
+        theFirstWasWrittenAloneAndNothingElseOfTheRoundHeld(round, created);
+    }
+
+    /** Makes the store refuse every outbox event of one task, until the returned handle is closed. */
+    private AutoCloseable refusingEventsOf(String taskId) {
+        var trigger = "refuse_events_" + Math.abs(taskId.hashCode());
+        if (store == Store.POSTGRES) {
+            database.jdbi().useHandle(h -> {
+                h.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION "
+                        + "'events of this task are refused'; END $$ LANGUAGE plpgsql");
+                h.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON task_events FOR EACH ROW WHEN "
+                        + "(NEW.task_id = '" + taskId + "') EXECUTE FUNCTION " + trigger + "()");
+            });
+            return () -> database.jdbi().useHandle(h -> {
+                h.execute("DROP TRIGGER " + trigger + " ON task_events");
+                h.execute("DROP FUNCTION " + trigger + "()");
+            });
+        }
+        database.jdbi()
+                .useHandle(h -> h.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON task_events WHEN "
+                        + "NEW.task_id = '" + taskId + "' BEGIN SELECT RAISE(ABORT, 'events of this task are "
+                        + "refused'); END"));
+        return () -> database.jdbi().useHandle(h -> h.execute("DROP TRIGGER " + trigger));
+    }
+
+    @Test
+    void aRoundWhoseLastStatementFailsCommitsNothingOfIt_andWritesEachOutcomeAlone() throws Exception {
+        var engine = engine(100, List.of());
+        String user = newUser("refused-events");
+        var created = create(user, 4);
+        engine.rounds().run("worker", List.of(), 2, TYPES);
+
+        WorkerRounds.Result round;
+        try (var refused = refusingEventsOf(created.get(1))) {
+            round = engine.rounds()
+                    .run("worker", List.of(completed(created.get(0), 1), completed(created.get(1), 1)), 2, TYPES);
+        }
+
+        theFirstWasWrittenAloneAndNothingElseOfTheRoundHeld(round, created);
+    }
+
+    @Test
+    void onPostgresARoundIsCommittedWithItsEvents_onSqliteByItsOwnCommit() {
+        var repository = new TaskRepository(database, List.of());
+        String id = create(newUser("commit-with-events"), 1).getFirst();
+        int eventsBefore = repository.eventsAfter(id, 0).size();
+        var seenBeforeItsCommit = new ArrayList<String>();
+
+        database.jdbi().useTransaction(h -> {
+            repository.batchedUpToCommit(h, () -> {
+                h.execute("UPDATE tasks SET step = 'marked' WHERE id = ?", id);
+                return repository.record(
+                        h, repository.find(h, id).orElseThrow(), TaskEvent.Kind.UPDATED, System.currentTimeMillis());
+            });
+            // Another thread: Jdbi would lend this thread's open handle to a nested read.
+            seenBeforeItsCommit.addAll(CompletableFuture.supplyAsync(() -> List.of(
+                            String.valueOf(task(id).status().step()),
+                            String.valueOf(repository.eventsAfter(id, 0).size() - eventsBefore)))
+                    .join());
+        });
+
+        assertThat(seenBeforeItsCommit)
+                .as("what another connection saw once the events were written, before the transaction's commit")
+                .containsExactlyElementsOf(store == Store.POSTGRES ? List.of("marked", "1") : List.of("null", "0"));
+        assertThat(task(id).status().step()).isEqualTo("marked");
+        assertThat(repository.eventsAfter(id, eventsBefore)).hasSize(1);
     }
 
     @Test
