@@ -41,6 +41,7 @@ import dev.spool.media.LeftoverWork;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.media.TrustedCertificates;
+import dev.spool.mediajob.ChunkLeftovers;
 import dev.spool.mediajob.EncodeChunkHandler;
 import dev.spool.mediajob.MediaJobs;
 import dev.spool.metrics.EncodeMetrics;
@@ -52,10 +53,12 @@ import dev.spool.metrics.TaskMetrics;
 import dev.spool.metrics.WebhookMetrics;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
+import dev.spool.storage.ObjectStore;
 import dev.spool.storage.ObjectStores;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.CredentialErasure;
 import dev.spool.task.QueueSignal;
+import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
 import dev.spool.task.TaskType;
@@ -245,6 +248,7 @@ public final class Server implements AutoCloseable {
                             binaries,
                             config.engine().leaseDuration().multipliedBy(2),
                             clock);
+                    Thread.ofVirtual().name("chunk-leftovers").start(() -> reapChunkLeftovers(objects, taskRepository));
                     var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);
                     var jobs = new MediaJobs(
                             pipeline,
@@ -341,6 +345,19 @@ public final class Server implements AutoCloseable {
      * The ffmpeg to run; none when it cannot run, and then this process runs no media tasks (every production
      * handler needs ffmpeg) and says why, while other processes of the cluster may still run them.
      */
+    /** In the background: the store may be remote and hold many objects, and nothing waits for it. */
+    private static void reapChunkLeftovers(ObjectStore objects, TaskRepository tasks) {
+        try {
+            ChunkLeftovers.reap(
+                    objects,
+                    id -> tasks.find(id)
+                            .map(task -> task.status().phase() == TaskPhase.RUNNING)
+                            .orElse(false));
+        } catch (RuntimeException e) {
+            log.warn("cannot remove chunk files left by stopped processes: {}", e.getMessage());
+        }
+    }
+
     private static Optional<FfmpegBinaries> ffmpeg(Config config) {
         try {
             return Optional.of(FfmpegBinaries.locate(

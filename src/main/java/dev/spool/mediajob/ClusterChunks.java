@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a media task's chunks as {@code encode-chunk} child tasks that any worker of the cluster claims: the source
  * goes to the object store once, each chunk's files come back through it under a prefix of this attempt, removed
- * in every outcome. While it waits, the parent's worker runs the children itself ({@link Children#runOne}), so a
- * single worker slot suffices and every further worker shortens the wait.
+ * in every outcome (should this process die first, by a later attempt or process: {@link ChunkLeftovers}). While
+ * it waits, the parent's worker runs the children itself ({@link Children#runOne}), so a single worker slot
+ * suffices and every further worker shortens the wait.
  */
 final class ClusterChunks implements ChunkRunner {
     private static final Logger log = LoggerFactory.getLogger(ClusterChunks.class);
@@ -31,12 +32,16 @@ final class ClusterChunks implements ChunkRunner {
 
     private final ObjectStore store;
     private final TaskContext context;
+    private final String taskId;
+    private final String attempt;
     private final String prefix;
 
     ClusterChunks(ObjectStore store, TaskContext context, String taskId) {
         this.store = store;
         this.context = context;
-        this.prefix = ROOT + taskId + "-a" + context.attempt() + "/";
+        this.taskId = taskId;
+        this.attempt = ChunkLeftovers.attemptName(taskId, context.attempt());
+        this.prefix = ROOT + attempt + "/";
     }
 
     @Override
@@ -45,6 +50,7 @@ final class ClusterChunks implements ChunkRunner {
         Children children = context.children();
         boolean collected = false;
         try {
+            ChunkLeftovers.reapEarlierAttempts(store, taskId, attempt);
             String source = prefix + "source";
             store.put(source, input, null);
             children.spawn(jobs.stream()

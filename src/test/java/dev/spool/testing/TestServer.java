@@ -31,7 +31,7 @@ public final class TestServer implements AutoCloseable {
 
     private final Store store;
     private final Path root;
-    private final Map<String, String> env;
+    private Map<String, String> env;
     private final Optional<ScratchDatabase> postgres;
     private final String baseUrl;
     private Server server;
@@ -109,7 +109,15 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops the server and starts it again on the same port, data directory and database. */
     public void restart() {
+        restartWith(Map.of());
+    }
+
+    /** As {@link #restart()}, with these SPOOL_* variables changed from then on (a process started otherwise). */
+    public void restartWith(Map<String, String> overrides) {
         server.close();
+        var changed = new HashMap<>(env);
+        changed.putAll(overrides);
+        env = Map.copyOf(changed);
         server = Server.serve(config(), handlers);
     }
 

@@ -41,7 +41,7 @@ public final class EngineSupport {
      * An {@code export-data} task of the user, created through the API by the admin, whose content is the given JSON
      * (a script for {@link ScriptedHandler}, or {@code {}}): its id.
      */
-    static String createExportTask(TestServer server, String userId, String content) {
+    public static String createExportTask(TestServer server, String userId, String content) {
         var response = server.admin()
                 .post(
                         "/api/task",

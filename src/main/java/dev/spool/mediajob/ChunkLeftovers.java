@@ -1,0 +1,70 @@
+package dev.spool.mediajob;
+
+import dev.spool.storage.ObjectStore;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a process that died while a task's chunks ran left in the object store: the attempt's copy of the source (as
+ * large as the input) and its chunks' files, under {@code spool-chunks/<task id>-a<attempt>/}, which only that
+ * attempt's own clean-up would have removed. Reaped when the task's next attempt starts its chunks, and by every
+ * worker process when it starts, for tasks that were not retried (failed for good, cancelled).
+ */
+public final class ChunkLeftovers {
+    private static final Logger log = LoggerFactory.getLogger(ChunkLeftovers.class);
+    private static final String ATTEMPT = "-a";
+
+    private ChunkLeftovers() {}
+
+    /**
+     * Removes the files of every attempt whose task is not running now. The attempts are listed before the tasks are
+     * asked about, so an attempt that starts meanwhile (under a prefix of its own) is never among those removed.
+     *
+     * @return how many attempts' files were removed
+     */
+    public static int reap(ObjectStore store, Predicate<String> taskRunning) {
+        int removed = reap(store, ClusterChunks.ROOT, attempt -> taskRunning.test(taskOf(attempt)));
+        if (removed > 0) {
+            log.info("removed the chunk files of {} task attempt(s) whose process stopped before cleaning up", removed);
+        }
+        return removed;
+    }
+
+    /** Removes what the task's earlier attempts left, keeping {@code current}'s. */
+    static int reapEarlierAttempts(ObjectStore store, String taskId, String current) {
+        return reap(store, ClusterChunks.ROOT + taskId + ATTEMPT, current::equals);
+    }
+
+    /** The attempt name ({@code <task id>-a<attempt>}) of each prefix under {@code from}, removed unless kept. */
+    private static int reap(ObjectStore store, String from, Predicate<String> keep) {
+        var attempts = new TreeSet<String>();
+        for (var object : store.list(from)) {
+            String key = object.key().substring(ClusterChunks.ROOT.length());
+            int slash = key.indexOf('/');
+            if (slash > 0) {
+                attempts.add(key.substring(0, slash));
+            }
+        }
+        int removed = 0;
+        for (String attempt : attempts) {
+            if (!keep.test(attempt)) {
+                store.deletePrefix(ClusterChunks.ROOT + attempt + "/");
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** {@code <task id>-a<attempt>}: task ids hold dashes, the attempt's suffix is the last one. */
+    private static String taskOf(String attempt) {
+        int suffix = attempt.lastIndexOf(ATTEMPT);
+        return suffix > 0 ? attempt.substring(0, suffix) : attempt;
+    }
+
+    /** The name of a task's attempt, the prefix of its chunk files under the root. */
+    static String attemptName(String taskId, int attempt) {
+        return taskId + ATTEMPT + attempt;
+    }
+}
