@@ -341,10 +341,6 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /**
-     * The ffmpeg to run; none when it cannot run, and then this process runs no media tasks (every production
-     * handler needs ffmpeg) and says why, while other processes of the cluster may still run them.
-     */
     /** In the background: the store may be remote and hold many objects, and nothing waits for it. */
     private static void reapChunkLeftovers(ObjectStore objects, TaskRepository tasks) {
         try {
@@ -358,6 +354,10 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /**
+     * The ffmpeg to run; none when it cannot run, and then this process runs no media tasks (every production
+     * handler needs ffmpeg) and says why, while other processes of the cluster may still run them.
+     */
     private static Optional<FfmpegBinaries> ffmpeg(Config config) {
         try {
             return Optional.of(FfmpegBinaries.locate(

@@ -32,9 +32,12 @@ public final class ChunkLeftovers {
         return removed;
     }
 
-    /** Removes what the task's earlier attempts left, keeping {@code current}'s. */
-    static int reapEarlierAttempts(ObjectStore store, String taskId, String current) {
-        return reap(store, ClusterChunks.ROOT + taskId + ATTEMPT, current::equals);
+    /**
+     * Removes what the task's attempts before {@code attempt} left. Later ones are kept: a process that lost its lease
+     * and runs on unaware must not remove the files of the attempt that took the task over.
+     */
+    static int reapEarlierAttempts(ObjectStore store, String taskId, int attempt) {
+        return reap(store, ClusterChunks.ROOT + taskId + ATTEMPT, name -> attemptOf(name) >= attempt);
     }
 
     /** The attempt name ({@code <task id>-a<attempt>}) of each prefix under {@code from}, removed unless kept. */
@@ -61,6 +64,15 @@ public final class ChunkLeftovers {
     private static String taskOf(String attempt) {
         int suffix = attempt.lastIndexOf(ATTEMPT);
         return suffix > 0 ? attempt.substring(0, suffix) : attempt;
+    }
+
+    /** The attempt number of a {@code <task id>-a<attempt>} name; a name that holds none is never taken as earlier. */
+    private static int attemptOf(String name) {
+        try {
+            return Integer.parseInt(name.substring(name.lastIndexOf(ATTEMPT) + ATTEMPT.length()));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /** The name of a task's attempt, the prefix of its chunk files under the root. */

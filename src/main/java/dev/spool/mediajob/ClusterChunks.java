@@ -33,15 +33,13 @@ final class ClusterChunks implements ChunkRunner {
     private final ObjectStore store;
     private final TaskContext context;
     private final String taskId;
-    private final String attempt;
     private final String prefix;
 
     ClusterChunks(ObjectStore store, TaskContext context, String taskId) {
         this.store = store;
         this.context = context;
         this.taskId = taskId;
-        this.attempt = ChunkLeftovers.attemptName(taskId, context.attempt());
-        this.prefix = ROOT + attempt + "/";
+        this.prefix = ROOT + ChunkLeftovers.attemptName(taskId, context.attempt()) + "/";
     }
 
     @Override
@@ -49,8 +47,8 @@ final class ClusterChunks implements ChunkRunner {
             throws MediaException, InterruptedException {
         Children children = context.children();
         boolean collected = false;
+        removeEarlierAttempts();
         try {
-            ChunkLeftovers.reapEarlierAttempts(store, taskId, attempt);
             String source = prefix + "source";
             store.put(source, input, null);
             children.spawn(jobs.stream()
@@ -158,6 +156,18 @@ final class ClusterChunks implements ChunkRunner {
             store.deletePrefix(prefix);
         } catch (RuntimeException e) {
             log.warn("cannot clean up the chunks under {}: {}", prefix, e.getMessage());
+        }
+        // Again at the end: a chunk of an earlier attempt that was still running on another worker when this one began
+        // may have written its files since.
+        removeEarlierAttempts();
+    }
+
+    /** What earlier attempts of this task left (their process died before cleaning up); never fails the encode. */
+    private void removeEarlierAttempts() {
+        try {
+            ChunkLeftovers.reapEarlierAttempts(store, taskId, context.attempt());
+        } catch (RuntimeException e) {
+            log.warn("cannot remove the chunk files of earlier attempts of task {}: {}", taskId, e.getMessage());
         }
     }
 }

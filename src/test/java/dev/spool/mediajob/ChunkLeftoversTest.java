@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,20 +68,24 @@ class ChunkLeftoversTest {
     }
 
     @Test
-    void givenAnEarlierAttemptsFiles_whenTheNextAttemptStartsItsChunks_thenOnlyItsOwnAndOtherTasksFilesRemain(
+    void givenOtherAttemptsFiles_whenAnAttemptStartsItsChunks_thenOnlyTheEarlierAttemptsOfItsOwnTaskAreRemoved(
             @TempDir Path scratch) throws Exception {
         var store = holding(
                 scratch,
                 "spool-chunks/" + ENDED + "-a1/source",
                 "spool-chunks/" + ENDED + "-a2/source",
+                "spool-chunks/" + ENDED + "-a10/source",
                 "spool-chunks/" + RUNNING + "-a1/source");
 
-        int removed = ChunkLeftovers.reapEarlierAttempts(store, ENDED, ChunkLeftovers.attemptName(ENDED, 2));
+        int removed = ChunkLeftovers.reapEarlierAttempts(store, ENDED, 2);
 
         assertThat(removed).isEqualTo(1);
         assertThat(keys(store))
+                .as("a later attempt (one that took the task over from a process that lost it) is kept")
                 .containsExactlyInAnyOrder(
-                        "spool-chunks/" + ENDED + "-a2/source", "spool-chunks/" + RUNNING + "-a1/source");
+                        "spool-chunks/" + ENDED + "-a10/source",
+                        "spool-chunks/" + ENDED + "-a2/source",
+                        "spool-chunks/" + RUNNING + "-a1/source");
     }
 
     @Test
@@ -104,6 +107,9 @@ class ChunkLeftoversTest {
             put(store, scratch, "spool-chunks/" + running + "-a1/source");
             put(store, scratch, "spool-chunks/" + ended + "-a1/source");
             put(store, scratch, "spool-chunks/" + ended + "-a1/c0/720p0_chunk0.ts");
+            // Attempts are reaped in the order of their names: this one, of no task, goes last.
+            String last = "spool-chunks/ffffffff-ffff-ffff-ffff-ffffffffffff-a1/source";
+            put(store, scratch, last);
 
             server.restartWith(Map.of("SPOOL_WORKERS", "1"));
 
@@ -111,10 +117,10 @@ class ChunkLeftoversTest {
                     () -> keys(store).stream()
                             .filter(key -> key.startsWith("spool-chunks/"))
                             .toList(),
-                    keys -> keys.stream().noneMatch(key -> key.contains(ended)),
+                    keys -> !keys.contains(last),
                     Duration.ofSeconds(30),
-                    "the ended task's chunk files to be removed");
-            assertThat(Set.copyOf(left)).containsExactly("spool-chunks/" + running + "-a1/source");
+                    "the reaper to reach the last attempt");
+            assertThat(left).containsExactly("spool-chunks/" + running + "-a1/source");
         }
     }
 }
