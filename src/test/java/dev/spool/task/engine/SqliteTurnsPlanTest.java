@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spool.db.Database;
 import dev.spool.testing.ScratchDatabase;
 import dev.spool.testing.Store;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On SQLite, which keeps no statistics unless asked, the claim finds whose turn it is by stepping through the waiting
@@ -21,8 +22,8 @@ class SqliteTurnsPlanTest {
     private Database database;
 
     @BeforeEach
-    void open() throws Exception {
-        scratch = ScratchDatabase.create(Store.SQLITE, Files.createTempDirectory("turns-plan"));
+    void open(@TempDir Path dir) {
+        scratch = ScratchDatabase.create(Store.SQLITE, dir);
         database = Database.open(scratch.url());
     }
 

@@ -336,7 +336,7 @@ class WorkerRoundsTest {
 
     /** Makes the store refuse every outbox event of one task, until the returned handle is closed. */
     private AutoCloseable refusingEventsOf(String taskId) {
-        var trigger = "refuse_events_" + Math.abs(taskId.hashCode());
+        var trigger = "refuse_events_" + Integer.toUnsignedString(taskId.hashCode());
         if (store == Store.POSTGRES) {
             database.jdbi().useHandle(h -> {
                 h.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION "
