@@ -56,8 +56,10 @@ final class TaskClaims {
             "u.id IN (SELECT user_id FROM queued) AND " + RUNNING_OF_USER + " < :maxRunning";
 
     /** {@link #turns}: SQLite's statement. */
-    static final String TURNS = QUEUED_USERS_BY_INDEX + "SELECT u.id, " + RUNNING_OF_USER
-            + " AS running FROM users u WHERE " + CLAIMABLE_USER + " ORDER BY u.last_claim, u.id LIMIT :users";
+    static final String TURNS = QUEUED_USERS_BY_INDEX + "SELECT u.id, " + RUNNING_OF_USER + " AS running, "
+            + "(SELECT COUNT(*) FROM (SELECT 1 FROM tasks w INDEXED BY tasks_waiting_user WHERE w.user_id = u.id AND "
+            + DUE + " LIMIT :maxRunning)) AS due FROM users u WHERE " + CLAIMABLE_USER
+            + " ORDER BY u.last_claim, u.id LIMIT :users";
 
     /** The columns a claim sets, before its {@code WHERE}. */
     private static final String CLAIM = "UPDATE tasks SET " + RUNNING + ", attempt = attempt + 1, lease_owner = "
@@ -239,8 +241,9 @@ final class TaskClaims {
 
     /**
      * Whose turn it is (SQLite): up to {@code slots} users with due work and a free running slot, oldest last claim
-     * first, each with its free running slots. SQLite's transactions run one at a time, so the counts read here
-     * still hold when {@link #claimFor} claims.
+     * first, each with the slots it can fill: its free running slots, or fewer when it has fewer due tasks (dealt more,
+     * it would leave slots empty that another user's tasks could fill). SQLite's transactions run one at a time, so
+     * the counts read here still hold when {@link #claimFor} claims.
      */
     private Map<String, Integer> turns(Handle h, Collection<TaskType> types, int slots, long now) {
         var free = new LinkedHashMap<String, Integer>();
@@ -249,7 +252,9 @@ final class TaskClaims {
                 .bind("maxRunning", config.maxRunningPerUser())
                 .bind("users", slots)
                 .bindList("types", wire(types))
-                .map((rs, ctx) -> Map.entry(rs.getString("id"), config.maxRunningPerUser() - rs.getInt("running")))
+                .map((rs, ctx) -> Map.entry(
+                        rs.getString("id"),
+                        Math.min(config.maxRunningPerUser() - rs.getInt("running"), rs.getInt("due"))))
                 .forEach(e -> free.put(e.getKey(), e.getValue()));
         return free;
     }

@@ -182,6 +182,23 @@ class WorkerRoundsTest {
     }
 
     @Test
+    void aUserWithFewerDueTasksThanItsShareLeavesTheRestOfTheSlotsToTheOthers() {
+        var engine = engine(4, List.of());
+        String few = newUser("few");
+        String many = newUser("many");
+        var fewTasks = create(few, 1);
+        var manyTasks = create(many, 6);
+
+        var claims = ids(engine.rounds().run("worker", List.of(), 4, TYPES).claims());
+
+        assertThat(claims)
+                .as("4 free slots, one user with a single due task, the other with 6 and a limit of 4")
+                .hasSize(4)
+                .containsAll(fewTasks)
+                .containsAll(manyTasks.subList(0, 3));
+    }
+
+    @Test
     void aGroupedOutcomeWhoseFenceFailsLeavesTheOthersWritten() {
         var engine = engine(100, List.of());
         String user = newUser("fence");
