@@ -53,7 +53,6 @@ import dev.spool.metrics.TaskMetrics;
 import dev.spool.metrics.WebhookMetrics;
 import dev.spool.storage.AddressGuard;
 import dev.spool.storage.FetchConfig;
-import dev.spool.storage.ObjectStore;
 import dev.spool.storage.ObjectStores;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.CredentialErasure;
@@ -91,6 +90,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
+    /** How often a worker process looks for chunk files that stopped processes left (and at its start). */
+    private static final Duration CHUNK_LEFTOVERS_EVERY = Duration.ofHours(1);
 
     private final Config config;
     private final Database database;
@@ -248,7 +249,13 @@ public final class Server implements AutoCloseable {
                             binaries,
                             config.engine().leaseDuration().multipliedBy(2),
                             clock);
-                    Thread.ofVirtual().name("chunk-leftovers").start(() -> reapChunkLeftovers(objects, taskRepository));
+                    resources.add(new ChunkLeftovers(
+                                    objects,
+                                    id -> taskRepository
+                                            .find(id)
+                                            .map(task -> task.status().phase() == TaskPhase.RUNNING)
+                                            .orElse(false))
+                            .start(CHUNK_LEFTOVERS_EVERY));
                     var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);
                     var jobs = new MediaJobs(
                             pipeline,
@@ -338,19 +345,6 @@ public final class Server implements AutoCloseable {
             database.close();
             dataDirLock.ifPresent(DataDirLock::close);
             throw e;
-        }
-    }
-
-    /** In the background: the store may be remote and hold many objects, and nothing waits for it. */
-    private static void reapChunkLeftovers(ObjectStore objects, TaskRepository tasks) {
-        try {
-            ChunkLeftovers.reap(
-                    objects,
-                    id -> tasks.find(id)
-                            .map(task -> task.status().phase() == TaskPhase.RUNNING)
-                            .orElse(false));
-        } catch (RuntimeException e) {
-            log.warn("cannot remove chunk files left by stopped processes: {}", e.getMessage());
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.spool.mediajob;
 
 import dev.spool.storage.ObjectStore;
+import java.time.Duration;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,13 +14,45 @@ import org.slf4j.LoggerFactory;
  * What a process that died while a task's chunks ran left in the object store: the attempt's copy of the source (as
  * large as the input) and its chunks' files, under {@code spool-chunks/<task id>-a<attempt>/}, which only that
  * attempt's own clean-up would have removed. Reaped when the task's next attempt starts its chunks, and by every
- * worker process when it starts, for tasks that were not retried (failed for good, cancelled).
+ * worker process when it starts and then periodically ({@link #start}), for tasks that were not retried (failed for
+ * good, cancelled).
  */
-public final class ChunkLeftovers {
+public final class ChunkLeftovers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkLeftovers.class);
     private static final String ATTEMPT = "-a";
 
-    private ChunkLeftovers() {}
+    private final ObjectStore store;
+    private final Predicate<String> taskRunning;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("spool-chunk-leftovers").factory());
+
+    /** @param taskRunning whether the task of this id is running now */
+    public ChunkLeftovers(ObjectStore store, Predicate<String> taskRunning) {
+        this.store = store;
+        this.taskRunning = taskRunning;
+    }
+
+    /**
+     * Reaps at once and then every {@code every}, in the background: the store may be remote and hold many objects,
+     * and nothing waits for it.
+     */
+    public ChunkLeftovers start(Duration every) {
+        scheduler.scheduleWithFixedDelay(this::reapSafely, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void reapSafely() {
+        try {
+            reap(store, taskRunning);
+        } catch (RuntimeException e) {
+            log.warn("cannot remove chunk files left by stopped processes (tried again later): {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
 
     /**
      * Removes the files of every attempt whose task is not running now. The attempts are listed before the tasks are

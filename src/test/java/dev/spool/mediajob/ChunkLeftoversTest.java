@@ -89,6 +89,25 @@ class ChunkLeftoversTest {
     }
 
     @Test
+    void givenAStartedReaper_whenAnAttemptIsLeftLater_thenALaterPassRemovesIt(@TempDir Path scratch) throws Exception {
+        var store = holding(scratch, "spool-chunks/" + RUNNING + "-a1/source");
+        try (var reaper = new ChunkLeftovers(store, RUNNING::equals).start(Duration.ofMillis(50))) {
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                String left = "spool-chunks/" + ENDED + "-a" + attempt + "/source";
+                put(store, scratch, left);
+
+                Await.until(
+                        () -> keys(store),
+                        keys -> !keys.contains(left),
+                        Duration.ofSeconds(10),
+                        "a pass of the reaper to remove " + left);
+            }
+        }
+
+        assertThat(keys(store)).containsExactly("spool-chunks/" + RUNNING + "-a1/source");
+    }
+
+    @Test
     void givenChunkFilesOfARunningAndOfAnEndedTask_whenAWorkerProcessStarts_thenTheEndedTasksAreRemoved(
             @TempDir Path scratch) throws Exception {
         try (var server = TestServer.start(Store.SQLITE, Map.of("SPOOL_WORKERS", "0"))) {
