@@ -66,9 +66,11 @@ final class TaskClaims {
             + ":owner, lease_expires_at = :until, started_at = :now, updated_at = :now, progress = 0, " + CLEAR_ERROR
             + ", step = NULL, cancel_requested = FALSE WHERE ";
 
+    /** The back of the line: the highest turn any user took, read through the index on it (migration V14). */
+    static final String LAST_TURN = "(SELECT COALESCE(MAX(last_claim), 0) FROM users)";
+
     /** The user goes to the back of the line: behind every user that claimed before. */
-    private static final String TAKE_TURN =
-            "UPDATE users SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) FROM users) + 1 WHERE id = :user";
+    private static final String TAKE_TURN = "UPDATE users SET last_claim = " + LAST_TURN + " + 1 WHERE id = :user";
 
     /** {@link #claimInTurn}: PostgreSQL's locking clauses and data-modifying WITH. */
     private static final String CLAIM_IN_TURN = QUEUED_USERS
@@ -84,7 +86,7 @@ final class TaskClaims {
             + "claimed AS (" + CLAIM + "id IN (SELECT id FROM picked)" + RETURNING + ", attempt, run_after), "
             + "served AS (SELECT user_id, row_number() OVER (ORDER BY MIN(last_claim), user_id) AS place FROM picked "
             + "GROUP BY user_id), "
-            + "took AS (UPDATE users u SET last_claim = (SELECT COALESCE(MAX(last_claim), 0) FROM users) + s.place "
+            + "took AS (UPDATE users u SET last_claim = " + LAST_TURN + " + s.place "
             + "FROM served s WHERE u.id = s.user_id) "
             + "SELECT c.*, (SELECT COUNT(*) FROM turn) AS turn_users FROM claimed c JOIN picked p ON p.id = c.id "
             + "ORDER BY p.rank, p.last_claim, p.user_id";
