@@ -60,7 +60,7 @@ public final class ChunkLeftovers implements AutoCloseable {
      *
      * @return how many attempts' files were removed
      */
-    public static int reap(ObjectStore store, Predicate<String> taskRunning) {
+    static int reap(ObjectStore store, Predicate<String> taskRunning) {
         int removed = reap(store, ClusterChunks.ROOT, attempt -> taskRunning.test(taskOf(attempt)));
         if (removed > 0) {
             log.info("removed the chunk files of {} task attempt(s) whose process stopped before cleaning up", removed);
