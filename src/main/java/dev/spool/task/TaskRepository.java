@@ -68,7 +68,7 @@ public final class TaskRepository {
     private final List<TaskObserver> observers;
     private final Notifications notifications;
     private final ReadCache<String, Optional<Task>> cache;
-    /** Per transaction running {@link #batched}, the outbox events held back to be appended together at its end. */
+    /** Per transaction running {@link #batchedUpToCommit}, the outbox events held back to be appended together at its end. */
     private final Map<Handle, List<Event>> held = Collections.synchronizedMap(new IdentityHashMap<>());
 
     /** An outbox event to append. */
@@ -160,23 +160,14 @@ public final class TaskRepository {
      * Runs {@code work} in {@code h}'s open transaction with the outbox events and change notifications it records
      * written together at its end, one statement each, instead of one per change: a worker's round. Each task's
      * events keep their order and numbering. When {@code work} throws, nothing is written.
-     */
-    public <T> T batched(Handle h, Supplier<T> work) {
-        return batched(h, work, false);
-    }
-
-    /**
-     * As {@link #batched}, and on PostgreSQL the statement that writes the events also commits the transaction: sent
-     * as one execution, the server runs the COMMIT after the INSERT, and only if it succeeded, so the worker's round
-     * saves the round trip of a commit of its own. The caller's commit then finds nothing left to commit (the driver
-     * knows the transaction ended from the server's answer; had it not, a COMMIT outside a transaction is only a
-     * warning). Nothing else may run in {@code h} after it: that would begin a transaction of its own.
+     *
+     * <p>On PostgreSQL the statement that writes the last events also commits the transaction: sent as one execution,
+     * the server runs the COMMIT after the INSERT, and only if it succeeded, so the round saves the round trip of a
+     * commit of its own. The caller's commit then finds nothing left to commit (the driver knows the transaction ended
+     * from the server's answer; had it not, a COMMIT outside a transaction is only a warning). Nothing else may run in
+     * {@code h} after it: that would begin a transaction of its own.
      */
     public <T> T batchedUpToCommit(Handle h, Supplier<T> work) {
-        return batched(h, work, dialect.commitsInStatement());
-    }
-
-    private <T> T batched(Handle h, Supplier<T> work, boolean commitWithEvents) {
         if (!h.isInTransaction() || held.containsKey(h)) {
             return work.get();
         }
@@ -194,7 +185,7 @@ public final class TaskRepository {
                             h,
                             events.subList(from, to),
                             last ? notifications.carry(h) : Optional.empty(),
-                            last && commitWithEvents);
+                            last && dialect.commitsInStatement());
                 }
                 return result;
             } finally {

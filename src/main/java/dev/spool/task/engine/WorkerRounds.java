@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * the previous round, each under its own fence, then the claims for the slots free after them. Tasks that finish
  * close together share one commit, and a slot is refilled in the commit that frees it. Within the round the
  * completions share one UPDATE, and the outbox events and change notifications of every task it changes are written
- * together at its end ({@link TaskRepository#batched}), so a round costs a few statements however many tasks it
- * moves; on PostgreSQL the completions' UPDATE and the claim's first statement go to the server in one round trip,
- * and the events' INSERT and the COMMIT in another ({@link TaskRepository#batchedUpToCommit}).
+ * together at its end ({@link TaskRepository#batchedUpToCommit}), so a round costs a few statements however many
+ * tasks it moves; on PostgreSQL the completions' UPDATE and the claim's first statement go to the server in one round
+ * trip, and the events' INSERT and the COMMIT in another.
  *
  * <p>When the grouped transaction fails (a deadlock, a lost connection, one outcome whose write throws), each outcome
  * is written again in a transaction of its own, so that none is lost for another's sake; that round claims nothing.
