@@ -3,33 +3,31 @@ package dev.spool.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spool.testing.ScratchDatabase;
+import dev.spool.testing.ScratchStore;
 import dev.spool.testing.Store;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two statements sent to PostgreSQL together (the only store that takes several in one execution): one execution,
  * each statement's rows answered in order, the second seeing the first's changes, an error in either failing both.
  */
 class ReturningTest {
-    private ScratchDatabase scratch;
-    private Database database;
+    @RegisterExtension
+    final ScratchStore scratch = new ScratchStore(() -> Store.POSTGRES);
+
     private Jdbi jdbi;
     private final AtomicInteger executions = new AtomicInteger();
 
     @BeforeEach
-    void open() throws Exception {
-        scratch = ScratchDatabase.create(Store.POSTGRES, Files.createTempDirectory("returning"));
-        database = Database.open(scratch.url());
-        jdbi = database.plannedOnce();
+    void open() {
+        jdbi = scratch.database().plannedOnce();
         jdbi.useHandle(h -> h.execute("CREATE TABLE counters (id TEXT PRIMARY KEY, n INTEGER NOT NULL)"));
         jdbi.useHandle(h -> h.execute("INSERT INTO counters (id, n) VALUES ('a', 1), ('b', 10)"));
         jdbi.setSqlLogger(new SqlLogger() {
@@ -38,12 +36,6 @@ class ReturningTest {
                 executions.incrementAndGet();
             }
         });
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
-        scratch.close();
     }
 
     private static Returning<Integer> bump(String id, int by) {

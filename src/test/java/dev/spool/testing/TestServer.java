@@ -220,7 +220,7 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private static Path createTempDir() {
+    static Path createTempDir() {
         try {
             return Files.createTempDirectory("spool-test-");
         } catch (IOException e) {
@@ -228,7 +228,7 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

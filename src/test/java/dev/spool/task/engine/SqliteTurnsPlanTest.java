@@ -2,15 +2,11 @@ package dev.spool.task.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spool.db.Database;
-import dev.spool.testing.ScratchDatabase;
+import dev.spool.testing.ScratchStore;
 import dev.spool.testing.Store;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On SQLite, which keeps no statistics unless asked, the claim finds whose turn it is by stepping through the waiting
@@ -18,31 +14,20 @@ import org.junit.jupiter.api.io.TempDir;
  * queue (~8 ms more per round with 40,000 tasks queued).
  */
 class SqliteTurnsPlanTest {
-    private ScratchDatabase scratch;
-    private Database database;
-
-    @BeforeEach
-    void open(@TempDir Path dir) {
-        scratch = ScratchDatabase.create(Store.SQLITE, dir);
-        database = Database.open(scratch.url());
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
-        scratch.close();
-    }
+    @RegisterExtension
+    final ScratchStore scratch = new ScratchStore(() -> Store.SQLITE);
 
     @Test
     void whoseTurnItIsIsFoundThroughTheWaitingTasksIndexByUser_withAQueueAndNoStatistics() {
-        database.jdbi().useHandle(h -> {
+        scratch.database().jdbi().useHandle(h -> {
             h.execute("INSERT INTO users (id, email, admin, created_at) VALUES ('u', 'u@example.com', FALSE, 0)");
             h.execute("WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
                     + "INSERT INTO tasks (id, type, user_id, project_id, created_at, params, phase, updated_at, "
                     + "run_after) SELECT 't' || i, 'export-data', 'u', 'p', i, '{}', 'waiting', i, i FROM n");
         });
 
-        var plan = database.jdbi()
+        var plan = scratch.database()
+                .jdbi()
                 .withHandle(h -> h.createQuery("EXPLAIN QUERY PLAN " + TaskClaims.TURNS)
                         .bind("now", Long.MAX_VALUE)
                         .bind("maxRunning", 4)

@@ -2,16 +2,12 @@ package dev.spool.task.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spool.db.Database;
 import dev.spool.testing.BothStores;
-import dev.spool.testing.ScratchDatabase;
+import dev.spool.testing.ScratchStore;
 import dev.spool.testing.Store;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 
 /**
@@ -24,24 +20,12 @@ class TurnOrderPlanTest {
     @Parameter
     Store store;
 
-    private ScratchDatabase scratch;
-    private Database database;
-
-    @BeforeEach
-    void open(@TempDir Path dir) {
-        scratch = ScratchDatabase.create(store, dir);
-        database = Database.open(scratch.url());
-    }
-
-    @AfterEach
-    void close() {
-        database.close();
-        scratch.close();
-    }
+    @RegisterExtension
+    final ScratchStore scratch = new ScratchStore(() -> store);
 
     @Test
     void theBackOfTheLineIsReadThroughTheIndexOnTurns_withThousandsOfUsers() {
-        database.jdbi().useHandle(h -> {
+        scratch.database().jdbi().useHandle(h -> {
             h.execute("WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
                     + "INSERT INTO users (id, email, admin, created_at, last_claim) "
                     + "SELECT 'u' || i, 'u' || i || '@example.com', FALSE, 0, i FROM n");
@@ -51,7 +35,8 @@ class TurnOrderPlanTest {
             }
         });
 
-        List<String> plan = database.jdbi()
+        List<String> plan = scratch.database()
+                .jdbi()
                 .withHandle(h -> h.createQuery((store == Store.POSTGRES ? "EXPLAIN " : "EXPLAIN QUERY PLAN ")
                                 + "SELECT " + TaskClaims.LAST_TURN)
                         .map((rs, ctx) -> rs.getString(store == Store.POSTGRES ? 1 : 4))
