@@ -5,6 +5,7 @@ import dev.spool.json.Json;
 import dev.spool.media.InputRange;
 import dev.spool.media.MediaException;
 import dev.spool.media.PipelineResult;
+import dev.spool.mediajob.FetchedInput;
 import dev.spool.mediajob.MediaJob;
 import dev.spool.mediajob.MediaJobs;
 import dev.spool.mediajob.OutputPublisher;
@@ -85,12 +86,13 @@ public final class ClipHandler implements TaskHandler {
         }
 
         @Override
-        public void fetch(Path source) throws TaskFailure, IOException {
+        public FetchedInput fetch(Path source) throws TaskFailure, IOException {
             UploadHandler.copySource(store, input.playbackId(), source);
+            return FetchedInput.whole(source);
         }
 
         @Override
-        public Transcoded transcode(Path source, Path work, TaskContext context, DoubleConsumer progress)
+        public Transcoded transcode(FetchedInput source, Path work, TaskContext context, DoubleConsumer progress)
                 throws MediaException, InterruptedException {
             Path output = work.resolve("out");
             var request = jobs.builder(source, output, input.profiles(), input.targetSegmentSizeSecs())

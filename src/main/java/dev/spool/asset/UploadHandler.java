@@ -8,6 +8,7 @@ import dev.spool.media.MediaException;
 import dev.spool.media.Mp4Mode;
 import dev.spool.media.PipelineResult;
 import dev.spool.mediajob.Failures;
+import dev.spool.mediajob.FetchedInput;
 import dev.spool.mediajob.MediaJob;
 import dev.spool.mediajob.MediaJobs;
 import dev.spool.mediajob.OutputPublisher;
@@ -78,10 +79,16 @@ public final class UploadHandler implements TaskHandler {
             this.segments = new SegmentPublisher(store, asset.playbackId());
         }
 
-        /** Brings the input in; an encrypted one is decrypted beside it, in the attempt's work directory. */
+        /**
+         * Brings the input in: a URL's source arrives while the transcode reads it; an encrypted one is fetched
+         * whole and decrypted beside it, in the attempt's work directory.
+         */
         @Override
-        public void fetch(Path source) throws TaskFailure, IOException, InterruptedException {
+        public FetchedInput fetch(Path source) throws TaskFailure, IOException, InterruptedException {
             var encryption = task.params().upload().encryption();
+            if (!uploaded && encryption == null) {
+                return jobs.fetchForTranscode(task.params().upload().url(), source);
+            }
             Path received = encryption == null ? source : source.resolveSibling("encrypted-source");
             if (uploaded) {
                 copySource(store, asset.playbackId(), received);
@@ -96,10 +103,11 @@ public final class UploadHandler implements TaskHandler {
                 }
                 encrypted = received;
             }
+            return FetchedInput.whole(source);
         }
 
         @Override
-        public Transcoded transcode(Path source, Path work, TaskContext context, DoubleConsumer progress)
+        public Transcoded transcode(FetchedInput source, Path work, TaskContext context, DoubleConsumer progress)
                 throws MediaException, IOException, InterruptedException {
             var params = task.params().upload();
             boolean c2pa = Boolean.TRUE.equals(params.c2pa());
@@ -125,7 +133,7 @@ public final class UploadHandler implements TaskHandler {
                         asset.name(),
                         asset.creatorId() == null ? null : asset.creatorId().value());
             }
-            return new Transcoded(source, output, result);
+            return new Transcoded(source.file(), output, result);
         }
 
         @Override

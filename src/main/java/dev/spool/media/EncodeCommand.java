@@ -72,9 +72,10 @@ final class EncodeCommand {
     /**
      * @param mp4Names renditions whose MP4 this process writes directly (empty when chunked: the
      *                 MP4s are then remuxed from the joined playlists)
+     * @param inputUrl where ffmpeg reads the input: its file, or the input while it still arrives
      */
-    List<String> build(ChunkPlan.Chunk chunk, Set<String> mp4Names) {
-        return build(chunk, mp4Names, Prober.fileUrl(request.input()), false);
+    List<String> build(ChunkPlan.Chunk chunk, Set<String> mp4Names, String inputUrl) {
+        return build(chunk, mp4Names, inputUrl, false);
     }
 
     /**

@@ -5,10 +5,10 @@ import java.util.concurrent.Callable;
 import org.slf4j.MDC;
 
 /** Carries the logging context (the task's ids) of the thread that starts work into the threads that do it. */
-final class LogContext {
+public final class LogContext {
     private LogContext() {}
 
-    static Runnable carried(Runnable work) {
+    public static Runnable carried(Runnable work) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         return () -> {
             set(context);

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -72,8 +74,20 @@ public final class MediaPipeline {
             throws MediaException, InterruptedException {
         long started = System.nanoTime();
         InputValidator validator = new InputValidator(request.maxInputBytes());
-        long size = validator.checkFile(request.input());
-        VideoSpec probed = prober.probe(request.input());
+        ArrivingInput arriving = readableWhileArriving(request);
+        VideoSpec probed = null;
+        long checkedSize = 0;
+        if (arriving != null) {
+            probed = prober.probeArriving(arriving.url()).orElse(null);
+            if (probed == null) {
+                request.arriving().awaitWhole();
+                arriving = null;
+            }
+        }
+        if (arriving == null) {
+            checkedSize = validator.checkFile(request.input());
+            probed = prober.probe(request.input());
+        }
         validator.checkSpec(probed);
         InputRange range = request.range() == null || probed.duration() == null
                 ? request.range()
@@ -84,52 +98,74 @@ public final class MediaPipeline {
                 spec.duration(), request.segmentSeconds(), request.chunkThresholdSeconds(), request.maxParallel());
         ProgressTracker progress = new ProgressTracker(listener, chunks);
         progress.chunk(0, 0);
+        boolean distributed = DistributedEncode.applies(chunkRunner, chunks, renditions);
+        // chunks seek into the input and cluster workers read its file: they need it whole
+        boolean encodedWhileArriving = arriving != null && !distributed && chunks.size() == 1;
         log.info(
-                "transcoding {} ({} s, {} renditions, {} chunk(s))",
+                "transcoding {} ({} s, {} renditions, {} chunk(s){})",
                 request.input().getFileName(),
                 spec.duration(),
                 Math.max(1, renditions.size()),
-                chunks.size());
-        ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
+                chunks.size(),
+                encodedWhileArriving ? ", while it arrives" : "");
+        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
         try (WorkDir work = createWorkDir(request.outputDir())) {
-            Future<InputHashes> hashes = range == null ? hashing.submit(() -> InputHashes.of(request.input())) : null;
+            Future<Long> checked = arriving == null
+                    ? CompletableFuture.completedFuture(checkedSize)
+                    : background.submit(checkedOnceWhole(request, validator, probed, arriving));
+            Future<InputHashes> hashes = range == null ? background.submit(hashesOnceWhole(request)) : null;
             EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions, range);
             Set<String> mp4Names = mp4Names(request, spec, command.outputNames());
             prepareDirectories(work, command, request, renditions);
             List<ChunkPlan.Chunk> encoded = chunks;
-            if (DistributedEncode.applies(chunkRunner, chunks, renditions)) {
-                encoded = List.of(new DistributedEncode(binaries)
-                        .encode(
+            if (arriving != null && !encodedWhileArriving) {
+                await(checked);
+                arriving = null;
+            }
+            String inputUrl = arriving == null ? Prober.fileUrl(request.input()) : arriving.url();
+            try {
+                if (distributed) {
+                    encoded = List.of(new DistributedEncode(binaries)
+                            .encode(
+                                    work,
+                                    command,
+                                    chunks,
+                                    mp4Names,
+                                    progress,
+                                    outputFps(spec, renditions),
+                                    chunkRunner,
+                                    request.input()));
+                    checkComplete(work, command, encoded);
+                } else {
+                    try (SegmentWatcher watcher = chunks.size() == 1 && segments != SegmentListener.NONE
+                            ? SegmentWatcher.start(work, command.outputNames(), segments)
+                            : null) {
+                        encode(
                                 work,
                                 command,
+                                inputUrl,
                                 chunks,
-                                mp4Names,
+                                request.maxParallel(),
+                                chunks.size() == 1 ? mp4Names : Set.of(),
                                 progress,
-                                outputFps(spec, renditions),
-                                chunkRunner,
-                                request.input()));
-                checkComplete(work, command, encoded);
-            } else {
-                try (SegmentWatcher watcher = chunks.size() == 1 && segments != SegmentListener.NONE
-                        ? SegmentWatcher.start(work, command.outputNames(), segments)
-                        : null) {
-                    encode(
-                            work,
-                            command,
-                            chunks,
-                            request.maxParallel(),
-                            chunks.size() == 1 ? mp4Names : Set.of(),
-                            progress,
-                            outputFps(spec, renditions));
-                    if (watcher != null) {
-                        watcher.finish();
+                                outputFps(spec, renditions));
+                        if (watcher != null) {
+                            watcher.finish();
+                        }
                     }
                 }
+            } catch (MediaException e) {
+                if (arriving != null) {
+                    // an input that stopped arriving ends ffmpeg's reads short: the fetch's failure is the cause
+                    arriving.throwIfFailed();
+                }
+                throw e;
             }
+            long size = await(checked);
             Packager.Packaged packaged = packager.pack(work, command.outputNames(), renditions, encoded, mp4Names);
             InputHashes hash;
             if (range == null) {
-                hash = awaitHashes(hashes);
+                hash = await(hashes);
             } else {
                 Path own = work.resolve(PipelineResult.largest(packaged.mp4s())
                         .orElseThrow(() -> MediaException.badInput("range_empty", "the range holds no media to keep"))
@@ -154,8 +190,48 @@ public final class MediaPipeline {
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot write the outputs: " + e.getMessage(), true, e);
         } finally {
-            hashing.shutdownNow();
+            background.shutdownNow();
         }
+    }
+
+    /**
+     * The request's arriving input when the encode may read it as it comes: the whole input is wanted (a range
+     * seeks) and its layout reads from the start without its end. Otherwise null, the input then read once whole.
+     */
+    private static ArrivingInput readableWhileArriving(PipelineRequest request)
+            throws MediaException, InterruptedException {
+        ArrivingInput arriving = request.arriving();
+        if (arriving == null) {
+            return null;
+        }
+        if (request.range() == null && ArrivalOrder.readableFromTheStart(arriving.head(ArrivalOrder.HEAD_BYTES))) {
+            return arriving;
+        }
+        arriving.awaitWhole();
+        return null;
+    }
+
+    /**
+     * For an input read while it arrived, what the probe of a whole file checks first, once it is whole: its size,
+     * answered, and its tail.
+     */
+    private Callable<Long> checkedOnceWhole(
+            PipelineRequest request, InputValidator validator, VideoSpec probed, ArrivingInput arriving) {
+        return () -> {
+            arriving.awaitWhole();
+            long size = validator.checkFile(request.input());
+            prober.checkTail(request.input(), probed);
+            return size;
+        };
+    }
+
+    private static Callable<InputHashes> hashesOnceWhole(PipelineRequest request) {
+        return () -> {
+            if (request.arriving() != null) {
+                request.arriving().awaitWhole();
+            }
+            return InputHashes.of(request.input());
+        };
     }
 
     private static WorkDir createWorkDir(Path outputDir) throws MediaException {
@@ -206,6 +282,7 @@ public final class MediaPipeline {
     private void encode(
             WorkDir work,
             EncodeCommand command,
+            String inputUrl,
             List<ChunkPlan.Chunk> chunks,
             int maxParallel,
             Set<String> mp4Names,
@@ -219,7 +296,7 @@ public final class MediaPipeline {
         try {
             for (ChunkPlan.Chunk chunk : chunks) {
                 running.submit(LogContext.carried(() -> {
-                    encodeChunk(work, command, chunk, mp4Names, progress, fps);
+                    encodeChunk(work, command, inputUrl, chunk, mp4Names, progress, fps);
                     return null;
                 }));
             }
@@ -282,6 +359,7 @@ public final class MediaPipeline {
     private void encodeChunk(
             WorkDir work,
             EncodeCommand command,
+            String inputUrl,
             ChunkPlan.Chunk chunk,
             Set<String> mp4Names,
             ProgressTracker progress,
@@ -289,7 +367,7 @@ public final class MediaPipeline {
             throws MediaException, InterruptedException {
         FfmpegProgress parser = new FfmpegProgress(chunk.expected(), fps, f -> progress.chunk(chunk.index(), f));
         Duration timeout = Duration.ofSeconds(600 + (long) (40 * chunk.expected()));
-        List<String> args = command.build(chunk, mp4Names);
+        List<String> args = command.build(chunk, mp4Names, inputUrl);
         log.debug("chunk {}: {}", chunk.index(), args);
         ChildProcess.Result result = ChildProcess.run(args, binaries.environment(), work.path(), parser, timeout);
         if (!result.ok()) {
@@ -303,10 +381,13 @@ public final class MediaPipeline {
         progress.chunk(chunk.index(), 1);
     }
 
-    private static InputHashes awaitHashes(Future<InputHashes> hashes) throws MediaException, InterruptedException {
+    private static <T> T await(Future<T> background) throws MediaException, InterruptedException {
         try {
-            return hashes.get();
+            return background.get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof MediaException media) {
+                throw media;
+            }
             throw new MediaException(
                     "io_error",
                     "cannot read the input to hash it: " + e.getCause().getMessage(),

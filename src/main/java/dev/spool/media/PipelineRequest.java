@@ -18,6 +18,8 @@ import java.util.Set;
  * @param range                 the part of the input to transcode, or null for all of it; the result then
  *                              describes that part, every rendition gets an MP4 (the part has no file of its
  *                              own otherwise) and the size and hashes are those of the largest MP4
+ * @param arriving              the input while it is still being written into {@code input}, or null when the
+ *                              file is whole: the encode may then start before it is
  */
 public record PipelineRequest(
         Path input,
@@ -30,7 +32,8 @@ public record PipelineRequest(
         double chunkThresholdSeconds,
         int maxParallel,
         long maxInputBytes,
-        InputRange range) {
+        InputRange range,
+        ArrivingInput arriving) {
 
     public static final double DEFAULT_SEGMENT_SECONDS = 6;
     public static final double MAX_SEGMENT_SECONDS = 20;
@@ -79,6 +82,7 @@ public record PipelineRequest(
         private int maxParallel = DEFAULT_MAX_PARALLEL;
         private long maxInputBytes = InputValidator.DEFAULT_MAX_BYTES;
         private InputRange range;
+        private ArrivingInput arriving;
 
         private Builder(Path input, Path outputDir) {
             this.input = input;
@@ -126,6 +130,11 @@ public record PipelineRequest(
             return this;
         }
 
+        public Builder arriving(ArrivingInput value) {
+            arriving = value;
+            return this;
+        }
+
         public PipelineRequest build() {
             return new PipelineRequest(
                     input,
@@ -138,7 +147,8 @@ public record PipelineRequest(
                     chunkThresholdSeconds,
                     maxParallel,
                     maxInputBytes,
-                    range);
+                    range,
+                    arriving);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,37 @@ public final class Prober {
      *                        when the file ends before the data its header promises
      */
     public VideoSpec probe(Path input) throws MediaException, InterruptedException {
-        ChildProcess.Result result = ChildProcess.run(
+        ChildProcess.Result result = formatAndStreams(fileUrl(input));
+        if (!result.ok()) {
+            throw unreadable(input, result.stderrTail());
+        }
+        VideoSpec spec = parse(result.stdout());
+        checkTail(input, spec);
+        return withPeakFrameRate(input, spec);
+    }
+
+    /**
+     * What the head of an input still arriving at {@code url} describes, or empty when that is not enough: ffprobe
+     * cannot read it (the whole file then gets {@link #probe}'s verdict), or its frame rate is variable and its peak
+     * needs every packet. The tail check is left to the caller, once the file is whole.
+     */
+    Optional<VideoSpec> probeArriving(String url) throws InterruptedException {
+        VideoSpec spec;
+        try {
+            ChildProcess.Result result = formatAndStreams(url);
+            if (!result.ok()) {
+                return Optional.empty();
+            }
+            spec = parse(result.stdout());
+        } catch (MediaException e) {
+            return Optional.empty();
+        }
+        boolean variable = spec.video().map(VideoSpec.Track::variableFrameRate).orElse(false);
+        return variable ? Optional.empty() : Optional.of(spec);
+    }
+
+    private ChildProcess.Result formatAndStreams(String url) throws MediaException, InterruptedException {
+        return ChildProcess.run(
                 List.of(
                         binaries.ffprobe().toString(),
                         "-v",
@@ -59,17 +90,11 @@ public final class Prober {
                         "-show_streams",
                         "-of",
                         "json",
-                        fileUrl(input)),
+                        url),
                 binaries.environment(),
                 null,
                 null,
                 PROBE_TIMEOUT);
-        if (!result.ok()) {
-            throw unreadable(input, result.stderrTail());
-        }
-        VideoSpec spec = parse(result.stdout());
-        checkTail(input, spec);
-        return withPeakFrameRate(input, spec);
     }
 
     /**
@@ -167,7 +192,7 @@ public final class Prober {
      * A file with its index at the front (fast-start MP4) still probes when its end is missing;
      * reading the last packets shows whether they are really in the file.
      */
-    private void checkTail(Path input, VideoSpec spec) throws MediaException, InterruptedException {
+    void checkTail(Path input, VideoSpec spec) throws MediaException, InterruptedException {
         if (spec.duration() == null || spec.duration() <= 0) {
             return;
         }

@@ -15,11 +15,11 @@ import java.util.function.DoubleConsumer;
  * @param <T> what the transcoding step hands to the publishing step
  */
 public interface MediaJob<T> {
-    /** Brings the input into {@code source}. */
-    void fetch(Path source) throws TaskFailure, IOException, InterruptedException;
+    /** Brings the input into {@code source}: whole when this returns, or still arriving while the transcode runs. */
+    FetchedInput fetch(Path source) throws TaskFailure, IOException, InterruptedException;
 
-    /** Turns the source into outputs inside {@code work}, the attempt's private directory. */
-    T transcode(Path source, Path work, TaskContext context, DoubleConsumer progress)
+    /** Turns the input into outputs inside {@code work}, the attempt's private directory. */
+    T transcode(FetchedInput input, Path work, TaskContext context, DoubleConsumer progress)
             throws TaskFailure, MediaException, IOException, InterruptedException;
 
     /** Writes the outputs where they belong and answers the task's {@code output}. */

@@ -71,21 +71,22 @@ public final class MediaJobs {
         this.objects = objects;
     }
 
-    /** Fetch, transcode, publish, each step named and followed by a cancellation point; the work dir goes after. */
+    /**
+     * Fetch, transcode, publish, each step named and followed by a cancellation point; the work dir goes after. A
+     * transcode may start while its input still arrives.
+     */
     public <T> JsonNode run(Task task, TaskContext context, MediaJob<T> job) throws TaskFailure, InterruptedException {
         Path work = workDir(task.id(), context.attempt());
         try {
             context.step("fetching");
-            Path source = work.resolve("source");
-            job.fetch(source);
-            context.progress(FETCHED);
-            context.checkCancelled();
-
-            context.step("transcoding");
             T transcoded;
-            try {
+            try (FetchedInput input = job.fetch(work.resolve("source"))) {
+                context.progress(FETCHED);
+                context.checkCancelled();
+
+                context.step("transcoding");
                 transcoded = job.transcode(
-                        source, work, context, p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
+                        input, work, context, p -> context.progress(FETCHED + (TRANSCODED - FETCHED) * p));
             } catch (MediaException e) {
                 throw Failures.of(e);
             }
@@ -122,6 +123,18 @@ public final class MediaJobs {
 
     public Fmp4Packager fmp4() {
         return fmp4;
+    }
+
+    /**
+     * Fetches {@code url} into {@code target} for a transcode that may read it while it arrives: a source fetched in
+     * one response written front to back; any other is fetched whole first.
+     */
+    public FetchedInput fetchForTranscode(String url, Path target) throws TaskFailure, InterruptedException {
+        if (!SourceFetcher.writtenInOrder(url)) {
+            fetch(url, target);
+            return FetchedInput.whole(target);
+        }
+        return new FetchedInput(target, ArrivingSource.start(fetcher, url, target));
     }
 
     /** Downloads {@code url} (any scheme the fetcher knows) into {@code target}. */
@@ -173,7 +186,7 @@ public final class MediaJobs {
     }
 
     public PipelineRequest request(
-            Path input, Path output, List<TaskParams.Profile> profiles, Double segmentSeconds, Mp4Mode mp4) {
+            FetchedInput input, Path output, List<TaskParams.Profile> profiles, Double segmentSeconds, Mp4Mode mp4) {
         return builder(input, output, profiles, segmentSeconds)
                 .mp4(mp4)
                 .thumbnails(true)
@@ -182,8 +195,9 @@ public final class MediaJobs {
 
     /** A request with the caller's renditions and segment length and this server's media settings. */
     public PipelineRequest.Builder builder(
-            Path input, Path output, List<TaskParams.Profile> profiles, Double segmentSeconds) {
-        return PipelineRequest.builder(input, output)
+            FetchedInput input, Path output, List<TaskParams.Profile> profiles, Double segmentSeconds) {
+        return PipelineRequest.builder(input.file(), output)
+                .arriving(input.arriving())
                 .profiles(
                         profiles == null
                                 ? List.of()

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +61,7 @@ final class HttpDownloader {
         this.guard = guard;
     }
 
-    FetchedSource download(URI source, Path target, LongConsumer progress) throws FetchException {
+    FetchedSource download(URI source, Path target, FetchListener progress) throws FetchException {
         // A client per download: its connections never outlive the download, and shutting it down
         // aborts anything still in flight when the download fails.
         HttpClient client = HttpClient.newBuilder()
@@ -137,7 +136,7 @@ final class HttpDownloader {
         }
     }
 
-    private FetchedSource stream(HttpResponse<InputStream> response, URI uri, Path target, LongConsumer progress)
+    private FetchedSource stream(HttpResponse<InputStream> response, URI uri, Path target, FetchListener progress)
             throws FetchException {
         String shown = UrlMasking.mask(uri.toString());
         InputStream body = response.body();
@@ -146,12 +145,13 @@ final class HttpDownloader {
             closeQuietly(body);
             throw BoundedCopy.tooLarge(shown, config.maxBytes());
         }
+        announced.ifPresent(progress::announced);
         long written;
         try (IdleWatchdog watchdog = IdleWatchdog.watch(body, config.readTimeout())) {
             try {
                 written = BoundedCopy.toFile(body, target, config.maxBytes(), shown, total -> {
                     watchdog.touch();
-                    progress.accept(total);
+                    progress.written(total);
                 });
             } catch (IOException e) {
                 if (watchdog.fired()) {

@@ -5,7 +5,6 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.LongConsumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -31,7 +30,7 @@ final class S3Downloader {
         this.guard = guard;
     }
 
-    FetchedSource download(S3SourceUrl source, Path target, LongConsumer progress) throws FetchException {
+    FetchedSource download(S3SourceUrl source, Path target, FetchListener progress) throws FetchException {
         guard.check(source.endpoint());
         String shown = source.display();
         try (S3Client s3 = client(source)) {
@@ -49,7 +48,8 @@ final class S3Downloader {
                 if (announced.isPresent() && announced.getAsLong() > config.maxBytes()) {
                     throw BoundedCopy.tooLarge(shown, config.maxBytes());
                 }
-                long written = BoundedCopy.toFile(body, target, config.maxBytes(), shown, progress);
+                announced.ifPresent(progress::announced);
+                long written = BoundedCopy.toFile(body, target, config.maxBytes(), shown, progress::written);
                 complete = true;
                 return new FetchedSource(shown, announced, Optional.ofNullable(response.contentType()), written);
             } catch (SocketTimeoutException e) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +43,11 @@ public final class SourceFetcher {
      * Fetches {@code url} into {@code target}, replacing what the file held. When this throws, the
      * target does not exist, so no partial source is ever mistaken for a whole one.
      *
-     * @param progress receives the number of bytes written so far, after every chunk; it runs on the
-     *                 calling thread and should be cheap. It restarts from zero when another gateway is tried.
+     * @param progress told the length the source announces and the number of bytes written so far
      * @throws FetchException with a code from {@link FetchException}, a message safe to show the user,
      *                        and whether a later attempt may succeed
      */
-    public FetchedSource fetch(String url, Path target, LongConsumer progress) throws FetchException {
+    public FetchedSource fetch(String url, Path target, FetchListener progress) throws FetchException {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(progress, "progress");
@@ -70,10 +68,8 @@ public final class SourceFetcher {
         }
     }
 
-    private FetchedSource dispatch(String url, Path target, LongConsumer progress) throws FetchException {
-        var matcher = SCHEME.matcher(url);
-        String scheme = matcher.find() ? matcher.group(1).toLowerCase(Locale.ROOT) : "";
-        return switch (scheme) {
+    private FetchedSource dispatch(String url, Path target, FetchListener progress) throws FetchException {
+        return switch (scheme(url)) {
             case "http", "https" -> http.download(parseHttp(url), target, progress);
             case "s3+http", "s3+https" -> s3.download(S3SourceUrl.parse(url), target, progress);
             case "ipfs" ->
@@ -127,7 +123,7 @@ public final class SourceFetcher {
     }
 
     private FetchedSource viaGateways(
-            String network, List<String> gateways, String contentPath, String url, Path target, LongConsumer progress)
+            String network, List<String> gateways, String contentPath, String url, Path target, FetchListener progress)
             throws FetchException {
         if (gateways.isEmpty()) {
             throw FetchException.unretriable(
@@ -163,6 +159,22 @@ public final class SourceFetcher {
                         + "; the last said: " + last.getMessage(),
                 true,
                 last);
+    }
+
+    /**
+     * Whether {@code url} is fetched in one response written front to back: http(s) and S3 sources are; content
+     * addresses may be fetched again from the start from another gateway.
+     */
+    public static boolean writtenInOrder(String url) {
+        return switch (scheme(url.trim())) {
+            case "http", "https", "s3+http", "s3+https" -> true;
+            default -> false;
+        };
+    }
+
+    private static String scheme(String url) {
+        var matcher = SCHEME.matcher(url);
+        return matcher.find() ? matcher.group(1).toLowerCase(Locale.ROOT) : "";
     }
 
     private static FetchException invalidContentUrl(String url, String why) {

@@ -10,6 +10,7 @@ import dev.spool.media.MediaException;
 import dev.spool.media.Mp4Mode;
 import dev.spool.media.PipelineResult;
 import dev.spool.mediajob.Failures;
+import dev.spool.mediajob.FetchedInput;
 import dev.spool.mediajob.MediaJob;
 import dev.spool.mediajob.MediaJobs;
 import dev.spool.mediajob.OutputPublisher;
@@ -92,12 +93,12 @@ public final class TranscodeFileHandler implements TaskHandler {
         }
 
         @Override
-        public void fetch(Path source) throws TaskFailure, InterruptedException {
-            jobs.fetch(input, source);
+        public FetchedInput fetch(Path source) throws TaskFailure, InterruptedException {
+            return jobs.fetchForTranscode(input, source);
         }
 
         @Override
-        public Transcoded transcode(Path source, Path work, TaskContext context, DoubleConsumer progress)
+        public Transcoded transcode(FetchedInput source, Path work, TaskContext context, DoubleConsumer progress)
                 throws MediaException, IOException, InterruptedException {
             var params = task.params().transcodeFile();
             Path out = work.resolve("out");

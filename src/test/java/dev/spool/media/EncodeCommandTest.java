@@ -19,7 +19,7 @@ class EncodeCommandTest {
                 .build();
         List<Rendition> renditions = new LadderPlanner(Ladder.SPOOL).plan(spec, profiles);
         List<String> cmd = new EncodeCommand(BINARIES, request, spec, renditions, null)
-                .build(new ChunkPlan.Chunk(0, 0, null, 0, 10), Set.of());
+                .build(new ChunkPlan.Chunk(0, 0, null, 0, 10), Set.of(), Prober.fileUrl(request.input()));
         return cmd.get(cmd.indexOf("-filter_complex") + 1);
     }
 

@@ -20,7 +20,7 @@ public final class TestMedia {
 
     private TestMedia() {}
 
-    static synchronized FfmpegBinaries binaries() {
+    public static synchronized FfmpegBinaries binaries() {
         if (binaries == null) {
             try {
                 binaries = FfmpegBinaries.locate(Optional.empty(), Optional.empty(), Path.of("target", "ffmpeg-cache"));
