@@ -27,7 +27,7 @@ public final class ClipBench {
                 Optional.ofNullable(System.getenv("SPOOL_FFMPEG")),
                 Optional.ofNullable(System.getenv("SPOOL_FFPROBE")),
                 Path.of("target", "ffmpeg-cache"));
-        LadderBench bench = new LadderBench(binaries, dir, (int) LadderBench.number("BENCH_REPEAT", 1));
+        LadderBench bench = new LadderBench(binaries, dir, (int) LadderBench.number("BENCH_REPEAT", 1), false);
         System.out.printf(
                 Locale.ROOT,
                 "ffmpeg %s, %d cores, load average %.1f, work in %s%n",
@@ -35,8 +35,10 @@ public final class ClipBench {
                 Runtime.getRuntime().availableProcessors(),
                 LadderBench.load(),
                 dir);
-        Path longSource = bench.source("source-720p-" + (long) longSeconds + "s.mp4", longSeconds, "1280x720", "6M");
-        Path shortSource = bench.source("source-720p-" + (long) clipSeconds + "s.mp4", clipSeconds, "1280x720", "6M");
+        Path longSource =
+                bench.source("source-720p-" + (long) longSeconds + "s.mp4", longSeconds, "1280x720", "6M", false);
+        Path shortSource =
+                bench.source("source-720p-" + (long) clipSeconds + "s.mp4", clipSeconds, "1280x720", "6M", false);
         double start = Math.floor(longSeconds / 2) + 0.5;
         var pipeline = new MediaPipeline(binaries);
         LadderBench.Timing[] timings = bench.race(

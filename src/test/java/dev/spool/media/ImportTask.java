@@ -1,5 +1,6 @@
 package dev.spool.media;
 
+import dev.spool.mediajob.ArrivingSource;
 import dev.spool.mediajob.OutputPublisher;
 import dev.spool.mediajob.SegmentPublisher;
 import dev.spool.storage.FetchConfig;
@@ -14,8 +15,9 @@ import java.util.Map;
 
 /**
  * What an import task does with a source URL, with the same components in the same order as the upload task: fetch
- * into a private work directory, run the pipeline (probe, encode, package, hashes), publish every output under the
- * asset's prefix and keep a copy of the source, then remove the work directory.
+ * into a private work directory while the pipeline (probe, encode, package, hashes) reads the source as it arrives
+ * (when its layout allows), publish every output under the asset's prefix and keep a copy of the source, then remove
+ * the work directory.
  */
 final class ImportTask {
 
@@ -49,21 +51,23 @@ final class ImportTask {
         Map<String, Double> steps = new LinkedHashMap<>();
         long start = System.nanoTime();
         Path source = work.resolve("source");
-        fetcher.fetch(url, source, bytes -> {});
-        start = step(steps, "fetch", start);
         Path out = work.resolve("out");
         SegmentPublisher segments = new SegmentPublisher(store, PREFIX);
-        PipelineResult result = new MediaPipeline(binaries)
-                .run(
-                        PipelineRequest.builder(source, out)
-                                .preset(preset)
-                                .mp4(Mp4Mode.ALL)
-                                .thumbnails(true)
-                                .build(),
-                        ProgressListener.NONE,
-                        segments,
-                        null);
-        start = step(steps, "pipeline and segments", start);
+        PipelineResult result;
+        try (var arriving = ArrivingSource.start(fetcher, url, source)) {
+            result = new MediaPipeline(binaries)
+                    .run(
+                            PipelineRequest.builder(source, out)
+                                    .preset(preset)
+                                    .mp4(Mp4Mode.ALL)
+                                    .thumbnails(true)
+                                    .arriving(arriving)
+                                    .build(),
+                            ProgressListener.NONE,
+                            segments,
+                            null);
+        }
+        start = step(steps, "fetch, pipeline and segments", start);
         OutputPublisher.publish(store, PREFIX, out, segments.remaining(result.files()), p -> {});
         store.put(PREFIX + "/source", source, "application/octet-stream");
         step(steps, "publish", start);

@@ -16,7 +16,9 @@ import java.util.Optional;
  * BENCH_SECONDS (60, 0 skips the ladder run), BENCH_PRESET (medium), BENCH_LONG_SECONDS (600, 0 skips the long run),
  * BENCH_LONG_PRESET (veryfast), BENCH_REPEAT (1: runs each side this many times, alternating, and
  * keeps the fastest, which damps the noise of a shared machine), BENCH_DIR (target/bench; sources are
- * kept there and reused).
+ * kept there and reused), BENCH_INDEX (first: the 1080p source is a fast-start MP4, as files made for the web are,
+ * which the import encodes while it downloads; last: its index at the end, as ffmpeg writes by default, which it
+ * must download whole first).
  */
 public final class LadderBench {
 
@@ -25,11 +27,13 @@ public final class LadderBench {
     private final FfmpegBinaries binaries;
     private final Path dir;
     private final int repeat;
+    private final boolean indexFirst;
 
-    LadderBench(FfmpegBinaries binaries, Path dir, int repeat) {
+    LadderBench(FfmpegBinaries binaries, Path dir, int repeat, boolean indexFirst) {
         this.binaries = binaries;
         this.dir = dir;
         this.repeat = repeat;
+        this.indexFirst = indexFirst;
     }
 
     @FunctionalInterface
@@ -96,7 +100,11 @@ public final class LadderBench {
                 Optional.ofNullable(System.getenv("SPOOL_FFMPEG")),
                 Optional.ofNullable(System.getenv("SPOOL_FFPROBE")),
                 Path.of("target", "ffmpeg-cache"));
-        LadderBench bench = new LadderBench(binaries, dir, (int) number("BENCH_REPEAT", 1));
+        String index = System.getenv().getOrDefault("BENCH_INDEX", "first");
+        if (!index.equals("first") && !index.equals("last")) {
+            throw new IllegalArgumentException("BENCH_INDEX is first or last, not " + index);
+        }
+        LadderBench bench = new LadderBench(binaries, dir, (int) number("BENCH_REPEAT", 1), index.equals("first"));
         System.out.printf(
                 Locale.ROOT,
                 "ffmpeg %s, %d cores, load average %.1f, work in %s%n",
@@ -120,7 +128,12 @@ public final class LadderBench {
      * with a VOD VBV, so the quality of the two is compared at equal bits.
      */
     private void ladder(double seconds, String preset) throws Exception {
-        Path source = source("source-1080p-" + (long) seconds + "s.mp4", seconds, "1920x1080", "12M");
+        Path source = source(
+                "source-1080p-" + (long) seconds + "s-index-" + (indexFirst ? "first" : "last") + ".mp4",
+                seconds,
+                "1920x1080",
+                "12M",
+                indexFirst);
         VideoSpec spec = new Prober(binaries).probe(source);
         List<Rendition> renditions = new LadderPlanner(Ladder.SPOOL).plan(spec, List.of());
         Path plain = dir.resolve("ffmpeg");
@@ -143,9 +156,10 @@ public final class LadderBench {
         }
         System.out.printf(
                 Locale.ROOT,
-                "ladder %s, %.0f s 1080p30, preset %s, %.0f s segments, MP4s: %s%n",
+                "ladder %s, %.0f s 1080p30 (index %s), preset %s, %.0f s segments, MP4s: %s%n",
                 renditions.stream().map(Rendition::name).toList(),
                 seconds,
+                indexFirst ? "first" : "last",
                 preset,
                 SEGMENT,
                 renditions.stream()
@@ -174,7 +188,7 @@ public final class LadderBench {
 
     /** A long 720p source through chunks encoded in parallel, and through one process. */
     private void chunking(double seconds, String preset) throws Exception {
-        Path source = source("source-720p-" + (long) seconds + "s.mp4", seconds, "1280x720", "6M");
+        Path source = source("source-720p-" + (long) seconds + "s.mp4", seconds, "1280x720", "6M", false);
         PipelineRequest chunkedRequest = PipelineRequest.builder(source, dir.resolve("chunked"))
                 .preset(preset)
                 .mp4(Mp4Mode.NONE)
@@ -266,7 +280,7 @@ public final class LadderBench {
         return cmd;
     }
 
-    Path source(String name, double seconds, String size, String bitrate) throws Exception {
+    Path source(String name, double seconds, String size, String bitrate, boolean indexFirst) throws Exception {
         Path file = dir.resolve(name);
         if (!Files.exists(file)) {
             long start = System.nanoTime();
@@ -293,6 +307,8 @@ public final class LadderBench {
                             "-c:a",
                             "aac",
                             "-shortest",
+                            "-movflags",
+                            indexFirst ? "+faststart" : "-faststart",
                             file.toString()),
                     dir);
             System.out.printf(Locale.ROOT, "generated %s (%.0f s %s) in %.1f s%n", name, seconds, size, elapsed(start));
