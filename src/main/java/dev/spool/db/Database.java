@@ -26,6 +26,7 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource dataSource, HikariDataSource plannedOnceSource, Dialect dialect, String url) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        dialect.configure(jdbi);
         this.plannedOnceSource = plannedOnceSource;
         this.plannedOnce = plannedOnceSource == null ? jdbi : Jdbi.create(plannedOnceSource);
         this.dialect = dialect;

@@ -7,8 +7,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Every place where SQLite and PostgreSQL differ, and nothing else: the rest is shared, portable SQL. SQLite is
@@ -24,7 +26,7 @@ public enum Dialect {
             // so two writers queue on busy_timeout instead of failing with SQLITE_BUSY on lock upgrade.
             hikari.addDataSourceProperty("journal_mode", "WAL");
             hikari.addDataSourceProperty("synchronous", "FULL");
-            hikari.addDataSourceProperty("busy_timeout", "30000");
+            hikari.addDataSourceProperty("busy_timeout", Long.toString(BUSY_TIMEOUT.toMillis()));
             hikari.addDataSourceProperty("foreign_keys", "true");
             hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             hikari.setMaximumPoolSize(8);
@@ -40,8 +42,18 @@ public enum Dialect {
         public void lockForTransaction(Handle h, String key) {
             // IMMEDIATE transactions already run one at a time.
         }
+
+        @Override
+        void configure(Jdbi jdbi) {
+            jdbi.setTransactionHandler(new WriteTurns(jdbi.getTransactionHandler(), BUSY_TIMEOUT));
+        }
     },
     POSTGRES("BIGSERIAL PRIMARY KEY", " FOR UPDATE SKIP LOCKED", "DOUBLE PRECISION") {
+        @Override
+        void configure(Jdbi jdbi) {
+            // Row locks and MVCC: transactions need no turns beyond what the server gives them.
+        }
+
         @Override
         void configurePool(HikariConfig hikari, String jdbcUrl) {
             hikari.setMaximumPoolSize(16);
@@ -64,6 +76,9 @@ public enum Dialect {
                     .one();
         }
     };
+
+    /** How long a SQLite transaction waits for the write lock before it fails. */
+    private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(30);
 
     private final String autoIncrementKey;
     private final String skipLocked;
@@ -115,6 +130,9 @@ public enum Dialect {
 
     /** The connection pool's settings for this database. */
     abstract void configurePool(HikariConfig hikari, String jdbcUrl);
+
+    /** How transactions on this database begin and end. */
+    abstract void configure(Jdbi jdbi);
 
     /** Configures the pool of {@link Database#plannedOnce()}; false when this database needs none of its own. */
     abstract boolean configurePlannedOncePool(HikariConfig hikari);
