@@ -39,14 +39,22 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
-    /** Starts Chromium, or skips the calling test when it or its driver is not installed. */
-    static Browser start() {
+    /** Why no browser can be started here, when Chromium or its driver is not installed. */
+    static Optional<String> missing() {
         Path chromium = executable("SPOOL_TEST_CHROMIUM", "/usr/bin/chromium");
         Path chromedriver = executable("SPOOL_TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
-        Assumptions.assumeTrue(
-                Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
-                "Chromium or chromedriver is not installed (" + chromium + ", " + chromedriver
-                        + "): browser tests skipped; install the chromium and chromium-driver packages");
+        if (Files.isExecutable(chromium) && Files.isExecutable(chromedriver)) {
+            return Optional.empty();
+        }
+        return Optional.of("Chromium or chromedriver is not installed (" + chromium + ", " + chromedriver
+                + "): browser test skipped; install the chromium and chromium-driver packages");
+    }
+
+    /** Starts Chromium, or skips the calling test when it or its driver is not installed. */
+    static Browser start() {
+        missing().ifPresent(Assumptions::abort);
+        Path chromium = executable("SPOOL_TEST_CHROMIUM", "/usr/bin/chromium");
+        Path chromedriver = executable("SPOOL_TEST_CHROMEDRIVER", "/usr/bin/chromedriver");
         try {
             Path profile = Files.createTempDirectory("spool-chromium-");
             var options = new ChromeOptions();

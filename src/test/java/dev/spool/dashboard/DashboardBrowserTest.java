@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -48,6 +50,9 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
+        if (Browser.missing().isPresent()) {
+            return;
+        }
         browser = Browser.start();
         server = TestServer.start(
                 Store.SQLITE,
@@ -71,6 +76,12 @@ class DashboardBrowserTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    /** Each test, not the class, is skipped without a browser: so every skip is counted and says why. */
+    @BeforeEach
+    void needsBrowser() {
+        Browser.missing().ifPresent(Assumptions::abort);
     }
 
     private static TestServer.UserKey newUser() {
