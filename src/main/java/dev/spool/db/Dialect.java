@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 
 /**
  * Every place where SQLite and PostgreSQL differ, and nothing else: the rest is shared, portable SQL. SQLite is
@@ -45,7 +46,9 @@ public enum Dialect {
 
         @Override
         void configure(Jdbi jdbi) {
-            jdbi.setTransactionHandler(new WriteTurns(jdbi.getTransactionHandler(), BUSY_TIMEOUT));
+            var turns = new WriteTurns(jdbi.getTransactionHandler(), BUSY_TIMEOUT);
+            jdbi.setTransactionHandler(turns);
+            jdbi.getConfig(SqlStatements.class).addCustomizer(turns);
         }
     },
     POSTGRES("BIGSERIAL PRIMARY KEY", " FOR UPDATE SKIP LOCKED", "DOUBLE PRECISION") {
