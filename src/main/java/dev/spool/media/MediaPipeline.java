@@ -80,7 +80,7 @@ public final class MediaPipeline {
         if (arriving != null) {
             probed = prober.probeArriving(arriving.url()).orElse(null);
             if (probed == null) {
-                request.arriving().awaitWhole();
+                arriving.awaitWhole();
                 arriving = null;
             }
         }
@@ -230,7 +230,11 @@ public final class MediaPipeline {
             if (request.arriving() != null) {
                 request.arriving().awaitWhole();
             }
-            return InputHashes.of(request.input());
+            try {
+                return InputHashes.of(request.input());
+            } catch (IOException e) {
+                throw new MediaException("io_error", "cannot read the input to hash it: " + e.getMessage(), true, e);
+            }
         };
     }
 
@@ -389,10 +393,7 @@ public final class MediaPipeline {
                 throw media;
             }
             throw new MediaException(
-                    "io_error",
-                    "cannot read the input to hash it: " + e.getCause().getMessage(),
-                    true,
-                    e.getCause());
+                    "io_error", "cannot read the input: " + e.getCause().getMessage(), true, e.getCause());
         }
     }
 }
