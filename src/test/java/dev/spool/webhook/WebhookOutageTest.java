@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -99,11 +100,16 @@ class WebhookOutageTest {
                                     .anyMatch(r -> r.event().equals("task.completed"))),
                     WAIT,
                     "task.completed of every task");
+            // A delivery's log is written after the receiver answered: wait for the log of every event received too.
             EngineSupport.await(
                     () -> logs(client, webhookId),
-                    WebhookOutageTest::everyEventSucceeded,
+                    logs -> everyEventSucceeded(logs)
+                            && succeededEventIds(logs)
+                                    .containsAll(receiver.received().stream()
+                                            .map(r -> r.json().path("id").asText())
+                                            .toList()),
                     WAIT,
-                    "a successful attempt of every logged event");
+                    "a successful attempt of every logged and every received event");
 
             List<Receiver.Received> received = receiver.received();
             var ids = received.stream().map(r -> r.json().path("id").asText()).toList();
@@ -158,13 +164,17 @@ class WebhookOutageTest {
     }
 
     private static boolean everyEventSucceeded(JsonNode logs) {
+        return !logs.isEmpty() && succeededEventIds(logs).containsAll(eventIds(logs));
+    }
+
+    private static Set<String> succeededEventIds(JsonNode logs) {
         var succeeded = new HashSet<String>();
         logs.forEach(log -> {
             if (log.path("success").asBoolean()) {
                 succeeded.add(eventId(log));
             }
         });
-        return !logs.isEmpty() && succeeded.containsAll(eventIds(logs));
+        return succeeded;
     }
 
     private static int freePort() {
