@@ -21,10 +21,8 @@ import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
 import dev.spool.task.engine.TaskHandler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.function.DoubleConsumer;
 
@@ -156,11 +154,11 @@ public final class UploadHandler implements TaskHandler {
         }
     }
 
-    /** Copies an asset's source file out of the object store. */
+    /** An asset's source file out of the object store, at {@code target}, which nothing writes to. */
     static void copySource(ObjectStore store, String playbackId, Path target) throws TaskFailure, IOException {
         String key = playbackId + "/" + AssetUrls.SOURCE_PATH;
-        try (InputStream in = store.get(key)) {
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            store.getInto(key, target);
         } catch (StorageException e) {
             throw Failures.storage(e, "reading the source file " + key);
         }
@@ -169,7 +167,7 @@ public final class UploadHandler implements TaskHandler {
     private void putSource(String prefix, Path source) throws TaskFailure {
         String key = prefix + "/" + AssetUrls.SOURCE_PATH;
         try {
-            store.put(key, source, "application/octet-stream");
+            store.putFinished(key, source, "application/octet-stream");
         } catch (StorageException e) {
             throw Failures.storage(e, "writing the source copy " + key);
         }

@@ -50,7 +50,7 @@ final class ClusterChunks implements ChunkRunner {
         removeEarlierAttempts();
         try {
             String source = prefix + "source";
-            store.put(source, input, null);
+            store.putFinished(source, input, null);
             children.spawn(jobs.stream()
                     .map(job -> new ChunkSpec(job, source, output(job)).toJson())
                     .toList());

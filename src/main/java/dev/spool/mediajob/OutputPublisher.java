@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.function.DoubleConsumer;
 
 /**
- * Copies a pipeline's output files into an object store under a prefix, media playlists after their segments and
- * the master playlist last, so a player that finds a playlist finds everything it names.
+ * Stores a pipeline's output files in an object store under a prefix, media playlists after their segments and
+ * the master playlist last, so a player that finds a playlist finds everything it names. The files are finished:
+ * a local store keeps them without copying their bytes ({@link ObjectStore#putFinished}).
  */
 public final class OutputPublisher {
     private OutputPublisher() {}
@@ -27,7 +28,7 @@ public final class OutputPublisher {
             String file = ordered.get(i);
             String key = key(prefix, file);
             try {
-                store.put(key, dir.resolve(file), ContentTypes.forKey(key));
+                store.putFinished(key, dir.resolve(file), ContentTypes.forKey(key));
             } catch (StorageException e) {
                 throw Failures.storage(e, "writing " + key);
             }

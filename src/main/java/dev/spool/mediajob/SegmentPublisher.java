@@ -30,7 +30,7 @@ public final class SegmentPublisher implements SegmentListener {
     @Override
     public void written(String file, Path path) {
         String key = OutputPublisher.key(prefix, file);
-        store.put(key, path, ContentTypes.forKey(key));
+        store.putFinished(key, path, ContentTypes.forKey(key));
         published.add(file);
     }
 

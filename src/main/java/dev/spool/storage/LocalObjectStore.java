@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +59,20 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public void put(String key, Path file, String contentType) {
         write(key, contentType, tmp -> Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    /** Links the file into the store when both are on one file system; copies it otherwise. */
+    @Override
+    public void putFinished(String key, Path file, String contentType) {
+        write(key, contentType, tmp -> {
+            try {
+                Files.createLink(tmp, file);
+                // stored now, as a copy would be: the object's modification time (and so its etag) says so
+                Files.setLastModifiedTime(tmp, FileTime.fromMillis(System.currentTimeMillis()));
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+        });
     }
 
     @Override
@@ -107,6 +123,18 @@ public final class LocalObjectStore implements ObjectStore {
             throw notFound(key);
         } catch (IOException e) {
             throw ioError("cannot read '" + key + "' in " + describe(), e);
+        }
+    }
+
+    /** Links the object's file to {@code target} when both are on one file system; copies it otherwise. */
+    @Override
+    public void getInto(String key, Path target) throws IOException {
+        Path file = localFile(key).orElseThrow(() -> notFound(key));
+        Files.deleteIfExists(target);
+        try {
+            Files.createLink(target, file);
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            ObjectStore.super.getInto(key, target);
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.spool.storage;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +27,16 @@ public interface ObjectStore extends AutoCloseable {
     void put(String key, Path file, String contentType);
 
     /**
+     * Stores a file that nobody writes to any more, as {@link #put(String, Path, String)} does. A store on the same
+     * file system may keep the file itself (a second name for it, a hard link) instead of copying its bytes, which
+     * costs nothing however large the file: the caller may delete its own name for the file afterwards, but must
+     * never change its content.
+     */
+    default void putFinished(String key, Path file, String contentType) {
+        put(key, file, contentType);
+    }
+
+    /**
      * Stores the bytes of {@code in} under {@code key}, replacing any object there. The stream is read
      * in bounded chunks, never whole into memory, and is not closed.
      *
@@ -37,6 +50,18 @@ public interface ObjectStore extends AutoCloseable {
     /** Opens the object for reading; {@link StorageException#NOT_FOUND} when it does not exist. */
     default InputStream get(String key) {
         return get(key, 0, -1);
+    }
+
+    /**
+     * Writes the object into the file {@code target}, replacing it. A store on the same file system may give the
+     * target the object's own file (a hard link) instead of copying its bytes: the target must never be written to.
+     *
+     * @throws IOException when {@code target} cannot be written
+     */
+    default void getInto(String key, Path target) throws IOException {
+        try (InputStream in = get(key)) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**

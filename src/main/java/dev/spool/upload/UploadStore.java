@@ -258,7 +258,7 @@ public final class UploadStore implements Uploads {
                     .execute());
             if (now == upload.length()) {
                 try {
-                    store.put(sourceKey(upload), part, "application/octet-stream");
+                    store.putFinished(sourceKey(upload), part, "application/octet-stream");
                     Files.deleteIfExists(part);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class LocalObjectStoreTest extends ObjectStoreContract {
@@ -28,6 +29,51 @@ class LocalObjectStoreTest extends ObjectStoreContract {
             assertThat(files.filter(Files::isRegularFile).map(root::relativize).map(Path::toString))
                     .containsExactly("hls/720p/index.m3u8");
         }
+    }
+
+    @Test
+    void givenAFileOnTheStoresFileSystem_whenPutFinished_thenTheObjectIsThatFileAndALaterPutLeavesTheFileAlone()
+            throws Exception {
+        Path file = tmp.resolve("720p.mp4");
+        Files.writeString(file, "first");
+
+        store.putFinished("asset/720p.mp4", file, null);
+
+        assertThat(Files.isSameFile(root.resolve("asset/720p.mp4"), file)).isTrue();
+        put("asset/720p.mp4", "second");
+        assertThat(Files.readString(file)).isEqualTo("first");
+        assertThat(Files.readString(root.resolve("asset/720p.mp4"))).isEqualTo("second");
+    }
+
+    @Test
+    void givenAFileOnAnotherFileSystem_whenPutFinished_thenTheObjectIsACopy() throws Exception {
+        Path other = Path.of("/dev/shm");
+        Assumptions.assumeTrue(
+                Files.isDirectory(other) && !Files.getFileStore(other).equals(Files.getFileStore(tmp)),
+                "needs /dev/shm on a file system other than the test's temporary directory, to cross file systems");
+        Path file = Files.createTempFile(other, "spool-finished", ".ts");
+        try {
+            Files.writeString(file, "segment");
+
+            store.putFinished("asset/0.ts", file, null);
+
+            assertThat(Files.isSameFile(root.resolve("asset/0.ts"), file)).isFalse();
+            assertThat(Files.readString(root.resolve("asset/0.ts"))).isEqualTo("segment");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void givenAnObject_whenGetInto_thenTheTargetIsItsFileAndALaterPutLeavesTheTargetAlone() throws Exception {
+        put("asset/source", "original");
+        Path target = tmp.resolve("work-source");
+
+        store.getInto("asset/source", target);
+
+        assertThat(Files.isSameFile(root.resolve("asset/source"), target)).isTrue();
+        put("asset/source", "replaced");
+        assertThat(Files.readString(target)).isEqualTo("original");
     }
 
     @Test

@@ -60,6 +60,43 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void givenAFinishedFile_whenPutFinishedAndTheFileIsDeleted_thenTheObjectKeepsItsBytes() throws IOException {
+        Path file = tmp.resolve("segment.ts");
+        byte[] data = TestData.bytes(7, 200_000);
+        Files.write(file, data);
+        long before = System.currentTimeMillis();
+
+        store.putFinished("hls/720p/3.ts", file, "video/mp2t");
+        Files.delete(file);
+
+        assertThat(TestData.readAll(store.get("hls/720p/3.ts"))).isEqualTo(data);
+        ObjectInfo info = store.head("hls/720p/3.ts").orElseThrow();
+        assertThat(info.size()).isEqualTo(data.length);
+        assertThat(info.contentType()).isEqualTo("video/mp2t");
+        assertThat(info.lastModified()).isBetween(before - 2000, System.currentTimeMillis() + 2000);
+    }
+
+    @Test
+    void givenAnObject_whenGetIntoAnExistingFile_thenTheFileHoldsTheObjectsBytesOnly() throws IOException {
+        byte[] data = TestData.bytes(8, 150_000);
+        store.put("asset/source", new ByteArrayInputStream(data), data.length, null);
+        Path target = tmp.resolve("work-source");
+        Files.write(target, TestData.bytes(9, 300_000));
+
+        store.getInto("asset/source", target);
+
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+    }
+
+    @Test
+    void givenNoObject_whenGetInto_thenNotFoundAndNoFileIsWritten() {
+        Path target = tmp.resolve("never");
+
+        assertCode(() -> store.getInto("missing/source", target), StorageException.NOT_FOUND);
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
     void givenAStreamOfKnownLength_whenPut_thenItIsReadBack() {
         byte[] data = TestData.bytes(2, 100_000);
 
