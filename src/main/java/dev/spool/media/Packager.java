@@ -67,8 +67,15 @@ final class Packager {
                 mp4Jobs.add(() -> mp4(work, name, chunks.size() > 1));
             }
         }
-        List<PipelineResult.HlsRendition> ordered = MasterPlaylist.order(all(describeJobs));
-        List<PipelineResult.Mp4Output> mp4s = all(mp4Jobs);
+        List<PipelineResult.HlsRendition> described;
+        List<PipelineResult.Mp4Output> mp4s;
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<PipelineResult.HlsRendition>> describing = started(executor, describeJobs);
+            List<Future<PipelineResult.Mp4Output>> reading = started(executor, mp4Jobs);
+            described = results(executor, describing);
+            mp4s = results(executor, reading);
+        }
+        List<PipelineResult.HlsRendition> ordered = MasterPlaylist.order(described);
         Files.writeString(work.resolve(MASTER), MasterPlaylist.render(ordered));
         String vtt = null;
         Path thumbnailDir = work.resolve(EncodeCommand.THUMBNAILS);
@@ -200,35 +207,35 @@ final class Packager {
                 info.bitrate() == null ? 0 : info.bitrate());
     }
 
-    /** Runs independent read-back jobs at once; the first failure is rethrown as it was thrown. */
-    private static <T> List<T> all(List<Callable<T>> jobs) throws MediaException, InterruptedException, IOException {
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> job : jobs) {
-                futures.add(executor.submit(job));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                try {
-                    results.add(future.get());
-                } catch (ExecutionException e) {
-                    switch (e.getCause()) {
-                        case MediaException media -> throw media;
-                        case IOException io -> throw io;
-                        case InterruptedException interrupted -> throw interrupted;
-                        default ->
-                            throw new MediaException(
-                                    "ffmpeg_failed",
-                                    "reading the outputs back failed: " + e.getCause(),
-                                    true,
-                                    e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    executor.shutdownNow();
-                    throw e;
+    private static <T> List<Future<T>> started(ExecutorService executor, List<Callable<T>> jobs) {
+        return jobs.stream().map(executor::submit).toList();
+    }
+
+    /** The read-back jobs' results in order; the first failure stops the rest and is rethrown as it was thrown. */
+    private static <T> List<T> results(ExecutorService executor, List<Future<T>> futures)
+            throws MediaException, InterruptedException, IOException {
+        List<T> results = new ArrayList<>();
+        for (Future<T> future : futures) {
+            try {
+                results.add(future.get());
+            } catch (ExecutionException e) {
+                executor.shutdownNow();
+                switch (e.getCause()) {
+                    case MediaException media -> throw media;
+                    case IOException io -> throw io;
+                    case InterruptedException interrupted -> throw interrupted;
+                    default ->
+                        throw new MediaException(
+                                "ffmpeg_failed",
+                                "reading the outputs back failed: " + e.getCause(),
+                                true,
+                                e.getCause());
                 }
+            } catch (InterruptedException e) {
+                executor.shutdownNow();
+                throw e;
             }
-            return results;
         }
+        return results;
     }
 }
