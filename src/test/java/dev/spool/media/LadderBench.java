@@ -18,7 +18,8 @@ import java.util.Optional;
  * keeps the fastest, which damps the noise of a shared machine), BENCH_DIR (target/bench; sources are
  * kept there and reused), BENCH_INDEX (first: the 1080p source is a fast-start MP4, as files made for the web are,
  * which the import encodes while it downloads; last: its index at the end, as ffmpeg writes by default, which it
- * must download whole first).
+ * must download whole first), BENCH_WARM_UP_SECONDS (6: the untimed import that comes first, as a server has imported
+ * before; 0 times a JVM's first import).
  */
 public final class LadderBench {
 
@@ -28,12 +29,14 @@ public final class LadderBench {
     private final Path dir;
     private final int repeat;
     private final boolean indexFirst;
+    private final double warmUpSeconds;
 
-    LadderBench(FfmpegBinaries binaries, Path dir, int repeat, boolean indexFirst) {
+    LadderBench(FfmpegBinaries binaries, Path dir, int repeat, boolean indexFirst, double warmUpSeconds) {
         this.binaries = binaries;
         this.dir = dir;
         this.repeat = repeat;
         this.indexFirst = indexFirst;
+        this.warmUpSeconds = warmUpSeconds;
     }
 
     @FunctionalInterface
@@ -41,15 +44,24 @@ public final class LadderBench {
         void run() throws Exception;
     }
 
-    /** Wall and CPU seconds (this JVM plus its finished child processes) of the fastest run. */
-    record Timing(double wall, double cpu, double jvmCpu) {
+    /**
+     * Wall and CPU seconds (this JVM plus its finished child processes) of the fastest run, with the JVM's share and
+     * how long its JIT compilers worked meanwhile (part of that share).
+     */
+    record Timing(double wall, double cpu, double jvmCpu, double compiling) {
         String ratio(Timing other) {
             return String.format(Locale.ROOT, "wall %.3f, cpu %.3f", wall / other.wall, cpu / other.cpu);
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%7.1f s wall %7.1f s cpu (%.1f s in the JVM)", wall, cpu, jvmCpu);
+            return String.format(
+                    Locale.ROOT,
+                    "%7.1f s wall %7.1f s cpu (%.1f s in the JVM, %.1f s of it compiling)",
+                    wall,
+                    cpu,
+                    jvmCpu,
+                    compiling);
         }
     }
 
@@ -61,9 +73,14 @@ public final class LadderBench {
             for (int j = 0; j < 2; j++) {
                 double cpuBefore = cpuSeconds();
                 double jvmBefore = jvmCpuSeconds();
+                double compilingBefore = compilingSeconds();
                 long start = System.nanoTime();
                 jobs[j].run();
-                Timing t = new Timing(elapsed(start), cpuSeconds() - cpuBefore, jvmCpuSeconds() - jvmBefore);
+                Timing t = new Timing(
+                        elapsed(start),
+                        cpuSeconds() - cpuBefore,
+                        jvmCpuSeconds() - jvmBefore,
+                        compilingSeconds() - compilingBefore);
                 if (best[j] == null || t.wall < best[j].wall) {
                     best[j] = t;
                 }
@@ -104,7 +121,12 @@ public final class LadderBench {
         if (!index.equals("first") && !index.equals("last")) {
             throw new IllegalArgumentException("BENCH_INDEX is first or last, not " + index);
         }
-        LadderBench bench = new LadderBench(binaries, dir, (int) number("BENCH_REPEAT", 1), index.equals("first"));
+        LadderBench bench = new LadderBench(
+                binaries,
+                dir,
+                (int) number("BENCH_REPEAT", 1),
+                index.equals("first"),
+                number("BENCH_WARM_UP_SECONDS", 6));
         System.out.printf(
                 Locale.ROOT,
                 "ffmpeg %s, %d cores, load average %.1f, work in %s%n",
@@ -128,17 +150,15 @@ public final class LadderBench {
      * with a VOD VBV, so the quality of the two is compared at equal bits.
      */
     private void ladder(double seconds, String preset) throws Exception {
-        Path source = source(
-                "source-1080p-" + (long) seconds + "s-index-" + (indexFirst ? "first" : "last") + ".mp4",
-                seconds,
-                "1920x1080",
-                "12M",
-                indexFirst);
+        Path source = ladderSource(seconds);
         VideoSpec spec = new Prober(binaries).probe(source);
         List<Rendition> renditions = new LadderPlanner(Ladder.SPOOL).plan(spec, List.of());
         Path plain = dir.resolve("ffmpeg");
         for (Rendition r : renditions) {
             Files.createDirectories(plain.resolve(r.name()));
+        }
+        if (warmUpSeconds > 0) {
+            warmUp(preset);
         }
         Path storeRoot = dir.resolve("store");
         ImportTask task = new ImportTask(binaries, dir.resolve("task"), new LocalObjectStore(storeRoot), preset);
@@ -184,6 +204,37 @@ public final class LadderBench {
                     theirs,
                     ours.psnr() - theirs.psnr());
         }
+    }
+
+    /** The 1080p30 source of the ladder runs, {@code seconds} long, its index where BENCH_INDEX puts it. */
+    private Path ladderSource(double seconds) throws Exception {
+        return source(
+                "source-1080p-" + (long) seconds + "s-index-" + (indexFirst ? "first" : "last") + ".mp4",
+                seconds,
+                "1920x1080",
+                "12M",
+                indexFirst);
+    }
+
+    /**
+     * One short import of the same kind, untimed, before the timed ones: Spool is a server that has imported before,
+     * not a JVM starting on its first, whose JIT compilers would take a second or two of CPU from the encoders.
+     */
+    private void warmUp(String preset) throws Exception {
+        Path source = ladderSource(warmUpSeconds);
+        ImportTask task = new ImportTask(
+                binaries, dir.resolve("warm-up"), new LocalObjectStore(dir.resolve("warm-up-store")), preset);
+        double compilingBefore = compilingSeconds();
+        long start = System.nanoTime();
+        try (SourceServer server = SourceServer.serving(source)) {
+            task.run(server.url());
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "warm-up: one %.0f s import first, untimed, in %.1f s (%.1f s compiling)%n",
+                warmUpSeconds,
+                elapsed(start),
+                compilingSeconds() - compilingBefore);
     }
 
     /** A long 720p source through chunks encoded in parallel, and through one process. */
@@ -333,6 +384,34 @@ public final class LadderBench {
                                 java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime()
                 / 1e9;
+    }
+
+    /**
+     * CPU used so far by this JVM's JIT compiler threads (whose names start "C1 Compiler" or "C2 Compiler"). The
+     * JVM's own compilation time counts the time a compiler waited for a core too, on a machine the encoders keep
+     * busy. Linux only (/proc); 0 elsewhere.
+     */
+    private static double compilingSeconds() {
+        long ticks = 0;
+        try (var threads = Files.list(Path.of("/proc/self/task"))) {
+            for (Path thread : threads.toList()) {
+                try {
+                    String name = Files.readString(thread.resolve("comm"));
+                    if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String stat = Files.readString(thread.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name, in clock ticks
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (java.io.IOException e) {
+                    // a compiler thread that ended meanwhile took its time with it
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticks / 100.0;
     }
 
     static double load() {
