@@ -8,10 +8,8 @@ import dev.spool.storage.StorageException;
 import dev.spool.task.engine.Children;
 import dev.spool.task.engine.TaskContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -138,9 +136,7 @@ final class ClusterChunks implements ChunkRunner {
                 throw new IOException("chunk file " + object.key() + " lies outside the work directory");
             }
             Files.createDirectories(target.getParent());
-            try (InputStream in = store.get(object.key())) {
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            store.getInto(object.key(), target);
         }
     }
 
