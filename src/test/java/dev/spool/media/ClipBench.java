@@ -41,7 +41,7 @@ public final class ClipBench {
                 bench.source("source-720p-" + (long) clipSeconds + "s.mp4", clipSeconds, "1280x720", "6M", false);
         double start = Math.floor(longSeconds / 2) + 0.5;
         var pipeline = new MediaPipeline(binaries);
-        LadderBench.Timing[] timings = bench.race(
+        LadderBench.Race timings = bench.race(
                 () -> pipeline.run(
                         PipelineRequest.builder(copy(longSource, dir.resolve("clip")), dir.resolve("clip/out"))
                                 .preset(preset)
@@ -61,9 +61,10 @@ public final class ClipBench {
                 clipSeconds,
                 start,
                 longSeconds,
-                timings[0]);
-        System.out.printf(Locale.ROOT, "  import of a %.0f s 720p30 file             %s%n", clipSeconds, timings[1]);
-        System.out.printf(Locale.ROOT, "  clip / import  %s%n", timings[0].ratio(timings[1]));
+                timings.first());
+        System.out.printf(
+                Locale.ROOT, "  import of a %.0f s 720p30 file             %s%n", clipSeconds, timings.second());
+        System.out.printf(Locale.ROOT, "  clip / import  %s%n", timings.ratio());
         System.out.printf(Locale.ROOT, "load average at the end %.1f%n", LadderBench.load());
     }
 

@@ -65,10 +65,36 @@ public final class LadderBench {
         }
     }
 
-    /** Runs the two jobs {@code repeat} times, alternating, and returns the fastest run of each. */
-    Timing[] race(Job first, Job second) throws Exception {
+    /**
+     * The fastest run of each side, and the wall-time ratio of each pair run back to back: a pair shares the machine's
+     * state of the moment, so the spread of the pairs shows how far the fastest runs' ratio can be trusted.
+     */
+    record Race(Timing first, Timing second, List<Double> pairs) {
+        String ratio() {
+            String fastest = first.ratio(second);
+            if (pairs.size() < 2) {
+                return fastest;
+            }
+            List<Double> sorted = pairs.stream().sorted().toList();
+            int n = sorted.size();
+            double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+            return String.format(
+                    Locale.ROOT,
+                    "%s (fastest of each); wall of each pair %s, median %.3f",
+                    fastest,
+                    pairs.stream()
+                            .map(r -> String.format(Locale.ROOT, "%.3f", r))
+                            .toList(),
+                    median);
+        }
+    }
+
+    /** Runs the two jobs {@code repeat} times, alternating, and returns the fastest run of each and every pair. */
+    Race race(Job first, Job second) throws Exception {
         Timing[] best = new Timing[2];
+        List<Double> pairs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
+            Timing[] pair = new Timing[2];
             Job[] jobs = {first, second};
             for (int j = 0; j < 2; j++) {
                 double cpuBefore = cpuSeconds();
@@ -81,12 +107,14 @@ public final class LadderBench {
                         cpuSeconds() - cpuBefore,
                         jvmCpuSeconds() - jvmBefore,
                         compilingSeconds() - compilingBefore);
+                pair[j] = t;
                 if (best[j] == null || t.wall < best[j].wall) {
                     best[j] = t;
                 }
             }
+            pairs.add(pair[0].wall / pair[1].wall);
         }
-        return best;
+        return new Race(best[0], best[1], pairs);
     }
 
     /**
@@ -164,7 +192,7 @@ public final class LadderBench {
         ImportTask task = new ImportTask(binaries, dir.resolve("task"), new LocalObjectStore(storeRoot), preset);
         Quality quality = new Quality(binaries, dir);
         List<List<String>> anchor = new ArrayList<>();
-        Timing[] times;
+        Race times;
         try (SourceServer server = SourceServer.serving(source)) {
             times = race(() -> task.run(server.url()), () -> {
                 if (anchor.isEmpty()) {
@@ -185,9 +213,9 @@ public final class LadderBench {
                 renditions.stream()
                         .filter(r -> !r.name().equals(Rendition.LOW_BITRATE))
                         .count());
-        System.out.println("  spool import task  " + times[0] + "  (" + task.steps() + ")");
-        System.out.println("  single ffmpeg      " + times[1]);
-        System.out.println("  spool / ffmpeg     " + times[0].ratio(times[1]));
+        System.out.println("  spool import task  " + times.first() + "  (" + task.steps() + ")");
+        System.out.println("  single ffmpeg      " + times.second());
+        System.out.println("  spool / ffmpeg     " + times.ratio());
         System.out.println("  ffmpeg command: "
                 + String.join(" ", anchor.get(0).subList(1, anchor.get(0).size())));
         System.out.println("  quality at equal bits (video bitstream only; PSNR of the luma and chroma average against"
@@ -249,7 +277,7 @@ public final class LadderBench {
                 .mp4(Mp4Mode.NONE)
                 .chunking(seconds + 1, PipelineRequest.DEFAULT_MAX_PARALLEL)
                 .build();
-        Timing[] times = race(
+        Race times = race(
                 () -> new MediaPipeline(binaries).run(chunkedRequest, ProgressListener.NONE),
                 () -> new MediaPipeline(binaries).run(single, ProgressListener.NONE));
 
@@ -259,9 +287,9 @@ public final class LadderBench {
                 "  chunked (%.0f s threshold, %d in parallel)  %s%n",
                 PipelineRequest.DEFAULT_CHUNK_THRESHOLD_SECONDS,
                 PipelineRequest.DEFAULT_MAX_PARALLEL,
-                times[0]);
-        System.out.println("  one process                          " + times[1]);
-        System.out.println("  chunked / one process                " + times[0].ratio(times[1]));
+                times.first());
+        System.out.println("  one process                          " + times.second());
+        System.out.println("  chunked / one process                " + times.ratio());
     }
 
     /**
