@@ -65,13 +65,9 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public void putFinished(String key, Path file, String contentType) {
         write(key, contentType, tmp -> {
-            try {
-                Files.createLink(tmp, file);
-                // stored now, as a copy would be: the object's modification time (and so its etag) says so
-                Files.setLastModifiedTime(tmp, FileTime.fromMillis(System.currentTimeMillis()));
-            } catch (UnsupportedOperationException | FileSystemException e) {
-                Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-            }
+            linkOrElse(tmp, file, copy -> Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING));
+            // stored now, as a copy would be: the object's modification time (and so its etag) says so
+            Files.setLastModifiedTime(tmp, FileTime.fromMillis(System.currentTimeMillis()));
         });
     }
 
@@ -131,10 +127,18 @@ public final class LocalObjectStore implements ObjectStore {
     public void getInto(String key, Path target) throws IOException {
         Path file = localFile(key).orElseThrow(() -> notFound(key));
         Files.deleteIfExists(target);
+        linkOrElse(target, file, copy -> ObjectStore.super.getInto(key, copy));
+    }
+
+    /**
+     * Makes {@code link} a second name of {@code existing}; where a link cannot be made (another file system, or one
+     * without hard links), writes {@code link} with {@code otherwise} instead.
+     */
+    private static void linkOrElse(Path link, Path existing, TempWriter otherwise) throws IOException {
         try {
-            Files.createLink(target, file);
+            Files.createLink(link, existing);
         } catch (UnsupportedOperationException | FileSystemException e) {
-            ObjectStore.super.getInto(key, target);
+            otherwise.write(link);
         }
     }
 

@@ -124,8 +124,7 @@ public final class LadderBench {
     private static double cpuSeconds() {
         double own = jvmCpuSeconds();
         try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = statFields(Path.of("/proc/self/stat"));
             // fields 16 and 17 of stat (cutime, cstime) are 13 and 14 after the command name, in clock ticks
             return own + (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
         } catch (java.io.IOException | RuntimeException e) {
@@ -414,6 +413,12 @@ public final class LadderBench {
                 / 1e9;
     }
 
+    /** The fields of a /proc stat file after the command name, which may itself hold spaces. */
+    private static String[] statFields(Path stat) throws java.io.IOException {
+        String text = Files.readString(stat);
+        return text.substring(text.lastIndexOf(')') + 2).split(" ");
+    }
+
     /**
      * CPU used so far by this JVM's JIT compiler threads (whose names start "C1 Compiler" or "C2 Compiler"). The
      * JVM's own compilation time counts the time a compiler waited for a core too, on a machine the encoders keep
@@ -428,8 +433,7 @@ public final class LadderBench {
                     if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
                         continue;
                     }
-                    String stat = Files.readString(thread.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String[] fields = statFields(thread.resolve("stat"));
                     // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name, in clock ticks
                     ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
                 } catch (java.io.IOException e) {
