@@ -57,7 +57,6 @@ import dev.spool.storage.ObjectStores;
 import dev.spool.storage.SourceFetcher;
 import dev.spool.task.CredentialErasure;
 import dev.spool.task.QueueSignal;
-import dev.spool.task.TaskPhase;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
 import dev.spool.task.TaskType;
@@ -253,7 +252,7 @@ public final class Server implements AutoCloseable {
                                     objects,
                                     id -> taskRepository
                                             .find(id)
-                                            .map(task -> task.status().phase() == TaskPhase.RUNNING)
+                                            .map(task -> !task.status().phase().terminal())
                                             .orElse(false))
                             .start(CHUNK_LEFTOVERS_EVERY));
                     var pipeline = new MediaPipeline(binaries, new EncodeMetrics(metrics.registry()), ladder);

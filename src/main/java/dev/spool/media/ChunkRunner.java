@@ -35,8 +35,11 @@ public interface ChunkRunner {
      * are there.
      *
      * @param input the source file, as this process has it
+     * @param inputSha256 the source's SHA-256, hex: a job that an earlier attempt of the same task finished on the
+     *     same bytes need not run again
      * @throws MediaException       when a chunk failed for good
      * @throws InterruptedException when the caller was interrupted; the chunks are stopped first
      */
-    void run(Path input, Path work, List<Job> jobs, Progress progress) throws MediaException, InterruptedException;
+    void run(Path input, String inputSha256, Path work, List<Job> jobs, Progress progress)
+            throws MediaException, InterruptedException;
 }

@@ -41,7 +41,8 @@ final class DistributedEncode {
             ProgressTracker progress,
             double fps,
             ChunkRunner runner,
-            Path input)
+            Path input,
+            String inputSha256)
             throws MediaException, InterruptedException {
         List<String> directories = new ArrayList<>(command.outputNames());
         if (Files.isDirectory(work.resolve(EncodeCommand.THUMBNAILS))) {
@@ -58,7 +59,7 @@ final class DistributedEncode {
                     fps,
                     600 + (long) (40 * chunk.expected())));
         }
-        runner.run(input, work.path(), jobs, progress::chunk);
+        runner.run(input, inputSha256, work.path(), jobs, progress::chunk);
         double duration = chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum();
         var whole = new ChunkPlan.Chunk(0, 0, null, 0, duration);
         ChildProcess.Result joined = ChildProcess.run(

@@ -113,7 +113,7 @@ public final class MediaPipeline {
             Future<Long> checked = arriving == null
                     ? CompletableFuture.completedFuture(checkedSize)
                     : background.submit(checkedOnceWhole(request, validator, probed, arriving));
-            Future<InputHashes> hashes = range == null ? background.submit(hashesOnceWhole(request)) : null;
+            Future<InputHashes> hashes = range == null ? background.submit(() -> hashesOnceWhole(request)) : null;
             EncodeCommand command = new EncodeCommand(binaries, request, spec, renditions, range);
             Set<String> mp4Names = mp4Names(request, spec, command.outputNames());
             prepareDirectories(work, command, request, renditions);
@@ -134,7 +134,8 @@ public final class MediaPipeline {
                                     progress,
                                     outputFps(spec, renditions),
                                     chunkRunner,
-                                    request.input()));
+                                    request.input(),
+                                    inputHashes(request, hashes).sha256()));
                     checkComplete(work, command, encoded);
                 } else {
                     try (SegmentWatcher watcher = chunks.size() == 1 && segments != SegmentListener.NONE
@@ -225,17 +226,21 @@ public final class MediaPipeline {
         };
     }
 
-    private static Callable<InputHashes> hashesOnceWhole(PipelineRequest request) {
-        return () -> {
-            if (request.arriving() != null) {
-                request.arriving().awaitWhole();
-            }
-            try {
-                return InputHashes.of(request.input());
-            } catch (IOException e) {
-                throw new MediaException("io_error", "cannot read the input to hash it: " + e.getMessage(), true, e);
-            }
-        };
+    /** The whole input's hashes: those being computed in the background, or else (a range is encoded) now. */
+    private static InputHashes inputHashes(PipelineRequest request, Future<InputHashes> hashes)
+            throws MediaException, InterruptedException {
+        return hashes != null ? await(hashes) : hashesOnceWhole(request);
+    }
+
+    private static InputHashes hashesOnceWhole(PipelineRequest request) throws MediaException, InterruptedException {
+        if (request.arriving() != null) {
+            request.arriving().awaitWhole();
+        }
+        try {
+            return InputHashes.of(request.input());
+        } catch (IOException e) {
+            throw new MediaException("io_error", "cannot read the input to hash it: " + e.getMessage(), true, e);
+        }
     }
 
     private static WorkDir createWorkDir(Path outputDir) throws MediaException {

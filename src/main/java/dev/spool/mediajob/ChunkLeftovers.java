@@ -13,23 +13,24 @@ import org.slf4j.LoggerFactory;
 /**
  * What a process that died while a task's chunks ran left in the object store: the attempt's copy of the source (as
  * large as the input) and its chunks' files, under {@code spool-chunks/<task id>-a<attempt>/}, which only that
- * attempt's own clean-up would have removed. Reaped when the task's next attempt starts its chunks, and by every
- * worker process when it starts and then periodically ({@link #start}), for tasks that were not retried (failed for
- * good, cancelled).
+ * attempt's own clean-up would have removed. The task's next attempt keeps the chunks they finished and removes the
+ * rest when it starts its chunks ({@link ClusterChunks}); every worker process reaps when it starts and then
+ * periodically ({@link #start}) what tasks that ended left (failed for good, cancelled). A task waiting for its next
+ * attempt keeps its files for it.
  */
 public final class ChunkLeftovers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkLeftovers.class);
     private static final String ATTEMPT = "-a";
 
     private final ObjectStore store;
-    private final Predicate<String> taskRunning;
+    private final Predicate<String> taskUnfinished;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("spool-chunk-leftovers").factory());
 
-    /** @param taskRunning whether the task of this id is running now */
-    public ChunkLeftovers(ObjectStore store, Predicate<String> taskRunning) {
+    /** @param taskUnfinished whether the task of this id has not ended (it waits or runs) */
+    public ChunkLeftovers(ObjectStore store, Predicate<String> taskUnfinished) {
         this.store = store;
-        this.taskRunning = taskRunning;
+        this.taskUnfinished = taskUnfinished;
     }
 
     /**
@@ -43,7 +44,7 @@ public final class ChunkLeftovers implements AutoCloseable {
 
     private void reapSafely() {
         try {
-            reap(store, taskRunning);
+            reap(store, taskUnfinished);
         } catch (RuntimeException e) {
             log.warn("cannot remove chunk files left by stopped processes (tried again later): {}", e.getMessage());
         }
@@ -55,13 +56,13 @@ public final class ChunkLeftovers implements AutoCloseable {
     }
 
     /**
-     * Removes the files of every attempt whose task is not running now. The attempts are listed before the tasks are
+     * Removes the files of every attempt whose task has ended or is gone. The attempts are listed before the tasks are
      * asked about, so an attempt that starts meanwhile (under a prefix of its own) is never among those removed.
      *
      * @return how many attempts' files were removed
      */
-    static int reap(ObjectStore store, Predicate<String> taskRunning) {
-        int removed = reap(store, ClusterChunks.ROOT, attempt -> taskRunning.test(taskOf(attempt)));
+    static int reap(ObjectStore store, Predicate<String> taskUnfinished) {
+        int removed = reap(store, ClusterChunks.ROOT, attempt -> taskUnfinished.test(taskOf(attempt)));
         if (removed > 0) {
             log.info("removed the chunk files of {} task attempt(s) whose process stopped before cleaning up", removed);
         }

@@ -5,13 +5,17 @@ import dev.spool.media.MediaException;
 import dev.spool.storage.ObjectInfo;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.StorageException;
+import dev.spool.task.TaskPhase;
 import dev.spool.task.engine.Children;
 import dev.spool.task.engine.TaskContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * in every outcome (should this process die first, by a later attempt or process: {@link ChunkLeftovers}). While
  * it waits, the parent's worker runs the children itself ({@link Children#runOne}), so a single worker slot
  * suffices and every further worker shortens the wait.
+ *
+ * <p>A later attempt of the task (its worker died, its lease ran out) does not encode again the chunks an earlier
+ * attempt finished: a chunk whose encode is the same, on a source with the same SHA-256, keeps its files, which move
+ * under the new attempt's prefix before the earlier attempts' files are removed.
  */
 final class ClusterChunks implements ChunkRunner {
     private static final Logger log = LoggerFactory.getLogger(ClusterChunks.class);
@@ -41,20 +49,40 @@ final class ClusterChunks implements ChunkRunner {
     }
 
     @Override
-    public void run(Path input, Path work, List<Job> jobs, Progress progress)
+    public void run(Path input, String inputSha256, Path work, List<Job> jobs, Progress progress)
             throws MediaException, InterruptedException {
         Children children = context.children();
         boolean collected = false;
-        removeEarlierAttempts();
         try {
             String source = prefix + "source";
-            store.putFinished(source, input, null);
-            children.spawn(jobs.stream()
-                    .map(job -> new ChunkSpec(job, source, output(job)).toJson())
-                    .toList());
-            awaitAll(children, jobs, progress);
+            var doneEarlier = doneEarlier(children.list(), inputSha256);
+            var parts = new ArrayList<Children.Part>();
             for (Job job : jobs) {
-                collect(output(job), work);
+                var done = doneEarlier.get(job);
+                if (done != null && !carriedOver(done, output(job), work)) {
+                    done = null;
+                }
+                parts.add(new Children.Part(new ChunkSpec(job, source, inputSha256, output(job)).toJson(), done));
+            }
+            removeEarlierAttempts();
+            if (parts.stream().anyMatch(part -> part.done() == null)) {
+                store.putFinished(source, input, null);
+            }
+            long carried = parts.stream().filter(part -> part.done() != null).count();
+            if (carried > 0) {
+                log.info(
+                        "task {} attempt {}: {} of {} chunk(s) were encoded by an earlier attempt and are kept",
+                        taskId,
+                        context.attempt(),
+                        carried,
+                        parts.size());
+            }
+            children.spawn(parts);
+            awaitAll(children, jobs, progress);
+            for (int i = 0; i < jobs.size(); i++) {
+                if (parts.get(i).done() == null) {
+                    collect(output(jobs.get(i)), work);
+                }
             }
             collected = true;
         } catch (StorageException e) {
@@ -69,6 +97,36 @@ final class ClusterChunks implements ChunkRunner {
 
     private String output(Job job) {
         return prefix + "c" + job.index();
+    }
+
+    /** The completed children of the last attempt that encoded on the same source, by their encode. */
+    private static Map<Job, Children.Child> doneEarlier(List<Children.Child> children, String inputSha256) {
+        var done = new HashMap<Job, Children.Child>();
+        for (var child : children) {
+            if (child.phase() == TaskPhase.COMPLETED) {
+                var spec = ChunkSpec.of(child.params());
+                if (inputSha256.equals(spec.sourceSha256())) {
+                    done.put(spec.job(), child);
+                }
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Brings a chunk an earlier attempt encoded into {@code work} and under this attempt's {@code output}; false, and
+     * the chunk is encoded again, when its files are no longer all there (a reaper got to them first).
+     */
+    private boolean carriedOver(Children.Child done, String output, Path work) throws IOException {
+        String from = ChunkSpec.of(done.params()).output();
+        var files = collect(from, work);
+        if (files.isEmpty() || files.size() != done.output().path("files").asInt()) {
+            return false;
+        }
+        for (String file : files) {
+            store.putFinished(output + "/" + file, work.resolve(file), null);
+        }
+        return true;
     }
 
     /**
@@ -127,17 +185,21 @@ final class ClusterChunks implements ChunkRunner {
         return all;
     }
 
-    /** Brings the files under {@code from} into {@code work}, under their paths relative to it. */
-    private void collect(String output, Path work) throws IOException {
+    /** Brings the files under {@code output} into {@code work}, under their paths relative to it; answers the paths. */
+    private List<String> collect(String output, Path work) throws IOException {
         String from = output + "/";
+        var files = new ArrayList<String>();
         for (ObjectInfo object : store.list(from)) {
-            Path target = work.resolve(object.key().substring(from.length())).normalize();
+            String file = object.key().substring(from.length());
+            Path target = work.resolve(file).normalize();
             if (!target.startsWith(work)) {
                 throw new IOException("chunk file " + object.key() + " lies outside the work directory");
             }
             Files.createDirectories(target.getParent());
             store.getInto(object.key(), target);
+            files.add(file);
         }
+        return files;
     }
 
     /**

@@ -11,6 +11,15 @@ public final class SampleMedia {
 
     /** An H.264 + AAC MP4 of a testsrc2 picture and a sine tone. */
     public static Path mp4(Path dir, String name, double seconds, String size) {
+        return mp4Recipe(seconds, size).writeTo(dir.resolve(name));
+    }
+
+    /** As {@link #mp4(Path, String, double, String)}, with a title tag: the same media in other bytes. */
+    public static Path mp4(Path dir, String name, double seconds, String size, String title) {
+        return mp4Recipe(seconds, size).title(title).writeTo(dir.resolve(name));
+    }
+
+    private static TestMedia.Recipe mp4Recipe(double seconds, String size) {
         return TestMedia.video()
                 .seconds(seconds)
                 .size(size)
@@ -18,8 +27,7 @@ public final class SampleMedia {
                 .pixelFormat("yuv420p")
                 .gop(50)
                 .audioBitrate("64k")
-                .fastStart()
-                .writeTo(dir.resolve(name));
+                .fastStart();
     }
 
     /** What ffprobe reads in a file or URL (format and streams, as JSON); fails when it cannot read it. */

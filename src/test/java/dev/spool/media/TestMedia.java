@@ -217,6 +217,12 @@ public final class TestMedia {
             return this;
         }
 
+        /** The container's title tag: files that differ in this alone hold the same media in other bytes. */
+        public Recipe title(String value) {
+            container.addAll(List.of("-metadata", "title=" + value));
+            return this;
+        }
+
         /** A container other than the one the file name implies, e.g. MPEG-TS in a file named .mp4. */
         public Recipe format(String muxer) {
             container.addAll(List.of("-f", muxer));

@@ -1,7 +1,6 @@
 package dev.spool.mediajob;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.media.SampleMedia;
@@ -44,7 +43,6 @@ class ClusterChunksTest {
     private static final int SECONDS = 24;
 
     private static final int CHUNKS = 4;
-    private static final double FRAME = 1.0 / 25;
     private static final Duration ENCODE = Duration.ofMinutes(2);
 
     @RegisterExtension
@@ -122,26 +120,7 @@ class ClusterChunksTest {
                 .isSorted()
                 .allSatisfy(p -> assertThat(p).isBetween(0.0, 1.0));
 
-        var asset =
-                user.get("/api/asset/" + done.path("outputAssetId").asText()).json();
-        String master = asset.path("playbackUrl").asText();
-        assertThat(SampleMedia.decodeEverything(master))
-                .as("decoding every rendition")
-                .isEmpty();
-        var probed = SampleMedia.probe(master);
-        assertThat(probed.path("format").path("duration").asDouble()).isCloseTo(SECONDS, within(FRAME));
-        double videoStart = start(probed, "video");
-        double audioStart = start(probed, "audio");
-        assertThat(audioStart - videoStart).as("audio starts with the video").isCloseTo(0, within(FRAME));
-        assertThat(SampleMedia.silences(master, 0.005))
-                .as("the tone sounds from the first frame to the end, without a gap at the joins (every 6 s)")
-                .allSatisfy(silence -> assertThat(silence[1] < FRAME || silence[0] > SECONDS - 0.1)
-                        .as("silence from %s to %s s", silence[0], silence[1])
-                        .isTrue());
-        String mp4 = asset.path("downloadUrl").asText();
-        assertThat(SampleMedia.decodeEverything(mp4)).as("decoding the MP4").isEmpty();
-        assertThat(SampleMedia.probe(mp4).path("format").path("duration").asDouble())
-                .isCloseTo(SECONDS, within(FRAME));
+        JoinedOutputs.assertPlayThrough(user, done, SECONDS);
         assertChunksAreNotTasks(taskId);
     }
 
@@ -236,14 +215,6 @@ class ClusterChunksTest {
                         .bind("id", taskId)
                         .mapTo(Integer.class)
                         .one());
-    }
-
-    private static double start(JsonNode probed, String type) {
-        return StreamSupport.stream(probed.path("streams").spliterator(), false)
-                .filter(s -> s.path("codec_type").asText().equals(type))
-                .mapToDouble(s -> s.path("start_time").asDouble())
-                .min()
-                .orElseThrow(() -> new AssertionError("no " + type + " stream in " + probed));
     }
 
     /** The ffmpeg encoding chunk {@code index} of the task: it reads the task's source and writes that chunk. */

@@ -4,7 +4,6 @@ import static dev.spool.task.engine.TaskTransitions.CLEAR_ERROR;
 import static dev.spool.task.engine.TaskTransitions.RETURNING;
 import static dev.spool.task.engine.TaskTransitions.phaseIs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.config.Config;
 import dev.spool.db.Database;
 import dev.spool.db.Dialect;
@@ -47,20 +46,24 @@ final class ChildRows {
     }
 
     /**
-     * Replaces the parent's children with new waiting ones, in one transaction. Children of an earlier attempt go:
-     * a worker still running one finds its row gone and stops.
+     * Replaces the parent's children with new ones, in one transaction: waiting, or completed with the output of the
+     * earlier child that did their part (never run by this attempt: attempt 0). Children of an earlier attempt go: a
+     * worker still running one finds its row gone and stops.
      */
-    List<String> spawn(Task parent, int attempt, TaskType type, List<JsonNode> params) {
+    List<String> spawn(Task parent, int attempt, TaskType type, List<Children.Part> parts) {
         long now = clock.millis();
         return jdbi.inTransaction(h -> {
             h.createUpdate("DELETE FROM tasks WHERE parent_id = :parent")
                     .bind("parent", parent.id())
                     .execute();
             var ids = new ArrayList<String>();
-            for (int i = 0; i < params.size(); i++) {
+            for (int i = 0; i < parts.size(); i++) {
                 // zero-padded, so that ordering by id is ordering by position
                 String id = String.format(Locale.ROOT, "%s-a%d-c%04d", parent.id(), attempt, i);
-                var status = new TaskStatus(TaskPhase.WAITING, now, null, null, 0, null);
+                var done = parts.get(i).done();
+                var status = done == null
+                        ? new TaskStatus(TaskPhase.WAITING, now, null, null, 0, null)
+                        : new TaskStatus(TaskPhase.COMPLETED, now, null, null, 0, null);
                 tasks.insertChild(
                         h,
                         new Task(
@@ -72,9 +75,9 @@ final class ChildRows {
                                 null,
                                 parent.projectId(),
                                 parent.requesterId(),
-                                TaskParams.encodeChunk(params.get(i)),
+                                TaskParams.encodeChunk(parts.get(i).params()),
                                 status,
-                                null,
+                                done == null ? null : done.output(),
                                 parent.userId()),
                         parent.id());
                 ids.add(id);
@@ -85,11 +88,12 @@ final class ChildRows {
     }
 
     List<Children.Child> list(String parentId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, phase, attempt, progress, output, error_code, "
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, params, phase, attempt, progress, output, error_code, "
                         + "error_message FROM tasks WHERE parent_id = :parent ORDER BY id")
                 .bind("parent", parentId)
                 .map((rs, ctx) -> new Children.Child(
                         rs.getString("id"),
+                        Json.read(rs.getString("params"), TaskParams.class).encodeChunk(),
                         TaskPhase.fromWire(rs.getString("phase")),
                         rs.getInt("attempt"),
                         rs.getObject("progress") == null ? 0 : rs.getDouble("progress"),

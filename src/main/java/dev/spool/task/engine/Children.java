@@ -15,6 +15,7 @@ public final class Children {
     /** One child as last committed; {@code progress} is 0 until it runs, its {@code output} set once completed. */
     public record Child(
             String id,
+            JsonNode params,
             TaskPhase phase,
             int attempt,
             double progress,
@@ -41,11 +42,17 @@ public final class Children {
     }
 
     /**
-     * Queues one {@code encode-chunk} child per entry of {@code params}, in order, replacing any child of an earlier
-     * attempt; answers their ids.
+     * One part of the work: its {@code encode-chunk} parameters, and the child of an earlier attempt that already did
+     * it ({@code done}, completed), or null when it is still to be done.
      */
-    public List<String> spawn(List<JsonNode> params) {
-        return rows.spawn(parent, attempt, TaskType.ENCODE_CHUNK, params);
+    public record Part(JsonNode params, Child done) {}
+
+    /**
+     * Queues one {@code encode-chunk} child per part still to be done, and records the parts done as completed children
+     * of this attempt with their output, all in order, replacing every child of an earlier attempt; answers their ids.
+     */
+    public List<String> spawn(List<Part> parts) {
+        return rows.spawn(parent, attempt, TaskType.ENCODE_CHUNK, parts);
     }
 
     /** The children, in the order they were spawned. */
