@@ -11,12 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a process that died while a task's chunks ran left in the object store: the attempt's copy of the source (as
- * large as the input) and its chunks' files, under {@code spool-chunks/<task id>-a<attempt>/}, which only that
- * attempt's own clean-up would have removed. The task's next attempt keeps the chunks they finished and removes the
- * rest when it starts its chunks ({@link ClusterChunks}); every worker process reaps when it starts and then
- * periodically ({@link #start}) what tasks that ended left (failed for good, cancelled). A task waiting for its next
- * attempt keeps its files for it.
+ * What attempts that did not finish left in the object store under {@code spool-chunks/<task id>-a<attempt>/}: a
+ * process that died leaves the attempt's copy of the source (as large as the input) and its chunks' files; an attempt
+ * that failed or stopped leaves its finished chunks' files. The task's next attempt keeps the chunks it can use and
+ * removes the rest when it starts its chunks ({@link ClusterChunks}); every worker process reaps when it starts and
+ * then periodically ({@link #start}) what tasks that ended left (failed for good, cancelled). A task waiting for its
+ * next attempt keeps its files for it.
  */
 public final class ChunkLeftovers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkLeftovers.class);

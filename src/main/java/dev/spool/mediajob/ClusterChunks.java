@@ -203,15 +203,21 @@ final class ClusterChunks implements ChunkRunner {
     }
 
     /**
-     * Children still running after a failure or cancel are stopped; the exchanged files go in every outcome. A
-     * failure here must not hide the run's own outcome.
+     * Children still running after a failure, a cancel or a stop are stopped. The exchanged files go once collected
+     * or once the task has ended (cancelled); otherwise (the encode failed and may be retried, the process is
+     * stopping) only the source's copy goes, and the finished chunks' files wait for the next attempt, which keeps
+     * them, or for the reaper once the task has ended. A failure here must not hide the run's own outcome.
      */
     private void cleanUp(Children children, boolean collected) {
         try {
             if (!collected) {
                 children.cancelUnfinished("the encode this chunk belongs to stopped");
             }
-            store.deletePrefix(prefix);
+            if (collected || children.parentEnded()) {
+                store.deletePrefix(prefix);
+            } else {
+                store.delete(prefix + "source");
+            }
         } catch (RuntimeException e) {
             log.warn("cannot clean up the chunks under {}: {}", prefix, e.getMessage());
         }

@@ -12,6 +12,9 @@ import dev.spool.testing.MediaHttpServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,10 +129,13 @@ class ClusterChunksTest {
     }
 
     @Test
-    void givenALongImportRunningItsChunks_whenTheParentIsCancelled_thenNoChunkFfmpegIsLeftAndEveryChunkIsCancelled() {
+    void givenALongImportRunningItsChunks_whenTheParentIsCancelled_thenNoChunkFfmpegIsLeftNorAnyOfItsFiles() {
         String taskId = importLong("cancelled");
         var encoding = Await.until(
-                () -> chunkFfmpeg(taskId, 0), running -> !running.isEmpty(), ENCODE, "the first chunk's ffmpeg to run");
+                () -> chunkFfmpeg(taskId, 1),
+                running -> !running.isEmpty(),
+                ENCODE,
+                "the second chunk's ffmpeg to run");
 
         var cancel = user.post("/api/task/" + taskId + "/cancel");
 
@@ -146,10 +153,16 @@ class ClusterChunksTest {
         assertThat(chunkRows(taskId))
                 .as("no chunk left to run, the waiting ones never ran")
                 .containsExactly(
-                        chunkId(taskId, 0) + " cancelled 1",
-                        chunkId(taskId, 1) + " cancelled 0",
+                        chunkId(taskId, 0) + " completed 1",
+                        chunkId(taskId, 1) + " cancelled 1",
                         chunkId(taskId, 2) + " cancelled 0",
                         chunkId(taskId, 3) + " cancelled 0");
+        assertThat(Await.until(
+                        () -> chunkFiles(taskId),
+                        List::isEmpty,
+                        Duration.ofSeconds(10),
+                        "the cancelled import's source copy and the finished chunk's files to be removed"))
+                .isEmpty();
         assertThat(user.get("/api/task/" + taskId)
                         .json()
                         .path("status")
@@ -189,6 +202,18 @@ class ClusterChunksTest {
         assertThat(user.get("/api/task/" + chunkId(taskId, 0)).status()).isEqualTo(404);
         assertThat(server.admin().get("/api/task/" + chunkId(taskId, 0)).status())
                 .isEqualTo(404);
+    }
+
+    /** The files the import's attempts exchange through the (local) object store. */
+    private List<Path> chunkFiles(String taskId) {
+        Path root = server.dataDir().resolve("objects").resolve("spool-chunks");
+        try (var walk = Files.exists(root) ? Files.walk(root) : Stream.<Path>empty()) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(file -> root.relativize(file).toString().startsWith(taskId + "-"))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String chunkId(String taskId, int index) {

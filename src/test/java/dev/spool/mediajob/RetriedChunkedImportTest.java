@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A long import whose worker process dies while its chunks run (SIGKILL: no clean-up, the lease simply runs out) is
- * taken up by its next attempt without encoding again the chunks the first attempt finished, unless the source it
+ * A long import whose worker process dies while its chunks run (SIGKILL: no clean-up, the lease simply runs out) or
+ * is stopped (SIGTERM: the process stops its work and cleans up) is taken up by its next attempt without encoding again the chunks the first attempt finished, unless the source it
  * fetches again has changed meanwhile; either way its joined outputs play through. The server is a process of its own, with a single worker slot that runs the
  * chunks one after the other; what lives in its data directory is what survives the kill, so one store is enough.
  */
@@ -64,10 +65,24 @@ class RetriedChunkedImportTest {
     @Test
     void givenALongImportWhoseWorkerDiesWhileItsThirdChunkRuns_whenTheNextAttemptRuns_thenTheFinishedChunksAreKept()
             throws Exception {
-        String taskId = importKilledAtTheThirdChunk();
+        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::kill);
 
         server.restart();
 
+        assertKeptTheFirstTwoChunks(taskId);
+    }
+
+    @Test
+    void givenALongImportWhoseServerIsStoppedWhileItsThirdChunkRuns_whenItStartsAgain_thenTheFinishedChunksAreKept()
+            throws Exception {
+        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::close);
+
+        server.restart();
+
+        assertKeptTheFirstTwoChunks(taskId);
+    }
+
+    private void assertKeptTheFirstTwoChunks(String taskId) throws Exception {
         JsonNode done = awaitEnd(taskId);
         assertThat(chunkRows(taskId))
                 .as("the second attempt's chunks: the first two kept, never run again (attempt 0)")
@@ -89,7 +104,7 @@ class RetriedChunkedImportTest {
     @Test
     void givenALongImportWhoseWorkerDied_whenTheSourceChangedBeforeTheNextAttempt_thenEveryChunkIsEncodedAgain()
             throws Exception {
-        String taskId = importKilledAtTheThirdChunk();
+        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::kill);
         // The same media under another title tag: the same chunks, the same encodes; only the bytes differ.
         SampleMedia.mp4(media, "long.mp4", SECONDS, "1280x720", "edited");
 
@@ -108,10 +123,11 @@ class RetriedChunkedImportTest {
     }
 
     /**
-     * Imports the long source and kills the server (and the chunk's ffmpeg it leaves behind) while the third chunk
-     * encodes, the first two finished; answers the import's task id.
+     * Imports the long source and stops the server ({@link SpoolProcess#kill} or a graceful {@link SpoolProcess#close})
+     * while the third chunk encodes, the first two finished, then ends the chunk's ffmpeg should it still run; answers
+     * the import's task id.
      */
-    private String importKilledAtTheThirdChunk() throws Exception {
+    private String importStoppedAtTheThirdChunk(Consumer<SpoolProcess> stop) throws Exception {
         media = Files.createDirectories(dir.resolve("media"));
         SampleMedia.mp4(media, "long.mp4", SECONDS, "1280x720");
         files = MediaHttpServer.serving(media);
@@ -124,7 +140,9 @@ class RetriedChunkedImportTest {
                         "SPOOL_X264_PRESET", "ultrafast",
                         "SPOOL_CHUNK_THRESHOLD_SECONDS", "6",
                         "SPOOL_TASK_LEASE", "3s",
-                        "SPOOL_TASK_FIRST_RETRY_DELAY", "1s"));
+                        "SPOOL_TASK_FIRST_RETRY_DELAY", "1s",
+                        // A stopping worker runs no more chunks: the import it runs waits no longer than this.
+                        "SPOOL_SHUTDOWN_GRACE", "1s"));
         admin = new ApiClient(server.baseUrl(), ADMIN_KEY);
         var created = admin.post(
                 "/api/asset/upload/url",
@@ -136,10 +154,10 @@ class RetriedChunkedImportTest {
                 running -> !running.isEmpty(),
                 ENCODE,
                 "the third chunk's ffmpeg to run");
-        var beforeKill = chunkRows(taskId);
-        server.kill();
+        var beforeStop = chunkRows(taskId);
+        stop.accept(server);
         third.forEach(ProcessHandle::destroyForcibly);
-        assertThat(beforeKill)
+        assertThat(beforeStop)
                 .as("the first attempt finished the first two chunks")
                 .startsWith(chunk(taskId, 1, 0) + " completed 1", chunk(taskId, 1, 1) + " completed 1");
         return taskId;

@@ -103,6 +103,16 @@ final class ChildRows {
                 .list());
     }
 
+    /** Whether the parent has ended (cancelled, failed, completed) or is gone: no later attempt will run it. */
+    boolean parentEnded(String parentId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT phase FROM tasks WHERE id = :parent")
+                .bind("parent", parentId)
+                .mapTo(String.class)
+                .findOne()
+                .map(phase -> TaskPhase.fromWire(phase).terminal())
+                .orElse(true));
+    }
+
     void cancelUnfinished(String parentId, String reason) {
         long now = clock.millis();
         jdbi.useTransaction(h -> transitions.cancelChildren(h, parentId, reason, now));

@@ -69,6 +69,14 @@ public final class Children {
         return helper.runOne(parent.id());
     }
 
+    /**
+     * Whether the parent has ended as last committed (cancelled, or failed or completed by another process) or is
+     * gone: then no later attempt will want what its children made.
+     */
+    public boolean parentEnded() {
+        return rows.parentEnded(parent.id());
+    }
+
     /** Cancels every child that has not ended; workers running one stop it within a supervision round. */
     public void cancelUnfinished(String reason) {
         rows.cancelUnfinished(parent.id(), reason);
