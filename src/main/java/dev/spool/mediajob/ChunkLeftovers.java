@@ -64,7 +64,7 @@ public final class ChunkLeftovers implements AutoCloseable {
     static int reap(ObjectStore store, Predicate<String> taskUnfinished) {
         int removed = reap(store, ClusterChunks.ROOT, attempt -> taskUnfinished.test(taskOf(attempt)));
         if (removed > 0) {
-            log.info("removed the chunk files of {} task attempt(s) whose process stopped before cleaning up", removed);
+            log.info("removed the chunk files of {} attempt(s) of tasks that ended without them", removed);
         }
         return removed;
     }

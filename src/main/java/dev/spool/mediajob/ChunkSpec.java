@@ -5,10 +5,10 @@ import dev.spool.json.Json;
 import dev.spool.media.ChunkRunner;
 
 /**
- * The parameters of an {@code encode-chunk} child task: the encode to run, the object holding the source and the
- * source's SHA-256 (hex), and the object key prefix its files go under for the parent to collect.
+ * The parameters of an {@code encode-chunk} child task: the encode to run, the object holding the source, and the
+ * object key prefix its files go under for the parent to collect.
  */
-record ChunkSpec(ChunkRunner.Job job, String source, String sourceSha256, String output) {
+record ChunkSpec(ChunkRunner.Job job, String source, String output) {
     JsonNode toJson() {
         return Json.tree(Json.write(this));
     }

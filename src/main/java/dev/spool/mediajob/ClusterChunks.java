@@ -21,20 +21,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a media task's chunks as {@code encode-chunk} child tasks that any worker of the cluster claims: the source
- * goes to the object store once, each chunk's files come back through it under a prefix of this attempt, removed
- * in every outcome (should this process die first, by a later attempt or process: {@link ChunkLeftovers}). While
- * it waits, the parent's worker runs the children itself ({@link Children#runOne}), so a single worker slot
- * suffices and every further worker shortens the wait.
+ * goes to the object store once, under a name holding its SHA-256, and each chunk's files come back through it under
+ * a prefix of this attempt. While it waits, the parent's worker runs the children itself ({@link Children#runOne}),
+ * so a single worker slot suffices and every further worker shortens the wait.
  *
- * <p>A later attempt of the task (its worker died, its lease ran out) does not encode again the chunks an earlier
- * attempt finished: a chunk whose encode is the same, on a source with the same SHA-256, keeps its files, which move
- * under the new attempt's prefix before the earlier attempts' files are removed.
+ * <p>A later attempt of the task (its worker died or stopped, its lease ran out, the attempt failed and is retried)
+ * does not encode again the chunks an earlier attempt finished while its chunks were encoding: a chunk whose encode
+ * is the same, on a source with the same SHA-256, keeps its files, which move under the new attempt's prefix; the
+ * earlier attempts' files are removed once the new attempt's children are recorded. The files go once collected, or
+ * once the task has ended or failed for good; otherwise the source's copy goes and the finished chunks wait for the
+ * next attempt (or, should the task end without one, for {@link ChunkLeftovers}).
  */
 final class ClusterChunks implements ChunkRunner {
     private static final Logger log = LoggerFactory.getLogger(ClusterChunks.class);
     private static final Duration POLL = Duration.ofMillis(250);
     /** Where the attempts' sources and chunk files live while the chunks run. */
     static final String ROOT = "spool-chunks/";
+    /**
+     * The start of the source copy's name, which ends with the source's SHA-256: the chunks' specs name their source,
+     * so they tell which bytes they were encoded from, and every version of the chunk handler reads them.
+     */
+    private static final String SOURCE = "source-";
 
     private final ObjectStore store;
     private final TaskContext context;
@@ -52,9 +59,11 @@ final class ClusterChunks implements ChunkRunner {
     public void run(Path input, String inputSha256, Path work, List<Job> jobs, Progress progress)
             throws MediaException, InterruptedException {
         Children children = context.children();
+        String source = prefix + SOURCE + inputSha256;
+        boolean spawned = false;
         boolean collected = false;
+        boolean gaveUp = false;
         try {
-            String source = prefix + "source";
             var doneEarlier = doneEarlier(children.list(), inputSha256);
             var parts = new ArrayList<Children.Part>();
             for (Job job : jobs) {
@@ -62,9 +71,8 @@ final class ClusterChunks implements ChunkRunner {
                 if (done != null && !carriedOver(done, output(job), work)) {
                     done = null;
                 }
-                parts.add(new Children.Part(new ChunkSpec(job, source, inputSha256, output(job)).toJson(), done));
+                parts.add(new Children.Part(new ChunkSpec(job, source, output(job)).toJson(), done));
             }
-            removeEarlierAttempts();
             if (parts.stream().anyMatch(part -> part.done() == null)) {
                 store.putFinished(source, input, null);
             }
@@ -78,6 +86,9 @@ final class ClusterChunks implements ChunkRunner {
                         parts.size());
             }
             children.spawn(parts);
+            spawned = true;
+            // Only now: until the children above are recorded, the earlier attempt's rows name its files.
+            removeEarlierAttempts();
             awaitAll(children, jobs, progress);
             for (int i = 0; i < jobs.size(); i++) {
                 if (parts.get(i).done() == null) {
@@ -85,13 +96,16 @@ final class ClusterChunks implements ChunkRunner {
                 }
             }
             collected = true;
+        } catch (MediaException e) {
+            gaveUp = !e.retriable();
+            throw e;
         } catch (StorageException e) {
             throw new MediaException(
                     "storage_error", "cannot exchange the chunks through the object store: " + e.getMessage(), true, e);
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot write a chunk's files: " + e.getMessage(), true, e);
         } finally {
-            cleanUp(children, collected);
+            cleanUp(children, source, collected, gaveUp, spawned);
         }
     }
 
@@ -99,15 +113,27 @@ final class ClusterChunks implements ChunkRunner {
         return prefix + "c" + job.index();
     }
 
-    /** The completed children of the last attempt that encoded on the same source, by their encode. */
-    private static Map<Job, Children.Child> doneEarlier(List<Children.Child> children, String inputSha256) {
+    /**
+     * The completed children of the last attempt that encoded on the same source (their source's name ends with its
+     * SHA-256), by their encode. A child whose spec cannot be read is not among them: it is encoded again.
+     */
+    private Map<Job, Children.Child> doneEarlier(List<Children.Child> children, String inputSha256) {
         var done = new HashMap<Job, Children.Child>();
         for (var child : children) {
-            if (child.phase() == TaskPhase.COMPLETED) {
+            if (child.phase() != TaskPhase.COMPLETED || child.output() == null) {
+                continue;
+            }
+            try {
                 var spec = ChunkSpec.of(child.params());
-                if (inputSha256.equals(spec.sourceSha256())) {
+                if (spec.source().endsWith("/" + SOURCE + inputSha256)) {
                     done.put(spec.job(), child);
                 }
+            } catch (RuntimeException e) {
+                log.warn(
+                        "task {}: cannot read the spec of chunk {}, encoding it again: {}",
+                        taskId,
+                        child.id(),
+                        e.toString());
             }
         }
         return done;
@@ -115,18 +141,24 @@ final class ClusterChunks implements ChunkRunner {
 
     /**
      * Brings a chunk an earlier attempt encoded into {@code work} and under this attempt's {@code output}; false, and
-     * the chunk is encoded again, when its files are no longer all there (a reaper got to them first).
+     * the chunk is encoded again, when its files are no longer all there or cannot be read (an attempt that lost its
+     * lease and runs on cleaned them up, the store lost them).
      */
-    private boolean carriedOver(Children.Child done, String output, Path work) throws IOException {
-        String from = ChunkSpec.of(done.params()).output();
-        var files = collect(from, work);
-        if (files.isEmpty() || files.size() != done.output().path("files").asInt()) {
+    private boolean carriedOver(Children.Child done, String output, Path work) {
+        try {
+            String from = ChunkSpec.of(done.params()).output();
+            var files = collect(from, work);
+            if (files.isEmpty() || files.size() != done.output().path("files").asInt()) {
+                return false;
+            }
+            for (String file : files) {
+                store.putFinished(output + "/" + file, work.resolve(file), null);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.warn("task {}: cannot keep chunk {}, encoding it again: {}", taskId, done.id(), e.toString());
             return false;
         }
-        for (String file : files) {
-            store.putFinished(output + "/" + file, work.resolve(file), null);
-        }
-        return true;
     }
 
     /**
@@ -203,27 +235,30 @@ final class ClusterChunks implements ChunkRunner {
     }
 
     /**
-     * Children still running after a failure, a cancel or a stop are stopped. The exchanged files go once collected
-     * or once the task has ended (cancelled); otherwise (the encode failed and may be retried, the process is
-     * stopping) only the source's copy goes, and the finished chunks' files wait for the next attempt, which keeps
-     * them, or for the reaper once the task has ended. A failure here must not hide the run's own outcome.
+     * Children still running after a failure, a cancel or a stop are stopped. The exchanged files go once collected,
+     * once the task failed for good ({@code gaveUp}) or once it has ended (cancelled); otherwise (the encode failed
+     * and may be retried, the process is stopping) only the source's copy goes, and the finished chunks' files wait
+     * for the next attempt, which keeps them, or for the reaper once the task has ended. A failure here must not hide
+     * the run's own outcome.
      */
-    private void cleanUp(Children children, boolean collected) {
+    private void cleanUp(Children children, String source, boolean collected, boolean gaveUp, boolean spawned) {
         try {
             if (!collected) {
                 children.cancelUnfinished("the encode this chunk belongs to stopped");
             }
-            if (collected || children.parentEnded()) {
+            if (collected || gaveUp || children.parentEnded()) {
                 store.deletePrefix(prefix);
             } else {
-                store.delete(prefix + "source");
+                store.delete(source);
             }
         } catch (RuntimeException e) {
             log.warn("cannot clean up the chunks under {}: {}", prefix, e.getMessage());
         }
-        // Again at the end: a chunk of an earlier attempt that was still running on another worker when this one began
-        // may have written its files since.
-        removeEarlierAttempts();
+        if (spawned) {
+            // Again at the end: a chunk of an earlier attempt that was still running on another worker when this one
+            // began may have written its files since.
+            removeEarlierAttempts();
+        }
     }
 
     /** What earlier attempts of this task left (their process died before cleaning up); never fails the encode. */
