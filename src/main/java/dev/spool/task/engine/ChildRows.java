@@ -61,9 +61,8 @@ final class ChildRows {
                 // zero-padded, so that ordering by id is ordering by position
                 String id = String.format(Locale.ROOT, "%s-a%d-c%04d", parent.id(), attempt, i);
                 var done = parts.get(i).done();
-                var status = done == null
-                        ? new TaskStatus(TaskPhase.WAITING, now, null, null, 0, null)
-                        : new TaskStatus(TaskPhase.COMPLETED, now, null, null, 0, null);
+                var status = new TaskStatus(
+                        done == null ? TaskPhase.WAITING : TaskPhase.COMPLETED, now, null, null, 0, null);
                 tasks.insertChild(
                         h,
                         new Task(
