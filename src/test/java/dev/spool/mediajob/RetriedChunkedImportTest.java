@@ -30,9 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A long import whose worker process dies while its chunks run (SIGKILL: no clean-up, the lease simply runs out) or
- * is stopped (SIGTERM: the process stops its work and cleans up) is taken up by its next attempt without encoding again the chunks the first attempt finished, unless the source it
- * fetches again has changed meanwhile; either way its joined outputs play through. The server is a process of its own, with a single worker slot that runs the
- * chunks one after the other; what lives in its data directory is what survives the kill, so one store is enough.
+ * is stopped (SIGTERM: the process stops its work and cleans up) is taken up by its next attempt without encoding
+ * again the chunks the first attempt finished, unless the source it fetches again has changed meanwhile; either way
+ * its joined outputs play through. Stopped with a grace long enough for the rest, it completes before the process
+ * exits. The server is a process of its own, with a single worker slot that runs the chunks one after the other;
+ * what lives in its data directory is what survives the kill, so one store is enough.
  */
 @Tag("media")
 @Tag("process")
@@ -43,6 +45,8 @@ class RetriedChunkedImportTest {
     private static final int SECONDS = 24;
 
     private static final Duration ENCODE = Duration.ofMinutes(3);
+    /** Too short for the rest of the import: a graceful stop gives it back to the queue. */
+    private static final Duration GRACE = Duration.ofSeconds(1);
 
     @TempDir
     Path dir;
@@ -65,7 +69,7 @@ class RetriedChunkedImportTest {
     @Test
     void givenALongImportWhoseWorkerDiesWhileItsThirdChunkRuns_whenTheNextAttemptRuns_thenTheFinishedChunksAreKept()
             throws Exception {
-        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::kill);
+        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::kill, GRACE);
 
         server.restart();
 
@@ -75,15 +79,28 @@ class RetriedChunkedImportTest {
     @Test
     void givenALongImportWhoseServerIsStoppedWhileItsThirdChunkRuns_whenItStartsAgain_thenTheFinishedChunksAreKept()
             throws Exception {
-        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::close);
+        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::close, GRACE);
 
         server.restart();
 
         assertKeptTheFirstTwoChunks(taskId);
     }
 
+    @Test
+    void givenALongImportWhoseServerIsStoppedWhileItsThirdChunkRuns_whenTheGraceOutlastsTheRest_thenItCompletesFirst()
+            throws Exception {
+        String taskId = importStoppedAtTheThirdChunk(process -> process.stopWithin(ENCODE), Duration.ofMinutes(5));
+
+        assertThat(attempt(taskId)).as("the import's attempts").isEqualTo(1);
+        assertThat(logLines("back to the queue")).as("nothing was given back").isEmpty();
+        server.restart();
+        JsonNode done = awaitEnd(taskId, 1);
+        JoinedOutputs.assertPlayThrough(admin, done, SECONDS);
+        assertThat(objectsUnder("spool-chunks")).as("the chunk files").isEmpty();
+    }
+
     private void assertKeptTheFirstTwoChunks(String taskId) throws Exception {
-        JsonNode done = awaitEnd(taskId);
+        JsonNode done = awaitEnd(taskId, 2);
         assertThat(chunkRows(taskId))
                 .as("the second attempt's chunks: the first two kept, never run again (attempt 0)")
                 .hasSize(4)
@@ -104,13 +121,13 @@ class RetriedChunkedImportTest {
     @Test
     void givenALongImportWhoseWorkerDied_whenTheSourceChangedBeforeTheNextAttempt_thenEveryChunkIsEncodedAgain()
             throws Exception {
-        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::kill);
+        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::kill, GRACE);
         // The same media under another title tag: the same chunks, the same encodes; only the bytes differ.
         SampleMedia.mp4(media, "long.mp4", SECONDS, "1280x720", "edited");
 
         server.restart();
 
-        JsonNode done = awaitEnd(taskId);
+        JsonNode done = awaitEnd(taskId, 2);
         assertThat(chunkRows(taskId))
                 .as("the second attempt ran every chunk itself")
                 .containsExactly(
@@ -123,11 +140,11 @@ class RetriedChunkedImportTest {
     }
 
     /**
-     * Imports the long source and stops the server ({@link SpoolProcess#kill} or a graceful {@link SpoolProcess#close})
-     * while the third (or fourth) chunk encodes, the first two recorded as finished, then ends the chunk's ffmpeg should
-     * it still run; answers the import's task id.
+     * Imports the long source and stops the server ({@link SpoolProcess#kill} or a graceful {@link SpoolProcess#close},
+     * running tasks given {@code grace} to finish) while the third (or fourth) chunk encodes, the first two recorded as
+     * finished, then ends the chunk's ffmpeg should it still run; answers the import's task id.
      */
-    private String importStoppedAtTheThirdChunk(Consumer<SpoolProcess> stop) throws Exception {
+    private String importStoppedAtTheThirdChunk(Consumer<SpoolProcess> stop, Duration grace) throws Exception {
         media = Files.createDirectories(dir.resolve("media"));
         SampleMedia.mp4(media, "long.mp4", SECONDS, "1280x720");
         files = MediaHttpServer.serving(media);
@@ -141,8 +158,7 @@ class RetriedChunkedImportTest {
                         "SPOOL_CHUNK_THRESHOLD_SECONDS", "6",
                         "SPOOL_TASK_LEASE", "3s",
                         "SPOOL_TASK_FIRST_RETRY_DELAY", "1s",
-                        // A stopping worker runs no more chunks: the import it runs waits no longer than this.
-                        "SPOOL_SHUTDOWN_GRACE", "1s"));
+                        "SPOOL_SHUTDOWN_GRACE", grace.toSeconds() + "s"));
         admin = new ApiClient(server.baseUrl(), ADMIN_KEY);
         var created = admin.post(
                 "/api/asset/upload/url",
@@ -173,8 +189,8 @@ class RetriedChunkedImportTest {
         return taskId;
     }
 
-    /** Waits for the import to complete, in its second attempt. */
-    private JsonNode awaitEnd(String taskId) throws SQLException {
+    /** Waits for the import to complete, in the given attempt. */
+    private JsonNode awaitEnd(String taskId, int attempt) throws SQLException {
         JsonNode done = Await.until(
                 () -> admin.get("/api/task/" + taskId).json(),
                 task -> Set.of("completed", "failed", "cancelled")
@@ -182,7 +198,7 @@ class RetriedChunkedImportTest {
                 ENCODE,
                 "the import to end");
         assertThat(done.path("status").path("phase").asText()).as("%s", done).isEqualTo("completed");
-        assertThat(attempt(taskId)).as("the import's attempts").isEqualTo(2);
+        assertThat(attempt(taskId)).as("the import's attempts").isEqualTo(attempt);
         return done;
     }
 

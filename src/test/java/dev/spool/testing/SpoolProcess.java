@@ -93,6 +93,19 @@ public final class SpoolProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, then waits up to {@code wait} for the process to stop on its own; fails when it did not. */
+    public void stopWithin(Duration wait) {
+        process.destroy();
+        try {
+            assertThat(process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("the server stopped within %s", wait)
+                    .isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts the server again, same port, data directory and database. */
     public void restart() {
         launch();

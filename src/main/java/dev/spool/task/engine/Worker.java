@@ -59,6 +59,9 @@ public final class Worker implements AutoCloseable {
     private boolean loopDone;
 
     private volatile boolean stopping;
+    /** Set once the shutdown grace has run out: no run starts any more, not even a running parent's child. */
+    private volatile boolean graceOver;
+
     private volatile boolean closed;
     private Thread loop;
     private Thread supervisor;
@@ -191,12 +194,16 @@ public final class Worker implements AutoCloseable {
 
     /** Starts the claimed task's run, or gives it back (and returns null) when shutdown has begun. */
     private Run begin(TaskClaims.Claim claim) {
-        var task = claim.task();
         if (stopping) {
             // Claimed while shutdown began: back to the queue at once, untouched.
-            claimed.release(id, task.id(), claim.attempt());
+            claimed.release(id, claim.task().id(), claim.attempt());
             return null;
         }
+        return start(claim);
+    }
+
+    private Run start(TaskClaims.Claim claim) {
+        var task = claim.task();
         var run = new Run(task, claim.attempt());
         running.put(task.id(), run);
         run.thread = Thread.ofVirtual().name("task-" + task.id()).unstarted(() -> execute(claim, run));
@@ -208,18 +215,23 @@ public final class Worker implements AutoCloseable {
      * A running parent helps with its own children: one due child is claimed and run like any claimed task (leased,
      * supervised, fenced), outside the slot count, while the parent's thread waits for it. So a parent never holds
      * the only slot while its children wait, and each worker that has a free slot takes children as well.
+     *
+     * <p>A stopping worker's parents go on running their children until the shutdown grace runs out: the parent holds
+     * its slot through the grace anyway, a part finished meanwhile is kept for the parent's next attempt, and the
+     * whole task may yet finish before the process stops.
      */
     private boolean runChild(String parentId) throws InterruptedException {
-        if (stopping) {
+        if (graceOver) {
             return false;
         }
         var claim = children.claim(id, parentId);
         if (claim.isEmpty()) {
             return false;
         }
-        var child = begin(claim.get());
-        if (child == null) {
-            return false;
+        var child = start(claim.get());
+        if (graceOver) {
+            // The grace ran out while it was claimed: shutdown's last look at the runs may have missed it.
+            child.stop();
         }
         try {
             child.thread.join();
@@ -341,6 +353,7 @@ public final class Worker implements AutoCloseable {
                 }
             }
         }
+        graceOver = true;
         int released = 0;
         for (var run : running.values()) {
             if (run.stop()) {
