@@ -17,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +48,8 @@ class RetriedChunkedImportTest {
     private static final Duration ENCODE = Duration.ofMinutes(3);
     /** Too short for the rest of the import: a graceful stop gives it back to the queue. */
     private static final Duration GRACE = Duration.ofSeconds(1);
+    /** The third or fourth chunk: whichever encodes once the first two are recorded as finished. */
+    private static final int[] LATER_CHUNKS = {2, 3};
 
     @TempDir
     Path dir;
@@ -69,7 +72,7 @@ class RetriedChunkedImportTest {
     @Test
     void givenALongImportWhoseWorkerDiesWhileItsThirdChunkRuns_whenTheNextAttemptRuns_thenTheFinishedChunksAreKept()
             throws Exception {
-        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::kill, GRACE);
+        String taskId = importStoppedWhileAChunkRuns(SpoolProcess::kill, GRACE, LATER_CHUNKS);
 
         server.restart();
 
@@ -79,7 +82,7 @@ class RetriedChunkedImportTest {
     @Test
     void givenALongImportWhoseServerIsStoppedWhileItsThirdChunkRuns_whenItStartsAgain_thenTheFinishedChunksAreKept()
             throws Exception {
-        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::close, GRACE);
+        String taskId = importStoppedWhileAChunkRuns(SpoolProcess::close, GRACE, LATER_CHUNKS);
 
         server.restart();
 
@@ -89,9 +92,12 @@ class RetriedChunkedImportTest {
     @Test
     void givenALongImportWhoseServerIsStoppedWhileItsThirdChunkRuns_whenTheGraceOutlastsTheRest_thenItCompletesFirst()
             throws Exception {
-        String taskId = importStoppedAtTheThirdChunk(process -> process.stopWithin(ENCODE), Duration.ofMinutes(5));
+        // Stopped while the third chunk runs, so that the fourth can only start during the grace.
+        String taskId = importStoppedWhileAChunkRuns(process -> process.stopWithin(ENCODE), Duration.ofMinutes(5), 2);
 
-        assertThat(attempt(taskId)).as("the import's attempts").isEqualTo(1);
+        assertThat(taskColumn(taskId, "phase") + " " + taskColumn(taskId, "attempt"))
+                .as("the import, when the process had stopped")
+                .isEqualTo("completed 1");
         assertThat(logLines("back to the queue")).as("nothing was given back").isEmpty();
         server.restart();
         JsonNode done = awaitEnd(taskId, 1);
@@ -121,7 +127,7 @@ class RetriedChunkedImportTest {
     @Test
     void givenALongImportWhoseWorkerDied_whenTheSourceChangedBeforeTheNextAttempt_thenEveryChunkIsEncodedAgain()
             throws Exception {
-        String taskId = importStoppedAtTheThirdChunk(SpoolProcess::kill, GRACE);
+        String taskId = importStoppedWhileAChunkRuns(SpoolProcess::kill, GRACE, LATER_CHUNKS);
         // The same media under another title tag: the same chunks, the same encodes; only the bytes differ.
         SampleMedia.mp4(media, "long.mp4", SECONDS, "1280x720", "edited");
 
@@ -141,10 +147,11 @@ class RetriedChunkedImportTest {
 
     /**
      * Imports the long source and stops the server ({@link SpoolProcess#kill} or a graceful {@link SpoolProcess#close},
-     * running tasks given {@code grace} to finish) while the third (or fourth) chunk encodes, the first two recorded as
-     * finished, then ends the chunk's ffmpeg should it still run; answers the import's task id.
+     * running tasks given {@code grace} to finish) while one of the given chunks (by index) encodes, the first two
+     * recorded as finished, then ends the chunk's ffmpeg should it still run; answers the import's task id.
      */
-    private String importStoppedAtTheThirdChunk(Consumer<SpoolProcess> stop, Duration grace) throws Exception {
+    private String importStoppedWhileAChunkRuns(Consumer<SpoolProcess> stop, Duration grace, int... chunks)
+            throws Exception {
         media = Files.createDirectories(dir.resolve("media"));
         SampleMedia.mp4(media, "long.mp4", SECONDS, "1280x720");
         files = MediaHttpServer.serving(media);
@@ -168,14 +175,14 @@ class RetriedChunkedImportTest {
         var encoding = Await.until(
                 () -> {
                     var running = new ArrayList<ProcessHandle>();
-                    for (int chunk = 2; chunk < 4; chunk++) {
+                    for (int chunk : chunks) {
                         running.addAll(FfmpegProcesses.naming(taskId + "-a1/source", "/chunk_" + chunk + ".ts"));
                     }
                     return running;
                 },
                 running -> !running.isEmpty(),
                 ENCODE,
-                "the third or fourth chunk's ffmpeg to run");
+                "the ffmpeg of chunk " + Arrays.toString(chunks) + " to run");
         // A finished chunk's outcome is written in the worker's next round, while its next chunk may already run.
         Await.until(
                 () -> chunkRows(taskId),
@@ -198,7 +205,7 @@ class RetriedChunkedImportTest {
                 ENCODE,
                 "the import to end");
         assertThat(done.path("status").path("phase").asText()).as("%s", done).isEqualTo("completed");
-        assertThat(attempt(taskId)).as("the import's attempts").isEqualTo(attempt);
+        assertThat(taskColumn(taskId, "attempt")).as("the import's attempts").isEqualTo(Integer.toString(attempt));
         return done;
     }
 
@@ -224,14 +231,15 @@ class RetriedChunkedImportTest {
         return rows;
     }
 
-    private int attempt(String taskId) throws SQLException {
+    /** One column of the import's row, read from the server's database. */
+    private String taskColumn(String taskId, String column) throws SQLException {
         try (var c = DriverManager.getConnection(
                         "jdbc:sqlite:" + server.dataDir().resolve("spool.db"));
-                var s = c.prepareStatement("SELECT attempt FROM tasks WHERE id = ?")) {
+                var s = c.prepareStatement("SELECT " + column + " FROM tasks WHERE id = ?")) {
             s.setString(1, taskId);
             try (var rs = s.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                return rs.getInt(1);
+                return rs.getString(1);
             }
         }
     }

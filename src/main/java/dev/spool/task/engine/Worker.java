@@ -59,8 +59,13 @@ public final class Worker implements AutoCloseable {
     private boolean loopDone;
 
     private volatile boolean stopping;
-    /** Set once the shutdown grace has run out: no run starts any more, not even a running parent's child. */
+    /**
+     * Set once the shutdown grace has run out: no run starts any more, not even a running parent's child. Set and
+     * read under {@link #graceEnding}, so a child either starts before shutdown looks at the runs, or not at all.
+     */
     private volatile boolean graceOver;
+
+    private final Object graceEnding = new Object();
 
     private volatile boolean closed;
     private Thread loop;
@@ -228,10 +233,14 @@ public final class Worker implements AutoCloseable {
         if (claim.isEmpty()) {
             return false;
         }
-        var child = start(claim.get());
-        if (graceOver) {
-            // The grace ran out while it was claimed: shutdown's last look at the runs may have missed it.
-            child.stop();
+        Run child;
+        synchronized (graceEnding) {
+            child = graceOver ? null : start(claim.get());
+        }
+        if (child == null) {
+            // The grace ran out while it was claimed: back to the queue at once, untouched.
+            claimed.release(id, claim.get().task().id(), claim.get().attempt());
+            return false;
         }
         try {
             child.thread.join();
@@ -353,7 +362,9 @@ public final class Worker implements AutoCloseable {
                 }
             }
         }
-        graceOver = true;
+        synchronized (graceEnding) {
+            graceOver = true;
+        }
         int released = 0;
         for (var run : running.values()) {
             if (run.stop()) {
