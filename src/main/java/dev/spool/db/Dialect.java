@@ -30,6 +30,9 @@ public enum Dialect {
             hikari.addDataSourceProperty("busy_timeout", Long.toString(BUSY_TIMEOUT.toMillis()));
             hikari.addDataSourceProperty("foreign_keys", "true");
             hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            // Spool never asks for generated keys. With the driver's default it matches every statement it runs
+            // against a pattern, and after every INSERT queries last_insert_rowid() as well.
+            hikari.addDataSourceProperty("jdbc.get_generated_keys", "false");
             hikari.setMaximumPoolSize(8);
         }
 
