@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,10 +60,7 @@ public final class Worker implements AutoCloseable {
     private boolean loopDone;
 
     private volatile boolean stopping;
-    /**
-     * Set once the shutdown grace has run out: no run starts any more, not even a running parent's child. Set and
-     * read under {@link #graceEnding}, so a child either starts before shutdown looks at the runs, or not at all.
-     */
+    /** Set once the shutdown grace has run out: no run starts any more, not even a running parent's child. */
     private volatile boolean graceOver;
 
     private final Object graceEnding = new Object();
@@ -128,7 +126,7 @@ public final class Worker implements AutoCloseable {
                 finish(round, result.outcomes());
                 var begun = new ArrayList<Run>();
                 for (var claim : result.claims()) {
-                    var run = begin(claim);
+                    var run = begin(claim, () -> stopping);
                     if (run != null) {
                         begun.add(run);
                     }
@@ -197,23 +195,24 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Starts the claimed task's run, or gives it back (and returns null) when shutdown has begun. */
-    private Run begin(TaskClaims.Claim claim) {
-        if (stopping) {
-            // Claimed while shutdown began: back to the queue at once, untouched.
-            claimed.release(id, claim.task().id(), claim.attempt());
-            return null;
-        }
-        return start(claim);
-    }
-
-    private Run start(TaskClaims.Claim claim) {
+    /**
+     * Starts the claimed task's run, or gives it back to the queue at once, untouched (and returns null), when
+     * {@code refused}: shutdown has begun, or for a parent's child, its grace has run out. Decided under
+     * {@link #graceEnding}, so a run either starts before shutdown looks at the runs, or not at all.
+     */
+    private Run begin(TaskClaims.Claim claim, BooleanSupplier refused) {
         var task = claim.task();
-        var run = new Run(task, claim.attempt());
-        running.put(task.id(), run);
-        run.thread = Thread.ofVirtual().name("task-" + task.id()).unstarted(() -> execute(claim, run));
-        run.thread.start();
-        return run;
+        synchronized (graceEnding) {
+            if (!refused.getAsBoolean()) {
+                var run = new Run(task, claim.attempt());
+                running.put(task.id(), run);
+                run.thread = Thread.ofVirtual().name("task-" + task.id()).unstarted(() -> execute(claim, run));
+                run.thread.start();
+                return run;
+            }
+        }
+        claimed.release(id, task.id(), claim.attempt());
+        return null;
     }
 
     /**
@@ -233,13 +232,8 @@ public final class Worker implements AutoCloseable {
         if (claim.isEmpty()) {
             return false;
         }
-        Run child;
-        synchronized (graceEnding) {
-            child = graceOver ? null : start(claim.get());
-        }
+        var child = begin(claim.get(), () -> graceOver);
         if (child == null) {
-            // The grace ran out while it was claimed: back to the queue at once, untouched.
-            claimed.release(id, claim.get().task().id(), claim.get().attempt());
             return false;
         }
         try {
