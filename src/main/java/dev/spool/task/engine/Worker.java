@@ -197,7 +197,7 @@ public final class Worker implements AutoCloseable {
 
     /**
      * Starts the claimed task's run, or gives it back to the queue at once, untouched (and returns null), when
-     * {@code refused}: shutdown has begun, or for a parent's child, its grace has run out. Decided under
+     * {@code refused}: shutdown has begun, or for a parent's child, its grace has run out or the parent stopped waiting. Decided under
      * {@link #graceEnding}, so a run either starts before shutdown looks at the runs, or not at all.
      */
     private Run begin(TaskClaims.Claim claim, BooleanSupplier refused) {
@@ -211,7 +211,7 @@ public final class Worker implements AutoCloseable {
                 return run;
             }
         }
-        claimed.release(id, task.id(), claim.attempt());
+        Uninterruptible.call(() -> claimed.release(id, task.id(), claim.attempt()));
         return null;
     }
 
@@ -223,17 +223,23 @@ public final class Worker implements AutoCloseable {
      * <p>A stopping worker's parents go on running their children until the shutdown grace runs out: the parent holds
      * its slot through the grace anyway, a part finished meanwhile is kept for the parent's next attempt, and the
      * whole task may yet finish before the process stops.
+     *
+     * <p>The parent stops its helper by interrupting it. An interrupt that lands while the child is being claimed
+     * waits for the claim's commit; the child claimed is then given back untouched.
      */
     private boolean runChild(String parentId) throws InterruptedException {
         if (graceOver) {
             return false;
         }
-        var claim = children.claim(id, parentId);
+        var claim = Uninterruptible.call(() -> children.claim(id, parentId));
         if (claim.isEmpty()) {
             return false;
         }
-        var child = begin(claim.get(), () -> graceOver);
+        var child = begin(claim.get(), () -> graceOver || Thread.currentThread().isInterrupted());
         if (child == null) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
             return false;
         }
         try {
