@@ -99,6 +99,9 @@ final class TaskClaims {
     }
 
     private final Jdbi jdbi;
+    /** For {@link #mayBeHeldByAnotherClaimer}, which runs as often as a claim and reads as much of the queue. */
+    private final Jdbi plannedOnce;
+
     private final Dialect dialect;
     private final TaskTransitions transitions;
     private final Config.Engine config;
@@ -106,6 +109,7 @@ final class TaskClaims {
 
     TaskClaims(Database database, TaskTransitions transitions, Config.Engine config, Clock clock) {
         this.jdbi = database.jdbi();
+        this.plannedOnce = database.plannedOnce();
         this.dialect = database.dialect();
         this.transitions = transitions;
         this.config = config;
@@ -318,13 +322,14 @@ final class TaskClaims {
         if (!dialect.skipsLockedRows() || types.isEmpty()) {
             return false;
         }
-        return jdbi.withHandle(h -> h.createQuery(QUEUED_USERS + "SELECT COUNT(*) FROM users u WHERE " + CLAIMABLE_USER)
-                        .bind("now", clock.millis())
-                        .bind("maxRunning", config.maxRunningPerUser())
-                        .bindList("types", wire(types))
-                        .mapTo(Integer.class)
-                        .one()
-                > 0);
+        return plannedOnce.withHandle(
+                h -> h.createQuery(QUEUED_USERS + "SELECT COUNT(*) FROM users u WHERE " + CLAIMABLE_USER)
+                                .bind("now", clock.millis())
+                                .bind("maxRunning", config.maxRunningPerUser())
+                                .bindList("types", wire(types))
+                                .mapTo(Integer.class)
+                                .one()
+                        > 0);
     }
 
     private static void pauseBriefly() {
