@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
  * What attempts that did not finish left in the object store under {@code spool-chunks/<task id>-a<attempt>/}: a
  * process that died leaves the attempt's copy of the source (as large as the input) and its chunks' files; an attempt
  * that failed or stopped leaves its finished chunks' files. The task's next attempt keeps the chunks it can use and
- * removes the rest when it starts its chunks ({@link ClusterChunks}); every worker process reaps when it starts and
- * then periodically ({@link #start}) what tasks that ended left (failed for good, cancelled). A task waiting for its
- * next attempt keeps its files for it.
+ * removes the rest when it starts its chunks ({@link ClusterChunks}); the attempt that publishes the task's outputs
+ * removes its own and the earlier ones' ({@link #reapPublished}); every worker process reaps when it starts and then
+ * periodically ({@link #start}) what tasks that ended left (failed for good, cancelled). A task waiting for its next
+ * attempt keeps its files for it.
  */
 public final class ChunkLeftovers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkLeftovers.class);
@@ -75,6 +76,21 @@ public final class ChunkLeftovers implements AutoCloseable {
      */
     static int reapEarlierAttempts(ObjectStore store, String taskId, int attempt) {
         return reap(store, ClusterChunks.ROOT + taskId + ATTEMPT, name -> attemptOf(name) >= attempt);
+    }
+
+    /**
+     * Removes what the task's attempts up to {@code attempt} left, once that attempt published the task's outputs;
+     * never fails. A later attempt's files are kept, as above.
+     */
+    static void reapPublished(ObjectStore store, String taskId, int attempt) {
+        try {
+            reap(store, ClusterChunks.ROOT + taskId + ATTEMPT, name -> attemptOf(name) > attempt);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "cannot remove the chunk files of task {} (the reaper tries again later): {}",
+                    taskId,
+                    e.getMessage());
+        }
     }
 
     /** The attempt name ({@code <task id>-a<attempt>}) of each prefix under {@code from}, removed unless kept. */

@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>A later attempt of the task (its worker died or stopped, its lease ran out, the attempt failed and is retried)
  * does not encode again the chunks an earlier attempt finished while its chunks were encoding: a chunk whose encode
  * is the same, on a source with the same SHA-256, keeps its files, which move under the new attempt's prefix; the
- * earlier attempts' files are removed once the new attempt's children are recorded. The files go once collected, or
- * once the task has ended or failed for good; otherwise the source's copy goes and the finished chunks wait for the
- * next attempt (or, should the task end without one, for {@link ChunkLeftovers}).
+ * earlier attempts' files are removed once the new attempt's children are recorded. Once the chunks are collected
+ * the source's copy goes, and their files stay until the task's outputs are published ({@link MediaJobs#run}): a join
+ * or publish that fails and is retried does not encode them again. They go at once when the task has ended or failed
+ * for good; otherwise the finished chunks wait for the next attempt (or, should the task end without one, for
+ * {@link ChunkLeftovers}).
  */
 final class ClusterChunks implements ChunkRunner {
     private static final Logger log = LoggerFactory.getLogger(ClusterChunks.class);
@@ -235,18 +237,18 @@ final class ClusterChunks implements ChunkRunner {
     }
 
     /**
-     * Children still running after a failure, a cancel or a stop are stopped. The exchanged files go once collected,
-     * once the task failed for good ({@code gaveUp}) or once it has ended (cancelled); otherwise (the encode failed
-     * and may be retried, the process is stopping) only the source's copy goes, and the finished chunks' files wait
-     * for the next attempt, which keeps them, or for the reaper once the task has ended. A failure here must not hide
-     * the run's own outcome.
+     * Children still running after a failure, a cancel or a stop are stopped. The exchanged files go once the task
+     * failed for good ({@code gaveUp}) or has ended (cancelled); otherwise (collected, or the encode failed and may be
+     * retried, or the process is stopping) only the source's copy goes, and the finished chunks' files wait for the
+     * publish, for the next attempt, which keeps them, or for the reaper once the task has ended. A failure here must
+     * not hide the run's own outcome.
      */
     private void cleanUp(Children children, String source, boolean collected, boolean gaveUp, boolean spawned) {
         try {
             if (!collected) {
                 children.cancelUnfinished("the encode this chunk belongs to stopped");
             }
-            if (collected || gaveUp || children.parentEnded()) {
+            if (gaveUp || children.parentEnded()) {
                 store.deletePrefix(prefix);
             } else {
                 store.delete(source);

@@ -72,8 +72,9 @@ public final class MediaJobs {
     }
 
     /**
-     * Fetch, transcode, publish, each step named and followed by a cancellation point; the work dir goes after. A
-     * transcode may start while its input still arrives.
+     * Fetch, transcode, publish, each step named and followed by a cancellation point; the work dir goes after, and
+     * once published, the files a chunked encode exchanged ({@link ClusterChunks}). A transcode may start while its
+     * input still arrives.
      */
     public <T> JsonNode run(Task task, TaskContext context, MediaJob<T> job) throws TaskFailure, InterruptedException {
         Path work = workDir(task.id(), context.attempt());
@@ -93,7 +94,10 @@ public final class MediaJobs {
             context.checkCancelled();
 
             context.step("publishing");
-            return job.publish(transcoded, context, p -> context.progress(TRANSCODED + (PUBLISHED - TRANSCODED) * p));
+            JsonNode output =
+                    job.publish(transcoded, context, p -> context.progress(TRANSCODED + (PUBLISHED - TRANSCODED) * p));
+            ChunkLeftovers.reapPublished(objects, task.id(), context.attempt());
+            return output;
         } catch (IOException e) {
             throw TaskFailure.retriable("local_io", "internal error processing file: " + e.getMessage(), e);
         } finally {

@@ -1,12 +1,10 @@
 package dev.spool.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.media.SampleMedia;
 import dev.spool.testing.ApiClient;
-import dev.spool.testing.Await;
 import dev.spool.testing.MediaHttpServer;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +33,6 @@ class ChunkSourceOverS3Test {
     /** 24 s in 2 s segments over a 6 s threshold: 4 chunks. */
     private static final int SECONDS = 24;
 
-    private static final double FRAME = 1.0 / 25;
     private static final long CUT_AFTER = 256 * 1024;
 
     @TempDir
@@ -85,17 +81,8 @@ class ChunkSourceOverS3Test {
             givenChunksReadingTheSourceFromS3_whenEveryReadBreaksOffEarly_thenEachIsResumedAndOnlyTheChunksPartsAreFetched() {
         proxy.cutSignedDownloadsAfter(CUT_AFTER);
 
-        var created = client.post(
-                "/api/asset/upload/url",
-                Map.of("name", "long", "url", sources.url("long.mp4"), "targetSegmentSizeSecs", 2));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String taskId = created.json().path("task").path("id").asText();
-        JsonNode done = Await.until(
-                () -> client.get("/api/task/" + taskId).json(),
-                task -> Set.of("completed", "failed", "cancelled")
-                        .contains(task.path("status").path("phase").asText()),
-                Duration.ofMinutes(4),
-                "the import to end");
+        String taskId = LongImports.start(client, sources.url("long.mp4"));
+        JsonNode done = LongImports.awaitEnd(client, taskId, Duration.ofMinutes(4));
 
         assertThat(done.path("status").path("phase").asText())
                 .as("with no retries allowed, every chunk got through its breaks: %s", done)
@@ -104,14 +91,6 @@ class ChunkSourceOverS3Test {
         assertThat(proxy.signedBytes())
                 .as("bytes the chunks fetched, against the source's %d", sourceSize)
                 .isLessThan(2 * sourceSize);
-        String master = client.get("/api/asset/" + done.path("outputAssetId").asText())
-                .json()
-                .path("playbackUrl")
-                .asText();
-        assertThat(SampleMedia.decodeEverything(master))
-                .as("decoding every rendition")
-                .isEmpty();
-        assertThat(SampleMedia.probe(master).path("format").path("duration").asDouble())
-                .isCloseTo(SECONDS, within(FRAME));
+        LongImports.assertPlaysThrough(client, done, SECONDS);
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of an S3 server that spoils uploads ({@code PUT}s) as a failing object store
@@ -55,6 +56,8 @@ final class FaultyS3Proxy implements AutoCloseable {
     private final AtomicLong signedBytes = new AtomicLong();
     private final AtomicInteger signedCutOff = new AtomicInteger();
     private volatile long cutSignedAfter = Long.MAX_VALUE;
+    private volatile Predicate<String> failing = path -> false;
+    private final ConcurrentLinkedQueue<String> uploaded = new ConcurrentLinkedQueue<>();
 
     private FaultyS3Proxy(ServerSocket listener, URI target) {
         this.listener = listener;
@@ -69,6 +72,19 @@ final class FaultyS3Proxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * From now on, uploads to a path (bucket and key) that matches answer {@code InternalError}, whatever the script
+     * and the standing fault say; {@code path -> false} ends it.
+     */
+    void failUploadsTo(Predicate<String> path) {
+        failing = path;
+    }
+
+    /** The paths (bucket and key) of every upload so far, in the order they came, faulted or not. */
+    List<String> uploads() {
+        return List.copyOf(uploaded);
     }
 
     /** The next uploads meet these faults, in order; later ones the standing fault. */
@@ -147,7 +163,12 @@ final class FaultyS3Proxy implements AutoCloseable {
                 }
             }
             forwarded.add("Connection: close");
-            Fault fault = method.equals("PUT") ? next() : Fault.NONE;
+            Fault fault = Fault.NONE;
+            if (method.equals("PUT")) {
+                String path = URI.create(head.getFirst().split(" ")[1]).getPath();
+                uploaded.add(path);
+                fault = failing.test(path) ? Fault.INTERNAL_ERROR : next();
+            }
             applied.merge(fault, 1, Integer::sum);
             if (expectsContinue) {
                 out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
