@@ -117,12 +117,6 @@ final class ChildRows {
         jdbi.useTransaction(h -> transitions.cancelChildren(h, parentId, reason, now));
     }
 
-    void delete(String parentId) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM tasks WHERE parent_id = :parent")
-                .bind("parent", parentId)
-                .execute());
-    }
-
     /**
      * Claims one due child of {@code parentId} for the worker running the parent. Unlike {@link TaskClaims} it asks
      * for no turn and no per-user slot: the parent already holds both, and its children are its own work.

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A running task's child tasks: parts of its work (a long input's chunks) that any worker of the cluster claims
  * through the engine, each under its own lease, fencing and retries, so a lost part is retried alone. Children are
- * internal: no public read, list, count or event shows them. Cancelling or failing the parent cancels them.
+ * internal: no public read, list, count or event shows them. Cancelling or failing the parent cancels them. Their
+ * rows stay with the parent's, as the record of its parts (a later attempt replaces them with its own).
  */
 public final class Children {
     /** One child as last committed; {@code progress} is 0 until it runs, its {@code output} set once completed. */
@@ -80,10 +81,5 @@ public final class Children {
     /** Cancels every child that has not ended; workers running one stop it within a supervision round. */
     public void cancelUnfinished(String reason) {
         rows.cancelUnfinished(parent.id(), reason);
-    }
-
-    /** Removes the children's rows once the parent has collected what they made. */
-    public void delete() {
-        rows.delete(parent.id());
     }
 }
