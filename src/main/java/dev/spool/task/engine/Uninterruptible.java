@@ -20,7 +20,7 @@ final class Uninterruptible {
                 .start(() -> {
                     try {
                         result.set(call.get());
-                    } catch (RuntimeException | Error e) {
+                    } catch (Throwable e) {
                         failure.set(e);
                     }
                 });
@@ -40,6 +40,10 @@ final class Uninterruptible {
         }
         if (failure.get() instanceof Error e) {
             throw e;
+        }
+        if (failure.get() != null) {
+            // a checked exception a library threw unannounced
+            throw new IllegalStateException(failure.get());
         }
         return result.get();
     }
