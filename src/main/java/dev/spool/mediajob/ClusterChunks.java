@@ -142,7 +142,8 @@ final class ClusterChunks implements ChunkRunner {
     }
 
     /**
-     * Brings a chunk an earlier attempt encoded into {@code work} and under this attempt's {@code output}; false, and
+     * Brings a chunk an earlier attempt encoded into {@code work}, and copies it within the store under this attempt's
+     * {@code output} (on S3 no byte travels through this process for that); false, and
      * the chunk is encoded again, when its files are no longer all there or cannot be read (an attempt that lost its
      * lease and runs on cleaned them up, the store lost them).
      */
@@ -154,7 +155,7 @@ final class ClusterChunks implements ChunkRunner {
                 return false;
             }
             for (String file : files) {
-                store.putFinished(output + "/" + file, work.resolve(file), null);
+                store.copy(from + "/" + file, output + "/" + file);
             }
             return true;
         } catch (IOException | RuntimeException e) {

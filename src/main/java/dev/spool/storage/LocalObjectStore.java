@@ -94,6 +94,15 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
+    /** Objects are never written in place (a write replaces the file), so the copy may be the same file. */
+    @Override
+    public void copy(String from, String to) {
+        resolve(to); // a bad target key fails as such, before the source is looked for
+        ObjectInfo source = head(from).orElseThrow(() -> notFound(from));
+        Path file = resolve(from);
+        write(to, source.contentType(), tmp -> linkOrElse(tmp, file, copy -> Files.copy(file, copy)));
+    }
+
     @Override
     public InputStream get(String key, long offset, long length) {
         ByteRange range = new ByteRange(offset, length);

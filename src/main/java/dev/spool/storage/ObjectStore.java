@@ -47,6 +47,13 @@ public interface ObjectStore extends AutoCloseable {
 
     Optional<ObjectInfo> head(String key);
 
+    /**
+     * Stores a copy of the object {@code from} under {@code to}, replacing any object there, with the same content
+     * type; the bytes do not pass through this process (S3 copies within the bucket, objects of up to 5 GiB; a local
+     * store gives the copy the object's own file). {@link StorageException#NOT_FOUND} when {@code from} does not exist.
+     */
+    void copy(String from, String to);
+
     /** Opens the object for reading; {@link StorageException#NOT_FOUND} when it does not exist. */
     default InputStream get(String key) {
         return get(key, 0, -1);

@@ -134,6 +134,18 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public void copy(String from, String to) {
+        String source = objectKey(from);
+        String target = objectKey(to);
+        call(
+                () -> s3.copyObject(r -> r.sourceBucket(bucket)
+                        .sourceKey(source)
+                        .destinationBucket(bucket)
+                        .destinationKey(target)),
+                "copy '" + from + "' to '" + to + "'");
+    }
+
+    @Override
     public Optional<URI> signedReadUrl(String key, Duration valid) {
         var request = GetObjectPresignRequest.builder()
                 .signatureDuration(valid)

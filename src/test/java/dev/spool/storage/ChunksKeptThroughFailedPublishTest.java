@@ -11,6 +11,7 @@ import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A long import whose chunks were all encoded, but whose outputs could not be published (the object store failed every
  * playlist upload), is retried without encoding a chunk again: the chunk files stay in the store until the outputs
- * are published, and then go. On S3, reached through {@link FaultyS3Proxy}, which fails the uploads, and counts the
- * uploads and the source bytes the chunks read. Object-store behaviour does not depend on the store of record: SQLite only.
+ * are published, and then go; the retry moves them under its own prefix by copies within the store. On S3, reached
+ * through {@link FaultyS3Proxy}, which fails the uploads, and lists the uploads and counts the source bytes the
+ * chunks read. Object-store behaviour does not depend on the store of record: SQLite only.
  */
 @Tag("media")
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -90,7 +92,7 @@ class ChunksKeptThroughFailedPublishTest {
                 Duration.ofMinutes(4),
                 "the first attempt to fail");
         proxy.failUploadsTo(path -> false);
-        long sourceUploads = sourceUploads();
+        var firstAttempt = chunkUploads();
         long sourceRead = proxy.signedBytes();
         JsonNode done = LongImports.awaitEnd(client, taskId, Duration.ofMinutes(2));
 
@@ -101,17 +103,21 @@ class ChunksKeptThroughFailedPublishTest {
         assertThat(failedOnce.path("status").path("errorMessage").asText())
                 .as("why it was retried")
                 .contains(".m3u8");
-        assertThat(sourceUploads)
-                .as("uploads of the source's copy for the first attempt's chunks")
-                .isPositive();
+        assertThat(chunkUploads())
+                .filteredOn(upload -> upload.path().contains("/source-"))
+                .as("uploads of the source's copy: the first attempt's only")
+                .isNotEmpty()
+                .allSatisfy(upload -> assertThat(upload.path()).contains("/" + taskId + "-a1/"));
         assertThat(sourceRead)
                 .as("source bytes read by the first attempt's chunks")
                 .isPositive();
         assertThat(done.path("status").path("phase").asText()).as("%s", done).isEqualTo("completed");
+        var retry = chunkUploads().subList(firstAttempt.size(), chunkUploads().size());
+        assertThat(retry).as("the retry's uploads under spool-chunks/").isNotEmpty();
+        assertThat(retry)
+                .as("the retry moved the kept chunks by copies within the store: requests without a body")
+                .allSatisfy(upload -> assertThat(upload.bytes()).isZero());
         // a chunk encoded again would have read its part of the source through a signed URL, from a copy made for it
-        assertThat(sourceUploads())
-                .as("uploads of a source copy after the first attempt")
-                .isEqualTo(sourceUploads);
         assertThat(proxy.signedBytes())
                 .as("source bytes read by chunks after the first attempt")
                 .isEqualTo(sourceRead);
@@ -121,9 +127,9 @@ class ChunksKeptThroughFailedPublishTest {
         LongImports.assertPlaysThrough(client, done, SECONDS);
     }
 
-    private long sourceUploads() {
+    private List<FaultyS3Proxy.Upload> chunkUploads() {
         return proxy.uploads().stream()
-                .filter(path -> path.contains(CHUNKS) && path.contains("/source-"))
-                .count();
+                .filter(upload -> upload.path().contains(CHUNKS))
+                .toList();
     }
 }

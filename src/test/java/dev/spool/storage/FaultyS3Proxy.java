@@ -57,7 +57,7 @@ final class FaultyS3Proxy implements AutoCloseable {
     private final AtomicInteger signedCutOff = new AtomicInteger();
     private volatile long cutSignedAfter = Long.MAX_VALUE;
     private volatile Predicate<String> failing = path -> false;
-    private final ConcurrentLinkedQueue<String> uploaded = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Upload> uploaded = new ConcurrentLinkedQueue<>();
 
     private FaultyS3Proxy(ServerSocket listener, URI target) {
         this.listener = listener;
@@ -82,8 +82,11 @@ final class FaultyS3Proxy implements AutoCloseable {
         failing = path;
     }
 
-    /** The paths (bucket and key) of every upload so far, in the order they came, faulted or not. */
-    List<String> uploads() {
+    /** One upload: its path (bucket and key) and the bytes of its body (none for a copy within the store). */
+    record Upload(String path, long bytes) {}
+
+    /** Every upload so far, in the order they came, faulted or not. */
+    List<Upload> uploads() {
         return List.copyOf(uploaded);
     }
 
@@ -166,7 +169,7 @@ final class FaultyS3Proxy implements AutoCloseable {
             Fault fault = Fault.NONE;
             if (method.equals("PUT")) {
                 String path = URI.create(head.getFirst().split(" ")[1]).getPath();
-                uploaded.add(path);
+                uploaded.add(new Upload(path, length));
                 fault = failing.test(path) ? Fault.INTERNAL_ERROR : next();
             }
             applied.merge(fault, 1, Integer::sum);

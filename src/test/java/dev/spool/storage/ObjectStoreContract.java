@@ -97,6 +97,27 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void givenAnObject_whenCopied_thenTheCopyHasItsBytesAndTypeAndOutlivesIt() {
+        byte[] data = TestData.bytes(10, 180_000);
+        store.put("chunks/a1/c0/chunk_0.ts", new ByteArrayInputStream(data), data.length, "video/x-test");
+        put("chunks/a2/c0/chunk_0.ts", "an older object in the way");
+
+        store.copy("chunks/a1/c0/chunk_0.ts", "chunks/a2/c0/chunk_0.ts");
+        store.delete("chunks/a1/c0/chunk_0.ts");
+
+        assertThat(TestData.readAll(store.get("chunks/a2/c0/chunk_0.ts"))).isEqualTo(data);
+        ObjectInfo copy = store.head("chunks/a2/c0/chunk_0.ts").orElseThrow();
+        assertThat(copy.size()).isEqualTo(data.length);
+        assertThat(copy.contentType()).isEqualTo("video/x-test");
+    }
+
+    @Test
+    void givenNoObject_whenCopied_thenNotFoundAndNothingIsWritten() {
+        assertCode(() -> store.copy("missing/chunk_0.ts", "copies/chunk_0.ts"), StorageException.NOT_FOUND);
+        assertThat(store.head("copies/chunk_0.ts")).isEmpty();
+    }
+
+    @Test
     void givenAStreamOfKnownLength_whenPut_thenItIsReadBack() {
         byte[] data = TestData.bytes(2, 100_000);
 
@@ -260,6 +281,8 @@ abstract class ObjectStoreContract {
         assertCode(() -> store.get(key), StorageException.INVALID_KEY);
         assertCode(() -> store.head(key), StorageException.INVALID_KEY);
         assertCode(() -> store.delete(key), StorageException.INVALID_KEY);
+        assertCode(() -> store.copy(key, "valid/key"), StorageException.INVALID_KEY);
+        assertCode(() -> store.copy("valid/key", key), StorageException.INVALID_KEY);
     }
 
     @ParameterizedTest
