@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * does not encode again the chunks an earlier attempt finished while its chunks were encoding: a chunk whose encode
  * is the same, on a source with the same SHA-256, keeps its files, which move under the new attempt's prefix; the
  * earlier attempts' files are removed once the new attempt's children are recorded. Once the chunks are collected
- * the source's copy goes, and their files stay until the task's outputs are published ({@link MediaJobs#run}): a join
- * or publish that fails and is retried does not encode them again. They go at once when the task has ended or failed
+ * the source's copy goes, and their files stay until the task's outputs are published ({@link MediaJobs#run}): a
+ * publish that fails and is retried does not encode them again. An encode that fails after they were collected (the
+ * join, or what follows it) drops them ({@link #discardCollected}): a chunk may be what failed it. They go at once when the task has ended or failed
  * for good; otherwise the finished chunks wait for the next attempt (or, should the task end without one, for
  * {@link ChunkLeftovers}).
  */
@@ -49,6 +50,8 @@ final class ClusterChunks implements ChunkRunner {
     private final TaskContext context;
     private final String taskId;
     private final String prefix;
+    /** Every chunk's files are in the work directory. */
+    private boolean collected;
 
     ClusterChunks(ObjectStore store, TaskContext context, String taskId) {
         this.store = store;
@@ -63,7 +66,6 @@ final class ClusterChunks implements ChunkRunner {
         Children children = context.children();
         String source = prefix + SOURCE + inputSha256;
         boolean spawned = false;
-        boolean collected = false;
         boolean gaveUp = false;
         try {
             var doneEarlier = doneEarlier(children.list(), inputSha256);
@@ -107,7 +109,7 @@ final class ClusterChunks implements ChunkRunner {
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot write a chunk's files: " + e.getMessage(), true, e);
         } finally {
-            cleanUp(children, source, collected, gaveUp, spawned);
+            cleanUp(children, source, gaveUp, spawned);
         }
     }
 
@@ -244,7 +246,7 @@ final class ClusterChunks implements ChunkRunner {
      * publish, for the next attempt, which keeps them, or for the reaper once the task has ended. A failure here must
      * not hide the run's own outcome.
      */
-    private void cleanUp(Children children, String source, boolean collected, boolean gaveUp, boolean spawned) {
+    private void cleanUp(Children children, String source, boolean gaveUp, boolean spawned) {
         try {
             if (!collected) {
                 children.cancelUnfinished("the encode this chunk belongs to stopped");
@@ -261,6 +263,25 @@ final class ClusterChunks implements ChunkRunner {
             // Again at the end: a chunk of an earlier attempt that was still running on another worker when this one
             // began may have written its files since.
             removeEarlierAttempts();
+        }
+    }
+
+    /**
+     * The encode failed after its chunks were collected: their files go, so that its retry encodes them anew rather
+     * than meet the same failure again should a chunk be its cause. Never hides the encode's own failure.
+     */
+    void discardCollected() {
+        if (!collected) {
+            return;
+        }
+        try {
+            store.deletePrefix(prefix);
+            log.info(
+                    "task {} attempt {}: the encode failed after its chunks were collected; they are encoded again",
+                    taskId,
+                    context.attempt());
+        } catch (RuntimeException e) {
+            log.warn("cannot remove the chunks under {}: {}", prefix, e.getMessage());
         }
     }
 

@@ -122,7 +122,13 @@ public final class MediaJobs {
     public PipelineResult encode(
             Task task, TaskContext context, PipelineRequest request, DoubleConsumer progress, SegmentListener segments)
             throws MediaException, InterruptedException {
-        return pipeline.run(request, progress::accept, segments, new ClusterChunks(objects, context, task.id()));
+        var chunks = new ClusterChunks(objects, context, task.id());
+        try {
+            return pipeline.run(request, progress::accept, segments, chunks);
+        } catch (MediaException e) {
+            chunks.discardCollected();
+            throw e;
+        }
     }
 
     public Fmp4Packager fmp4() {

@@ -57,6 +57,7 @@ final class FaultyS3Proxy implements AutoCloseable {
     private final AtomicInteger signedCutOff = new AtomicInteger();
     private volatile long cutSignedAfter = Long.MAX_VALUE;
     private volatile Predicate<String> failing = path -> false;
+    private volatile Predicate<String> zeroing = path -> false;
     private final ConcurrentLinkedQueue<Upload> uploaded = new ConcurrentLinkedQueue<>();
 
     private FaultyS3Proxy(ServerSocket listener, URI target) {
@@ -80,6 +81,14 @@ final class FaultyS3Proxy implements AutoCloseable {
      */
     void failUploadsTo(Predicate<String> path) {
         failing = path;
+    }
+
+    /**
+     * From now on, downloads (not signed) of a path (bucket and key) that matches come back with every byte of their
+     * body zero, at its length, as a store that lost the data under a valid answer; {@code path -> false} ends it.
+     */
+    void zeroDownloadsOf(Predicate<String> path) {
+        zeroing = path;
     }
 
     /** One upload: its path (bucket and key) and the bytes of its body (none for a copy within the store). */
@@ -196,7 +205,10 @@ final class FaultyS3Proxy implements AutoCloseable {
                 Thread.sleep(SLOW);
             }
             boolean signed = method.equals("GET") && head.getFirst().contains("X-Amz-Signature=");
-            forward(forwarded, in, length, signed ? new SignedDownload(out) : out);
+            boolean zeroed = method.equals("GET")
+                    && !signed
+                    && zeroing.test(URI.create(head.getFirst().split(" ")[1]).getPath());
+            forward(forwarded, in, length, signed ? new SignedDownload(out) : zeroed ? new ZeroedBody(out) : out);
         } catch (IOException e) {
             // The client gave up on this connection: nothing to answer.
         } catch (InterruptedException e) {
@@ -242,6 +254,33 @@ final class FaultyS3Proxy implements AutoCloseable {
         @Override
         public void write(int b) throws IOException {
             write(new byte[] {(byte) b}, 0, 1);
+        }
+    }
+
+    /** Passes an answer's head through and zeroes every byte of its body. */
+    private static final class ZeroedBody extends FilterOutputStream {
+        private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        private int matched;
+
+        ZeroedBody(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (matched == HEAD_END.length) {
+                out.write(0);
+                return;
+            }
+            matched = b == HEAD_END[matched] ? matched + 1 : (b == HEAD_END[0] ? 1 : 0);
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
         }
     }
 
