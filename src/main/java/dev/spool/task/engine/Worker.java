@@ -197,8 +197,9 @@ public final class Worker implements AutoCloseable {
 
     /**
      * Starts the claimed task's run, or gives it back to the queue at once, untouched (and returns null), when
-     * {@code refused}: shutdown has begun, or for a parent's child, its grace has run out or the parent stopped waiting. Decided under
-     * {@link #graceEnding}, so a run either starts before shutdown looks at the runs, or not at all.
+     * {@code refused}: shutdown has begun, or for a parent's child, its grace has run out or the parent stopped
+     * waiting. Decided under {@link #graceEnding}, so a run either starts before shutdown looks at the runs, or not at
+     * all.
      */
     private Run begin(TaskClaims.Claim claim, BooleanSupplier refused) {
         var task = claim.task();
