@@ -6,13 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.spool.testing.Await;
 import dev.spool.testing.ScratchDatabase;
 import dev.spool.testing.Store;
+import dev.spool.testing.TcpRelay;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -20,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +29,7 @@ class NotificationsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private ScratchDatabase database;
-    private Relay relay;
+    private TcpRelay relay;
     private Notifications notifications;
     private final List<String> heard = new CopyOnWriteArrayList<>();
     private final AtomicInteger lost = new AtomicInteger();
@@ -43,11 +37,8 @@ class NotificationsTest {
     @BeforeEach
     void listenThroughARelay() throws IOException {
         database = ScratchDatabase.create(Store.POSTGRES, Files.createTempDirectory("notifications"));
-        var address = Pattern.compile("//([^:/]+)(?::(\\d+))?/").matcher(database.url());
-        assertThat(address.find()).as("host and port in %s", database.url()).isTrue();
-        int port = address.group(2) == null ? 5432 : Integer.parseInt(address.group(2));
-        relay = new Relay(address.group(1), port);
-        String relayed = database.url().replaceFirst("//[^/]+/", "//127.0.0.1:" + relay.port() + "/");
+        relay = TcpRelay.toServerOf(database.url());
+        String relayed = relay.relayed(database.url());
         notifications = new Notifications(relayed, Dialect.POSTGRES);
         notifications.subscribe("t", heard::add, lost::incrementAndGet);
     }
@@ -141,100 +132,6 @@ class NotificationsTest {
                 var statement = connection.prepareStatement("SELECT pg_notify('spool_changes', ?)")) {
             statement.setString(1, payload);
             statement.execute();
-        }
-    }
-
-    /** Relays TCP connections to a server; frozen, it forwards nothing and closes nothing, like a cut cable. */
-    private static final class Relay implements AutoCloseable {
-        private final ServerSocket server;
-        private final String host;
-        private final int port;
-        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-        private volatile boolean frozen;
-
-        Relay(String host, int port) throws IOException {
-            this.host = host;
-            this.port = port;
-            this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread.ofPlatform().daemon().start(this::accept);
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        void freeze() {
-            frozen = true;
-        }
-
-        /** Forwards again; connections frozen meanwhile are cut, as a dead path's are by then. */
-        void thaw() {
-            for (var socket : sockets) {
-                closeQuietly(socket);
-            }
-            sockets.clear();
-            frozen = false;
-        }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    var client = server.accept();
-                    if (frozen) {
-                        client.close();
-                        continue;
-                    }
-                    var upstream = new Socket(host, port);
-                    sockets.add(client);
-                    sockets.add(upstream);
-                    Thread.ofPlatform().daemon().start(() -> pump(client, upstream));
-                    Thread.ofPlatform().daemon().start(() -> pump(upstream, client));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void pump(Socket from, Socket to) {
-            byte[] buffer = new byte[8192];
-            try (InputStream in = from.getInputStream();
-                    OutputStream out = to.getOutputStream()) {
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    while (frozen && !from.isClosed()) {
-                        Thread.sleep(10);
-                    }
-                    if (from.isClosed()) {
-                        return;
-                    }
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // The other side or the test closed the connection.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-            }
-        }
-
-        private static void closeQuietly(Socket socket) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                server.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            thaw();
         }
     }
 }
