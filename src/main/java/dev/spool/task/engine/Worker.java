@@ -487,6 +487,8 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             lastWrite = System.currentTimeMillis();
+            double writtenBefore = written;
+            String writtenStepBefore = writtenStep;
             written = progress;
             writtenStep = step;
             try {
@@ -499,9 +501,17 @@ public final class Worker implements AutoCloseable {
                             attempt);
                 }
             } catch (RuntimeException e) {
-                // An interrupted (stopped) handler's last progress write may fail; the task is no longer ours.
+                // An interrupted (stopped) handler's last progress write may fail; the task is no longer ours. Else
+                // the store did not answer: progress is a report, not the work, so the work goes on and the next
+                // write tries again. Whether the task is still ours, its outcome's fenced write decides.
                 if (!lost) {
-                    throw e;
+                    written = writtenBefore;
+                    writtenStep = writtenStepBefore;
+                    log.warn(
+                            "task {} attempt {}: progress not recorded ({}); the task goes on",
+                            taskId,
+                            attempt,
+                            e.getMessage());
                 }
             }
         }
