@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.spool.db.Database;
 import dev.spool.error.SpoolException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,9 @@ import org.slf4j.LoggerFactory;
 /** Turns every failure into {@code {"errors": [...]}} with the right status; nothing internal leaks. */
 final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+
+    /** When a client may try again after the database did not answer: the pool replaces lost connections by then. */
+    private static final Duration STORE_RETRY_AFTER = Duration.ofSeconds(5);
 
     private ErrorMapping() {}
 
@@ -37,6 +42,12 @@ final class ErrorMapping {
             var refused = clientFault(e);
             if (refused.isPresent()) {
                 respond(ctx, refused.get().status(), refused.get().message());
+                return;
+            }
+            if (Database.unreachable(e)) {
+                log.warn("{} {}: the database did not answer ({})", ctx.method(), ctx.path(), e.getMessage());
+                ctx.header("Retry-After", Long.toString(STORE_RETRY_AFTER.toSeconds()));
+                respond(ctx, HttpStatus.SERVICE_UNAVAILABLE, "the database did not answer; try again in a few seconds");
                 return;
             }
             log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);

@@ -71,7 +71,7 @@ public final class Main {
 
         /** Runs a command against the accounts of the configured store, closing the store afterwards. */
         int withAccounts(Function<Accounts, Integer> command) {
-            try (var database = Database.open(config().databaseUrl())) {
+            try (var database = Database.open(config().databaseUrl(), config().databaseReadTimeout())) {
                 return command.apply(new Accounts(database, Clock.systemUTC()));
             }
         }
@@ -136,7 +136,8 @@ public final class Main {
 
         @Override
         public Integer call() {
-            try (var database = Database.open(settings.config().databaseUrl())) {
+            try (var database = Database.open(
+                    settings.config().databaseUrl(), settings.config().databaseReadTimeout())) {
                 System.out.println(
                         "database is up to date: " + database.dialect().name().toLowerCase());
             }

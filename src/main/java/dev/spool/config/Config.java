@@ -14,6 +14,7 @@ public record Config(
         int port,
         Path dataDir,
         String databaseUrl,
+        Duration databaseReadTimeout,
         Optional<String> storageUrl,
         String publicUrl,
         Optional<String> adminApiKey,
@@ -29,6 +30,13 @@ public record Config(
         Exports exports,
         Duration eventRetention,
         C2pa c2pa) {
+
+    /**
+     * How long a statement waits for PostgreSQL's answer before its connection is given up, unless
+     * {@code SPOOL_DATABASE_READ_TIMEOUT} says otherwise. Spool's statements answer in milliseconds, and waits for
+     * locks other transactions hold are far shorter than this.
+     */
+    public static final Duration DATABASE_READ_TIMEOUT = Duration.ofSeconds(60);
 
     /**
      * The C2PA signing identity: a PEM certificate chain (signer first) and its PEM private key, both or neither;
@@ -131,6 +139,7 @@ public record Config(
                 port,
                 dataDir,
                 databaseUrl,
+                reader.duration("SPOOL_DATABASE_READ_TIMEOUT", DATABASE_READ_TIMEOUT),
                 reader.optional("SPOOL_STORAGE_URL"),
                 publicUrl,
                 reader.optional("SPOOL_ADMIN_API_KEY"),

@@ -3,8 +3,12 @@ package dev.spool.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +38,26 @@ public final class Database implements AutoCloseable {
         this.notifications = new Notifications(url, dialect);
     }
 
-    public static Database open(String jdbcUrl) {
+    /**
+     * Opens the store and migrates its schema. On PostgreSQL a statement that waits longer than {@code readTimeout}
+     * for its answer fails and its connection is dropped: a server that vanished without closing its connections (a
+     * host lost, a failover to another address) would otherwise hold every statement in flight for as long as the
+     * kernel keeps the connection, the task engine's rounds, lease renewals and API requests with them.
+     */
+    public static Database open(String jdbcUrl, Duration readTimeout) {
         var dialect = Dialect.of(jdbcUrl);
         var hikari = poolConfig("spool-db", jdbcUrl);
-        dialect.configurePool(hikari, jdbcUrl);
+        dialect.configurePool(hikari, jdbcUrl, readTimeout);
         var dataSource = new HikariDataSource(hikari);
         HikariDataSource plannedOnce = null;
         try {
-            migrate(dataSource, dialect);
+            migrate(
+                    dialect.migratesThroughPool()
+                            ? Flyway.configure().dataSource(dataSource)
+                            : Flyway.configure().dataSource(jdbcUrl, null, null),
+                    dialect);
             var plannedOnceConfig = poolConfig("spool-db-planned-once", jdbcUrl);
-            if (dialect.configurePlannedOncePool(plannedOnceConfig)) {
+            if (dialect.configurePlannedOncePool(plannedOnceConfig, readTimeout)) {
                 plannedOnce = new HikariDataSource(plannedOnceConfig);
             }
         } catch (RuntimeException e) {
@@ -63,10 +77,8 @@ public final class Database implements AutoCloseable {
         return hikari;
     }
 
-    private static void migrate(HikariDataSource dataSource, Dialect dialect) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
+    private static void migrate(FluentConfiguration flyway, Dialect dialect) {
+        flyway.locations("classpath:db/migration")
                 .placeholders(Map.of(
                         "autoIncrementKey", dialect.autoIncrementKey(),
                         "double", dialect.doubleType()))
@@ -113,6 +125,25 @@ public final class Database implements AutoCloseable {
     /** Committed changes, told to every process of this store (listening starts with the first subscriber). */
     public Notifications notifications() {
         return notifications;
+    }
+
+    /**
+     * Whether a failure is the store not answering (a connection lost, refused or timed out, or none free in time)
+     * rather than a fault of the statement: worth trying again shortly.
+     */
+    public static boolean unreachable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            // SQL state class 08: connection exception.
+            if (cause instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when a trivial query answers: what {@code /readyz} reports. */

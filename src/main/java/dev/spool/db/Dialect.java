@@ -21,7 +21,7 @@ import org.jdbi.v3.core.statement.SqlStatements;
 public enum Dialect {
     SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "", "REAL") {
         @Override
-        void configurePool(HikariConfig hikari, String jdbcUrl) {
+        void configurePool(HikariConfig hikari, String jdbcUrl, Duration readTimeout) {
             prepareFile(jdbcUrl);
             // WAL lets readers run beside the single writer; IMMEDIATE transactions take the write lock up front
             // so two writers queue on busy_timeout instead of failing with SQLITE_BUSY on lock upgrade.
@@ -37,7 +37,7 @@ public enum Dialect {
         }
 
         @Override
-        boolean configurePlannedOncePool(HikariConfig hikari) {
+        boolean configurePlannedOncePool(HikariConfig hikari, Duration readTimeout) {
             // SQLite plans a prepared statement when it is prepared, and its plans do not weigh parameter values.
             return false;
         }
@@ -61,16 +61,25 @@ public enum Dialect {
         }
 
         @Override
-        void configurePool(HikariConfig hikari, String jdbcUrl) {
+        void configurePool(HikariConfig hikari, String jdbcUrl, Duration readTimeout) {
+            boundReads(hikari, readTimeout);
             hikari.setMaximumPoolSize(16);
         }
 
         @Override
-        boolean configurePlannedOncePool(HikariConfig hikari) {
-            hikari.setConnectionInitSql("SET plan_cache_mode = force_generic_plan");
+        boolean configurePlannedOncePool(HikariConfig hikari, Duration readTimeout) {
+            boundReads(hikari, readTimeout);
+            hikari.setConnectionInitSql(hikari.getConnectionInitSql() + "; SET plan_cache_mode = force_generic_plan");
             // A worker's round loop; after it stops, the outcomes of handlers still ending queue for these two.
             hikari.setMaximumPoolSize(2);
             return true;
+        }
+
+        @Override
+        boolean migratesThroughPool() {
+            // The pool's reads give up after the read timeout; a migration that rebuilds an index of a large table may
+            // rightly take longer.
+            return false;
         }
 
         @Override
@@ -134,14 +143,37 @@ public enum Dialect {
     /** Serialises the transactions that take the same key, each until it ends. */
     public abstract void lockForTransaction(Handle h, String key);
 
-    /** The connection pool's settings for this database. */
-    abstract void configurePool(HikariConfig hikari, String jdbcUrl);
+    /**
+     * The connection pool's settings for this database; on a server reached over the network, {@code readTimeout}
+     * bounds how long a statement waits for its answer.
+     */
+    abstract void configurePool(HikariConfig hikari, String jdbcUrl, Duration readTimeout);
 
     /** How transactions on this database begin and end. */
     abstract void configure(Jdbi jdbi);
 
     /** Configures the pool of {@link Database#plannedOnce()}; false when this database needs none of its own. */
-    abstract boolean configurePlannedOncePool(HikariConfig hikari);
+    abstract boolean configurePlannedOncePool(HikariConfig hikari, Duration readTimeout);
+
+    /** Whether the schema is migrated on the pool's connections; otherwise on connections of its own, from the URL. */
+    boolean migratesThroughPool() {
+        return true;
+    }
+
+    /**
+     * The driver gives up on a read that waits longer and the pool drops the connection (a URL that sets
+     * {@code socketTimeout} wins: the driver reads the URL's parameters over these properties). TCP keep-alives find
+     * an idle connection to a vanished server dead as well. The server, for its part, ends a session that leaves a
+     * transaction open for as long: when the path to a live server goes silent, the server cannot tell, and the
+     * transaction the client gave up on would otherwise keep its rows locked (tasks that no sweep can requeue and no
+     * claim can take) until the server's own keep-alives end it, two hours by default.
+     */
+    private static void boundReads(HikariConfig hikari, Duration readTimeout) {
+        long seconds = Math.max(1, readTimeout.toSeconds());
+        hikari.addDataSourceProperty("socketTimeout", Long.toString(seconds));
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        hikari.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + seconds + "s'");
+    }
 
     String autoIncrementKey() {
         return autoIncrementKey;

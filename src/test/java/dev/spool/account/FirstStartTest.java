@@ -115,7 +115,8 @@ class FirstStartTest {
     void givenAnAdminAlready_whenStartedWithAnotherSpoolAdminApiKey_thenItWarnsHowToRotateAndKeepsTheOldKey() {
         String first = "first-admin-key-" + UUID.randomUUID();
         try (var server = TestServer.start(store, Map.of("SPOOL_ADMIN_API_KEY", first));
-                var database = Database.open(server.databaseUrl())) {
+                var database =
+                        Database.open(server.databaseUrl(), server.config().databaseReadTimeout())) {
             var bootstrap = new AdminBootstrap(new Accounts(database, Clock.systemUTC()), server.dataDir());
             String changed = "changed-admin-key-" + UUID.randomUUID();
 

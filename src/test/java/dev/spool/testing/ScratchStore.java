@@ -1,5 +1,6 @@
 package dev.spool.testing;
 
+import dev.spool.config.Config;
 import dev.spool.db.Database;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -30,7 +31,7 @@ public final class ScratchStore implements BeforeEachCallback, AfterEachCallback
     public void beforeEach(ExtensionContext context) {
         dir = TestServer.createTempDir();
         scratch = ScratchDatabase.create(store.get(), dir);
-        database = Database.open(scratch.url());
+        database = Database.open(scratch.url(), Config.DATABASE_READ_TIMEOUT);
     }
 
     @Override

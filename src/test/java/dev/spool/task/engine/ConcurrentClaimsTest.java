@@ -72,7 +72,7 @@ class ConcurrentClaimsTest {
         long end = System.nanoTime() + RACE.toNanos();
         for (int i = 0; i < CLAIMERS; i++) {
             String owner = "claimer-" + i;
-            var store = Database.open(database.url());
+            var store = Database.open(database.url(), Config.DATABASE_READ_TIMEOUT);
             stores.add(store);
             var engine =
                     new TaskEngine(store, new TaskRepository(store, List.of()), h -> {}, config, Clock.systemUTC());
