@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ public final class Retention implements AutoCloseable {
     private static final Duration IDEMPOTENCY = Duration.ofHours(24);
     private static final Duration MOST_OFTEN = Duration.ofSeconds(1);
     private static final Duration LEAST_OFTEN = Duration.ofHours(1);
+    private static final int BATCH = 10_000;
 
     private final Jdbi jdbi;
     private final Duration retention;
@@ -42,21 +44,38 @@ public final class Retention implements AutoCloseable {
     /** One pass; answers how many rows went. */
     public int runOnce() {
         long cutoff = clock.millis() - retention.toMillis();
-        return jdbi.withHandle(h ->
-                h.createUpdate("DELETE FROM webhook_deliveries WHERE state <> 'pending' " + "AND finished_at < :cutoff")
-                                .bind("cutoff", cutoff)
-                                .execute()
-                        + h.createUpdate("DELETE FROM webhook_logs WHERE created_at < :cutoff")
-                                .bind("cutoff", cutoff)
-                                .execute()
-                        + h.createUpdate(
-                                        "DELETE FROM task_events WHERE created_at < :cutoff AND seq < "
-                                                + "(SELECT MAX(latest.seq) FROM task_events latest WHERE latest.task_id = task_events.task_id)")
-                                .bind("cutoff", cutoff)
-                                .execute()
-                        + h.createUpdate("DELETE FROM idempotency_keys WHERE created_at < :cutoff")
-                                .bind("cutoff", clock.millis() - IDEMPOTENCY.toMillis())
-                                .execute());
+        return jdbi.withHandle(h -> deleteInBatches(
+                        h, "webhook_deliveries", "position", "state <> 'pending' AND finished_at < :cutoff", cutoff)
+                + deleteInBatches(h, "webhook_logs", "id", "created_at < :cutoff", cutoff)
+                + deleteInBatches(
+                        h,
+                        "task_events",
+                        "position",
+                        "created_at < :cutoff AND seq < (SELECT MAX(latest.seq) FROM task_events latest "
+                                + "WHERE latest.task_id = task_events.task_id)",
+                        cutoff)
+                + h.createUpdate("DELETE FROM idempotency_keys WHERE created_at < :cutoff")
+                        .bind("cutoff", clock.millis() - IDEMPOTENCY.toMillis())
+                        .execute());
+    }
+
+    /**
+     * Deletes the rows that meet the condition, {@link #BATCH} at a time, each batch committed on its own: a backlog
+     * of millions (a first pass over a large store, a retention made shorter) then never makes one statement that
+     * outlasts the store's read timeout, fails and starts over at the next pass, nor one that holds its locks long.
+     */
+    private static int deleteInBatches(Handle h, String table, String key, String condition, long cutoff) {
+        int deleted = 0;
+        while (true) {
+            int batch = h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM "
+                            + table + " WHERE " + condition + " LIMIT " + BATCH + ")")
+                    .bind("cutoff", cutoff)
+                    .execute();
+            deleted += batch;
+            if (batch < BATCH) {
+                return deleted;
+            }
+        }
     }
 
     private void runSafely() {

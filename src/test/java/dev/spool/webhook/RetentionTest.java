@@ -2,10 +2,12 @@ package dev.spool.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spool.db.Retention;
 import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,27 @@ class RetentionTest {
                 .database()
                 .jdbi()
                 .withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    @Test
+    void givenABacklogOfManyBatches_whenPruned_thenEveryOldEventGoesButEachTasksLatest() {
+        try (var server = TestServer.start(store)) {
+            var database = server.server().database();
+            // 25,000 events of five tasks from long ago: more than two of the pruner's batches
+            database.jdbi()
+                    .useHandle(h -> h.execute("WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                            + "WHERE i < 25000) INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, "
+                            + "snapshot, created_at) SELECT 'backlog-' || i, 'task-' || (i % 5), i, 'task.updated', 'u', 'p', "
+                            + "'{}', 1 FROM n"));
+
+            new Retention(database, Duration.ofDays(1), Clock.systemUTC()).runOnce();
+
+            assertThat(count(server, "SELECT COUNT(*) FROM task_events WHERE id LIKE 'backlog-%'"))
+                    .isEqualTo(5);
+            assertThat(count(server, "SELECT SUM(seq) FROM task_events WHERE id LIKE 'backlog-%'"))
+                    .as("each task's latest event kept")
+                    .isEqualTo(24_996 + 24_997 + 24_998 + 24_999 + 25_000);
+        }
     }
 
     @Test
