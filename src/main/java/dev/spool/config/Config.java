@@ -135,11 +135,16 @@ public record Config(
             throw new ConfigException(
                     "SPOOL_METRICS_PORT must be a port number (0-65535), got " + metricsPort.getAsInt());
         }
+        var databaseReadTimeout = reader.duration("SPOOL_DATABASE_READ_TIMEOUT", DATABASE_READ_TIMEOUT);
+        if (databaseReadTimeout.toSeconds() < 1) {
+            throw new ConfigException(
+                    "SPOOL_DATABASE_READ_TIMEOUT must be at least 1s, got " + databaseReadTimeout.toMillis() + " ms");
+        }
         return new Config(
                 port,
                 dataDir,
                 databaseUrl,
-                reader.duration("SPOOL_DATABASE_READ_TIMEOUT", DATABASE_READ_TIMEOUT),
+                databaseReadTimeout,
                 reader.optional("SPOOL_STORAGE_URL"),
                 publicUrl,
                 reader.optional("SPOOL_ADMIN_API_KEY"),

@@ -136,7 +136,7 @@ public final class Database implements AutoCloseable {
             if (cause instanceof SQLTransientConnectionException) {
                 return true;
             }
-            // SQL state class 08: connection exception.
+            // Class 08 is SQL's connection exception: the statement never got its answer, whatever it was.
             if (cause instanceof SQLException sql
                     && sql.getSQLState() != null
                     && sql.getSQLState().startsWith("08")) {

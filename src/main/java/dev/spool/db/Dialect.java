@@ -92,6 +92,9 @@ public enum Dialect {
         }
     };
 
+    /** The shortest validation timeout the pool accepts. */
+    private static final long VALIDATION_FLOOR_MILLIS = 250;
+
     /** How long a SQLite transaction waits for the write lock before it fails. */
     private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -172,6 +175,8 @@ public enum Dialect {
         long seconds = Math.max(1, readTimeout.toSeconds());
         hikari.addDataSourceProperty("socketTimeout", Long.toString(seconds));
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        // The pool tests a connection idle for a moment before handing it out; each silent one it meets costs this.
+        hikari.setValidationTimeout(Math.clamp(readTimeout.toMillis(), VALIDATION_FLOOR_MILLIS, 5_000));
         hikari.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + seconds + "s'");
     }
 

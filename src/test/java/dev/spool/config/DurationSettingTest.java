@@ -37,4 +37,12 @@ class DurationSettingTest {
                 .hasMessageContaining("SPOOL_WEBHOOK_TIMEOUT")
                 .hasMessageContaining("'" + written + "'");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "500ms"})
+    void givenADatabaseReadTimeoutUnderASecond_whenRead_thenTheStartStopsSayingWhatItMustBe(String written) {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SPOOL_DATABASE_READ_TIMEOUT", written)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SPOOL_DATABASE_READ_TIMEOUT must be at least 1s");
+    }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,18 +54,22 @@ class SilentServerTest {
                 var relay = TcpRelay.toServerOf(scratch.url());
                 var database = Database.open(relay.relayed(scratch.url()), Duration.ofSeconds(2))) {
             var jdbi = database.plannedOnce();
-            assertThat(answer(jdbi)).isEqualTo(1);
+            Throwable failure;
+            long silenced;
+            try (var handle = jdbi.open()) {
+                assertThat(answer(handle)).isEqualTo(1);
 
-            // when the connection the pool just used goes silent: nothing answers, nothing is closed
-            relay.silenceOpenConnections();
-            long silenced = System.nanoTime();
+                // when the connection in use goes silent: nothing answers, nothing is closed
+                relay.silenceOpenConnections();
+                silenced = System.nanoTime();
 
-            // then the statement sent on it fails once the read timeout has passed, not when the kernel gives up,
-            // as the store not answering (what the API answers 503 for), unlike a statement's own fault
-            var failure = catchThrowable(() -> answer(jdbi));
+                // then the statement sent on it fails once the read timeout has passed, not when the kernel gives up
+                failure = catchThrowable(() -> answer(handle));
+            }
             assertThat(Duration.ofNanos(System.nanoTime() - silenced))
                     .isBetween(Duration.ofMillis(1_900), Duration.ofSeconds(10));
             assertThat(failure).hasStackTraceContaining("I/O error");
+            // as the store not answering (what the API answers 503 for), unlike a statement's own fault
             assertThat(Database.unreachable(failure)).isTrue();
             assertThat(Database.unreachable(
                             catchThrowable(() -> jdbi.useHandle(h -> h.execute("SELECT * FROM nowhere")))))
@@ -106,8 +111,11 @@ class SilentServerTest {
     }
 
     private static int answer(Jdbi jdbi) {
-        return jdbi.withHandle(
-                h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+        return jdbi.withHandle(SilentServerTest::answer);
+    }
+
+    private static int answer(Handle handle) {
+        return handle.createQuery("SELECT 1").mapTo(Integer.class).one();
     }
 
     private static String idleInTransactionTimeout(Jdbi jdbi) {

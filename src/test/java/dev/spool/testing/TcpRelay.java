@@ -39,8 +39,8 @@ public final class TcpRelay implements AutoCloseable {
         }
 
         void cut() {
-            closeQuietly(client);
-            closeQuietly(upstream);
+            close(client);
+            close(upstream);
         }
     }
 
@@ -131,7 +131,7 @@ public final class TcpRelay implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void close(Socket socket) {
         try {
             socket.close();
         } catch (IOException e) {

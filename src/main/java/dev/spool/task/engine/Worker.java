@@ -431,6 +431,8 @@ public final class Worker implements AutoCloseable {
         private String step;
         private String writtenStep;
         private long lastWrite;
+        /** Set from a failed progress write until one succeeds: the failure is told once, not at every write. */
+        private boolean progressFailing;
 
         Run(Task task, int attempt) {
             this.taskId = task.id();
@@ -500,18 +502,26 @@ public final class Worker implements AutoCloseable {
                             taskId,
                             attempt);
                 }
+                if (progressFailing) {
+                    progressFailing = false;
+                    log.info("task {} attempt {}: progress recorded again", taskId, attempt);
+                }
             } catch (RuntimeException e) {
                 // An interrupted (stopped) handler's last progress write may fail; the task is no longer ours. Else
-                // the store did not answer: progress is a report, not the work, so the work goes on and the next
-                // write tries again. Whether the task is still ours, its outcome's fenced write decides.
+                // the write failed (the store did not answer, or refused the statement): progress is a report, not
+                // the work, so the work goes on and the next write tries again. Whether the task is still ours, its
+                // outcome's fenced write decides.
                 if (!lost) {
                     written = writtenBefore;
                     writtenStep = writtenStepBefore;
-                    log.warn(
-                            "task {} attempt {}: progress not recorded ({}); the task goes on",
-                            taskId,
-                            attempt,
-                            e.getMessage());
+                    if (!progressFailing) {
+                        progressFailing = true;
+                        log.warn(
+                                "task {} attempt {}: progress not recorded ({}); the task goes on",
+                                taskId,
+                                attempt,
+                                e.getMessage());
+                    }
                 }
             }
         }
