@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -253,7 +252,7 @@ public final class TaskRepository {
             rows.append(i == 0 ? "" : ", ")
                     .append("(:id{i}, :task{i}, :n{i}, :event{i}, :user{i}, :project{i}, :snapshot{i}, :now{i})"
                             .replace("{i}", Integer.toString(i)));
-            binds.put("id" + i, Bound.text(UUID.randomUUID().toString()));
+            binds.put("id" + i, Bound.text(EventIds.next()));
             binds.put("task" + i, Bound.text(task.id()));
             binds.put("n" + i, Bound.number(perTask.merge(task.id(), 1, Integer::sum)));
             binds.put("event" + i, Bound.text(event.kind().wire()));
