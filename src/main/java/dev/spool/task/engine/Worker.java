@@ -489,10 +489,6 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             lastWrite = System.currentTimeMillis();
-            double writtenBefore = written;
-            String writtenStepBefore = writtenStep;
-            written = progress;
-            writtenStep = step;
             try {
                 // Progress comes from ffmpeg's output reader, not the handler's thread: a handler blocked on its
                 // child process learns that the task is no longer its own only by the interrupt.
@@ -502,6 +498,8 @@ public final class Worker implements AutoCloseable {
                             taskId,
                             attempt);
                 }
+                written = progress;
+                writtenStep = step;
                 if (progressFailing) {
                     progressFailing = false;
                     log.info("task {} attempt {}: progress recorded again", taskId, attempt);
@@ -511,17 +509,13 @@ public final class Worker implements AutoCloseable {
                 // the write failed (the store did not answer, or refused the statement): progress is a report, not
                 // the work, so the work goes on and the next write tries again. Whether the task is still ours, its
                 // outcome's fenced write decides.
-                if (!lost) {
-                    written = writtenBefore;
-                    writtenStep = writtenStepBefore;
-                    if (!progressFailing) {
-                        progressFailing = true;
-                        log.warn(
-                                "task {} attempt {}: progress not recorded ({}); the task goes on",
-                                taskId,
-                                attempt,
-                                e.getMessage());
-                    }
+                if (!lost && !progressFailing) {
+                    progressFailing = true;
+                    log.warn(
+                            "task {} attempt {}: progress not recorded ({}); the task goes on",
+                            taskId,
+                            attempt,
+                            e.getMessage());
                 }
             }
         }
