@@ -78,12 +78,15 @@ public final class Database implements AutoCloseable {
     }
 
     private static void migrate(FluentConfiguration flyway, Dialect dialect) {
-        flyway.locations("classpath:db/migration")
+        migrations(flyway, dialect).load().migrate();
+    }
+
+    /** Spool's migrations for the dialect, on the given configuration. */
+    static FluentConfiguration migrations(FluentConfiguration flyway, Dialect dialect) {
+        return flyway.locations("classpath:db/migration")
                 .placeholders(Map.of(
                         "autoIncrementKey", dialect.autoIncrementKey(),
-                        "double", dialect.doubleType()))
-                .load()
-                .migrate();
+                        "double", dialect.doubleType()));
     }
 
     /** Hides a password given in the URL's query or user-info. */

@@ -50,7 +50,7 @@ public final class Retention implements AutoCloseable {
                 + deleteInBatches(
                         h,
                         "task_events",
-                        "position",
+                        "task_id, seq",
                         "created_at < :cutoff AND seq < (SELECT MAX(latest.seq) FROM task_events latest "
                                 + "WHERE latest.task_id = task_events.task_id)",
                         cutoff)
@@ -67,7 +67,7 @@ public final class Retention implements AutoCloseable {
     private static int deleteInBatches(Handle h, String table, String key, String condition, long cutoff) {
         int deleted = 0;
         while (true) {
-            int batch = h.createUpdate("DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM "
+            int batch = h.createUpdate("DELETE FROM " + table + " WHERE (" + key + ") IN (SELECT " + key + " FROM "
                             + table + " WHERE " + condition + " LIMIT " + BATCH + ")")
                     .bind("cutoff", cutoff)
                     .execute();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
 /** One outbox row: a task state change, with the public snapshot of the task after it. */
-public record TaskEvent(String id, String taskId, int seq, Kind kind, String snapshot, long createdAt) {
+public record TaskEvent(String taskId, int seq, Kind kind, String snapshot, long createdAt) {
 
     public enum Kind {
         SPAWNED("task.spawned"),

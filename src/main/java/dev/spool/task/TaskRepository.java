@@ -250,9 +250,8 @@ public final class TaskRepository {
             var event = events.get(i);
             var task = event.task();
             rows.append(i == 0 ? "" : ", ")
-                    .append("(:id{i}, :task{i}, :n{i}, :event{i}, :user{i}, :project{i}, :snapshot{i}, :now{i})"
+                    .append("(:task{i}, :n{i}, :event{i}, :user{i}, :project{i}, :snapshot{i}, :now{i})"
                             .replace("{i}", Integer.toString(i)));
-            binds.put("id" + i, Bound.text(EventIds.next()));
             binds.put("task" + i, Bound.text(task.id()));
             binds.put("n" + i, Bound.number(perTask.merge(task.id(), 1, Integer::sum)));
             binds.put("event" + i, Bound.text(event.kind().wire()));
@@ -263,10 +262,10 @@ public final class TaskRepository {
         }
         // VALUES columns are named column1, column2, ... by both stores.
         var insert = h.createUpdate(
-                "INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, snapshot, created_at) "
-                        + "SELECT v.column1, v.column2, COALESCE((SELECT MAX(e.seq) FROM task_events e "
-                        + "WHERE e.task_id = v.column2), 0) + v.column3, v.column4, v.column5, v.column6, "
-                        + "v.column7, v.column8 FROM (VALUES " + rows + ") AS v"
+                "INSERT INTO task_events (task_id, seq, event, user_id, project_id, snapshot, created_at) "
+                        + "SELECT v.column1, COALESCE((SELECT MAX(e.seq) FROM task_events e "
+                        + "WHERE e.task_id = v.column1), 0) + v.column2, v.column3, v.column4, v.column5, "
+                        + "v.column6, v.column7 FROM (VALUES " + rows + ") AS v"
                         + sending.map(s -> " WHERE " + s.condition()).orElse("")
                         + (commit ? ";\nCOMMIT" : ""));
         binds.forEach(insert::bind);
@@ -276,12 +275,11 @@ public final class TaskRepository {
 
     /** The task's events after a given sequence number, oldest first. */
     public List<TaskEvent> eventsAfter(String taskId, int afterSeq) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, task_id, seq, event, snapshot, created_at "
+        return jdbi.withHandle(h -> h.createQuery("SELECT task_id, seq, event, snapshot, created_at "
                         + "FROM task_events WHERE task_id = :task AND seq > :seq ORDER BY seq")
                 .bind("task", taskId)
                 .bind("seq", afterSeq)
                 .map((rs, ctx) -> new TaskEvent(
-                        rs.getString("id"),
                         rs.getString("task_id"),
                         rs.getInt("seq"),
                         TaskEvent.Kind.fromWire(rs.getString("event")),

@@ -48,15 +48,15 @@ class RetentionTest {
             // 25,000 events of five tasks from long ago: more than two of the pruner's batches
             database.jdbi()
                     .useHandle(h -> h.execute("WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                            + "WHERE i < 25000) INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, "
-                            + "snapshot, created_at) SELECT 'backlog-' || i, 'task-' || (i % 5), i, 'task.updated', 'u', 'p', "
-                            + "'{}', 1 FROM n"));
+                            + "WHERE i < 25000) INSERT INTO task_events (task_id, seq, event, user_id, project_id, "
+                            + "snapshot, created_at) SELECT 'backlog-' || (i % 5), i, 'task.updated', 'u', 'p', '{}', 1 "
+                            + "FROM n"));
 
             new Retention(database, Duration.ofDays(1), Clock.systemUTC()).runOnce();
 
-            assertThat(count(server, "SELECT COUNT(*) FROM task_events WHERE id LIKE 'backlog-%'"))
+            assertThat(count(server, "SELECT COUNT(*) FROM task_events WHERE task_id LIKE 'backlog-%'"))
                     .isEqualTo(5);
-            assertThat(count(server, "SELECT SUM(seq) FROM task_events WHERE id LIKE 'backlog-%'"))
+            assertThat(count(server, "SELECT SUM(seq) FROM task_events WHERE task_id LIKE 'backlog-%'"))
                     .as("each task's latest event kept")
                     .isEqualTo(24_996 + 24_997 + 24_998 + 24_999 + 25_000);
         }
