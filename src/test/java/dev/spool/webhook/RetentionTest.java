@@ -16,7 +16,8 @@ import org.junit.jupiter.params.Parameter;
 
 /**
  * Under a receiver that never recovers, the webhook and task event tables stay bounded: rows older than
- * SPOOL_EVENT_RETENTION (here two seconds standing for days) are pruned, while each task keeps its latest event.
+ * SPOOL_EVENT_RETENTION (here two seconds standing for days) are pruned, while each task keeps its latest event. The
+ * chunks of tasks that ended longer ago go too.
  */
 @BothStores
 class RetentionTest {
@@ -60,6 +61,63 @@ class RetentionTest {
                     .as("each task's latest event kept")
                     .isEqualTo(24_996 + 24_997 + 24_998 + 24_999 + 25_000);
         }
+    }
+
+    @Test
+    void givenChunksOfTasksThatEndedLongAgo_whenPruned_thenTheyGoWithTheirEvents_andEveryOtherTaskStays() {
+        try (var server = TestServer.start(store)) {
+            var jdbi = server.server().database().jdbi();
+            long now = System.currentTimeMillis();
+            // Parents: ended long ago (completed, failed), ended just now, and waiting since long ago (a retry's
+            // back-off); each with two chunks that have events. And a chunk whose parent is gone.
+            insertTask(server, "done-long-ago", "completed", 1, null);
+            insertTask(server, "failed-long-ago", "failed", 1, null);
+            insertTask(server, "done-just-now", "completed", now, null);
+            insertTask(server, "waiting-long", "waiting", 1, null);
+            for (String parent : List.of("done-long-ago", "failed-long-ago", "done-just-now", "waiting-long", "gone")) {
+                for (String chunk : List.of("-c0", "-c1")) {
+                    insertTask(server, parent + chunk, "completed", 1, parent);
+                    jdbi.useHandle(h -> h.execute("INSERT INTO task_events (task_id, seq, event, user_id, project_id, "
+                            + "snapshot, created_at) VALUES ('" + parent + chunk + "', 1, 'task.updated', 'u', 'p', "
+                            + "'{}', 1)"));
+                }
+            }
+
+            new Retention(server.server().database(), Duration.ofDays(1), Clock.systemUTC()).runOnce();
+
+            assertThat(strings(server, "SELECT id FROM tasks WHERE id LIKE '%-c_' ORDER BY id"))
+                    .containsExactly("done-just-now-c0", "done-just-now-c1", "waiting-long-c0", "waiting-long-c1");
+            assertThat(strings(server, "SELECT task_id FROM task_events WHERE task_id LIKE '%-c_' ORDER BY task_id"))
+                    .containsExactly("done-just-now-c0", "done-just-now-c1", "waiting-long-c0", "waiting-long-c1");
+            assertThat(count(
+                            server,
+                            "SELECT COUNT(*) FROM tasks WHERE id IN ('done-long-ago', 'failed-long-ago', "
+                                    + "'done-just-now', 'waiting-long')"))
+                    .as("the parents themselves are kept")
+                    .isEqualTo(4);
+        }
+    }
+
+    private static List<String> strings(TestServer server, String sql) {
+        return server.server()
+                .database()
+                .jdbi()
+                .withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+    }
+
+    private static void insertTask(TestServer server, String id, String phase, long updatedAt, String parent) {
+        server.server()
+                .database()
+                .jdbi()
+                .useHandle(h -> h.createUpdate("INSERT INTO tasks (id, type, user_id, project_id, created_at, params, "
+                                + "phase, updated_at, parent_id) SELECT :id, :type, id, 'p', 1, '{}', :phase, "
+                                + ":updated, :parent FROM users ORDER BY id LIMIT 1")
+                        .bind("id", id)
+                        .bind("type", parent == null ? "upload" : "encode-chunk")
+                        .bind("phase", phase)
+                        .bind("updated", updatedAt)
+                        .bind("parent", parent)
+                        .execute());
     }
 
     @Test
