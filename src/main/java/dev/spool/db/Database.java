@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -81,9 +82,14 @@ public final class Database implements AutoCloseable {
         migrations(flyway, dialect).load().migrate();
     }
 
-    /** Spool's migrations for the dialect, on the given configuration. */
+    /**
+     * Spool's migrations for the dialect, on the given configuration: {@code db/migration} holds those both stores run,
+     * {@code db/postgres} and {@code db/sqlite} those each store runs its own way (a version is in one or the other).
+     */
     static FluentConfiguration migrations(FluentConfiguration flyway, Dialect dialect) {
-        return flyway.locations("classpath:db/migration")
+        return flyway.locations(
+                        "classpath:db/migration",
+                        "classpath:db/" + dialect.name().toLowerCase(Locale.ROOT))
                 .placeholders(Map.of(
                         "autoIncrementKey", dialect.autoIncrementKey(),
                         "double", dialect.doubleType()));

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the event tables bounded: finished webhook deliveries, webhook log rows and task events older than the
  * retention are deleted, and idempotency keys after their 24 hours. A task keeps its latest event whatever its age,
  * so its event numbering continues where it stopped. The child tasks of a task that ended longer than the retention
- * ago (a long import's chunks) go with their events: nothing reads them once their parent has ended, and a retry of
- * the parent much later encodes its chunks anew.
+ * ago (a long import's chunks) go too: nothing reads them once their parent has ended, and a retry of the parent much
+ * later encodes its chunks anew.
  */
 public final class Retention implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
@@ -23,6 +23,10 @@ public final class Retention implements AutoCloseable {
     private static final Duration MOST_OFTEN = Duration.ofSeconds(1);
     private static final Duration LEAST_OFTEN = Duration.ofHours(1);
     private static final int BATCH = 10_000;
+    /** A child task whose parent ended before the cutoff, or is gone. (Child tasks write no events.) */
+    private static final String CHILD_OF_ENDED = "tasks.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tasks p "
+            + "WHERE p.id = tasks.parent_id AND (p.phase NOT IN ('completed', 'failed', 'cancelled') "
+            + "OR p.updated_at >= :cutoff))";
 
     private final Jdbi jdbi;
     private final Duration retention;
@@ -48,13 +52,7 @@ public final class Retention implements AutoCloseable {
         long cutoff = clock.millis() - retention.toMillis();
         return jdbi.withHandle(h -> deleteInBatches(
                         h, "webhook_deliveries", "position", "state <> 'pending' AND finished_at < :cutoff", cutoff)
-                + deleteInBatches(
-                        h,
-                        "task_events",
-                        "task_id, seq",
-                        "task_id IN (SELECT c.id FROM tasks c WHERE " + childOfEnded("c") + ")",
-                        cutoff)
-                + deleteInBatches(h, "tasks", "id", childOfEnded("tasks"), cutoff)
+                + deleteInBatches(h, "tasks", "id", CHILD_OF_ENDED, cutoff)
                 + deleteInBatches(h, "webhook_logs", "id", "created_at < :cutoff", cutoff)
                 + deleteInBatches(
                         h,
@@ -85,12 +83,6 @@ public final class Retention implements AutoCloseable {
                 return deleted;
             }
         }
-    }
-
-    /** The child task {@code child} names: its parent ended before the cutoff, or is gone. */
-    private static String childOfEnded(String child) {
-        return child + ".parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.id = " + child
-                + ".parent_id AND (p.phase NOT IN ('completed', 'failed', 'cancelled') OR p.updated_at >= :cutoff))";
     }
 
     private void runSafely() {

@@ -59,7 +59,7 @@ public final class TaskRepository {
     private static final String CHANGED = "task";
 
     private static final int CACHED_MAX = 50_000;
-    /** Events per INSERT: 8 parameters each, well under either store's limit on one statement's parameters. */
+    /** Events per INSERT: 7 parameters each, well under either store's limit on one statement's parameters. */
     private static final int EVENTS_PER_INSERT = 500;
 
     private final Jdbi jdbi;

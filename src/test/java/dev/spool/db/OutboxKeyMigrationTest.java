@@ -8,6 +8,8 @@ import dev.spool.testing.BothStores;
 import dev.spool.testing.ScratchDatabase;
 import dev.spool.testing.Store;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -15,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 
-/** Migration V15: the outbox is keyed by task and number, and the events written before it are kept. */
+/**
+ * Migration V15: the outbox keeps one index, on task and number; the events written before it are kept, and a process of the
+ * earlier version, which still writes an id with each event, can go on writing during an upgrade.
+ */
 @BothStores
 class OutboxKeyMigrationTest {
     @Parameter
@@ -25,7 +30,9 @@ class OutboxKeyMigrationTest {
     Path dir;
 
     @Test
-    void givenEventsWrittenBeforeTheMigration_whenSpoolOpensTheStore_thenEveryEventIsKept_andTaskAndNumberAreTheKey() {
+    void
+            givenEventsWrittenBeforeTheMigration_whenSpoolOpensTheStore_thenEveryEventIsKept_andTaskAndNumberAreTheOnlyIndex()
+                    throws SQLException {
         try (var scratch = ScratchDatabase.create(store, dir)) {
             String url = scratch.url();
             Database.migrations(Flyway.configure().dataSource(url, null, null), Dialect.of(url))
@@ -42,7 +49,7 @@ class OutboxKeyMigrationTest {
             try (var database = Database.open(url, Config.DATABASE_READ_TIMEOUT)) {
                 var jdbi = database.jdbi();
                 List<List<String>> events = jdbi.withHandle(h -> h.createQuery("SELECT task_id, seq, event, user_id, "
-                                + "project_id, snapshot, created_at FROM task_events ORDER BY task_id, seq")
+                                + "project_id, snapshot, created_at, id FROM task_events ORDER BY task_id, seq")
                         .map((rs, ctx) -> List.of(
                                 rs.getString(1),
                                 rs.getString(2),
@@ -50,28 +57,65 @@ class OutboxKeyMigrationTest {
                                 rs.getString(4),
                                 rs.getString(5),
                                 rs.getString(6),
-                                rs.getString(7)))
+                                rs.getString(7),
+                                rs.getString(8)))
                         .list());
 
                 assertThat(events)
                         .containsExactly(
-                                List.of("task-a", "1", "task.spawned", "user-1", "project-1", "{\"n\":1}", "100"),
-                                List.of("task-a", "2", "task.updated", "user-1", "project-1", "{\"n\":2}", "200"),
-                                List.of("task-b", "1", "task.spawned", "user-2", "project-2", "{\"n\":3}", "300"));
-                assertThatThrownBy(() -> jdbi.useHandle(h -> h.execute(insert("task-a", 2))))
+                                List.of("task-a", "1", "task.spawned", "user-1", "project-1", "{\"n\":1}", "100", "e1"),
+                                List.of("task-a", "2", "task.updated", "user-1", "project-1", "{\"n\":2}", "200", "e2"),
+                                List.of(
+                                        "task-b",
+                                        "1",
+                                        "task.spawned",
+                                        "user-2",
+                                        "project-2",
+                                        "{\"n\":3}",
+                                        "300",
+                                        "e3"));
+                assertThat(indexedColumns(database, scratch)).containsExactly("task_id", "seq");
+                if (store == Store.POSTGRES) {
+                    String identity = jdbi.withHandle(
+                            h -> h.createQuery("SELECT relreplident FROM pg_class WHERE oid = 'task_events'::regclass")
+                                    .mapTo(String.class)
+                                    .one());
+                    assertThat(identity)
+                            .as("logical replication identifies a row by task and number")
+                            .isEqualTo("i");
+                }
+                jdbi.useHandle(
+                        h -> h.execute(
+                                "INSERT INTO task_events (task_id, seq, event, user_id, project_id, "
+                                        + "snapshot, created_at) VALUES ('task-a', 3, 'task.updated', 'user-1', 'project-1', '{}', 400)"));
+                jdbi.useHandle(h -> h.execute("INSERT INTO task_events (id, task_id, seq, event, user_id, project_id, "
+                        + "snapshot, created_at) VALUES ('e5', 'task-a', 4, 'task.updated', 'user-1', 'project-1', "
+                        + "'{}', 500)"));
+                assertThatThrownBy(() -> jdbi.useHandle(h -> h.execute("INSERT INTO task_events (task_id, seq, event, "
+                                + "user_id, project_id, snapshot, created_at) VALUES ('task-a', 2, 'task.updated', "
+                                + "'user-1', 'project-1', '{}', 600)")))
                         .as("a second event with the same task and number")
-                        .hasMessageContaining("task_events");
-                jdbi.useHandle(h -> h.execute(insert("task-a", 3)));
-                assertThatThrownBy(() -> jdbi.useHandle(h -> h.execute("SELECT id FROM task_events")))
-                        .as("the unread text id is gone");
+                        .hasMessageContaining("task_id");
                 assertThatThrownBy(() -> jdbi.useHandle(h -> h.execute("SELECT position FROM task_events")))
-                        .as("the unread row number is gone");
+                        .as("the row number is gone")
+                        .hasMessageContaining("position");
             }
         }
     }
 
-    private static String insert(String task, int seq) {
-        return "INSERT INTO task_events (task_id, seq, event, user_id, project_id, snapshot, created_at) VALUES ('"
-                + task + "', " + seq + ", 'task.updated', 'user-1', 'project-1', '{}', 400)";
+    /** The columns of the table's indexes, each index's in order. */
+    private static List<String> indexedColumns(Database database, ScratchDatabase scratch) throws SQLException {
+        try (var handle = database.jdbi().open();
+                var columns = handle.getConnection()
+                        .getMetaData()
+                        .getIndexInfo(null, scratch.schema().orElse(null), "task_events", false, false)) {
+            var indexed = new ArrayList<String>();
+            while (columns.next()) {
+                if (columns.getString("COLUMN_NAME") != null) {
+                    indexed.add(columns.getString("COLUMN_NAME"));
+                }
+            }
+            return indexed;
+        }
     }
 }
