@@ -14,6 +14,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -133,12 +134,12 @@ final class ErrorMapping {
                 && f.getValue() instanceof String value
                 && !f.getOriginalMessage().startsWith("Cannot coerce")) {
             return path(f) + ": '" + value + "' is not a valid "
-                    + f.getTargetType().getSimpleName().toLowerCase();
+                    + f.getTargetType().getSimpleName().toLowerCase(Locale.ROOT);
         }
         if (e instanceof MismatchedInputException m) {
             String type = m.getTargetType() == null
                     ? "value"
-                    : m.getTargetType().getSimpleName().toLowerCase();
+                    : m.getTargetType().getSimpleName().toLowerCase(Locale.ROOT);
             return path(m) + ": must be " + article(type);
         }
         if (e instanceof JsonMappingException m && m.getCause() instanceof IllegalArgumentException iae) {

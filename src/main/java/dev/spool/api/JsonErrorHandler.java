@@ -4,6 +4,7 @@ import dev.spool.json.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -45,8 +46,8 @@ final class JsonErrorHandler extends ErrorHandler {
     private static byte[] body(int code, String message) {
         String reason = HttpStatus.getMessage(code);
         String text = message == null || message.isBlank() || message.equals(reason)
-                ? reason.toLowerCase()
-                : reason.toLowerCase() + ": " + message;
+                ? reason.toLowerCase(Locale.ROOT)
+                : reason.toLowerCase(Locale.ROOT) + ": " + message;
         return Json.write(Map.of("errors", List.of(text))).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.task.TaskParams;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A video on demand, in the public shape of Livepeer's Asset. {@code staticMp4} is write-only (admins see it);
@@ -44,11 +45,11 @@ public record Asset(
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public static Phase fromWire(String value) {
-            return valueOf(value.toUpperCase());
+            return valueOf(value.toUpperCase(Locale.ROOT));
         }
     }
 

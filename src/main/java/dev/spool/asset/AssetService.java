@@ -13,6 +13,7 @@ import dev.spool.task.engine.TaskCommands;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -321,7 +322,7 @@ public final class AssetService {
 
     /** 16 lowercase base-36 characters; the first four follow the asset id, as Livepeer shards them. */
     static String playbackId(String assetId) {
-        var id = new StringBuilder(assetId.replace("-", "").substring(0, 4).toLowerCase());
+        var id = new StringBuilder(assetId.replace("-", "").substring(0, 4).toLowerCase(Locale.ROOT));
         while (id.length() < 16) {
             id.append(BASE36.charAt(RANDOM.nextInt(BASE36.length())));
         }

@@ -7,6 +7,7 @@ import dev.spool.config.ConfigException;
 import dev.spool.db.Database;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -139,7 +140,7 @@ public final class Main {
             try (var database = Database.open(
                     settings.config().databaseUrl(), settings.config().databaseReadTimeout())) {
                 System.out.println(
-                        "database is up to date: " + database.dialect().name().toLowerCase());
+                        "database is up to date: " + database.dialect().name().toLowerCase(Locale.ROOT));
             }
             return 0;
         }

@@ -2,6 +2,7 @@ package dev.spool.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,10 +49,10 @@ final class EnvReader {
         if (value.isEmpty()) {
             return fallback;
         }
-        String text = value.get().toLowerCase();
+        String text = value.get().toLowerCase(Locale.ROOT);
         try {
             if (text.startsWith("pt") || text.startsWith("p")) {
-                return Duration.parse(text.toUpperCase());
+                return Duration.parse(text.toUpperCase(Locale.ROOT));
             }
             if (text.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));

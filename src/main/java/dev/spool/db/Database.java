@@ -65,7 +65,7 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        log.info("store of record: {} ({})", maskUrl(jdbcUrl), dialect.name().toLowerCase());
+        log.info("store of record: {} ({})", maskUrl(jdbcUrl), dialect.name().toLowerCase(Locale.ROOT));
         return new Database(dataSource, plannedOnce, dialect, jdbcUrl);
     }
 

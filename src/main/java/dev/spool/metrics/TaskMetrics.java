@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
@@ -50,7 +51,8 @@ public final class TaskMetrics implements TaskObserver {
         switch (kind) {
             case SPAWNED -> h.afterCommit(() -> counter(type, "created").increment());
             case COMPLETED, FAILED, CANCELLED ->
-                h.afterCommit(() -> counter(type, kind.name().toLowerCase()).increment());
+                h.afterCommit(() ->
+                        counter(type, kind.name().toLowerCase(Locale.ROOT)).increment());
             case UPDATED -> {}
         }
         if (task.status().phase() != TaskPhase.RUNNING && runningSince.containsKey(task.id())) {

@@ -3,6 +3,7 @@ package dev.spool.task;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
+import java.util.Locale;
 
 /** pending (input not yet there) -> waiting (queued) -> running -> completed | failed | cancelled. */
 public enum TaskPhase {
@@ -15,7 +16,7 @@ public enum TaskPhase {
 
     @JsonValue
     public String wire() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public boolean terminal() {

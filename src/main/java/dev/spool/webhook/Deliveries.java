@@ -5,6 +5,7 @@ import dev.spool.db.Database;
 import dev.spool.db.Dialect;
 import dev.spool.json.Json;
 import java.util.List;
+import java.util.Locale;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -29,7 +30,7 @@ public final class Deliveries {
         DROPPED;
 
         String wire() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
