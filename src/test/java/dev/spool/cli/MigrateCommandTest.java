@@ -17,6 +17,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -40,7 +42,7 @@ class MigrateCommandTest {
             assertThat(first.exitCode()).as(first.out()).isZero();
             assertThat(first.out()).contains("database is up to date: " + store);
             var applied = appliedMigrations(database.url());
-            assertThat(applied).isEqualTo(migrationFiles());
+            assertThat(applied).isEqualTo(migrationFiles(store));
             try (var connection = DriverManager.getConnection(database.url());
                     var count = connection.createStatement().executeQuery("SELECT count(*) FROM tasks")) {
                 assertThat(count.next()).isTrue();
@@ -69,17 +71,34 @@ class MigrateCommandTest {
         }
     }
 
-    /** The versions of the migration scripts Spool ships (db/migration/V<version>__*.sql), in order. */
-    private static List<String> migrationFiles() {
-        try (var files = Files.list(
-                Path.of(MigrateCommandTest.class.getResource("/db/migration").toURI()))) {
+    @Test
+    void givenTheMigrationsEachStoreRunsItsOwnWay_thenBothStoresHaveTheSameVersions() {
+        assertThat(versions("/db/postgres")).isNotEmpty().isEqualTo(versions("/db/sqlite"));
+    }
+
+    /**
+     * The versions of the migration scripts Spool ships for the store, in order: those of db/migration and of the
+     * store's own folder (db/postgres, db/sqlite).
+     */
+    private static List<String> migrationFiles(Store store) {
+        return Stream.concat(
+                        versions("/db/migration").stream(),
+                        versions("/db/" + store.name().toLowerCase(Locale.ROOT)).stream())
+                .sorted(Comparator.comparingInt(Integer::parseInt))
+                .toList();
+    }
+
+    /** The versions of the scripts V<version>__*.sql in a folder of the classpath, in order. */
+    private static List<String> versions(String folder) {
+        try (var files =
+                Files.list(Path.of(MigrateCommandTest.class.getResource(folder).toURI()))) {
             return files.map(file -> file.getFileName().toString())
                     .filter(name -> name.matches("V\\d+__.*\\.sql"))
                     .map(name -> name.substring(1, name.indexOf("__")))
                     .sorted(Comparator.comparingInt(Integer::parseInt))
                     .toList();
         } catch (IOException | URISyntaxException e) {
-            throw new IllegalStateException("cannot list the migration scripts", e);
+            throw new IllegalStateException("cannot list the migration scripts in " + folder, e);
         }
     }
 
