@@ -92,7 +92,7 @@ public final class Retention implements AutoCloseable {
                 log.debug("pruned {} rows older than {}", pruned, retention);
             }
         } catch (RuntimeException e) {
-            log.warn("pruning old event rows failed (tried again later): {}", e.getMessage());
+            log.warn("pruning old rows failed (tried again later): {}", e.getMessage());
         }
     }
 
