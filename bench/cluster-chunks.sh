@@ -4,7 +4,8 @@
 # in a separate process that runs no tasks. Prints both import times (POST to task completed) and their ratio
 # (target: two workers <= 0.6 x one), and checks each run's outputs end to end: every rendition decodes without an
 # error, the duration is within one frame of the source's, audio and video start within one frame of each other.
-# With it, each run's mean chunk encode time: how much slower a core worked while the other was busy too.
+# With it, each run's mean chunk encode time (how much slower a core worked while the other was busy too) and the
+# parent task's two steps: the chunks (source shared, encoded across the workers, collected) and the join after them.
 #
 # Knobs: BENCH_SECONDS (600), BENCH_CHUNK_SECONDS (60: the chunk threshold), BENCH_PRESET (veryfast),
 # BENCH_DIR (target/bench: the source is kept and reused), SPOOL_BENCH_POSTGRES_URL
@@ -94,6 +95,7 @@ stop_all() {
 # seconds and `chunk_mean` to the mean seconds a chunk's encode took.
 result=""
 chunk_mean=""
+phases=""
 run() {
   local workers="$1"
   local schema="bench_chunks_${workers}_$$"
@@ -179,6 +181,9 @@ run() {
   result="$(awk -v ns="$elapsed_ns" 'BEGIN { printf "%.1f", ns / 1e9 }')"
   chunk_mean="$(sed -n 's/.*encoded chunk .* in \([0-9]*\) ms$/\1/p' "$dir"/worker*.log |
     awk '{ total += $1; n++ } END { if (n) printf "%.1f", total / n / 1000 }')"
+  # The parent's own steps, from the log of the worker that ran it: the time the chunks cannot share
+  phases="$(sed -n 's/.*chunks shared, encoded and collected in \([0-9]*\) ms; joined, with the audio encoded once, in \([0-9]*\) ms$/\1 \2/p' \
+    "$dir"/worker*.log | awk '{ printf "chunks %.1f s, join %.1f s", $1 / 1000, $2 / 1000 }')"
   stop_all
 }
 
@@ -214,12 +219,14 @@ check_outputs() { # check_outputs <workers> <master playlist URL> [MP4 URL]
 run 1
 one="$result"
 one_chunk="$chunk_mean"
+one_phases="$phases"
 run 2
 two="$result"
 two_chunk="$chunk_mean"
+two_phases="$phases"
 echo "source: ${seconds} s 1280x720 ${fps} fps with audio; chunk threshold ${chunk_seconds} s; preset ${preset}"
-echo "1 worker process  (core 0):      ${one} s"
-echo "2 worker processes (cores 0, 1): ${two} s"
+echo "1 worker process  (core 0):      ${one} s (${one_phases})"
+echo "2 worker processes (cores 0, 1): ${two} s (${two_phases})"
 awk -v a="$one" -v b="$two" 'BEGIN { r = b / a; printf "ratio 2/1: %.2f (target <= 0.60): %s\n", r, (r <= 0.6 ? "met" : "NOT met") }'
 # A core that works slower while the other is busy too (vCPUs sharing a physical core, a host busy elsewhere) bounds
 # what any split can reach: half the one-worker time, stretched by how much slower each chunk encoded.
