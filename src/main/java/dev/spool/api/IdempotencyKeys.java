@@ -34,11 +34,13 @@ final class IdempotencyKeys {
                         + "WHERE user_id = :user AND idem_key = :key")
                 .bind("user", userId)
                 .bind("key", key)
-                .map((rs, ctx) -> new Entry(
-                        rs.getString("request_hash"),
-                        (Integer) rs.getObject("status", Integer.class),
-                        rs.getString("body"),
-                        rs.getLong("created_at")))
+                .map((rs, ctx) -> {
+                    // getObject(.., Integer.class) fails on SQLite's NULL: the status of a claim still unanswered
+                    int read = rs.getInt("status");
+                    Integer status = rs.wasNull() ? null : read;
+                    return new Entry(
+                            rs.getString("request_hash"), status, rs.getString("body"), rs.getLong("created_at"));
+                })
                 .findOne());
     }
 

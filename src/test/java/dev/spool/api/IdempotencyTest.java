@@ -12,7 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,13 +39,15 @@ class IdempotencyTest {
     Store store;
 
     TestServer server;
+    String aliceId;
     String aliceKey;
 
     @BeforeEach
     void connect() {
         server = servers.on(store);
-        aliceKey = server.createUserKey("alice-" + UUID.randomUUID() + "@example.com")
-                .key();
+        var alice = server.createUserKey("alice-" + UUID.randomUUID() + "@example.com");
+        aliceId = alice.userId();
+        aliceKey = alice.key();
     }
 
     HttpResponse<String> post(String apiKey, String path, String idempotencyKey, String body) throws Exception {
@@ -112,6 +119,50 @@ class IdempotencyTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         assertThat(repeated.body()).isEqualTo(created.body());
         assertThat(count(aliceKey, "/api/task")).isEqualTo(1);
+    }
+
+    @Test
+    void givenAKeyWhoseRequestIsStillRunning_whenARepeatArrives_thenItIs409WithARetryAfterAndCreatesNothing()
+            throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"name\": \"twice\"}";
+        // given the same request under the key, which has claimed it and not answered yet
+        var digest = MessageDigest.getInstance("SHA-256");
+        digest.update(("POST /api/asset/request-upload\n" + body).getBytes(StandardCharsets.UTF_8));
+        claim(key, HexFormat.of().formatHex(digest.digest()), System.currentTimeMillis());
+
+        var repeat = post(aliceKey, "/api/asset/request-upload", key, body);
+
+        assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(409);
+        assertThat(repeat.body()).contains("still running");
+        assertThat(repeat.headers().firstValue("Retry-After")).isPresent();
+        assertThat(count(aliceKey, "/api/asset")).isZero();
+    }
+
+    @Test
+    void givenAKeyClaimedByARequestThatDiedMinutesAgo_whenARepeatArrives_thenItIsCreated() throws Exception {
+        String key = UUID.randomUUID().toString();
+        // given a claim its process left unanswered three minutes ago
+        claim(
+                key,
+                "another request",
+                System.currentTimeMillis() - Duration.ofMinutes(3).toMillis());
+
+        var repeat = post(aliceKey, "/api/asset/request-upload", key, "{\"name\": \"after a crash\"}");
+
+        assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(200);
+        assertThat(count(aliceKey, "/api/asset")).isEqualTo(1);
+    }
+
+    private void claim(String key, String requestHash, long at) {
+        Jdbi.create(server.databaseUrl())
+                .useHandle(h -> h.createUpdate("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, "
+                                + "created_at) VALUES (:user, :key, :hash, :at)")
+                        .bind("user", aliceId)
+                        .bind("hash", requestHash)
+                        .bind("key", key)
+                        .bind("at", at)
+                        .execute());
     }
 
     @Test
