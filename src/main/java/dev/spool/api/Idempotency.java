@@ -9,17 +9,21 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * {@code Idempotency-Key} on the POSTs that create something: the same key with the same request within 24 hours
  * answers the first answer again (status and body) without doing the work twice; the same key with another request
- * is 422. Only answers that succeeded are kept: a refused or failed request may be sent again under its key. A
- * create route opts in with {@code routes.post(path, idempotency.wrap(handler))}.
+ * is 422. Only answers that succeeded are kept: a refused or failed request may be sent again under its key. The
+ * handler runs in one transaction with the keeping of its answer ({@link IdempotencyKeys#answerWithin}), so it must
+ * do no slow work beside the store's (a lookup on the network belongs before it). A create route opts in with
+ * {@code routes.post(path, idempotency.wrap(handler))}.
  */
 final class Idempotency {
     static final String HEADER = "Idempotency-Key";
     private static final int MAX_KEY = 255;
-    // A claim whose request never finished (its process died) stops blocking the key after this long.
+    // A claim left unanswered this long belongs to a request that died: its create, which commits only together with
+    // the answer, wrote nothing, so a repeat may take the key over.
     private static final Duration ABANDONED = Duration.ofMinutes(2);
 
     private final IdempotencyKeys keys;
@@ -74,17 +78,21 @@ final class Idempotency {
                 ctx.header("Idempotent-Replayed", "true");
                 return;
             }
+            boolean answered;
             try {
-                create.handle(ctx);
+                answered = keys.answerWithin(user, key, now, () -> {
+                    create.handle(ctx);
+                    String body = ctx.result();
+                    return ctx.statusCode() < 300 && body != null
+                            ? Optional.of(new IdempotencyKeys.Answer(ctx.statusCode(), body))
+                            : Optional.empty();
+                });
             } catch (Exception e) {
-                keys.release(user, key, now);
+                keys.releaseUnanswered(user, key, now);
                 throw e;
             }
-            String body = ctx.result();
-            if (ctx.statusCode() < 300 && body != null) {
-                keys.complete(user, key, ctx.statusCode(), body);
-            } else {
-                keys.release(user, key, now);
+            if (!answered) {
+                keys.releaseUnanswered(user, key, now);
             }
         };
     }

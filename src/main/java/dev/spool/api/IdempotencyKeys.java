@@ -1,6 +1,7 @@
 package dev.spool.api;
 
 import dev.spool.db.Database;
+import dev.spool.error.SpoolException;
 import java.time.Duration;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -12,6 +13,14 @@ final class IdempotencyKeys {
     private final Jdbi jdbi;
 
     record Entry(String requestHash, Integer status, String body, long createdAt) {}
+
+    /** What a create answered, to be sent again for a repeat. */
+    record Answer(int status, String body) {}
+
+    /** A create request's work; empty when its answer is not one to keep (it was refused or failed). */
+    interface Create {
+        Optional<Answer> run() throws Exception;
+    }
 
     IdempotencyKeys(Database database) {
         this.jdbi = database.jdbi();
@@ -44,20 +53,55 @@ final class IdempotencyKeys {
                 .findOne());
     }
 
-    void complete(String userId, String key, int status, String body) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE idempotency_keys SET status = :status, body = :body "
-                        + "WHERE user_id = :user AND idem_key = :key")
-                .bind("status", status)
-                .bind("body", body)
-                .bind("user", userId)
-                .bind("key", key)
-                .execute());
+    /**
+     * Runs {@code create} and keeps its answer under the key in one transaction: the create's own transactions join
+     * it (Jdbi gives nested calls on this thread the same handle), so the answer is kept exactly when what the create
+     * wrote commits. A process that dies, or a commit whose outcome is lost, between the two can then no longer leave
+     * a created resource whose key a repeat would find unanswered and create again. True when an answer was kept;
+     * when the claim made at {@code claimedAt} is no longer there (a repeat took it over as abandoned), nothing of
+     * the create is kept and the request is refused.
+     */
+    boolean answerWithin(String userId, String key, long claimedAt, Create create) throws Exception {
+        return jdbi.inTransaction(h -> {
+            var answer = create.run();
+            if (answer.isEmpty()) {
+                return false;
+            }
+            int kept = h.createUpdate("UPDATE idempotency_keys SET status = :status, body = :body "
+                            + "WHERE user_id = :user AND idem_key = :key AND created_at = :claimed")
+                    .bind("status", answer.get().status())
+                    .bind("body", answer.get().body())
+                    .bind("user", userId)
+                    .bind("key", key)
+                    .bind("claimed", claimedAt)
+                    .execute();
+            if (kept == 0) {
+                throw new SpoolException(
+                        SpoolException.Kind.CONFLICT,
+                        "idempotency_key_taken_over",
+                        "this request ran so long that a repeat under its " + Idempotency.HEADER
+                                + " took the key over; nothing of it was kept");
+            }
+            return true;
+        });
     }
 
-    /** Forgets a key: its request failed, or its claim is stale. {@code createdAt} guards against a newer claim. */
+    /** Forgets a stale key, answered or not. {@code createdAt} guards against a newer claim. */
     void release(String userId, String key, long createdAt) {
+        delete(userId, key, createdAt, "");
+    }
+
+    /**
+     * Forgets a claim whose request kept no answer (it was refused or failed). An answered key stays: when a commit's
+     * outcome was lost, the answer may have committed with what it created, and a repeat must then get it.
+     */
+    void releaseUnanswered(String userId, String key, long createdAt) {
+        delete(userId, key, createdAt, " AND status IS NULL");
+    }
+
+    private void delete(String userId, String key, long createdAt, String condition) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM idempotency_keys WHERE user_id = :user AND idem_key = :key "
-                        + "AND created_at = :created")
+                        + "AND created_at = :created" + condition)
                 .bind("user", userId)
                 .bind("key", key)
                 .bind("created", createdAt)

@@ -47,7 +47,14 @@ public final class WebhookService implements PlaybackWebhook {
         this.clock = clock;
     }
 
-    public Webhook create(Principal caller, WebhookInput input) {
+    /** A webhook to create: its input checked, its URL's host looked up. */
+    public record NewWebhook(Webhook webhook, String sharedSecret) {}
+
+    /**
+     * Checks a webhook to create, looking its URL's host up: apart from {@link #create(NewWebhook)}, so that the
+     * lookup, which may wait on a slow resolver, runs outside any transaction.
+     */
+    public NewWebhook check(Principal caller, WebhookInput input) {
         validate(input);
         var webhook = new Webhook(
                 UUID.randomUUID().toString(),
@@ -60,8 +67,12 @@ public final class WebhookService implements PlaybackWebhook {
                 input.url(),
                 input.streamId(),
                 null);
-        webhooks.jdbi().useTransaction(h -> webhooks.insert(h, webhook, input.sharedSecret()));
-        return webhook;
+        return new NewWebhook(webhook, input.sharedSecret());
+    }
+
+    public Webhook create(NewWebhook checked) {
+        webhooks.jdbi().useTransaction(h -> webhooks.insert(h, checked.webhook(), checked.sharedSecret()));
+        return checked.webhook();
     }
 
     public Webhook get(Principal caller, String id) {

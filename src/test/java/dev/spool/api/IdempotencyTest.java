@@ -122,6 +122,34 @@ class IdempotencyTest {
     }
 
     @Test
+    void givenAStoreThatRefusesToKeepTheAnswer_whenACreateIsSentWithAKey_thenNothingIsCreatedAndTheKeyStaysFree()
+            throws Exception {
+        String key = "refused-" + UUID.randomUUID();
+        String body = "{\"name\": \"kept with its answer or not at all\"}";
+        var jdbi = Jdbi.create(server.databaseUrl());
+        String trigger = "refuse_answer_" + UUID.randomUUID().toString().replace("-", "");
+        // given a store that fails the keeping of this key's answer (as a crash right there would leave it)
+        refuseAnswers(jdbi, trigger, key);
+        HttpResponse<String> refused;
+        try {
+            // when the create is sent under the key
+            refused = post(aliceKey, "/api/asset/request-upload", key, body);
+        } finally {
+            dropRefusal(jdbi, trigger);
+        }
+
+        // then it fails, and the asset and task it made are gone with the answer
+        assertThat(refused.statusCode()).as(refused.body()).isGreaterThanOrEqualTo(500);
+        assertThat(count(aliceKey, "/api/asset")).isZero();
+        assertThat(count(aliceKey, "/api/task")).isZero();
+        // and the key is free: sent again, the request is created once
+        var again = post(aliceKey, "/api/asset/request-upload", key, body);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(count(aliceKey, "/api/asset")).isEqualTo(1);
+    }
+
+    @Test
     void givenAKeyWhoseRequestIsStillRunning_whenARepeatArrives_thenItIs409WithARetryAfterAndCreatesNothing()
             throws Exception {
         String key = UUID.randomUUID().toString();
@@ -142,7 +170,8 @@ class IdempotencyTest {
     @Test
     void givenAKeyClaimedByARequestThatDiedMinutesAgo_whenARepeatArrives_thenItIsCreated() throws Exception {
         String key = UUID.randomUUID().toString();
-        // given a claim its process left unanswered three minutes ago
+        // given a claim its process left unanswered three minutes ago: its create, committed only with an answer,
+        // wrote nothing
         claim(
                 key,
                 "another request",
@@ -163,6 +192,27 @@ class IdempotencyTest {
                         .bind("key", key)
                         .bind("at", at)
                         .execute());
+    }
+
+    private void refuseAnswers(Jdbi jdbi, String trigger, String key) {
+        if (store == Store.POSTGRES) {
+            jdbi.useHandle(h -> h.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS "
+                    + "$$ BEGIN RAISE EXCEPTION 'answer refused'; END $$"));
+            jdbi.useHandle(h -> h.execute("CREATE TRIGGER " + trigger + " BEFORE UPDATE ON idempotency_keys "
+                    + "FOR EACH ROW WHEN (NEW.idem_key = '" + key + "') EXECUTE FUNCTION " + trigger + "()"));
+        } else {
+            jdbi.useHandle(h -> h.execute("CREATE TRIGGER " + trigger + " BEFORE UPDATE ON idempotency_keys "
+                    + "WHEN NEW.idem_key = '" + key + "' BEGIN SELECT RAISE(ABORT, 'answer refused'); END"));
+        }
+    }
+
+    private void dropRefusal(Jdbi jdbi, String trigger) {
+        if (store == Store.POSTGRES) {
+            jdbi.useHandle(h -> h.execute("DROP TRIGGER " + trigger + " ON idempotency_keys"));
+            jdbi.useHandle(h -> h.execute("DROP FUNCTION " + trigger + "()"));
+        } else {
+            jdbi.useHandle(h -> h.execute("DROP TRIGGER " + trigger));
+        }
     }
 
     @Test
