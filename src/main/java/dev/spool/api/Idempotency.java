@@ -16,8 +16,8 @@ import java.util.Optional;
  * answers the first answer again (status and body) without doing the work twice; the same key with another request
  * is 422. Only answers that succeeded are kept: a refused or failed request may be sent again under its key. The
  * handler runs in one transaction with the keeping of its answer ({@link IdempotencyKeys#answerWithin}), so it must
- * do no slow work beside the store's (a lookup on the network belongs before it). A create route opts in with
- * {@code routes.post(path, idempotency.wrap(handler))}.
+ * do no slow work beside the store's (a lookup on the network belongs in a check, {@link #wrap(Check, Create)}). A
+ * create route opts in with {@code routes.post(path, idempotency.wrap(handler))}.
  */
 final class Idempotency {
     static final String HEADER = "Idempotency-Key";
@@ -36,11 +36,29 @@ final class Idempotency {
         this.clock = clock;
     }
 
+    /** Checks a request before its create's transaction: work that must not hold the store, such as a lookup. */
+    interface Check<T> {
+        T check(Context ctx) throws Exception;
+    }
+
+    /** Creates what a request asks for, with what its check found. */
+    interface Create<T> {
+        void create(Context ctx, T checked) throws Exception;
+    }
+
     Handler wrap(Handler create) {
+        return wrap(ctx -> null, (ctx, nothing) -> create.handle(ctx));
+    }
+
+    /**
+     * As {@link #wrap(Handler)}, with {@code check} run before the create's transaction, after the key's lookup: a
+     * repeat answers the first answer without checking again.
+     */
+    <T> Handler wrap(Check<T> check, Create<T> create) {
         return ctx -> {
             String key = ctx.header(HEADER);
             if (key == null) {
-                create.handle(ctx);
+                create.create(ctx, check.check(ctx));
                 return;
             }
             if (key.isBlank() || key.length() > MAX_KEY) {
@@ -56,10 +74,13 @@ final class Idempotency {
                     continue;
                 }
                 var entry = existing.get();
-                boolean expired = entry.createdAt() < now - IdempotencyKeys.KEPT.toMillis();
-                boolean abandoned = entry.status() == null && entry.createdAt() < now - ABANDONED.toMillis();
-                if (expired || abandoned) {
+                if (entry.createdAt() < now - IdempotencyKeys.KEPT.toMillis()) {
                     keys.release(user, key, entry.createdAt());
+                    continue;
+                }
+                if (entry.status() == null && entry.createdAt() < now - ABANDONED.toMillis()) {
+                    // Unanswered only: the request may be answering right now, and its answer must stay.
+                    keys.releaseUnanswered(user, key, entry.createdAt());
                     continue;
                 }
                 if (!entry.requestHash().equals(hash)) {
@@ -80,15 +101,20 @@ final class Idempotency {
             }
             boolean answered;
             try {
+                T checked = check.check(ctx);
                 answered = keys.answerWithin(user, key, now, () -> {
-                    create.handle(ctx);
+                    create.create(ctx, checked);
                     String body = ctx.result();
                     return ctx.statusCode() < 300 && body != null
                             ? Optional.of(new IdempotencyKeys.Answer(ctx.statusCode(), body))
                             : Optional.empty();
                 });
             } catch (Exception e) {
-                keys.releaseUnanswered(user, key, now);
+                try {
+                    keys.releaseUnanswered(user, key, now);
+                } catch (RuntimeException release) {
+                    e.addSuppressed(release);
+                }
                 throw e;
             }
             if (!answered) {

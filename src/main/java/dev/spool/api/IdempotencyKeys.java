@@ -57,7 +57,8 @@ final class IdempotencyKeys {
      * Runs {@code create} and keeps its answer under the key in one transaction: the create's own transactions join
      * it (Jdbi gives nested calls on this thread the same handle), so the answer is kept exactly when what the create
      * wrote commits. A process that dies, or a commit whose outcome is lost, between the two can then no longer leave
-     * a created resource whose key a repeat would find unanswered and create again. True when an answer was kept;
+     * a created resource whose key a repeat would find unanswered and create again. An empty answer rolls back what
+     * the create wrote. True when an answer was kept;
      * when the claim made at {@code claimedAt} is no longer there (a repeat took it over as abandoned), nothing of
      * the create is kept and the request is refused.
      */
@@ -65,6 +66,8 @@ final class IdempotencyKeys {
         return jdbi.inTransaction(h -> {
             var answer = create.run();
             if (answer.isEmpty()) {
+                // A request that answered no success created nothing either: a repeat may then do it again.
+                h.rollback();
                 return false;
             }
             int kept = h.createUpdate("UPDATE idempotency_keys SET status = :status, body = :body "

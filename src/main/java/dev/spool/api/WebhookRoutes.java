@@ -22,12 +22,12 @@ final class WebhookRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.post("/api/webhook", ctx -> {
-            // Checked before the create's transaction: the check looks the URL's host up, and a slow resolver must
-            // not hold the store (an Idempotency-Key runs the create in one transaction with keeping its answer).
-            var checked = webhooks.check(auth.require(ctx), JsonBody.read(ctx, WebhookInput.class));
-            idempotency.wrap(created -> created.json(webhooks.create(checked))).handle(ctx);
-        });
+        routes.post(
+                "/api/webhook",
+                idempotency.wrap(
+                        // the check looks the URL's host up: a slow resolver must not hold the store
+                        ctx -> webhooks.check(auth.require(ctx), JsonBody.read(ctx, WebhookInput.class)),
+                        (ctx, checked) -> ctx.json(webhooks.create(checked))));
         routes.get("/api/webhook", this::list);
         routes.get("/api/webhook/{id}", ctx -> ctx.json(webhooks.get(auth.require(ctx), ctx.pathParam("id"))));
         routes.put(

@@ -8,6 +8,7 @@ import dev.spool.testing.BothStores;
 import dev.spool.testing.ScratchStore;
 import dev.spool.testing.Store;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,14 +38,13 @@ class IdempotencyKeysTest {
         keys.claim("alice", "k", "hash", 1_000);
 
         boolean answered = keys.answerWithin("alice", "k", 1_000, () -> {
-            // the create's own write, through the store's pool as a service makes it
-            keys.claim("alice", "written-by-the-create", "h", 1_000);
+            createsSomething();
             return Optional.of(new IdempotencyKeys.Answer(201, "{\"id\":\"t\"}"));
         });
 
         assertThat(answered).isTrue();
         assertThat(keys.find("alice", "k").orElseThrow().status()).isEqualTo(201);
-        assertThat(keys.find("alice", "written-by-the-create")).isPresent();
+        assertThat(created()).isPresent();
     }
 
     @Test
@@ -52,13 +52,52 @@ class IdempotencyKeysTest {
         keys.claim("alice", "k", "hash", 1_000);
 
         assertThatThrownBy(() -> keys.answerWithin("alice", "k", 1_000, () -> {
-                    keys.claim("alice", "written-by-the-create", "h", 1_000);
+                    createsSomething();
                     throw new IllegalStateException("the create failed after its write");
                 }))
                 .hasMessageContaining("failed after its write");
 
-        assertThat(keys.find("alice", "written-by-the-create")).isEmpty();
+        assertThat(created()).isEmpty();
         assertThat(keys.find("alice", "k").orElseThrow().status()).isNull();
+    }
+
+    @Test
+    void givenACreateThatAnswersNoSuccess_thenWhatItWroteIsNotKept() throws Exception {
+        keys.claim("alice", "k", "hash", 1_000);
+
+        boolean answered = keys.answerWithin("alice", "k", 1_000, () -> {
+            createsSomething();
+            return Optional.empty();
+        });
+
+        assertThat(answered).isFalse();
+        assertThat(created()).isEmpty();
+        // and the store takes writes at once afterwards (the rolled-back transaction let go of its turn)
+        assertThat(keys.claim("alice", "next", "hash", 2_000)).isTrue();
+    }
+
+    @Test
+    void givenARepeatTakingTheClaimOverWhileTheAnswerCommits_thenTheAnswerAndTheCreateStayOrGoTogether()
+            throws Exception {
+        keys.claim("alice", "k", "hash", 1_000);
+        var takeOver = new AtomicReference<Thread>();
+
+        try {
+            keys.answerWithin("alice", "k", 1_000, () -> {
+                createsSomething();
+                // a repeat finds the claim unanswered and old, and releases it while this transaction is open
+                takeOver.set(Thread.ofVirtual().start(() -> keys.releaseUnanswered("alice", "k", 1_000)));
+                takeOver.get().join(200);
+                return Optional.of(new IdempotencyKeys.Answer(201, "{}"));
+            });
+        } catch (SpoolException refused) {
+            assertThat(refused.code()).isEqualTo("idempotency_key_taken_over");
+        }
+        takeOver.get().join();
+
+        boolean answerKept =
+                keys.find("alice", "k").map(e -> e.status() != null).orElse(false);
+        assertThat(created().isPresent()).isEqualTo(answerKept);
     }
 
     @Test
@@ -69,13 +108,13 @@ class IdempotencyKeysTest {
         keys.claim("alice", "k", "hash", 200_000);
 
         assertThatThrownBy(() -> keys.answerWithin("alice", "k", 1_000, () -> {
-                    keys.claim("alice", "written-by-the-create", "h", 1_000);
+                    createsSomething();
                     return Optional.of(new IdempotencyKeys.Answer(201, "{}"));
                 }))
                 .isInstanceOfSatisfying(
                         SpoolException.class, e -> assertThat(e.code()).isEqualTo("idempotency_key_taken_over"));
 
-        assertThat(keys.find("alice", "written-by-the-create")).isEmpty();
+        assertThat(created()).isEmpty();
         var claim = keys.find("alice", "k").orElseThrow();
         assertThat(claim.createdAt()).isEqualTo(200_000);
         assertThat(claim.status()).isNull();
@@ -99,5 +138,18 @@ class IdempotencyKeysTest {
         keys.releaseUnanswered("alice", "k", 1_000);
 
         assertThat(keys.find("alice", "k")).isEmpty();
+    }
+
+    /** A service's write, made as services make theirs: in a transaction of its own on the store's pool. */
+    private void createsSomething() {
+        scratch.database()
+                .jdbi()
+                .useTransaction(h -> h.createUpdate("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, "
+                                + "created_at) VALUES ('alice', 'written-by-the-create', 'h', 1000)")
+                        .execute());
+    }
+
+    private Optional<IdempotencyKeys.Entry> created() {
+        return keys.find("alice", "written-by-the-create");
     }
 }

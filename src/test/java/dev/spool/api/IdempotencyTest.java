@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,13 @@ import org.junit.jupiter.params.Parameter;
 class IdempotencyTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WEBHOOK =
+            "{\"name\": \"w\", \"url\": \"https://hooks.example.com/a\", \"events\": [\"task.completed\"]}";
+    private static final String TRANSCODE = """
+            {"input": {"url": "https://example.com/v.mp4"},
+             "storage": {"type": "s3", "endpoint": "https://s3.example.com", "bucket": "b",
+                         "credentials": {"accessKeyId": "a", "secretAccessKey": "s"}},
+             "outputs": {"hls": {"path": "/out"}}}""";
 
     @RegisterExtension
     static final SharedServers servers = new SharedServers();
@@ -97,24 +105,18 @@ class IdempotencyTest {
 
     @Test
     void givenAWebhookAndATranscodeCreatedTwiceWithOneKey_thenEachExistsOnce() throws Exception {
-        String webhook =
-                "{\"name\": \"w\", \"url\": \"https://hooks.example.com/a\", \"events\": [\"task.completed\"]}";
         String key = UUID.randomUUID().toString();
 
-        var first = post(aliceKey, "/api/webhook", key, webhook);
-        var again = post(aliceKey, "/api/webhook", key, webhook);
+        var first = post(aliceKey, "/api/webhook", key, WEBHOOK);
+        var again = post(aliceKey, "/api/webhook", key, WEBHOOK);
 
         assertThat(again.body()).isEqualTo(first.body());
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(count(aliceKey, "/api/webhook")).isEqualTo(1);
 
-        String transcode = """
-                {"input": {"url": "https://example.com/v.mp4"},
-                 "storage": {"type": "s3", "endpoint": "https://s3.example.com", "bucket": "b",
-                             "credentials": {"accessKeyId": "a", "secretAccessKey": "s"}},
-                 "outputs": {"hls": {"path": "/out"}}}""";
         String transcodeKey = UUID.randomUUID().toString();
-        var created = post(aliceKey, "/api/transcode", transcodeKey, transcode);
-        var repeated = post(aliceKey, "/api/transcode", transcodeKey, transcode);
+        var created = post(aliceKey, "/api/transcode", transcodeKey, TRANSCODE);
+        var repeated = post(aliceKey, "/api/transcode", transcodeKey, TRANSCODE);
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         assertThat(repeated.body()).isEqualTo(created.body());
@@ -122,28 +124,40 @@ class IdempotencyTest {
     }
 
     @Test
-    void givenAStoreThatRefusesToKeepTheAnswer_whenACreateIsSentWithAKey_thenNothingIsCreatedAndTheKeyStaysFree()
+    void givenAStoreThatRefusesToKeepTheAnswer_whenCreatesAreSentWithKeys_thenNothingIsCreatedAndTheKeysStayFree()
             throws Exception {
-        String key = "refused-" + UUID.randomUUID();
-        String body = "{\"name\": \"kept with its answer or not at all\"}";
+        String prefix = "refused-" + UUID.randomUUID() + "-";
+        String upload = "{\"name\": \"kept with its answer or not at all\"}";
+        var creates = List.of(
+                List.of("/api/asset/request-upload", upload, "/api/asset"),
+                List.of(
+                        "/api/asset/upload/url",
+                        "{\"name\": \"u\", \"url\": \"https://example.com/v.mp4\"}",
+                        "/api/asset"),
+                List.of("/api/webhook", WEBHOOK, "/api/webhook"),
+                List.of("/api/transcode", TRANSCODE, "/api/task"));
         var jdbi = Jdbi.create(server.databaseUrl());
         String trigger = "refuse_answer_" + UUID.randomUUID().toString().replace("-", "");
-        // given a store that fails the keeping of this key's answer (as a crash right there would leave it)
-        refuseAnswers(jdbi, trigger, key);
-        HttpResponse<String> refused;
+        // given a store that fails the keeping of these keys' answers (as a crash right there would leave them)
+        refuseAnswers(jdbi, trigger, prefix);
         try {
-            // when the create is sent under the key
-            refused = post(aliceKey, "/api/asset/request-upload", key, body);
+            for (var create : creates) {
+                // when each create is sent under its key
+                var refused = post(aliceKey, create.get(0), prefix + create.get(0), create.get(1));
+
+                // then it fails, and what it made is gone with the answer
+                assertThat(refused.statusCode())
+                        .as(create.get(0) + ": " + refused.body())
+                        .isGreaterThanOrEqualTo(500);
+                assertThat(count(aliceKey, create.get(2))).as(create.get(0)).isZero();
+            }
+            assertThat(count(aliceKey, "/api/task")).isZero();
         } finally {
             dropRefusal(jdbi, trigger);
         }
 
-        // then it fails, and the asset and task it made are gone with the answer
-        assertThat(refused.statusCode()).as(refused.body()).isGreaterThanOrEqualTo(500);
-        assertThat(count(aliceKey, "/api/asset")).isZero();
-        assertThat(count(aliceKey, "/api/task")).isZero();
         // and the key is free: sent again, the request is created once
-        var again = post(aliceKey, "/api/asset/request-upload", key, body);
+        var again = post(aliceKey, "/api/asset/request-upload", prefix + "/api/asset/request-upload", upload);
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
         assertThat(count(aliceKey, "/api/asset")).isEqualTo(1);
@@ -194,15 +208,15 @@ class IdempotencyTest {
                         .execute());
     }
 
-    private void refuseAnswers(Jdbi jdbi, String trigger, String key) {
+    private void refuseAnswers(Jdbi jdbi, String trigger, String keyPrefix) {
         if (store == Store.POSTGRES) {
             jdbi.useHandle(h -> h.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS "
                     + "$$ BEGIN RAISE EXCEPTION 'answer refused'; END $$"));
             jdbi.useHandle(h -> h.execute("CREATE TRIGGER " + trigger + " BEFORE UPDATE ON idempotency_keys "
-                    + "FOR EACH ROW WHEN (NEW.idem_key = '" + key + "') EXECUTE FUNCTION " + trigger + "()"));
+                    + "FOR EACH ROW WHEN (NEW.idem_key LIKE '" + keyPrefix + "%') EXECUTE FUNCTION " + trigger + "()"));
         } else {
             jdbi.useHandle(h -> h.execute("CREATE TRIGGER " + trigger + " BEFORE UPDATE ON idempotency_keys "
-                    + "WHEN NEW.idem_key = '" + key + "' BEGIN SELECT RAISE(ABORT, 'answer refused'); END"));
+                    + "WHEN NEW.idem_key LIKE '" + keyPrefix + "%' BEGIN SELECT RAISE(ABORT, 'answer refused'); END"));
         }
     }
 
