@@ -8,6 +8,7 @@ import dev.spool.asset.AssetService;
 import dev.spool.asset.ExportService;
 import dev.spool.asset.PlaybackService;
 import dev.spool.cluster.WorkerRegistry;
+import dev.spool.crypto.SecretBox;
 import dev.spool.db.Database;
 import dev.spool.storage.ObjectStore;
 import dev.spool.task.TaskRepository;
@@ -45,11 +46,13 @@ public final class ApiServer {
             String publicUrl,
             Clock clock,
             RequestLogger requestLog,
-            ExportService exports) {}
+            ExportService exports,
+            SecretBox secrets) {}
 
     public ApiServer(Services services) {
         var auth = new Authentication(services.accounts(), services.database().notifications());
-        var idempotency = new Idempotency(new IdempotencyKeys(services.database()), auth, services.clock());
+        var idempotency =
+                new Idempotency(new IdempotencyKeys(services.database(), services.secrets()), auth, services.clock());
         var taskRoutes = new TaskRoutes(
                 services.tasks(),
                 services.engine(),

@@ -95,6 +95,14 @@ final class Idempotency {
                             "a request with this " + HEADER + " is still running; send it again in a moment",
                             Duration.ofSeconds(1));
                 }
+                if (entry.body() == null) {
+                    throw new SpoolException(
+                            SpoolException.Kind.CONFLICT,
+                            "idempotency_answer_unreadable",
+                            "the first answer under this " + HEADER + " was kept under another server key "
+                                    + "(SPOOL_SECRET_KEY changed) and cannot be sent again; what it created is in "
+                                    + "the lists, and a new request takes a new key");
+                }
                 ctx.status(entry.status()).contentType("application/json").result(entry.body());
                 ctx.header("Idempotent-Replayed", "true");
                 return;

@@ -1,17 +1,24 @@
 package dev.spool.api;
 
+import dev.spool.crypto.SecretBox;
 import dev.spool.db.Database;
 import dev.spool.error.SpoolException;
 import java.time.Duration;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
-/** The stored answers of create requests sent with an {@code Idempotency-Key}, per user. */
+/**
+ * The stored answers of create requests sent with an {@code Idempotency-Key}, per user. Answers are kept sealed under
+ * the server key: some carry credentials (a direct upload's URL holds its single-use token, which the upload store
+ * itself keeps only as a hash).
+ */
 final class IdempotencyKeys {
     static final Duration KEPT = Duration.ofHours(24);
 
     private final Jdbi jdbi;
+    private final SecretBox secrets;
 
+    /** {@code body} is null while unanswered, and when the answer was sealed under another server key. */
     record Entry(String requestHash, Integer status, String body, long createdAt) {}
 
     /** What a create answered, to be sent again for a repeat. */
@@ -22,8 +29,9 @@ final class IdempotencyKeys {
         Optional<Answer> run() throws Exception;
     }
 
-    IdempotencyKeys(Database database) {
+    IdempotencyKeys(Database database, SecretBox secrets) {
         this.jdbi = database.jdbi();
+        this.secrets = secrets;
     }
 
     /** Claims the key for a request; false when another request holds it already. */
@@ -48,7 +56,7 @@ final class IdempotencyKeys {
                     int read = rs.getInt("status");
                     Integer status = rs.wasNull() ? null : read;
                     return new Entry(
-                            rs.getString("request_hash"), status, rs.getString("body"), rs.getLong("created_at"));
+                            rs.getString("request_hash"), status, open(rs.getString("body")), rs.getLong("created_at"));
                 })
                 .findOne());
     }
@@ -73,7 +81,7 @@ final class IdempotencyKeys {
             int kept = h.createUpdate("UPDATE idempotency_keys SET status = :status, body = :body "
                             + "WHERE user_id = :user AND idem_key = :key AND created_at = :claimed")
                     .bind("status", answer.get().status())
-                    .bind("body", answer.get().body())
+                    .bind("body", secrets.seal(answer.get().body()))
                     .bind("user", userId)
                     .bind("key", key)
                     .bind("claimed", claimedAt)
@@ -87,6 +95,18 @@ final class IdempotencyKeys {
             }
             return true;
         });
+    }
+
+    /** An answer as kept: sealed, or in clear as an earlier version kept it (JSON never starts as a sealed value). */
+    private String open(String kept) {
+        if (kept == null || kept.startsWith("{") || kept.startsWith("[")) {
+            return kept;
+        }
+        try {
+            return secrets.open(kept);
+        } catch (SecretBox.UnreadableSecret e) {
+            return null;
+        }
     }
 
     /** Forgets a stale key, answered or not. {@code createdAt} guards against a newer claim. */

@@ -330,7 +330,8 @@ public final class Server implements AutoCloseable {
                                 config.publicUrl(),
                                 clock,
                                 new HttpMetrics(metrics.registry()),
-                                exports))
+                                exports,
+                                secrets))
                         .start("0.0.0.0", config.port()));
                 log.info(
                         "Spool is listening on port {} (public URL {}) after {} ms",

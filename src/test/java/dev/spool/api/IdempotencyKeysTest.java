@@ -3,6 +3,7 @@ package dev.spool.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spool.crypto.SecretBox;
 import dev.spool.error.SpoolException;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.ScratchStore;
@@ -30,7 +31,7 @@ class IdempotencyKeysTest {
 
     @BeforeEach
     void open() {
-        keys = new IdempotencyKeys(scratch.database());
+        keys = new IdempotencyKeys(scratch.database(), new SecretBox(new byte[SecretBox.KEY_BYTES]));
     }
 
     @Test

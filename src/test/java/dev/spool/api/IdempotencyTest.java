@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spool.crypto.SecretBox;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
@@ -88,6 +89,68 @@ class IdempotencyTest {
         assertThat(second.headers().firstValue("Idempotent-Replayed")).contains("true");
         assertThat(count(aliceKey, "/api/asset")).isEqualTo(1);
         assertThat(count(aliceKey, "/api/task")).isEqualTo(1);
+    }
+
+    @Test
+    void givenAnUploadRequestSentWithAKey_thenItsKeptAnswerDoesNotHoldTheUploadUrlInClear() throws Exception {
+        String key = UUID.randomUUID().toString();
+
+        var first = post(aliceKey, "/api/asset/request-upload", key, "{\"name\": \"sealed\"}");
+
+        String uploadUrl = JSON.readTree(first.body()).path("url").asText();
+        assertThat(uploadUrl).isNotEmpty();
+        String kept = keptBody(key);
+        assertThat(kept).startsWith("v1.").doesNotContain(uploadUrl);
+    }
+
+    @Test
+    void givenAnAnswerKeptInClearByAnEarlierVersion_whenItsRequestIsRepeated_thenItIsAnsweredAgain() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"name\": \"kept in clear\"}";
+        var first = post(aliceKey, "/api/asset/request-upload", key, body);
+        keepBody(key, first.body());
+
+        var repeat = post(aliceKey, "/api/asset/request-upload", key, body);
+
+        assertThat(repeat.body()).isEqualTo(first.body());
+        assertThat(repeat.headers().firstValue("Idempotent-Replayed")).contains("true");
+    }
+
+    @Test
+    void givenAnAnswerKeptUnderAnotherServerKey_whenItsRequestIsRepeated_thenItIs409SayingSoAndCreatesNothing()
+            throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"name\": \"sealed elsewhere\"}";
+        post(aliceKey, "/api/asset/request-upload", key, body);
+        byte[] otherKey = new byte[SecretBox.KEY_BYTES];
+        otherKey[0] = 1;
+        keepBody(key, new SecretBox(otherKey).seal("{}"));
+
+        var repeat = post(aliceKey, "/api/asset/request-upload", key, body);
+
+        assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(409);
+        assertThat(repeat.body()).contains("another server key");
+        assertThat(count(aliceKey, "/api/asset")).isEqualTo(1);
+    }
+
+    private String keptBody(String key) {
+        return Jdbi.create(server.databaseUrl())
+                .withHandle(h -> h.createQuery(
+                                "SELECT body FROM idempotency_keys WHERE user_id = :user AND idem_key = :key")
+                        .bind("user", aliceId)
+                        .bind("key", key)
+                        .mapTo(String.class)
+                        .one());
+    }
+
+    private void keepBody(String key, String body) {
+        Jdbi.create(server.databaseUrl())
+                .useHandle(h -> h.createUpdate(
+                                "UPDATE idempotency_keys SET body = :body WHERE user_id = :user AND idem_key = :key")
+                        .bind("body", body)
+                        .bind("user", aliceId)
+                        .bind("key", key)
+                        .execute());
     }
 
     @Test
