@@ -150,7 +150,7 @@ public final class Server implements AutoCloseable {
             if (withApi) {
                 PortCheck.ensureFree(config.port());
             }
-            database = Database.open(config.databaseUrl(), config.databaseReadTimeout());
+            database = Database.open(config.databaseUrl(), config.databaseReadTimeout(), config.databasePoolSize());
         } catch (RuntimeException e) {
             dataDirLock.ifPresent(DataDirLock::close);
             throw e;

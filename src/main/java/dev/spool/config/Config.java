@@ -15,6 +15,7 @@ public record Config(
         Path dataDir,
         String databaseUrl,
         Duration databaseReadTimeout,
+        OptionalInt databasePoolSize,
         Optional<String> storageUrl,
         String publicUrl,
         Optional<String> adminApiKey,
@@ -140,11 +141,21 @@ public record Config(
             throw new ConfigException(
                     "SPOOL_DATABASE_READ_TIMEOUT must be at least 1s, got " + databaseReadTimeout.toMillis() + " ms");
         }
+        // Unset: the store's own default (16 connections on PostgreSQL, 8 on SQLite).
+        OptionalInt databasePoolSize =
+                reader.optional("SPOOL_DATABASE_POOL_SIZE").isPresent()
+                        ? OptionalInt.of(reader.integer("SPOOL_DATABASE_POOL_SIZE", 0))
+                        : OptionalInt.empty();
+        if (databasePoolSize.isPresent() && (databasePoolSize.getAsInt() < 2 || databasePoolSize.getAsInt() > 1000)) {
+            throw new ConfigException(
+                    "SPOOL_DATABASE_POOL_SIZE must be 2 to 1000 connections, got " + databasePoolSize.getAsInt());
+        }
         return new Config(
                 port,
                 dataDir,
                 databaseUrl,
                 databaseReadTimeout,
+                databasePoolSize,
                 reader.optional("SPOOL_STORAGE_URL"),
                 publicUrl,
                 reader.optional("SPOOL_ADMIN_API_KEY"),

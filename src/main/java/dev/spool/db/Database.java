@@ -8,6 +8,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Jdbi;
@@ -46,9 +47,15 @@ public final class Database implements AutoCloseable {
      * kernel keeps the connection, the task engine's rounds, lease renewals and API requests with them.
      */
     public static Database open(String jdbcUrl, Duration readTimeout) {
+        return open(jdbcUrl, readTimeout, OptionalInt.empty());
+    }
+
+    /** As {@link #open(String, Duration)}, with at most {@code poolSize} connections in the main pool when given. */
+    public static Database open(String jdbcUrl, Duration readTimeout, OptionalInt poolSize) {
         var dialect = Dialect.of(jdbcUrl);
         var hikari = poolConfig("spool-db", jdbcUrl);
         dialect.configurePool(hikari, jdbcUrl, readTimeout);
+        poolSize.ifPresent(hikari::setMaximumPoolSize);
         var dataSource = new HikariDataSource(hikari);
         HikariDataSource plannedOnce = null;
         try {
@@ -66,7 +73,49 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         log.info("store of record: {} ({})", maskUrl(jdbcUrl), dialect.name().toLowerCase(Locale.ROOT));
-        return new Database(dataSource, plannedOnce, dialect, jdbcUrl);
+        var database = new Database(dataSource, plannedOnce, dialect, jdbcUrl);
+        if (dialect == Dialect.POSTGRES) {
+            database.tellConnectionBudget(
+                    hikari.getMaximumPoolSize() + plannedOnce.getMaximumPoolSize() + Notifications.CONNECTIONS);
+        }
+        return database;
+    }
+
+    /**
+     * Says how many connections this process may open against what PostgreSQL allows: every process of a cluster
+     * holds its own pools, and a server out of connections refuses new ones to every process alike.
+     */
+    private void tellConnectionBudget(int ours) {
+        record Budget(int allowed, int reserved, int open) {}
+        Budget budget;
+        try {
+            budget = jdbi.withHandle(h -> h.createQuery("SELECT current_setting('max_connections')::int AS allowed, "
+                            + "current_setting('superuser_reserved_connections')::int AS reserved, "
+                            + "(SELECT COUNT(*) FROM pg_stat_activity)::int AS open")
+                    .map((rs, ctx) -> new Budget(rs.getInt("allowed"), rs.getInt("reserved"), rs.getInt("open")))
+                    .one());
+        } catch (RuntimeException e) {
+            // A server that hides its settings or sessions from this user: nothing to compare against.
+            log.info("this process opens up to {} connections to PostgreSQL ({})", ours, e.getMessage());
+            return;
+        }
+        int free = budget.allowed() - budget.reserved() - budget.open();
+        if (ours > free) {
+            log.warn(
+                    "this process may open up to {} connections to PostgreSQL, which has {} left of {} (open now: {}, "
+                            + "reserved: {}); lower SPOOL_DATABASE_POOL_SIZE or raise max_connections",
+                    ours,
+                    free,
+                    budget.allowed(),
+                    budget.open(),
+                    budget.reserved());
+        } else {
+            log.info(
+                    "this process opens up to {} connections to PostgreSQL ({} left of {})",
+                    ours,
+                    free,
+                    budget.allowed());
+        }
     }
 
     private static HikariConfig poolConfig(String name, String jdbcUrl) {

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class Notifications implements AutoCloseable {
     /** How long a proof of being caught up lasts: the bound on hearing late of a change when the connection fails. */
     public static final long LEASE_MILLIS = 1_000;
+    /** Connections a process holds for listening, on PostgreSQL. */
+    static final int CONNECTIONS = 1;
 
     private static final Logger log = LoggerFactory.getLogger(Notifications.class);
     private static final String CHANNEL = "spool_changes";

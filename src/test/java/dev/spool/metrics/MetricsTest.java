@@ -68,6 +68,17 @@ class MetricsTest {
     }
 
     @Test
+    void givenAPoolSize_whenScraped_thenTheMainPoolsMaximumIsThatSize() throws Exception {
+        try (var server = TestServer.start(
+                store, Map.of("SPOOL_DATABASE_POOL_SIZE", "5", "SPOOL_METRICS_PORT", "0", "SPOOL_WORKERS", "1"))) {
+            var metrics = PrometheusText.parse(scrape(server).body());
+
+            assertThat(metrics.value("hikaricp_connections_max", "pool", "spool-db"))
+                    .isEqualTo(5.0);
+        }
+    }
+
+    @Test
     void givenAnUploadedFile_whenItsTaskRuns_thenTaskHttpUploadAndEncodeMetersMove() throws Exception {
         var server = servers.on(store);
         var user = server.createUserKey("metrics@example.com");
