@@ -99,9 +99,9 @@ final class Idempotency {
                     throw new SpoolException(
                             SpoolException.Kind.CONFLICT,
                             "idempotency_answer_unreadable",
-                            "the first answer under this " + HEADER + " was kept under another server key "
-                                    + "(SPOOL_SECRET_KEY changed) and cannot be sent again; what it created is in "
-                                    + "the lists, and a new request takes a new key");
+                            "the first answer under this " + HEADER + " cannot be opened with this server's key "
+                                    + "(it was altered in the database) and cannot be sent again; what it created "
+                                    + "is in the lists, and a new request takes a new key");
                 }
                 ctx.status(entry.status()).contentType("application/json").result(entry.body());
                 ctx.header("Idempotent-Replayed", "true");

@@ -6,6 +6,8 @@ import dev.spool.error.SpoolException;
 import java.time.Duration;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stored answers of create requests sent with an {@code Idempotency-Key}, per user. Answers are kept sealed under
@@ -13,12 +15,13 @@ import org.jdbi.v3.core.Jdbi;
  * itself keeps only as a hash).
  */
 final class IdempotencyKeys {
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyKeys.class);
     static final Duration KEPT = Duration.ofHours(24);
 
     private final Jdbi jdbi;
     private final SecretBox secrets;
 
-    /** {@code body} is null while unanswered, and when the answer was sealed under another server key. */
+    /** {@code body} is null while unanswered, and when the kept answer cannot be opened. */
     record Entry(String requestHash, Integer status, String body, long createdAt) {}
 
     /** What a create answered, to be sent again for a repeat. */
@@ -56,7 +59,10 @@ final class IdempotencyKeys {
                     int read = rs.getInt("status");
                     Integer status = rs.wasNull() ? null : read;
                     return new Entry(
-                            rs.getString("request_hash"), status, open(rs.getString("body")), rs.getLong("created_at"));
+                            rs.getString("request_hash"),
+                            status,
+                            open(rs.getString("body"), userId, key),
+                            rs.getLong("created_at"));
                 })
                 .findOne());
     }
@@ -81,7 +87,7 @@ final class IdempotencyKeys {
             int kept = h.createUpdate("UPDATE idempotency_keys SET status = :status, body = :body "
                             + "WHERE user_id = :user AND idem_key = :key AND created_at = :claimed")
                     .bind("status", answer.get().status())
-                    .bind("body", secrets.seal(answer.get().body()))
+                    .bind("body", secrets.seal(answer.get().body(), place(userId, key)))
                     .bind("user", userId)
                     .bind("key", key)
                     .bind("claimed", claimedAt)
@@ -97,16 +103,29 @@ final class IdempotencyKeys {
         });
     }
 
-    /** An answer as kept: sealed, or in clear as an earlier version kept it (JSON never starts as a sealed value). */
-    private String open(String kept) {
+    /**
+     * An answer as kept: sealed for its row, or in clear as an earlier version kept it (JSON never starts as a sealed
+     * value). Null when it cannot be opened here: altered, or a sealed value copied in from elsewhere, which must
+     * never come out in clear.
+     */
+    private String open(String kept, String userId, String key) {
         if (kept == null || kept.startsWith("{") || kept.startsWith("[")) {
             return kept;
         }
         try {
-            return secrets.open(kept);
+            return secrets.open(kept, place(userId, key));
         } catch (SecretBox.UnreadableSecret e) {
+            log.warn(
+                    "the kept answer of a request of user {} under an Idempotency-Key cannot be opened: {}",
+                    userId,
+                    e.getMessage());
             return null;
         }
+    }
+
+    /** What an answer is sealed for: its user and key, so it opens in its own row only. */
+    private static String place(String userId, String key) {
+        return "idempotency answer\n" + userId + "\n" + key;
     }
 
     /** Forgets a stale key, answered or not. {@code createdAt} guards against a newer claim. */

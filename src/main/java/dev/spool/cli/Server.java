@@ -151,6 +151,7 @@ public final class Server implements AutoCloseable {
                 PortCheck.ensureFree(config.port());
             }
             database = Database.open(config.databaseUrl(), config.databaseReadTimeout(), config.databasePoolSize());
+            database.tellConnectionBudget();
         } catch (RuntimeException e) {
             dataDirLock.ifPresent(DataDirLock::close);
             throw e;

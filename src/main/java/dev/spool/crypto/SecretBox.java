@@ -55,11 +55,20 @@ public final class SecretBox {
     }
 
     public String seal(String secret) {
+        return seal(secret, "");
+    }
+
+    /**
+     * Seals a value for one place only: opening it takes the same {@code context} (authenticated, not stored), so a
+     * sealed value copied to another place cannot be opened there.
+     */
+    public String seal(String secret, String context) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
             return VERSION
                     + Base64.getUrlEncoder()
@@ -74,6 +83,11 @@ public final class SecretBox {
     }
 
     public String open(String sealed) throws UnreadableSecret {
+        return open(sealed, "");
+    }
+
+    /** Opens a value sealed with {@link #seal(String, String)} for the same {@code context}. */
+    public String open(String sealed, String context) throws UnreadableSecret {
         if (sealed == null || !sealed.startsWith(VERSION)) {
             throw new UnreadableSecret("not a sealed value", null);
         }
@@ -89,9 +103,10 @@ public final class SecretBox {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
+            cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (javax.crypto.AEADBadTagException e) {
-            throw new UnreadableSecret("a sealed value was altered or sealed under another key", e);
+            throw new UnreadableSecret("a sealed value was altered, sealed under another key or for another place", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is part of every JDK", e);
         }

@@ -73,47 +73,58 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         log.info("store of record: {} ({})", maskUrl(jdbcUrl), dialect.name().toLowerCase(Locale.ROOT));
-        var database = new Database(dataSource, plannedOnce, dialect, jdbcUrl);
-        if (dialect == Dialect.POSTGRES) {
-            database.tellConnectionBudget(
-                    hikari.getMaximumPoolSize() + plannedOnce.getMaximumPoolSize() + Notifications.CONNECTIONS);
-        }
-        return database;
+        return new Database(dataSource, plannedOnce, dialect, jdbcUrl);
     }
 
     /**
-     * Says how many connections this process may open against what PostgreSQL allows: every process of a cluster
-     * holds its own pools, and a server out of connections refuses new ones to every process alike.
+     * Logs, on PostgreSQL, how many connections this process may open against what the server has left now: every
+     * process of a cluster holds pools of its own that grow under load, and a server out of connections refuses new
+     * ones to every process alike. A warning when this process's maximum alone does not fit in what is left.
      */
-    private void tellConnectionBudget(int ours) {
-        record Budget(int allowed, int reserved, int open) {}
+    public void tellConnectionBudget() {
+        if (dialect != Dialect.POSTGRES) {
+            return;
+        }
+        int ours = dataSource.getMaximumPoolSize() + plannedOnceSource.getMaximumPoolSize() + Notifications.CONNECTIONS;
+        record Budget(int allowed, int reserved, int others) {}
         Budget budget;
         try {
-            budget = jdbi.withHandle(h -> h.createQuery("SELECT current_setting('max_connections')::int AS allowed, "
-                            + "current_setting('superuser_reserved_connections')::int AS reserved, "
-                            + "(SELECT COUNT(*) FROM pg_stat_activity)::int AS open")
-                    .map((rs, ctx) -> new Budget(rs.getInt("allowed"), rs.getInt("reserved"), rs.getInt("open")))
-                    .one());
+            budget = jdbi.withHandle(h -> {
+                var seen = h.createQuery("SELECT current_setting('max_connections')::int AS allowed, "
+                                + "current_setting('superuser_reserved_connections')::int "
+                                + "+ COALESCE(NULLIF(current_setting('reserved_connections', true), '')::int, 0) "
+                                + "AS reserved, "
+                                + "(SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int "
+                                + "AS clients")
+                        .map((rs, ctx) -> new Budget(rs.getInt("allowed"), rs.getInt("reserved"), rs.getInt("clients")))
+                        .one();
+                // The sessions counted include this process's own, this one among them.
+                int own = dataSource.getHikariPoolMXBean().getTotalConnections()
+                        + plannedOnceSource.getHikariPoolMXBean().getTotalConnections();
+                return new Budget(seen.allowed(), seen.reserved(), Math.max(0, seen.others() - own));
+            });
         } catch (RuntimeException e) {
             // A server that hides its settings or sessions from this user: nothing to compare against.
             log.info("this process opens up to {} connections to PostgreSQL ({})", ours, e.getMessage());
             return;
         }
-        int free = budget.allowed() - budget.reserved() - budget.open();
-        if (ours > free) {
+        int left = budget.allowed() - budget.reserved() - budget.others();
+        if (ours > left) {
             log.warn(
-                    "this process may open up to {} connections to PostgreSQL, which has {} left of {} (open now: {}, "
-                            + "reserved: {}); lower SPOOL_DATABASE_POOL_SIZE or raise max_connections",
+                    "this process may open up to {} connections to PostgreSQL, which has {} left now (max_connections"
+                            + " {}, {} reserved, {} open by others); lower SPOOL_DATABASE_POOL_SIZE or raise "
+                            + "max_connections",
                     ours,
-                    free,
+                    left,
                     budget.allowed(),
-                    budget.open(),
-                    budget.reserved());
+                    budget.reserved(),
+                    budget.others());
         } else {
             log.info(
-                    "this process opens up to {} connections to PostgreSQL ({} left of {})",
+                    "this process opens up to {} connections to PostgreSQL, which has {} left now of {}; every "
+                            + "process's maximum together must fit",
                     ours,
-                    free,
+                    left,
                     budget.allowed());
         }
     }

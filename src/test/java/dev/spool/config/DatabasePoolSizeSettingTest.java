@@ -17,10 +17,12 @@ class DatabasePoolSizeSettingTest {
         assertThat(Config.fromEnv(Map.of()).databasePoolSize()).isEqualTo(OptionalInt.empty());
     }
 
-    @Test
-    void givenASize_thenItIsTheMainPoolsMaximum() {
-        assertThat(Config.fromEnv(Map.of("SPOOL_DATABASE_POOL_SIZE", "5")).databasePoolSize())
-                .isEqualTo(OptionalInt.of(5));
+    @ParameterizedTest
+    @ValueSource(ints = {2, 5, 1000})
+    void givenASizeInRange_thenItIsTheMainPoolsMaximum(int size) {
+        assertThat(Config.fromEnv(Map.of("SPOOL_DATABASE_POOL_SIZE", Integer.toString(size)))
+                        .databasePoolSize())
+                .isEqualTo(OptionalInt.of(size));
     }
 
     @ParameterizedTest

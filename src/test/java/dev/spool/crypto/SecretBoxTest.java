@@ -31,6 +31,17 @@ class SecretBoxTest {
     }
 
     @Test
+    void givenAValueSealedForOnePlace_thenItOpensThereOnly() throws Exception {
+        var box = new SecretBox(key(1));
+        String sealed = box.seal(URL, "row a");
+
+        assertThat(box.open(sealed, "row a")).isEqualTo(URL);
+        assertThatThrownBy(() -> box.open(sealed, "row b")).isInstanceOf(SecretBox.UnreadableSecret.class);
+        assertThatThrownBy(() -> box.open(sealed)).isInstanceOf(SecretBox.UnreadableSecret.class);
+        assertThatThrownBy(() -> box.open(box.seal(URL), "row a")).isInstanceOf(SecretBox.UnreadableSecret.class);
+    }
+
+    @Test
     void givenASealedSecret_whenAlteredOrOpenedWithAnotherKey_thenItIsRefused() {
         String sealed = new SecretBox(key(1)).seal(URL);
         int middle = sealed.length() / 2;
