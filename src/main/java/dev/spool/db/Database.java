@@ -94,7 +94,10 @@ public final class Database implements AutoCloseable {
                                 + "current_setting('superuser_reserved_connections')::int "
                                 + "+ COALESCE(NULLIF(current_setting('reserved_connections', true), '')::int, 0) "
                                 + "AS reserved, "
-                                + "(SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int "
+                                // Sessions of roles this one may not inspect show no type: counted too, to err
+                                // on the side of warning.
+                                + "(SELECT COUNT(*) FROM pg_stat_activity "
+                                + "WHERE backend_type = 'client backend' OR backend_type IS NULL)::int "
                                 + "AS clients")
                         .map((rs, ctx) -> new Budget(rs.getInt("allowed"), rs.getInt("reserved"), rs.getInt("clients")))
                         .one();
