@@ -8,13 +8,11 @@ import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
 import dev.spool.testing.BothStores;
 import dev.spool.testing.FfmpegProcesses;
+import dev.spool.testing.FilesBeingRemoved;
 import dev.spool.testing.MediaHttpServer;
 import dev.spool.testing.SharedServers;
 import dev.spool.testing.Store;
 import dev.spool.testing.TestServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -217,13 +214,9 @@ class ClusterChunksTest {
     /** The files the import's attempts exchange through the (local) object store. */
     private List<Path> chunkFiles(String taskId) {
         Path root = server.dataDir().resolve("objects").resolve("spool-chunks");
-        try (var walk = Files.exists(root) ? Files.walk(root) : Stream.<Path>empty()) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(file -> root.relativize(file).toString().startsWith(taskId + "-"))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FilesBeingRemoved.under(root).stream()
+                .filter(file -> root.relativize(file).toString().startsWith(taskId + "-"))
+                .toList();
     }
 
     private static String chunkId(String taskId, int index) {

@@ -7,10 +7,9 @@ import dev.spool.media.SampleMedia;
 import dev.spool.testing.ApiClient;
 import dev.spool.testing.Await;
 import dev.spool.testing.FfmpegProcesses;
+import dev.spool.testing.FilesBeingRemoved;
 import dev.spool.testing.MediaHttpServer;
 import dev.spool.testing.SpoolProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -251,14 +250,6 @@ class RetriedChunkedImportTest {
     }
 
     private List<Path> objectsUnder(String prefix) {
-        Path root = server.dataDir().resolve("objects").resolve(prefix);
-        if (!Files.exists(root)) {
-            return List.of();
-        }
-        try (var walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FilesBeingRemoved.under(server.dataDir().resolve("objects").resolve(prefix));
     }
 }
