@@ -1,5 +1,7 @@
 package dev.spool.api;
 
+import dev.spool.json.Json;
+import dev.spool.task.Task;
 import dev.spool.task.TaskEvent;
 import dev.spool.task.TaskRepository;
 import io.javalin.http.Context;
@@ -7,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/task/{id}/events}: server-sent events carrying the task's snapshot at every change, from the
@@ -22,17 +25,23 @@ final class TaskEventStream {
         this.tasks = tasks;
     }
 
-    /** Streams until the task ends or the client leaves; the task is already checked as visible. */
-    void stream(Context ctx, String taskId, String currentSnapshotJson, boolean terminal) throws IOException {
+    /**
+     * Streams until the task ends or the client leaves; the task is already checked as visible, and {@code current}
+     * reads it as its caller sees it.
+     */
+    void stream(Context ctx, String taskId, Supplier<Task> current) throws IOException {
         ctx.status(200);
         ctx.header("Content-Type", "text/event-stream");
         ctx.header("Cache-Control", "no-cache");
         ctx.header("X-Accel-Buffering", "no");
         OutputStream out = ctx.res().getOutputStream();
+        // The last event's number before the snapshot: a change that commits in between is sent again as an event
+        // rather than skipped (read the other way round, a task ending in between left the stream open for good).
         int seq = lastSeq(taskId);
-        send(out, "snapshot", currentSnapshotJson, seq);
+        var snapshot = current.get();
+        send(out, "snapshot", Json.write(snapshot), seq);
         long lastSent = System.nanoTime();
-        boolean done = terminal;
+        boolean done = snapshot.status().phase().terminal();
         try {
             while (!done) {
                 Thread.sleep(POLL.toMillis());
@@ -45,8 +54,16 @@ final class TaskEventStream {
                             || event.kind() == TaskEvent.Kind.CANCELLED;
                 }
                 if (!done && System.nanoTime() - lastSent > KEEP_ALIVE.toNanos()) {
-                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                    out.flush();
+                    // A quiet stream looks at the task itself: the snapshot above may come from this process's cache
+                    // in the instant between a commit and its forgetting, older than the number read before it.
+                    snapshot = current.get();
+                    if (snapshot.status().phase().terminal()) {
+                        send(out, "snapshot", Json.write(snapshot), seq);
+                        done = true;
+                    } else {
+                        out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    }
                     lastSent = System.nanoTime();
                 }
             }

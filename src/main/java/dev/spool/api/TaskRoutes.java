@@ -1,6 +1,5 @@
 package dev.spool.api;
 
-import dev.spool.json.Json;
 import dev.spool.task.CreateTask;
 import dev.spool.task.TaskRepository;
 import dev.spool.task.TaskService;
@@ -47,8 +46,9 @@ final class TaskRoutes {
     }
 
     private void events(Context ctx) throws java.io.IOException {
-        var task = tasks.get(auth.require(ctx), ctx.pathParam("id"));
-        events.stream(ctx, task.id(), Json.write(task), task.status().phase().terminal());
+        var caller = auth.require(ctx);
+        String id = tasks.get(caller, ctx.pathParam("id")).id();
+        events.stream(ctx, id, () -> tasks.get(caller, id));
     }
 
     private void get(Context ctx) {
