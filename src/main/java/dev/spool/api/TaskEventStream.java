@@ -37,7 +37,7 @@ final class TaskEventStream {
         OutputStream out = ctx.res().getOutputStream();
         // The last event's number before the snapshot: a change that commits in between is sent again as an event
         // rather than skipped (read the other way round, a task ending in between left the stream open for good).
-        int seq = lastSeq(taskId);
+        int seq = tasks.lastEventSeq(taskId);
         var snapshot = current.get();
         send(out, "snapshot", Json.write(snapshot), seq);
         long lastSent = System.nanoTime();
@@ -70,11 +70,6 @@ final class TaskEventStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private int lastSeq(String taskId) {
-        var events = tasks.eventsAfter(taskId, 0);
-        return events.isEmpty() ? 0 : events.getLast().seq();
     }
 
     private static void send(OutputStream out, String event, String json, int seq) throws IOException {

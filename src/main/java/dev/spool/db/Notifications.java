@@ -240,6 +240,8 @@ public final class Notifications implements AutoCloseable {
         var properties = new Properties();
         properties.setProperty("ApplicationName", connectionName);
         properties.setProperty("connectTimeout", "5");
+        // as the pools' connections: the kernel's probes keep a NAT or firewall from dropping a quiet listener
+        properties.setProperty("tcpKeepAlive", "true");
         var connection = DriverManager.getConnection(jdbcUrl, properties);
         // A peer that vanished without closing the socket shows as a probe that never answers: fail it.
         connection.setNetworkTimeout(Runnable::run, (int) (2 * LEASE_MILLIS));

@@ -273,6 +273,14 @@ public final class TaskRepository {
         insert.execute();
     }
 
+    /** The number of the task's last event, 0 when it has none. */
+    public int lastEventSeq(String taskId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM task_events WHERE task_id = :task")
+                .bind("task", taskId)
+                .mapTo(Integer.class)
+                .one());
+    }
+
     /** The task's events after a given sequence number, oldest first. */
     public List<TaskEvent> eventsAfter(String taskId, int afterSeq) {
         return jdbi.withHandle(h -> h.createQuery("SELECT task_id, seq, event, snapshot, created_at "
