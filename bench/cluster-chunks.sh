@@ -5,7 +5,8 @@
 # (target: two workers <= 0.6 x one), and checks each run's outputs end to end: every rendition decodes without an
 # error, the duration is within one frame of the source's, audio and video start within one frame of each other.
 # With it, each run's mean chunk encode time (how much slower a core worked while the other was busy too) and the
-# parent task's two steps: the chunks (source shared, encoded across the workers, collected) and the join after them.
+# parent task's steps: the chunks (source shared, encoded across the workers, collected; the audio is encoded beside
+# them on the parent's worker), the wait for that audio after the last chunk, and the join (a copy) after them.
 #
 # Knobs: BENCH_SECONDS (600), BENCH_CHUNK_SECONDS (60: the chunk threshold), BENCH_PRESET (veryfast),
 # BENCH_DIR (target/bench: the source is kept and reused), SPOOL_BENCH_POSTGRES_URL
@@ -182,8 +183,9 @@ run() {
   chunk_mean="$(sed -n 's/.*encoded chunk .* in \([0-9]*\) ms$/\1/p' "$dir"/worker*.log |
     awk '{ total += $1; n++ } END { if (n) printf "%.1f", total / n / 1000 }')"
   # The parent's own steps, from the log of the worker that ran it: the time the chunks cannot share
-  phases="$(sed -n 's/.*chunks shared, encoded and collected in \([0-9]*\) ms; joined, with the audio encoded once, in \([0-9]*\) ms$/\1 \2/p' \
-    "$dir"/worker*.log | awk '{ printf "chunks %.1f s, join %.1f s", $1 / 1000, $2 / 1000 }')"
+  phases="$(sed -n 's/.*chunks shared, encoded and collected in \([0-9]*\) ms, the audio encoded beside them ready \([0-9]*\) ms later; joined in \([0-9]*\) ms$/\1 \2 \3/p' \
+    "$dir"/worker*.log |
+    awk '{ printf "chunks %.1f s, audio waited %.1f s, join %.1f s", $1 / 1000, $2 / 1000, $3 / 1000 }')"
   stop_all
 }
 

@@ -7,14 +7,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A long input encoded by a {@link ChunkRunner}: each chunk's video (every rendition, forced keyframes on the
- * segment grid, thumbnails) is a job any worker may run; the jobs' MPEG-TS files come back here and one copy pass
- * joins them per rendition, adds the audio encoded once for the whole input, and writes the HLS outputs and MP4s
- * exactly as a one-chunk encode does, so the packager sees a single chunk.
+ * segment grid, thumbnails) is a job any worker may run; meanwhile this process encodes the audio once for the whole
+ * input. The jobs' MPEG-TS files come back here and one copy pass joins them per rendition with that audio and writes
+ * the HLS outputs and MP4s exactly as a one-chunk encode does, so the packager sees a single chunk.
  */
 final class DistributedEncode {
     private static final Logger log = LoggerFactory.getLogger(DistributedEncode.class);
@@ -63,38 +67,73 @@ final class DistributedEncode {
                     fps,
                     600 + (long) (40 * chunk.expected())));
         }
-        long started = System.nanoTime();
-        runner.run(input, inputSha256, work.path(), jobs, progress::chunk);
-        long encoded = System.nanoTime();
         double duration = chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum();
         var whole = new ChunkPlan.Chunk(0, 0, null, 0, duration);
-        ChildProcess.Result joined = ChildProcess.run(
-                command.buildJoin(chunks, whole, mp4Names),
-                binaries.environment(),
-                work.path(),
-                null,
-                Duration.ofSeconds(600 + (long) (4 * duration)));
-        if (!joined.ok()) {
-            throw new MediaException(
-                    "ffmpeg_failed",
-                    "ffmpeg failed (exit " + joined.exitCode() + ") joining the chunks: " + joined.stderrTail(),
-                    true);
+        Duration timeout = Duration.ofSeconds(600 + (long) (4 * duration));
+        long started = System.nanoTime();
+        long encoded;
+        // The audio is encoded here while the chunks' video is encoded across the cluster: the join after them is
+        // then a copy, and the part of a long input's time that no worker shares shrinks by the audio's encode.
+        ExecutorService beside = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            Future<ChildProcess.Result> audio = command.buildAudio(whole)
+                    .map(args -> beside.submit(LogContext.carried(
+                            () -> ChildProcess.run(args, binaries.environment(), work.path(), null, timeout))))
+                    .orElse(null);
+            runner.run(input, inputSha256, work.path(), jobs, progress::chunk);
+            encoded = System.nanoTime();
+            if (audio != null) {
+                check(await(audio), "encoding the audio");
+            }
+        } finally {
+            // an encode that failed, or was stopped, takes the audio's ffmpeg with it
+            beside.shutdownNow();
+            beside.close();
         }
+        long audioWaited = System.nanoTime();
+        check(
+                ChildProcess.run(
+                        command.buildJoin(chunks, whole, mp4Names), binaries.environment(), work.path(), null, timeout),
+                "joining the chunks");
         // where a long input's time goes: the chunks run side by side across the cluster, the join after them alone
         log.info(
-                "{} chunks shared, encoded and collected in {} ms; joined, with the audio encoded once, in {} ms",
+                "{} chunks shared, encoded and collected in {} ms, the audio encoded beside them ready {} ms later;"
+                        + " joined in {} ms",
                 chunks.size(),
                 (encoded - started) / 1_000_000,
-                (System.nanoTime() - encoded) / 1_000_000);
+                (audioWaited - encoded) / 1_000_000,
+                (System.nanoTime() - audioWaited) / 1_000_000);
         try {
             for (String name : command.outputNames()) {
                 for (ChunkPlan.Chunk chunk : chunks) {
                     Files.deleteIfExists(work.resolve(EncodeCommand.chunkVideo(name, chunk.index())));
                 }
             }
+            Files.deleteIfExists(work.resolve(EncodeCommand.JOIN_AUDIO));
         } catch (IOException e) {
             throw new MediaException("io_error", "cannot remove the joined chunks: " + e.getMessage(), true, e);
         }
         return whole;
+    }
+
+    private static void check(ChildProcess.Result result, String what) throws MediaException {
+        if (!result.ok()) {
+            throw new MediaException(
+                    "ffmpeg_failed",
+                    "ffmpeg failed (exit " + result.exitCode() + ") " + what + ": " + result.stderrTail(),
+                    true);
+        }
+    }
+
+    private static ChildProcess.Result await(Future<ChildProcess.Result> audio)
+            throws MediaException, InterruptedException {
+        try {
+            return audio.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MediaException failed) {
+                throw failed;
+            }
+            throw new MediaException("ffmpeg_failed", "encoding the audio failed: " + e.getCause(), true, e.getCause());
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +26,8 @@ final class EncodeCommand {
     private static final String AUDIO_ONLY_RATE = "48000";
     /** Seconds added to every cluster chunk's timestamps; more than any encoder's reordering delay. */
     private static final double CHUNK_TS_LEAD = 10;
+    /** Where a chunked encode's audio waits for the join, in the work directory. */
+    static final String JOIN_AUDIO = "join-audio.mp4";
 
     static final int THUMB_WIDTH = 640;
     static final int THUMB_HEIGHT = 360;
@@ -160,10 +163,28 @@ final class EncodeCommand {
     }
 
     /**
+     * The whole timeline's audio, encoded once while the chunks' video is encoded, into {@link #JOIN_AUDIO}: the same
+     * part of the source, options and end as a one-chunk encode ({@code whole}) gives its audio, so its packets are
+     * that encode's, priming included. Empty when the input has no audio.
+     */
+    Optional<List<String>> buildAudio(ChunkPlan.Chunk whole) {
+        if (spec.audio().isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> cmd = head();
+        cmd.addAll(inputRange(whole));
+        cmd.addAll(List.of("-i", Prober.fileUrl(request.input())));
+        cmd.addAll(audioOptions(0));
+        cmd.addAll(timelineEnd(whole));
+        cmd.addAll(List.of("-f", "mp4", JOIN_AUDIO));
+        return Optional.of(cmd);
+    }
+
+    /**
      * The pass that joins what the cluster encoded: each rendition's chunk files read as one stream (the concat
-     * protocol; their timestamps are continuous) and copied, the audio encoded once from the source for the whole
-     * timeline, both muxed into the HLS outputs and MP4s exactly as a one-chunk encode ({@code whole}) writes them.
-     * A single audio encode leaves no gap, overlap or priming at the chunk joins.
+     * protocol; their timestamps are continuous) and the audio {@link #buildAudio} encoded, both copied into the HLS
+     * outputs and MP4s exactly as a one-chunk encode ({@code whole}) writes them. A single audio encode leaves no gap,
+     * overlap or priming at the chunk joins.
      */
     List<String> buildJoin(List<ChunkPlan.Chunk> chunks, ChunkPlan.Chunk whole, Set<String> mp4Names) {
         List<String> cmd = head();
@@ -174,8 +195,7 @@ final class EncodeCommand {
         }
         boolean audio = spec.audio().isPresent();
         if (audio) {
-            cmd.addAll(inputRange(whole));
-            cmd.addAll(List.of("-i", Prober.fileUrl(request.input())));
+            cmd.addAll(List.of("-i", JOIN_AUDIO));
         }
         for (int i = 0; i < renditions.size(); i++) {
             // the MPEG-TS stream type would otherwise be copied into the MP4s as their codec tag
@@ -184,7 +204,7 @@ final class EncodeCommand {
         }
         cmd.addAll(List.of("-c:v", "copy"));
         if (audio) {
-            cmd.addAll(audioOptions(renditions.size()));
+            cmd.addAll(List.of("-map", renditions.size() + ":a:0", "-c:a", "copy"));
         }
         List<String> slaves = new ArrayList<>();
         for (int i = 0; i < renditions.size(); i++) {
