@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Starts child processes so that they die with Spool, even by {@code kill -9}: on Linux each child runs under
@@ -38,13 +39,38 @@ final class ProcessSpawner {
     }
 
     static Process start(ProcessBuilder builder) throws IOException, InterruptedException {
+        Future<Process> started = SPAWNER.submit(builder::start);
         try {
-            return SPAWNER.submit(builder::start).get();
+            return started.get();
+        } catch (InterruptedException e) {
+            // the spawner starts it all the same, and no caller would hold it to stop it
+            stopOnceStarted(started);
+            throw e;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
             throw new IllegalStateException("starting " + builder.command().get(0) + " failed", e.getCause());
+        }
+    }
+
+    private static void stopOnceStarted(Future<Process> started) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    ChildProcess.killTree(started.get());
+                    return;
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                } catch (ExecutionException failed) {
+                    return;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
