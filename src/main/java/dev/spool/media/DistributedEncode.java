@@ -7,17 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A long input encoded by a {@link ChunkRunner}: each chunk's video (every rendition, forced keyframes on the
  * segment grid, thumbnails) is a job any worker may run; meanwhile this process encodes the audio once for the whole
- * input. The jobs' MPEG-TS files come back here and one copy pass joins them per rendition with that audio and writes
+ * input ({@link JoinAudio}), starting while the input still arrives. The jobs' MPEG-TS files come back here and one copy pass joins them per rendition with that audio and writes
  * the HLS outputs and MP4s exactly as a one-chunk encode does, so the packager sees a single chunk.
  */
 final class DistributedEncode {
@@ -40,7 +36,21 @@ final class DistributedEncode {
                 && renditions.stream().allMatch(r -> r.encoder() != TranscodeProfile.Encoder.VP9);
     }
 
-    /** @return the one chunk the joined outputs now form, for the packager */
+    /**
+     * Starts encoding the whole input's audio, read from {@code inputUrl}: the input's file, or its URL while it still
+     * arrives (the audio reads it from the start, unlike the chunks, which seek into it), so it may be done before the
+     * chunks begin.
+     */
+    JoinAudio startAudio(WorkDir work, EncodeCommand command, List<ChunkPlan.Chunk> chunks, String inputUrl) {
+        var whole = whole(chunks);
+        return new JoinAudio(command.buildAudio(whole, inputUrl).orElse(null), binaries, work, timeout(whole));
+    }
+
+    /**
+     * Has the chunks' video encoded by {@code runner}, waits for {@code audio} and joins both.
+     *
+     * @return the one chunk the joined outputs now form, for the packager
+     */
     ChunkPlan.Chunk encode(
             WorkDir work,
             EncodeCommand command,
@@ -50,7 +60,8 @@ final class DistributedEncode {
             double fps,
             ChunkRunner runner,
             Path input,
-            String inputSha256)
+            String inputSha256,
+            JoinAudio audio)
             throws MediaException, InterruptedException {
         List<String> directories = new ArrayList<>(command.outputNames());
         if (Files.isDirectory(work.resolve(EncodeCommand.THUMBNAILS))) {
@@ -67,33 +78,19 @@ final class DistributedEncode {
                     fps,
                     600 + (long) (40 * chunk.expected())));
         }
-        double duration = chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum();
-        var whole = new ChunkPlan.Chunk(0, 0, null, 0, duration);
-        Duration timeout = Duration.ofSeconds(600 + (long) (4 * duration));
+        var whole = whole(chunks);
         long started = System.nanoTime();
-        long encoded;
-        // The audio is encoded here while the chunks' video is encoded across the cluster: the join after them is
-        // then a copy, and the part of a long input's time that no worker shares shrinks by the audio's encode.
-        ExecutorService beside = Executors.newVirtualThreadPerTaskExecutor();
-        try {
-            Future<ChildProcess.Result> audio = command.buildAudio(whole)
-                    .map(args -> beside.submit(LogContext.carried(
-                            () -> ChildProcess.run(args, binaries.environment(), work.path(), null, timeout))))
-                    .orElse(null);
-            runner.run(input, inputSha256, work.path(), jobs, progress::chunk);
-            encoded = System.nanoTime();
-            if (audio != null) {
-                check(await(audio), "encoding the audio");
-            }
-        } finally {
-            // an encode that failed, or was stopped, takes the audio's ffmpeg with it
-            beside.shutdownNow();
-            beside.close();
-        }
+        runner.run(input, inputSha256, work.path(), jobs, progress::chunk);
+        long encoded = System.nanoTime();
+        audio.await();
         long audioWaited = System.nanoTime();
         check(
                 ChildProcess.run(
-                        command.buildJoin(chunks, whole, mp4Names), binaries.environment(), work.path(), null, timeout),
+                        command.buildJoin(chunks, whole, mp4Names),
+                        binaries.environment(),
+                        work.path(),
+                        null,
+                        timeout(whole)),
                 "joining the chunks");
         // where a long input's time goes: the chunks run side by side across the cluster, the join after them alone
         log.info(
@@ -116,24 +113,21 @@ final class DistributedEncode {
         return whole;
     }
 
+    private static ChunkPlan.Chunk whole(List<ChunkPlan.Chunk> chunks) {
+        double duration = chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum();
+        return new ChunkPlan.Chunk(0, 0, null, 0, duration);
+    }
+
+    private static Duration timeout(ChunkPlan.Chunk whole) {
+        return Duration.ofSeconds(600 + (long) (4 * whole.expected()));
+    }
+
     private static void check(ChildProcess.Result result, String what) throws MediaException {
         if (!result.ok()) {
             throw new MediaException(
                     "ffmpeg_failed",
                     "ffmpeg failed (exit " + result.exitCode() + ") " + what + ": " + result.stderrTail(),
                     true);
-        }
-    }
-
-    private static ChildProcess.Result await(Future<ChildProcess.Result> audio)
-            throws MediaException, InterruptedException {
-        try {
-            return audio.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof MediaException failed) {
-                throw failed;
-            }
-            throw new MediaException("ffmpeg_failed", "encoding the audio failed: " + e.getCause(), true, e.getCause());
         }
     }
 }

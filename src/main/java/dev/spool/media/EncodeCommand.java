@@ -26,8 +26,11 @@ final class EncodeCommand {
     private static final String AUDIO_ONLY_RATE = "48000";
     /** Seconds added to every cluster chunk's timestamps; more than any encoder's reordering delay. */
     private static final double CHUNK_TS_LEAD = 10;
-    /** Where a chunked encode's audio waits for the join, in the work directory. */
-    static final String JOIN_AUDIO = "join-audio.mp4";
+    /**
+     * Where a chunked encode's audio waits for the join, in the work directory: a name no output takes (a profile's
+     * name starts with a letter or a digit).
+     */
+    static final String JOIN_AUDIO = ".join-audio.mp4";
 
     static final int THUMB_WIDTH = 640;
     static final int THUMB_HEIGHT = 360;
@@ -167,13 +170,13 @@ final class EncodeCommand {
      * part of the source, options and end as a one-chunk encode ({@code whole}) gives its audio, so its packets are
      * that encode's, priming included. Empty when the input has no audio.
      */
-    Optional<List<String>> buildAudio(ChunkPlan.Chunk whole) {
+    Optional<List<String>> buildAudio(ChunkPlan.Chunk whole, String input) {
         if (spec.audio().isEmpty()) {
             return Optional.empty();
         }
         List<String> cmd = head();
         cmd.addAll(inputRange(whole));
-        cmd.addAll(List.of("-i", Prober.fileUrl(request.input())));
+        cmd.addAll(List.of("-i", input));
         cmd.addAll(audioOptions(0));
         cmd.addAll(timelineEnd(whole));
         cmd.addAll(List.of("-f", "mp4", JOIN_AUDIO));

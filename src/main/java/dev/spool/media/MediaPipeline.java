@@ -118,26 +118,30 @@ public final class MediaPipeline {
             Set<String> mp4Names = mp4Names(request, spec, command.outputNames());
             prepareDirectories(work, command, request, renditions);
             List<ChunkPlan.Chunk> encoded = chunks;
-            if (arriving != null && !encodedWhileArriving) {
-                await(checked);
-                arriving = null;
-            }
             String inputUrl = arriving == null ? Prober.fileUrl(request.input()) : arriving.url();
             try {
                 if (distributed) {
-                    encoded = List.of(new DistributedEncode(binaries)
-                            .encode(
-                                    work,
-                                    command,
-                                    chunks,
-                                    mp4Names,
-                                    progress,
-                                    outputFps(spec, renditions),
-                                    chunkRunner,
-                                    request.input(),
-                                    inputHashes(request, hashes).sha256()));
+                    var distributedEncode = new DistributedEncode(binaries);
+                    try (JoinAudio audio = distributedEncode.startAudio(work, command, chunks, inputUrl)) {
+                        await(checked);
+                        encoded = List.of(distributedEncode.encode(
+                                work,
+                                command,
+                                chunks,
+                                mp4Names,
+                                progress,
+                                outputFps(spec, renditions),
+                                chunkRunner,
+                                request.input(),
+                                inputHashes(request, hashes).sha256(),
+                                audio));
+                    }
                     checkComplete(work, command, encoded);
                 } else {
+                    if (arriving != null && !encodedWhileArriving) {
+                        await(checked);
+                        inputUrl = Prober.fileUrl(request.input());
+                    }
                     try (SegmentWatcher watcher = chunks.size() == 1 && segments != SegmentListener.NONE
                             ? SegmentWatcher.start(work, command.outputNames(), segments)
                             : null) {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * earlier attempts' files are removed once the new attempt's children are recorded. Once the chunks are collected
  * the source's copy goes, and their files stay until the task's outputs are published ({@link MediaJobs#run}): a
  * publish that fails and is retried does not encode them again. An encode that fails after they were collected (the
- * join, or what follows it) drops them ({@link #discardCollected}): a chunk may be what failed it. They go at once
+ * join, or what follows it) drops them ({@link #discardCollected}): a chunk may be what failed it (not when the
+ * audio's own encode failed, {@link dev.spool.media.JoinAudio#FAILED}). They go at once
  * when the task has ended or failed for good; otherwise the finished chunks wait for the next attempt (or, should the
  * task end without one, for {@link ChunkLeftovers}).
  */

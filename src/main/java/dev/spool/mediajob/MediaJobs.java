@@ -5,6 +5,7 @@ import dev.spool.c2pa.Mp4Signer;
 import dev.spool.c2pa.Provenance;
 import dev.spool.config.Config;
 import dev.spool.media.Fmp4Packager;
+import dev.spool.media.JoinAudio;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.media.Mp4Mode;
@@ -126,7 +127,9 @@ public final class MediaJobs {
         try {
             return pipeline.run(request, progress::accept, segments, chunks);
         } catch (MediaException e) {
-            chunks.discardCollected();
+            if (!e.code().equals(JoinAudio.FAILED)) {
+                chunks.discardCollected();
+            }
             throw e;
         }
     }

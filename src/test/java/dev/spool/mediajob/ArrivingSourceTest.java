@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.spool.media.ChunkEncoder;
+import dev.spool.media.ChunkRunner;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
 import dev.spool.media.PipelineRequest;
 import dev.spool.media.PipelineResult;
 import dev.spool.media.SampleMedia;
+import dev.spool.media.SegmentListener;
 import dev.spool.media.TestMedia;
 import dev.spool.storage.FetchConfig;
 import dev.spool.storage.FetchException;
@@ -51,6 +54,8 @@ class ArrivingSourceTest {
     private final AtomicBoolean lastBytesSent = new AtomicBoolean();
     private double chunkThresholdSeconds = PipelineRequest.DEFAULT_CHUNK_THRESHOLD_SECONDS;
     private double segmentSeconds = PipelineRequest.DEFAULT_SEGMENT_SECONDS;
+    /** Where the chunks of a long input are encoded: null encodes them in the pipeline's process. */
+    private ChunkRunner chunkRunner;
 
     @AfterEach
     void stop() {
@@ -100,6 +105,34 @@ class ArrivingSourceTest {
         var encoded = transcodeWhileWithholding(source, Duration.ofSeconds(3));
 
         assertThat(encoded.ffmpegBeforeLastBytes()).isFalse();
+        assertWhole(encoded.result(), source);
+    }
+
+    @Test
+    void givenAFastStartMp4WhoseChunksTheClusterEncodes_whenTranscoded_thenItsAudioIsEncodedWhileItArrives()
+            throws Exception {
+        Path source = SampleMedia.mp4(dir, "cluster.mp4", 6, "320x240");
+        chunkThresholdSeconds = 2;
+        segmentSeconds = 1;
+        var chunksBeforeLastBytes = new AtomicBoolean();
+        var encoder = new ChunkEncoder(TestMedia.binaries(), () -> {
+            throw new AssertionError("no source is read over HTTPS here");
+        });
+        chunkRunner = (input, sha256, work, jobs, progress) -> {
+            chunksBeforeLastBytes.set(!lastBytesSent.get());
+            for (var job : jobs) {
+                encoder.encode(job, input, work, fraction -> progress.chunk(job.index(), fraction));
+            }
+        };
+
+        var encoded = transcodeWhileWithholding(source, Duration.ofSeconds(30));
+
+        assertThat(chunksBeforeLastBytes)
+                .as("a chunk started before the file was whole")
+                .isFalse();
+        assertThat(encoded.ffmpegBeforeLastBytes())
+                .as("an ffmpeg, the audio's then, ran while the last bytes were held back")
+                .isTrue();
         assertWhole(encoded.result(), source);
     }
 
@@ -243,7 +276,7 @@ class ArrivingSourceTest {
                     .chunking(chunkThresholdSeconds, 2)
                     .arriving(arriving)
                     .build();
-            return new MediaPipeline(TestMedia.binaries()).run(request, p -> {});
+            return new MediaPipeline(TestMedia.binaries()).run(request, p -> {}, SegmentListener.NONE, chunkRunner);
         }
     }
 
