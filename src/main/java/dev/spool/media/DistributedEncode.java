@@ -43,7 +43,9 @@ final class DistributedEncode {
      */
     JoinAudio startAudio(WorkDir work, EncodeCommand command, List<ChunkPlan.Chunk> chunks, String inputUrl) {
         var whole = whole(chunks);
-        return new JoinAudio(command.buildAudio(whole, inputUrl).orElse(null), binaries, work, timeout(whole));
+        // the budget of an encode that reads its input as it arrives: the download may be the slower part
+        var timeout = Duration.ofSeconds(600 + (long) (40 * whole.expected()));
+        return new JoinAudio(command.buildAudio(whole, inputUrl).orElse(null), binaries, work, timeout);
     }
 
     /**
@@ -90,7 +92,7 @@ final class DistributedEncode {
                         binaries.environment(),
                         work.path(),
                         null,
-                        timeout(whole)),
+                        Duration.ofSeconds(600 + (long) (4 * whole.expected()))),
                 "joining the chunks");
         // where a long input's time goes: the chunks run side by side across the cluster, the join after them alone
         log.info(
@@ -116,10 +118,6 @@ final class DistributedEncode {
     private static ChunkPlan.Chunk whole(List<ChunkPlan.Chunk> chunks) {
         double duration = chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum();
         return new ChunkPlan.Chunk(0, 0, null, 0, duration);
-    }
-
-    private static Duration timeout(ChunkPlan.Chunk whole) {
-        return Duration.ofSeconds(600 + (long) (4 * whole.expected()));
     }
 
     private static void check(ChildProcess.Result result, String what) throws MediaException {

@@ -110,6 +110,7 @@ class DistributedEncodeTest {
                 running -> !running.isEmpty(),
                 Duration.ofMinutes(1),
                 "the audio's ffmpeg to run beside the chunks");
+        assertThat(audio).as("the audio's ffmpeg, still encoding").allMatch(ProcessHandle::isAlive);
 
         encode.interrupt();
 

@@ -125,7 +125,7 @@ class ArrivingSourceTest {
             }
         };
 
-        var encoded = transcodeWhileWithholding(source, Duration.ofSeconds(30));
+        var encoded = transcodeWhileWithholding(source);
 
         assertThat(chunksBeforeLastBytes)
                 .as("a chunk started before the file was whole")
