@@ -43,25 +43,32 @@ class DistributedEncodeTest {
     private final MediaPipeline pipeline = new MediaPipeline(TestMedia.binaries());
 
     static Stream<Arguments> sources() {
+        var avcAndHevc = List.of(
+                TranscodeProfile.of("avc", 256, 144, 300_000),
+                TranscodeProfile.of("hevc", 256, 144, 300_000).withEncoder(TranscodeProfile.Encoder.HEVC));
         return Stream.of(
-                Arguments.of("48 kHz tone", source().withAudio(), null),
-                Arguments.of("44.1 kHz tone", source().withAudio().sampleRate(44_100), null),
-                Arguments.of("tone starting 0.7 s after the picture", source().audioLate(0.7), null),
-                Arguments.of("tone ending 3 s before the picture", source().audioSeconds(10), null),
-                Arguments.of("clip from 1.3 s to 11.9 s", source().withAudio(), new InputRange(1.3, 11.9)));
+                Arguments.of("48 kHz tone", source().withAudio(), null, null),
+                Arguments.of("44.1 kHz tone", source().withAudio().sampleRate(44_100), null, null),
+                Arguments.of("tone starting 0.7 s after the picture", source().audioLate(0.7), null, null),
+                Arguments.of("tone ending 3 s before the picture", source().audioSeconds(10), null, null),
+                Arguments.of("clip from 1.3 s to 11.9 s", source().withAudio(), new InputRange(1.3, 11.9), null),
+                Arguments.of("H.264 and HEVC renditions (fMP4 segments)", source().withAudio(), null, avcAndHevc));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("sources")
     void givenALongInputEncodedInChunksElsewhere_thenEveryOutputCarriesTheAudioOfASingleEncode(
-            String name, TestMedia.Recipe recipe, InputRange range) throws Exception {
+            String name, TestMedia.Recipe recipe, InputRange range, List<TranscodeProfile> profiles) throws Exception {
         Path input = recipe.writeTo(sources.resolve(name.replace(' ', '-') + ".mp4"));
         var runner = new CountingRunner();
 
         PipelineResult joined =
-                pipeline.run(request(input, chunked, range).build(), p -> {}, SegmentListener.NONE, runner);
+                pipeline.run(request(input, chunked, range, profiles).build(), p -> {}, SegmentListener.NONE, runner);
         PipelineResult single = pipeline.run(
-                request(input, whole, range).chunking(3600, 2).build(), p -> {}, SegmentListener.NONE, runner);
+                request(input, whole, range, profiles).chunking(3600, 2).build(),
+                p -> {},
+                SegmentListener.NONE,
+                runner);
 
         assertThat(runner.jobs).as("chunks encoded by the runner").isGreaterThan(2);
         assertThat(single.renditions()).hasSameSizeAs(joined.renditions());
@@ -99,7 +106,7 @@ class DistributedEncodeTest {
         var outcome = new CompletableFuture<Throwable>();
         Thread encode = Thread.ofPlatform().start(() -> {
             try {
-                pipeline.run(request(input, chunked, null).build(), p -> {}, SegmentListener.NONE, neverDone);
+                pipeline.run(request(input, chunked, null, null).build(), p -> {}, SegmentListener.NONE, neverDone);
                 outcome.complete(null);
             } catch (Throwable e) {
                 outcome.complete(e);
@@ -123,8 +130,10 @@ class DistributedEncodeTest {
         return TestMedia.video().seconds(13).size(320, 180).fps(25);
     }
 
-    private static PipelineRequest.Builder request(Path input, Path output, InputRange range) {
+    private static PipelineRequest.Builder request(
+            Path input, Path output, InputRange range, List<TranscodeProfile> profiles) {
         return PipelineRequest.builder(input, output)
+                .profiles(profiles)
                 .preset("ultrafast")
                 .segmentSeconds(SEGMENT)
                 .mp4(Mp4Mode.ALL)
