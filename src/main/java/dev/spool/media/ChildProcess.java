@@ -33,6 +33,11 @@ final class ChildProcess {
         boolean ok() {
             return exitCode == 0;
         }
+
+        /** The retriable failure of an ffmpeg that did not exit 0 while {@code doing} ("joining the chunks"). */
+        MediaException failure(String code, String doing) {
+            return new MediaException(code, "ffmpeg failed (exit " + exitCode + ") " + doing + ": " + stderrTail, true);
+        }
     }
 
     private ChildProcess() {}

@@ -20,6 +20,11 @@ final class ChunkPlan {
 
     private ChunkPlan() {}
 
+    /** How long the chunks are together, seconds. */
+    static double duration(List<Chunk> chunks) {
+        return chunks.stream().mapToDouble(Chunk::expected).sum();
+    }
+
     static List<Chunk> plan(Double duration, double segmentSeconds, double thresholdSeconds, int maxParallel) {
         if (duration == null || duration <= thresholdSeconds || maxParallel < 2) {
             return List.of(new Chunk(0, 0, null, 0, duration == null ? 0 : duration));

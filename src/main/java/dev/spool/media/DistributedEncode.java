@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A long input encoded by a {@link ChunkRunner}: each chunk's video (every rendition, forced keyframes on the
  * segment grid, thumbnails) is a job any worker may run; meanwhile this process encodes the audio once for the whole
- * input ({@link JoinAudio}), starting while the input still arrives. The jobs' MPEG-TS files come back here and one copy pass joins them per rendition with that audio and writes
- * the HLS outputs and MP4s exactly as a one-chunk encode does, so the packager sees a single chunk.
+ * input ({@link JoinAudio}), starting while the input still arrives. The jobs' MPEG-TS files come back here and one
+ * copy pass joins them per rendition with that audio and writes the HLS outputs and MP4s exactly as a one-chunk encode
+ * does, so the packager sees a single chunk.
  */
 final class DistributedEncode {
     private static final Logger log = LoggerFactory.getLogger(DistributedEncode.class);
@@ -86,14 +87,15 @@ final class DistributedEncode {
         long encoded = System.nanoTime();
         audio.await();
         long audioWaited = System.nanoTime();
-        check(
-                ChildProcess.run(
-                        command.buildJoin(chunks, whole, mp4Names),
-                        binaries.environment(),
-                        work.path(),
-                        null,
-                        Duration.ofSeconds(600 + (long) (4 * whole.expected()))),
-                "joining the chunks");
+        ChildProcess.Result joined = ChildProcess.run(
+                command.buildJoin(chunks, whole, mp4Names),
+                binaries.environment(),
+                work.path(),
+                null,
+                Duration.ofSeconds(600 + (long) (4 * whole.expected())));
+        if (!joined.ok()) {
+            throw joined.failure("ffmpeg_failed", "joining the chunks");
+        }
         // where a long input's time goes: the chunks run side by side across the cluster, the join after them alone
         log.info(
                 "{} chunks shared, encoded and collected in {} ms, the audio encoded beside them ready {} ms later;"
@@ -116,16 +118,6 @@ final class DistributedEncode {
     }
 
     private static ChunkPlan.Chunk whole(List<ChunkPlan.Chunk> chunks) {
-        double duration = chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum();
-        return new ChunkPlan.Chunk(0, 0, null, 0, duration);
-    }
-
-    private static void check(ChildProcess.Result result, String what) throws MediaException {
-        if (!result.ok()) {
-            throw new MediaException(
-                    "ffmpeg_failed",
-                    "ffmpeg failed (exit " + result.exitCode() + ") " + what + ": " + result.stderrTail(),
-                    true);
-        }
+        return new ChunkPlan.Chunk(0, 0, null, 0, ChunkPlan.duration(chunks));
     }
 }

@@ -93,11 +93,7 @@ public final class Fmp4Packager {
         ChildProcess.Result result =
                 ChildProcess.run(command, binaries.environment(), work.path(), null, REMUX_TIMEOUT);
         if (!result.ok()) {
-            throw new MediaException(
-                    "ffmpeg_failed",
-                    "ffmpeg failed (exit " + result.exitCode() + ") packaging " + name + " as fMP4: "
-                            + result.stderrTail(),
-                    true);
+            throw result.failure("ffmpeg_failed", "packaging " + name + " as fMP4");
         }
     }
 }

@@ -43,10 +43,7 @@ public final class JoinAudio implements AutoCloseable {
                     FAILED, "encoding the audio failed: " + e.getCause().getMessage(), true, e);
         }
         if (!result.ok()) {
-            throw new MediaException(
-                    FAILED,
-                    "ffmpeg failed (exit " + result.exitCode() + ") encoding the audio: " + result.stderrTail(),
-                    true);
+            throw result.failure(FAILED, "encoding the audio");
         }
     }
 

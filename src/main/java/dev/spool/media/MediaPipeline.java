@@ -345,7 +345,7 @@ public final class MediaPipeline {
     private static void checkComplete(WorkDir work, EncodeCommand command, List<ChunkPlan.Chunk> chunks)
             throws MediaException {
         String first = command.outputNames().get(0);
-        double declared = chunks.stream().mapToDouble(ChunkPlan.Chunk::expected).sum();
+        double declared = ChunkPlan.duration(chunks);
         if (first.equals(EncodeCommand.AUDIO_ONLY) || declared <= 0) {
             return;
         }
@@ -384,12 +384,10 @@ public final class MediaPipeline {
         log.debug("chunk {}: {}", chunk.index(), args);
         ChildProcess.Result result = ChildProcess.run(args, binaries.environment(), work.path(), parser, timeout);
         if (!result.ok()) {
-            throw new MediaException(
+            throw result.failure(
                     "ffmpeg_failed",
-                    "ffmpeg failed (exit " + result.exitCode() + ") encoding "
-                            + (chunk.index() == 0 && chunk.length() == null ? "the input" : "chunk " + chunk.index())
-                            + ": " + result.stderrTail(),
-                    true);
+                    "encoding "
+                            + (chunk.index() == 0 && chunk.length() == null ? "the input" : "chunk " + chunk.index()));
         }
         progress.chunk(chunk.index(), 1);
     }
