@@ -16,6 +16,7 @@ import dev.spool.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +34,10 @@ import org.junit.jupiter.params.Parameter;
 
 /**
  * A long import's chunks as child tasks of the engine, on a server with a single worker slot (the parent runs its
- * own chunks while it waits): a chunk whose ffmpeg dies is retried alone, cancelling the parent stops every chunk,
- * and the joined outputs play through with the audio continuous across the joins. The chunks never show in the API.
+ * own chunks while it waits): a chunk whose ffmpeg dies is retried alone, an audio encode that fails costs the next
+ * attempt no chunk, cancelling the parent stops every chunk, and the joined outputs play through with the audio
+ * continuous across the joins. The chunks never show in the API. The server runs ffmpeg through
+ * {@link CrashingAudioFfmpeg}, which passes every command on until a test arms it.
  */
 @Tag("media")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -46,14 +49,18 @@ class ClusterChunksTest {
     private static final int CHUNKS = 4;
     private static final Duration ENCODE = Duration.ofMinutes(2);
 
+    static final CrashingAudioFfmpeg ffmpeg = CrashingAudioFfmpeg.create();
+
     @RegisterExtension
-    static final SharedServers servers = new SharedServers(Map.of(
-            "SPOOL_WORKERS", "1",
-            "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
-            "SPOOL_X264_PRESET", "ultrafast",
-            "SPOOL_CHUNK_THRESHOLD_SECONDS", "6",
-            "SPOOL_CHUNK_PARALLEL", "4",
-            "SPOOL_TASK_FIRST_RETRY_DELAY", "1s"));
+    static final SharedServers servers = new SharedServers(with(
+            ffmpeg.settings(),
+            Map.of(
+                    "SPOOL_WORKERS", "1",
+                    "SPOOL_IMPORT_ALLOW_PRIVATE", "true",
+                    "SPOOL_X264_PRESET", "ultrafast",
+                    "SPOOL_CHUNK_THRESHOLD_SECONDS", "6",
+                    "SPOOL_CHUNK_PARALLEL", "4",
+                    "SPOOL_TASK_FIRST_RETRY_DELAY", "1s")));
 
     static MediaHttpServer files;
 
@@ -96,15 +103,7 @@ class ClusterChunksTest {
 
         killed.forEach(ProcessHandle::destroyForcibly);
 
-        JsonNode done = Await.until(
-                () -> {
-                    sampleProgress(taskId, progress);
-                    return user.get("/api/task/" + taskId).json();
-                },
-                task -> Set.of("completed", "failed", "cancelled")
-                        .contains(task.path("status").path("phase").asText()),
-                ENCODE,
-                "the import to end");
+        JsonNode done = awaitEnd(taskId, () -> sampleProgress(taskId, progress));
         assertThat(done.path("status").path("phase").asText()).as("%s", done).isEqualTo("completed");
         assertThat(chunkRows(taskId))
                 .as("the killed chunk ran twice, every other chunk and the parent once")
@@ -123,6 +122,30 @@ class ClusterChunksTest {
 
         JoinedOutputs.assertPlayThrough(user, done, SECONDS);
         assertChunksAreNotTasks(taskId);
+    }
+
+    /**
+     * The audio is encoded beside the chunks and waited for once they are in: its failure says nothing against them,
+     * so the next attempt joins the same chunks with its own audio.
+     */
+    @Test
+    void givenALongImport_whenItsAudioEncodeFails_thenTheNextAttemptKeepsEveryChunkAndTheOutputsPlayThrough() {
+        ffmpeg.arm();
+        String taskId = importLong("failed audio");
+
+        JsonNode done = awaitEnd(taskId);
+
+        assertThat(ffmpeg.fired()).as("the first audio encode failed").isTrue();
+        assertThat(done.path("status").path("phase").asText()).as("%s", done).isEqualTo("completed");
+        assertThat(attempt(taskId)).as("the import's attempts").isEqualTo(2);
+        assertThat(chunkRows(taskId))
+                .as("the second attempt's chunks, each taken from the first and never run again (attempt 0)")
+                .containsExactly(
+                        taskId + "-a2-c0000 completed 0",
+                        taskId + "-a2-c0001 completed 0",
+                        taskId + "-a2-c0002 completed 0",
+                        taskId + "-a2-c0003 completed 0");
+        JoinedOutputs.assertPlayThrough(user, done, SECONDS);
     }
 
     @Test
@@ -185,6 +208,29 @@ class ClusterChunksTest {
                 Map.of("name", name, "url", files.url("long.mp4"), "targetSegmentSizeSecs", 2));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().path("task").path("id").asText();
+    }
+
+    private JsonNode awaitEnd(String taskId) {
+        return awaitEnd(taskId, () -> {});
+    }
+
+    /** The task once it has ended, {@code meanwhile} run before each look. */
+    private JsonNode awaitEnd(String taskId, Runnable meanwhile) {
+        return Await.until(
+                () -> {
+                    meanwhile.run();
+                    return user.get("/api/task/" + taskId).json();
+                },
+                task -> Set.of("completed", "failed", "cancelled")
+                        .contains(task.path("status").path("phase").asText()),
+                ENCODE,
+                "the import to end");
+    }
+
+    private static Map<String, String> with(Map<String, String> some, Map<String, String> others) {
+        var all = new HashMap<>(some);
+        all.putAll(others);
+        return all;
     }
 
     private void sampleProgress(String taskId, List<Double> samples) {
