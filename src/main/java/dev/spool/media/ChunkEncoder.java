@@ -34,19 +34,10 @@ public final class ChunkEncoder {
      * What ffmpeg writes when reading its input failed for good, though it still exits 0 with what it encoded so far:
      * the demuxer's read error, or the MP4 or Matroska demuxer finding the file cut off (a resumed read that was
      * refused ends the input without an error). The source in the store is whole, so each means the read, not the
-     * file, fell short. An MPEG-TS source says nothing: there a chunk that comes out short after a troubled read
-     * ({@link #TRANSPORT}) tells.
+     * file, fell short. An MPEG-TS source says nothing: there only the parent's check of the joined duration is left.
      */
     private static final List<String> READ_FAILED =
             List.of("Error during demuxing", "partial file", "File ended prematurely");
-    /**
-     * The prefixes of what the layers that fetch the source log (at warning level: a resumed read, an answer refused,
-     * a body cut short). The source is the only thing the chunk's ffmpeg reads over the network, so any of these means
-     * a read went wrong at least once; whether it was resumed the chunk's frame count tells.
-     */
-    private static final List<String> TRANSPORT = List.of("[http @", "[https @", "[tls @", "[tcp @");
-    /** A whole chunk's frames may differ from its length times the rate by the rounding at either end. */
-    private static final int FRAMES_ROUNDING = 2;
 
     private final FfmpegBinaries binaries;
     private final Supplier<Path> trustedCertificates;
@@ -92,8 +83,6 @@ public final class ChunkEncoder {
             String arg = jobArgs.get(i);
             boolean namesInput = i + 1 < jobArgs.size() && jobArgs.get(i + 1).equals(ChunkRunner.INPUT);
             if (streamed && arg.equals("-i") && namesInput) {
-                // the last level given counts: the fetching layers report a read that went wrong as warnings
-                args.addAll(List.of("-v", "warning"));
                 args.addAll(RESUMED_READS);
                 if (input.startsWith("https:")) {
                     // ffmpeg knows these options only where it speaks TLS
@@ -115,7 +104,6 @@ public final class ChunkEncoder {
         }
         var parser = new FfmpegProgress(job.expected(), job.fps(), progress::accept);
         var readFailed = new AtomicBoolean();
-        var readTroubled = new AtomicBoolean();
         ChildProcess.Result result = ChildProcess.run(
                 args,
                 binaries.environment(),
@@ -124,9 +112,6 @@ public final class ChunkEncoder {
                 line -> {
                     if (READ_FAILED.stream().anyMatch(line::contains)) {
                         readFailed.set(true);
-                    }
-                    if (TRANSPORT.stream().anyMatch(line::startsWith)) {
-                        readTroubled.set(true);
                     }
                 },
                 Duration.ofSeconds(job.timeoutSeconds()));
@@ -137,29 +122,14 @@ public final class ChunkEncoder {
                     "ffmpeg failed (exit " + result.exitCode() + ") encoding chunk " + job.index() + ": " + errors,
                     true);
         }
-        boolean cameOutShort = readTroubled.get() && cameOutShort(job, parser.frames());
-        if (streamed && (readFailed.get() || cameOutShort)) {
+        if (streamed && readFailed.get()) {
             throw new MediaException(
                     "source_read_failed",
                     "reading the source from the object store broke off while encoding chunk " + job.index()
-                            + ", and resuming it failed"
-                            + (cameOutShort
-                                    ? " (" + parser.frames() + " frames encoded of the "
-                                            + Math.round(job.expected() * job.fps()) + " its " + job.expected()
-                                            + " s hold)"
-                                    : "")
-                            + ": " + errors,
+                            + ", and resuming it failed: " + errors,
                     true);
         }
         progress.accept(1);
-    }
-
-    /**
-     * Whether the chunk holds fewer frames than its length at its constant rate gives: its part of a whole source in
-     * the store was not all read. Unknown for a chunk without a constant rate or without progress reports.
-     */
-    private static boolean cameOutShort(ChunkRunner.Job job, long frames) {
-        return job.fps() > 0 && frames >= 0 && frames < job.expected() * job.fps() - FRAMES_ROUNDING;
     }
 
     /** {@code text} with the URL, or what is left of it in a line cut short, replaced: its query is a credential. */

@@ -14,17 +14,11 @@ final class FfmpegProgress implements Consumer<String> {
     private final double expectedSeconds;
     private final double fps;
     private final DoubleConsumer sink;
-    private volatile long frames = -1;
 
     FfmpegProgress(double expectedSeconds, double fps, DoubleConsumer sink) {
         this.expectedSeconds = expectedSeconds;
         this.fps = fps;
         this.sink = sink;
-    }
-
-    /** The frames of the first rendition written so far, as last reported; -1 before a report or without a rate. */
-    long frames() {
-        return frames;
     }
 
     @Override
@@ -37,8 +31,7 @@ final class FfmpegProgress implements Consumer<String> {
         String value = line.substring(eq + 1).trim();
         try {
             if (key.equals("frame") && fps > 0) {
-                frames = Long.parseLong(value);
-                sink.accept(frames / (expectedSeconds * fps));
+                sink.accept(Long.parseLong(value) / (expectedSeconds * fps));
             } else if (key.equals("out_time_us") && !value.equals("N/A")) {
                 sink.accept(Long.parseLong(value) / 1e6 / expectedSeconds);
             }
