@@ -1,7 +1,5 @@
 package dev.spool.mediajob;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.spool.media.ArrivingInput;
 import dev.spool.media.LogContext;
 import dev.spool.media.MediaException;
@@ -11,40 +9,27 @@ import dev.spool.storage.SourceFetcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A source being fetched into its file on a thread of its own, readable while it arrives: a loopback HTTP server (a
- * port of its own, a path nobody can guess) serves the file with byte ranges to ffprobe and ffmpeg, and a read past
- * what has arrived waits for it. When the fetch fails, every read still waiting ends short, so ffmpeg stops, and the
- * failure is what {@link #awaitWhole} throws, with the fetch's code and message. Closing stops the fetch and the
- * server.
+ * A source being fetched into its file on a thread of its own, readable while it arrives: {@link LoopbackRanges}
+ * serves the file to ffprobe and ffmpeg, and a read past what has arrived waits for it. When the fetch fails, every
+ * read still waiting ends short, so ffmpeg stops, and the failure is what {@link #awaitWhole} throws, with the fetch's
+ * code and message. Closing stops the fetch and the server.
  */
 public final class ArrivingSource implements ArrivingInput, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArrivingSource.class);
     private static final int PIECE = 64 * 1024;
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
     private final Path file;
-    private final HttpServer http;
-    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
-    private final String path;
+    private final LoopbackRanges server;
     private final Thread fetching;
     private final Object lock = new Object();
     /** Bytes in the file so far; guarded by {@link #lock}. */
@@ -56,13 +41,22 @@ public final class ArrivingSource implements ArrivingInput, AutoCloseable {
     private MediaException failure;
     private boolean closed;
 
-    private ArrivingSource(Path file, HttpServer http, String path, SourceFetcher fetcher, String url) {
+    private ArrivingSource(Path file, SourceFetcher fetcher, String url) {
         this.file = file;
-        this.http = http;
-        this.path = path;
-        http.setExecutor(handlers);
-        http.createContext(path, this::serve);
-        http.start();
+        // The attempt's directory in the path tells which task an ffmpeg in the process list reads for.
+        this.server = LoopbackRanges.start(
+                file.toAbsolutePath().getParent().getFileName() + "/" + file.getFileName(),
+                new LoopbackRanges.Resource() {
+                    @Override
+                    public long length() throws IOException {
+                        return awaitLength();
+                    }
+
+                    @Override
+                    public void copy(long first, long count, OutputStream out) throws IOException {
+                        ArrivingSource.this.copy(first, count, out);
+                    }
+                });
         this.fetching =
                 Thread.ofVirtual().name("source-fetch").unstarted(LogContext.carried(() -> fetch(fetcher, url)));
         fetching.start();
@@ -70,18 +64,7 @@ public final class ArrivingSource implements ArrivingInput, AutoCloseable {
 
     /** Starts fetching {@code url} into {@code target}; the caller closes what this answers. */
     public static ArrivingSource start(SourceFetcher fetcher, String url, Path target) {
-        HttpServer http;
-        try {
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a loopback port to read the source from", e);
-        }
-        byte[] token = new byte[16];
-        new SecureRandom().nextBytes(token);
-        // The attempt's directory in the path tells which task an ffmpeg in the process list reads for.
-        String path = "/" + HexFormat.of().formatHex(token) + "/"
-                + target.toAbsolutePath().getParent().getFileName() + "/" + target.getFileName();
-        return new ArrivingSource(target, http, path, fetcher, url);
+        return new ArrivingSource(target, fetcher, url);
     }
 
     private void fetch(SourceFetcher fetcher, String url) {
@@ -126,8 +109,7 @@ public final class ArrivingSource implements ArrivingInput, AutoCloseable {
 
     @Override
     public String url() {
-        return "http://" + http.getAddress().getAddress().getHostAddress() + ":"
-                + http.getAddress().getPort() + path;
+        return server.url();
     }
 
     /** Answers once the length is known too: a source that announces none is only read once whole. */
@@ -174,43 +156,6 @@ public final class ArrivingSource implements ArrivingInput, AutoCloseable {
         lock.wait();
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            long total = awaitLength();
-            long first = 0;
-            long last = total - 1;
-            Matcher range =
-                    RANGE.matcher(String.valueOf(exchange.getRequestHeaders().getFirst("Range")));
-            boolean partial = range.matches();
-            if (partial) {
-                first = Long.parseLong(range.group(1));
-                if (!range.group(2).isEmpty()) {
-                    last = Math.min(last, Long.parseLong(range.group(2)));
-                }
-                if (first >= total || last < first) {
-                    exchange.getResponseHeaders().set("Content-Range", "bytes */" + total);
-                    exchange.sendResponseHeaders(416, -1);
-                    return;
-                }
-                exchange.getResponseHeaders().set("Content-Range", "bytes " + first + "-" + last + "/" + total);
-            }
-            exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
-            exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-            long count = last - first + 1;
-            boolean head = method.equals("HEAD");
-            exchange.sendResponseHeaders(partial ? 206 : 200, head ? -1 : count);
-            if (!head) {
-                copy(first, count, exchange.getResponseBody());
-            }
         }
     }
 
@@ -265,8 +210,7 @@ public final class ArrivingSource implements ArrivingInput, AutoCloseable {
             lock.notifyAll();
         }
         fetching.interrupt();
-        http.stop(0);
-        handlers.shutdownNow();
+        server.close();
         try {
             if (!fetching.join(STOP_WAIT)) {
                 log.warn("the fetch of {} did not stop within {}", file.getFileName(), STOP_WAIT);
