@@ -40,7 +40,6 @@ import dev.spool.media.Ladder;
 import dev.spool.media.LeftoverWork;
 import dev.spool.media.MediaException;
 import dev.spool.media.MediaPipeline;
-import dev.spool.media.TrustedCertificates;
 import dev.spool.mediajob.ChunkLeftovers;
 import dev.spool.mediajob.EncodeChunkHandler;
 import dev.spool.mediajob.MediaJobs;
@@ -269,13 +268,7 @@ public final class Server implements AutoCloseable {
                     handlers.add(new ClipHandler(assetRepository, objects, jobs));
                     handlers.add(
                             new TranscodeFileHandler(secrets, new AddressGuard(config.importAllowPrivate()), jobs));
-                    handlers.add(new EncodeChunkHandler(
-                            objects,
-                            new ChunkEncoder(
-                                    binaries,
-                                    TrustedCertificates.writtenOnFirstUse(
-                                            config.dataDir().resolve("trusted-certificates.pem"))),
-                            jobs));
+                    handlers.add(new EncodeChunkHandler(objects, new ChunkEncoder(binaries), jobs));
                 });
                 handlers.add(new ExportHandler(
                         assetRepository, objects, config.exports(), new AddressGuard(config.importAllowPrivate())));

@@ -53,18 +53,6 @@ final class ChildProcess {
             Consumer<String> stdoutLines,
             Duration timeout)
             throws InterruptedException, MediaException {
-        return run(command, environment, workingDir, stdoutLines, line -> {}, timeout);
-    }
-
-    /** As above, with every stderr line also handed to {@code stderrLines}, not only the last ones kept. */
-    static Result run(
-            List<String> command,
-            Map<String, String> environment,
-            Path workingDir,
-            Consumer<String> stdoutLines,
-            Consumer<String> stderrLines,
-            Duration timeout)
-            throws InterruptedException, MediaException {
         ProcessBuilder builder = new ProcessBuilder(ProcessSpawner.wrap(command));
         builder.environment().putAll(environment);
         if (workingDir != null) {
@@ -95,7 +83,6 @@ final class ChildProcess {
                 })));
         Thread errReader = Thread.ofVirtual()
                 .start(LogContext.carried(() -> readLines(process.getErrorStream(), line -> {
-                    stderrLines.accept(line);
                     synchronized (tail) {
                         tail.addLast(line.length() > STDERR_LINE_MAX ? line.substring(0, STDERR_LINE_MAX) : line);
                         if (tail.size() > STDERR_TAIL_LINES) {

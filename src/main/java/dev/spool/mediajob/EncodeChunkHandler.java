@@ -3,6 +3,7 @@ package dev.spool.mediajob;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.spool.json.Json;
 import dev.spool.media.ChunkEncoder;
+import dev.spool.media.ChunkRunner;
 import dev.spool.media.MediaException;
 import dev.spool.storage.ObjectStore;
 import dev.spool.storage.StorageException;
@@ -12,26 +13,23 @@ import dev.spool.task.engine.TaskContext;
 import dev.spool.task.engine.TaskFailure;
 import dev.spool.task.engine.TaskHandler;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one chunk of a long media task on whichever worker claimed it: reads the source where the store keeps it (a
- * local store's file in place; otherwise a signed URL, read in ranges), so ffmpeg seeks to the chunk and reads its part
- * only; encodes the chunk's video and puts what it wrote under the prefix its parent collects.
+ * local store's file in place; otherwise through {@link StoreSource}, in ranges), so ffmpeg seeks to the chunk and
+ * reads its part only; encodes the chunk's video and puts what it wrote under the prefix its parent collects.
  */
 public final class EncodeChunkHandler implements TaskHandler {
     private static final Logger log = LoggerFactory.getLogger(EncodeChunkHandler.class);
-
-    private static final Duration SIGNED_URL_MARGIN = Duration.ofMinutes(10);
 
     private final ObjectStore store;
     private final ChunkEncoder encoder;
@@ -49,17 +47,28 @@ public final class EncodeChunkHandler implements TaskHandler {
     }
 
     /**
-     * The source through a signed URL valid for the chunk's whole time limit and then some, so ffmpeg seeks to the
-     * chunk and fetches its part only, not the whole source. A store without such URLs keeps its objects as local
-     * files, so there the source is simply gone: the encode it belongs to has ended or started over.
+     * The source served from the store to the chunk's ffmpeg. A store without local files has no source under this key
+     * when the encode it belongs to has ended or started over.
      */
-    private URI signedSource(ChunkSpec spec) throws TaskFailure {
-        Duration valid = Duration.ofSeconds(spec.job().timeoutSeconds()).plus(SIGNED_URL_MARGIN);
-        return store.signedReadUrl(spec.source(), valid)
+    private StoreSource served(ChunkSpec spec) throws TaskFailure {
+        var object = store.head(spec.source())
                 .orElseThrow(() -> TaskFailure.unretriable(
                         "source_missing",
                         "the chunk's source " + spec.source() + " is not in " + store.describe()
                                 + ": the encode it belongs to has ended or started over"));
+        return new StoreSource(store, spec.source(), object.size(), StoreSource.PAUSES);
+    }
+
+    /** Encodes from the served source; a store read that failed for good is what failed the chunk, whatever ffmpeg did. */
+    static void encode(ChunkEncoder encoder, ChunkRunner.Job job, StoreSource source, Path out, DoubleConsumer progress)
+            throws MediaException, InterruptedException {
+        try {
+            encoder.encode(job, source.url(), out, progress);
+        } catch (MediaException e) {
+            source.throwIfFailed();
+            throw e;
+        }
+        source.throwIfFailed();
     }
 
     @Override
@@ -73,7 +82,9 @@ public final class EncodeChunkHandler implements TaskHandler {
             if (local.isPresent()) {
                 encoder.encode(spec.job(), local.get(), out, context::progress);
             } else {
-                encoder.encode(spec.job(), signedSource(spec), out, context::progress);
+                try (StoreSource source = served(spec)) {
+                    encode(encoder, spec.job(), source, out, context::progress);
+                }
             }
             log.info(
                     "encoded chunk {} ({} s of media) in {} ms",

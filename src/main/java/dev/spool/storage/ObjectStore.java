@@ -2,11 +2,9 @@ package dev.spool.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -80,20 +78,10 @@ public interface ObjectStore extends AutoCloseable {
 
     /**
      * The object as a file this process can read in place (a local store's own file), so a reader that seeks (ffmpeg
-     * encoding one chunk of a long video) reads only what it needs; empty when the object lives elsewhere (S3) or
-     * does not exist. The file must not be written to.
+     * encoding one chunk of a long video) reads only what it needs; empty when the object lives elsewhere (S3, read in
+     * ranges through {@link #get(String, long, long)}) or does not exist. The file must not be written to.
      */
     default Optional<Path> localFile(String key) {
-        return Optional.empty();
-    }
-
-    /**
-     * A URL that reads the object over HTTP for {@code valid}, ranges included, without other credentials (a signed
-     * GET), so a reader that seeks (ffmpeg encoding one chunk of a long video on another machine) fetches only what
-     * it needs; empty when the store has no such URLs (a local store: see {@link #localFile}). The object's
-     * existence is not checked.
-     */
-    default Optional<URI> signedReadUrl(String key, Duration valid) {
         return Optional.empty();
     }
 

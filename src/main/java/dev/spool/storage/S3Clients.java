@@ -12,8 +12,6 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Builds the S3 client for one location, set up for any S3-compatible server rather than AWS alone. */
 final class S3Clients {
@@ -49,17 +47,6 @@ final class S3Clients {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .addPlugin(LegacyMd5Plugin.create())
                 .overrideConfiguration(o -> o.retryStrategy(retries))
-                .build();
-    }
-
-    /** Signs URLs for the same location as {@link #create}: same endpoint, region, credentials and path style. */
-    static S3Presigner presigner(S3Location location) {
-        return S3Presigner.builder()
-                .endpointOverride(location.endpoint())
-                .region(Region.of(location.region()))
-                .serviceConfiguration(
-                        S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                .credentialsProvider(credentials(location))
                 .build();
     }
 

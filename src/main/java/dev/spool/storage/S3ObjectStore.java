@@ -3,11 +3,8 @@ package dev.spool.storage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +24,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;
 
 /**
  * Objects in a bucket of any S3-compatible server, optionally under a key prefix (the path of the
@@ -48,7 +43,6 @@ final class S3ObjectStore implements ObjectStore {
     private static final int MIB = 1024 * 1024;
 
     private final S3Client s3;
-    private final S3Presigner presigner;
     private final S3Location location;
     private final String bucket;
     private final String prefix;
@@ -56,7 +50,6 @@ final class S3ObjectStore implements ObjectStore {
 
     S3ObjectStore(S3Client s3, S3Location location) {
         this.s3 = s3;
-        this.presigner = S3Clients.presigner(location);
         this.location = location;
         this.bucket = location.bucket();
         this.prefix = location.path().isEmpty() ? "" : location.path() + "/";
@@ -143,19 +136,6 @@ final class S3ObjectStore implements ObjectStore {
                         .destinationBucket(bucket)
                         .destinationKey(target)),
                 "copy '" + from + "' to '" + to + "'");
-    }
-
-    @Override
-    public Optional<URI> signedReadUrl(String key, Duration valid) {
-        var request = GetObjectPresignRequest.builder()
-                .signatureDuration(valid)
-                .getObjectRequest(r -> r.bucket(bucket).key(objectKey(key)))
-                .build();
-        try {
-            return Optional.of(presigner.presignGetObject(request).url().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("the S3 SDK signed a URL that is not a URI: " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -265,7 +245,6 @@ final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void close() {
-        presigner.close();
         s3.close();
     }
 

@@ -159,9 +159,7 @@ class DistributedEncodeTest {
 
     /** Runs the jobs one after the other on this machine, as a worker of the cluster would. */
     private static final class CountingRunner implements ChunkRunner {
-        private final ChunkEncoder encoder = new ChunkEncoder(TestMedia.binaries(), () -> {
-            throw new AssertionError("no source is read over HTTPS here");
-        });
+        private final ChunkEncoder encoder = new ChunkEncoder(TestMedia.binaries());
         int jobs;
 
         @Override

@@ -115,9 +115,7 @@ class ArrivingSourceTest {
         chunkThresholdSeconds = 2;
         segmentSeconds = 1;
         var chunksBeforeLastBytes = new AtomicBoolean();
-        var encoder = new ChunkEncoder(TestMedia.binaries(), () -> {
-            throw new AssertionError("no source is read over HTTPS here");
-        });
+        var encoder = new ChunkEncoder(TestMedia.binaries());
         chunkRunner = (input, sha256, work, jobs, progress) -> {
             chunksBeforeLastBytes.set(!lastBytesSent.get());
             for (var job : jobs) {

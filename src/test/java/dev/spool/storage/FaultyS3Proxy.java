@@ -29,9 +29,9 @@ import java.util.function.Predicate;
  * An HTTP proxy on 127.0.0.1 in front of an S3 server that spoils uploads ({@code PUT}s) as a failing object store
  * does: it answers 500 {@code InternalError}, answers late, or closes the connection halfway through the body. Each
  * request gets a connection of its own ({@code Connection: close} both ways), so every one can be faulted. The
- * faults come from a script, one per {@code PUT} in order, then from a standing fault. Downloads through signed URLs
- * (a {@code GET} carrying its signature in the query, as ffmpeg reads a chunk's source) are counted, and can be cut
- * off after a number of bytes, as a connection that drops does.
+ * faults come from a script, one per {@code PUT} in order, then from a standing fault. Ranged downloads (a {@code GET}
+ * with a {@code Range} header, as a chunk's source is read) are counted, and can be cut off after a number of bytes,
+ * as a connection that drops does.
  */
 final class FaultyS3Proxy implements AutoCloseable {
     /** What happens to one upload. */
@@ -53,9 +53,9 @@ final class FaultyS3Proxy implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> script = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Fault> standing = new AtomicReference<>(Fault.NONE);
     private final Map<Fault, Integer> applied = new ConcurrentHashMap<>();
-    private final AtomicLong signedBytes = new AtomicLong();
-    private final AtomicInteger signedCutOff = new AtomicInteger();
-    private volatile long cutSignedAfter = Long.MAX_VALUE;
+    private final AtomicLong rangedBytes = new AtomicLong();
+    private final AtomicInteger rangedCutOff = new AtomicInteger();
+    private volatile long cutRangedAfter = Long.MAX_VALUE;
     private volatile Predicate<String> failing = path -> false;
     private volatile Predicate<String> zeroing = path -> false;
     private final ConcurrentLinkedQueue<Upload> uploaded = new ConcurrentLinkedQueue<>();
@@ -84,7 +84,7 @@ final class FaultyS3Proxy implements AutoCloseable {
     }
 
     /**
-     * From now on, downloads (not signed) of a path (bucket and key) that matches come back with every byte of their
+     * From now on, downloads (not ranged) of a path (bucket and key) that matches come back with every byte of their
      * body zero, at its length, as a store that lost the data under a valid answer; {@code path -> false} ends it.
      */
     void zeroDownloadsOf(Predicate<String> path) {
@@ -112,19 +112,19 @@ final class FaultyS3Proxy implements AutoCloseable {
         return applied.getOrDefault(fault, 0);
     }
 
-    /** Every response to a signed download from now on ends after {@code bytes} (headers included). */
-    void cutSignedDownloadsAfter(long bytes) {
-        cutSignedAfter = bytes;
+    /** Every response to a ranged download from now on ends after {@code bytes} (headers included). */
+    void cutRangedDownloadsAfter(long bytes) {
+        cutRangedAfter = bytes;
     }
 
-    /** Bytes sent in answer to signed downloads, headers included. */
-    long signedBytes() {
-        return signedBytes.get();
+    /** Bytes sent in answer to ranged downloads, headers included. */
+    long rangedBytes() {
+        return rangedBytes.get();
     }
 
-    /** How many answers to signed downloads were cut off. */
-    int signedCutOff() {
-        return signedCutOff.get();
+    /** How many answers to ranged downloads were cut off. */
+    int rangedCutOff() {
+        return rangedCutOff.get();
     }
 
     /** The fixture's storage URL for {@code bucket}, reaching it through this proxy. */
@@ -159,6 +159,7 @@ final class FaultyS3Proxy implements AutoCloseable {
             String method = head.getFirst().split(" ")[0];
             long length = 0;
             boolean expectsContinue = false;
+            boolean hasRange = false;
             var forwarded = new ArrayList<String>();
             forwarded.add(head.getFirst());
             for (String line : head.subList(1, head.size())) {
@@ -167,6 +168,7 @@ final class FaultyS3Proxy implements AutoCloseable {
                 if (name.equals("content-length")) {
                     length = Long.parseLong(value);
                 }
+                hasRange |= name.equals("range");
                 if (name.equals("expect")) {
                     // The proxy answers 100 Continue itself, so that it can fault the body.
                     expectsContinue = value.equalsIgnoreCase("100-continue");
@@ -204,11 +206,11 @@ final class FaultyS3Proxy implements AutoCloseable {
             if (fault == Fault.SLOW) {
                 Thread.sleep(SLOW);
             }
-            boolean signed = method.equals("GET") && head.getFirst().contains("X-Amz-Signature=");
+            boolean ranged = method.equals("GET") && hasRange;
             boolean zeroed = method.equals("GET")
-                    && !signed
+                    && !ranged
                     && zeroing.test(URI.create(head.getFirst().split(" ")[1]).getPath());
-            forward(forwarded, in, length, signed ? new SignedDownload(out) : zeroed ? new ZeroedBody(out) : out);
+            forward(forwarded, in, length, ranged ? new RangedDownload(out) : zeroed ? new ZeroedBody(out) : out);
         } catch (IOException e) {
             // The client gave up on this connection: nothing to answer.
         } catch (InterruptedException e) {
@@ -231,22 +233,22 @@ final class FaultyS3Proxy implements AutoCloseable {
         }
     }
 
-    /** Counts what goes back to a signed download, and cuts it off past the set number of bytes. */
-    private final class SignedDownload extends FilterOutputStream {
+    /** Counts what goes back to a ranged download, and cuts it off past the set number of bytes. */
+    private final class RangedDownload extends FilterOutputStream {
         private long sent;
 
-        SignedDownload(OutputStream out) {
+        RangedDownload(OutputStream out) {
             super(out);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            int allowed = (int) Math.min(len, Math.max(0, cutSignedAfter - sent));
+            int allowed = (int) Math.min(len, Math.max(0, cutRangedAfter - sent));
             out.write(b, off, allowed);
             sent += allowed;
-            signedBytes.addAndGet(allowed);
+            rangedBytes.addAndGet(allowed);
             if (allowed < len) {
-                signedCutOff.incrementAndGet();
+                rangedCutOff.incrementAndGet();
                 throw new IOException("cut off after " + sent + " bytes");
             }
         }
