@@ -8,6 +8,7 @@ import dev.spool.asset.PlaybackService;
 import dev.spool.storage.ContentTypes;
 import dev.spool.storage.ObjectInfo;
 import dev.spool.storage.ObjectStore;
+import dev.spool.storage.ResumingRead;
 import dev.spool.storage.StorageException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -112,7 +113,8 @@ final class MediaFileRoutes {
         }
         ctx.header("Content-Length", Long.toString(length));
         if (withBody && length > 0) {
-            ctx.result(store.get(key, start, length));
+            // a remote store's answer that breaks off is resumed, not passed on cut short
+            ctx.result(ResumingRead.opened(store, key, start, length, ResumingRead.PAUSES));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.spool.media.ChunkEncoder;
 import dev.spool.media.ChunkRunner;
 import dev.spool.media.MediaException;
 import dev.spool.storage.ObjectStore;
+import dev.spool.storage.ResumingRead;
 import dev.spool.storage.StorageException;
 import dev.spool.task.Task;
 import dev.spool.task.TaskType;
@@ -56,7 +57,7 @@ public final class EncodeChunkHandler implements TaskHandler {
                         "source_missing",
                         "the chunk's source " + spec.source() + " is not in " + store.describe()
                                 + ": the encode it belongs to has ended or started over"));
-        return new StoreSource(store, spec.source(), object.size(), StoreSource.PAUSES);
+        return new StoreSource(store, spec.source(), object.size(), ResumingRead.PAUSES);
     }
 
     /** Encodes from the served source; a store read that failed for good is what failed the chunk, whatever ffmpeg did. */
