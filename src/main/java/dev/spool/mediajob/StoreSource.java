@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,6 +28,7 @@ final class StoreSource implements AutoCloseable {
     private final List<Duration> pauses;
     private final LoopbackRanges server;
     private final AtomicReference<MediaException> failure = new AtomicReference<>();
+    private final AtomicLong requests = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -67,9 +69,15 @@ final class StoreSource implements AutoCloseable {
 
     /**
      * Sends {@code count} bytes from {@code first}. A failing write means ffmpeg has gone (it seeks by closing the
-     * connection) and ends the answer; a store read that failed for good is recorded and ends it short.
+     * connection) and ends the answer; a store read that failed for good ends it short and is recorded, unless a
+     * later request came meanwhile: ffmpeg reads its one input on one connection at a time, so a request that another
+     * followed was abandoned (asking again is how it seeks), and what it missed was not wanted.
      */
     private void copy(long first, long count, OutputStream out) throws IOException {
+        long request = requests.incrementAndGet();
+        if (count == 0) {
+            return;
+        }
         byte[] buffer = new byte[BUFFER];
         try (var in = new ResumingRead(store, key, first, count, pauses)) {
             int read;
@@ -77,7 +85,7 @@ final class StoreSource implements AutoCloseable {
                 out.write(buffer, 0, read);
             }
         } catch (ResumingRead.Failed e) {
-            if (!closed) {
+            if (!closed && requests.get() == request) {
                 failure.compareAndSet(null, failureOf(e));
             }
             throw e;

@@ -10,7 +10,7 @@ import java.util.List;
  * A range of an object read from a store whose answers may break off (a remote one, over the network): an answer that
  * fails is asked for again from where it stopped, after growing pauses, any progress starting them over. What cannot
  * be resumed, or should not be (the object is gone, access is refused), throws {@link Failed}; a reader never sees a
- * short read as the end.
+ * short read as the end. Read by one thread at a time.
  */
 public final class ResumingRead extends InputStream {
     /** About half a minute of attempts to resume, the pause growing. */
@@ -30,12 +30,17 @@ public final class ResumingRead extends InputStream {
     private long position;
     private int failures;
     private InputStream answer;
+    private boolean closed;
 
     /**
      * Reads {@code length} bytes of the object under {@code key} from {@code offset}, pausing as {@code pauses} say; the
      * first read asks the store.
      */
     public ResumingRead(ObjectStore store, String key, long offset, long length, List<Duration> pauses) {
+        if (offset < 0 || length <= 0) {
+            // a range the store would refuse: asking it again and again would not help
+            throw new IllegalArgumentException("no bytes to read at offset " + offset + ", length " + length);
+        }
         this.store = store;
         this.key = key;
         this.position = offset;
@@ -61,6 +66,9 @@ public final class ResumingRead extends InputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (closed) {
+            throw new IOException("the read of '" + key + "' was closed");
+        }
         if (position == end) {
             return -1;
         }
@@ -124,6 +132,7 @@ public final class ResumingRead extends InputStream {
 
     @Override
     public void close() {
+        closed = true;
         closeAnswer();
     }
 

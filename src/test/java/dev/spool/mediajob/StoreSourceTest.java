@@ -104,6 +104,32 @@ class StoreSourceTest {
         assertThat(failure.retriable()).as("the encode it belongs to has ended").isFalse();
     }
 
+    /** ffmpeg reads on one connection at a time: asking again is how it seeks, leaving the answer it was reading. */
+    @Test
+    void givenAnAnswerLeftForALaterRequest_whenItsStoreReadFailsForGood_thenTheChunkDoesNotFailForIt()
+            throws Exception {
+        long size = putSource("mp4");
+        store.breakTheFirstAnswerOnceAskedAgain(size / 2);
+        var http = HttpClient.newHttpClient();
+
+        try (var source = new StoreSource(store, KEY, size, QUICK_PAUSES)) {
+            URI url = URI.create(source.url());
+            var left = http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofInputStream());
+            left.body().readNBytes(1000);
+            var later = http.send(
+                    HttpRequest.newBuilder(url).header("Range", "bytes=100-").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            var cut = catchThrowableOfType(IOException.class, () -> left.body().readAllBytes());
+
+            assertThat(later.body()).as("the later request's answer").hasSize((int) size - 100);
+            assertThat(cut).as("the left answer ended short").isNotNull();
+            assertThat(store.breaks()).isEqualTo(1);
+            assertThat(catchThrowableOfType(MediaException.class, source::throwIfFailed))
+                    .as("what no one was reading any more failed nothing")
+                    .isNull();
+        }
+    }
+
     @Test
     void givenAServedSource_whenItsRangesAreAskedFor_thenEachIsAnsweredAsAFileServerWould() throws Exception {
         long size = putSource("mp4");
@@ -226,6 +252,8 @@ class StoreSourceTest {
         private volatile long breakAfter = Long.MAX_VALUE;
         private volatile boolean refuseAfterABreak;
         private volatile boolean deleteAfterABreak;
+        private final AtomicInteger opens = new AtomicInteger();
+        private volatile long firstAnswerBreaksAt = -1;
 
         BreakingStore(ObjectStore store) {
             this.store = store;
@@ -243,38 +271,83 @@ class StoreSourceTest {
             deleteAfterABreak = true;
         }
 
+        /**
+         * The first answer stops after {@code at} bytes until the store is asked again, then breaks off; asking for
+         * the object from that byte is refused from then on.
+         */
+        void breakTheFirstAnswerOnceAskedAgain(long at) {
+            firstAnswerBreaksAt = at;
+        }
+
         int breaks() {
             return breaks.get();
         }
 
         @Override
         public InputStream get(String key, long offset, long length) {
-            if (breaks.get() > 0 && refuseAfterABreak) {
+            int open = opens.incrementAndGet();
+            if (breaks.get() > 0 && refuseAfterABreak || open > 1 && offset == firstAnswerBreaksAt) {
                 throw new UncheckedIOException(new IOException("connection refused"));
             }
-            return new FilterInputStream(store.get(key, offset, length)) {
-                private long sent;
-
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (sent >= breakAfter) {
-                        breaks.incrementAndGet();
-                        if (deleteAfterABreak) {
-                            store.delete(key);
-                        }
-                        throw new IOException("connection reset");
+            InputStream answer = store.get(key, offset, length);
+            if (open == 1 && firstAnswerBreaksAt >= 0) {
+                return new BreakingAnswer(answer, firstAnswerBreaksAt, () -> {
+                    long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (opens.get() == 1 && System.nanoTime() < giveUp) {
+                        sleep();
                     }
-                    int read = super.read(b, off, (int) Math.min(len, breakAfter - sent));
-                    sent += Math.max(0, read);
-                    return read;
+                });
+            }
+            return new BreakingAnswer(answer, breakAfter, () -> {
+                if (deleteAfterABreak) {
+                    store.delete(key);
                 }
-            };
+            });
+        }
+
+        private static void sleep() throws IOException {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        /** What happens as an answer breaks off, before it does. */
+        private interface Breaking {
+            void happen() throws IOException;
+        }
+
+        /** An answer of the store that breaks off after {@code at} bytes, once {@code breaking} has happened. */
+        private final class BreakingAnswer extends FilterInputStream {
+            private final long at;
+            private final Breaking breaking;
+            private long sent;
+
+            BreakingAnswer(InputStream answer, long at, Breaking breaking) {
+                super(answer);
+                this.at = at;
+                this.breaking = breaking;
+            }
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (sent >= at) {
+                    breaking.happen();
+                    breaks.incrementAndGet();
+                    throw new IOException("connection reset");
+                }
+                int read = super.read(b, off, (int) Math.min(len, at - sent));
+                sent += Math.max(0, read);
+                return read;
+            }
         }
 
         @Override
