@@ -16,15 +16,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * ffmpeg asks for is read from the store as it is sent ({@link ResumingRead}: a read that breaks off is resumed), so
  * ffmpeg seeks to the chunk and only its part is fetched. A read that fails for good ends the answer short and is kept
  * as {@link #throwIfFailed}'s failure, since ffmpeg takes a short answer for the end of its input and may exit 0 with
- * a short chunk. The store's own client does the reading: its credentials and
- * certificate checks never reach ffmpeg's command line.
+ * a short chunk. The store's own client does the reading: its credentials and certificate checks never reach
+ * ffmpeg's command line.
  */
 final class StoreSource implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
 
     private final ObjectStore store;
     private final String key;
-    private final long length;
     private final List<Duration> pauses;
     private final LoopbackRanges server;
     private final AtomicReference<MediaException> failure = new AtomicReference<>();
@@ -39,7 +38,6 @@ final class StoreSource implements AutoCloseable {
     StoreSource(ObjectStore store, String key, long length, List<Duration> pauses) {
         this.store = store;
         this.key = key;
-        this.length = length;
         this.pauses = List.copyOf(pauses);
         this.server = LoopbackRanges.start(key, new LoopbackRanges.Resource() {
             @Override
