@@ -32,6 +32,16 @@ final class EncodeCommand {
      */
     static final String JOIN_AUDIO = ".join-audio.mp4";
 
+    /**
+     * zimg's bicubic with swscale's default parameters (B 0, C 0.6), taking the chroma samples as centred on both sides
+     * as swscale does whatever the frames say: the scale filter's picture (68 dB PSNR apart) for a third of its CPU.
+     */
+    private static final String ZIMG_AS_SWSCALE =
+            "filter=bicubic:param_a=0:param_b=0.6:chromalin=center:chromal=center";
+
+    private static final Set<String> CHROMA_LOCATIONS =
+            Set.of("left", "center", "topleft", "top", "bottomleft", "bottom");
+
     static final int THUMB_WIDTH = 640;
     static final int THUMB_HEIGHT = 360;
 
@@ -317,12 +327,12 @@ final class EncodeCommand {
                         .append(r.fpsDen())
                         .append(',');
             }
-            scaled(graph, i, taps);
+            scaled(graph, i, taps, true);
         }
         for (int i = 0; i < renditions.size(); i++) {
             if (from[i] >= 0) {
                 graph.append(";[t").append(i).append(']');
-                scaled(graph, i, taps);
+                scaled(graph, i, taps, false);
             }
         }
         if (thumbnails) {
@@ -341,10 +351,19 @@ final class EncodeCommand {
         return graph.toString();
     }
 
-    /** Rendition {@code i}'s scale into {@code [v<i>]}, split to {@code [t<j>]} for each rendition scaled from it. */
-    private void scaled(StringBuilder graph, int i, List<List<Integer>> taps) {
+    /**
+     * Rendition {@code i}'s scale into {@code [v<i>]}, split to {@code [t<j>]} for each rendition scaled from it.
+     *
+     * @param fromSource whether it reads the decoded source rather than another rendition's picture
+     */
+    private void scaled(StringBuilder graph, int i, List<List<Integer>> taps, boolean fromSource) {
         Rendition r = renditions.get(i);
-        graph.append("scale=").append(r.width()).append(':').append(r.height()).append(",setsar=1,format=yuv420p");
+        if (zimgResizes(r, fromSource)) {
+            graph.append(zimgResize(r.width(), r.height(), chromaLocation()));
+        } else {
+            graph.append("scale=").append(r.width()).append(':').append(r.height());
+        }
+        graph.append(",setsar=1,format=yuv420p");
         if (taps.get(i).isEmpty()) {
             graph.append("[v").append(i).append(']');
             return;
@@ -357,6 +376,42 @@ final class EncodeCommand {
         for (int j : taps.get(i)) {
             graph.append("[t").append(j).append(']');
         }
+    }
+
+    /**
+     * Whether zimg resizes to rendition {@code r}: where it gives swscale's picture, that is progressive frames (it
+     * would scale an interlaced frame's fields apart) of 8-bit 4:2:0 in even sizes (it refuses odd ones). Conversions
+     * stay with swscale, and so does a rung at the source's size, which the scale filter passes through untouched.
+     */
+    private boolean zimgResizes(Rendition r, boolean fromSource) {
+        VideoSpec.Track video = spec.video().orElseThrow();
+        if (!binaries.zscale() || !"progressive".equals(video.fieldOrder())) {
+            return false;
+        }
+        if (!fromSource) {
+            return true;
+        }
+        boolean upright = video.rotation() == null || video.rotation() % 180 == 0;
+        int width = upright ? video.width() : video.height();
+        int height = upright ? video.height() : video.width();
+        return "yuv420p".equals(video.pixelFormat())
+                && width % 2 == 0
+                && height % 2 == 0
+                && (r.width() != width || r.height() != height);
+    }
+
+    /**
+     * zimg's resize to {@code width} x {@code height} as swscale's scale filter would make it; the frames keep the
+     * chroma location they are labelled with ({@code chromaLocation}, ffmpeg's name).
+     */
+    static String zimgResize(int width, int height, String chromaLocation) {
+        return "zscale=w=" + width + ":h=" + height + ':' + ZIMG_AS_SWSCALE + ",setparams=chroma_location="
+                + chromaLocation;
+    }
+
+    private String chromaLocation() {
+        String probed = spec.video().orElseThrow().chromaLocation();
+        return CHROMA_LOCATIONS.contains(probed) ? probed : "unspecified";
     }
 
     /** For each rendition, the rendition whose picture it is scaled from, or -1 for the source: the smallest one it can be. */

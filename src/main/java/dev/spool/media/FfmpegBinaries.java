@@ -9,11 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ffmpeg and ffprobe executables Spool runs as child processes, and the ffmpeg version they
- * report. ffmpeg is never loaded into the JVM: a codec crash or hang then costs one task, not the
- * server, and cancelling is killing a process.
+ * The ffmpeg and ffprobe executables Spool runs as child processes, the ffmpeg version they
+ * report, and whether that ffmpeg has the {@code zscale} filter (libzimg), which resizes for a
+ * third of swscale's CPU. ffmpeg is never loaded into the JVM: a codec crash or hang then costs
+ * one task, not the server, and cancelling is killing a process.
  */
-public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version) {
+public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version, boolean zscale) {
 
     private static final Logger log = LoggerFactory.getLogger(FfmpegBinaries.class);
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(20);
@@ -37,6 +38,10 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version) {
             found = bundledOrPath(cacheDir);
         }
         log.info("using ffmpeg {} at {} (ffprobe {})", found.version, found.ffmpeg, found.ffprobe);
+        if (!found.zscale) {
+            log.info("this ffmpeg has no zscale filter (libzimg): renditions are resized with swscale, at about"
+                    + " three times the CPU");
+        }
         return found;
     }
 
@@ -61,16 +66,35 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version) {
         }
     }
 
-    /** Runs both executables with {@code -version}; the first line of ffmpeg's answer names its version. */
+    /**
+     * Runs both executables with {@code -version}, whose first line names ffmpeg's version, and asks ffmpeg for its
+     * filters.
+     */
     static FfmpegBinaries verify(Path ffmpegPath, Path ffprobePath, String origin)
             throws MediaException, InterruptedException {
         // child processes run in other working directories: a relative path must not change meaning
         Path ffmpeg = ffmpegPath.getParent() == null ? ffmpegPath : ffmpegPath.toAbsolutePath();
         Path ffprobe = ffprobePath.getParent() == null ? ffprobePath : ffprobePath.toAbsolutePath();
-        FfmpegBinaries candidate = new FfmpegBinaries(ffmpeg, ffprobe, "");
+        FfmpegBinaries candidate = new FfmpegBinaries(ffmpeg, ffprobe, "", false);
         String ffmpegVersion = candidate.versionLine(ffmpeg, origin);
         candidate.versionLine(ffprobe, origin);
-        return new FfmpegBinaries(ffmpeg, ffprobe, ffmpegVersion);
+        return new FfmpegBinaries(ffmpeg, ffprobe, ffmpegVersion, candidate.hasFilter("zscale"));
+    }
+
+    /** Whether {@code ffmpeg -filters} lists {@code name}; an ffmpeg that cannot say has none of them. */
+    private boolean hasFilter(String name) throws InterruptedException {
+        try {
+            ChildProcess.Result result = ChildProcess.run(
+                    List.of(ffmpeg.toString(), "-hide_banner", "-filters"), environment(), null, null, VERSION_TIMEOUT);
+            // each line: flags, the filter's name, its pads, a description
+            return result.ok()
+                    && result.stdout().lines().map(String::strip).anyMatch(l -> {
+                        String[] words = l.split("\\s+");
+                        return words.length > 1 && words[1].equals(name);
+                    });
+        } catch (MediaException e) {
+            return false;
+        }
     }
 
     private String versionLine(Path executable, String origin) throws MediaException, InterruptedException {

@@ -30,8 +30,37 @@ final class Specs {
                 "1:1",
                 fps == null ? "0/0" : fps.intValue() + "/1",
                 false,
+                "left",
+                "progressive",
                 0);
         return new VideoSpec("mp4", 10.0, bitrate, List.of(track), bitrate);
+    }
+
+    /** {@code spec} with its video track's frames in {@code pixelFormat} and {@code fieldOrder} (ffprobe's names). */
+    static VideoSpec withPicture(VideoSpec spec, String pixelFormat, String fieldOrder) {
+        VideoSpec.Track v = spec.video().orElseThrow();
+        VideoSpec.Track changed = new VideoSpec.Track(
+                v.type(),
+                v.codec(),
+                v.startTime(),
+                v.duration(),
+                v.bitrate(),
+                v.width(),
+                v.height(),
+                pixelFormat,
+                v.fps(),
+                v.channels(),
+                v.sampleRate(),
+                v.bitDepth(),
+                v.rotation(),
+                v.displayAspectRatio(),
+                v.sampleAspectRatio(),
+                v.frameRate(),
+                v.variableFrameRate(),
+                v.chromaLocation(),
+                fieldOrder,
+                v.index());
+        return new VideoSpec(spec.format(), spec.duration(), spec.bitrate(), List.of(changed), spec.formatBitrate());
     }
 
     static VideoSpec audioOnly() {
@@ -53,6 +82,8 @@ final class Specs {
                 null,
                 null,
                 false,
+                null,
+                null,
                 0);
         return new VideoSpec("mp3", 10.0, 128_000L, List.of(track), 128_000L);
     }
