@@ -7,7 +7,9 @@
 # Other knobs: BENCH_PRESET (medium), BENCH_LONG_PRESET (veryfast), BENCH_REPEAT (1, keeps the fastest),
 # BENCH_DIR (target/bench: sources are kept and reused), BENCH_INDEX (first: a fast-start 1080p source; last: its
 # index at the end, which must be downloaded whole before anything reads it), BENCH_WARM_UP_SECONDS (6: one short
-# import first, untimed, as a server has imported before; 0 times the JVM's first import); 0 seconds skips that part.
+# import first, untimed, as a server has imported before; 0 times the JVM's first import), BENCH_ANCHOR_GRAPH (plain:
+# the command scales each rendition from the source with the scale filter; spool: it uses Spool's own filter graph, so
+# only the work around the encode differs); 0 seconds skips that part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"

@@ -293,7 +293,7 @@ final class EncodeCommand {
      * cost grows with the picture it reads, and a 1080p source's 360p costs less than half from the 720p picture.
      * The result differs from a direct scale by far less than the encode does (about 60 dB PSNR between the two).
      */
-    private String filterGraph(boolean thumbnails) {
+    String filterGraph(boolean thumbnails) {
         int[] from = scaledFrom();
         List<List<Integer>> taps = new ArrayList<>();
         List<Integer> direct = new ArrayList<>();

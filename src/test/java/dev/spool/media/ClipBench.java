@@ -27,7 +27,8 @@ public final class ClipBench {
                 Optional.ofNullable(System.getenv("SPOOL_FFMPEG")),
                 Optional.ofNullable(System.getenv("SPOOL_FFPROBE")),
                 Path.of("target", "ffmpeg-cache"));
-        LadderBench bench = new LadderBench(binaries, dir, (int) LadderBench.number("BENCH_REPEAT", 1), false, 0);
+        LadderBench bench =
+                new LadderBench(binaries, dir, (int) LadderBench.number("BENCH_REPEAT", 1), false, 0, false);
         System.out.printf(
                 Locale.ROOT,
                 "ffmpeg %s, %d cores, load average %.1f, work in %s%n",

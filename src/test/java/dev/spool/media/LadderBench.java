@@ -19,7 +19,9 @@ import java.util.Optional;
  * kept there and reused), BENCH_INDEX (first: the 1080p source is a fast-start MP4, as files made for the web are,
  * which the import encodes while it downloads; last: its index at the end, as ffmpeg writes by default, which it
  * must download whole first), BENCH_WARM_UP_SECONDS (6: the untimed import that comes first, as a server has imported
- * before; 0 times a JVM's first import).
+ * before; 0 times a JVM's first import), BENCH_ANCHOR_GRAPH (plain: the command scales every rendition from the source
+ * with the scale filter, as one writes it by hand; spool: it decodes, scales and splits with Spool's own filter graph,
+ * so that only the work around the encode differs).
  */
 public final class LadderBench {
 
@@ -30,13 +32,21 @@ public final class LadderBench {
     private final int repeat;
     private final boolean indexFirst;
     private final double warmUpSeconds;
+    private final boolean spoolGraph;
 
-    LadderBench(FfmpegBinaries binaries, Path dir, int repeat, boolean indexFirst, double warmUpSeconds) {
+    LadderBench(
+            FfmpegBinaries binaries,
+            Path dir,
+            int repeat,
+            boolean indexFirst,
+            double warmUpSeconds,
+            boolean spoolGraph) {
         this.binaries = binaries;
         this.dir = dir;
         this.repeat = repeat;
         this.indexFirst = indexFirst;
         this.warmUpSeconds = warmUpSeconds;
+        this.spoolGraph = spoolGraph;
     }
 
     @FunctionalInterface
@@ -148,12 +158,17 @@ public final class LadderBench {
         if (!index.equals("first") && !index.equals("last")) {
             throw new IllegalArgumentException("BENCH_INDEX is first or last, not " + index);
         }
+        String graph = System.getenv().getOrDefault("BENCH_ANCHOR_GRAPH", "plain");
+        if (!graph.equals("plain") && !graph.equals("spool")) {
+            throw new IllegalArgumentException("BENCH_ANCHOR_GRAPH is plain or spool, not " + graph);
+        }
         LadderBench bench = new LadderBench(
                 binaries,
                 dir,
                 (int) number("BENCH_REPEAT", 1),
                 index.equals("first"),
-                number("BENCH_WARM_UP_SECONDS", 6));
+                number("BENCH_WARM_UP_SECONDS", 6),
+                graph.equals("spool"));
         System.out.printf(
                 Locale.ROOT,
                 "ffmpeg %s, %d cores, load average %.1f, work in %s%n",
@@ -196,7 +211,7 @@ public final class LadderBench {
             times = race(() -> task.run(server.url()), () -> {
                 if (anchor.isEmpty()) {
                     anchor.add(anchorCommand(
-                            source, renditions, preset, task.videoBitrates(storeRoot, renditions, quality)));
+                            source, spec, renditions, preset, task.videoBitrates(storeRoot, renditions, quality)));
                 }
                 run(anchor.get(0), plain);
             });
@@ -294,29 +309,22 @@ public final class LadderBench {
     /**
      * The plain command: one decode, a split per rendition, each rendition and the audio encoded once, tee into an
      * HLS muxer and an MP4 muxer per rendition. Each rendition gets the video bitrate Spool's measured, capped by a
-     * VOD VBV (peak 1.1x, buffer 2x the target).
+     * VOD VBV (peak 1.1x, buffer 2x the target). Its filter graph scales each rendition from the source, or is
+     * Spool's own (BENCH_ANCHOR_GRAPH=spool).
      */
     private List<String> anchorCommand(
-            Path source, List<Rendition> renditions, String preset, Map<String, Long> bitrates) {
+            Path source, VideoSpec spec, List<Rendition> renditions, String preset, Map<String, Long> bitrates) {
         List<String> cmd =
                 new ArrayList<>(List.of(binaries.ffmpeg().toString(), "-v", "error", "-y", "-i", source.toString()));
-        StringBuilder graph = new StringBuilder("[0:v]split=" + renditions.size());
-        for (int i = 0; i < renditions.size(); i++) {
-            graph.append("[s").append(i).append(']');
+        String graph;
+        if (spoolGraph) {
+            PipelineRequest request =
+                    PipelineRequest.builder(source, dir).preset(preset).build();
+            graph = new EncodeCommand(binaries, request, spec, renditions, null).filterGraph(false);
+        } else {
+            graph = plainGraph(renditions);
         }
-        for (int i = 0; i < renditions.size(); i++) {
-            Rendition r = renditions.get(i);
-            graph.append(";[s")
-                    .append(i)
-                    .append("]scale=")
-                    .append(r.width())
-                    .append(':')
-                    .append(r.height())
-                    .append("[v")
-                    .append(i)
-                    .append(']');
-        }
-        cmd.addAll(List.of("-filter_complex", graph.toString()));
+        cmd.addAll(List.of("-filter_complex", graph));
         List<String> slaves = new ArrayList<>();
         for (int i = 0; i < renditions.size(); i++) {
             Rendition r = renditions.get(i);
@@ -356,6 +364,26 @@ public final class LadderBench {
                 "tee",
                 String.join("|", slaves)));
         return cmd;
+    }
+
+    private static String plainGraph(List<Rendition> renditions) {
+        StringBuilder graph = new StringBuilder("[0:v]split=" + renditions.size());
+        for (int i = 0; i < renditions.size(); i++) {
+            graph.append("[s").append(i).append(']');
+        }
+        for (int i = 0; i < renditions.size(); i++) {
+            Rendition r = renditions.get(i);
+            graph.append(";[s")
+                    .append(i)
+                    .append("]scale=")
+                    .append(r.width())
+                    .append(':')
+                    .append(r.height())
+                    .append("[v")
+                    .append(i)
+                    .append(']');
+        }
+        return graph.toString();
     }
 
     Path source(String name, double seconds, String size, String bitrate, boolean indexFirst) throws Exception {
