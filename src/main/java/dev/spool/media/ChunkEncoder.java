@@ -40,7 +40,11 @@ public final class ChunkEncoder {
         List<String> args = new ArrayList<>();
         args.add(binaries.ffmpeg().toString());
         for (String arg : job.args()) {
-            args.add(arg.equals(ChunkRunner.INPUT) ? url : arg);
+            if (arg.equals(ChunkRunner.INPUT)) {
+                args.add(url);
+            } else {
+                args.add(binaries.zimgResize() ? arg : EncodeCommand.withoutZimg(arg));
+            }
         }
         try {
             for (String directory : job.directories()) {

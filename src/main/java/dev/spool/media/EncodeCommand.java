@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Builds the one ffmpeg command that encodes a chunk: the input is decoded once, a filter graph
@@ -34,13 +35,15 @@ final class EncodeCommand {
 
     /**
      * zimg's bicubic with swscale's default parameters (B 0, C 0.6), taking the chroma samples as centred on both sides
-     * as swscale does whatever the frames say: the scale filter's picture (68 dB PSNR apart) for a third of its CPU.
+     * as swscale does whatever the frames say: the scale filter's picture (65-68 dB PSNR apart) for a third of its CPU.
+     * zscale then labels the frames "center", which the encoders would write; the scale filter leaves the chroma
+     * location unspecified, and so does the label put back.
      */
     private static final String ZIMG_AS_SWSCALE =
-            "filter=bicubic:param_a=0:param_b=0.6:chromalin=center:chromal=center";
+            ":filter=bicubic:param_a=0:param_b=0.6:chromalin=center:chromal=center,setparams=chroma_location=unspecified";
 
-    private static final Set<String> CHROMA_LOCATIONS =
-            Set.of("left", "center", "topleft", "top", "bottomleft", "bottom");
+    private static final Pattern ZIMG_RESIZE =
+            Pattern.compile("zscale=w=(\\d+):h=(\\d+)" + Pattern.quote(ZIMG_AS_SWSCALE));
 
     static final int THUMB_WIDTH = 640;
     static final int THUMB_HEIGHT = 360;
@@ -359,7 +362,7 @@ final class EncodeCommand {
     private void scaled(StringBuilder graph, int i, List<List<Integer>> taps, boolean fromSource) {
         Rendition r = renditions.get(i);
         if (zimgResizes(r, fromSource)) {
-            graph.append(zimgResize(r.width(), r.height(), chromaLocation()));
+            graph.append(zimgResize(r.width(), r.height()));
         } else {
             graph.append("scale=").append(r.width()).append(':').append(r.height());
         }
@@ -379,18 +382,18 @@ final class EncodeCommand {
     }
 
     /**
-     * Whether zimg resizes to rendition {@code r}: where it gives swscale's picture, that is progressive frames (it
-     * would scale an interlaced frame's fields apart) of 8-bit 4:2:0 in even sizes (it refuses odd ones). Conversions
-     * stay with swscale, and so does a rung at the source's size, which the scale filter passes through untouched.
+     * Whether zimg resizes to rendition {@code r}: 8-bit 4:2:0 pictures of even sizes (it refuses odd ones; a rung's
+     * picture always is one). Conversions stay with the scale filter, and so does a rung at the source's size, which it
+     * passes through untouched.
      */
     private boolean zimgResizes(Rendition r, boolean fromSource) {
-        VideoSpec.Track video = spec.video().orElseThrow();
-        if (!binaries.zscale() || !"progressive".equals(video.fieldOrder())) {
+        if (!binaries.zimgResize()) {
             return false;
         }
         if (!fromSource) {
             return true;
         }
+        VideoSpec.Track video = spec.video().orElseThrow();
         boolean upright = video.rotation() == null || video.rotation() % 180 == 0;
         int width = upright ? video.width() : video.height();
         int height = upright ? video.height() : video.width();
@@ -400,18 +403,18 @@ final class EncodeCommand {
                 && (r.width() != width || r.height() != height);
     }
 
-    /**
-     * zimg's resize to {@code width} x {@code height} as swscale's scale filter would make it; the frames keep the
-     * chroma location they are labelled with ({@code chromaLocation}, ffmpeg's name).
-     */
-    static String zimgResize(int width, int height, String chromaLocation) {
-        return "zscale=w=" + width + ":h=" + height + ':' + ZIMG_AS_SWSCALE + ",setparams=chroma_location="
-                + chromaLocation;
+    /** zimg's resize to {@code width} x {@code height}, as the scale filter would make it. */
+    static String zimgResize(int width, int height) {
+        return "zscale=w=" + width + ":h=" + height + ZIMG_AS_SWSCALE;
     }
 
-    private String chromaLocation() {
-        String probed = spec.video().orElseThrow().chromaLocation();
-        return CHROMA_LOCATIONS.contains(probed) ? probed : "unspecified";
+    /**
+     * {@code arg} of a command built here with every zimg resize made the scale filter's: for a worker of the cluster
+     * whose ffmpeg cannot resize with zimg, given a chunk's command built where it can. The pictures are all but the
+     * same, so its chunks join the others'.
+     */
+    static String withoutZimg(String arg) {
+        return ZIMG_RESIZE.matcher(arg).replaceAll("scale=$1:$2");
     }
 
     /** For each rendition, the rendition whose picture it is scaled from, or -1 for the source: the smallest one it can be. */

@@ -2,6 +2,7 @@ package dev.spool.media;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,11 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ffmpeg and ffprobe executables Spool runs as child processes, the ffmpeg version they
- * report, and whether that ffmpeg has the {@code zscale} filter (libzimg), which resizes for a
- * third of swscale's CPU. ffmpeg is never loaded into the JVM: a codec crash or hang then costs
- * one task, not the server, and cancelling is killing a process.
+ * report, and whether that ffmpeg can resize with zimg as Spool does ({@link EncodeCommand}),
+ * for a third of swscale's CPU. ffmpeg is never loaded into the JVM: a codec crash or hang then
+ * costs one task, not the server, and cancelling is killing a process.
  */
-public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version, boolean zscale) {
+public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version, boolean zimgResize) {
 
     private static final Logger log = LoggerFactory.getLogger(FfmpegBinaries.class);
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(20);
@@ -38,9 +39,9 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version, boolean 
             found = bundledOrPath(cacheDir);
         }
         log.info("using ffmpeg {} at {} (ffprobe {})", found.version, found.ffmpeg, found.ffprobe);
-        if (!found.zscale) {
-            log.info("this ffmpeg has no zscale filter (libzimg): renditions are resized with swscale, at about"
-                    + " three times the CPU");
+        if (!found.zimgResize) {
+            log.info("this ffmpeg cannot resize with zimg (it needs the zscale filter, built with libzimg, and ffmpeg"
+                    + " 7.1's setparams): renditions are resized by the scale filter, at about three times the CPU");
         }
         return found;
     }
@@ -78,22 +79,31 @@ public record FfmpegBinaries(Path ffmpeg, Path ffprobe, String version, boolean 
         FfmpegBinaries candidate = new FfmpegBinaries(ffmpeg, ffprobe, "", false);
         String ffmpegVersion = candidate.versionLine(ffmpeg, origin);
         candidate.versionLine(ffprobe, origin);
-        return new FfmpegBinaries(ffmpeg, ffprobe, ffmpegVersion, candidate.hasFilter("zscale"));
+        return new FfmpegBinaries(ffmpeg, ffprobe, ffmpegVersion, candidate.resizesWithZimg());
     }
 
-    /** Whether {@code ffmpeg -filters} lists {@code name}; an ffmpeg that cannot say has none of them. */
-    private boolean hasFilter(String name) throws InterruptedException {
+    /**
+     * Whether ffmpeg has the zscale filter (libzimg) and a setparams that sets the chroma location (ffmpeg 7.1), which
+     * puts back the label zscale rewrites. An ffmpeg that cannot say has neither.
+     */
+    private boolean resizesWithZimg() throws InterruptedException {
+        // each line of the list: flags, the filter's name, its pads, a description
+        boolean zscale = answer("-filters").lines().map(String::strip).anyMatch(l -> {
+            String[] words = l.split("\\s+");
+            return words.length > 1 && words[1].equals("zscale");
+        });
+        return zscale && answer("-h", "filter=setparams").contains("chroma_location");
+    }
+
+    /** What ffmpeg prints for {@code args}, or nothing when it fails. */
+    private String answer(String... args) throws InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner"));
+        command.addAll(List.of(args));
         try {
-            ChildProcess.Result result = ChildProcess.run(
-                    List.of(ffmpeg.toString(), "-hide_banner", "-filters"), environment(), null, null, VERSION_TIMEOUT);
-            // each line: flags, the filter's name, its pads, a description
-            return result.ok()
-                    && result.stdout().lines().map(String::strip).anyMatch(l -> {
-                        String[] words = l.split("\\s+");
-                        return words.length > 1 && words[1].equals(name);
-                    });
+            ChildProcess.Result result = ChildProcess.run(command, environment(), null, null, VERSION_TIMEOUT);
+            return result.ok() ? result.stdout() : "";
         } catch (MediaException e) {
-            return false;
+            return "";
         }
     }
 

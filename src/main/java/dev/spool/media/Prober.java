@@ -145,8 +145,6 @@ public final class Prober {
                 v.sampleAspectRatio(),
                 peak.toString(),
                 true,
-                v.chromaLocation(),
-                v.fieldOrder(),
                 v.index());
         List<VideoSpec.Track> tracks = new ArrayList<>(spec.tracks());
         tracks.set(tracks.indexOf(v), measured);
@@ -373,8 +371,6 @@ public final class Prober {
                 s.path("sample_aspect_ratio").asText(null),
                 rate == null ? null : rate.toString(),
                 variable,
-                s.path("chroma_location").asText(null),
-                s.path("field_order").asText(null),
                 s.path("index").asInt());
     }
 
@@ -401,8 +397,6 @@ public final class Prober {
                 null,
                 null,
                 false,
-                null,
-                null,
                 s.path("index").asInt());
     }
 

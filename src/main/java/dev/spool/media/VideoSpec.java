@@ -29,8 +29,6 @@ public record VideoSpec(
      * @param sampleAspectRatio  pixel shape, e.g. {@code 1:1}
      * @param frameRate          exact average frame rate as a fraction, e.g. {@code 30000/1001}
      * @param variableFrameRate  true when the stream's timestamps do not follow one constant rate
-     * @param chromaLocation     where the chroma samples sit ({@code left}, {@code center}, ...), as ffprobe reports it
-     * @param fieldOrder         {@code progressive}, or the order of an interlaced stream's fields, as ffprobe reports it
      * @param index              the stream's index in the file, so ffmpeg maps exactly this stream
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -52,8 +50,6 @@ public record VideoSpec(
             @JsonIgnore String sampleAspectRatio,
             @JsonIgnore String frameRate,
             @JsonIgnore boolean variableFrameRate,
-            @JsonIgnore String chromaLocation,
-            @JsonIgnore String fieldOrder,
             @JsonIgnore int index) {
 
         public static final String VIDEO = "video";
@@ -105,8 +101,6 @@ public record VideoSpec(
                         t.sampleAspectRatio(),
                         t.frameRate(),
                         t.variableFrameRate(),
-                        t.chromaLocation(),
-                        t.fieldOrder(),
                         t.index()))
                 .toList();
         return new VideoSpec(format, seconds, bitrate, cut, formatBitrate);

@@ -15,7 +15,7 @@ class EncodeCommandTest {
     private static String zimg(int width, int height) {
         return "zscale=w=" + width + ":h=" + height
                 + ":filter=bicubic:param_a=0:param_b=0.6:chromalin=center:chromal=center"
-                + ",setparams=chroma_location=left";
+                + ",setparams=chroma_location=unspecified";
     }
 
     private static String filterGraph(VideoSpec spec, List<TranscodeProfile> profiles, boolean thumbnails)
@@ -34,6 +34,15 @@ class EncodeCommandTest {
         List<String> cmd = new EncodeCommand(binaries, request, spec, renditions, null)
                 .build(new ChunkPlan.Chunk(0, 0, null, 0, 10), Set.of(), Prober.fileUrl(request.input()));
         return cmd.get(cmd.indexOf("-filter_complex") + 1);
+    }
+
+    /** The second of three chunks of {@code spec}'s default ladder, as the cluster's workers get it. */
+    private static List<String> chunkCommand(FfmpegBinaries binaries, VideoSpec spec) throws MediaException {
+        PipelineRequest request =
+                PipelineRequest.builder(Path.of("in.mp4"), Path.of("out")).build();
+        List<Rendition> renditions = new LadderPlanner(Ladder.SPOOL).plan(spec, List.of());
+        return new EncodeCommand(binaries, request, spec, renditions, null)
+                .buildVideo(new ChunkPlan.Chunk(1, 6, 6.0, 1, 6), ChunkRunner.INPUT);
     }
 
     @Test
@@ -106,18 +115,22 @@ class EncodeCommandTest {
     }
 
     @Test
-    void givenInterlacedSource_whenBuilt_thenTheScaleFilterResizesEveryRung() throws Exception {
-        // zimg would scale each field apart, the scale filter scales the frame: the pictures would differ
-        String graph =
-                filterGraph(Specs.withPicture(Specs.video(1920, 1080, 8_000_000L), "yuv420p", "tt"), List.of(), false);
+    void givenAChunksCommandBuiltWithZimg_whenMadeForAWorkerWithout_thenItIsTheCommandBuiltWithout() throws Exception {
+        // a 4K source: rungs resized from the source, one passed through, others from another rung's picture
+        VideoSpec spec = Specs.video(3840, 2160, 20_000_000L);
 
-        assertThat(graph).doesNotContain("zscale").contains("scale=1280:720,").contains("scale=640:360,");
+        List<String> withZimg = chunkCommand(BINARIES, spec);
+        List<String> madeForIt =
+                withZimg.stream().map(EncodeCommand::withoutZimg).toList();
+
+        assertThat(String.join(" ", withZimg)).contains("zscale");
+        assertThat(madeForIt).isEqualTo(chunkCommand(NO_ZIMG, spec));
     }
 
     @Test
     void givenTenBitSource_whenBuilt_thenTheScaleFilterConvertsItAndZimgResizesTheConvertedPicture() throws Exception {
         String graph = filterGraph(
-                Specs.withPicture(Specs.video(1920, 1080, 8_000_000L), "yuv420p10le", "progressive"), List.of(), false);
+                Specs.withPixelFormat(Specs.video(1920, 1080, 8_000_000L), "yuv420p10le"), List.of(), false);
 
         assertThat(graph)
                 .isEqualTo("[0:0]split=2[s0][s1]"

@@ -260,8 +260,6 @@ class LadderPlannerTest {
                 "1:1",
                 "375/2",
                 false,
-                "left",
-                "progressive",
                 0);
         VideoSpec spec = new VideoSpec("mp4", 10.0, 8_000_000L, List.of(fast), 8_000_000L);
 

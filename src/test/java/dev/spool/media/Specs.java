@@ -30,14 +30,12 @@ final class Specs {
                 "1:1",
                 fps == null ? "0/0" : fps.intValue() + "/1",
                 false,
-                "left",
-                "progressive",
                 0);
         return new VideoSpec("mp4", 10.0, bitrate, List.of(track), bitrate);
     }
 
-    /** {@code spec} with its video track's frames in {@code pixelFormat} and {@code fieldOrder} (ffprobe's names). */
-    static VideoSpec withPicture(VideoSpec spec, String pixelFormat, String fieldOrder) {
+    /** {@code spec} with its video track's frames in {@code pixelFormat} (ffprobe's name). */
+    static VideoSpec withPixelFormat(VideoSpec spec, String pixelFormat) {
         VideoSpec.Track v = spec.video().orElseThrow();
         VideoSpec.Track changed = new VideoSpec.Track(
                 v.type(),
@@ -57,8 +55,6 @@ final class Specs {
                 v.sampleAspectRatio(),
                 v.frameRate(),
                 v.variableFrameRate(),
-                v.chromaLocation(),
-                fieldOrder,
                 v.index());
         return new VideoSpec(spec.format(), spec.duration(), spec.bitrate(), List.of(changed), spec.formatBitrate());
     }
@@ -82,8 +78,6 @@ final class Specs {
                 null,
                 null,
                 false,
-                null,
-                null,
                 0);
         return new VideoSpec("mp3", 10.0, 128_000L, List.of(track), 128_000L);
     }
