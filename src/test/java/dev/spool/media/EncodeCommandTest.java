@@ -129,8 +129,8 @@ class EncodeCommandTest {
 
     @Test
     void givenTenBitSource_whenBuilt_thenTheScaleFilterConvertsItAndZimgResizesTheConvertedPicture() throws Exception {
-        String graph = filterGraph(
-                Specs.withPixelFormat(Specs.video(1920, 1080, 8_000_000L), "yuv420p10le"), List.of(), false);
+        String graph =
+                filterGraph(Specs.video("h264", 1920, 1080, 8_000_000L, 30.0, 0, "yuv420p10le"), List.of(), false);
 
         assertThat(graph)
                 .isEqualTo("[0:0]split=2[s0][s1]"

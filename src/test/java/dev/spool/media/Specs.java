@@ -12,6 +12,12 @@ final class Specs {
     }
 
     static VideoSpec video(String codec, int width, int height, Long bitrate, Double fps, int rotation) {
+        return video(codec, width, height, bitrate, fps, rotation, "yuv420p");
+    }
+
+    /** A video whose decoded frames are in {@code pixelFormat} (ffprobe's name). */
+    static VideoSpec video(
+            String codec, int width, int height, Long bitrate, Double fps, int rotation, String pixelFormat) {
         VideoSpec.Track track = new VideoSpec.Track(
                 VideoSpec.Track.VIDEO,
                 codec,
@@ -20,7 +26,7 @@ final class Specs {
                 bitrate,
                 width,
                 height,
-                "yuv420p",
+                pixelFormat,
                 fps,
                 null,
                 null,
@@ -32,31 +38,6 @@ final class Specs {
                 false,
                 0);
         return new VideoSpec("mp4", 10.0, bitrate, List.of(track), bitrate);
-    }
-
-    /** {@code spec} with its video track's frames in {@code pixelFormat} (ffprobe's name). */
-    static VideoSpec withPixelFormat(VideoSpec spec, String pixelFormat) {
-        VideoSpec.Track v = spec.video().orElseThrow();
-        VideoSpec.Track changed = new VideoSpec.Track(
-                v.type(),
-                v.codec(),
-                v.startTime(),
-                v.duration(),
-                v.bitrate(),
-                v.width(),
-                v.height(),
-                pixelFormat,
-                v.fps(),
-                v.channels(),
-                v.sampleRate(),
-                v.bitDepth(),
-                v.rotation(),
-                v.displayAspectRatio(),
-                v.sampleAspectRatio(),
-                v.frameRate(),
-                v.variableFrameRate(),
-                v.index());
-        return new VideoSpec(spec.format(), spec.duration(), spec.bitrate(), List.of(changed), spec.formatBitrate());
     }
 
     static VideoSpec audioOnly() {
