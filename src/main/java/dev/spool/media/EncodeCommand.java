@@ -394,9 +394,9 @@ final class EncodeCommand {
             return true;
         }
         VideoSpec.Track video = spec.video().orElseThrow();
-        boolean upright = video.rotation() == null || video.rotation() % 180 == 0;
-        int width = upright ? video.width() : video.height();
-        int height = upright ? video.height() : video.width();
+        // ffmpeg turns the frames before the graph
+        int width = video.upright() ? video.width() : video.height();
+        int height = video.upright() ? video.height() : video.width();
         return "yuv420p".equals(video.pixelFormat())
                 && width % 2 == 0
                 && height % 2 == 0

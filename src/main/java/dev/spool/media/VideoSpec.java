@@ -67,7 +67,9 @@ public record VideoSpec(
             return upright() ? height : shapedWidth();
         }
 
-        private boolean upright() {
+        /** Whether the picture is shown as stored, or turned a half: ffmpeg's frames then keep the stored size. */
+        @JsonIgnore
+        boolean upright() {
             return rotation == null || rotation % 180 == 0;
         }
 
